@@ -1,0 +1,323 @@
+//! The one place where regal-inventory words its error messages.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A position in the strategy file, 1-based like every editor shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem found in a strategy file, with where it is (when known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub location: Option<Location>,
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    /// The problem as one line naming the file, line and column.
+    pub fn at<'a>(&'a self, path: &'a std::path::Path) -> impl fmt::Display + 'a {
+        struct At<'a>(&'a Problem, &'a std::path::Path);
+        impl fmt::Display for At<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let At(problem, path) = self;
+                match problem.location {
+                    Some(Location { line, column }) => {
+                        write!(f, "{}:{line}:{column}: {}", path.display(), problem.kind)
+                    }
+                    None => write!(f, "{}: {}", path.display(), problem.kind),
+                }
+            }
+        }
+        At(self, path)
+    }
+}
+
+/// What is wrong with a strategy file. `Display` says what to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A YAML syntax or type error, worded by the YAML reader.
+    Yaml(String),
+    EmptyFile,
+    NotUtf8,
+    NoVersions,
+    NoHosts {
+        version: String,
+    },
+    EmptyHostEntry {
+        entry: String,
+    },
+    BadHostName {
+        host: String,
+        why: &'static str,
+    },
+    BadVersionName {
+        version: String,
+        why: &'static str,
+    },
+    DuplicateHost {
+        host: String,
+        first_version: String,
+        second_version: String,
+    },
+    DuplicateKey {
+        key: String,
+    },
+    UnknownPriority {
+        name: String,
+        known: Vec<String>,
+    },
+    DuplicatePriority {
+        name: String,
+    },
+    GroupClash {
+        group: String,
+        first_version: String,
+        second_version: String,
+    },
+    ReservedGroup {
+        group: String,
+    },
+    BadGroupName {
+        group: String,
+    },
+    ReservedVar {
+        var: String,
+    },
+    BatchesWithScheduleOrCombine,
+    EmptyBatches,
+    SaltWithoutHash,
+    SpreadAndDomain,
+    MissingDomainLabel {
+        host: String,
+        label: String,
+    },
+    BadDomainLabel {
+        host: String,
+        label: String,
+    },
+    BadRange {
+        entry: String,
+        why: String,
+    },
+    UnmatchedExclude {
+        entry: String,
+        scope: String,
+    },
+    AllExcluded {
+        version: String,
+    },
+    ExternalHostsUnavailable {
+        version: String,
+    },
+    NoExternalMatch {
+        version: String,
+        pattern: String,
+    },
+    HostsAndHostsFrom {
+        version: String,
+    },
+    HostEntryWithTwoKeys,
+    /// More problems than are worth listing.
+    More {
+        count: usize,
+    },
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ProblemKind::*;
+        match self {
+            Yaml(message) => write!(f, "{message}"),
+            EmptyFile => write!(
+                f,
+                "the file is empty; write at least `versions:` with one version and its hosts"
+            ),
+            NotUtf8 => write!(f, "the file is not valid UTF-8; save it as UTF-8"),
+            NoVersions => write!(
+                f,
+                "`versions` is empty; list at least one version, e.g. `app-v1.0: host1,host2`"
+            ),
+            NoHosts { version } => write!(
+                f,
+                "version `{version}` has no hosts; give it at least one host (or remove it)"
+            ),
+            EmptyHostEntry { entry } => write!(
+                f,
+                "empty host entry in `{entry}`; remove the extra comma or blank item"
+            ),
+            BadHostName { host, why } => write!(f, "host `{host}` {why}"),
+            BadVersionName { version, why } => write!(f, "version name `{version}` {why}"),
+            DuplicateHost {
+                host,
+                first_version,
+                second_version,
+            } => {
+                if first_version == second_version {
+                    write!(
+                        f,
+                        "host `{host}` is listed twice in version `{first_version}`; keep one"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "host `{host}` is listed in version `{first_version}` and again in version `{second_version}`; a host can run only one version, keep one"
+                    )
+                }
+            }
+            DuplicateKey { key } => write!(f, "key `{key}` appears twice here; keep one"),
+            UnknownPriority { name, known } => write!(
+                f,
+                "priority names `{name}`, which is not a version; use one of {}",
+                backticked(known)
+            ),
+            DuplicatePriority { name } => {
+                write!(f, "priority lists `{name}` twice; list it once")
+            }
+            GroupClash {
+                group,
+                first_version,
+                second_version,
+            } => write!(
+                f,
+                "versions `{first_version}` and `{second_version}` both need the Ansible group `{group}`; give one of them another name with `group:`"
+            ),
+            ReservedGroup { group } => write!(
+                f,
+                "group name `{group}` is reserved by Ansible; choose another with `group:`"
+            ),
+            BadGroupName { group } => write!(
+                f,
+                "group name `{group}` is not a valid Ansible group name; use letters, digits and `_`, not starting with a digit"
+            ),
+            ReservedVar { var } => write!(
+                f,
+                "var `{var}` uses the `regal_` prefix that regal-inventory sets itself; rename it"
+            ),
+            BatchesWithScheduleOrCombine => write!(
+                f,
+                "`batches` cannot be combined with `schedule`/`combine` in the same place; use one or the other"
+            ),
+            EmptyBatches => write!(
+                f,
+                "`batches` is empty; give at least one size, e.g. `batches: [1, \"25%\", \"100%\"]`"
+            ),
+            SaltWithoutHash => {
+                write!(
+                    f,
+                    "`salt` only applies with `order: hash`; remove it or set `order: hash`"
+                )
+            }
+            SpreadAndDomain => write!(
+                f,
+                "`spread` and `domain_at_a_time` cannot both apply to a version; choose one"
+            ),
+            MissingDomainLabel { host, label } => write!(
+                f,
+                "host `{host}` has no `{label}` var, which the failure-domain rule needs; give it one, e.g. `- {host}: {{{label}: zone-a}}`"
+            ),
+            BadDomainLabel { host, label } => write!(
+                f,
+                "host `{host}` has a `{label}` var that is not a plain value; use a string or number"
+            ),
+            BadRange { entry, why } => write!(f, "host range `{entry}` {why}"),
+            UnmatchedExclude { entry, scope } => write!(
+                f,
+                "exclude entry `{entry}` matches no host of {scope}; fix the name (a typo here would deploy to the host you meant to skip)"
+            ),
+            AllExcluded { version } => write!(
+                f,
+                "every host of version `{version}` is excluded; remove the version or an exclusion"
+            ),
+            ExternalHostsUnavailable { version } => write!(
+                f,
+                "version `{version}` takes its hosts with `hosts_from`, which needs the `regal` inventory plugin (hosts from earlier inventory sources)"
+            ),
+            NoExternalMatch { version, pattern } => write!(
+                f,
+                "`hosts_from: {pattern}` of version `{version}` matches no host of the earlier inventory sources"
+            ),
+            HostsAndHostsFrom { version } => write!(
+                f,
+                "version `{version}` has both `hosts` and `hosts_from`; use one"
+            ),
+            HostEntryWithTwoKeys => write!(
+                f,
+                "a host entry with vars has exactly one key (`- web1: {{ansible_host: 10.0.0.1}}`); put each host in its own list item"
+            ),
+            More { count } => write!(f, "... and {count} more problems"),
+        }
+    }
+}
+
+fn backticked(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+/// Why a run failed. `Display` gives the one stderr message.
+#[derive(Debug)]
+pub enum Error {
+    /// No strategy file at any of the places looked at.
+    NotFound { tried: Vec<PathBuf> },
+    /// The strategy file exists but cannot be read.
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The strategy file is wrong; every problem found, in file order.
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+    /// Writing the output failed (e.g. a closed pipe).
+    Write(std::io::Error),
+    /// A command-line usage problem that clap does not catch.
+    Usage(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NotFound { tried } => {
+                write!(
+                    f,
+                    "no strategy file found; looked at (in order): {}. Pass --config PATH or set REGAL_CONFIG",
+                    tried
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+            Error::Read { path, source } => {
+                write!(
+                    f,
+                    "{}: cannot read the strategy file: {source}",
+                    path.display()
+                )
+            }
+            Error::Invalid { path, problems } => {
+                // One message for Ansible's log; `check` lists every problem.
+                if let Some(first) = problems.first() {
+                    write!(f, "{}", first.at(path))?;
+                }
+                if problems.len() > 1 {
+                    write!(
+                        f,
+                        " (and {} more problems; `regal-inventory check` lists them all)",
+                        problems.len() - 1
+                    )?;
+                }
+                Ok(())
+            }
+            Error::Write(source) => write!(f, "cannot write the output: {source}"),
+            Error::Usage(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,148 @@
+//! Ansible's host range syntax: `web[01:20].example.com`, `10.1.1.[1:50:2]`, `db-[a:f]`.
+//!
+//! Follows `ansible.inventory.helpers.expand_hostname_range`: numeric bounds keep the
+//! zero padding of the start (both bounds must then have the same width), letters
+//! are single ASCII letters, the optional third part is a step, several ranges in one
+//! name expand left to right.
+
+/// Whether `entry` contains a range that [`expand`] would expand.
+pub fn has_range(entry: &str) -> bool {
+    find_range(entry).is_some()
+}
+
+/// Expands every range in `entry`, in order. A name without a range expands to itself.
+pub fn expand(entry: &str) -> Result<Vec<String>, String> {
+    let Some((open, close)) = find_range(entry) else {
+        return Ok(vec![entry.to_string()]);
+    };
+    let head = &entry[..open];
+    let tail = &entry[close + 1..];
+    let mut expanded = Vec::new();
+    for middle in expand_bounds(&entry[open + 1..close])? {
+        for rest in expand(tail)? {
+            expanded.push(format!("{head}{middle}{rest}"));
+        }
+    }
+    Ok(expanded)
+}
+
+/// The first `[...]` whose content looks like `a:b` or `a:b:c` (not an IPv6 literal).
+fn find_range(entry: &str) -> Option<(usize, usize)> {
+    let open = entry.find('[')?;
+    let close = open + entry[open..].find(']')?;
+    let inner = &entry[open + 1..close];
+    let parts: Vec<&str> = inner.split(':').collect();
+    let looks_like_range = (parts.len() == 2 || parts.len() == 3)
+        && parts[..2]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    looks_like_range.then_some((open, close))
+}
+
+/// Upper bound on what one entry may expand to, so a typo cannot exhaust memory.
+pub const MAX_EXPANSION: u64 = 10_000_000;
+
+fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
+    let parts: Vec<&str> = inner.split(':').collect();
+    let (begin, end) = (parts[0], parts[1]);
+    let step: u64 = match parts.get(2) {
+        None | Some(&"") => 1,
+        Some(step) => match step.parse() {
+            Ok(0) | Err(_) => return Err(format!("has step `{step}`; use a whole number >= 1")),
+            Ok(step) => step,
+        },
+    };
+    if let (Ok(first), Ok(last)) = (begin.parse::<u64>(), end.parse::<u64>()) {
+        let width = if begin.len() > 1 && begin.starts_with('0') {
+            if begin.len() != end.len() {
+                return Err(format!(
+                    "pads `{begin}` with zeros but `{end}` has another width; write both bounds with the same number of digits"
+                ));
+            }
+            begin.len()
+        } else {
+            0
+        };
+        if first > last {
+            return Err(format!(
+                "starts at {begin} after its end {end}; swap the bounds"
+            ));
+        }
+        if (last - first) / step >= MAX_EXPANSION {
+            return Err(format!(
+                "expands to more than {MAX_EXPANSION} hosts; split it or check the bounds"
+            ));
+        }
+        return Ok((first..=last)
+            .step_by(step as usize)
+            .map(|n| format!("{n:0width$}"))
+            .collect());
+    }
+    let single_letter = |s: &str| s.len() == 1 && s.as_bytes()[0].is_ascii_alphabetic();
+    if single_letter(begin) && single_letter(end) {
+        let (first, last) = (begin.as_bytes()[0], end.as_bytes()[0]);
+        if first > last || first.is_ascii_lowercase() != last.is_ascii_lowercase() {
+            return Err(format!(
+                "runs from `{begin}` to `{end}`; letters must be in order and of the same case"
+            ));
+        }
+        return Ok((first..=last)
+            .step_by(step as usize)
+            .map(|c| (c as char).to_string())
+            .collect());
+    }
+    Err(format!(
+        "has bounds `{begin}:{end}`; use two numbers (`[1:20]`, `[01:20]`) or two single letters (`[a:f]`)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_range_keeps_padding() {
+        assert_eq!(
+            expand("web[08:11].example.com").unwrap(),
+            [
+                "web08.example.com",
+                "web09.example.com",
+                "web10.example.com",
+                "web11.example.com"
+            ]
+        );
+    }
+
+    #[test]
+    fn step_and_letters() {
+        assert_eq!(
+            expand("10.1.1.[1:7:3]").unwrap(),
+            ["10.1.1.1", "10.1.1.4", "10.1.1.7"]
+        );
+        assert_eq!(expand("db-[a:c]").unwrap(), ["db-a", "db-b", "db-c"]);
+    }
+
+    #[test]
+    fn several_ranges_expand_left_to_right() {
+        assert_eq!(
+            expand("r[1:2]h[a:b]").unwrap(),
+            ["r1ha", "r1hb", "r2ha", "r2hb"]
+        );
+    }
+
+    #[test]
+    fn plain_names_and_ipv6_are_not_ranges() {
+        assert!(!has_range("web1"));
+        assert!(!has_range("[::1]"));
+        assert_eq!(expand("web1").unwrap(), ["web1"]);
+    }
+
+    #[test]
+    fn bad_ranges_are_rejected() {
+        assert!(expand("w[5:1]").is_err());
+        assert!(expand("w[01:100]").is_err());
+        assert!(expand("w[1:5:0]").is_err());
+        assert!(expand("w[a:5]").is_err());
+        assert!(expand("w[0:99999999999]").is_err());
+    }
+}

@@ -1,0 +1,170 @@
+//! The Ansible inventory of a plan: one typed model, serialized by serde to the
+//! JSON that `--list` prints.
+//!
+//! Keys come out in rollout order (`all`, then each version group followed by its
+//! batch groups and its excluded group, then `_meta`), because Ansible's wildcard
+//! patterns and its `groups` variable follow the order of the JSON keys.
+
+use crate::plan::{Plan, VersionPlan};
+use crate::strategy::Host;
+use crate::strategy::file::Vars;
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::{Value, json};
+
+/// A whole `--list` inventory.
+#[derive(Debug, Serialize)]
+pub struct Inventory<'p> {
+    #[serde(flatten)]
+    pub groups: IndexMap<String, Group<'p>>,
+    #[serde(rename = "_meta")]
+    pub meta: Meta<'p>,
+}
+
+/// One Ansible group.
+#[derive(Debug, Default, Serialize)]
+pub struct Group<'p> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<&'p str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<String>,
+    #[serde(skip_serializing_if = "Vars::is_empty")]
+    pub vars: Vars,
+}
+
+/// `_meta`: every host's own vars, so Ansible never calls `--host`.
+#[derive(Debug, Serialize)]
+pub struct Meta<'p> {
+    pub hostvars: HostVars<'p>,
+}
+
+/// Host name -> host vars (`{}` for a host without vars), in rollout order.
+#[derive(Debug)]
+pub struct HostVars<'p>(pub Vec<&'p Host>);
+
+impl Serialize for HostVars<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let empty = Vars::new();
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for host in &self.0 {
+            map.serialize_entry(&host.name, host.vars.as_deref().unwrap_or(&empty))?;
+        }
+        map.end()
+    }
+}
+
+/// The batch group name for batch `index` of a version group.
+pub fn batch_group(version_group: &str, index: usize) -> String {
+    format!("{version_group}_batch{index}")
+}
+
+/// The group of a version's excluded hosts.
+pub fn excluded_group(version_group: &str) -> String {
+    format!("{version_group}_excluded")
+}
+
+impl<'p> Inventory<'p> {
+    /// Renders a plan.
+    pub fn new(plan: &Plan<'p>) -> Inventory<'p> {
+        let strategy = plan.strategy;
+        let version_groups: Vec<String> = plan
+            .versions
+            .iter()
+            .map(|v| v.version.group.clone())
+            .collect();
+        let excluded_count: usize = plan.versions.iter().map(|v| v.version.excluded.len()).sum();
+        let mut all_vars = strategy.vars.clone();
+        all_vars.insert("regal_versions".into(), json!(version_groups));
+        all_vars.insert("regal_excluded_count".into(), json!(excluded_count));
+
+        let mut groups = IndexMap::new();
+        groups.insert(
+            "all".to_string(),
+            Group {
+                children: version_groups,
+                vars: all_vars,
+                ..Group::default()
+            },
+        );
+        for version in &plan.versions {
+            add_version(&mut groups, version);
+        }
+        Inventory {
+            groups,
+            meta: Meta {
+                hostvars: HostVars(plan.hosts().collect()),
+            },
+        }
+    }
+}
+
+fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &VersionPlan<'p>) {
+    let version = plan.version;
+    let rollout = &version.rollout;
+    let count = plan.batch_count();
+    let batch_names: Vec<String> = (0..count).map(|i| batch_group(&version.group, i)).collect();
+    let mut vars = version.vars.clone();
+    vars.insert("regal_version".into(), json!(version.name));
+    vars.insert("regal_batches".into(), json!(batch_names));
+    vars.insert("regal_serial".into(), json!(plan.sizes()));
+    groups.insert(
+        version.group.clone(),
+        Group {
+            children: batch_names.clone(),
+            vars,
+            ..Group::default()
+        },
+    );
+    for (index, name) in batch_names.into_iter().enumerate() {
+        let canary = index == 0;
+        let mut vars = if canary {
+            rollout.canary_vars.clone()
+        } else {
+            rollout.batch_vars.clone()
+        };
+        vars.insert("regal_batch".into(), json!(index));
+        vars.insert("regal_batch_count".into(), json!(count));
+        vars.insert("regal_canary".into(), json!(canary));
+        vars.insert("regal_progress".into(), json!(plan.progress(index)));
+        let pause = if canary {
+            rollout.pause_after_canary
+        } else {
+            rollout.pause_between_batches
+        };
+        if pause > 0 {
+            vars.insert("regal_pause_after".into(), json!(pause));
+        }
+        if canary && rollout.confirm_after_canary {
+            vars.insert("regal_confirm_after".into(), Value::Bool(true));
+        }
+        groups.insert(
+            name,
+            Group {
+                hosts: plan.batch(index).map(|h| h.name.as_str()).collect(),
+                vars,
+                ..Group::default()
+            },
+        );
+    }
+    if !version.excluded.is_empty() {
+        let mut vars = Vars::new();
+        vars.insert("regal_excluded".into(), Value::Bool(true));
+        groups.insert(
+            excluded_group(&version.group),
+            Group {
+                hosts: version.excluded.iter().map(|h| h.name.as_str()).collect(),
+                vars,
+                ..Group::default()
+            },
+        );
+    }
+}
+
+/// The vars of one host for `--host` (`{}` for a host the strategy does not name).
+pub fn host_vars<'p>(plan: &Plan<'p>, name: &str) -> Vars {
+    plan.hosts()
+        .find(|h| h.name == name)
+        .and_then(|h| h.vars.as_deref().cloned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,16 @@
+//! regal-inventory: turns a rollout strategy (`regal.yml`) into an Ansible
+//! inventory with one group per rollout batch.
+//!
+//! The pipeline, one module per stage: [`strategy`] (read + check the YAML) →
+//! [`plan`] (pure batching) → [`inventory`] (the Ansible JSON model) → [`cli`]
+//! (find the file, pick the mode, print, exit code).
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod hostrange;
+pub mod inventory;
+pub mod locate;
+pub mod order;
+pub mod plan;
+pub mod strategy;

@@ -1,0 +1,207 @@
+//! The order hosts are rolled out in, before they are cut into batches.
+//!
+//! Everything here works on indices into a version's host list and is pure.
+
+use crate::strategy::file::Order;
+use crate::strategy::{Domains, Host};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// The hosts' indices in rollout order, and where each failure domain ends in it
+/// (one end, the total, unless domains go one at a time).
+pub fn arrange(
+    hosts: &[Host],
+    order: Order,
+    salt: &str,
+    domains: Option<&Domains>,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut indices: Vec<usize> = (0..hosts.len()).collect();
+    match order {
+        Order::Input => {}
+        Order::Sorted => indices.sort_by(|&a, &b| natural_cmp(&hosts[a].name, &hosts[b].name)),
+        Order::Hash => indices.sort_by_cached_key(|&i| (sticky_hash(salt, &hosts[i].name), i)),
+    }
+    let Some(domains) = domains else {
+        return (indices, vec![hosts.len()]);
+    };
+    let by_domain = group_by_domain(hosts, &indices, domains.label());
+    match domains {
+        Domains::Spread(_) => (round_robin(by_domain), vec![hosts.len()]),
+        Domains::OneAtATime(_) => {
+            let mut ends = Vec::with_capacity(by_domain.len());
+            let mut ordered = Vec::with_capacity(hosts.len());
+            for domain in by_domain {
+                ordered.extend(domain);
+                ends.push(ordered.len());
+            }
+            (ordered, ends)
+        }
+    }
+}
+
+/// Hosts grouped by the value of their `label` var, domains in order of first appearance.
+fn group_by_domain(hosts: &[Host], indices: &[usize], label: &str) -> Vec<Vec<usize>> {
+    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut domains: Vec<Vec<usize>> = Vec::new();
+    for &i in indices {
+        let value = match hosts[i].var(label) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(), // the strategy check rejects hosts without a label
+        };
+        let slot = *position.entry(value).or_insert_with(|| {
+            domains.push(Vec::new());
+            domains.len() - 1
+        });
+        domains[slot].push(i);
+    }
+    domains
+}
+
+/// One host from each domain in turn, until all are taken.
+fn round_robin(domains: Vec<Vec<usize>>) -> Vec<usize> {
+    let total = domains.iter().map(Vec::len).sum();
+    let mut ordered = Vec::with_capacity(total);
+    let mut iters: Vec<_> = domains.into_iter().map(Vec::into_iter).collect();
+    while ordered.len() < total {
+        for iter in &mut iters {
+            ordered.extend(iter.next());
+        }
+    }
+    ordered
+}
+
+/// The hash behind `order: hash`: 64-bit FNV-1a over the UTF-8 bytes of the salt,
+/// one 0x00 byte, then the host name. Fixed forever, so a host keeps its place
+/// relative to the others whatever hosts are added or removed.
+pub fn sticky_hash(salt: &str, host: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    salt.as_bytes()
+        .iter()
+        .chain(&[0u8])
+        .chain(host.as_bytes())
+        .fold(OFFSET, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+        })
+}
+
+/// Natural order: runs of digits compare as numbers (`web2` < `web10`), the rest
+/// as text; names equal that way fall back to plain text order.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.is_empty(), y.is_empty()) {
+            (true, true) => return a.cmp(b),
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            _ => {}
+        }
+        let (run_x, rest_x) = split_run(x);
+        let (run_y, rest_y) = split_run(y);
+        let both_digits =
+            run_x.as_bytes()[0].is_ascii_digit() && run_y.as_bytes()[0].is_ascii_digit();
+        let ordering = if both_digits {
+            let (tx, ty) = (run_x.trim_start_matches('0'), run_y.trim_start_matches('0'));
+            tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
+        } else {
+            run_x.cmp(run_y)
+        };
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+        (x, y) = (rest_x, rest_y);
+    }
+}
+
+/// The leading run of digits or of non-digits, and the rest.
+fn split_run(s: &str) -> (&str, &str) {
+    let digits = s.as_bytes()[0].is_ascii_digit();
+    let end = s
+        .bytes()
+        .position(|b| b.is_ascii_digit() != digits)
+        .unwrap_or(s.len());
+    s.split_at(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(names: &[&str]) -> Vec<Host> {
+        names
+            .iter()
+            .map(|n| Host {
+                name: n.to_string(),
+                vars: None,
+            })
+            .collect()
+    }
+
+    fn labelled(entries: &[(&str, &str)]) -> Vec<Host> {
+        entries
+            .iter()
+            .map(|(n, zone)| {
+                let mut vars = serde_json::Map::new();
+                vars.insert("zone".into(), serde_json::Value::String(zone.to_string()));
+                Host {
+                    name: n.to_string(),
+                    vars: Some(Box::new(vars)),
+                }
+            })
+            .collect()
+    }
+
+    fn names(hosts: &[Host], order: &[usize]) -> Vec<String> {
+        order.iter().map(|&i| hosts[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn natural_order() {
+        let hs = hosts(&["web10", "web2", "db1", "web02", "web1"]);
+        let (order, _) = arrange(&hs, Order::Sorted, "", None);
+        assert_eq!(
+            names(&hs, &order),
+            ["db1", "web1", "web02", "web2", "web10"]
+        );
+    }
+
+    #[test]
+    fn hash_is_fixed_forever() {
+        // These values are part of the contract: changing them reorders fleets.
+        assert_eq!(sticky_hash("", ""), 0xaf63_bd4c_8601_b7df);
+        assert_eq!(
+            sticky_hash("2024-06", "web1"),
+            sticky_hash("2024-06", "web1")
+        );
+        assert_ne!(sticky_hash("a", "web1"), sticky_hash("b", "web1"));
+    }
+
+    #[test]
+    fn spread_takes_domains_in_turn() {
+        let hs = labelled(&[
+            ("a1", "A"),
+            ("a2", "A"),
+            ("a3", "A"),
+            ("b1", "B"),
+            ("c1", "C"),
+            ("b2", "B"),
+        ]);
+        let (order, ends) = arrange(&hs, Order::Input, "", Some(&Domains::Spread("zone".into())));
+        assert_eq!(names(&hs, &order), ["a1", "b1", "c1", "a2", "b2", "a3"]);
+        assert_eq!(ends, [6]);
+    }
+
+    #[test]
+    fn one_domain_at_a_time() {
+        let hs = labelled(&[("a1", "A"), ("b1", "B"), ("a2", "A"), ("c1", "C")]);
+        let (order, ends) = arrange(
+            &hs,
+            Order::Input,
+            "",
+            Some(&Domains::OneAtATime("zone".into())),
+        );
+        assert_eq!(names(&hs, &order), ["a1", "a2", "b1", "c1"]);
+        assert_eq!(ends, [2, 3, 4]);
+    }
+}

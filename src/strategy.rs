@@ -1,0 +1,621 @@
+//! Reads regal.yml and checks it, giving a [`Strategy`] that the planner can trust.
+
+pub mod file;
+
+use crate::error::{Location, Problem, ProblemKind};
+use crate::locate::{self, Seg};
+use file::{HostEntry, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
+use std::collections::{HashMap, HashSet};
+
+/// A checked strategy: every version has hosts, every host is listed once.
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    /// Vars of group `all`.
+    pub vars: Vars,
+    /// The versions in file order.
+    pub versions: Vec<Version>,
+    /// Indices into `versions` of the prioritised ones, in priority order.
+    pub priority: Vec<usize>,
+}
+
+/// One version and everything needed to batch it.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// The name as written.
+    pub name: String,
+    /// The Ansible group name.
+    pub group: String,
+    pub vars: Vars,
+    /// Hosts to roll out, in file order.
+    pub hosts: Vec<Host>,
+    /// Hosts kept out of every batch, in file order.
+    pub excluded: Vec<Host>,
+    pub rollout: Rollout,
+}
+
+/// One host and its own vars.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Host {
+    pub name: String,
+    pub vars: Option<Box<Vars>>,
+}
+
+impl Host {
+    /// A host var, if the host has it.
+    pub fn var(&self, name: &str) -> Option<&serde_json::Value> {
+        self.vars.as_ref().and_then(|vars| vars.get(name))
+    }
+}
+
+/// How one version is cut into batches, all defaults resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollout {
+    /// The size of each batch in turn; the last one repeats. `[schedule, combine]`
+    /// when written that way.
+    pub sizes: Vec<Size>,
+    pub order: Order,
+    pub salt: String,
+    pub domains: Option<Domains>,
+    pub pause_after_canary: u64,
+    pub pause_between_batches: u64,
+    pub confirm_after_canary: bool,
+    pub canary_vars: Vars,
+    pub batch_vars: Vars,
+}
+
+/// Failure-domain handling, by the name of the host var that labels the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Domains {
+    /// Every batch draws from all domains, round-robin.
+    Spread(String),
+    /// Each batch stays inside one domain; domains one after another.
+    OneAtATime(String),
+}
+
+impl Domains {
+    /// The host var naming the domain.
+    pub fn label(&self) -> &str {
+        match self {
+            Domains::Spread(label) | Domains::OneAtATime(label) => label,
+        }
+    }
+}
+
+/// At most this many problems are reported one by one.
+const MAX_PROBLEMS: usize = 20;
+
+/// Reads and checks a strategy from the text of a regal.yml.
+pub fn parse(source: &str) -> Result<Strategy, Vec<Problem>> {
+    if source.trim().is_empty() {
+        return Err(vec![Problem {
+            location: None,
+            kind: ProblemKind::EmptyFile,
+        }]);
+    }
+    let file: StrategyFile = serde_yaml::from_str(source).map_err(|e| vec![yaml_problem(&e)])?;
+    let mut checker = Checker {
+        source,
+        problems: Vec::new(),
+    };
+    let strategy = checker.check(file);
+    if checker.problems.is_empty() {
+        Ok(strategy)
+    } else {
+        Err(checker.into_problems())
+    }
+}
+
+/// Reads and checks a strategy from bytes, reporting invalid UTF-8 by position.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Strategy, Vec<Problem>> {
+    match std::str::from_utf8(bytes) {
+        Ok(source) => parse(source),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            Err(vec![Problem {
+                location: Some(Location { line, column }),
+                kind: ProblemKind::NotUtf8,
+            }])
+        }
+    }
+}
+
+/// A serde_yaml error as a problem: its message without the position it appends.
+fn yaml_problem(error: &serde_yaml::Error) -> Problem {
+    let text = error.to_string();
+    let message = match error.location() {
+        Some(l) => text.replace(&format!(" at line {} column {}", l.line(), l.column()), ""),
+        None => text,
+    };
+    Problem {
+        location: error.location().map(|l| Location {
+            line: l.line(),
+            column: l.column(),
+        }),
+        kind: ProblemKind::Yaml(
+            message
+                .replace("unknown field", "unknown key")
+                .replace("missing field", "missing key"),
+        ),
+    }
+}
+
+/// Cross-node checks; collects every problem with the path of the node at fault.
+struct Checker<'s> {
+    source: &'s str,
+    problems: Vec<(Vec<Seg>, ProblemKind)>,
+}
+
+fn key(name: &str) -> Seg {
+    Seg::Key(name.to_string())
+}
+
+impl Checker<'_> {
+    fn report(&mut self, path: Vec<Seg>, kind: ProblemKind) {
+        self.problems.push((path, kind));
+    }
+
+    /// Problems in file order, each located in the source.
+    fn into_problems(self) -> Vec<Problem> {
+        let total = self.problems.len();
+        let mut problems: Vec<Problem> = self
+            .problems
+            .into_iter()
+            .take(MAX_PROBLEMS)
+            .map(|(path, kind)| Problem {
+                location: locate::locate(self.source, &path),
+                kind,
+            })
+            .collect();
+        problems.sort_by_key(|p| p.location);
+        if total > MAX_PROBLEMS {
+            problems.push(Problem {
+                location: None,
+                kind: ProblemKind::More {
+                    count: total - MAX_PROBLEMS,
+                },
+            });
+        }
+        problems
+    }
+
+    /// The text of a name YAML may have read as a number, as written in the source.
+    fn text(&self, text: Text, path: &[Seg]) -> String {
+        match text {
+            Text::Text(text) => text,
+            Text::NonString(rendered) => locate::locate(self.source, path)
+                .and_then(|at| locate::plain_scalar_at(self.source, at))
+                .map_or(rendered, str::to_string),
+        }
+    }
+
+    fn check(&mut self, file: StrategyFile) -> Strategy {
+        let top_keys = file.rollout_keys();
+        self.check_place(&top_keys, &[]);
+        if file.versions.0.is_empty() {
+            self.report(
+                vec![Seg::KeyItself("versions".into())],
+                ProblemKind::NoVersions,
+            );
+        }
+        let mut versions = Vec::with_capacity(file.versions.0.len());
+        let mut owner_of_host: HashMap<String, usize> = HashMap::new();
+        let mut top_exclude_used = vec![false; top_keys.exclude.as_ref().map_or(0, |p| p.0.len())];
+        for (index, (name, spec)) in file.versions.0.into_iter().enumerate() {
+            let version_path = vec![key("versions"), key(&name)];
+            if let Some(why) = version_name_problem(&name) {
+                self.report(
+                    vec![key("versions"), Seg::KeyItself(name.clone())],
+                    ProblemKind::BadVersionName {
+                        version: name.clone(),
+                        why,
+                    },
+                );
+            }
+            let body = spec.body;
+            let hosts_path = if spec.shorthand {
+                version_path.clone()
+            } else {
+                [version_path.clone(), vec![key("hosts")]].concat()
+            };
+            if body.hosts_from.is_some() {
+                let kind = if body.hosts.is_some() {
+                    ProblemKind::HostsAndHostsFrom {
+                        version: name.clone(),
+                    }
+                } else {
+                    ProblemKind::ExternalHostsUnavailable {
+                        version: name.clone(),
+                    }
+                };
+                self.report(
+                    [version_path.clone(), vec![key("hosts_from")]].concat(),
+                    kind,
+                );
+            }
+            let version_keys = body.rollout_keys();
+            let entries = body.hosts.map(|list| list.0).unwrap_or_default();
+            let mut hosts = Vec::with_capacity(entries.len());
+            for entry in entries {
+                let path = entry_path(&hosts_path, &entry);
+                let host = Host {
+                    name: self.text(entry.name, &path),
+                    vars: entry.vars,
+                };
+                match owner_of_host.get(&host.name) {
+                    Some(&first) => {
+                        let first_version = if first == index {
+                            name.clone()
+                        } else {
+                            versions_name(&versions, first)
+                        };
+                        self.report(
+                            path,
+                            ProblemKind::DuplicateHost {
+                                host: host.name.clone(),
+                                first_version,
+                                second_version: name.clone(),
+                            },
+                        );
+                    }
+                    None => {
+                        owner_of_host.insert(host.name.clone(), index);
+                    }
+                }
+                hosts.push(host);
+            }
+            if hosts.is_empty() && body.hosts_from.is_none() {
+                self.report(
+                    vec![key("versions"), Seg::KeyItself(name.clone())],
+                    ProblemKind::NoHosts {
+                        version: name.clone(),
+                    },
+                );
+            }
+            self.check_place(&version_keys, &version_path);
+            let (hosts, excluded) = self.exclude(
+                &name,
+                hosts,
+                &version_path,
+                version_keys.exclude.as_ref(),
+                top_keys.exclude.as_ref(),
+                &mut top_exclude_used,
+            );
+            let rollout = self.resolve(&version_keys, &top_keys, &version_path);
+            if let Some(domains) = &rollout.domains {
+                self.check_labels(&hosts, domains.label(), &hosts_path);
+            }
+            versions.push(Version {
+                group: body.group.map_or_else(|| group_name_for(&name), |g| g.0),
+                name,
+                vars: body.vars.map(|v| v.0).unwrap_or_default(),
+                hosts,
+                excluded,
+                rollout,
+            });
+        }
+        if let Some(patterns) = &top_keys.exclude {
+            for (pattern, used) in patterns.0.iter().zip(&top_exclude_used) {
+                if !used {
+                    self.report(
+                        item_path(&[key("exclude")], pattern.item),
+                        ProblemKind::UnmatchedExclude {
+                            entry: pattern.written.clone(),
+                            scope: "any version".to_string(),
+                        },
+                    );
+                }
+            }
+        }
+        self.check_groups(&versions);
+        let priority = self.check_priority(file.priority, &versions);
+        Strategy {
+            vars: file.vars.map(|v| v.0).unwrap_or_default(),
+            versions,
+            priority,
+        }
+    }
+
+    /// Keys that cannot go together at one level.
+    fn check_place(&mut self, keys: &RolloutKeys, place: &[Seg]) {
+        let at = |k: &str| [place, &[key(k)]].concat();
+        if keys.batches.is_some() && (keys.schedule.is_some() || keys.combine.is_some()) {
+            self.report(at("batches"), ProblemKind::BatchesWithScheduleOrCombine);
+        }
+        if keys.batches.as_ref().is_some_and(Vec::is_empty) {
+            self.report(at("batches"), ProblemKind::EmptyBatches);
+        }
+        if keys.spread.is_some() && keys.domain_at_a_time.is_some() {
+            self.report(at("domain_at_a_time"), ProblemKind::SpreadAndDomain);
+        }
+    }
+
+    /// A version's rollout: its own keys over the top-level ones over the defaults.
+    fn resolve(&mut self, own: &RolloutKeys, top: &RolloutKeys, place: &[Seg]) -> Rollout {
+        let sizes = if let Some(batches) = own.batches.clone() {
+            batches
+        } else if own.schedule.is_some() || own.combine.is_some() || top.batches.is_none() {
+            let one = Size::Count(1);
+            vec![
+                own.schedule.or(top.schedule).unwrap_or(one),
+                own.combine.or(top.combine).unwrap_or(one),
+            ]
+        } else {
+            top.batches.clone().unwrap_or_default()
+        };
+        let order = own.order.or(top.order).unwrap_or_default();
+        let salt = own.salt.clone().or_else(|| top.salt.clone());
+        if salt.is_some() && order != Order::Hash {
+            let salt_place = if own.salt.is_some() { place } else { &[] };
+            self.report(
+                [salt_place, &[key("salt")]].concat(),
+                ProblemKind::SaltWithoutHash,
+            );
+        }
+        let spread = own.spread.clone().or_else(|| top.spread.clone());
+        let one_at_a_time = own
+            .domain_at_a_time
+            .clone()
+            .or_else(|| top.domain_at_a_time.clone());
+        let domains = match (own.spread.clone(), own.domain_at_a_time.clone()) {
+            (Some(label), None) => Some(Domains::Spread(label)),
+            (None, Some(label)) => Some(Domains::OneAtATime(label)),
+            (Some(_), Some(_)) => None, // reported by check_place
+            (None, None) => match (spread, one_at_a_time) {
+                (Some(label), None) => Some(Domains::Spread(label)),
+                (None, Some(label)) => Some(Domains::OneAtATime(label)),
+                _ => None,
+            },
+        };
+        let vars = |own: &Option<file::VarMap>, top: &Option<file::VarMap>| {
+            own.as_ref()
+                .or(top.as_ref())
+                .map(|v| v.0.clone())
+                .unwrap_or_default()
+        };
+        let seconds =
+            |own: Option<file::Seconds>, top: Option<file::Seconds>| own.or(top).map_or(0, |s| s.0);
+        Rollout {
+            sizes,
+            order,
+            salt: salt.unwrap_or_default(),
+            domains,
+            pause_after_canary: seconds(own.pause_after_canary, top.pause_after_canary),
+            pause_between_batches: seconds(own.pause_between_batches, top.pause_between_batches),
+            confirm_after_canary: own
+                .confirm_after_canary
+                .or(top.confirm_after_canary)
+                .unwrap_or(false),
+            canary_vars: vars(&own.canary_vars, &top.canary_vars),
+            batch_vars: vars(&own.batch_vars, &top.batch_vars),
+        }
+    }
+
+    /// Splits a version's hosts into those rolled out and those excluded. Top-level
+    /// exclusions apply to every version, in addition to the version's own.
+    fn exclude(
+        &mut self,
+        version: &str,
+        hosts: Vec<Host>,
+        version_path: &[Seg],
+        own: Option<&file::HostPatterns>,
+        top: Option<&file::HostPatterns>,
+        top_used: &mut [bool],
+    ) -> (Vec<Host>, Vec<Host>) {
+        if own.is_none() && top.is_none() {
+            return (hosts, Vec::new());
+        }
+        let names: HashSet<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
+        let mut excluded_names: HashSet<String> = HashSet::new();
+        if let Some(top) = top {
+            for (pattern, used) in top.0.iter().zip(top_used.iter_mut()) {
+                for name in &pattern.names {
+                    if names.contains(name.as_str()) {
+                        *used = true;
+                        excluded_names.insert(name.clone());
+                    }
+                }
+            }
+        }
+        if let Some(own) = own {
+            for pattern in &own.0 {
+                let mut matched = false;
+                for name in &pattern.names {
+                    if names.contains(name.as_str()) {
+                        matched = true;
+                        excluded_names.insert(name.clone());
+                    }
+                }
+                if !matched {
+                    self.report(
+                        item_path(&[version_path, &[key("exclude")]].concat(), pattern.item),
+                        ProblemKind::UnmatchedExclude {
+                            entry: pattern.written.clone(),
+                            scope: format!("version `{version}`"),
+                        },
+                    );
+                }
+            }
+        }
+        let (excluded, kept): (Vec<Host>, Vec<Host>) = hosts
+            .into_iter()
+            .partition(|h| excluded_names.contains(&h.name));
+        if kept.is_empty() && !excluded.is_empty() {
+            self.report(
+                vec![key("versions"), Seg::KeyItself(version.to_string())],
+                ProblemKind::AllExcluded {
+                    version: version.to_string(),
+                },
+            );
+        }
+        (kept, excluded)
+    }
+
+    /// Every host of a version with failure domains must carry a plain label.
+    fn check_labels(&mut self, hosts: &[Host], label: &str, hosts_path: &[Seg]) {
+        for host in hosts {
+            let kind = match host.var(label) {
+                None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
+                    host: host.name.clone(),
+                    label: label.to_string(),
+                },
+                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                    ProblemKind::BadDomainLabel {
+                        host: host.name.clone(),
+                        label: label.to_string(),
+                    }
+                }
+                Some(_) => continue,
+            };
+            // Without an item index the message names the host; point at the list.
+            self.report(hosts_path.to_vec(), kind);
+        }
+    }
+
+    /// Group names must be distinct across everything the inventory will emit.
+    fn check_groups(&mut self, versions: &[Version]) {
+        let mut owner: HashMap<&str, usize> = HashMap::new();
+        for (index, version) in versions.iter().enumerate() {
+            let group = version.group.as_str();
+            let path = vec![key("versions"), Seg::KeyItself(version.name.clone())];
+            if ["all", "ungrouped", "_meta"].contains(&group) {
+                self.report(
+                    path,
+                    ProblemKind::ReservedGroup {
+                        group: group.to_string(),
+                    },
+                );
+                continue;
+            }
+            if let Some(&first) = owner.get(group) {
+                self.report(
+                    path,
+                    ProblemKind::GroupClash {
+                        group: group.to_string(),
+                        first_version: versions[first].name.clone(),
+                        second_version: version.name.clone(),
+                    },
+                );
+                continue;
+            }
+            owner.insert(group, index);
+        }
+        // A version group may not look like another version's batch or excluded group.
+        for version in versions {
+            let group = version.group.as_str();
+            let stem = derived_group_stem(group);
+            if let Some(&other) = stem.and_then(|stem| owner.get(stem)) {
+                self.report(
+                    vec![key("versions"), Seg::KeyItself(version.name.clone())],
+                    ProblemKind::GroupClash {
+                        group: group.to_string(),
+                        first_version: versions[other].name.clone(),
+                        second_version: version.name.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn check_priority(
+        &mut self,
+        priority: Option<file::Priority>,
+        versions: &[Version],
+    ) -> Vec<usize> {
+        let Some(priority) = priority else {
+            return Vec::new();
+        };
+        let index_of: HashMap<&str, usize> = versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.name.as_str(), i))
+            .collect();
+        let mut order = Vec::new();
+        for (i, name) in priority.names.into_iter().enumerate() {
+            let path = if priority.single {
+                vec![key("priority")]
+            } else {
+                vec![key("priority"), Seg::Index(i)]
+            };
+            let name = self.text(name, &path);
+            match index_of.get(name.as_str()) {
+                None => self.report(
+                    path,
+                    ProblemKind::UnknownPriority {
+                        name,
+                        known: versions.iter().map(|v| v.name.clone()).collect(),
+                    },
+                ),
+                Some(index) if order.contains(index) => {
+                    self.report(path, ProblemKind::DuplicatePriority { name })
+                }
+                Some(&index) => order.push(index),
+            }
+        }
+        order
+    }
+}
+
+fn versions_name(versions: &[Version], index: usize) -> String {
+    versions[index].name.clone()
+}
+
+fn entry_path(hosts_path: &[Seg], entry: &HostEntry) -> Vec<Seg> {
+    item_path(hosts_path, entry.item)
+}
+
+fn item_path(list_path: &[Seg], item: Option<usize>) -> Vec<Seg> {
+    let mut path = list_path.to_vec();
+    if let Some(item) = item {
+        path.push(Seg::Index(item));
+    }
+    path
+}
+
+/// What makes a version name unusable, if anything.
+fn version_name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        Some("is empty; give the version a name")
+    } else if file::has_jinja(name) {
+        Some(
+            "contains a Jinja marker (`{{`, `{%` or `{#`), which Ansible would run as a template on the controller; remove it",
+        )
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character; remove it")
+    } else {
+        None
+    }
+}
+
+/// The Ansible group name for a version name: every character outside
+/// `[A-Za-z0-9_]` becomes `_`, and a leading digit gets a `_` in front.
+pub fn group_name_for(version: &str) -> String {
+    let mut group: String = version
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if group.starts_with(|c: char| c.is_ascii_digit()) {
+        group.insert(0, '_');
+    }
+    group
+}
+
+/// For `x_batch3` or `x_excluded`, the `x` they would belong to.
+fn derived_group_stem(group: &str) -> Option<&str> {
+    if let Some(stem) = group.strip_suffix("_excluded") {
+        return Some(stem);
+    }
+    let (stem, number) = group.rsplit_once("_batch")?;
+    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then_some(stem)
+}

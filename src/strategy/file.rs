@@ -1,0 +1,761 @@
+//! regal.yml as written: the serde types the file is read into.
+//!
+//! Checks that concern one node (a size, a host name, a duplicate key) happen here,
+//! while the node is read, so serde_yaml reports them at the node's line and column.
+//! Checks across nodes happen in [`super::validate`].
+
+use crate::error::ProblemKind;
+use crate::hostrange;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Ansible vars: names to any YAML value, in file order.
+pub type Vars = serde_json::Map<String, serde_json::Value>;
+
+/// Declares a struct that also has every rollout key (top level = defaults,
+/// per version = overrides), plus `rollout_keys()` to read them as one value.
+macro_rules! with_rollout_keys {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Hosts in batch 0, the canary ("user group A"): a count >= 1 or "N%". Default 1.
+            #[serde(default)]
+            pub schedule: Option<Size>,
+            /// Hosts in every later batch ("user group B"): a count >= 1 or "N%". Default 1.
+            #[serde(default)]
+            pub combine: Option<Size>,
+            /// Instead of schedule/combine: the size of each batch in turn; the last repeats.
+            #[serde(default)]
+            pub batches: Option<Vec<Size>>,
+            /// Host order before batching: input (default), sorted (natural) or hash.
+            #[serde(default)]
+            pub order: Option<Order>,
+            /// Text mixed into `order: hash`; a new salt gives a new order.
+            #[serde(default)]
+            pub salt: Option<String>,
+            /// Host var naming a failure domain; every batch draws from all domains evenly.
+            #[serde(default)]
+            pub spread: Option<String>,
+            /// Host var naming a failure domain; each batch stays inside one domain.
+            #[serde(default)]
+            pub domain_at_a_time: Option<String>,
+            /// Hosts (or ranges) kept out of every batch; listed in `<group>_excluded`.
+            #[serde(default)]
+            pub exclude: Option<HostPatterns>,
+            /// Seconds to wait after the canary batch.
+            #[serde(default)]
+            pub pause_after_canary: Option<Seconds>,
+            /// Seconds to wait after every later batch.
+            #[serde(default)]
+            pub pause_between_batches: Option<Seconds>,
+            /// Ask the operator before the batch after the canary.
+            #[serde(default)]
+            pub confirm_after_canary: Option<bool>,
+            /// Vars of every canary (batch 0) group.
+            #[serde(default)]
+            pub canary_vars: Option<VarMap>,
+            /// Vars of every later batch group.
+            #[serde(default)]
+            pub batch_vars: Option<VarMap>,
+        }
+
+        impl $name {
+            /// The rollout keys given at this level.
+            pub fn rollout_keys(&self) -> RolloutKeys {
+                RolloutKeys {
+                    schedule: self.schedule,
+                    combine: self.combine,
+                    batches: self.batches.clone(),
+                    order: self.order,
+                    salt: self.salt.clone(),
+                    spread: self.spread.clone(),
+                    domain_at_a_time: self.domain_at_a_time.clone(),
+                    exclude: self.exclude.clone(),
+                    pause_after_canary: self.pause_after_canary,
+                    pause_between_batches: self.pause_between_batches,
+                    confirm_after_canary: self.confirm_after_canary,
+                    canary_vars: self.canary_vars.clone(),
+                    batch_vars: self.batch_vars.clone(),
+                }
+            }
+        }
+    };
+}
+
+/// The rollout keys of one level (top level or one version), as written.
+#[derive(Debug, Clone, Default)]
+pub struct RolloutKeys {
+    pub schedule: Option<Size>,
+    pub combine: Option<Size>,
+    pub batches: Option<Vec<Size>>,
+    pub order: Option<Order>,
+    pub salt: Option<String>,
+    pub spread: Option<String>,
+    pub domain_at_a_time: Option<String>,
+    pub exclude: Option<HostPatterns>,
+    pub pause_after_canary: Option<Seconds>,
+    pub pause_between_batches: Option<Seconds>,
+    pub confirm_after_canary: Option<bool>,
+    pub canary_vars: Option<VarMap>,
+    pub batch_vars: Option<VarMap>,
+}
+
+with_rollout_keys! {
+    /// The whole regal.yml.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, expecting = "a mapping with a `versions:` key")]
+    pub struct StrategyFile {
+        /// Version name -> its hosts, in file order. Required, not empty.
+        pub versions: Versions,
+        /// Versions rolled out first, in this order; a name or a list of exact names.
+        #[serde(default)]
+        pub priority: Option<Priority>,
+        /// Vars of group `all`.
+        #[serde(default)]
+        pub vars: Option<VarMap>,
+    }
+}
+
+with_rollout_keys! {
+    /// A version written as a mapping.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields, expecting = "a mapping of version keys")]
+    pub struct VersionBody {
+        /// The hosts: a comma-separated string or a list.
+        #[serde(default)]
+        pub hosts: Option<HostList>,
+        /// Take the hosts from earlier inventory sources (inventory plugin only).
+        #[serde(default)]
+        pub hosts_from: Option<String>,
+        /// The Ansible group name of this version.
+        #[serde(default)]
+        pub group: Option<GroupName>,
+        /// Vars of this version's group.
+        #[serde(default)]
+        pub vars: Option<VarMap>,
+    }
+}
+
+/// `versions:`: version name -> hosts, in file order, each name once.
+#[derive(Debug, Default)]
+pub struct Versions(pub Vec<(String, VersionSpec)>);
+
+/// One version: its hosts alone (shorthand) or a mapping with hosts and settings.
+#[derive(Debug)]
+pub struct VersionSpec {
+    pub body: VersionBody,
+    /// Written as `name: hosts` rather than `name: {hosts: ...}`.
+    pub shorthand: bool,
+}
+
+/// A batch size: a host count or a share of the version's hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    Count(u64),
+    /// 1..=100; floor(pct x hosts), at least 1, like Ansible's `serial`.
+    Percent(u8),
+}
+
+/// A number of seconds (>= 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seconds(pub u64);
+
+/// How hosts are ordered before they are cut into batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// The order written (Regal's).
+    #[default]
+    Input,
+    /// Natural order: `web2` before `web10`.
+    Sorted,
+    /// A stable shuffle by a hash of salt + host name.
+    Hash,
+}
+
+/// `priority:` one version name or a list of them.
+#[derive(Debug, Clone)]
+pub struct Priority {
+    pub names: Vec<Text>,
+    /// Written as a single name rather than a list.
+    pub single: bool,
+}
+
+/// A text YAML may have read as a number or boolean: the raw text is then
+/// recovered from the source (see `locate::plain_scalar_at`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    Text(String),
+    /// Not a string to YAML; holds YAML's own rendering as a fallback.
+    NonString(String),
+}
+
+/// An explicit Ansible group name.
+#[derive(Debug, Clone)]
+pub struct GroupName(pub String);
+
+/// A vars mapping: each name once, none in the reserved `regal_` namespace.
+#[derive(Debug, Clone, Default)]
+pub struct VarMap(pub Vars);
+
+/// Hosts as written, ranges expanded, in order.
+#[derive(Debug, Default)]
+pub struct HostList(pub Vec<HostEntry>);
+
+/// One host. `item` is its list index (None when written in a comma string).
+#[derive(Debug)]
+pub struct HostEntry {
+    pub name: Text,
+    pub vars: Option<Box<Vars>>,
+    pub item: Option<usize>,
+}
+
+/// `exclude:` host names or ranges, each with the names it expands to.
+#[derive(Debug, Clone, Default)]
+pub struct HostPatterns(pub Vec<HostPattern>);
+
+#[derive(Debug, Clone)]
+pub struct HostPattern {
+    pub written: String,
+    pub names: Vec<String>,
+    pub item: Option<usize>,
+}
+
+fn custom<E: de::Error>(kind: ProblemKind) -> E {
+    E::custom(kind)
+}
+
+/// What makes a host name unusable, if anything.
+pub fn host_name_problem(name: &str) -> Option<&'static str> {
+    if has_jinja(name) {
+        Some(
+            "contains a Jinja marker (`{{`, `{%` or `{#`), which Ansible would run as a template on the controller; remove it",
+        )
+    } else if name.chars().any(char::is_whitespace) {
+        Some("contains whitespace; a host name is one word (use `ansible_host` for an address)")
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character; remove it")
+    } else if name.contains(',') {
+        Some("contains a comma; in a list, write one host per item")
+    } else {
+        None
+    }
+}
+
+/// Whether `text` holds a Jinja marker that Ansible would template.
+pub fn has_jinja(text: &str) -> bool {
+    ["{{", "{%", "{#"].iter().any(|m| text.contains(m))
+}
+
+impl<'de> Deserialize<'de> for Versions {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct VersionsVisitor;
+        impl<'de> Visitor<'de> for VersionsVisitor {
+            type Value = Versions;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of version name -> hosts")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Versions, E> {
+                Ok(Versions::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Versions, A::Error> {
+                let mut versions: Vec<(String, VersionSpec)> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                while let Some(name) = map.next_key_seed(UniqueKey {
+                    seen: &mut seen,
+                    var_name: false,
+                })? {
+                    let spec = map.next_value::<VersionSpec>()?;
+                    versions.push((name, spec));
+                }
+                Ok(Versions(versions))
+            }
+        }
+        deserializer.deserialize_any(VersionsVisitor)
+    }
+}
+
+/// Reads a mapping key as text and fails there if it was seen before (or, for a
+/// var name, if it is in the `regal_` namespace that regal-inventory sets itself).
+struct UniqueKey<'s> {
+    seen: &'s mut std::collections::HashSet<String>,
+    var_name: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKey<'_> {
+    type Value = String;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKey<'_> {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a name")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<String, E> {
+        if self.var_name && key.starts_with("regal_") {
+            return Err(custom(ProblemKind::ReservedVar {
+                var: key.to_string(),
+            }));
+        }
+        if !self.seen.insert(key.to_string()) {
+            return Err(custom(ProblemKind::DuplicateKey {
+                key: key.to_string(),
+            }));
+        }
+        Ok(key.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for VersionSpec {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SpecVisitor;
+        impl<'de> Visitor<'de> for SpecVisitor {
+            type Value = VersionSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "hosts as a comma-separated string or a list, or a mapping with `hosts:`",
+                )
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionSpec, A::Error> {
+                let body = VersionBody::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(VersionSpec {
+                    body,
+                    shorthand: false,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<VersionSpec, A::Error> {
+                shorthand(HostListVisitor.visit_seq(seq)?)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<VersionSpec, E> {
+                shorthand(HostListVisitor.visit_str(text)?)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<VersionSpec, E> {
+                shorthand(HostList::default())
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<VersionSpec, E> {
+                shorthand(HostList::non_string(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<VersionSpec, E> {
+                shorthand(HostList::non_string(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<VersionSpec, E> {
+                shorthand(HostList::non_string(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<VersionSpec, E> {
+                shorthand(HostList::non_string(v))
+            }
+        }
+        fn shorthand<E>(hosts: HostList) -> Result<VersionSpec, E> {
+            Ok(VersionSpec {
+                body: VersionBody {
+                    hosts: Some(hosts),
+                    ..VersionBody::default()
+                },
+                shorthand: true,
+            })
+        }
+        deserializer.deserialize_any(SpecVisitor)
+    }
+}
+
+impl HostList {
+    fn non_string(value: impl ToString) -> HostList {
+        HostList(vec![HostEntry {
+            name: Text::NonString(value.to_string()),
+            vars: None,
+            item: None,
+        }])
+    }
+}
+
+struct HostListVisitor;
+
+impl<'de> Visitor<'de> for HostListVisitor {
+    type Value = HostList;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("hosts as a comma-separated string or a list")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<HostList, E> {
+        let mut hosts = Vec::new();
+        if text.trim().is_empty() {
+            return Ok(HostList(hosts));
+        }
+        for entry in text.split(',') {
+            let entry = entry.trim();
+            if entry.is_empty() {
+                return Err(custom(ProblemKind::EmptyHostEntry {
+                    entry: text.to_string(),
+                }));
+            }
+            for name in checked_names(entry)? {
+                hosts.push(HostEntry {
+                    name: Text::Text(name),
+                    vars: None,
+                    item: None,
+                });
+            }
+        }
+        Ok(HostList(hosts))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostList, A::Error> {
+        let mut hosts = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut item = 0;
+        while seq
+            .next_element_seed(HostItem {
+                item,
+                hosts: &mut hosts,
+            })?
+            .is_some()
+        {
+            item += 1;
+        }
+        Ok(HostList(hosts))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<HostList, E> {
+        Ok(HostList::default())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<HostList, E> {
+        Ok(HostList::non_string(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<HostList, E> {
+        Ok(HostList::non_string(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<HostList, E> {
+        Ok(HostList::non_string(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<HostList, E> {
+        Ok(HostList::non_string(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for HostList {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(HostListVisitor)
+    }
+}
+
+/// The names one written entry stands for: checked, ranges expanded.
+fn checked_names<E: de::Error>(entry: &str) -> Result<Vec<String>, E> {
+    if let Some(why) = host_name_problem(entry) {
+        return Err(custom(ProblemKind::BadHostName {
+            host: entry.to_string(),
+            why,
+        }));
+    }
+    hostrange::expand(entry).map_err(|why| {
+        custom(ProblemKind::BadRange {
+            entry: entry.to_string(),
+            why,
+        })
+    })
+}
+
+/// Reads one list item (`name`, or `name: {vars}`) and appends its hosts.
+struct HostItem<'h> {
+    item: usize,
+    hosts: &'h mut Vec<HostEntry>,
+}
+
+impl HostItem<'_> {
+    fn push_non_string<E>(self, value: impl ToString) -> Result<(), E> {
+        self.hosts.push(HostEntry {
+            name: Text::NonString(value.to_string()),
+            vars: None,
+            item: Some(self.item),
+        });
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for HostItem<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HostItem<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a host name, or `name: {host vars}`")
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<(), E> {
+        for name in checked_names(name)? {
+            self.hosts.push(HostEntry {
+                name: Text::Text(name),
+                vars: None,
+                item: Some(self.item),
+            });
+        }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some(name) = map.next_key::<String>()? else {
+            return Err(custom(ProblemKind::EmptyHostEntry {
+                entry: "{}".to_string(),
+            }));
+        };
+        let vars = map.next_value::<Option<VarMap>>()?;
+        if map.next_key::<de::IgnoredAny>()?.is_some() {
+            return Err(custom(ProblemKind::HostEntryWithTwoKeys));
+        }
+        let vars = vars.filter(|v| !v.0.is_empty()).map(|v| Box::new(v.0));
+        for name in checked_names(&name)? {
+            self.hosts.push(HostEntry {
+                name: Text::Text(name),
+                vars: vars.clone(),
+                item: Some(self.item),
+            });
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(custom(ProblemKind::EmptyHostEntry {
+            entry: "an empty list item".to_string(),
+        }))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.push_non_string(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.push_non_string(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.push_non_string(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.push_non_string(v)
+    }
+}
+
+impl<'de> Deserialize<'de> for HostPatterns {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let list = HostList::deserialize(deserializer)?;
+        let mut patterns: Vec<HostPattern> = Vec::new();
+        // Entries were expanded while reading; regroup them by the item they came from.
+        for entry in list.0 {
+            let name = match entry.name {
+                Text::Text(n) | Text::NonString(n) => n,
+            };
+            match patterns.last_mut() {
+                Some(last) if entry.item.is_some() && last.item == entry.item => {
+                    last.names.push(name)
+                }
+                _ => patterns.push(HostPattern {
+                    written: name.clone(),
+                    names: vec![name],
+                    item: entry.item,
+                }),
+            }
+        }
+        Ok(HostPatterns(patterns))
+    }
+}
+
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SizeVisitor;
+        impl<'de> Visitor<'de> for SizeVisitor {
+            type Value = Size;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a host count >= 1 or a percentage like \"25%\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Size, E> {
+                if v == 0 {
+                    return Err(E::custom(
+                        "a batch size of 0 would be an empty batch; use a count >= 1 or a percentage like \"25%\"",
+                    ));
+                }
+                Ok(Size::Count(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Size, E> {
+                Err(E::custom(format!(
+                    "a batch size cannot be negative ({v}); use a count >= 1 or a percentage like \"25%\""
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Size, E> {
+                Err(E::custom(format!(
+                    "a batch size is a whole number of hosts, not {v}; use a count >= 1 or a percentage like \"25%\""
+                )))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Size, E> {
+                let text = v.trim();
+                if let Some(number) = text.strip_suffix('%') {
+                    return match number.trim().parse::<u8>() {
+                        Ok(pct @ 1..=100) => Ok(Size::Percent(pct)),
+                        _ => Err(E::custom(format!(
+                            "`{v}` is not a usable percentage; use a whole percentage from \"1%\" to \"100%\""
+                        ))),
+                    };
+                }
+                match text.parse::<u64>() {
+                    Ok(count) => self.visit_u64(count),
+                    Err(_) => Err(E::custom(format!(
+                        "`{v}` is not a batch size; use a count >= 1 (e.g. 2) or a percentage like \"25%\""
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(SizeVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SecondsVisitor;
+        impl<'de> Visitor<'de> for SecondsVisitor {
+            type Value = Seconds;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number of seconds >= 0")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
+                Ok(Seconds(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Seconds, E> {
+                Err(E::custom(format!(
+                    "a pause cannot be negative ({v}); use a whole number of seconds >= 0"
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Seconds, E> {
+                Err(E::custom(format!(
+                    "a pause is a whole number of seconds, not {v}"
+                )))
+            }
+        }
+        deserializer.deserialize_any(SecondsVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Priority {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PriorityVisitor;
+        impl<'de> Visitor<'de> for PriorityVisitor {
+            type Value = Priority;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a version name or a list of version names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Priority, E> {
+                Ok(Priority {
+                    names: vec![Text::Text(v.to_string())],
+                    single: true,
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Priority, E> {
+                Ok(Priority::non_string(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Priority, E> {
+                Ok(Priority::non_string(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Priority, E> {
+                Ok(Priority::non_string(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Priority, E> {
+                Ok(Priority::non_string(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Priority, E> {
+                Ok(Priority {
+                    names: Vec::new(),
+                    single: false,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Priority, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<Text>()? {
+                    names.push(name);
+                }
+                Ok(Priority {
+                    names,
+                    single: false,
+                })
+            }
+        }
+        deserializer.deserialize_any(PriorityVisitor)
+    }
+}
+
+impl Priority {
+    fn non_string(value: impl ToString) -> Priority {
+        Priority {
+            names: vec![Text::NonString(value.to_string())],
+            single: true,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text::NonString(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text::NonString(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text::NonString(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text::NonString(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupName {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        if !is_group_name(&name) {
+            return Err(custom(ProblemKind::BadGroupName { group: name }));
+        }
+        Ok(GroupName(name))
+    }
+}
+
+/// Whether Ansible takes `name` as a group name unchanged: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_group_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl<'de> Deserialize<'de> for VarMap {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct VarsVisitor;
+        impl<'de> Visitor<'de> for VarsVisitor {
+            type Value = VarMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of var name -> value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<VarMap, E> {
+                Ok(VarMap::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<VarMap, A::Error> {
+                let mut vars = Vars::new();
+                let mut seen = std::collections::HashSet::new();
+                while let Some(name) = map.next_key_seed(UniqueKey {
+                    seen: &mut seen,
+                    var_name: true,
+                })? {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    vars.insert(name, value);
+                }
+                Ok(VarMap(vars))
+            }
+        }
+        deserializer.deserialize_any(VarsVisitor)
+    }
+}
