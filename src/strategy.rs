@@ -323,7 +323,7 @@ impl Checker<'_> {
 
     /// Keys that cannot go together at one level.
     fn check_place(&mut self, keys: &RolloutKeys, place: &[Seg]) {
-        let at = |k: &str| [place, &[key(k)]].concat();
+        let at = |k: &str| [place, &[Seg::KeyItself(k.to_string())]].concat();
         if keys.batches.is_some() && (keys.schedule.is_some() || keys.combine.is_some()) {
             self.report(at("batches"), ProblemKind::BatchesWithScheduleOrCombine);
         }

@@ -717,11 +717,23 @@ impl<'de> Deserialize<'de> for Text {
 
 impl<'de> Deserialize<'de> for GroupName {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        if !is_group_name(&name) {
-            return Err(custom(ProblemKind::BadGroupName { group: name }));
+        // Checked inside the visitor, so the error carries the name's position.
+        struct GroupVisitor;
+        impl<'de> Visitor<'de> for GroupVisitor {
+            type Value = GroupName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an Ansible group name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<GroupName, E> {
+                if !is_group_name(name) {
+                    return Err(custom(ProblemKind::BadGroupName {
+                        group: name.to_string(),
+                    }));
+                }
+                Ok(GroupName(name.to_string()))
+            }
         }
-        Ok(GroupName(name))
+        deserializer.deserialize_str(GroupVisitor)
     }
 }
 
