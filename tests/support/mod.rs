@@ -20,7 +20,7 @@ pub const ANSIBLE_CORE_VERSION: &str = "2.19.14";
 /// the CI run.
 const PLAYBOOK_TIMEOUT: Duration = Duration::from_secs(120);
 
-pub const BIN: &str = "/tmp/mock/regal-inventory"; // MOCK-TEMP
+pub const BIN: &str = env!("CARGO_BIN_EXE_regal-inventory");
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
