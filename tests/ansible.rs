@@ -1,6 +1,6 @@
 //! playbooks/rollout.yml driven by real ansible-core against the real
-//! regal-inventory binary (or, for vars the binary does not emit yet, against
-//! the binary's own output with those vars added).
+//! regal-inventory binary (for an inventory the binary refuses to print, its
+//! own output with a defect added).
 //!
 //! Every host is `ansible_connection: local` and appends
 //! "<host> <version> <batch> <time>" to an evidence log; hosts of one batch
@@ -8,7 +8,7 @@
 
 mod support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::{PlaybookRun, Scenario};
 
 /// h1 | h2 h3 | h4 h5
@@ -48,7 +48,16 @@ fn output(run: &PlaybookRun) -> String {
 
 #[test]
 fn healthy_rollout_runs_every_batch_in_order() {
-    let s = Scenario::new("healthy").with_strategy(ONE_VERSION);
+    let s = Scenario::new("healthy").with_strategy(
+        "\
+schedule: 1
+combine: 2
+exclude: [h6]
+vars: {ansible_connection: local}
+versions:
+  app-v1.0: [h1, h2, h3, h6, h4, h5]
+",
+    );
     let run = s.run(&[]);
     assert_succeeded(&run);
     assert_eq!(
@@ -275,48 +284,31 @@ versions:
     );
 }
 
-/// The binary's real output for ONE_VERSION with extra vars on batch groups.
-fn fixture_with_batch_vars(s: &Scenario, vars: &[(&str, &str, Value)]) -> Value {
-    let mut inv = s.binary_list(ONE_VERSION);
-    for (group, key, value) in vars {
-        let g = inv
-            .get_mut(*group)
-            .unwrap_or_else(|| panic!("regal-inventory printed no group {group}"));
-        let obj = g.as_object_mut().unwrap();
-        let group_vars = obj.entry("vars").or_insert_with(|| json!({}));
-        group_vars[*key] = value.clone();
-    }
-    inv
-}
-
 #[test]
 fn pause_after_waits_between_batches_but_not_after_the_last() {
-    let s = Scenario::new("pause");
-    let inv = fixture_with_batch_vars(
-        &s,
-        &[
-            ("app_v1_0_batch0", "regal_pause_after", json!(2)),
-            // Would make the run obviously slow if it paused after the end.
-            ("app_v1_0_batch2", "regal_pause_after", json!(30)),
-        ],
+    // h1 | h2 h3: the binary puts regal_pause_after on both batches, and the
+    // long one on the last batch must never be waited for.
+    let s = Scenario::new("pause").with_strategy(
+        "\
+schedule: 1
+combine: 2
+pause_after_canary: 2
+pause_between_batches: 30
+vars: {ansible_connection: local}
+versions:
+  app-v1.0: [h1, h2, h3]
+",
     );
-    let s = s.with_fixture_json(&inv);
     let run = s.run(&[]);
     assert_succeeded(&run);
-    assert_eq!(run.evidence.len(), 5, "{}", run.report());
+    assert_eq!(run.evidence.len(), 3, "{}", run.report());
     let end_of = |b: u32| {
-        run.evidence
-            .iter()
-            .filter(|e| e.batch == b)
-            .map(|e| e.time)
-            .fold(f64::MIN, f64::max)
+        let times = run.evidence.iter().filter(|e| e.batch == b).map(|e| e.time);
+        times.fold(f64::MIN, f64::max)
     };
     let start_of = |b: u32| {
-        run.evidence
-            .iter()
-            .filter(|e| e.batch == b)
-            .map(|e| e.time)
-            .fold(f64::MAX, f64::min)
+        let times = run.evidence.iter().filter(|e| e.batch == b).map(|e| e.time);
+        times.fold(f64::MAX, f64::min)
     };
     let gap = start_of(1) - end_of(0);
     assert!(
@@ -324,7 +316,7 @@ fn pause_after_waits_between_batches_but_not_after_the_last() {
         "batch 1 started {gap:.2}s after batch 0\n{}",
         run.report()
     );
-    let tail = run.finished_at - end_of(2);
+    let tail = run.finished_at - end_of(1);
     assert!(
         tail < 20.0,
         "paused {tail:.2}s after the last batch\n{}",
@@ -334,15 +326,16 @@ fn pause_after_waits_between_batches_but_not_after_the_last() {
 
 #[test]
 fn confirm_after_needs_auto_confirm_without_a_terminal() {
-    let s = Scenario::new("confirm");
-    let inv = fixture_with_batch_vars(
-        &s,
-        &[
-            ("app_v1_0_batch0", "regal_confirm_after", json!(true)),
-            ("app_v1_0_batch2", "regal_confirm_after", json!(true)),
-        ],
+    let s = Scenario::new("confirm").with_strategy(
+        "\
+schedule: 1
+combine: 2
+confirm_after_canary: true
+vars: {ansible_connection: local}
+versions:
+  app-v1.0: [h1, h2, h3, h4, h5]
+",
     );
-    let s = s.with_fixture_json(&inv);
 
     let run = s.run(&["-e", "regal_auto_confirm=true"]);
     assert_succeeded(&run);
@@ -358,12 +351,12 @@ fn confirm_after_needs_auto_confirm_without_a_terminal() {
     );
     assert!(output(&run).contains("did not confirm"), "{}", run.report());
 
-    // Nothing follows the last batch, so there is nothing to confirm.
-    let run = s.run(&["--limit", "app_v1_0_batch2"]);
+    // Within --limit the canary is the last batch: nothing left to confirm.
+    let run = s.run(&["--limit", "app_v1_0_batch0"]);
     assert_succeeded(&run);
     assert_eq!(
         run.batches(),
-        vec![batch("app-v1.0", 2, &["h4", "h5"])],
+        vec![batch("app-v1.0", 0, &["h1"])],
         "{}",
         run.report()
     );
