@@ -11,19 +11,43 @@ pub fn has_range(entry: &str) -> bool {
 }
 
 /// Expands every range in `entry`, in order. A name without a range expands to itself.
+///
+/// Works left to right without recursion, so a name with thousands of ranges
+/// cannot overflow the stack, and bounds the product of all its ranges (not only
+/// each range), so `h[0:999][0:999][0:999]` cannot exhaust memory.
 pub fn expand(entry: &str) -> Result<Vec<String>, String> {
-    let Some((open, close)) = find_range(entry) else {
-        return Ok(vec![entry.to_string()]);
-    };
-    let head = &entry[..open];
-    let tail = &entry[close + 1..];
-    let mut expanded = Vec::new();
-    for middle in expand_bounds(&entry[open + 1..close])? {
-        for rest in expand(tail)? {
-            expanded.push(format!("{head}{middle}{rest}"));
+    // Each part is the alternatives for one stretch of the name: literal text has one.
+    let mut parts: Vec<Vec<String>> = Vec::new();
+    let mut count: u64 = 1;
+    let mut rest = entry;
+    while let Some((open, close)) = find_range(rest) {
+        parts.push(vec![rest[..open].to_string()]);
+        let middles = expand_bounds(&rest[open + 1..close])?;
+        count = count.saturating_mul(middles.len() as u64);
+        if count > MAX_EXPANSION {
+            return Err(too_many());
+        }
+        parts.push(middles);
+        rest = &rest[close + 1..];
+    }
+    parts.push(vec![rest.to_string()]);
+    let mut names = vec![String::new()];
+    for part in parts {
+        if let [only] = part.as_slice() {
+            // Appending in place keeps thousands of one-value ranges linear.
+            names.iter_mut().for_each(|name| name.push_str(only));
+        } else {
+            names = names
+                .iter()
+                .flat_map(|name| part.iter().map(move |middle| format!("{name}{middle}")))
+                .collect();
         }
     }
-    Ok(expanded)
+    Ok(names)
+}
+
+fn too_many() -> String {
+    format!("expands to more than {MAX_EXPANSION} hosts; split it or check the bounds")
 }
 
 /// The first `[...]` whose content looks like `a:b` or `a:b:c` (not an IPv6 literal).
@@ -69,9 +93,7 @@ fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
             ));
         }
         if (last - first) / step >= MAX_EXPANSION {
-            return Err(format!(
-                "expands to more than {MAX_EXPANSION} hosts; split it or check the bounds"
-            ));
+            return Err(too_many());
         }
         return Ok((first..=last)
             .step_by(step as usize)
@@ -144,5 +166,24 @@ mod tests {
         assert!(expand("w[1:5:0]").is_err());
         assert!(expand("w[a:5]").is_err());
         assert!(expand("w[0:99999999999]").is_err());
+    }
+
+    #[test]
+    fn the_product_of_several_ranges_is_bounded() {
+        let error = expand("h[0:999][0:999][0:999]").unwrap_err();
+        assert!(error.contains("expands to more than"), "{error}");
+        assert_eq!(expand("h[0:99][0:99]").unwrap().len(), 10_000);
+    }
+
+    #[test]
+    fn thousands_of_ranges_do_not_recurse() {
+        let entry = "h[1:1]".repeat(100_000);
+        assert_eq!(expand(&entry).unwrap(), ["h1".repeat(100_000)]);
+    }
+
+    #[test]
+    fn text_after_a_non_range_bracket_stays_literal() {
+        assert_eq!(expand("[::1]w[1:2]").unwrap(), ["[::1]w[1:2]"]);
+        assert_eq!(expand("w[1:2]x[y]").unwrap(), ["w1x[y]", "w2x[y]"]);
     }
 }
