@@ -5,10 +5,14 @@
 
 use crate::config;
 use crate::error::Error;
+use crate::external::ExternalHosts;
 use crate::inventory::{self, Inventory};
+use crate::overview::{Overview, Summary};
 use crate::plan::Plan;
-use crate::strategy::{self, Strategy};
-use clap::Parser;
+use crate::resume::Resume;
+use crate::schema;
+use crate::strategy::{self, HostsFrom, Strategy};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +34,81 @@ pub struct Cli {
     /// executable (as invoked, symlinks not resolved), else ./regal.yml.
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
+
+    /// The hosts of earlier inventory sources, for versions with `hosts_from:`:
+    /// JSON as the `regal` inventory plugin writes it,
+    /// {"groups": {"web": ["web1", ...]}, "hostvars": {"web1": {...}}}.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub external_hosts: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the rollout: each version's batches in order with sizes, progress,
+    /// pauses and hosts; or, with --resume-from, how to resume a stopped rollout.
+    Plan(PlanArgs),
+    /// Check the strategy with every rule of --list: print a summary and exit 0,
+    /// or print every problem as file:line:col and exit 1. Versions with
+    /// `hosts_from` are only checked against hosts given with --external-hosts.
+    Check,
+    /// Print the JSON Schema of regal.yml, for editors and linters.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Print the --limit and the ansible-playbook command that resume a stopped
+    /// rollout at this batch group (e.g. app_v1_0_batch2) or version group.
+    #[arg(long, value_name = "GROUP")]
+    pub resume_from: Option<String>,
+
+    /// With --resume-from: the inventory for the command. Default: this
+    /// executable, with REGAL_CONFIG set to the strategy file used.
+    #[arg(long, value_name = "INVENTORY", requires = "resume_from")]
+    pub inventory: Option<String>,
+
+    /// With --resume-from: the playbook for the command.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "playbooks/rollout.yml",
+        requires = "resume_from"
+    )]
+    pub playbook: String,
+
+    /// Hosts shown per batch before the rest is only counted (0: all).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_hosts: usize,
+
+    /// When to colour the text view.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Only on a terminal, and not when NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
 }
 
 /// What the process environment gives the command line.
@@ -37,12 +116,19 @@ pub struct Cli {
 pub struct Env {
     /// `$REGAL_CONFIG`.
     pub regal_config: Option<OsString>,
+    /// Whether stdout is a terminal (colour is for people, not pipes).
+    pub stdout_is_terminal: bool,
+    /// `$NO_COLOR` is set and not empty (<https://no-color.org>).
+    pub no_color: bool,
 }
 
 impl Env {
     pub fn from_process() -> Env {
+        use std::io::IsTerminal;
         Env {
             regal_config: std::env::var_os("REGAL_CONFIG"),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         }
     }
 }
@@ -77,9 +163,13 @@ where
     match execute(&cli, args.first(), env, stdout) {
         Ok(()) => 0,
         Err(error) => {
-            let _ = writeln!(stderr, "regal-inventory: {error}");
+            let _ = match error {
+                // Already one `file:line:col: message` per line, for editors and CI.
+                Error::Problems { .. } => writeln!(stderr, "{error}"),
+                _ => writeln!(stderr, "regal-inventory: {error}"),
+            };
             match error {
-                Error::Usage(_) => EXIT_USAGE,
+                Error::Usage(_) | Error::UnknownBatch { .. } => EXIT_USAGE,
                 _ => EXIT_INVALID,
             }
         }
@@ -92,34 +182,188 @@ fn execute(
     env: &Env,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    if !cli.list && cli.host.is_none() {
+    // Checked here rather than with clap's args_conflicts_with_subcommands, which
+    // would also refuse `--config PATH plan`.
+    if cli.command.is_some() && (cli.list || cli.host.is_some()) {
         return Err(Error::Usage(
-            "say what to print: --list (the whole inventory) or --host NAME (one host's vars); see --help".into(),
+            "--list and --host print the inventory; run them without a command".into(),
         ));
     }
+    let command = match &cli.command {
+        Some(Command::Schema) => return write_json_pretty(out, &schema::schema()),
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "regal-inventory", out);
+            return Ok(());
+        }
+        Some(command) => Some(command),
+        None if !cli.list && cli.host.is_none() => {
+            return Err(Error::Usage(
+                "say what to print: --list (the whole inventory) or --host NAME (one host's vars), or a command such as `plan` or `check`; see --help".into(),
+            ));
+        }
+        None => None,
+    };
     let path = config::find(cli.config.as_deref(), env.regal_config.as_ref(), argv0)?;
-    let strategy = load(&path)?;
+    let external = cli
+        .external_hosts
+        .as_deref()
+        .map(read_external)
+        .transpose()?;
+    let hosts_from = match (&external, command) {
+        (Some(external), _) => HostsFrom::External(external),
+        // CI checks a strategy without the hosts Ansible will have.
+        (None, Some(Command::Check)) => HostsFrom::Unchecked,
+        (None, _) => HostsFrom::Unavailable,
+    };
+    match command {
+        None => {
+            let strategy = load_with(&path, hosts_from)?;
+            let plan = Plan::new(&strategy);
+            match &cli.host {
+                Some(name) => write_json(out, &inventory::host_vars(&plan, name)),
+                None => write_json(out, &Inventory::new(&plan)),
+            }
+        }
+        Some(Command::Check) => check(&path, hosts_from, out),
+        Some(Command::Plan(args)) => {
+            let strategy = load_with(&path, hosts_from)?;
+            let plan = Plan::new(&strategy);
+            match &args.resume_from {
+                Some(group) => resume(&plan, group, args, &path, argv0, out),
+                None => {
+                    let overview = Overview::new(&plan);
+                    match args.format {
+                        Format::Json => write_json_pretty(out, &overview),
+                        Format::Text => {
+                            let colour = match args.color {
+                                ColorWhen::Always => true,
+                                ColorWhen::Never => false,
+                                ColorWhen::Auto => env.stdout_is_terminal && !env.no_color,
+                            };
+                            let title = path.display().to_string();
+                            let text = overview.render(&title, args.max_hosts, colour);
+                            out.write_all(text.as_bytes()).map_err(Error::Write)
+                        }
+                    }
+                }
+            }
+        }
+        Some(Command::Schema | Command::Completions { .. }) => unreachable!("handled above"),
+    }
+}
+
+/// `check`: a one-line summary, or every problem.
+fn check(path: &Path, hosts_from: HostsFrom, out: &mut dyn Write) -> Result<(), Error> {
+    let strategy = load_with(path, hosts_from).map_err(|error| match error {
+        Error::Invalid { path, problems } => Error::Problems { path, problems },
+        other => other,
+    })?;
     let plan = Plan::new(&strategy);
-    if let Some(name) = &cli.host {
-        write_json(out, &inventory::host_vars(&plan, name))
-    } else {
-        write_json(out, &Inventory::new(&plan))
+    write!(out, "{}: ok: {}", path.display(), Summary::new(&plan)).map_err(Error::Write)?;
+    if matches!(hosts_from, HostsFrom::Unchecked) {
+        let unchecked = strategy
+            .versions
+            .iter()
+            .filter(|v| v.hosts_from.is_some())
+            .count();
+        if unchecked > 0 {
+            write!(
+                out,
+                "; the hosts of {unchecked} version(s) with `hosts_from` are not checked (pass --external-hosts FILE)"
+            )
+            .map_err(Error::Write)?;
+        }
+    }
+    writeln!(out).map_err(Error::Write)
+}
+
+/// `plan --resume-from`: the limit, then the command.
+fn resume(
+    plan: &Plan,
+    group: &str,
+    args: &PlanArgs,
+    path: &Path,
+    argv0: Option<&OsString>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let resume = Resume::new(plan, group)?;
+    // The script inventory must read the same strategy as this run did.
+    let config = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let config = config.display().to_string();
+    let (inventory, env) = match &args.inventory {
+        Some(inventory) => (inventory.clone(), None),
+        None => (
+            this_executable(argv0),
+            Some(("REGAL_CONFIG", config.as_str())),
+        ),
+    };
+    let command = resume.command(&inventory, &args.playbook, env);
+    match args.format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct WithCommand<'r> {
+                #[serde(flatten)]
+                resume: &'r Resume,
+                command: &'r str,
+            }
+            write_json_pretty(
+                out,
+                &WithCommand {
+                    resume: &resume,
+                    command: &command,
+                },
+            )
+        }
+        Format::Text => {
+            writeln!(out, "--limit '{}'\n{command}", resume.limit).map_err(Error::Write)
+        }
+    }
+}
+
+/// This executable as a path Ansible can run: as invoked when that names a
+/// file (so `regal.yml` next to it is still found), else the resolved one.
+fn this_executable(argv0: Option<&OsString>) -> String {
+    match argv0.map(Path::new) {
+        Some(path) if path.components().count() > 1 => path.display().to_string(),
+        _ => std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "regal-inventory".to_string()),
     }
 }
 
 /// Reads and checks the strategy file at `path`.
 pub fn load(path: &Path) -> Result<Strategy, Error> {
+    load_with(path, HostsFrom::Unavailable)
+}
+
+/// Reads and checks the strategy file at `path`, taking `hosts_from` hosts from `hosts_from`.
+pub fn load_with(path: &Path, hosts_from: HostsFrom) -> Result<Strategy, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    strategy::parse_bytes(&bytes).map_err(|problems| Error::Invalid {
+    strategy::parse_bytes_with(&bytes, hosts_from).map_err(|problems| Error::Invalid {
         path: path.to_path_buf(),
         problems,
     })
 }
 
+fn read_external(path: &Path) -> Result<ExternalHosts, Error> {
+    let fail = |why: String| Error::ExternalHosts {
+        path: path.to_path_buf(),
+        why,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    ExternalHosts::from_json(&text).map_err(|e| fail(e.to_string()))
+}
+
 fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
     serde_json::to_writer(&mut *out, value).map_err(|e| Error::Write(e.into()))?;
+    writeln!(out).map_err(Error::Write)
+}
+
+fn write_json_pretty(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Write(e.into()))?;
     writeln!(out).map_err(Error::Write)
 }

@@ -117,6 +117,15 @@ pub enum ProblemKind {
         version: String,
         pattern: String,
     },
+    EmptyHostsFromTerm {
+        version: String,
+        pattern: String,
+    },
+    UnknownHostsFromTerm {
+        version: String,
+        pattern: String,
+        term: String,
+    },
     HostsAndHostsFrom {
         version: String,
     },
@@ -234,11 +243,23 @@ impl fmt::Display for ProblemKind {
             ),
             ExternalHostsUnavailable { version } => write!(
                 f,
-                "version `{version}` takes its hosts with `hosts_from`, which needs the `regal` inventory plugin (hosts from earlier inventory sources)"
+                "version `{version}` takes its hosts with `hosts_from`, which needs the hosts of earlier inventory sources: use the `regal` inventory plugin (or pass --external-hosts FILE)"
             ),
             NoExternalMatch { version, pattern } => write!(
                 f,
                 "`hosts_from: {pattern}` of version `{version}` matches no host of the earlier inventory sources"
+            ),
+            EmptyHostsFromTerm { version, pattern } => write!(
+                f,
+                "`hosts_from: {pattern}` of version `{version}` has an empty part; write groups or hosts joined by `:` (`web:&eu:!canary`)"
+            ),
+            UnknownHostsFromTerm {
+                version,
+                pattern,
+                term,
+            } => write!(
+                f,
+                "`{term}` in `hosts_from: {pattern}` of version `{version}` names no group or host of the earlier inventory sources; fix the name (a typo here changes which hosts are rolled out)"
             ),
             HostsAndHostsFrom { version } => write!(
                 f,
@@ -273,6 +294,15 @@ pub enum Error {
         path: PathBuf,
         problems: Vec<Problem>,
     },
+    /// `check` found the strategy wrong: every problem, one per line.
+    Problems {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+    /// The `--external-hosts` file cannot be read or is not the expected JSON.
+    ExternalHosts { path: PathBuf, why: String },
+    /// `plan --resume-from` names no batch of the rollout.
+    UnknownBatch { group: String, batches: Vec<String> },
     /// Writing the output failed (e.g. a closed pipe).
     Write(std::io::Error),
     /// A command-line usage problem that clap does not catch.
@@ -313,6 +343,36 @@ impl fmt::Display for Error {
                     )?;
                 }
                 Ok(())
+            }
+            Error::Problems { path, problems } => {
+                for problem in problems {
+                    writeln!(f, "{}", problem.at(path))?;
+                }
+                let counted = problems
+                    .iter()
+                    .map(|p| match p.kind {
+                        ProblemKind::More { count } => count,
+                        _ => 1,
+                    })
+                    .sum::<usize>();
+                let noun = if counted == 1 { "problem" } else { "problems" };
+                write!(f, "regal-inventory: {counted} {noun} in {}", path.display())
+            }
+            Error::ExternalHosts { path, why } => write!(
+                f,
+                "{}: cannot use the external hosts: {why}; the file is what the `regal` inventory plugin writes: {{\"groups\": {{group: [host, ...]}}, \"hostvars\": {{host: {{var: value}}}}}}",
+                path.display()
+            ),
+            Error::UnknownBatch { group, batches } => {
+                const SHOWN: usize = 12;
+                let mut known = backticked(&batches[..batches.len().min(SHOWN)]);
+                if batches.len() > SHOWN {
+                    known.push_str(&format!(" ... ({} in all)", batches.len()));
+                }
+                write!(
+                    f,
+                    "`{group}` is not a batch group or version group of this rollout; resume from one of {known}"
+                )
             }
             Error::Write(source) => write!(f, "cannot write the output: {source}"),
             Error::Usage(message) => write!(f, "{message}"),

@@ -41,17 +41,27 @@ pub struct Meta<'p> {
 
 /// Host name -> host vars (`{}` for a host without vars), in rollout order.
 #[derive(Debug)]
-pub struct HostVars<'p>(pub Vec<&'p Host>);
+pub struct HostVars<'p>(pub Vec<(&'p Host, Option<&'p Vars>)>);
 
 impl Serialize for HostVars<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let empty = Vars::new();
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for host in &self.0 {
-            map.serialize_entry(&host.name, host.vars.as_deref().unwrap_or(&empty))?;
+        for (host, vars) in &self.0 {
+            map.serialize_entry(&host.name, vars.unwrap_or(&empty))?;
         }
         map.end()
     }
+}
+
+/// Every host of the plan with the vars regal-inventory gives it, in rollout order.
+fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host, Option<&'p Vars>)> {
+    plan.versions.iter().flat_map(|v| {
+        let version = v.version;
+        v.hosts()
+            .chain(&version.excluded)
+            .map(move |host| (host, version.own_vars(host)))
+    })
 }
 
 /// The batch group name for batch `index` of a version group.
@@ -93,7 +103,7 @@ impl<'p> Inventory<'p> {
         Inventory {
             groups,
             meta: Meta {
-                hostvars: HostVars(plan.hosts().collect()),
+                hostvars: HostVars(own_vars(plan).collect()),
             },
         }
     }
@@ -163,8 +173,8 @@ fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &VersionPlan<
 
 /// The vars of one host for `--host` (`{}` for a host the strategy does not name).
 pub fn host_vars<'p>(plan: &Plan<'p>, name: &str) -> Vars {
-    plan.hosts()
-        .find(|h| h.name == name)
-        .and_then(|h| h.vars.as_deref().cloned())
+    own_vars(plan)
+        .find(|(host, _)| host.name == name)
+        .and_then(|(_, vars)| vars.cloned())
         .unwrap_or_default()
 }

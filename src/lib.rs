@@ -8,9 +8,13 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod external;
 pub mod hostrange;
 pub mod inventory;
 pub mod locate;
 pub mod order;
+pub mod overview;
 pub mod plan;
+pub mod resume;
+pub mod schema;
 pub mod strategy;

@@ -3,6 +3,7 @@
 pub mod file;
 
 use crate::error::{Location, Problem, ProblemKind};
+use crate::external::{ExternalHosts, PatternProblem};
 use crate::locate::{self, Seg};
 use file::{HostEntry, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
 use std::collections::{HashMap, HashSet};
@@ -30,6 +31,9 @@ pub struct Version {
     pub hosts: Vec<Host>,
     /// Hosts kept out of every batch, in file order.
     pub excluded: Vec<Host>,
+    /// The `hosts_from` pattern, when the hosts come from earlier inventory
+    /// sources; their vars then stay with those sources.
+    pub hosts_from: Option<String>,
     pub rollout: Rollout,
 }
 
@@ -38,6 +42,17 @@ pub struct Version {
 pub struct Host {
     pub name: String,
     pub vars: Option<Box<Vars>>,
+}
+
+impl Version {
+    /// The vars regal-inventory gives `host` of this version: none for hosts from
+    /// earlier inventory sources, whose vars stay with those sources.
+    pub fn own_vars<'v>(&self, host: &'v Host) -> Option<&'v Vars> {
+        match self.hosts_from {
+            Some(_) => None,
+            None => host.vars.as_deref(),
+        }
+    }
 }
 
 impl Host {
@@ -84,8 +99,25 @@ impl Domains {
 /// At most this many problems are reported one by one.
 const MAX_PROBLEMS: usize = 20;
 
+/// Where versions written with `hosts_from` get their hosts.
+#[derive(Debug, Clone, Copy)]
+pub enum HostsFrom<'e> {
+    /// Nowhere (a plain script inventory): `hosts_from` is a problem.
+    Unavailable,
+    /// Not known here (`check` without `--external-hosts`): such versions get
+    /// no hosts, and the rules about their hosts are not checked.
+    Unchecked,
+    /// The hosts of earlier inventory sources.
+    External(&'e ExternalHosts),
+}
+
 /// Reads and checks a strategy from the text of a regal.yml.
 pub fn parse(source: &str) -> Result<Strategy, Vec<Problem>> {
+    parse_with(source, HostsFrom::Unavailable)
+}
+
+/// Reads and checks a strategy, taking `hosts_from` hosts from `hosts_from`.
+pub fn parse_with(source: &str, hosts_from: HostsFrom) -> Result<Strategy, Vec<Problem>> {
     if source.trim().is_empty() {
         return Err(vec![Problem {
             location: None,
@@ -95,6 +127,7 @@ pub fn parse(source: &str) -> Result<Strategy, Vec<Problem>> {
     let file: StrategyFile = serde_yaml::from_str(source).map_err(|e| vec![yaml_problem(&e)])?;
     let mut checker = Checker {
         source,
+        hosts_from,
         problems: Vec::new(),
     };
     let strategy = checker.check(file);
@@ -107,8 +140,13 @@ pub fn parse(source: &str) -> Result<Strategy, Vec<Problem>> {
 
 /// Reads and checks a strategy from bytes, reporting invalid UTF-8 by position.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Strategy, Vec<Problem>> {
+    parse_bytes_with(bytes, HostsFrom::Unavailable)
+}
+
+/// [`parse_bytes`], taking `hosts_from` hosts from `hosts_from`.
+pub fn parse_bytes_with(bytes: &[u8], hosts_from: HostsFrom) -> Result<Strategy, Vec<Problem>> {
     match std::str::from_utf8(bytes) {
-        Ok(source) => parse(source),
+        Ok(source) => parse_with(source, hosts_from),
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -148,6 +186,7 @@ fn yaml_problem(error: &serde_yaml::Error) -> Problem {
 /// Cross-node checks; collects every problem with the path of the node at fault.
 struct Checker<'s> {
     source: &'s str,
+    hosts_from: HostsFrom<'s>,
     problems: Vec<(Vec<Seg>, ProblemKind)>,
 }
 
@@ -206,6 +245,7 @@ impl Checker<'_> {
         let mut versions = Vec::with_capacity(file.versions.0.len());
         let mut owner_of_host: HashMap<String, usize> = HashMap::new();
         let mut top_exclude_used = vec![false; top_keys.exclude.as_ref().map_or(0, |p| p.0.len())];
+        let mut any_hosts_unknown = false;
         for (index, (name, spec)) in file.versions.0.into_iter().enumerate() {
             let version_path = vec![key("versions"), key(&name)];
             if let Some(why) = version_name_problem(&name) {
@@ -218,35 +258,47 @@ impl Checker<'_> {
                 );
             }
             let body = spec.body;
-            let hosts_path = if spec.shorthand {
+            let from_path = [version_path.clone(), vec![key("hosts_from")]].concat();
+            let hosts_path = if body.hosts_from.is_some() && body.hosts.is_none() {
+                from_path.clone()
+            } else if spec.shorthand {
                 version_path.clone()
             } else {
                 [version_path.clone(), vec![key("hosts")]].concat()
             };
-            if body.hosts_from.is_some() {
-                let kind = if body.hosts.is_some() {
-                    ProblemKind::HostsAndHostsFrom {
-                        version: name.clone(),
-                    }
-                } else {
-                    ProblemKind::ExternalHostsUnavailable {
-                        version: name.clone(),
-                    }
-                };
-                self.report(
-                    [version_path.clone(), vec![key("hosts_from")]].concat(),
-                    kind,
-                );
-            }
+            let hosts_unknown =
+                body.hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
+            any_hosts_unknown |= hosts_unknown;
             let version_keys = body.rollout_keys();
-            let entries = body.hosts.map(|list| list.0).unwrap_or_default();
+            // Each host with the path of the node that names it.
+            let mut entries: Vec<(Host, Vec<Seg>)> = Vec::new();
+            match (&body.hosts_from, body.hosts) {
+                (Some(pattern), None) => {
+                    for host in self.external_hosts(&name, pattern, &from_path) {
+                        entries.push((host, from_path.clone()));
+                    }
+                }
+                (from, list) => {
+                    if from.is_some() {
+                        self.report(
+                            from_path.clone(),
+                            ProblemKind::HostsAndHostsFrom {
+                                version: name.clone(),
+                            },
+                        );
+                    }
+                    for entry in list.map(|list| list.0).unwrap_or_default() {
+                        let path = entry_path(&hosts_path, &entry);
+                        let host = Host {
+                            name: self.text(entry.name, &path),
+                            vars: entry.vars,
+                        };
+                        entries.push((host, path));
+                    }
+                }
+            }
             let mut hosts = Vec::with_capacity(entries.len());
-            for entry in entries {
-                let path = entry_path(&hosts_path, &entry);
-                let host = Host {
-                    name: self.text(entry.name, &path),
-                    vars: entry.vars,
-                };
+            for (host, path) in entries {
                 match owner_of_host.get(&host.name) {
                     Some(&first) => {
                         let first_version = if first == index {
@@ -281,6 +333,7 @@ impl Checker<'_> {
             let (hosts, excluded) = self.exclude(
                 &name,
                 hosts,
+                hosts_unknown,
                 &version_path,
                 version_keys.exclude.as_ref(),
                 top_keys.exclude.as_ref(),
@@ -296,10 +349,12 @@ impl Checker<'_> {
                 vars: body.vars.map(|v| v.0).unwrap_or_default(),
                 hosts,
                 excluded,
+                hosts_from: body.hosts_from,
                 rollout,
             });
         }
-        if let Some(patterns) = &top_keys.exclude {
+        // An entry may match hosts that are not known here.
+        if let Some(patterns) = top_keys.exclude.as_ref().filter(|_| !any_hosts_unknown) {
             for (pattern, used) in patterns.0.iter().zip(&top_exclude_used) {
                 if !used {
                     self.report(
@@ -398,10 +453,14 @@ impl Checker<'_> {
 
     /// Splits a version's hosts into those rolled out and those excluded. Top-level
     /// exclusions apply to every version, in addition to the version's own.
+    /// With `hosts_unknown` (hosts from sources not known here) nothing is
+    /// reported about them.
+    #[allow(clippy::too_many_arguments)]
     fn exclude(
         &mut self,
         version: &str,
         hosts: Vec<Host>,
+        hosts_unknown: bool,
         version_path: &[Seg],
         own: Option<&file::HostPatterns>,
         top: Option<&file::HostPatterns>,
@@ -431,7 +490,7 @@ impl Checker<'_> {
                         excluded_names.insert(name.clone());
                     }
                 }
-                if !matched {
+                if !matched && !hosts_unknown {
                     self.report(
                         item_path(&[version_path, &[key("exclude")]].concat(), pattern.item),
                         ProblemKind::UnmatchedExclude {
@@ -454,6 +513,41 @@ impl Checker<'_> {
             );
         }
         (kept, excluded)
+    }
+
+    /// The hosts a `hosts_from` pattern selects, in the order the earlier sources
+    /// gave them, with the plain vars those sources gave (for domain labels).
+    fn external_hosts(&mut self, version: &str, pattern: &str, path: &[Seg]) -> Vec<Host> {
+        let (version, pattern) = (version.to_string(), pattern.to_string());
+        let kind = match self.hosts_from {
+            HostsFrom::Unchecked => return Vec::new(),
+            HostsFrom::Unavailable => ProblemKind::ExternalHostsUnavailable { version },
+            HostsFrom::External(external) => match external.select(&pattern) {
+                Ok(names) if !names.is_empty() => {
+                    return names
+                        .into_iter()
+                        .map(|name| Host {
+                            name: name.to_string(),
+                            vars: external
+                                .vars(name)
+                                .filter(|vars| !vars.is_empty())
+                                .map(|vars| Box::new(vars.clone())),
+                        })
+                        .collect();
+                }
+                Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
+                Err(PatternProblem::EmptyTerm) => {
+                    ProblemKind::EmptyHostsFromTerm { version, pattern }
+                }
+                Err(PatternProblem::UnknownTerm(term)) => ProblemKind::UnknownHostsFromTerm {
+                    version,
+                    pattern,
+                    term,
+                },
+            },
+        };
+        self.report(path.to_vec(), kind);
+        Vec::new()
     }
 
     /// Every host of a version with failure domains must carry a plain label.

@@ -6,8 +6,10 @@
 
 use crate::error::ProblemKind;
 use crate::hostrange;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Ansible vars: names to any YAML value, in file order.
@@ -103,8 +105,10 @@ pub struct RolloutKeys {
 }
 
 with_rollout_keys! {
-    /// The whole regal.yml.
-    #[derive(Debug, Deserialize)]
+    /// A regal-inventory rollout strategy (regal.yml): versions, their hosts and
+    /// how they are cut into batches.
+    #[derive(Debug, Deserialize, JsonSchema)]
+    #[schemars(title = "regal.yml")]
     #[serde(deny_unknown_fields, expecting = "a mapping with a `versions:` key")]
     pub struct StrategyFile {
         /// Version name -> its hosts, in file order. Required, not empty.
@@ -119,14 +123,18 @@ with_rollout_keys! {
 }
 
 with_rollout_keys! {
-    /// A version written as a mapping.
-    #[derive(Debug, Default, Deserialize)]
+    /// A version written as a mapping: its hosts and its own settings, which
+    /// override the top-level ones.
+    #[derive(Debug, Default, Deserialize, JsonSchema)]
+    #[schemars(extend("oneOf" = [{"required": ["hosts"]}, {"required": ["hosts_from"]}]))]
     #[serde(deny_unknown_fields, expecting = "a mapping of version keys")]
     pub struct VersionBody {
         /// The hosts: a comma-separated string or a list.
         #[serde(default)]
         pub hosts: Option<HostList>,
-        /// Take the hosts from earlier inventory sources (inventory plugin only).
+        /// Instead of `hosts`: the hosts of earlier inventory sources that an
+        /// Ansible-style pattern picks (`web`, `web:&eu:!canary`, `web*`), in their
+        /// order. Needs the `regal` inventory plugin (or --external-hosts).
         #[serde(default)]
         pub hosts_from: Option<String>,
         /// The Ansible group name of this version.
@@ -163,7 +171,7 @@ pub enum Size {
 pub struct Seconds(pub u64);
 
 /// How hosts are ordered before they are cut into batches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
     /// The order written (Regal's).
@@ -277,6 +285,20 @@ impl<'de> Deserialize<'de> for Versions {
     }
 }
 
+impl JsonSchema for Versions {
+    fn schema_name() -> Cow<'static, str> {
+        "Versions".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Version name -> its hosts (or a mapping with `hosts:` and settings), in rollout order unless `priority` says otherwise. Each version becomes an Ansible group named after it (characters outside [A-Za-z0-9_] become `_`).",
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": generator.subschema_for::<VersionSpec>(),
+        })
+    }
+}
+
 /// Reads a mapping key as text and fails there if it was seen before (or, for a
 /// var name, if it is in the `regal_` namespace that regal-inventory sets itself).
 struct UniqueKey<'s> {
@@ -363,6 +385,21 @@ impl<'de> Deserialize<'de> for VersionSpec {
     }
 }
 
+impl JsonSchema for VersionSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "VersionSpec".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A version: its hosts alone (`app-v1: web1,web2`) or a mapping with `hosts:` (or `hosts_from:`) and settings.",
+            "anyOf": [
+                generator.subschema_for::<HostList>(),
+                generator.subschema_for::<VersionBody>(),
+            ],
+        })
+    }
+}
+
 impl HostList {
     fn non_string(value: impl ToString) -> HostList {
         HostList(vec![HostEntry {
@@ -437,6 +474,44 @@ impl<'de> Deserialize<'de> for HostList {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(HostListVisitor)
     }
+}
+
+impl JsonSchema for HostList {
+    fn schema_name() -> Cow<'static, str> {
+        "HostList".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        host_list_schema(
+            generator,
+            "Hosts in rollout order: a comma-separated string (`web1, web2, web[3:9]`) or a list whose items are a name or `name: {host vars}`. Ansible ranges like `web[01:20]` expand.",
+        )
+    }
+}
+
+/// A string of comma-separated names, or a list of names and `name: {vars}`.
+fn host_list_schema(generator: &mut SchemaGenerator, description: &str) -> Schema {
+    json_schema!({
+        "description": description,
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "array",
+                "items": {
+                    "anyOf": [
+                        generator.subschema_for::<Text>(),
+                        {
+                            "type": "object",
+                            "description": "One host with its host vars.",
+                            "minProperties": 1,
+                            "maxProperties": 1,
+                            "additionalProperties": generator.subschema_for::<Option<VarMap>>(),
+                        },
+                    ],
+                },
+            },
+            {"type": ["number", "boolean"]},
+        ],
+    })
 }
 
 /// The names one written entry stands for: checked, ranges expanded.
@@ -557,6 +632,18 @@ impl<'de> Deserialize<'de> for HostPatterns {
     }
 }
 
+impl JsonSchema for HostPatterns {
+    fn schema_name() -> Cow<'static, str> {
+        "HostPatterns".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        host_list_schema(
+            generator,
+            "Host names or ranges, as a comma-separated string or a list; each must match a host.",
+        )
+    }
+}
+
 impl<'de> Deserialize<'de> for Size {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct SizeVisitor;
@@ -605,6 +692,24 @@ impl<'de> Deserialize<'de> for Size {
     }
 }
 
+impl JsonSchema for Size {
+    fn schema_name() -> Cow<'static, str> {
+        "Size".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A batch size: a host count >= 1, or a percentage of the version's hosts from \"1%\" to \"100%\" (rounded down, at least 1, like Ansible's `serial`).",
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": PERCENT_OR_COUNT},
+            ],
+        })
+    }
+}
+
+/// "1%".."100%" or a count >= 1 written as text, spaces around allowed.
+const PERCENT_OR_COUNT: &str = r"^\s*(0*([1-9][0-9]?|100)\s*%|0*[1-9][0-9]*)\s*$";
+
 impl<'de> Deserialize<'de> for Seconds {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct SecondsVisitor;
@@ -628,6 +733,19 @@ impl<'de> Deserialize<'de> for Seconds {
             }
         }
         deserializer.deserialize_any(SecondsVisitor)
+    }
+}
+
+impl JsonSchema for Seconds {
+    fn schema_name() -> Cow<'static, str> {
+        "Seconds".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A whole number of seconds.",
+            "type": "integer",
+            "minimum": 0,
+        })
     }
 }
 
@@ -678,6 +796,23 @@ impl<'de> Deserialize<'de> for Priority {
     }
 }
 
+impl JsonSchema for Priority {
+    fn schema_name() -> Cow<'static, str> {
+        "Priority".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let name = generator.subschema_for::<Text>();
+        json_schema!({
+            "description": "Exact version names rolled out first, in this order; the others follow in file order.",
+            "anyOf": [
+                name,
+                {"type": "array", "items": name, "uniqueItems": true},
+                {"type": "null"},
+            ],
+        })
+    }
+}
+
 impl Priority {
     fn non_string(value: impl ToString) -> Priority {
         Priority {
@@ -715,6 +850,18 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+impl JsonSchema for Text {
+    fn schema_name() -> Cow<'static, str> {
+        "Name".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A name; YAML may read an unquoted one as a number or boolean, which is taken as written.",
+            "type": ["string", "number", "boolean"],
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for GroupName {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // Checked inside the visitor, so the error carries the name's position.
@@ -734,6 +881,20 @@ impl<'de> Deserialize<'de> for GroupName {
             }
         }
         deserializer.deserialize_str(GroupVisitor)
+    }
+}
+
+impl JsonSchema for GroupName {
+    fn schema_name() -> Cow<'static, str> {
+        "GroupName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An Ansible group name: letters, digits and `_`, not starting with a digit.",
+            "type": "string",
+            "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+            "not": {"enum": ["all", "ungrouped"]},
+        })
     }
 }
 
@@ -769,5 +930,18 @@ impl<'de> Deserialize<'de> for VarMap {
             }
         }
         deserializer.deserialize_any(VarsVisitor)
+    }
+}
+
+impl JsonSchema for VarMap {
+    fn schema_name() -> Cow<'static, str> {
+        "Vars".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Ansible vars: name -> any value. Names starting with `regal_` are set by regal-inventory itself.",
+            "type": ["object", "null"],
+            "propertyNames": {"not": {"pattern": "^regal_"}},
+        })
     }
 }

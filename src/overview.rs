@@ -1,0 +1,348 @@
+//! `regal-inventory plan`: the rollout as a person reads it, or the same as JSON.
+//!
+//! Built from the [`Plan`] and named like the [`inventory`](crate::inventory), so
+//! what it shows is what `--list` gives Ansible.
+
+use crate::inventory::{batch_group, excluded_group};
+use crate::plan::Plan;
+use serde::Serialize;
+use std::fmt::{self, Write};
+
+/// Counts of a whole rollout, as `check` and `plan` print them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub versions: usize,
+    /// Hosts rolled out (excluded ones not counted).
+    pub hosts: usize,
+    pub batches: usize,
+    pub excluded: usize,
+}
+
+impl Summary {
+    pub fn new(plan: &Plan) -> Summary {
+        let versions = &plan.versions;
+        Summary {
+            versions: versions.len(),
+            hosts: versions.iter().map(|v| v.version.hosts.len()).sum(),
+            batches: versions.iter().map(|v| v.batch_count()).sum(),
+            excluded: versions.iter().map(|v| v.version.excluded.len()).sum(),
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, {} in {}",
+            count(self.versions, "version"),
+            count(self.hosts, "host"),
+            count(self.batches, "batch"),
+        )?;
+        if self.excluded > 0 {
+            write!(f, ", {} excluded", self.excluded)?;
+        }
+        Ok(())
+    }
+}
+
+/// "1 host", "2 hosts", "1 batch", "3 batches".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with('h')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
+}
+
+/// The whole rollout, versions in rollout order.
+#[derive(Debug, Serialize)]
+pub struct Overview<'p> {
+    pub summary: Summary,
+    pub versions: Vec<VersionOverview<'p>>,
+    /// Hosts never rolled out, by version.
+    pub excluded: Vec<ExcludedOverview<'p>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionOverview<'p> {
+    pub name: &'p str,
+    pub group: &'p str,
+    /// The pattern the hosts were taken with from earlier inventory sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts_from: Option<&'p str>,
+    pub hosts: usize,
+    pub batches: Vec<BatchOverview<'p>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BatchOverview<'p> {
+    pub index: usize,
+    pub group: String,
+    pub size: usize,
+    /// Hosts of the version done once this batch is.
+    pub done: usize,
+    /// `done` in whole percent of the version's hosts, as `regal_progress`.
+    pub progress: u64,
+    pub canary: bool,
+    /// Seconds the rollout waits after this batch (0: none).
+    pub pause_after: u64,
+    /// Whether the rollout asks the operator after this batch.
+    pub confirm_after: bool,
+    pub hosts: Vec<&'p str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExcludedOverview<'p> {
+    pub version: &'p str,
+    pub group: String,
+    pub hosts: Vec<&'p str>,
+}
+
+impl<'p> Overview<'p> {
+    pub fn new(plan: &Plan<'p>) -> Overview<'p> {
+        let last_version = plan.versions.len().saturating_sub(1);
+        let versions = plan
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(v, version_plan)| {
+                let version = version_plan.version;
+                let rollout = &version.rollout;
+                let count = version_plan.batch_count();
+                let mut done = 0;
+                let batches = version_plan
+                    .sizes()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, size)| {
+                        done += size;
+                        let canary = index == 0;
+                        // The rollout playbook never waits after the very last batch.
+                        let last = v == last_version && index + 1 == count;
+                        let pause = if canary {
+                            rollout.pause_after_canary
+                        } else {
+                            rollout.pause_between_batches
+                        };
+                        BatchOverview {
+                            index,
+                            group: batch_group(&version.group, index),
+                            size,
+                            done,
+                            progress: version_plan.progress(index),
+                            canary,
+                            pause_after: if last { 0 } else { pause },
+                            confirm_after: canary && rollout.confirm_after_canary && !last,
+                            hosts: version_plan.batch(index).map(|h| h.name.as_str()).collect(),
+                        }
+                    })
+                    .collect();
+                VersionOverview {
+                    name: &version.name,
+                    group: &version.group,
+                    hosts_from: version.hosts_from.as_deref(),
+                    hosts: version.hosts.len(),
+                    batches,
+                }
+            })
+            .collect();
+        let excluded = plan
+            .versions
+            .iter()
+            .map(|v| v.version)
+            .filter(|version| !version.excluded.is_empty())
+            .map(|version| ExcludedOverview {
+                version: &version.name,
+                group: excluded_group(&version.group),
+                hosts: version.excluded.iter().map(|h| h.name.as_str()).collect(),
+            })
+            .collect();
+        Overview {
+            summary: Summary::new(plan),
+            versions,
+            excluded,
+        }
+    }
+
+    /// The text view. Lists longer than `max_hosts` (0: no limit) end with a
+    /// count of the hosts left out.
+    pub fn render(&self, title: &str, max_hosts: usize, colour: bool) -> String {
+        let paint = Paint(colour);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} {}: {}",
+            paint.bold("Rollout of"),
+            paint.bold(title),
+            self.summary
+        );
+        let size_width = self
+            .versions
+            .iter()
+            .flat_map(|v| &v.batches)
+            .map(|b| count(b.size, "host").len())
+            .max()
+            .unwrap_or(0);
+        for (position, version) in self.versions.iter().enumerate() {
+            let _ = write!(
+                out,
+                "\n{}. {} (group {}, {}",
+                position + 1,
+                paint.bold(version.name),
+                paint.cyan(version.group),
+                count(version.hosts, "host")
+            );
+            if let Some(pattern) = version.hosts_from {
+                let _ = write!(out, " from `{pattern}`");
+            }
+            let _ = writeln!(out, ", {})", count(version.batches.len(), "batch"));
+            let done_width = version.hosts.to_string().len();
+            for batch in &version.batches {
+                let _ = writeln!(
+                    out,
+                    "   batch {:<3} {:<6}  {:<size_width$}  {:>done_width$}/{} {:>3}%  {}",
+                    batch.index,
+                    if batch.canary { "canary" } else { "" },
+                    count(batch.size, "host"),
+                    batch.done,
+                    version.hosts,
+                    batch.progress,
+                    paint.cyan(&batch.group),
+                );
+                let _ = writeln!(out, "      {}", shorten(&batch.hosts, max_hosts));
+                let mut marks = Vec::new();
+                if batch.pause_after > 0 {
+                    marks.push(format!("pause {} s", batch.pause_after));
+                }
+                if batch.confirm_after {
+                    marks.push("ask the operator to confirm".to_string());
+                }
+                if !marks.is_empty() {
+                    let marks = format!("then {}", marks.join(", then "));
+                    let _ = writeln!(out, "      {}", paint.yellow(&marks));
+                }
+            }
+        }
+        if !self.excluded.is_empty() {
+            let _ = writeln!(out, "\n{}", paint.bold("Excluded (never rolled out):"));
+            for excluded in &self.excluded {
+                let _ = writeln!(
+                    out,
+                    "   {} ({}): {}",
+                    paint.cyan(&excluded.group),
+                    count(excluded.hosts.len(), "host"),
+                    paint.dim(&shorten(&excluded.hosts, max_hosts))
+                );
+            }
+        }
+        out
+    }
+}
+
+/// `a, b, c` or, past `max` names, `a, b ... and 7 more`.
+fn shorten(hosts: &[&str], max: usize) -> String {
+    if max == 0 || hosts.len() <= max {
+        return hosts.join(", ");
+    }
+    format!(
+        "{} ... and {} more",
+        hosts[..max].join(", "),
+        hosts.len() - max
+    )
+}
+
+/// ANSI styles, or none.
+struct Paint(bool);
+
+impl Paint {
+    fn style(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.style("1", text)
+    }
+    fn cyan(&self, text: &str) -> String {
+        self.style("36", text)
+    }
+    fn yellow(&self, text: &str) -> String {
+        self.style("33", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.style("2", text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strategy;
+
+    fn overview_of(yaml: &str, f: impl FnOnce(&Overview)) {
+        let strategy = strategy::parse(yaml).unwrap();
+        let plan = Plan::new(&strategy);
+        f(&Overview::new(&plan));
+    }
+
+    #[test]
+    fn batches_with_progress_and_marks() {
+        let yaml = "schedule: 1\ncombine: 2\npause_after_canary: 30\nconfirm_after_canary: true\npause_between_batches: 5\nversions:\n  v1: [a, b, c, d, e]\n  v2:\n    hosts: [f, g, x]\n    exclude: [x]\n";
+        overview_of(yaml, |o| {
+            assert_eq!(
+                o.summary,
+                Summary {
+                    versions: 2,
+                    hosts: 7,
+                    batches: 5,
+                    excluded: 1
+                }
+            );
+            let v1 = &o.versions[0];
+            let marks: Vec<_> = v1
+                .batches
+                .iter()
+                .map(|b| (b.size, b.done, b.progress, b.pause_after, b.confirm_after))
+                .collect();
+            assert_eq!(
+                marks,
+                [
+                    (1, 1, 20, 30, true),
+                    (2, 3, 60, 5, false),
+                    (2, 5, 100, 5, false)
+                ]
+            );
+            // Nothing waits after the very last batch.
+            let last = o.versions[1].batches.last().unwrap();
+            assert_eq!((last.pause_after, last.confirm_after), (0, false));
+            assert_eq!(o.excluded[0].group, "v2_excluded");
+            assert_eq!(o.excluded[0].hosts, ["x"]);
+        });
+    }
+
+    #[test]
+    fn text_view_shortens_long_lists() {
+        let hosts: Vec<String> = (1..=30).map(|i| format!("h{i}")).collect();
+        let yaml = format!(
+            "schedule: 1\ncombine: 29\nversions:\n  v: {}\n",
+            hosts.join(",")
+        );
+        overview_of(&yaml, |o| {
+            let text = o.render("regal.yml", 4, false);
+            assert!(text.contains("h2, h3, h4, h5 ... and 25 more"), "{text}");
+            assert!(text.starts_with("Rollout of regal.yml: 1 version, 30 hosts in 2 batches"));
+            assert!(!text.contains('\x1b'));
+            assert!(o.render("regal.yml", 0, true).contains("\x1b[1m"));
+        });
+    }
+
+    #[test]
+    fn counts_read_well() {
+        assert_eq!(count(1, "batch"), "1 batch");
+        assert_eq!(count(3, "batch"), "3 batches");
+        assert_eq!(count(0, "host"), "0 hosts");
+    }
+}
