@@ -1,0 +1,190 @@
+# The `regal` inventory plugin: rollout batch groups from regal-inventory.
+#
+# All batching happens in the regal-inventory binary; this plugin only hands it
+# the strategy and the hosts that earlier inventory sources defined, and adds
+# the groups it prints. Shipped twice from this one file: in the collection
+# regal.inventory (plugin `regal.inventory.regal`) and, as a symlink, in
+# playbooks/inventory_plugins/ (plugin `regal`, found next to the playbooks).
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: regal
+short_description: Rollout batch groups from a regal-inventory strategy
+description:
+  - Runs the C(regal-inventory) binary on a rollout strategy (regal.yml) and adds
+    the groups it prints, in order, with their children and vars. One group per
+    version, one per rollout batch (C(<version>_batch<N>)) and one per version for
+    excluded hosts (C(<version>_excluded)).
+  - The hosts that earlier inventory sources defined (C(-i hosts.ini -i rollout.regal.yml))
+    are passed to the binary with their groups, in order, so that a version can take
+    its hosts with C(hosts_from) (a group, or a pattern like C(web:&eu:!canary)).
+    Those hosts keep the vars of their own sources.
+  - A failure of the binary (an invalid strategy, say) is a parse error carrying
+    the binary's message.
+options:
+  plugin:
+    description: This plugin, by its short name or its collection name.
+    required: true
+    choices: ['regal', 'regal.inventory.regal']
+  strategy:
+    description:
+      - The rollout strategy, either a path to a regal.yml (relative to this file)
+        or the strategy itself as a mapping (with C(versions:) and so on).
+    required: true
+    type: raw
+  binary:
+    description:
+      - The regal-inventory executable. A path containing C(/) is relative to this
+        file; a bare name is looked up in PATH.
+    type: str
+    default: regal-inventory
+    env:
+      - name: REGAL_INVENTORY_BINARY
+"""
+
+EXAMPLES = r"""
+# rollout.regal.yml, used as `-i hosts.ini -i rollout.regal.yml`
+plugin: regal
+strategy: regal.yml
+
+# With the strategy inline, batching the web servers of earlier sources:
+plugin: regal.inventory.regal
+binary: /usr/local/bin/regal-inventory
+strategy:
+  schedule: 1
+  combine: 5
+  versions:
+    app-v2.0:
+      hosts_from: webservers:!maintenance
+"""
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleParserError
+from ansible.inventory.helpers import get_group_vars
+from ansible.plugins.inventory import BaseInventoryPlugin
+from ansible.utils.vars import combine_vars
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # before ansible-core 2.19 every inventory string is a template
+
+    def trust_as_template(value):
+        return value
+
+
+class InventoryModule(BaseInventoryPlugin):
+    NAME = "regal"
+
+    def verify_file(self, path):
+        return super().verify_file(path) and path.endswith((".yml", ".yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        here = os.path.dirname(os.path.abspath(path))
+        binary = self.get_option("binary")
+        if "/" in binary:
+            binary = os.path.join(here, os.path.expanduser(binary))
+        strategy = self.get_option("strategy")
+
+        with tempfile.TemporaryDirectory(prefix="regal-inventory-") as tmp:
+            if isinstance(strategy, Mapping):
+                strategy_path = os.path.join(tmp, "strategy.yml")
+                with open(strategy_path, "w") as f:
+                    # JSON is YAML; indented so that error lines point somewhere useful.
+                    json.dump(strategy, f, indent=2, default=str)
+            elif isinstance(strategy, str) and strategy:
+                strategy_path = os.path.join(here, os.path.expanduser(strategy))
+            else:
+                raise AnsibleParserError(
+                    "%s: `strategy` is a path to a regal.yml or the strategy as a mapping" % path
+                )
+            external_path = os.path.join(tmp, "external-hosts.json")
+            with open(external_path, "w") as f:
+                json.dump(self._earlier_hosts(inventory), f, default=str)
+
+            command = [binary, "--list", "--config", strategy_path, "--external-hosts", external_path]
+            self.display.vvv("regal: running %s" % " ".join(command))
+            try:
+                done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
+            except OSError as e:
+                raise AnsibleParserError(
+                    "%s: cannot run regal-inventory as %r (%s); install it in PATH or set `binary:`"
+                    % (path, binary, e)
+                )
+            stderr = done.stderr.decode("utf-8", "replace").strip()
+            if isinstance(strategy, Mapping):
+                # Positions are in the JSON written out, not in this file.
+                stderr = re.sub(
+                    re.escape(strategy_path) + r"(?::(\d+):(\d+))?",
+                    lambda m: "the `strategy:` of %s%s"
+                    % (path, " (line %s, column %s of it as JSON)" % m.groups() if m[1] else ""),
+                    stderr,
+                )
+            if done.returncode != 0:
+                raise AnsibleParserError(
+                    "%s: regal-inventory failed (exit code %d): %s" % (path, done.returncode, stderr)
+                )
+        try:
+            data = json.loads(done.stdout)
+        except ValueError as e:
+            raise AnsibleParserError("%s: regal-inventory printed no JSON inventory: %s" % (path, e))
+        self._add(data)
+
+    def _earlier_hosts(self, inventory):
+        """What --external-hosts reads: every group with all its hosts (also those
+        of child groups) in inventory order, and each host's plain vars, which a
+        failure-domain label (`spread:`) may need."""
+        groups = {"all": list(inventory.hosts)}
+        for name, group in inventory.groups.items():
+            if name != "all":
+                groups[name] = [host.name for host in group.get_hosts()]
+        hostvars = {}
+        for name, host in inventory.hosts.items():
+            combined = combine_vars(get_group_vars(host.get_groups()), host.vars)
+            # Only plain values: labels are plain, and a vaulted secret must not
+            # be written out decrypted.
+            hostvars[name] = {
+                k: v for k, v in combined.items() if isinstance(v, (str, int, float, bool))
+            }
+        return {"groups": groups, "hostvars": hostvars}
+
+    def _add(self, data):
+        """Adds the groups in the order printed (the rollout order), then the host
+        vars. regal-inventory prints no vars for hosts taken with `hosts_from`, so
+        the vars of their own sources stay as they are."""
+        for name, group in data.items():
+            if name == "_meta":
+                continue
+            self.inventory.add_group(name)
+            for host in group.get("hosts", []):
+                self.inventory.add_host(host, group=name)
+            for child in group.get("children", []):
+                self.inventory.add_group(child)
+                self.inventory.add_child(name, child)
+            for key, value in group.get("vars", {}).items():
+                self.inventory.set_variable(name, key, _trusted(value))
+        for host, host_vars in data.get("_meta", {}).get("hostvars", {}).items():
+            for key, value in host_vars.items():
+                self.inventory.set_variable(host, key, _trusted(value))
+
+
+def _trusted(value):
+    """`value` with its strings marked as templates, as the script inventory
+    marks them: the strategy is the operator's own config, like an INI file.
+    (Set explicitly: ansible-core 2.19 applies a plugin's `trusted_by_default`
+    only when no earlier source set a variable.)"""
+    if isinstance(value, str):
+        return trust_as_template(value)
+    if isinstance(value, list):
+        return [_trusted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _trusted(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,1 @@
+../../collections/ansible_collections/regal/inventory/plugins/inventory/regal.py

@@ -1,0 +1,455 @@
+//! The `regal` inventory plugin (and `plan --resume-from`) with real ansible-core:
+//! `ansible-inventory` for the groups and vars it builds, `ansible-playbook
+//! playbooks/rollout.yml` for rollouts of hosts that come from an INI file.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use support::{Scenario, ansible_bin, repo_root};
+
+const BIN: &str = env!("CARGO_BIN_EXE_regal-inventory");
+
+const HOSTS_INI: &str = "\
+[web]
+web3 color=blue
+web1
+web4
+web2 color=red
+
+[web:vars]
+zone=eu
+
+[db]
+db1
+
+[maintenance]
+web4
+";
+
+/// A private directory for one test, holding its inventory files.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("plugin-tests")
+            .join(name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// A PATH entry holding `regal-inventory`, for the plugin's default `binary`.
+    fn bin_on_path(&self) -> PathBuf {
+        let bin = self.0.join("bin");
+        fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(BIN, bin.join("regal-inventory")).unwrap();
+        bin
+    }
+
+    /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
+    /// setup, failing on any unparsed source (playbooks/ansible.cfg).
+    fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
+        let bin = ansible_bin();
+        let mut cmd = Command::new(bin.join("ansible-inventory"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("ANSIBLE_") {
+                cmd.env_remove(key);
+            }
+        }
+        let mut path = std::env::var("PATH").unwrap_or_default();
+        for (key, value) in env {
+            if *key == "PATH" {
+                path = format!("{}:{path}", value.display());
+            } else {
+                cmd.env(key, value);
+            }
+        }
+        let state = self.0.join("ansible-state");
+        let out = cmd
+            .args(args)
+            .current_dir(&self.0)
+            .env("ANSIBLE_CONFIG", repo_root().join("playbooks/ansible.cfg"))
+            .env("ANSIBLE_HOME", state.join("home"))
+            .env("ANSIBLE_LOCAL_TEMP", state.join("tmp"))
+            .env("ANSIBLE_NOCOLOR", "1")
+            .env("PATH", path)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn ok(self) -> String {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "ansible-inventory failed\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self.stdout
+    }
+
+    fn json(self) -> Value {
+        serde_json::from_str(&self.ok()).expect("ansible-inventory --list prints JSON")
+    }
+
+    fn fails(self) -> String {
+        assert!(
+            self.code.is_some_and(|c| c != 0),
+            "expected a failure\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout,
+            self.stderr
+        );
+        // Ansible wraps long messages; the checks are about the words.
+        self.stderr.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+fn playbook_dir() -> String {
+    repo_root().join("playbooks").display().to_string()
+}
+
+fn hosts_of(inventory: &Value, group: &str) -> Vec<String> {
+    inventory[group]["hosts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("group {group} has no hosts in {inventory:#}"))
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn graph_shows_the_batches_of_a_strategy_file() {
+    let dir = Dir::new("graph");
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nversions:\n  app-v1.0: [a1, a2, a3]\n",
+    );
+    // `binary` left out: regal-inventory from PATH.
+    dir.write("rollout.regal.yml", "plugin: regal\nstrategy: regal.yml\n");
+    let bin = dir.bin_on_path();
+    let graph = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "rollout.regal.yml",
+                "--graph",
+            ],
+            &[("PATH", &bin)],
+        )
+        .ok();
+    assert!(
+        graph.contains(
+            "  |--@app_v1_0:\n  |  |--@app_v1_0_batch0:\n  |  |  |--a1\n  |  |--@app_v1_0_batch1:\n  |  |  |--a2\n  |  |  |--a3\n"
+        ),
+        "{graph}"
+    );
+}
+
+#[test]
+fn the_plugin_gives_what_the_script_inventory_gives() {
+    let dir = Dir::new("same-as-script");
+    let strategy = dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\npriority: app-v2\npause_after_canary: 5\nvars: {ansible_user: deploy}\nexclude: [b3]\nversions:\n  app-v1: [a1, a2, a3]\n  app-v2:\n    hosts:\n      - b1: {ansible_host: 10.0.0.1}\n      - b2\n      - b3\n    vars: {color: green}\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let script = dir.write(
+        "inventory.sh",
+        &format!(
+            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
+            strategy.display()
+        ),
+    );
+    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let list = |source: &str| {
+        dir.ansible_inventory(
+            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
+            &[],
+        )
+        .json()
+    };
+    let by_plugin = list("rollout.regal.yml");
+    let by_script = list("inventory.sh");
+    assert_eq!(by_plugin, by_script);
+    assert_eq!(hosts_of(&by_plugin, "app_v2_batch0"), ["b1"]);
+    assert_eq!(
+        by_plugin["_meta"]["hostvars"]["b1"]["ansible_host"],
+        json!("10.0.0.1")
+    );
+}
+
+#[test]
+fn hosts_from_batches_the_hosts_of_an_ini_file_in_their_order() {
+    let dir = Dir::new("hosts-from-ini");
+    dir.write("hosts.ini", HOSTS_INI);
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nversions:\n  app-v2:\n    hosts_from: web:!maintenance\n    spread: zone\n  tools: [t1]\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let inventory = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .json();
+    assert_eq!(hosts_of(&inventory, "app_v2_batch0"), ["web3"]);
+    assert_eq!(hosts_of(&inventory, "app_v2_batch1"), ["web1", "web2"]);
+    assert_eq!(hosts_of(&inventory, "tools_batch0"), ["t1"]);
+    // The INI groups are still there, and the hosts keep their INI vars.
+    assert_eq!(hosts_of(&inventory, "maintenance"), ["web4"]);
+    let web3 = &inventory["_meta"]["hostvars"]["web3"];
+    assert_eq!(web3["color"], json!("blue"));
+    assert_eq!(web3["zone"], json!("eu"));
+    assert_eq!(web3["regal_canary"], json!(true));
+    assert_eq!(
+        inventory["_meta"]["hostvars"]["web2"]["color"],
+        json!("red")
+    );
+    // Rollout order survives: version groups come before the batch groups' hosts.
+    assert_eq!(inventory["all"]["children"][0], json!("ungrouped"));
+    let children: Vec<&str> = inventory["all"]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let v2 = children.iter().position(|&c| c == "app_v2").unwrap();
+    let tools = children.iter().position(|&c| c == "tools").unwrap();
+    assert!(v2 < tools, "{children:?}");
+}
+
+#[test]
+fn inline_strategy_with_the_collection_name() {
+    let dir = Dir::new("inline-fqcn");
+    dir.write("hosts.ini", HOSTS_INI);
+    dir.write(
+        "rollout.regal.yml",
+        &format!(
+            "plugin: regal.inventory.regal\nbinary: {BIN}\nstrategy:\n  combine: 3\n  versions:\n    app-v3:\n      hosts_from: 'w*:db:!maintenance'\n"
+        ),
+    );
+    let collections = repo_root().join("collections");
+    // No --playbook-dir: only the collection can provide the plugin.
+    let inventory = dir
+        .ansible_inventory(
+            &["-i", "hosts.ini", "-i", "rollout.regal.yml", "--list"],
+            &[("ANSIBLE_COLLECTIONS_PATH", &collections)],
+        )
+        .json();
+    assert_eq!(hosts_of(&inventory, "app_v3_batch0"), ["web3"]);
+    assert_eq!(
+        hosts_of(&inventory, "app_v3_batch1"),
+        ["web1", "web2", "db1"]
+    );
+}
+
+#[test]
+fn an_invalid_strategy_fails_with_the_binarys_message() {
+    let dir = Dir::new("invalid");
+    dir.write("hosts.ini", HOSTS_INI);
+    dir.write(
+        "regal.yml",
+        "versions:\n  app-v2:\n    hosts_from: web:!maintenanse\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let args = [
+        "--playbook-dir",
+        &playbook_dir(),
+        "-i",
+        "hosts.ini",
+        "-i",
+        "rollout.regal.yml",
+        "--list",
+    ];
+    let stderr = dir.ansible_inventory(&args, &[]).fails();
+    assert!(
+        stderr.contains("regal-inventory failed (exit code 1)")
+            && stderr.contains("regal.yml:3:17: `!maintenanse` in `hosts_from: web:!maintenanse`"),
+        "{stderr}"
+    );
+
+    // Without earlier sources the pattern matches nothing.
+    let stderr = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "rollout.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .fails();
+    assert!(stderr.contains("names no group or host"), "{stderr}");
+}
+
+#[test]
+fn a_missing_binary_fails_with_a_hint() {
+    let dir = Dir::new("no-binary");
+    dir.write("regal.yml", "versions: {v: a}\n");
+    dir.write(
+        "rollout.regal.yml",
+        "plugin: regal\nstrategy: regal.yml\nbinary: ./nowhere/regal-inventory\n",
+    );
+    let stderr = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "rollout.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .fails();
+    assert!(
+        stderr.contains("cannot run regal-inventory") && stderr.contains("set `binary:`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn playbook_rolls_out_hosts_from_an_ini_file_in_batches() {
+    let mut s = Scenario::new("plugin-ini-rollout");
+    s.inventory = s.dir.join("hosts.ini");
+    fs::write(
+        &s.inventory,
+        "[web]\nw1\nw2\nw3\nw4\nw5\n\n[db]\nd1\n\n[all:vars]\nansible_connection=local\n",
+    )
+    .unwrap();
+    fs::write(
+        s.dir.join("regal.yml"),
+        "schedule: 1\ncombine: 2\nversions:\n  app-v2:\n    hosts_from: web\n",
+    )
+    .unwrap();
+    let plugin = s.dir.join("rollout.regal.yml");
+    fs::write(
+        &plugin,
+        format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    )
+    .unwrap();
+    let run = s.run(&["-i", &plugin.display().to_string()]);
+    assert!(run.success(), "{}", run.report());
+    let batch = |n: u32, hosts: &[&str]| {
+        (
+            "app-v2".to_string(),
+            n,
+            hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        run.batches(),
+        [
+            batch(0, &["w1"]),
+            batch(1, &["w2", "w3"]),
+            batch(2, &["w4", "w5"])
+        ],
+        "{}",
+        run.report()
+    );
+    assert!(!run.ran("d1"), "{}", run.report());
+}
+
+#[test]
+fn resume_limit_runs_only_the_remaining_batches() {
+    let mut s = Scenario::new("resume-limit");
+    let strategy = s.dir.join("regal.yml");
+    fs::write(
+        &strategy,
+        "schedule: 1\ncombine: 2\npriority: app-v2\nvars: {ansible_connection: local}\nversions:\n  app-v1: [a1, a2, a3]\n  app-v2: [b1, b2, b3]\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["plan", "--resume-from", "app_v2_batch1", "--format", "json"])
+        .arg("--config")
+        .arg(&strategy)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resume: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let limit = resume["limit"].as_str().unwrap();
+    assert_eq!(limit, "app_v2:app_v1:!app_v2_batch0");
+
+    s.inventory = s.dir.join("inventory.sh");
+    fs::write(
+        &s.inventory,
+        format!(
+            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
+            strategy.display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(
+        &s.inventory,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let run = s.run(&["--limit", limit]);
+    assert!(run.success(), "{}", run.report());
+    let batches: Vec<(String, u32)> = run
+        .batches()
+        .into_iter()
+        .map(|(version, n, _)| (version, n))
+        .collect();
+    assert_eq!(
+        batches,
+        [
+            ("app-v2".to_string(), 1),
+            ("app-v1".to_string(), 0),
+            ("app-v1".to_string(), 1)
+        ],
+        "{}",
+        run.report()
+    );
+    assert!(!run.ran("b1"), "{}", run.report());
+}
