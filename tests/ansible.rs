@@ -126,6 +126,12 @@ versions:
     );
     assert!(output(&run).contains("UNREACHABLE"), "{}", run.report());
     assert!(
+        output(&run)
+            .contains("resume from app_v1_0_batch1 with: --limit 'app_v1_0:!app_v1_0_batch0'"),
+        "the gate must say how to resume\n{}",
+        run.report()
+    );
+    assert!(
         output(&run).contains("Regal: stopping"),
         "the gate must name the stop\n{}",
         run.report()
