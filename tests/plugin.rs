@@ -453,3 +453,44 @@ fn resume_limit_runs_only_the_remaining_batches() {
     );
     assert!(!run.ran("b1"), "{}", run.report());
 }
+
+#[test]
+fn the_collection_builds_installs_and_documents_the_plugin() {
+    let dir = Dir::new("collection");
+    let bin = ansible_bin();
+    let run = |program: &str, args: &[&str]| {
+        let out = Command::new(bin.join(program))
+            .args(args)
+            .current_dir(&dir.0)
+            .env("ANSIBLE_HOME", dir.0.join("home"))
+            .env("ANSIBLE_COLLECTIONS_PATH", dir.0.join("installed"))
+            .env("ANSIBLE_NOCOLOR", "1")
+            .env("PAGER", "cat")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let source = repo_root().join("collections/ansible_collections/regal/inventory");
+    run(
+        "ansible-galaxy",
+        &["collection", "build", source.to_str().unwrap()],
+    );
+    run(
+        "ansible-galaxy",
+        &[
+            "collection",
+            "install",
+            "regal-inventory-0.1.0.tar.gz",
+            "-p",
+            "installed",
+        ],
+    );
+    let doc = run("ansible-doc", &["-t", "inventory", "regal.inventory.regal"]);
+    assert!(doc.contains("hosts_from"), "{doc}");
+}
