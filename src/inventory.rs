@@ -137,15 +137,11 @@ fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &VersionPlan<
         vars.insert("regal_batch_count".into(), json!(count));
         vars.insert("regal_canary".into(), json!(canary));
         vars.insert("regal_progress".into(), json!(plan.progress(index)));
-        let pause = if canary {
-            rollout.pause_after_canary
-        } else {
-            rollout.pause_between_batches
-        };
+        let pause = rollout.pause_after(index);
         if pause > 0 {
             vars.insert("regal_pause_after".into(), json!(pause));
         }
-        if canary && rollout.confirm_after_canary {
+        if rollout.confirm_after(index) {
             vars.insert("regal_confirm_after".into(), Value::Bool(true));
         }
         groups.insert(

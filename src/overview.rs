@@ -117,23 +117,17 @@ impl<'p> Overview<'p> {
                     .enumerate()
                     .map(|(index, size)| {
                         done += size;
-                        let canary = index == 0;
                         // The rollout playbook never waits after the very last batch.
                         let last = v == last_version && index + 1 == count;
-                        let pause = if canary {
-                            rollout.pause_after_canary
-                        } else {
-                            rollout.pause_between_batches
-                        };
                         BatchOverview {
                             index,
                             group: batch_group(&version.group, index),
                             size,
                             done,
                             progress: version_plan.progress(index),
-                            canary,
-                            pause_after: if last { 0 } else { pause },
-                            confirm_after: canary && rollout.confirm_after_canary && !last,
+                            canary: index == 0,
+                            pause_after: if last { 0 } else { rollout.pause_after(index) },
+                            confirm_after: !last && rollout.confirm_after(index),
                             hosts: version_plan.batch(index).map(|h| h.name.as_str()).collect(),
                         }
                     })

@@ -78,6 +78,22 @@ pub struct Rollout {
     pub batch_vars: Vars,
 }
 
+impl Rollout {
+    /// Seconds to wait after batch `index` (0: none); batch 0 is the canary.
+    pub fn pause_after(&self, index: usize) -> u64 {
+        if index == 0 {
+            self.pause_after_canary
+        } else {
+            self.pause_between_batches
+        }
+    }
+
+    /// Whether to ask the operator after batch `index`.
+    pub fn confirm_after(&self, index: usize) -> bool {
+        index == 0 && self.confirm_after_canary
+    }
+}
+
 /// Failure-domain handling, by the name of the host var that labels the domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Domains {
