@@ -495,3 +495,16 @@ fn list_does_not_go_with_a_command() {
     // Ansible's own call is unchanged.
     assert_eq!(case.json(&["--list"])["v_batch0"]["hosts"], json!(["a"]));
 }
+
+#[test]
+fn plan_names_the_pattern_of_external_hosts() {
+    let case = strategy("combine: 2\nversions:\n  app:\n    hosts_from: web:!canary\n");
+    case.file("hosts.json", EXTERNAL);
+    let text = case.ok(&["plan", "--external-hosts", "hosts.json"]);
+    assert!(
+        text.contains("1. app (group app, 2 hosts from `web:!canary`, 2 batches)\n"),
+        "{text}"
+    );
+    let err = case.fails(1, &["plan"]);
+    assert!(err.contains("pass --external-hosts FILE"), "{err}");
+}
