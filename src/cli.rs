@@ -231,26 +231,32 @@ fn execute(
             let plan = Plan::new(&strategy);
             match &args.resume_from {
                 Some(group) => resume(&plan, group, args, &path, argv0, out),
-                None => {
-                    let overview = Overview::new(&plan);
-                    match args.format {
-                        Format::Json => write_json_pretty(out, &overview),
-                        Format::Text => {
-                            let colour = match args.color {
-                                ColorWhen::Always => true,
-                                ColorWhen::Never => false,
-                                ColorWhen::Auto => env.stdout_is_terminal && !env.no_color,
-                            };
-                            let title = path.display().to_string();
-                            let text = overview.render(&title, args.max_hosts, colour);
-                            out.write_all(text.as_bytes()).map_err(Error::Write)
-                        }
-                    }
-                }
+                None => overview(&plan, args, &path, env, out),
             }
         }
         Some(Command::Schema | Command::Completions { .. }) => unreachable!("handled above"),
     }
+}
+
+/// `plan`: the rollout as text or JSON.
+fn overview(
+    plan: &Plan,
+    args: &PlanArgs,
+    path: &Path,
+    env: &Env,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let overview = Overview::new(plan);
+    if args.format == Format::Json {
+        return write_json_pretty(out, &overview);
+    }
+    let colour = match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => env.stdout_is_terminal && !env.no_color,
+    };
+    let text = overview.render(&path.display().to_string(), args.max_hosts, colour);
+    out.write_all(text.as_bytes()).map_err(Error::Write)
 }
 
 /// `check`: a one-line summary, or every problem.
