@@ -4,6 +4,9 @@
 //! The pipeline, one module per stage: [`strategy`] (read + check the YAML) →
 //! [`plan`] (pure batching) → [`inventory`] (the Ansible JSON model) → [`cli`]
 //! (find the file, pick the mode, print, exit code).
+//!
+//! Around it: [`external`] (hosts of earlier inventory sources, for `hosts_from`),
+//! [`overview`] (`plan`), [`resume`] (`plan --resume-from`) and [`schema`].
 
 pub mod cli;
 pub mod config;
