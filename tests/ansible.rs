@@ -388,3 +388,42 @@ fn misaligned_batches_are_refused() {
         run.report()
     );
 }
+
+#[test]
+fn strategy_features_shape_the_real_batches() {
+    // Ranges with vars, natural order, one failure domain at a time and a
+    // percentage ramp: sorted w1..w6; zone a = w1..w4, zone b = w5, w6;
+    // sizes 1, then 50% of 6 = 3, cut short where zone a ends.
+    let s = Scenario::new("features").with_strategy(
+        "\
+batches: [1, '50%']
+order: sorted
+domain_at_a_time: zone
+exclude: ['w[7:8]']
+vars: {ansible_connection: local}
+versions:
+  web:
+    hosts:
+      - 'w[5:8]': {zone: b}
+      - w10: {zone: b}
+      - 'w[1:4]': {zone: a}
+",
+    );
+    let run = s.run(&[]);
+    assert_succeeded(&run);
+    assert_eq!(
+        run.batches(),
+        vec![
+            batch("web", 0, &["w1"]),
+            batch("web", 1, &["w2", "w3", "w4"]),
+            batch("web", 2, &["w10", "w5", "w6"]),
+        ],
+        "{}",
+        run.report()
+    );
+    assert!(
+        !run.ran("w7") && !run.ran("w8"),
+        "excluded hosts never run\n{}",
+        run.report()
+    );
+}
