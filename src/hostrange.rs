@@ -104,6 +104,11 @@ fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
             .map(|n| format!("{n:0width$}"))
             .collect());
     }
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if digits(begin) && digits(end) {
+        // Numbers past u64: far more hosts than any fleet.
+        return Err(too_many());
+    }
     let single_letter = |s: &str| s.len() == 1 && s.as_bytes()[0].is_ascii_alphabetic();
     if single_letter(begin) && single_letter(end) {
         let (first, last) = (begin.as_bytes()[0], end.as_bytes()[0]);
@@ -170,6 +175,12 @@ mod tests {
         assert!(expand("w[1:5:0]").is_err());
         assert!(expand("w[a:5]").is_err());
         assert!(expand("w[0:99999999999]").is_err());
+    }
+
+    #[test]
+    fn bounds_past_u64_are_too_many_hosts() {
+        let error = expand("h[0:99999999999999999999999]").unwrap_err();
+        assert!(error.contains("expands to more than"), "{error}");
     }
 
     #[test]
