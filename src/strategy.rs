@@ -5,7 +5,7 @@ pub mod file;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::external::{ExternalHosts, PatternProblem};
 use crate::locate::{self, Seg};
-use file::{HostEntry, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
+use file::{Order, RolloutKeys, Size, StrategyFile, Text, Vars};
 use std::collections::{HashMap, HashSet};
 
 /// A checked strategy: every version has hosts, every host is listed once.
@@ -206,6 +206,18 @@ struct Checker<'s> {
     problems: Vec<(Vec<Seg>, ProblemKind)>,
 }
 
+/// One version as read, its hosts resolved, before the checks across versions.
+struct Draft {
+    name: String,
+    body: file::VersionBody,
+    version_path: Vec<Seg>,
+    hosts_path: Vec<Seg>,
+    hosts_unknown: bool,
+    hosts: Vec<Host>,
+    /// The list item of each host (None for a comma string or `hosts_from`).
+    items: Vec<Option<usize>>,
+}
+
 fn key(name: &str) -> Seg {
     Seg::Key(name.to_string())
 }
@@ -258,11 +270,10 @@ impl Checker<'_> {
                 ProblemKind::NoVersions,
             );
         }
-        let mut versions = Vec::with_capacity(file.versions.0.len());
-        let mut owner_of_host: HashMap<String, usize> = HashMap::new();
+        let mut drafts = Vec::with_capacity(file.versions.0.len());
         let mut top_exclude_used = vec![false; top_keys.exclude.as_ref().map_or(0, |p| p.0.len())];
         let mut any_hosts_unknown = false;
-        for (index, (name, spec)) in file.versions.0.into_iter().enumerate() {
+        for (name, spec) in file.versions.0 {
             let version_path = vec![key("versions"), key(&name)];
             if let Some(why) = version_name_problem(&name) {
                 self.report(
@@ -273,7 +284,7 @@ impl Checker<'_> {
                     },
                 );
             }
-            let body = spec.body;
+            let mut body = spec.body;
             let from_path = [version_path.clone(), vec![key("hosts_from")]].concat();
             let hosts_path = if body.hosts_from.is_some() && body.hosts.is_none() {
                 from_path.clone()
@@ -285,58 +296,64 @@ impl Checker<'_> {
             let hosts_unknown =
                 body.hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
             any_hosts_unknown |= hosts_unknown;
+            // Each host, and the list item naming it (None: `hosts_path` itself).
+            let (hosts, items): (Vec<Host>, Vec<Option<usize>>) =
+                match (&body.hosts_from, body.hosts.take()) {
+                    (Some(pattern), None) => self
+                        .external_hosts(&name, pattern, &from_path)
+                        .into_iter()
+                        .map(|host| (host, None))
+                        .collect(),
+                    (from, list) => {
+                        if from.is_some() {
+                            self.report(
+                                from_path.clone(),
+                                ProblemKind::HostsAndHostsFrom {
+                                    version: name.clone(),
+                                },
+                            );
+                        }
+                        let entries = list.map(|list| list.0).unwrap_or_default();
+                        let mut hosts = Vec::with_capacity(entries.len());
+                        let mut items = Vec::with_capacity(entries.len());
+                        for entry in entries {
+                            let name = match entry.name {
+                                Text::Text(name) => name,
+                                // Rare, so the path is built only here.
+                                other => self.text(other, &item_path(&hosts_path, entry.item)),
+                            };
+                            hosts.push(Host {
+                                name,
+                                vars: entry.vars,
+                            });
+                            items.push(entry.item);
+                        }
+                        (hosts, items)
+                    }
+                };
+            drafts.push(Draft {
+                name,
+                body,
+                version_path,
+                hosts_path,
+                hosts_unknown,
+                hosts,
+                items,
+            });
+        }
+        self.check_duplicate_hosts(&drafts);
+        let mut versions = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            let Draft {
+                name,
+                body,
+                version_path,
+                hosts_path,
+                hosts_unknown,
+                hosts,
+                items: _,
+            } = draft;
             let version_keys = body.rollout_keys();
-            // Each host with the path of the node that names it.
-            let mut entries: Vec<(Host, Vec<Seg>)> = Vec::new();
-            match (&body.hosts_from, body.hosts) {
-                (Some(pattern), None) => {
-                    for host in self.external_hosts(&name, pattern, &from_path) {
-                        entries.push((host, from_path.clone()));
-                    }
-                }
-                (from, list) => {
-                    if from.is_some() {
-                        self.report(
-                            from_path.clone(),
-                            ProblemKind::HostsAndHostsFrom {
-                                version: name.clone(),
-                            },
-                        );
-                    }
-                    for entry in list.map(|list| list.0).unwrap_or_default() {
-                        let path = entry_path(&hosts_path, &entry);
-                        let host = Host {
-                            name: self.text(entry.name, &path),
-                            vars: entry.vars,
-                        };
-                        entries.push((host, path));
-                    }
-                }
-            }
-            let mut hosts = Vec::with_capacity(entries.len());
-            for (host, path) in entries {
-                match owner_of_host.get(&host.name) {
-                    Some(&first) => {
-                        let first_version = if first == index {
-                            name.clone()
-                        } else {
-                            versions_name(&versions, first)
-                        };
-                        self.report(
-                            path,
-                            ProblemKind::DuplicateHost {
-                                host: host.name.clone(),
-                                first_version,
-                                second_version: name.clone(),
-                            },
-                        );
-                    }
-                    None => {
-                        owner_of_host.insert(host.name.clone(), index);
-                    }
-                }
-                hosts.push(host);
-            }
             if hosts.is_empty() && body.hosts_from.is_none() {
                 self.report(
                     vec![key("versions"), Seg::KeyItself(name.clone())],
@@ -389,6 +406,30 @@ impl Checker<'_> {
             vars: file.vars.map(|v| v.0).unwrap_or_default(),
             versions,
             priority,
+        }
+    }
+
+    /// A host may be listed once in the whole strategy. The map borrows the names,
+    /// sized up front: at a million hosts a map of owned names cost more memory
+    /// than the inventory printed.
+    fn check_duplicate_hosts(&mut self, drafts: &[Draft]) {
+        let total = drafts.iter().map(|d| d.hosts.len()).sum();
+        let mut owner: HashMap<&str, usize> = HashMap::with_capacity(total);
+        for (index, draft) in drafts.iter().enumerate() {
+            for (host, &item) in draft.hosts.iter().zip(&draft.items) {
+                if let Some(&first) = owner.get(host.name.as_str()) {
+                    self.report(
+                        item_path(&draft.hosts_path, item),
+                        ProblemKind::DuplicateHost {
+                            host: host.name.clone(),
+                            first_version: drafts[first].name.clone(),
+                            second_version: draft.name.clone(),
+                        },
+                    );
+                } else {
+                    owner.insert(&host.name, index);
+                }
+            }
         }
     }
 
@@ -669,14 +710,6 @@ impl Checker<'_> {
         }
         order
     }
-}
-
-fn versions_name(versions: &[Version], index: usize) -> String {
-    versions[index].name.clone()
-}
-
-fn entry_path(hosts_path: &[Seg], entry: &HostEntry) -> Vec<Seg> {
-    item_path(hosts_path, entry.item)
 }
 
 fn item_path(list_path: &[Seg], item: Option<usize>) -> Vec<Seg> {
