@@ -5,7 +5,7 @@ pub mod file;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::external::{ExternalHosts, PatternProblem};
 use crate::locate::{self, Seg};
-use file::{Order, RolloutKeys, Size, StrategyFile, Text, Vars};
+use file::{HostList, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
 use std::collections::{HashMap, HashSet};
 
 /// A checked strategy: every version has hosts, every host is listed once.
@@ -313,20 +313,15 @@ impl Checker<'_> {
                                 },
                             );
                         }
-                        let entries = list.map(|list| list.0).unwrap_or_default();
-                        let mut hosts = Vec::with_capacity(entries.len());
-                        let mut items = Vec::with_capacity(entries.len());
-                        for entry in entries {
-                            let name = match entry.name {
-                                Text::Text(name) => name,
-                                // Rare, so the path is built only here.
-                                other => self.text(other, &item_path(&hosts_path, entry.item)),
-                            };
-                            hosts.push(Host {
-                                name,
-                                vars: entry.vars,
-                            });
-                            items.push(entry.item);
+                        let HostList {
+                            mut hosts,
+                            items,
+                            non_string,
+                        } = list.unwrap_or_default();
+                        for index in non_string {
+                            let rendered = std::mem::take(&mut hosts[index].name);
+                            let path = item_path(&hosts_path, items[index]);
+                            hosts[index].name = self.text(Text::NonString(rendered), &path);
                         }
                         (hosts, items)
                     }
@@ -409,27 +404,50 @@ impl Checker<'_> {
         }
     }
 
-    /// A host may be listed once in the whole strategy. The map borrows the names,
-    /// sized up front: at a million hosts a map of owned names cost more memory
-    /// than the inventory printed.
+    /// A host may be listed once in the whole strategy. The set borrows the names
+    /// and is sized up front: at a million hosts a map of owned names cost more
+    /// memory than the inventory printed. Which version listed a name first is
+    /// looked up only for the names found twice.
     fn check_duplicate_hosts(&mut self, drafts: &[Draft]) {
         let total = drafts.iter().map(|d| d.hosts.len()).sum();
-        let mut owner: HashMap<&str, usize> = HashMap::with_capacity(total);
+        let mut seen: HashSet<&str> = HashSet::with_capacity(total);
+        let mut again = Vec::new();
         for (index, draft) in drafts.iter().enumerate() {
-            for (host, &item) in draft.hosts.iter().zip(&draft.items) {
-                if let Some(&first) = owner.get(host.name.as_str()) {
-                    self.report(
-                        item_path(&draft.hosts_path, item),
-                        ProblemKind::DuplicateHost {
-                            host: host.name.clone(),
-                            first_version: drafts[first].name.clone(),
-                            second_version: draft.name.clone(),
-                        },
-                    );
-                } else {
-                    owner.insert(&host.name, index);
+            for (position, host) in draft.hosts.iter().enumerate() {
+                if !seen.insert(&host.name) {
+                    again.push((index, position));
                 }
             }
+        }
+        drop(seen);
+        if again.is_empty() {
+            return;
+        }
+        let twice: HashSet<&str> = again
+            .iter()
+            .map(|&(index, position)| drafts[index].hosts[position].name.as_str())
+            .collect();
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(twice.len());
+        for (index, draft) in drafts.iter().enumerate() {
+            for host in draft
+                .hosts
+                .iter()
+                .filter(|h| twice.contains(h.name.as_str()))
+            {
+                first.entry(&host.name).or_insert(index);
+            }
+        }
+        for (index, position) in again {
+            let draft = &drafts[index];
+            let host = &draft.hosts[position].name;
+            self.report(
+                item_path(&draft.hosts_path, draft.items[position]),
+                ProblemKind::DuplicateHost {
+                    host: host.clone(),
+                    first_version: drafts[first[host.as_str()]].name.clone(),
+                    second_version: draft.name.clone(),
+                },
+            );
         }
     }
 
@@ -761,4 +779,45 @@ fn derived_group_stem(group: &str) -> Option<&str> {
     }
     let (stem, number) = group.rsplit_once("_batch")?;
     (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then_some(stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(source: &str) -> Vec<String> {
+        parse(source)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.at(std::path::Path::new("r.yml")).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn each_duplicate_names_the_version_that_listed_it_first() {
+        let found = problems("versions:\n  a: [x, w]\n  b: [y]\n  c: [y, x, z, z]\n  d: w\n");
+        assert_eq!(
+            found,
+            [
+                "r.yml:4:7: host `y` is listed in version `b` and again in version `c`; a host can run only one version, keep one",
+                "r.yml:4:10: host `x` is listed in version `a` and again in version `c`; a host can run only one version, keep one",
+                "r.yml:4:16: host `z` is listed twice in version `c`; keep one",
+                "r.yml:5:6: host `w` is listed in version `a` and again in version `d`; a host can run only one version, keep one",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_host_name_read_as_a_number_keeps_its_text() {
+        let strategy = parse("versions:\n  a: [1.10, 010]\n").unwrap();
+        let names: Vec<&str> = strategy.versions[0]
+            .hosts
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect();
+        assert_eq!(names, ["1.10", "010"]);
+        let found = problems("versions:\n  a: [1.10, web, 1.1]\n  b: 1.10\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("r.yml:3:6: host `1.10` is listed in version `a`"));
+    }
 }

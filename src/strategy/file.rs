@@ -4,6 +4,7 @@
 //! while the node is read, so serde_yaml reports them at the node's line and column.
 //! Checks across nodes happen in [`super::validate`].
 
+use super::Host;
 use crate::error::ProblemKind;
 use crate::hostrange;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -208,16 +209,29 @@ pub struct GroupName(pub String);
 #[derive(Debug, Clone, Default)]
 pub struct VarMap(pub Vars);
 
-/// Hosts as written, ranges expanded, in order.
+/// Hosts as written, ranges expanded, in order. Read straight into the
+/// [`Host`]s of the strategy: at a million hosts, one more copy of the list
+/// would cost more memory than the inventory printed.
 #[derive(Debug, Default)]
-pub struct HostList(pub Vec<HostEntry>);
+pub struct HostList {
+    pub hosts: Vec<Host>,
+    /// The list item each host came from (None: written in a comma string).
+    pub items: Vec<Option<usize>>,
+    /// Indices of the hosts whose name YAML read as a number or boolean: their
+    /// name is YAML's rendering until the checker recovers the text written.
+    pub non_string: Vec<usize>,
+}
 
-/// One host. `item` is its list index (None when written in a comma string).
-#[derive(Debug)]
-pub struct HostEntry {
-    pub name: Text,
-    pub vars: Option<Box<Vars>>,
-    pub item: Option<usize>,
+impl HostList {
+    fn push(&mut self, name: String, vars: Option<Box<Vars>>, item: Option<usize>) {
+        self.hosts.push(Host { name, vars });
+        self.items.push(item);
+    }
+
+    fn push_non_string(&mut self, value: impl ToString, item: Option<usize>) {
+        self.non_string.push(self.hosts.len());
+        self.push(value.to_string(), None, item);
+    }
 }
 
 /// `exclude:` host names or ranges, each with the names it expands to.
@@ -402,11 +416,9 @@ impl JsonSchema for VersionSpec {
 
 impl HostList {
     fn non_string(value: impl ToString) -> HostList {
-        HostList(vec![HostEntry {
-            name: Text::NonString(value.to_string()),
-            vars: None,
-            item: None,
-        }])
+        let mut list = HostList::default();
+        list.push_non_string(value, None);
+        list
     }
 }
 
@@ -418,9 +430,9 @@ impl<'de> Visitor<'de> for HostListVisitor {
         f.write_str("hosts as a comma-separated string or a list")
     }
     fn visit_str<E: de::Error>(self, text: &str) -> Result<HostList, E> {
-        let mut hosts = Vec::new();
+        let mut list = HostList::default();
         if text.trim().is_empty() {
-            return Ok(HostList(hosts));
+            return Ok(list);
         }
         for entry in text.split(',') {
             let entry = entry.trim();
@@ -430,28 +442,24 @@ impl<'de> Visitor<'de> for HostListVisitor {
                 }));
             }
             for name in checked_names(entry)? {
-                hosts.push(HostEntry {
-                    name: Text::Text(name),
-                    vars: None,
-                    item: None,
-                });
+                list.push(name, None, None);
             }
         }
-        Ok(HostList(hosts))
+        Ok(list)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostList, A::Error> {
-        let mut hosts = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut list = HostList::default();
         let mut item = 0;
         while seq
             .next_element_seed(HostItem {
                 item,
-                hosts: &mut hosts,
+                list: &mut list,
             })?
             .is_some()
         {
             item += 1;
         }
-        Ok(HostList(hosts))
+        Ok(list)
     }
     fn visit_unit<E: de::Error>(self) -> Result<HostList, E> {
         Ok(HostList::default())
@@ -533,16 +541,12 @@ fn checked_names<E: de::Error>(entry: &str) -> Result<Vec<String>, E> {
 /// Reads one list item (`name`, or `name: {vars}`) and appends its hosts.
 struct HostItem<'h> {
     item: usize,
-    hosts: &'h mut Vec<HostEntry>,
+    list: &'h mut HostList,
 }
 
 impl HostItem<'_> {
     fn push_non_string<E>(self, value: impl ToString) -> Result<(), E> {
-        self.hosts.push(HostEntry {
-            name: Text::NonString(value.to_string()),
-            vars: None,
-            item: Some(self.item),
-        });
+        self.list.push_non_string(value, Some(self.item));
         Ok(())
     }
 }
@@ -561,11 +565,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
     }
     fn visit_str<E: de::Error>(self, name: &str) -> Result<(), E> {
         for name in checked_names(name)? {
-            self.hosts.push(HostEntry {
-                name: Text::Text(name),
-                vars: None,
-                item: Some(self.item),
-            });
+            self.list.push(name, None, Some(self.item));
         }
         Ok(())
     }
@@ -581,11 +581,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         }
         let vars = vars.filter(|v| !v.0.is_empty()).map(|v| Box::new(v.0));
         for name in checked_names(&name)? {
-            self.hosts.push(HostEntry {
-                name: Text::Text(name),
-                vars: vars.clone(),
-                item: Some(self.item),
-            });
+            self.list.push(name, vars.clone(), Some(self.item));
         }
         Ok(())
     }
@@ -613,18 +609,14 @@ impl<'de> Deserialize<'de> for HostPatterns {
         let list = HostList::deserialize(deserializer)?;
         let mut patterns: Vec<HostPattern> = Vec::new();
         // Entries were expanded while reading; regroup them by the item they came from.
-        for entry in list.0 {
-            let name = match entry.name {
-                Text::Text(n) | Text::NonString(n) => n,
-            };
+        for (host, item) in list.hosts.into_iter().zip(list.items) {
+            let name = host.name;
             match patterns.last_mut() {
-                Some(last) if entry.item.is_some() && last.item == entry.item => {
-                    last.names.push(name)
-                }
+                Some(last) if item.is_some() && last.item == item => last.names.push(name),
                 _ => patterns.push(HostPattern {
                     written: name.clone(),
                     names: vec![name],
-                    item: entry.item,
+                    item,
                 }),
             }
         }
