@@ -808,6 +808,31 @@ mod tests {
     }
 
     #[test]
+    fn an_unmatched_exclude_range_is_quoted_as_written_and_reported_once() {
+        let found = problems("exclude: 'db[1:2], web1'\nversions:\n  a: web[1:3]\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("r.yml:1:10: exclude entry `db[1:2]` matches no host"),
+            "{found:?}"
+        );
+        let found =
+            problems("versions:\n  a:\n    hosts: web1,web2\n    exclude: [web1, 'x[1:2]']\n");
+        assert!(
+            found[0]
+                .starts_with("r.yml:4:21: exclude entry `x[1:2]` matches no host of version `a`"),
+            "{found:?}"
+        );
+        // A range matching some of its hosts excludes those.
+        let strategy = parse("exclude: web[2:9]\nversions:\n  a: web[1:3]\n").unwrap();
+        let excluded: Vec<&str> = strategy.versions[0]
+            .excluded
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect();
+        assert_eq!(excluded, ["web2", "web3"]);
+    }
+
+    #[test]
     fn a_host_name_read_as_a_number_keeps_its_text() {
         let strategy = parse("versions:\n  a: [1.10, 010]\n").unwrap();
         let names: Vec<&str> = strategy.versions[0]

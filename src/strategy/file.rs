@@ -454,6 +454,7 @@ impl<'de> Visitor<'de> for HostListVisitor {
             .next_element_seed(HostItem {
                 item,
                 list: &mut list,
+                written: None,
             })?
             .is_some()
         {
@@ -542,6 +543,8 @@ fn checked_names<E: de::Error>(entry: &str) -> Result<Vec<String>, E> {
 struct HostItem<'h> {
     item: usize,
     list: &'h mut HostList,
+    /// Where to keep the name as written, ranges unexpanded (for `exclude:`).
+    written: Option<&'h mut String>,
 }
 
 impl HostItem<'_> {
@@ -564,6 +567,9 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         f.write_str("a host name, or `name: {host vars}`")
     }
     fn visit_str<E: de::Error>(self, name: &str) -> Result<(), E> {
+        if let Some(written) = self.written {
+            written.push_str(name);
+        }
         for name in checked_names(name)? {
             self.list.push(name, None, Some(self.item));
         }
@@ -580,6 +586,9 @@ impl<'de> Visitor<'de> for HostItem<'_> {
             return Err(custom(ProblemKind::HostEntryWithTwoKeys));
         }
         let vars = vars.filter(|v| !v.0.is_empty()).map(|v| Box::new(v.0));
+        if let Some(written) = self.written {
+            written.push_str(&name);
+        }
         for name in checked_names(&name)? {
             self.list.push(name, vars.clone(), Some(self.item));
         }
@@ -606,21 +615,92 @@ impl<'de> Visitor<'de> for HostItem<'_> {
 
 impl<'de> Deserialize<'de> for HostPatterns {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let list = HostList::deserialize(deserializer)?;
-        let mut patterns: Vec<HostPattern> = Vec::new();
-        // Entries were expanded while reading; regroup them by the item they came from.
-        for (host, item) in list.hosts.into_iter().zip(list.items) {
-            let name = host.name;
-            match patterns.last_mut() {
-                Some(last) if item.is_some() && last.item == item => last.names.push(name),
-                _ => patterns.push(HostPattern {
-                    written: name.clone(),
-                    names: vec![name],
-                    item,
-                }),
+        deserializer.deserialize_any(PatternsVisitor)
+    }
+}
+
+/// Reads `exclude:` like a host list, but keeps each entry as written
+/// (`db[1:2]`, not the `db1` it expands to first), so that a message about an
+/// entry quotes it, and a range that matches nothing is one problem.
+struct PatternsVisitor;
+
+impl<'de> Visitor<'de> for PatternsVisitor {
+    type Value = HostPatterns;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("host names or ranges, as a comma-separated string or a list")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<HostPatterns, E> {
+        let mut patterns = Vec::new();
+        if text.trim().is_empty() {
+            return Ok(HostPatterns(patterns));
+        }
+        for entry in text.split(',').map(str::trim) {
+            if entry.is_empty() {
+                return Err(custom(ProblemKind::EmptyHostEntry {
+                    entry: text.to_string(),
+                }));
             }
+            patterns.push(HostPattern {
+                written: entry.to_string(),
+                names: checked_names(entry)?,
+                item: None,
+            });
         }
         Ok(HostPatterns(patterns))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostPatterns, A::Error> {
+        let mut patterns = Vec::new();
+        let mut item = 0;
+        loop {
+            let mut list = HostList::default();
+            let mut written = String::new();
+            let seed = HostItem {
+                item,
+                list: &mut list,
+                written: Some(&mut written),
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                break;
+            }
+            let names: Vec<String> = list.hosts.into_iter().map(|h| h.name).collect();
+            if written.is_empty() {
+                // A number or boolean: YAML's rendering is all there is.
+                written = names.concat();
+            }
+            patterns.push(HostPattern {
+                written,
+                names,
+                item: Some(item),
+            });
+            item += 1;
+        }
+        Ok(HostPatterns(patterns))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<HostPatterns, E> {
+        Ok(HostPatterns::default())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<HostPatterns, E> {
+        Ok(HostPatterns::single(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<HostPatterns, E> {
+        Ok(HostPatterns::single(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<HostPatterns, E> {
+        Ok(HostPatterns::single(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<HostPatterns, E> {
+        Ok(HostPatterns::single(v))
+    }
+}
+
+impl HostPatterns {
+    fn single(value: impl ToString) -> HostPatterns {
+        let name = value.to_string();
+        HostPatterns(vec![HostPattern {
+            written: name.clone(),
+            names: vec![name],
+            item: None,
+        }])
     }
 }
 
