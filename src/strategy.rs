@@ -833,6 +833,16 @@ mod tests {
     }
 
     #[test]
+    fn numbers_past_64_bits_get_a_plain_message() {
+        let found = problems("schedule: 18446744073709551616\nversions: {a: x}\n");
+        assert!(found[0].contains("is more than any fleet"), "{found:?}");
+        let found = problems("combine: '99999999999999999999999'\nversions: {a: x}\n");
+        assert!(found[0].contains("is more than any fleet"), "{found:?}");
+        let found = problems("pause_after_canary: -18446744073709551617\nversions: {a: x}\n");
+        assert!(found[0].contains("a pause cannot be negative"), "{found:?}");
+    }
+
+    #[test]
     fn a_host_name_read_as_a_number_keeps_its_text() {
         let strategy = parse("versions:\n  a: [1.10, 010]\n").unwrap();
         let names: Vec<&str> = strategy.versions[0]

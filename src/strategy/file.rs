@@ -733,6 +733,13 @@ impl<'de> Deserialize<'de> for Size {
                 Ok(Size::Count(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Size, E> {
+                self.visit_i128(v.into())
+            }
+            // YAML integers past the 64-bit range arrive here.
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Size, E> {
+                Err(size_too_large(v))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Size, E> {
                 Err(E::custom(format!(
                     "a batch size cannot be negative ({v}); use a count >= 1 or a percentage like \"25%\""
                 )))
@@ -754,6 +761,9 @@ impl<'de> Deserialize<'de> for Size {
                 }
                 match text.parse::<u64>() {
                     Ok(count) => self.visit_u64(count),
+                    Err(_) if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() => {
+                        Err(size_too_large(text))
+                    }
                     Err(_) => Err(E::custom(format!(
                         "`{v}` is not a batch size; use a count >= 1 (e.g. 2) or a percentage like \"25%\""
                     ))),
@@ -762,6 +772,12 @@ impl<'de> Deserialize<'de> for Size {
         }
         deserializer.deserialize_any(SizeVisitor)
     }
+}
+
+fn size_too_large<E: de::Error>(count: impl fmt::Display) -> E {
+    E::custom(format!(
+        "a batch size of {count} hosts is more than any fleet; use a count >= 1, or \"100%\" for all hosts at once"
+    ))
 }
 
 impl JsonSchema for Size {
@@ -794,6 +810,15 @@ impl<'de> Deserialize<'de> for Seconds {
                 Ok(Seconds(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Seconds, E> {
+                self.visit_i128(v.into())
+            }
+            // YAML integers past the 64-bit range arrive here.
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Seconds, E> {
+                Err(E::custom(format!(
+                    "a pause of {v} seconds is longer than any rollout; use a whole number of seconds >= 0"
+                )))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Seconds, E> {
                 Err(E::custom(format!(
                     "a pause cannot be negative ({v}); use a whole number of seconds >= 0"
                 )))
