@@ -335,11 +335,19 @@ impl fmt::Display for Error {
                 if let Some(first) = problems.first() {
                     write!(f, "{}", first.at(path))?;
                 }
-                if problems.len() > 1 {
+                // Past the first few, problems are only counted, in a `More`.
+                let total: usize = problems
+                    .iter()
+                    .map(|p| match p.kind {
+                        ProblemKind::More { count } => count,
+                        _ => 1,
+                    })
+                    .sum();
+                if total > 1 {
                     write!(
                         f,
                         " (and {} more problems; `regal-inventory check` lists them all)",
-                        problems.len() - 1
+                        total - 1
                     )?;
                 }
                 Ok(())
