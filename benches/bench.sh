@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Benchmark of `regal-inventory --list` on generated fleets of 10k, 100k and 1M
+# hosts (about 1,000 batches each), against the Python equivalent built on
+# regal 1.3 (../shared/bench/py_regal_inventory.py) when it can be set up.
+#
+# Usage: benches/bench.sh [--no-python] [--sizes "10000 100000 1000000"] [--runs N]
+#
+# Prints a markdown table: wall time and peak RSS (from /usr/bin/time), the size
+# of the JSON printed, peak RSS / JSON size, and the Python time and ratio.
+# Rust times are the best of N runs (default 3); Python runs once per file,
+# because one 1M-host run already takes a while.
+#
+# Needs: cargo, awk, GNU time (/usr/bin/time; installed from Debian's `time`
+# package if missing and we are root). Python: python3 with venv and PyPI access;
+# regal==1.3, six and pyyaml go into target/bench-venv.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+
+sizes="10000 100000 1000000"
+runs=3
+python=auto
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-python) python=no ;;
+        --sizes) sizes=$2; shift ;;
+        --runs) runs=$2; shift ;;
+        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+note() { echo "bench.sh: $*" >&2; }
+
+# GNU time reports the peak RSS; bash's `time` keyword does not.
+if [ ! -x /usr/bin/time ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+        note "/usr/bin/time is missing; installing Debian's 'time' package"
+        apt-get update -qq > /dev/null && apt-get install -y -qq time > /dev/null
+    else
+        note "/usr/bin/time (GNU time) is missing: run 'apt-get install time' as root"
+        exit 1
+    fi
+fi
+
+note "building target/release/regal-inventory"
+cargo build --release --quiet
+bin=$root/target/release/regal-inventory
+
+py=""
+pyscript=$root/../shared/bench/py_regal_inventory.py
+if [ "$python" = auto ]; then
+    venv=$root/target/bench-venv
+    if [ ! -f "$pyscript" ]; then
+        note "no $pyscript; skipping the Python comparison"
+    elif [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import regal, yaml, six' 2> /dev/null; then
+        py=$venv/bin/python
+    elif command -v python3 > /dev/null && python3 -m venv "$venv" > /dev/null 2>&1 \
+        && "$venv/bin/pip" install --quiet --disable-pip-version-check 'regal==1.3' six pyyaml > /dev/null 2>&1; then
+        note "set up $venv with regal==1.3, six, pyyaml"
+        py=$venv/bin/python
+    else
+        note "cannot set up Python with regal==1.3 (no python3 venv or no PyPI); skipping the Python comparison"
+    fi
+    if [ -n "$py" ] && ! "$py" -c 'import yaml; yaml.CSafeLoader' 2> /dev/null; then
+        note "this PyYAML has no libyaml (CSafeLoader); skipping the Python comparison"
+        py=""
+    fi
+fi
+
+work=$root/target/bench
+mkdir -p "$work"
+
+# gen FILE FORM HOSTS VERSIONS: a strategy with HOSTS hosts spread over VERSIONS
+# versions, combine = hosts per version / 1000 so each version has ~1,000 batches.
+# FORM is `list` (one YAML list item per host) or `comma` (one comma string per version).
+gen() {
+    local file=$1 form=$2 hosts=$3 versions=$4
+    [ -s "$file" ] && return 0
+    awk -v form="$form" -v hosts="$hosts" -v versions="$versions" 'BEGIN {
+        per = int(hosts / versions)
+        combine = int(per / 1000); if (combine < 1) combine = 1
+        printf "schedule: 1\ncombine: %d\n", combine
+        if (versions > 1) printf "priority: app-v1.%d\n", versions - 1
+        printf "versions:\n"
+        n = 0
+        for (v = 0; v < versions; v++) {
+            printf "  app-v1.%d:", v
+            if (form == "list") printf "\n"; else printf " \""
+            for (i = 0; i < per; i++) {
+                n++
+                name = sprintf("web-%07d.dc%d.example.com", n, n % 4)
+                if (form == "list") printf "    - %s\n", name
+                else printf "%s%s", (i ? "," : ""), name
+            }
+            if (form != "list") printf "\"\n"
+        }
+    }' > "$file.tmp"
+    mv "$file.tmp" "$file"
+}
+
+# measure CMD...: runs once; sets secs, rss_kb and out_bytes (stdout size).
+measure() {
+    local timing=$work/time.txt out=$work/out.json
+    if ! /usr/bin/time -f '%e %M' -o "$timing" "$@" > "$out" 2> "$work/stderr.txt"; then
+        note "failed: $* ($(head -c 300 "$work/stderr.txt"))"
+        secs=NA rss_kb=NA out_bytes=NA
+        return 1
+    fi
+    read -r secs rss_kb < "$timing"
+    out_bytes=$(wc -c < "$out")
+}
+
+human_bytes() {
+    awk -v b="$1" 'BEGIN {
+        if (b == "NA") { print "n/a"; exit }
+        if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.0f KiB", b / 1024 }'
+}
+
+cases=()
+for n in $sizes; do
+    cases+=("list $n 1" "comma $n 1")
+done
+last=${sizes##* }
+cases+=("list $last 4")
+
+printf '\nregal-inventory %s, %s, %s cores; Rust: best of %s runs\n\n' \
+    "$(git -C "$root" describe --always --dirty 2> /dev/null || echo '?')" \
+    "$(uname -m)" "$(nproc)" "$runs"
+echo "| strategy | hosts | versions | batches | file | JSON out | Rust time | Rust peak RSS | RSS / JSON | Python time | Python peak RSS | speed-up |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for case in "${cases[@]}"; do
+    read -r form n versions <<< "$case"
+    file=$work/$form-$n-v$versions.yml
+    gen "$file" "$form" "$n" "$versions"
+    best_secs="" best_rss=""
+    for _ in $(seq "$runs"); do
+        measure "$bin" --config "$file" --list || break
+        if [ -z "$best_secs" ] || awk -v a="$secs" -v b="$best_secs" 'BEGIN { exit !(a < b) }'; then
+            best_secs=$secs
+        fi
+        if [ -z "$best_rss" ] || [ "$rss_kb" -lt "$best_rss" ]; then best_rss=$rss_kb; fi
+    done
+    rust_out=$out_bytes
+    batches=$(awk -v n="$n" -v v="$versions" 'BEGIN { per = int(n / v); c = int(per / 1000); if (c < 1) c = 1; printf "%d", v * (1 + int((per - 1 + c - 1) / c)) }')
+    py_secs=- py_rss=- ratio=-
+    if [ -n "$py" ]; then
+        if measure "$py" "$pyscript" --config "$file"; then
+            py_secs=${secs}s
+            py_rss=$(human_bytes $((rss_kb * 1024)))
+            ratio=$(awk -v p="$secs" -v r="$best_secs" 'BEGIN { if (r > 0) printf "%.0f×", p / r; else print "∞" }')
+        else
+            py_secs=failed
+        fi
+    fi
+    rss_ratio=$(awk -v r="$best_rss" -v o="$rust_out" 'BEGIN { printf "%.2f", r * 1024 / o }')
+    printf '| %s | %s | %s | %s | %s | %s | %ss | %s | %s | %s | %s | %s |\n' \
+        "$form" "$n" "$versions" "$batches" \
+        "$(human_bytes "$(wc -c < "$file")")" "$(human_bytes "$rust_out")" \
+        "$best_secs" "$(human_bytes $((best_rss * 1024)))" "$rss_ratio" \
+        "$py_secs" "$py_rss" "$ratio"
+done
+echo
+echo "Command: benches/bench.sh$( [ "$python" = no ] && echo ' --no-python')"
