@@ -103,6 +103,9 @@ pub enum ProblemKind {
         entry: String,
         why: String,
     },
+    TooManyHosts {
+        limit: u64,
+    },
     UnmatchedExclude {
         entry: String,
         scope: String,
@@ -233,6 +236,10 @@ impl fmt::Display for ProblemKind {
                 "host `{host}` has a `{label}` var that is not a plain value; use a string or number"
             ),
             BadRange { entry, why } => write!(f, "host range `{entry}` {why}"),
+            TooManyHosts { limit } => write!(
+                f,
+                "the strategy names more than {limit} hosts (ranges expanded), more than regal-inventory batches; check the ranges, or split the fleet into several strategies"
+            ),
             UnmatchedExclude { entry, scope } => write!(
                 f,
                 "exclude entry `{entry}` matches no host of {scope}; fix the name (a typo here would deploy to the host you meant to skip)"

@@ -70,7 +70,68 @@ fn find_range(entry: &str) -> Option<(usize, usize)> {
 #[allow(unexpected_cfgs)]
 pub const MAX_EXPANSION: u64 = if cfg!(fuzzing) { 10_000 } else { 10_000_000 };
 
+/// One checked `[begin:end]` or `[begin:end:step]`.
+enum Bounds {
+    Numbers {
+        first: u64,
+        last: u64,
+        step: u64,
+        /// Zero padding, from the start bound.
+        width: usize,
+    },
+    Letters {
+        first: u8,
+        last: u8,
+        step: u64,
+    },
+}
+
+impl Bounds {
+    fn len(&self) -> u64 {
+        match *self {
+            Bounds::Numbers {
+                first, last, step, ..
+            } => (last - first) / step + 1,
+            Bounds::Letters { first, last, step } => u64::from(last - first) / step + 1,
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        match *self {
+            Bounds::Numbers {
+                first,
+                last,
+                step,
+                width,
+            } => (first..=last)
+                .step_by(step as usize)
+                .map(|n| format!("{n:0width$}"))
+                .collect(),
+            Bounds::Letters { first, last, step } => (first..=last)
+                .step_by(step as usize)
+                .map(|c| (c as char).to_string())
+                .collect(),
+        }
+    }
+}
+
 fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
+    bounds(inner).map(|b| b.names())
+}
+
+/// How many names `entry` stands for (saturating), without building them. A
+/// bad range counts as none: [`expand`] reports it.
+pub fn count(entry: &str) -> u64 {
+    let mut count: u64 = 1;
+    let mut rest = entry;
+    while let Some((open, close)) = find_range(rest) {
+        count = count.saturating_mul(bounds(&rest[open + 1..close]).map_or(0, |b| b.len()));
+        rest = &rest[close + 1..];
+    }
+    count
+}
+
+fn bounds(inner: &str) -> Result<Bounds, String> {
     let parts: Vec<&str> = inner.split(':').collect();
     let (begin, end) = (parts[0], parts[1]);
     let step: u64 = match parts.get(2) {
@@ -99,10 +160,12 @@ fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
         if (last - first) / step >= MAX_EXPANSION {
             return Err(too_many());
         }
-        return Ok((first..=last)
-            .step_by(step as usize)
-            .map(|n| format!("{n:0width$}"))
-            .collect());
+        return Ok(Bounds::Numbers {
+            first,
+            last,
+            step,
+            width,
+        });
     }
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if digits(begin) && digits(end) {
@@ -117,10 +180,7 @@ fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
                 "runs from `{begin}` to `{end}`; letters must be in order and of the same case"
             ));
         }
-        return Ok((first..=last)
-            .step_by(step as usize)
-            .map(|c| (c as char).to_string())
-            .collect());
+        return Ok(Bounds::Letters { first, last, step });
     }
     Err(format!(
         "has bounds `{begin}:{end}`; use two numbers (`[1:20]`, `[01:20]`) or two single letters (`[a:f]`)"
@@ -175,6 +235,21 @@ mod tests {
         assert!(expand("w[1:5:0]").is_err());
         assert!(expand("w[a:5]").is_err());
         assert!(expand("w[0:99999999999]").is_err());
+    }
+
+    #[test]
+    fn count_is_the_number_of_names() {
+        for entry in [
+            "web1",
+            "w[1:20]",
+            "w[01:20:3]x[a:c]",
+            "[::1]",
+            "h[0:99][0:99]",
+        ] {
+            assert_eq!(count(entry), expand(entry).unwrap().len() as u64, "{entry}");
+        }
+        assert_eq!(count("h[0:9999999][0:9999999]"), 100_000_000_000_000);
+        assert_eq!(count("w[5:1]"), 0);
     }
 
     #[test]

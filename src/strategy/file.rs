@@ -285,11 +285,16 @@ impl<'de> Deserialize<'de> for Versions {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Versions, A::Error> {
                 let mut versions: Vec<(String, VersionSpec)> = Vec::new();
                 let mut seen = std::collections::HashSet::new();
+                let mut names = 0;
                 while let Some(name) = map.next_key_seed(UniqueKey {
                     seen: &mut seen,
                     var_name: false,
                 })? {
                     let spec = map.next_value::<VersionSpec>()?;
+                    let body = &spec.body;
+                    names += body.hosts.as_ref().map_or(0, |l| l.hosts.len() as u64);
+                    names += body.exclude.as_ref().map_or(0, HostPatterns::names);
+                    check_host_count(names)?;
                     versions.push((name, spec));
                 }
                 Ok(Versions(versions))
@@ -441,6 +446,7 @@ impl<'de> Visitor<'de> for HostListVisitor {
                     entry: text.to_string(),
                 }));
             }
+            check_room(list.hosts.len(), entry)?;
             for name in checked_names(entry)? {
                 list.push(name, None, None);
             }
@@ -523,6 +529,28 @@ fn host_list_schema(generator: &mut SchemaGenerator, description: &str) -> Schem
     })
 }
 
+/// Most hosts a strategy may name, ranges expanded. Lists are checked before
+/// each range expands, versions as they are read, so a few short ranges cannot
+/// exhaust memory (at most twice this many names are ever built).
+pub const MAX_HOSTS: u64 = hostrange::MAX_EXPANSION;
+
+/// Whether `entry` fits after `listed` names, before it is expanded.
+fn check_room<E: de::Error>(listed: usize, entry: &str) -> Result<(), E> {
+    let more = hostrange::count(entry);
+    // An entry too large by itself is reported by `checked_names`, naming it.
+    if more > hostrange::MAX_EXPANSION {
+        return Ok(());
+    }
+    check_host_count(listed as u64 + more)
+}
+
+fn check_host_count<E: de::Error>(names: u64) -> Result<(), E> {
+    if names > MAX_HOSTS {
+        return Err(custom(ProblemKind::TooManyHosts { limit: MAX_HOSTS }));
+    }
+    Ok(())
+}
+
 /// The names one written entry stands for: checked, ranges expanded.
 fn checked_names<E: de::Error>(entry: &str) -> Result<Vec<String>, E> {
     if let Some(why) = host_name_problem(entry) {
@@ -570,6 +598,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         if let Some(written) = self.written {
             written.push_str(name);
         }
+        check_room(self.list.hosts.len(), name)?;
         for name in checked_names(name)? {
             self.list.push(name, None, Some(self.item));
         }
@@ -589,6 +618,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         if let Some(written) = self.written {
             written.push_str(&name);
         }
+        check_room(self.list.hosts.len(), &name)?;
         for name in checked_names(&name)? {
             self.list.push(name, vars.clone(), Some(self.item));
         }
@@ -634,45 +664,56 @@ impl<'de> Visitor<'de> for PatternsVisitor {
         if text.trim().is_empty() {
             return Ok(HostPatterns(patterns));
         }
+        let mut count = 0;
         for entry in text.split(',').map(str::trim) {
             if entry.is_empty() {
                 return Err(custom(ProblemKind::EmptyHostEntry {
                     entry: text.to_string(),
                 }));
             }
+            check_room(count, entry)?;
+            let names = checked_names(entry)?;
+            count += names.len();
             patterns.push(HostPattern {
                 written: entry.to_string(),
-                names: checked_names(entry)?,
+                names,
                 item: None,
             });
         }
         Ok(HostPatterns(patterns))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostPatterns, A::Error> {
-        let mut patterns = Vec::new();
-        let mut item = 0;
+        // One list for all items, so that its host count bounds them together.
+        let mut list = HostList::default();
+        let mut entries = Vec::new();
         loop {
-            let mut list = HostList::default();
             let mut written = String::new();
             let seed = HostItem {
-                item,
+                item: entries.len(),
                 list: &mut list,
                 written: Some(&mut written),
             };
             if seq.next_element_seed(seed)?.is_none() {
                 break;
             }
-            let names: Vec<String> = list.hosts.into_iter().map(|h| h.name).collect();
-            if written.is_empty() {
-                // A number or boolean: YAML's rendering is all there is.
-                written = names.concat();
-            }
+            entries.push((written, list.hosts.len()));
+        }
+        let mut names = list.hosts.into_iter().map(|h| h.name);
+        let mut start = 0;
+        let mut patterns = Vec::with_capacity(entries.len());
+        for (item, (written, end)) in entries.into_iter().enumerate() {
+            let names: Vec<String> = names.by_ref().take(end - start).collect();
+            start = end;
             patterns.push(HostPattern {
-                written,
+                // A number or boolean: YAML's rendering is all there is.
+                written: if written.is_empty() {
+                    names.concat()
+                } else {
+                    written
+                },
                 names,
                 item: Some(item),
             });
-            item += 1;
         }
         Ok(HostPatterns(patterns))
     }
@@ -694,6 +735,11 @@ impl<'de> Visitor<'de> for PatternsVisitor {
 }
 
 impl HostPatterns {
+    /// How many host names the entries stand for.
+    pub fn names(&self) -> u64 {
+        self.0.iter().map(|p| p.names.len() as u64).sum()
+    }
+
     fn single(value: impl ToString) -> HostPatterns {
         let name = value.to_string();
         HostPatterns(vec![HostPattern {
