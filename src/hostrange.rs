@@ -16,6 +16,10 @@ pub fn has_range(entry: &str) -> bool {
 /// cannot overflow the stack, and bounds the product of all its ranges (not only
 /// each range), so `h[0:999][0:999][0:999]` cannot exhaust memory.
 pub fn expand(entry: &str) -> Result<Vec<String>, String> {
+    if find_range(entry).is_none() {
+        // The common case, without the bookkeeping below.
+        return Ok(vec![entry.to_string()]);
+    }
     // Each part is the alternatives for one stretch of the name: literal text has one.
     let mut parts: Vec<Vec<String>> = Vec::new();
     let mut count: u64 = 1;
