@@ -101,15 +101,19 @@ gen() {
     mv "$file.tmp" "$file"
 }
 
-# measure CMD...: runs once; sets secs, rss_kb and out_bytes (stdout size).
+# measure CMD...: runs once; sets secs (wall, to the millisecond: GNU time's %e
+# has only 10 ms), rss_kb (peak RSS from GNU time) and out_bytes (stdout size).
 measure() {
-    local timing=$work/time.txt out=$work/out.json
-    if ! /usr/bin/time -f '%e %M' -o "$timing" "$@" > "$out" 2> "$work/stderr.txt"; then
+    local timing=$work/time.txt out=$work/out.json start end
+    start=$(date +%s%N)
+    if ! /usr/bin/time -f '%M' -o "$timing" "$@" > "$out" 2> "$work/stderr.txt"; then
         note "failed: $* ($(head -c 300 "$work/stderr.txt"))"
         secs=NA rss_kb=NA out_bytes=NA
         return 1
     fi
-    read -r secs rss_kb < "$timing"
+    end=$(date +%s%N)
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    rss_kb=$(tail -n 1 "$timing")
     out_bytes=$(wc -c < "$out")
 }
 
@@ -120,6 +124,7 @@ human_bytes() {
 }
 
 cases=()
+growth=""
 for n in $sizes; do
     cases+=("list $n 1" "comma $n 1")
 done
@@ -129,8 +134,8 @@ cases+=("list $last 4")
 printf '\nregal-inventory %s, %s, %s cores; Rust: best of %s runs\n\n' \
     "$(git -C "$root" describe --always --dirty 2> /dev/null || echo '?')" \
     "$(uname -m)" "$(nproc)" "$runs"
-echo "| strategy | hosts | versions | batches | file | JSON out | Rust time | Rust peak RSS | RSS / JSON | Python time | Python peak RSS | speed-up |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| hosts as | hosts | versions | batches | file | JSON out | time | peak RSS | RSS / JSON | Python time | Python RSS | Python JSON | speed-up |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for case in "${cases[@]}"; do
     read -r form n versions <<< "$case"
     file=$work/$form-$n-v$versions.yml
@@ -145,22 +150,34 @@ for case in "${cases[@]}"; do
     done
     rust_out=$out_bytes
     batches=$(awk -v n="$n" -v v="$versions" 'BEGIN { per = int(n / v); c = int(per / 1000); if (c < 1) c = 1; printf "%d", v * (1 + int((per - 1 + c - 1) / c)) }')
-    py_secs=- py_rss=- ratio=-
+    py_secs=- py_rss=- py_out=- ratio=-
     if [ -n "$py" ]; then
         if measure "$py" "$pyscript" --config "$file"; then
             py_secs=${secs}s
             py_rss=$(human_bytes $((rss_kb * 1024)))
-            ratio=$(awk -v p="$secs" -v r="$best_secs" 'BEGIN { if (r > 0) printf "%.0f×", p / r; else print "∞" }')
+            py_out=$(human_bytes "$out_bytes")
+            ratio=$(awk -v p="$secs" -v r="$best_secs" 'BEGIN { if (r > 0) printf "%.1f×", p / r; else print "∞" }')
         else
             py_secs=failed
         fi
     fi
     rss_ratio=$(awk -v r="$best_rss" -v o="$rust_out" 'BEGIN { printf "%.2f", r * 1024 / o }')
-    printf '| %s | %s | %s | %s | %s | %s | %ss | %s | %s | %s | %s | %s |\n' \
+    printf '| %s | %s | %s | %s | %s | %s | %ss | %s | %s | %s | %s | %s | %s |\n' \
         "$form" "$n" "$versions" "$batches" \
         "$(human_bytes "$(wc -c < "$file")")" "$(human_bytes "$rust_out")" \
         "$best_secs" "$(human_bytes $((best_rss * 1024)))" "$rss_ratio" \
-        "$py_secs" "$py_rss" "$ratio"
+        "$py_secs" "$py_rss" "$py_out" "$ratio"
+    [ "$versions" = 1 ] && growth="$growth $form:$n:$best_secs"
+done
+# Linear growth: the time per host should stay about the same as hosts grow 10×.
+echo
+for form in list comma; do
+    printf '%s, µs per host:' "$form"
+    for entry in $growth; do
+        IFS=: read -r f n t <<< "$entry"
+        [ "$f" = "$form" ] && awk -v n="$n" -v t="$t" 'BEGIN { printf " %s hosts %.2f;", n, t * 1e6 / n }'
+    done
+    echo
 done
 echo
 echo "Command: benches/bench.sh$( [ "$python" = no ] && echo ' --no-python')"
