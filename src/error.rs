@@ -24,11 +24,22 @@ impl Problem {
         impl fmt::Display for At<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let At(problem, path) = self;
+                // A name with a control character (an escape sequence, a
+                // carriage return) would act on the terminal or split the log
+                // line it is quoted in; show such characters as escapes.
+                let mut kind = String::new();
+                for c in problem.kind.to_string().chars() {
+                    if c.is_control() {
+                        kind.extend(c.escape_default());
+                    } else {
+                        kind.push(c);
+                    }
+                }
                 match problem.location {
                     Some(Location { line, column }) => {
-                        write!(f, "{}:{line}:{column}: {}", path.display(), problem.kind)
+                        write!(f, "{}:{line}:{column}: {kind}", path.display())
                     }
-                    None => write!(f, "{}: {}", path.display(), problem.kind),
+                    None => write!(f, "{}: {kind}", path.display()),
                 }
             }
         }
