@@ -245,6 +245,38 @@ pub struct HostPattern {
     pub item: Option<usize>,
 }
 
+/// The visitor methods for scalars YAML did not read as text (booleans and
+/// numbers): each renders the value and gives `$make`. Where the value names
+/// something, the raw text is recovered from the source afterwards.
+macro_rules! visit_non_string {
+    ($this:ident => $value:ty, |$rendered:ident| $make:expr) => {
+        fn visit_bool<E: de::Error>($this, v: bool) -> Result<$value, E> {
+            let $rendered = v.to_string();
+            $make
+        }
+        fn visit_u64<E: de::Error>($this, v: u64) -> Result<$value, E> {
+            let $rendered = v.to_string();
+            $make
+        }
+        fn visit_i64<E: de::Error>($this, v: i64) -> Result<$value, E> {
+            let $rendered = v.to_string();
+            $make
+        }
+        fn visit_u128<E: de::Error>($this, v: u128) -> Result<$value, E> {
+            let $rendered = v.to_string();
+            $make
+        }
+        fn visit_i128<E: de::Error>($this, v: i128) -> Result<$value, E> {
+            let $rendered = v.to_string();
+            $make
+        }
+        fn visit_f64<E: de::Error>($this, v: f64) -> Result<$value, E> {
+            let $rendered = v.to_string();
+            $make
+        }
+    };
+}
+
 fn custom<E: de::Error>(kind: ProblemKind) -> E {
     E::custom(kind)
 }
@@ -384,18 +416,7 @@ impl<'de> Deserialize<'de> for VersionSpec {
             fn visit_unit<E: de::Error>(self) -> Result<VersionSpec, E> {
                 shorthand(HostList::default())
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<VersionSpec, E> {
-                shorthand(HostList::non_string(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<VersionSpec, E> {
-                shorthand(HostList::non_string(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<VersionSpec, E> {
-                shorthand(HostList::non_string(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<VersionSpec, E> {
-                shorthand(HostList::non_string(v))
-            }
+            visit_non_string!(self => VersionSpec, |rendered| shorthand(HostList::non_string(rendered)));
         }
         fn shorthand<E>(hosts: HostList) -> Result<VersionSpec, E> {
             Ok(VersionSpec {
@@ -477,18 +498,7 @@ impl<'de> Visitor<'de> for HostListVisitor {
     fn visit_unit<E: de::Error>(self) -> Result<HostList, E> {
         Ok(HostList::default())
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<HostList, E> {
-        Ok(HostList::non_string(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<HostList, E> {
-        Ok(HostList::non_string(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<HostList, E> {
-        Ok(HostList::non_string(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<HostList, E> {
-        Ok(HostList::non_string(v))
-    }
+    visit_non_string!(self => HostList, |rendered| Ok(HostList::non_string(rendered)));
 }
 
 impl<'de> Deserialize<'de> for HostList {
@@ -635,18 +645,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
             entry: "an empty list item".to_string(),
         }))
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.push_non_string(v)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.push_non_string(v)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.push_non_string(v)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.push_non_string(v)
-    }
+    visit_non_string!(self => (), |rendered| self.push_non_string(rendered));
 }
 
 impl<'de> Deserialize<'de> for HostPatterns {
@@ -726,18 +725,7 @@ impl<'de> Visitor<'de> for PatternsVisitor {
     fn visit_unit<E: de::Error>(self) -> Result<HostPatterns, E> {
         Ok(HostPatterns::default())
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<HostPatterns, E> {
-        Ok(HostPatterns::single(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<HostPatterns, E> {
-        Ok(HostPatterns::single(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<HostPatterns, E> {
-        Ok(HostPatterns::single(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<HostPatterns, E> {
-        Ok(HostPatterns::single(v))
-    }
+    visit_non_string!(self => HostPatterns, |rendered| Ok(HostPatterns::single(rendered)));
 }
 
 impl HostPatterns {
@@ -912,18 +900,7 @@ impl<'de> Deserialize<'de> for Priority {
                     single: true,
                 })
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Priority, E> {
-                Ok(Priority::non_string(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Priority, E> {
-                Ok(Priority::non_string(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Priority, E> {
-                Ok(Priority::non_string(v))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Priority, E> {
-                Ok(Priority::non_string(v))
-            }
+            visit_non_string!(self => Priority, |rendered| Ok(Priority::non_string(rendered)));
             fn visit_unit<E: de::Error>(self) -> Result<Priority, E> {
                 Ok(Priority {
                     names: Vec::new(),
@@ -982,18 +959,7 @@ impl<'de> Deserialize<'de> for Text {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
                 Ok(Text::Text(v.to_string()))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-                Ok(Text::NonString(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-                Ok(Text::NonString(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-                Ok(Text::NonString(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
-                Ok(Text::NonString(v.to_string()))
-            }
+            visit_non_string!(self => Text, |rendered| Ok(Text::NonString(rendered)));
         }
         deserializer.deserialize_any(TextVisitor)
     }
