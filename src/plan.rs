@@ -26,7 +26,11 @@ pub struct VersionPlan<'s> {
 impl<'s> Plan<'s> {
     /// Plans a checked strategy: versions by priority, then in file order.
     pub fn new(strategy: &'s Strategy) -> Plan<'s> {
-        let rest = (0..strategy.versions.len()).filter(|i| !strategy.priority.contains(i));
+        let mut prioritised = vec![false; strategy.versions.len()];
+        for &i in &strategy.priority {
+            prioritised[i] = true;
+        }
+        let rest = (0..strategy.versions.len()).filter(|&i| !prioritised[i]);
         let versions = strategy
             .priority
             .iter()

@@ -145,6 +145,7 @@ pub fn parse_with(source: &str, hosts_from: HostsFrom) -> Result<Strategy, Vec<P
         source,
         hosts_from,
         problems: Vec::new(),
+        unlisted: 0,
     };
     let strategy = checker.check(file);
     if checker.problems.is_empty() {
@@ -203,7 +204,11 @@ fn yaml_problem(error: &serde_yaml::Error) -> Problem {
 struct Checker<'s> {
     source: &'s str,
     hosts_from: HostsFrom<'s>,
+    /// The first `MAX_PROBLEMS` problems found.
     problems: Vec<(Vec<Seg>, ProblemKind)>,
+    /// How many more were found: a file with a million duplicate hosts
+    /// should not hold a million messages.
+    unlisted: usize,
 }
 
 /// One version as read, its hosts resolved, before the checks across versions.
@@ -224,27 +229,35 @@ fn key(name: &str) -> Seg {
 
 impl Checker<'_> {
     fn report(&mut self, path: Vec<Seg>, kind: ProblemKind) {
-        self.problems.push((path, kind));
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push((path, kind));
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// Whether a problem reported now is listed (else only counted), so a
+    /// costly detail need not be built.
+    fn listing(&self) -> bool {
+        self.problems.len() < MAX_PROBLEMS
     }
 
     /// Problems in file order, each located in the source.
     fn into_problems(self) -> Vec<Problem> {
-        let total = self.problems.len();
         let mut problems: Vec<Problem> = self
             .problems
             .into_iter()
-            .take(MAX_PROBLEMS)
             .map(|(path, kind)| Problem {
                 location: locate::locate(self.source, &path),
                 kind,
             })
             .collect();
         problems.sort_by_key(|p| p.location);
-        if total > MAX_PROBLEMS {
+        if self.unlisted > 0 {
             problems.push(Problem {
                 location: None,
                 kind: ProblemKind::More {
-                    count: total - MAX_PROBLEMS,
+                    count: self.unlisted,
                 },
             });
         }
@@ -705,6 +718,7 @@ impl Checker<'_> {
             .map(|(i, v)| (v.name.as_str(), i))
             .collect();
         let mut order = Vec::new();
+        let mut listed = vec![false; versions.len()];
         for (i, name) in priority.names.into_iter().enumerate() {
             let path = if priority.single {
                 vec![key("priority")]
@@ -713,17 +727,21 @@ impl Checker<'_> {
             };
             let name = self.text(name, &path);
             match index_of.get(name.as_str()) {
-                None => self.report(
-                    path,
-                    ProblemKind::UnknownPriority {
-                        name,
-                        known: versions.iter().map(|v| v.name.clone()).collect(),
-                    },
-                ),
-                Some(index) if order.contains(index) => {
+                None => {
+                    let known = if self.listing() {
+                        versions.iter().map(|v| v.name.clone()).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    self.report(path, ProblemKind::UnknownPriority { name, known })
+                }
+                Some(&index) if listed[index] => {
                     self.report(path, ProblemKind::DuplicatePriority { name })
                 }
-                Some(&index) => order.push(index),
+                Some(&index) => {
+                    listed[index] = true;
+                    order.push(index);
+                }
             }
         }
         order
@@ -830,6 +848,19 @@ mod tests {
             .map(|h| h.name.as_str())
             .collect();
         assert_eq!(excluded, ["web2", "web3"]);
+    }
+
+    #[test]
+    fn past_twenty_problems_the_rest_are_counted() {
+        let versions: String = (0..3000).map(|i| format!("  v{i}: h{i}\n")).collect();
+        let unknown: Vec<String> = (0..3000).map(|i| format!("x{i}")).collect();
+        let source = format!("priority: [{}]\nversions:\n{versions}", unknown.join(", "));
+        let problems = parse(&source).unwrap_err();
+        assert_eq!(problems.len(), MAX_PROBLEMS + 1);
+        assert_eq!(
+            problems[MAX_PROBLEMS].kind,
+            ProblemKind::More { count: 2980 }
+        );
     }
 
     #[test]
