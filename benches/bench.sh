@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
         --no-python) python=no ;;
         --sizes) sizes=$2; shift ;;
         --runs) runs=$2; shift ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,15p' "$0" | cut -c3-; exit 0 ;;
         *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
