@@ -1,49 +1,7 @@
-//! The whole path of one run: bytes → strategy → plan → inventory JSON, plus
-//! `--host` for one name. Any panic here would be a crash of the inventory
-//! Ansible runs, so none is allowed; a rejected strategy is fine.
-//!
-//! A strategy with `hosts_from` also goes the inventory plugin's way, with the
-//! hosts of a small fixed "earlier source", and `check`'s way (hosts unknown).
+//! cargo-fuzz target over the whole path of one run (see fuzz/whole_path.rs).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use regal_inventory::external::ExternalHosts;
-use regal_inventory::inventory::{self, Inventory};
-use regal_inventory::plan::Plan;
-use regal_inventory::strategy::{self, HostsFrom};
-use std::sync::OnceLock;
+#[path = "../whole_path.rs"]
+mod whole_path;
 
-const EARLIER_SOURCE: &str = r#"{
-  "groups": {"web": ["web1", "web2", "web3"], "db": ["db1", "db2"], "canary": ["web1"]},
-  "hostvars": {"web1": {"zone": "a"}, "web2": {"zone": "b"}, "web3": {"zone": "a"},
-               "db1": {"zone": "a", "ansible_host": "10.0.0.1"}, "db2": {}}
-}"#;
-
-fn run(data: &[u8], hosts_from: HostsFrom) {
-    match strategy::parse_bytes_with(data, hosts_from) {
-        Ok(strategy) => {
-            let plan = Plan::new(&strategy);
-            let json = serde_json::to_vec(&Inventory::new(&plan)).expect("inventory serializes");
-            assert!(!json.is_empty());
-            if let Some(host) = plan.hosts().next() {
-                let _ = inventory::host_vars(&plan, &host.name);
-            }
-        }
-        Err(problems) => {
-            assert!(!problems.is_empty(), "a rejected strategy names a problem");
-            for problem in &problems {
-                let _ = problem.at(std::path::Path::new("regal.yml")).to_string();
-            }
-        }
-    }
-}
-
-fuzz_target!(|data: &[u8]| {
-    run(data, HostsFrom::Unavailable);
-    if data.windows(10).any(|w| w == b"hosts_from") {
-        static EXTERNAL: OnceLock<ExternalHosts> = OnceLock::new();
-        let external = EXTERNAL.get_or_init(|| ExternalHosts::from_json(EARLIER_SOURCE).unwrap());
-        run(data, HostsFrom::External(external));
-        run(data, HostsFrom::Unchecked);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| whole_path::whole_path(data));
