@@ -345,7 +345,7 @@ pub fn load(path: &Path) -> Result<Strategy, Error> {
 
 /// Reads and checks the strategy file at `path`, taking `hosts_from` hosts from `hosts_from`.
 pub fn load_with(path: &Path, hosts_from: HostsFrom) -> Result<Strategy, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let bytes = read_bounded(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
@@ -353,6 +353,24 @@ pub fn load_with(path: &Path, hosts_from: HostsFrom) -> Result<Strategy, Error> 
         path: path.to_path_buf(),
         problems,
     })
+}
+
+/// The largest strategy file read: far above any real fleet (1M hosts is ~35 MB),
+/// low enough that `--config /dev/zero` fails cleanly instead of exhausting memory.
+const MAX_FILE_BYTES: u64 = 1 << 30;
+
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(
+            "it is larger than 1 GiB; is it really a regal.yml?",
+        ));
+    }
+    Ok(bytes)
 }
 
 fn read_external(path: &Path) -> Result<ExternalHosts, Error> {

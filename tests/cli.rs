@@ -638,3 +638,10 @@ fn pauses_confirm_and_batch_vars() {
     assert_eq!(inv["v_batch1"]["vars"]["regal_pause_after"], json!(5));
     assert!(inv["v_batch1"]["vars"].get("regal_confirm_after").is_none());
 }
+
+#[test]
+fn an_endless_file_is_refused_not_read_forever() {
+    strategy("")
+        .args(&["--list", "--config", "/dev/zero"])
+        .fails_with("/dev/zero: cannot read the strategy file: it is larger than 1 GiB");
+}
