@@ -1,5 +1,6 @@
 //! Reads regal.yml and checks it, giving a [`Strategy`] that the planner can trust.
 
+mod block_yaml;
 pub mod file;
 
 use crate::error::{Location, Problem, ProblemKind};
@@ -140,7 +141,12 @@ pub fn parse_with(source: &str, hosts_from: HostsFrom) -> Result<Strategy, Vec<P
             kind: ProblemKind::EmptyFile,
         }]);
     }
-    let file: StrategyFile = serde_yaml::from_str(source).map_err(|e| vec![yaml_problem(&e)])?;
+    // The fast reader takes the plain block YAML nearly every strategy is written
+    // in; serde_yaml reads the rest, and gives the message for every error.
+    let file: StrategyFile = match block_yaml::from_str(source) {
+        Some(file) => file,
+        None => serde_yaml::from_str(source).map_err(|e| vec![yaml_problem(&e)])?,
+    };
     let mut checker = Checker {
         source,
         hosts_from,

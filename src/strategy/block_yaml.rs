@@ -1,0 +1,629 @@
+//! A fast reader for the plain block YAML that strategy files are written in.
+//!
+//! serde_yaml scans every character through libyaml's general state machine and
+//! holds every event of the document before it hands out the first value: at a
+//! million hosts that is most of the run time and of the peak memory. Strategy
+//! files are nearly always plain block YAML: mappings, sequences, one-line plain
+//! or quoted scalars and comments. This reader takes exactly that subset, and
+//! gives up (`None`) on anything else (flow collections, anchors, aliases, tags,
+//! block scalars, scalars over several lines, escapes, tabs, document markers)
+//! and on every error, so that serde_yaml then reads the file and gives its own
+//! result or its own message. When this reader does give a value, it is the one
+//! serde_yaml gives: it resolves only the plain scalars whose meaning under
+//! serde_yaml's rules is certain (see [`resolve`]) and gives up on the others.
+//! Tests and the fuzz target compare the two readers.
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+use std::borrow::Cow;
+use std::fmt;
+
+/// Reads `source` as `T`, or `None` when it is not plain block YAML that this
+/// reader takes, or when `T` cannot be read from it.
+pub fn from_str<T: DeserializeOwned>(source: &str) -> Option<T> {
+    let root = Parser::new(source)?.document()?;
+    T::deserialize(&root).ok()
+}
+
+/// Deeper documents are left to serde_yaml, which has its own limit.
+const MAX_DEPTH: usize = 64;
+
+/// libyaml's longest simple key.
+const MAX_KEY: usize = 1000;
+
+/// A node of the document.
+#[derive(Debug, PartialEq)]
+enum Node<'s> {
+    /// A plain scalar as written, trailing spaces removed; "" for a missing value.
+    Plain(&'s str),
+    /// A single- or double-quoted scalar's value.
+    Quoted(Cow<'s, str>),
+    Seq(Vec<Node<'s>>),
+    Map(Vec<(Node<'s>, Node<'s>)>),
+}
+
+/// A line with content: not blank and not only a comment.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    /// Leading spaces.
+    indent: usize,
+    /// The index of its line break, or the end of the source.
+    end: usize,
+}
+
+struct Parser<'s> {
+    src: &'s str,
+    bytes: &'s [u8],
+    /// Where the first line not yet read starts.
+    pos: usize,
+    depth: usize,
+}
+
+impl<'s> Parser<'s> {
+    /// A parser, or `None` if the source has a character this reader leaves to
+    /// serde_yaml: a tab, a carriage return, another control character, a byte
+    /// order mark, a non-printable character or a Unicode line break.
+    fn new(src: &'s str) -> Option<Parser<'s>> {
+        let plain_ascii = src
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b >= 0x80);
+        let printable = |c: char| {
+            c.is_ascii()
+                || matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+                    && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+        };
+        if !plain_ascii || (!src.is_ascii() && !src.chars().all(printable)) {
+            return None;
+        }
+        Some(Parser {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            depth: 0,
+        })
+    }
+
+    /// The whole document: one block node, optionally after `---`.
+    fn document(mut self) -> Option<Node<'s>> {
+        let mut first = self.next_line()?;
+        let content = &self.src[first.start + first.indent..first.end];
+        if content.starts_with('%') {
+            return None;
+        }
+        if first.indent == 0 && content.starts_with("---") {
+            let rest = content[3..].trim_start_matches(' ');
+            if !(rest.is_empty() || rest.starts_with('#') && content.as_bytes()[3] == b' ') {
+                return None;
+            }
+            self.pos = first.end + 1;
+            first = self.next_line()?;
+        }
+        let root = self.block(first)?;
+        if self.next_line().is_some() {
+            return None;
+        }
+        Some(root)
+    }
+
+    /// The next line with content, from `self.pos`, without reading it.
+    fn next_line(&self) -> Option<Line> {
+        let mut start = self.pos;
+        while start < self.bytes.len() {
+            let end = self.src[start..]
+                .find('\n')
+                .map_or(self.bytes.len(), |i| start + i);
+            let line = &self.bytes[start..end];
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            if indent < line.len() && line[indent] != b'#' {
+                return Some(Line { start, indent, end });
+            }
+            start = end + 1;
+        }
+        None
+    }
+
+    /// Marks `line` read.
+    fn finish(&mut self, line: Line) {
+        self.pos = line.end + 1;
+    }
+
+    /// Whether a block sequence entry (`-` then a space or the line's end) is at `at`.
+    fn is_entry(&self, line: Line, at: usize) -> bool {
+        self.bytes[at] == b'-' && (at + 1 == line.end || self.bytes[at + 1] == b' ')
+    }
+
+    /// The block node whose first line is `line`, at its indent.
+    fn block(&mut self, line: Line) -> Option<Node<'s>> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let at = line.start + line.indent;
+        let node = if self.is_entry(line, at) {
+            self.seq(line.indent)
+        } else {
+            self.map(line.indent, None)
+        };
+        self.depth -= 1;
+        node
+    }
+
+    /// A block sequence whose entries are at `indent`.
+    fn seq(&mut self, indent: usize) -> Option<Node<'s>> {
+        let mut items = Vec::new();
+        while let Some(line) = self.next_line() {
+            if line.indent < indent {
+                break;
+            }
+            if line.indent > indent {
+                return None;
+            }
+            let dash = line.start + indent;
+            if !self.is_entry(line, dash) {
+                // A key at this indent: the sequence was a mapping value.
+                break;
+            }
+            let at = self.skip_spaces(dash + 1, line.end);
+            let item = if at == line.end || self.bytes[at] == b'#' {
+                self.finish(line);
+                self.nested(indent, false)?
+            } else if self.is_entry(line, at) {
+                return None;
+            } else {
+                self.inline(line, at)?
+            };
+            items.push(item);
+        }
+        Some(Node::Seq(items))
+    }
+
+    /// The value on the lines after a key or entry with nothing after it: a
+    /// block more indented than `indent` or, for a key (`same_indent_seq`), a
+    /// sequence at the key's own indent; else a missing value.
+    fn nested(&mut self, indent: usize, same_indent_seq: bool) -> Option<Node<'s>> {
+        match self.next_line() {
+            Some(next) if next.indent > indent => self.block(next),
+            Some(next)
+                if same_indent_seq
+                    && next.indent == indent
+                    && self.is_entry(next, next.start + indent) =>
+            {
+                self.depth += 1;
+                let seq = self.seq(indent);
+                self.depth -= 1;
+                seq
+            }
+            _ => Some(Node::Plain("")),
+        }
+    }
+
+    /// A node starting at `at`, inside `line`, after a sequence entry's `- `:
+    /// a scalar, or a mapping whose first key is here.
+    fn inline(&mut self, line: Line, at: usize) -> Option<Node<'s>> {
+        let (scalar, after) = self.scalar(line, at)?;
+        let next = self.skip_spaces(after, line.end);
+        if next < line.end && self.bytes[next] == b':' {
+            self.depth += 1;
+            let map = self.map(at - line.start, Some((line, at)));
+            self.depth -= 1;
+            return map;
+        }
+        self.end_of_value(line, after)?;
+        Some(scalar)
+    }
+
+    /// A block mapping whose keys are at `indent`; `first` is a key that starts
+    /// inside a line (after a sequence entry's `- `).
+    fn map(&mut self, indent: usize, mut first: Option<(Line, usize)>) -> Option<Node<'s>> {
+        let mut entries = Vec::new();
+        loop {
+            let (line, at) = match first.take() {
+                Some(first) => first,
+                None => match self.next_line() {
+                    Some(line) if line.indent < indent => break,
+                    Some(line) if line.indent > indent => return None,
+                    Some(line) if self.is_entry(line, line.start + indent) => break,
+                    Some(line) => (line, line.start + indent),
+                    None => break,
+                },
+            };
+            let (key, colon) = self.key(line, at)?;
+            let at = self.skip_spaces(colon + 1, line.end);
+            let value = if at == line.end || self.bytes[at] == b'#' {
+                self.finish(line);
+                self.nested(indent, true)?
+            } else {
+                let (value, after) = self.scalar(line, at)?;
+                if matches!(value, Node::Plain(_)) && after < line.end && self.bytes[after] == b':'
+                {
+                    return None; // `a: b: c`
+                }
+                self.end_of_value(line, after)?;
+                value
+            };
+            entries.push((key, value));
+        }
+        Some(Node::Map(entries))
+    }
+
+    /// A mapping key at `at` and the index of its `:`.
+    fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+        if matches!(self.bytes[at], b'-' | b'.') {
+            return None; // document markers, and keys this reader leaves alone
+        }
+        let (key, after) = self.scalar(line, at)?;
+        let colon = self.skip_spaces(after, line.end);
+        let key_ends = colon < line.end
+            && self.bytes[colon] == b':'
+            && (colon + 1 == line.end || self.bytes[colon + 1] == b' ');
+        (key_ends && colon - at <= MAX_KEY).then_some((key, colon))
+    }
+
+    /// After a value at `after`: only spaces, then the line's end or a comment.
+    /// Marks the line read. (A more indented line after it, which would continue
+    /// a plain scalar, is refused by the block that reads the next line.)
+    fn end_of_value(&mut self, line: Line, after: usize) -> Option<()> {
+        let at = self.skip_spaces(after, line.end);
+        let comment = at < line.end && self.bytes[at] == b'#' && at > after;
+        if at != line.end && !comment {
+            return None;
+        }
+        self.finish(line);
+        Some(())
+    }
+
+    fn skip_spaces(&self, mut at: usize, end: usize) -> usize {
+        while at < end && self.bytes[at] == b' ' {
+            at += 1;
+        }
+        at
+    }
+
+    /// The one-line scalar at `at` and the index just after it (a plain
+    /// scalar's trailing spaces not included).
+    fn scalar(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+        match self.bytes[at] {
+            b'\'' => {
+                let mut value = String::new();
+                let mut from = at + 1;
+                loop {
+                    let quote = from + self.src[from..line.end].find('\'')?;
+                    value.push_str(&self.src[from..quote]);
+                    if self.bytes.get(quote + 1) == Some(&b'\'') && quote + 1 < line.end {
+                        value.push('\'');
+                        from = quote + 2;
+                    } else {
+                        let text = if value.len() == quote - at - 1 {
+                            Cow::Borrowed(&self.src[at + 1..quote])
+                        } else {
+                            Cow::Owned(value)
+                        };
+                        return Some((Node::Quoted(text), quote + 1));
+                    }
+                }
+            }
+            b'"' => {
+                let end = at + 1 + self.src[at + 1..line.end].find(['"', '\\'])?;
+                (self.bytes[end] == b'"')
+                    .then(|| (Node::Quoted(Cow::Borrowed(&self.src[at + 1..end])), end + 1))
+            }
+            b'[' | b']' | b'{' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%'
+            | b'@' | b'`' | b'?' | b':' => None,
+            b'-' if self.is_entry(line, at) => None,
+            _ => {
+                // Ends at `: `, a `:` ending the line, or ` #`.
+                let line_bytes = &self.bytes[..line.end];
+                let mut end = at;
+                while end < line.end {
+                    match line_bytes[end] {
+                        b':' if end + 1 == line.end || line_bytes[end + 1] == b' ' => break,
+                        b'#' if line_bytes[end - 1] == b' ' => break,
+                        _ => end += 1,
+                    }
+                }
+                let text = self.src[at..end].trim_end_matches(' ');
+                Some((Node::Plain(text), at + text.len()))
+            }
+        }
+    }
+}
+
+/// A plain scalar's meaning, as far as it is certain.
+enum Scalar<'t> {
+    Null,
+    Bool(bool),
+    Int(u64),
+    Str(&'t str),
+}
+
+/// What serde_yaml makes of a plain scalar (null, bool, integer, float or
+/// string), for the scalars where that is certain; the rest (signed or radix
+/// integers, floats, and texts that might be one) are left to serde_yaml.
+fn resolve(text: &str) -> Result<Scalar<'_>, Unsupported> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Null),
+        "true" | "True" | "TRUE" => return Ok(Scalar::Bool(true)),
+        "false" | "False" | "FALSE" => return Ok(Scalar::Bool(false)),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    // Integers and floats start with a digit, a sign or a dot (`.inf`); Rust's
+    // parsers take no other start, and `inf`/`nan` alone are not finite floats.
+    if !matches!(bytes[0], b'0'..=b'9' | b'+' | b'-' | b'.') {
+        return Ok(Scalar::Str(text));
+    }
+    if bytes.iter().all(u8::is_ascii_digit) {
+        // Leading zeros make a string (YAML 1.2), else a decimal.
+        if bytes.len() > 1 && bytes[0] == b'0' {
+            return Ok(Scalar::Str(text));
+        }
+        if bytes.len() <= 19 {
+            return text.parse().map(Scalar::Int).map_err(|_| Unsupported);
+        }
+    }
+    // No number has two dots, or a character outside hex digits, radix
+    // prefixes, exponents, signs and the letters of `inf`, `infinity`, `nan`.
+    const NUMERIC: &[u8] = b"0123456789abcdefABCDEFxXoOiInNtTyY+-.";
+    let dots = bytes.iter().filter(|&&b| b == b'.').count();
+    if dots >= 2 || bytes.iter().any(|b| !NUMERIC.contains(b)) {
+        return Ok(Scalar::Str(text));
+    }
+    Err(Unsupported)
+}
+
+fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// Any error: the file is then read by serde_yaml.
+#[derive(Debug)]
+struct Unsupported;
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("left to serde_yaml")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl de::Error for Unsupported {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Unsupported
+    }
+}
+
+/// Deserializes like serde_yaml does for the same node; see each method.
+impl<'de> de::Deserializer<'de> for &Node<'_> {
+    type Error = Unsupported;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Plain(text) => match resolve(text)? {
+                Scalar::Null => visitor.visit_unit(),
+                Scalar::Bool(b) => visitor.visit_bool(b),
+                Scalar::Int(n) => visitor.visit_u64(n),
+                Scalar::Str(text) => visitor.visit_str(text),
+            },
+            Node::Quoted(text) => visitor.visit_str(text),
+            Node::Seq(items) => {
+                let mut items = Items(items.iter());
+                let value = visitor.visit_seq(&mut items)?;
+                items.0.len().eq(&0).then_some(value).ok_or(Unsupported)
+            }
+            Node::Map(entries) => {
+                let mut entries = Entries {
+                    iter: entries.iter(),
+                    value: None,
+                };
+                let value = visitor.visit_map(&mut entries)?;
+                entries
+                    .iter
+                    .len()
+                    .eq(&0)
+                    .then_some(value)
+                    .ok_or(Unsupported)
+            }
+        }
+    }
+
+    /// serde_yaml gives any scalar's text as written, whatever it resolves to.
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Plain(text) => visitor.visit_str(text),
+            Node::Quoted(text) => visitor.visit_str(text),
+            _ => Err(Unsupported),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        self.deserialize_str(visitor)
+    }
+
+    /// Only a plain null (`~`, `null`, nothing) is none; a quoted one is text.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Plain(text) if is_null(text) => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    /// A scalar names a unit variant.
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Plain(text) => visitor.visit_enum(IntoDeserializer::into_deserializer(*text)),
+            Node::Quoted(text) => visitor.visit_enum(text.as_ref().into_deserializer()),
+            _ => Err(Unsupported),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Seq(_) => self.deserialize_any(visitor),
+            _ => Err(Unsupported),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        match self {
+            Node::Map(_) => self.deserialize_any(visitor),
+            _ => Err(Unsupported),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Unsupported> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Unsupported> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
+        visitor.visit_unit()
+    }
+
+    // For these, a result that serde_yaml's typed reading would not give is an
+    // error of the visitor, and the file then goes to serde_yaml anyway.
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+        unit unit_struct tuple tuple_struct
+    }
+}
+
+struct Items<'a, 's>(std::slice::Iter<'a, Node<'s>>);
+
+impl<'de> SeqAccess<'de> for Items<'_, '_> {
+    type Error = Unsupported;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Unsupported> {
+        self.0.next().map(|node| seed.deserialize(node)).transpose()
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct Entries<'a, 's> {
+    iter: std::slice::Iter<'a, (Node<'s>, Node<'s>)>,
+    value: Option<&'a Node<'s>>,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, '_> {
+    type Error = Unsupported;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Unsupported> {
+        match self.iter.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(key).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Unsupported> {
+        seed.deserialize(self.value.take().ok_or(Unsupported)?)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_as_serde_yaml(source: &str) {
+        let ours: Option<serde_json::Value> = from_str(source);
+        let theirs: serde_json::Value = serde_yaml::from_str(source).unwrap();
+        assert_eq!(ours, Some(theirs), "{source:?}");
+    }
+
+    #[test]
+    fn reads_block_mappings_sequences_and_scalars_like_serde_yaml() {
+        for source in [
+            "a: 1\nb: web1\nc:\n  - x\n  - 'y'\n  - \"z\"\n",
+            "---\nversions:\n  app-v1.0:\n  - web-01.example.com  # first\n  - 10.1.1.9\n",
+            "# head\n\nvars:\n  k: v w\n  n: ~\n  t: true\n  e:\n  q: 'it''s'\nlast: x # c\n",
+            "versions:\n  a:\n    hosts:\n      - web1:\n          zone: eu\n        other: 2\n      - web2\n",
+            "k: a:b\nurl: http://x/y#z\n",
+            "x: 007\ny: 0\nz: 1844674407370955161\n",
+            "- a: 1\n  b:\n  - x\n- c\n",
+            "k:\n- x\ny: 1\n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+    }
+
+    #[test]
+    fn leaves_everything_else_to_serde_yaml() {
+        for source in [
+            "a: [x, y]\n",
+            "a: {x: 1}\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: |\n  text\n",
+            "a: multi\n  line\n",
+            "a: \"esc\\n\"\n",
+            "a:\tb\n",
+            "a: b\r\n",
+            "---\na: 1\n---\nb: 2\n",
+            "a: 1\n...\n",
+            "? a\n: b\n",
+            "a: b: c\n",
+            "a: 1.5\n",
+            "a: -1\n",
+            "a: 0x10\n",
+            "a: 1e3\n",
+            "a: .inf\n",
+            "  a: 1\n b: 2\n",
+            "a: - b\n",
+            "l:\n- - x\n",
+            "a: -\n",
+            "z: 18446744073709551616\n",
+            "a:\n    b: 1\n  c: 2\n",
+        ] {
+            let ours: Option<serde_json::Value> = from_str(source);
+            assert_eq!(ours, None, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn certain_scalars_resolve_as_serde_yaml_does() {
+        for text in [
+            "web1", "10.1.1.9", "1web", "inf", "nan", "infinity", "0", "10", "010", "10%", "1-2",
+            "true", "True", "yes", "no", "~", "null", "NULL", "on",
+        ] {
+            if resolve(text).is_ok() {
+                same_as_serde_yaml(&format!("k: {text}\n"));
+            }
+        }
+    }
+}
