@@ -1,6 +1,6 @@
 //! Reads regal.yml and checks it, giving a [`Strategy`] that the planner can trust.
 
-mod block_yaml;
+pub mod block_yaml;
 pub mod file;
 
 use crate::error::{Location, Problem, ProblemKind};

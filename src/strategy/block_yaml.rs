@@ -26,6 +26,20 @@ pub fn from_str<T: DeserializeOwned>(source: &str) -> Option<T> {
     T::deserialize(&root).ok()
 }
 
+/// Whether this reader agrees with serde_yaml on `source`: wherever it gives a
+/// value (as any YAML value, and as a strategy file), serde_yaml gives the same.
+/// For the tests and the fuzz target.
+pub fn agrees_with_serde_yaml(source: &str) -> bool {
+    fn agree<T: DeserializeOwned + fmt::Debug>(source: &str) -> bool {
+        match from_str::<T>(source) {
+            None => true,
+            Some(ours) => serde_yaml::from_str::<T>(source)
+                .is_ok_and(|theirs| format!("{ours:?}") == format!("{theirs:?}")),
+        }
+    }
+    agree::<serde_json::Value>(source) && agree::<super::file::StrategyFile>(source)
+}
+
 /// Deeper documents are left to serde_yaml, which has its own limit.
 const MAX_DEPTH: usize = 64;
 
@@ -623,6 +637,258 @@ mod tests {
         ] {
             if resolve(text).is_ok() {
                 same_as_serde_yaml(&format!("k: {text}\n"));
+            }
+        }
+    }
+
+    /// A random document: nested block mappings and sequences of scalars and
+    /// keys picked to hit the edges of the subset, then maybe damaged.
+    mod differential {
+        use super::super::agrees_with_serde_yaml;
+        use proptest::prelude::*;
+
+        /// Scalars the fast reader takes, then (from `SCALARS_READ` on) others.
+        const SCALARS: &[&str] = &[
+            "web1",
+            "web-01.example.com",
+            "10.1.1.9",
+            "007",
+            "0",
+            "42",
+            "true",
+            "False",
+            "yes",
+            "~",
+            "null",
+            "Null",
+            "",
+            "'quoted'",
+            "'it''s'",
+            "\"dq\"",
+            "a b",
+            "x #c",
+            "x#c",
+            "-x",
+            "web[1:3]",
+            "a,b, c",
+            "10%",
+            "50%",
+            "http://x",
+            "inf",
+            "infinity",
+            "nan",
+            "1web",
+            "1844674407370955161",
+            "<<",
+            "\u{e9}t\u{e9}",
+            "a:b",
+            "'a: b'",
+            "input",
+            "hash",
+            "sorted",
+            "a'b",
+            "a\"b",
+            "00",
+            "'' ",
+            "1.2.3",
+            "1_000",
+            // From here on, left to serde_yaml.
+            "1.10",
+            "-1",
+            "+1",
+            "1e3",
+            "0x1F",
+            "0o7",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "0.5",
+            "1.",
+            "0b101",
+            "18446744073709551616",
+            "\"\\n\"",
+            "[x, y]",
+            "{a: 1}",
+            "&a x",
+            "*a",
+            "!t x",
+            "|",
+            ">-",
+            "'a''",
+            "\"a",
+            "%x",
+            "@x",
+            "`x",
+            "? x",
+            ": x",
+            "-",
+            "- x",
+            "a: b",
+        ];
+        const SCALARS_READ: usize = 43;
+        /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
+        const KEYS: &[&str] = &[
+            "versions",
+            "hosts",
+            "schedule",
+            "combine",
+            "batches",
+            "order",
+            "vars",
+            "app-v1",
+            "1.10",
+            "priority",
+            "exclude",
+            "zone",
+            "'q k'",
+            "\"k\"",
+            "salt",
+            "a b",
+            "true",
+            "group",
+            "hosts_from",
+            "canary_vars",
+            "pause_after_canary",
+            "confirm_after_canary",
+            "spread",
+            "1",
+            "~",
+            "k ",
+            "app-v2",
+            // From here on, left to serde_yaml.
+            "-k",
+            "k #",
+            ".k",
+            "[k]",
+            "&k",
+        ];
+        const KEYS_READ: usize = 27;
+
+        #[derive(Debug, Clone)]
+        enum Doc {
+            Scalar(usize),
+            Seq(Vec<Doc>),
+            Map(Vec<(usize, Doc)>),
+        }
+
+        fn doc() -> impl Strategy<Value = Doc> {
+            let leaf = prop_oneof![
+                20 => (0..SCALARS_READ).prop_map(Doc::Scalar),
+                1 => (0..SCALARS.len()).prop_map(Doc::Scalar),
+            ];
+            let key = prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()];
+            leaf.prop_recursive(5, 64, 6, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Doc::Seq),
+                    prop::collection::vec((key.clone(), inner), 0..6).prop_map(Doc::Map),
+                ]
+            })
+        }
+
+        /// Block YAML for `doc` at `indent`; `step` is the nesting indent and
+        /// `same` puts a mapping's sequences at the key's own indent.
+        fn render(doc: &Doc, indent: usize, step: usize, same: bool, out: &mut String) {
+            let pad = " ".repeat(indent);
+            match doc {
+                Doc::Scalar(s) => out.push_str(&format!("{pad}{}\n", SCALARS[*s])),
+                Doc::Seq(items) => {
+                    for item in items {
+                        match item {
+                            Doc::Scalar(s) => out.push_str(&format!("{pad}- {}\n", SCALARS[*s])),
+                            nested => {
+                                let mut inner = String::new();
+                                render(nested, indent + 2, step, same, &mut inner);
+                                match inner.strip_prefix(&format!("{pad}  ")) {
+                                    Some(rest) => out.push_str(&format!("{pad}- {rest}")),
+                                    None => out.push_str(&format!("{pad}-\n{inner}")),
+                                }
+                            }
+                        }
+                    }
+                }
+                Doc::Map(entries) => {
+                    for (key, value) in entries {
+                        out.push_str(&format!("{pad}{}:", KEYS[*key]));
+                        match value {
+                            Doc::Scalar(s) => out.push_str(&format!(" {}\n", SCALARS[*s])),
+                            Doc::Seq(_) if same => {
+                                out.push('\n');
+                                render(value, indent, step, same, out);
+                            }
+                            nested => {
+                                out.push('\n');
+                                render(nested, indent + step, step, same, out);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Damage: insert, delete or repeat something at `at`.
+        fn damage(mut text: String, kind: u8, at: usize, what: usize) -> String {
+            const INSERT: &[&str] = &[
+                " ", "  ", "-", ":", ": ", "#", " #", "'", "\"", "\n", "\t", "[", "{", "&", "*",
+                "!", "|", "?", ".", "---\n", "...\n", "\r", "\\", "%", "- ", "1",
+            ];
+            let mut at = at % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match kind % 4 {
+                0 => text.insert_str(at, INSERT[what % INSERT.len()]),
+                1 if at < text.len() => {
+                    text.remove(at);
+                }
+                2 => {
+                    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                    let line = text[start..end].to_string();
+                    text.insert_str(start, &line);
+                }
+                _ => {}
+            }
+            text
+        }
+
+        /// The documents reach the fast reader's paths, not only its refusals.
+        #[test]
+        fn most_undamaged_documents_are_read_by_the_fast_reader() {
+            use proptest::strategy::ValueTree;
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let (mut read, mut maps) = (0, 0);
+            for _ in 0..1000 {
+                let doc = doc().new_tree(&mut runner).unwrap().current();
+                let mut text = String::new();
+                render(&doc, 0, 2, false, &mut text);
+                read += usize::from(super::super::from_str::<serde_json::Value>(&text).is_some());
+                maps += usize::from(
+                    super::super::from_str::<serde_json::Value>(&text)
+                        .is_some_and(|v| v.as_object().is_some_and(|m| m.len() > 1)),
+                );
+            }
+            eprintln!("read {read}, maps {maps}");
+            assert!(
+                read > 300 && maps > 100,
+                "read {read}, of which maps {maps}"
+            );
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            #[test]
+            fn where_the_fast_reader_reads_serde_yaml_reads_the_same(
+                doc in doc(),
+                step in 1usize..5,
+                same: bool,
+                damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..3),
+            ) {
+                let mut text = String::new();
+                render(&doc, 0, step, same, &mut text);
+                for (kind, at, what) in damages {
+                    text = damage(text, kind, at, what);
+                }
+                prop_assert!(agrees_with_serde_yaml(&text), "{text:?}");
             }
         }
     }
