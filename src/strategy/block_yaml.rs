@@ -17,6 +17,7 @@ use serde::de::{
     self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
 };
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 /// Reads `source` as `T`, or `None` when it is not plain block YAML that this
@@ -72,6 +73,8 @@ struct Parser<'s> {
     bytes: &'s [u8],
     /// Where the first line not yet read starts.
     pos: usize,
+    /// `next_line()` at a `pos`.
+    peeked: Cell<Option<(usize, Option<Line>)>>,
     depth: usize,
 }
 
@@ -80,21 +83,23 @@ impl<'s> Parser<'s> {
     /// serde_yaml: a tab, a carriage return, another control character, a byte
     /// order mark, a non-printable character or a Unicode line break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
-        let plain_ascii = src
-            .bytes()
-            .all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b >= 0x80);
+        // Without an early exit the loop runs over whole vectors of bytes.
+        let controls = src.bytes().fold(false, |seen, b| {
+            seen | (b < b' ' && b != b'\n') | (b == 0x7F)
+        });
         let printable = |c: char| {
             c.is_ascii()
                 || matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
                     && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
         };
-        if !plain_ascii || (!src.is_ascii() && !src.chars().all(printable)) {
+        if controls || (!src.is_ascii() && !src.chars().all(printable)) {
             return None;
         }
         Some(Parser {
             src,
             bytes: src.as_bytes(),
             pos: 0,
+            peeked: Cell::new(None),
             depth: 0,
         })
     }
@@ -122,11 +127,26 @@ impl<'s> Parser<'s> {
     }
 
     /// The next line with content, from `self.pos`, without reading it.
+    /// Blocks look at it before their items do: the last answer is kept, so a
+    /// long line is scanned once.
     fn next_line(&self) -> Option<Line> {
+        if let Some((pos, line)) = self.peeked.get()
+            && pos == self.pos
+        {
+            return line;
+        }
+        let line = self.find_line();
+        self.peeked.set(Some((self.pos, line)));
+        line
+    }
+
+    fn find_line(&self) -> Option<Line> {
         let mut start = self.pos;
         while start < self.bytes.len() {
-            let end = self.src[start..]
-                .find('\n')
+            // Lines are short: a plain loop beats memchr's setup.
+            let end = self.bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
                 .map_or(self.bytes.len(), |i| start + i);
             let line = &self.bytes[start..end];
             let indent = line.iter().take_while(|&&b| b == b' ').count();
@@ -328,12 +348,17 @@ impl<'s> Parser<'s> {
             b'-' if self.is_entry(line, at) => None,
             _ => {
                 // Ends at `: `, a `:` ending the line, or ` #`.
-                let line_bytes = &self.bytes[..line.end];
+                let bytes = &self.bytes[..line.end];
                 let mut end = at;
-                while end < line.end {
-                    match line_bytes[end] {
-                        b':' if end + 1 == line.end || line_bytes[end + 1] == b' ' => break,
-                        b'#' if line_bytes[end - 1] == b' ' => break,
+                loop {
+                    let Some(i) = bytes[end..].iter().position(|&b| b == b':' || b == b'#') else {
+                        end = line.end;
+                        break;
+                    };
+                    end += i;
+                    match bytes[end] {
+                        b':' if end + 1 == line.end || bytes[end + 1] == b' ' => break,
+                        b'#' if bytes[end - 1] == b' ' => break,
                         _ => end += 1,
                     }
                 }
