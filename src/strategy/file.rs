@@ -228,6 +228,31 @@ impl HostList {
         self.items.push(item);
     }
 
+    /// Checks one entry as written and appends the hosts it stands for. Nearly
+    /// every entry is one plain name, which takes one pass to check and one copy,
+    /// without a range to count or a list of names to build (a million hosts).
+    fn push_entry<E: de::Error>(
+        &mut self,
+        entry: &str,
+        vars: Option<Box<Vars>>,
+        item: Option<usize>,
+    ) -> Result<(), E> {
+        if !hostrange::has_range(entry) {
+            // The checks of the general case below, in the same order.
+            check_host_count(self.hosts.len() as u64 + 1)?;
+            if let Some(why) = host_name_problem(entry) {
+                return Err(bad_host_name(entry, why));
+            }
+            self.push(entry.to_string(), vars, item);
+            return Ok(());
+        }
+        check_room(self.hosts.len(), entry)?;
+        for name in checked_names(entry)? {
+            self.push(name, vars.clone(), item);
+        }
+        Ok(())
+    }
+
     fn push_non_string(&mut self, value: impl ToString, item: Option<usize>) {
         self.non_string.push(self.hosts.len());
         self.push(value.to_string(), None, item);
@@ -473,10 +498,7 @@ impl<'de> Visitor<'de> for HostListVisitor {
                     entry: text.to_string(),
                 }));
             }
-            check_room(list.hosts.len(), entry)?;
-            for name in checked_names(entry)? {
-                list.push(name, None, None);
-            }
+            list.push_entry(entry, None, None)?;
         }
         Ok(list)
     }
@@ -570,16 +592,20 @@ fn check_host_count<E: de::Error>(names: u64) -> Result<(), E> {
 /// The names one written entry stands for: checked, ranges expanded.
 fn checked_names<E: de::Error>(entry: &str) -> Result<Vec<String>, E> {
     if let Some(why) = host_name_problem(entry) {
-        return Err(custom(ProblemKind::BadHostName {
-            host: entry.to_string(),
-            why,
-        }));
+        return Err(bad_host_name(entry, why));
     }
     hostrange::expand(entry).map_err(|why| {
         custom(ProblemKind::BadRange {
             entry: entry.to_string(),
             why,
         })
+    })
+}
+
+fn bad_host_name<E: de::Error>(entry: &str, why: &'static str) -> E {
+    custom(ProblemKind::BadHostName {
+        host: entry.to_string(),
+        why,
     })
 }
 
@@ -614,11 +640,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         if let Some(written) = self.written {
             written.push_str(name);
         }
-        check_room(self.list.hosts.len(), name)?;
-        for name in checked_names(name)? {
-            self.list.push(name, None, Some(self.item));
-        }
-        Ok(())
+        self.list.push_entry(name, None, Some(self.item))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Some(name) = map.next_key::<String>()? else {
@@ -634,11 +656,7 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         if let Some(written) = self.written {
             written.push_str(&name);
         }
-        check_room(self.list.hosts.len(), &name)?;
-        for name in checked_names(&name)? {
-            self.list.push(name, vars.clone(), Some(self.item));
-        }
-        Ok(())
+        self.list.push_entry(&name, vars, Some(self.item))
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Err(custom(ProblemKind::EmptyHostEntry {
