@@ -40,7 +40,13 @@ fn run(data: &[u8], hosts_from: HostsFrom) {
     match strategy::parse_bytes_with(data, hosts_from) {
         Ok(strategy) => {
             let plan = Plan::new(&strategy);
-            let json = serde_json::to_vec(&Inventory::new(&plan)).expect("inventory serializes");
+            let inventory = Inventory::new(&plan);
+            let json = serde_json::to_vec(&inventory).expect("inventory serializes");
+            let mut written = Vec::new();
+            inventory
+                .write_json(&mut written)
+                .expect("inventory is written");
+            assert!(written == json, "--list's writer and serde differ");
             assert!(!json.is_empty());
             if let Some(host) = plan.hosts().next() {
                 let _ = inventory::host_vars(&plan, &host.name);

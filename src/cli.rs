@@ -14,7 +14,7 @@ use crate::schema;
 use crate::strategy::{self, HostsFrom, Strategy};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Turns a rollout strategy (regal.yml) into an Ansible inventory with one group
@@ -222,7 +222,7 @@ fn execute(
             let plan = Plan::new(&strategy);
             match &cli.host {
                 Some(name) => write_json(out, &inventory::host_vars(&plan, name)),
-                None => write_json(out, &Inventory::new(&plan)),
+                None => write_line(out, |out| Inventory::new(&plan).write_json(out)),
             }
         }
         Some(Command::Check) => check(&path, hosts_from, out),
@@ -383,15 +383,24 @@ fn read_external(path: &Path) -> Result<ExternalHosts, Error> {
     ExternalHosts::from_json(&text).map_err(|e| fail(e.to_string()))
 }
 
-/// Writes `value` as one line of JSON. The serializer writes many small pieces
-/// (a quote, a name, a comma); through `dyn Write` each is a call that cannot be
+/// Writes `value` as one line of JSON.
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
+    write_line(out, |out| Ok(serde_json::to_writer(out, value)?))
+}
+
+/// Runs `write` and ends the line. JSON is written in many small pieces (a
+/// quote, a name, a comma); through `dyn Write` each is a call that cannot be
 /// inlined, which was a tenth of a 1M-host `--list`. A buffer of its own type
 /// takes them with a plain copy and hands `out` large chunks.
-fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
-    serde_json::to_writer(&mut out, value).map_err(|e| Error::Write(e.into()))?;
-    writeln!(out).map_err(Error::Write)?;
-    out.flush().map_err(Error::Write)
+fn write_line(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut BufWriter<&mut dyn Write>) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let mut out = BufWriter::with_capacity(256 * 1024, out);
+    write(&mut out)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(Error::Write)
 }
 
 fn write_json_pretty(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {

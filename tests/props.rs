@@ -107,7 +107,12 @@ proptest! {
         prop_assert_eq!(seen.len(), fleet.versions.iter().sum::<usize>());
 
         // Deterministic output.
-        let first = serde_json::to_string(&Inventory::new(&plan)).unwrap();
+        let inventory = Inventory::new(&plan);
+        let first = serde_json::to_string(&inventory).unwrap();
+        // `--list` writes the same bytes as serde.
+        let mut written = Vec::new();
+        inventory.write_json(&mut written).unwrap();
+        prop_assert_eq!(String::from_utf8(written).unwrap(), first.clone());
         let again = strategy::parse(&text).unwrap();
         let second = serde_json::to_string(&Inventory::new(&Plan::new(&again))).unwrap();
         prop_assert_eq!(first, second);

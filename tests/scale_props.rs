@@ -438,7 +438,14 @@ fn render(yaml: &str) -> Vec<u8> {
     let strategy = strategy::parse(yaml).unwrap_or_else(|problems| {
         panic!("generated strategy refused: {problems:?}\n{yaml}");
     });
-    serde_json::to_vec(&Inventory::new(&Plan::new(&strategy))).unwrap()
+    let plan = Plan::new(&strategy);
+    let inventory = Inventory::new(&plan);
+    let json = serde_json::to_vec(&inventory).unwrap();
+    // `--list` writes the same bytes as serde.
+    let mut written = Vec::new();
+    inventory.write_json(&mut written).unwrap();
+    assert!(written == json, "--list's writer and serde differ\n{yaml}");
+    json
 }
 
 fn check(fleet: &Fleet) -> Result<(), TestCaseError> {
