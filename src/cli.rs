@@ -120,6 +120,8 @@ pub struct Env {
     pub stdout_is_terminal: bool,
     /// `$NO_COLOR` is set and not empty (<https://no-color.org>).
     pub no_color: bool,
+    /// The process ends as soon as `run` returns (not so in tests).
+    pub exits_after_run: bool,
 }
 
 impl Env {
@@ -129,6 +131,7 @@ impl Env {
             regal_config: std::env::var_os("REGAL_CONFIG"),
             stdout_is_terminal: std::io::stdout().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            exits_after_run: true,
         }
     }
 }
@@ -220,10 +223,13 @@ fn execute(
         None => {
             let strategy = load_with(&path, hosts_from)?;
             let plan = Plan::new(&strategy);
-            match &cli.host {
+            let written = match &cli.host {
                 Some(name) => write_json(out, &inventory::host_vars(&plan, name)),
                 None => write_line(out, |out| Inventory::new(&plan).write_json(out)),
-            }
+            };
+            drop(plan);
+            release(strategy, env);
+            written
         }
         Some(Command::Check) => check(&path, hosts_from, out),
         Some(Command::Plan(args)) => {
@@ -235,6 +241,15 @@ fn execute(
             }
         }
         Some(Command::Schema | Command::Completions { .. }) => unreachable!("handled above"),
+    }
+}
+
+/// Frees a loaded strategy, unless the process ends next: the OS then takes
+/// its memory back at once, where freeing a million host names one by one
+/// took a twentieth of a 1M-host `--list`.
+fn release(strategy: Strategy, env: &Env) {
+    if env.exits_after_run {
+        std::mem::forget(strategy);
     }
 }
 
