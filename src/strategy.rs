@@ -571,28 +571,41 @@ impl Checker<'_> {
         if own.is_none() && top.is_none() {
             return (hosts, Vec::new());
         }
-        let names: HashSet<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
-        let mut excluded_names: HashSet<String> = HashSet::new();
+        // Each host is looked for among the names the entries stand for: entries
+        // are few and hosts many, so a host's name is screened by a fast hash
+        // (see `name_hash`) and compared as text only on a hit. A set of all the
+        // hosts' names, and two new lists for the split, cost more than the rest
+        // of a 1M-host run together.
+        let entries = top.into_iter().chain(own).flat_map(|patterns| &patterns.0);
+        let wanted: HashSet<&str> = entries
+            .flat_map(|pattern| &pattern.names)
+            .map(String::as_str)
+            .collect();
+        let mut screen: Vec<u64> = wanted.iter().map(|name| name_hash(name)).collect();
+        screen.sort_unstable();
+        let mut kept = hosts;
+        let excluded: Vec<Host> = kept
+            .extract_if(.., |host| {
+                screen.binary_search(&name_hash(&host.name)).is_ok()
+                    && wanted.contains(host.name.as_str())
+            })
+            .collect();
+        // The names the entries stand for that this version lists.
+        let listed: HashSet<&str> = excluded.iter().map(|h| h.name.as_str()).collect();
+        let matches = |pattern: &file::HostPattern| {
+            pattern
+                .names
+                .iter()
+                .any(|name| listed.contains(name.as_str()))
+        };
         if let Some(top) = top {
             for (pattern, used) in top.0.iter().zip(top_used.iter_mut()) {
-                for name in &pattern.names {
-                    if names.contains(name.as_str()) {
-                        *used = true;
-                        excluded_names.insert(name.clone());
-                    }
-                }
+                *used |= matches(pattern);
             }
         }
         if let Some(own) = own {
             for pattern in &own.0 {
-                let mut matched = false;
-                for name in &pattern.names {
-                    if names.contains(name.as_str()) {
-                        matched = true;
-                        excluded_names.insert(name.clone());
-                    }
-                }
-                if !matched && !hosts_unknown {
+                if !matches(pattern) && !hosts_unknown {
                     self.report(
                         item_path(&[version_path, &[key("exclude")]].concat(), pattern.item),
                         ProblemKind::UnmatchedExclude {
@@ -603,9 +616,6 @@ impl Checker<'_> {
                 }
             }
         }
-        let (excluded, kept): (Vec<Host>, Vec<Host>) = hosts
-            .into_iter()
-            .partition(|h| excluded_names.contains(&h.name));
         if kept.is_empty() && !excluded.is_empty() {
             self.report(
                 vec![key("versions"), Seg::KeyItself(version.to_string())],
@@ -891,6 +901,33 @@ mod tests {
             .map(|h| h.name.as_str())
             .collect();
         assert_eq!(excluded, ["web2", "web3"]);
+    }
+
+    #[test]
+    fn excluded_hosts_keep_file_order_whichever_entry_names_them() {
+        let source = "exclude: [b3, a9, zz]\nversions:\n  a: a1, a9, a2, dup, a3\n  b:\n    hosts: b1, b2, b3, b4\n    exclude: [b4, b1, a9, 'b[3:4]']\n";
+        let strategy = parse(source).unwrap_err();
+        let found: Vec<String> = strategy
+            .iter()
+            .map(|p| p.at(std::path::Path::new("r.yml")).to_string())
+            .collect();
+        // `a9` is not a host of `b`; `zz` matches no version.
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("r.yml:1:19: exclude entry `zz` matches no host of any version"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("r.yml:6:23: exclude entry `a9` matches no host of version `b`"),
+            "{found:?}"
+        );
+        let source = "exclude: [b3, a9]\nversions:\n  a: a1, a9, a2, a3\n  b:\n    hosts: b1, b2, b3, b4\n    exclude: [b4, b1, 'b[3:4]']\n";
+        let strategy = parse(source).unwrap();
+        let names = |hosts: &[Host]| hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&strategy.versions[0].hosts), ["a1", "a2", "a3"]);
+        assert_eq!(names(&strategy.versions[0].excluded), ["a9"]);
+        assert_eq!(names(&strategy.versions[1].hosts), ["b2"]);
+        assert_eq!(names(&strategy.versions[1].excluded), ["b1", "b3", "b4"]);
     }
 
     #[test]
