@@ -289,7 +289,7 @@ impl<'s> Parser<'s> {
 
     /// A mapping key at `at` and the index of its `:`.
     fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
-        if matches!(self.bytes[at], b'-' | b'.') {
+        if matches!(self.bytes[at], b'-' | b'.' | b'[' | b'{') {
             return None; // document markers, and keys this reader leaves alone
         }
         let (key, after) = self.scalar(line, at)?;
@@ -325,6 +325,12 @@ impl<'s> Parser<'s> {
     fn scalar(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
         match self.bytes[at] {
             b'\'' => {
+                let quote = at + 1 + self.src[at + 1..line.end].find('\'')?;
+                if self.bytes.get(quote + 1) != Some(&b'\'') || quote + 1 == line.end {
+                    let text = Cow::Borrowed(&self.src[at + 1..quote]);
+                    return Some((Node::Quoted(text), quote + 1));
+                }
+                // `''` is a quote.
                 let mut value = String::new();
                 let mut from = at + 1;
                 loop {
@@ -334,12 +340,7 @@ impl<'s> Parser<'s> {
                         value.push('\'');
                         from = quote + 2;
                     } else {
-                        let text = if value.len() == quote - at - 1 {
-                            Cow::Borrowed(&self.src[at + 1..quote])
-                        } else {
-                            Cow::Owned(value)
-                        };
-                        return Some((Node::Quoted(text), quote + 1));
+                        return Some((Node::Quoted(Cow::Owned(value)), quote + 1));
                     }
                 }
             }
@@ -350,8 +351,9 @@ impl<'s> Parser<'s> {
                 let text = &self.src[at + 1..end];
                 (!text.contains('\\')).then_some((Node::Quoted(Cow::Borrowed(text)), end + 1))
             }
-            b'[' | b']' | b'{' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%'
-            | b'@' | b'`' | b'?' | b':' => None,
+            b'[' | b'{' => self.flow(line, at, self.depth + 1),
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
+            | b'?' | b':' => None,
             b'-' if self.is_entry(line, at) => None,
             _ => {
                 // Ends at `: `, a `:` ending the line, or ` #`.
@@ -370,6 +372,80 @@ impl<'s> Parser<'s> {
                     }
                 }
                 let text = self.src[at..end].trim_end_matches(' ');
+                Some((Node::Plain(text), at + text.len()))
+            }
+        }
+    }
+}
+
+impl<'s> Parser<'s> {
+    /// A flow sequence or mapping (`[a, b]`, `{zone: a}`) at `at`, on one line,
+    /// and the index just after it. Not taken: an entry spread over lines, a
+    /// comma before the closing bracket, a `key: value` pair in a sequence, a
+    /// key without a value, and `:` or `#` inside a plain scalar.
+    fn flow(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let is_map = self.bytes[at] == b'{';
+        let close = if is_map { b'}' } else { b']' };
+        let (mut items, mut entries) = (Vec::new(), Vec::new());
+        let mut i = self.skip_spaces(at + 1, line.end);
+        loop {
+            if i < line.end && self.bytes[i] == close && items.is_empty() && entries.is_empty() {
+                break;
+            }
+            let (node, after) = self.flow_node(line, i, depth)?;
+            i = self.skip_spaces(after, line.end);
+            if is_map {
+                let colon = i + 1 < line.end && self.bytes[i] == b':' && self.bytes[i + 1] == b' ';
+                if !colon || !matches!(node, Node::Plain(_) | Node::Quoted(_)) {
+                    return None;
+                }
+                let at = self.skip_spaces(i + 1, line.end);
+                let (value, after) = self.flow_node(line, at, depth)?;
+                entries.push((node, value));
+                i = self.skip_spaces(after, line.end);
+            } else {
+                items.push(node);
+            }
+            match self.bytes[..line.end].get(i) {
+                Some(b',') => {
+                    i = self.skip_spaces(i + 1, line.end);
+                    if i >= line.end || self.bytes[i] == close {
+                        return None;
+                    }
+                }
+                Some(&b) if b == close => break,
+                _ => return None,
+            }
+        }
+        let node = if is_map {
+            Node::Map(entries)
+        } else {
+            Node::Seq(items)
+        };
+        Some((node, i + 1))
+    }
+
+    /// One entry of a flow collection: a nested one, a quoted scalar, or a
+    /// plain scalar, which ends before `,`, a bracket, or `: `.
+    fn flow_node(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
+        match *self.bytes[..line.end].get(at)? {
+            b'[' | b'{' => self.flow(line, at, depth + 1),
+            b'\'' | b'"' => self.scalar(line, at),
+            b'-' if matches!(self.bytes.get(at + 1), Some(b' ' | b',' | b']' | b'}')) => None,
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
+            | b'?' | b':' => None,
+            _ => {
+                let rest = &self.bytes[at..line.end];
+                let stop = rest.iter().position(|b| b",[]{}:#".contains(b))?;
+                match rest[stop] {
+                    b'#' => return None,
+                    b':' if rest.get(stop + 1) != Some(&b' ') => return None,
+                    _ => {}
+                }
+                let text = self.src[at..at + stop].trim_end_matches(' ');
                 Some((Node::Plain(text), at + text.len()))
             }
         }
@@ -623,6 +699,8 @@ mod tests {
             "x: 007\ny: 0\nz: 1844674407370955161\n",
             "- a: 1\n  b:\n  - x\n- c\n",
             "k:\n- x\ny: 1\n",
+            "a: [x, 'y', \"z\", [1, ~], {k: v}]\nb: {}\nc: []\n",
+            "hosts:\n- web1: {zone: eu-1a, rack: 7}\n- web2: {zone: 'eu-1b'}\n",
         ] {
             same_as_serde_yaml(source);
         }
@@ -631,8 +709,12 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x, y]\n",
-            "a: {x: 1}\n",
+            "a: [x, y,]\n",
+            "a: [x: 1]\n",
+            "a: {x}\n",
+            "a: [x,\n  y]\n",
+            "a: {x: 1}}\n",
+            "[a]: 1\n",
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
             "a: |\n  text\n",
@@ -680,84 +762,23 @@ mod tests {
         use proptest::prelude::*;
 
         /// Scalars the fast reader takes, then (from `SCALARS_READ` on) others.
+        #[rustfmt::skip]
         const SCALARS: &[&str] = &[
-            "web1",
-            "web-01.example.com",
-            "10.1.1.9",
-            "007",
-            "0",
-            "42",
-            "true",
-            "False",
-            "yes",
-            "~",
-            "null",
-            "Null",
-            "",
-            "'quoted'",
-            "'it''s'",
-            "\"dq\"",
-            "a b",
-            "x #c",
-            "x#c",
-            "-x",
-            "web[1:3]",
-            "a,b, c",
-            "10%",
-            "50%",
-            "http://x",
-            "inf",
-            "infinity",
-            "nan",
-            "1web",
-            "1844674407370955161",
-            "<<",
-            "\u{e9}t\u{e9}",
-            "a:b",
-            "'a: b'",
-            "input",
-            "hash",
-            "sorted",
-            "a'b",
-            "a\"b",
-            "00",
-            "'' ",
-            "1.2.3",
-            "1_000",
+            "web1", "web-01.example.com", "10.1.1.9", "007", "0", "42", "true", "False", "yes",
+            "~", "null", "Null", "", "'quoted'", "'it''s'", "\"dq\"", "a b", "x #c", "x#c", "-x",
+            "web[1:3]", "a,b, c", "10%", "50%", "http://x", "inf", "infinity", "nan", "1web",
+            "1844674407370955161", "<<", "\u{e9}t\u{e9}", "a:b", "'a: b'", "input", "hash",
+            "sorted", "a'b", "a\"b", "00", "'' ", "1.2.3", "1_000", "[x, y]", "{a: 1}", "[]",
+            "{}", "[a, 'b', \"c\"]", "{zone: eu-1a}", "{a: [1, 2], b: {c: d}}", "[ a , b ]",
+            "[a,b]", "{a: 1,b: 2}", "[web1, 10.1.1.9, 007, ~, true, 'x, y']", "{k: ''}",
+            "[[a], [b, [c]]]", "{'q': \"v\"}", "[a b, c-d]", "{a: 1} # c",
             // From here on, left to serde_yaml.
-            "1.10",
-            "-1",
-            "+1",
-            "1e3",
-            "0x1F",
-            "0o7",
-            ".inf",
-            "-.inf",
-            ".nan",
-            "0.5",
-            "1.",
-            "0b101",
-            "18446744073709551616",
-            "\"\\n\"",
-            "[x, y]",
-            "{a: 1}",
-            "&a x",
-            "*a",
-            "!t x",
-            "|",
-            ">-",
-            "'a''",
-            "\"a",
-            "%x",
-            "@x",
-            "`x",
-            "? x",
-            ": x",
-            "-",
-            "- x",
-            "a: b",
+            "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
+            "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
+            "[a", "{a: 1}}", "[a:b]", "[-, a]", "[- a]", "{[a]: b}", "[a]b", "&a x", "*a", "!t x",
+            "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b",
         ];
-        const SCALARS_READ: usize = 43;
+        const SCALARS_READ: usize = 59;
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
         const KEYS: &[&str] = &[
             "versions",
