@@ -73,10 +73,21 @@ impl<'s> VersionPlan<'s> {
 
     /// The hosts of batch `index`, in order.
     pub fn batch(&self, index: usize) -> impl Iterator<Item = &'s Host> + '_ {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        self.order[start..self.ends[index]]
+        self.order[self.batch_range(index)]
             .iter()
             .map(|&i| &self.version.hosts[i])
+    }
+
+    /// Where batch `index` lies in the rollout order ([`VersionPlan::hosts`]).
+    pub fn batch_range(&self, index: usize) -> std::ops::Range<usize> {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        start..self.ends[index]
+    }
+
+    /// Whether the rollout order is the order of the file (by `order: input`,
+    /// or by a file already sorted).
+    pub fn in_file_order(&self) -> bool {
+        self.order.iter().enumerate().all(|(k, &i)| k == i)
     }
 
     /// Batch sizes in order.
