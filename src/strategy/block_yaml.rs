@@ -55,7 +55,23 @@ enum Node<'s> {
     /// A single- or double-quoted scalar's value.
     Quoted(Cow<'s, str>),
     Seq(Vec<Node<'s>>),
+    /// A sequence of plain scalars only (a host list): 8 bytes an item, not 32.
+    PlainSeq(Box<PlainSeq<'s>>),
     Map(Vec<(Node<'s>, Node<'s>)>),
+}
+
+/// The items of a [`Node::PlainSeq`], as (start, length) in the source, which
+/// is at most 1 GiB.
+#[derive(Debug, PartialEq)]
+struct PlainSeq<'s> {
+    src: &'s str,
+    spans: Vec<(u32, u32)>,
+}
+
+impl<'s> PlainSeq<'s> {
+    fn item(&self, (start, len): (u32, u32)) -> Node<'s> {
+        Node::Plain(&self.src[start as usize..][..len as usize])
+    }
 }
 
 /// A line with content: not blank and not only a comment.
@@ -192,6 +208,8 @@ impl<'s> Parser<'s> {
     /// A block sequence whose entries are at `indent`.
     fn seq(&mut self, indent: usize) -> Option<Node<'s>> {
         let mut items = Vec::new();
+        // While every item is a plain scalar, only where each one is.
+        let mut spans = Some(Vec::new());
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -213,9 +231,34 @@ impl<'s> Parser<'s> {
             } else {
                 self.inline(line, at)?
             };
-            items.push(item);
+            match (&mut spans, item) {
+                (Some(spans), Node::Plain(text)) => {
+                    // A missing value's "" is not a slice of the source.
+                    let start = match text.is_empty() {
+                        true => 0,
+                        false => text.as_ptr() as usize - self.src.as_ptr() as usize,
+                    };
+                    spans.push((u32::try_from(start).ok()?, u32::try_from(text.len()).ok()?));
+                }
+                (_, item) => {
+                    if let Some(spans) = spans.take() {
+                        let plain = PlainSeq {
+                            src: self.src,
+                            spans,
+                        };
+                        items.extend(plain.spans.iter().map(|&span| plain.item(span)));
+                    }
+                    items.push(item);
+                }
+            }
         }
-        Some(Node::Seq(items))
+        Some(match spans {
+            Some(spans) if !spans.is_empty() => Node::PlainSeq(Box::new(PlainSeq {
+                src: self.src,
+                spans,
+            })),
+            _ => Node::Seq(items),
+        })
     }
 
     /// The value on the lines after a key or entry with nothing after it: a
@@ -535,6 +578,14 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
                 let value = visitor.visit_seq(&mut items)?;
                 items.0.len().eq(&0).then_some(value).ok_or(Unsupported)
             }
+            Node::PlainSeq(plain) => {
+                let mut items = PlainItems {
+                    plain,
+                    spans: plain.spans.iter(),
+                };
+                let value = visitor.visit_seq(&mut items)?;
+                items.spans.len().eq(&0).then_some(value).ok_or(Unsupported)
+            }
             Node::Map(entries) => {
                 let mut entries = Entries {
                     iter: entries.iter(),
@@ -592,7 +643,7 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
         match self {
-            Node::Seq(_) => self.deserialize_any(visitor),
+            Node::Seq(_) | Node::PlainSeq(_) => self.deserialize_any(visitor),
             _ => Err(Unsupported),
         }
     }
@@ -645,6 +696,28 @@ impl<'de> SeqAccess<'de> for Items<'_, '_> {
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.0.len())
+    }
+}
+
+struct PlainItems<'a, 's> {
+    plain: &'a PlainSeq<'s>,
+    spans: std::slice::Iter<'a, (u32, u32)>,
+}
+
+impl<'de> SeqAccess<'de> for PlainItems<'_, '_> {
+    type Error = Unsupported;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Unsupported> {
+        let plain = self.plain;
+        self.spans
+            .next()
+            .map(|&span| seed.deserialize(&plain.item(span)))
+            .transpose()
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.spans.len())
     }
 }
 
