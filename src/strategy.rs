@@ -227,7 +227,7 @@ struct Draft {
     hosts_unknown: bool,
     hosts: Vec<Host>,
     /// The list item of each host (None for a comma string or `hosts_from`).
-    items: Vec<Option<usize>>,
+    items: Vec<Option<u32>>,
 }
 
 fn key(name: &str) -> Seg {
@@ -317,7 +317,7 @@ impl Checker<'_> {
                 body.hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
             any_hosts_unknown |= hosts_unknown;
             // Each host, and the list item naming it (None: `hosts_path` itself).
-            let (hosts, items): (Vec<Host>, Vec<Option<usize>>) =
+            let (hosts, items): (Vec<Host>, Vec<Option<u32>>) =
                 match (&body.hosts_from, body.hosts.take()) {
                     (Some(pattern), None) => self
                         .external_hosts(&name, pattern, &from_path)
@@ -340,7 +340,7 @@ impl Checker<'_> {
                         } = list.unwrap_or_default();
                         for index in non_string {
                             let rendered = std::mem::take(&mut hosts[index].name);
-                            let path = item_path(&hosts_path, items[index]);
+                            let path = item_path(&hosts_path, list_item(items[index]));
                             hosts[index].name = self.text(Text::NonString(rendered), &path);
                         }
                         (hosts, items)
@@ -468,7 +468,7 @@ impl Checker<'_> {
             let draft = &drafts[index];
             let host = &draft.hosts[position].name;
             self.report(
-                item_path(&draft.hosts_path, draft.items[position]),
+                item_path(&draft.hosts_path, list_item(draft.items[position])),
                 ProblemKind::DuplicateHost {
                     host: host.clone(),
                     first_version: drafts[first[host.as_str()]].name.clone(),
@@ -799,6 +799,11 @@ fn name_hash(name: &str) -> u64 {
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     hash ^ (hash >> 33)
+}
+
+/// A list item index as kept in [`HostList::items`].
+fn list_item(item: Option<u32>) -> Option<usize> {
+    item.map(|item| item as usize)
 }
 
 fn item_path(list_path: &[Seg], item: Option<usize>) -> Vec<Seg> {
