@@ -4,11 +4,11 @@
 //! holds every event of the document before it hands out the first value: at a
 //! million hosts that is most of the run time and of the peak memory. Strategy
 //! files are nearly always plain block YAML: mappings, sequences, one-line plain
-//! or quoted scalars and comments. This reader takes exactly that subset, and
-//! gives up (`None`) on anything else (flow collections, anchors, aliases, tags,
-//! block scalars, scalars over several lines, escapes, tabs, document markers)
-//! and on every error, so that serde_yaml then reads the file and gives its own
-//! result or its own message. When this reader does give a value, it is the one
+//! or quoted scalars, one-line flow collections and comments. This reader takes
+//! exactly that subset, and gives up (`None`) on anything else (anchors, aliases,
+//! tags, block scalars, scalars or flow collections over several lines, escapes,
+//! tabs, document markers other than a leading `---`) and on every error, so that
+//! serde_yaml then reads the file and gives its own result or its own message. When this reader does give a value, it is the one
 //! serde_yaml gives: it resolves only the plain scalars whose meaning under
 //! serde_yaml's rules is certain (see [`resolve`]) and gives up on the others.
 //! Tests and the fuzz target compare the two readers.
