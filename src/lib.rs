@@ -6,7 +6,8 @@
 //! (find the file, pick the mode, print, exit code).
 //!
 //! Around it: [`external`] (hosts of earlier inventory sources, for `hosts_from`),
-//! [`overview`] (`plan`), [`resume`] (`plan --resume-from`) and [`schema`].
+//! [`overview`] (`plan`), [`resume`] (`plan --resume-from`), [`schema`] and
+//! [`output`] (standard output for a large inventory).
 
 pub mod cli;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod hostrange;
 pub mod inventory;
 pub mod locate;
 pub mod order;
+pub mod output;
 pub mod overview;
 pub mod plan;
 pub mod resume;
