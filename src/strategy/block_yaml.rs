@@ -18,7 +18,9 @@ use serde::de::{
 };
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 /// Reads `source` as `T`, or `None` when it is not plain block YAML that this
 /// reader takes, or when `T` cannot be read from it.
@@ -58,7 +60,45 @@ enum Node<'s> {
     /// A sequence of plain scalars only (a host list): 8 bytes an item, not 32.
     PlainSeq(Box<PlainSeq<'s>>),
     Map(Vec<(Node<'s>, Node<'s>)>),
+    /// An anchored node (`&name value`), or an alias of one (`*name`).
+    Alias(Rc<Node<'s>>),
 }
+
+impl<'s> Node<'s> {
+    /// The node itself, or the one it is an alias of.
+    fn resolved(&self) -> &Node<'s> {
+        match self {
+            Node::Alias(node) => node.resolved(),
+            node => node,
+        }
+    }
+
+    /// How many nodes reading it visits.
+    fn size(&self) -> usize {
+        match self {
+            Node::Plain(_) | Node::Quoted(_) => 1,
+            Node::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            Node::PlainSeq(plain) => 1 + plain.spans.len(),
+            Node::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
+            Node::Alias(node) => node.size(),
+        }
+    }
+}
+
+/// An anchor defined so far: its node, unless it holds an alias (an alias
+/// of it is then left to serde_yaml, whose limits guard against "billion
+/// laughs").
+struct Anchor<'s> {
+    node: Option<Rc<Node<'s>>>,
+}
+
+/// Nodes that aliases may repeat in all; past this, serde_yaml reads the file.
+const MAX_ALIASED: usize = 100_000;
 
 /// The items of a [`Node::PlainSeq`], as (start, length) in the source, which
 /// is at most 1 GiB.
@@ -92,6 +132,10 @@ struct Parser<'s> {
     /// `next_line()` at a `pos`.
     peeked: Cell<Option<(usize, Option<Line>)>>,
     depth: usize,
+    anchors: HashMap<&'s str, Anchor<'s>>,
+    /// Aliases read so far, and the nodes they repeat.
+    aliases: usize,
+    aliased: usize,
 }
 
 impl<'s> Parser<'s> {
@@ -117,6 +161,9 @@ impl<'s> Parser<'s> {
             pos: 0,
             peeked: Cell::new(None),
             depth: 0,
+            anchors: HashMap::new(),
+            aliases: 0,
+            aliased: 0,
         })
     }
 
@@ -228,6 +275,8 @@ impl<'s> Parser<'s> {
                 self.nested(indent, false)?
             } else if self.is_entry(line, at) {
                 return None;
+            } else if matches!(self.bytes[at], b'&' | b'*') {
+                self.anchored(line, at, indent, false)?
             } else {
                 self.inline(line, at)?
             };
@@ -316,6 +365,8 @@ impl<'s> Parser<'s> {
             let value = if at == line.end || self.bytes[at] == b'#' {
                 self.finish(line);
                 self.nested(indent, true)?
+            } else if matches!(self.bytes[at], b'&' | b'*') {
+                self.anchored(line, at, indent, true)?
             } else {
                 let (value, after) = self.scalar(line, at)?;
                 if matches!(value, Node::Plain(_)) && after < line.end && self.bytes[after] == b':'
@@ -328,6 +379,70 @@ impl<'s> Parser<'s> {
             entries.push((key, value));
         }
         Some(Node::Map(entries))
+    }
+
+    /// A value that starts with an anchor (`&name`) or is an alias (`*name`),
+    /// after a key or a sequence entry at `indent` (`is_value`: after a key).
+    /// An anchored value is a one-line scalar or flow collection, or a block
+    /// on the next lines; one whose first key is on its line (`- &a k: v`,
+    /// where the anchor names the key) is left to serde_yaml.
+    fn anchored(
+        &mut self,
+        line: Line,
+        at: usize,
+        indent: usize,
+        is_value: bool,
+    ) -> Option<Node<'s>> {
+        // libyaml's anchor names: letters, digits, `-` and `_`.
+        let name_end = at
+            + 1
+            + self.bytes[at + 1..line.end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+                .count();
+        let name = &self.src[at + 1..name_end];
+        if name.is_empty() || !(name_end == line.end || self.bytes[name_end] == b' ') {
+            return None;
+        }
+        if self.bytes[at] == b'*' {
+            let node = self.anchors.get(name)?.node.clone()?;
+            self.aliases += 1;
+            self.aliased += node.size();
+            if self.aliased > MAX_ALIASED {
+                return None;
+            }
+            self.end_of_value(line, name_end)?;
+            return Some(Node::Alias(node));
+        }
+        // serde_yaml 0.9 can resolve an alias of a redefined anchor to another node.
+        if self.anchors.contains_key(name) {
+            return None;
+        }
+        let aliases_before = self.aliases;
+        let value_at = self.skip_spaces(name_end, line.end);
+        let node = if value_at == line.end || self.bytes[value_at] == b'#' {
+            self.finish(line);
+            self.nested(indent, is_value)?
+        } else if matches!(self.bytes[value_at], b'&' | b'*' | b'-') {
+            return None;
+        } else {
+            let (node, after) = self.scalar(line, value_at)?;
+            if after < line.end
+                && self.skip_spaces(after, line.end) < line.end
+                && self.bytes[self.skip_spaces(after, line.end)] == b':'
+            {
+                return None;
+            }
+            self.end_of_value(line, after)?;
+            node
+        };
+        let node = Rc::new(node);
+        let holds_alias = self.aliases != aliases_before;
+        let anchor = Anchor {
+            node: (!holds_alias).then(|| Rc::clone(&node)),
+        };
+        self.anchors.insert(name, anchor);
+        Some(Node::Alias(node))
     }
 
     /// A mapping key at `at` and the index of its `:`.
@@ -565,7 +680,7 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
     type Error = Unsupported;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-        match self {
+        match self.resolved() {
             Node::Plain(text) => match resolve(text)? {
                 Scalar::Null => visitor.visit_unit(),
                 Scalar::Bool(b) => visitor.visit_bool(b),
@@ -599,12 +714,13 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
                     .then_some(value)
                     .ok_or(Unsupported)
             }
+            Node::Alias(_) => Err(Unsupported), // resolved above
         }
     }
 
     /// serde_yaml gives any scalar's text as written, whatever it resolves to.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-        match self {
+        match self.resolved() {
             Node::Plain(text) => visitor.visit_str(text),
             Node::Quoted(text) => visitor.visit_str(text),
             _ => Err(Unsupported),
@@ -621,7 +737,7 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
 
     /// Only a plain null (`~`, `null`, nothing) is none; a quoted one is text.
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-        match self {
+        match self.resolved() {
             Node::Plain(text) if is_null(text) => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
@@ -634,7 +750,7 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Unsupported> {
-        match self {
+        match self.resolved() {
             Node::Plain(text) => visitor.visit_enum(IntoDeserializer::into_deserializer(*text)),
             Node::Quoted(text) => visitor.visit_enum(text.as_ref().into_deserializer()),
             _ => Err(Unsupported),
@@ -642,14 +758,14 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-        match self {
+        match self.resolved() {
             Node::Seq(_) | Node::PlainSeq(_) => self.deserialize_any(visitor),
             _ => Err(Unsupported),
         }
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
-        match self {
+        match self.resolved() {
             Node::Map(_) => self.deserialize_any(visitor),
             _ => Err(Unsupported),
         }
@@ -774,6 +890,8 @@ mod tests {
             "k:\n- x\ny: 1\n",
             "a: [x, 'y', \"z\", [1, ~], {k: v}]\nb: {}\nc: []\n",
             "hosts:\n- web1: {zone: eu-1a, rack: 7}\n- web2: {zone: 'eu-1b'}\n",
+            "a: &x 1\nb: *x\nc: &y\n  k: [v]\nd: *y\ne: &z\nf: *z\n",
+            "l:\n- &h web1\n- *h\n- &m\n  k: v\n- *m\nx: &x 1\ny: *x\n",
         ] {
             same_as_serde_yaml(source);
         }
@@ -788,7 +906,16 @@ mod tests {
             "a: [x,\n  y]\n",
             "a: {x: 1}}\n",
             "[a]: 1\n",
-            "a: &x 1\nb: *x\n",
+            "a: *x\n",
+            "a: &x 1\nb: *y\n",
+            "- &a k: v\n",
+            "a: &x [*x]\n",
+            "a: &x\n  b: *y\n",
+            "a: &x\n  - 1\nb: &y [*x, *x]\nc: *y\n",
+            "&a k: v\n",
+            "a: &x#c 1\n",
+            "a: &x 1\nb: &x 2\nc: *x\n",
+            "a: &x *x\n",
             "a: !!str 1\n",
             "a: |\n  text\n",
             "a: multi\n  line\n",
@@ -844,14 +971,18 @@ mod tests {
             "sorted", "a'b", "a\"b", "00", "'' ", "1.2.3", "1_000", "[x, y]", "{a: 1}", "[]",
             "{}", "[a, 'b', \"c\"]", "{zone: eu-1a}", "{a: [1, 2], b: {c: d}}", "[ a , b ]",
             "[a,b]", "{a: 1,b: 2}", "[web1, 10.1.1.9, 007, ~, true, 'x, y']", "{k: ''}",
-            "[[a], [b, [c]]]", "{'q': \"v\"}", "[a b, c-d]", "{a: 1} # c",
+            "[[a], [b, [c]]]", "{'q': \"v\"}", "[a b, c-d]", "{a: 1} # c", "&a x", "*a",
+            "&b [1, 2]", "*b", "&a", "&c {k: v}", "*c", "*d",
             // From here on, left to serde_yaml.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
-            "[a", "{a: 1}}", "[a:b]", "[-, a]", "[- a]", "{[a]: b}", "[a]b", "&a x", "*a", "!t x",
-            "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b",
+            "[a", "{a: 1}}", "[a:b]", "[-, a]", "[- a]", "{[a]: b}", "[a]b", "!t x",
+            "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
+            "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
         ];
-        const SCALARS_READ: usize = 59;
+        const SCALARS_READ: usize = 67;
+        /// Put before a mapping, defines the anchors the scalars use.
+        const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
         const KEYS: &[&str] = &[
             "versions",
@@ -982,21 +1113,24 @@ mod tests {
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
-            let (mut read, mut maps) = (0, 0);
+            let (mut read, mut maps, mut aliases) = (0, 0, 0);
             for _ in 0..1000 {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
-                let mut text = String::new();
+                let mut text = String::from(ANCHORS);
                 render(&doc, 0, 2, false, &mut text);
                 read += usize::from(super::super::from_str::<serde_json::Value>(&text).is_some());
                 maps += usize::from(
                     super::super::from_str::<serde_json::Value>(&text)
                         .is_some_and(|v| v.as_object().is_some_and(|m| m.len() > 1)),
                 );
+                aliases += usize::from(
+                    text.contains(" *")
+                        && super::super::from_str::<serde_json::Value>(&text).is_some(),
+                );
             }
-            eprintln!("read {read}, maps {maps}");
             assert!(
-                read > 300 && maps > 100,
-                "read {read}, of which maps {maps}"
+                read > 300 && maps > 100 && aliases > 10,
+                "read {read}, of which maps {maps}, with aliases {aliases}"
             );
         }
 
@@ -1007,9 +1141,10 @@ mod tests {
                 doc in doc(),
                 step in 1usize..5,
                 same: bool,
+                anchors: bool,
                 damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..3),
             ) {
-                let mut text = String::new();
+                let mut text = if anchors { String::from(ANCHORS) } else { String::new() };
                 render(&doc, 0, step, same, &mut text);
                 for (kind, at, what) in damages {
                     text = damage(text, kind, at, what);
