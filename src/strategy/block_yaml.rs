@@ -90,13 +90,6 @@ impl<'s> Node<'s> {
     }
 }
 
-/// An anchor defined so far: its node, unless it holds an alias (an alias
-/// of it is then left to serde_yaml, whose limits guard against "billion
-/// laughs").
-struct Anchor<'s> {
-    node: Option<Rc<Node<'s>>>,
-}
-
 /// Nodes that aliases may repeat in all; past this, serde_yaml reads the file.
 const MAX_ALIASED: usize = 100_000;
 
@@ -132,7 +125,10 @@ struct Parser<'s> {
     /// `next_line()` at a `pos`.
     peeked: Cell<Option<(usize, Option<Line>)>>,
     depth: usize,
-    anchors: HashMap<&'s str, Anchor<'s>>,
+    /// The anchors so far, each with its node, unless that holds an alias: an
+    /// alias of it is left to serde_yaml, whose limits guard against "billion
+    /// laughs".
+    anchors: HashMap<&'s str, Option<Rc<Node<'s>>>>,
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
@@ -405,7 +401,7 @@ impl<'s> Parser<'s> {
             return None;
         }
         if self.bytes[at] == b'*' {
-            let node = self.anchors.get(name)?.node.clone()?;
+            let node = Rc::clone(self.anchors.get(name)?.as_ref()?);
             self.aliases += 1;
             self.aliased += node.size();
             if self.aliased > MAX_ALIASED {
@@ -427,21 +423,16 @@ impl<'s> Parser<'s> {
             return None;
         } else {
             let (node, after) = self.scalar(line, value_at)?;
-            if after < line.end
-                && self.skip_spaces(after, line.end) < line.end
-                && self.bytes[self.skip_spaces(after, line.end)] == b':'
-            {
-                return None;
+            let next = self.skip_spaces(after, line.end);
+            if next < line.end && self.bytes[next] == b':' {
+                return None; // `- &a k: v` anchors the key
             }
             self.end_of_value(line, after)?;
             node
         };
         let node = Rc::new(node);
         let holds_alias = self.aliases != aliases_before;
-        let anchor = Anchor {
-            node: (!holds_alias).then(|| Rc::clone(&node)),
-        };
-        self.anchors.insert(name, anchor);
+        (self.anchors).insert(name, (!holds_alias).then(|| Rc::clone(&node)));
         Some(Node::Alias(node))
     }
 
