@@ -430,6 +430,10 @@ impl<'s> Parser<'s> {
             self.end_of_value(line, after)?;
             node
         };
+        // Also defined inside its own node, where serde_yaml counts that one as later.
+        if self.anchors.contains_key(name) {
+            return None;
+        }
         let node = Rc::new(node);
         let holds_alias = self.aliases != aliases_before;
         (self.anchors).insert(name, (!holds_alias).then(|| Rc::clone(&node)));
@@ -906,6 +910,7 @@ mod tests {
             "&a k: v\n",
             "a: &x#c 1\n",
             "a: &x 1\nb: &x 2\nc: *x\n",
+            "a: &x\n  b: &x 1\nc: *x\n",
             "a: &x *x\n",
             "a: !!str 1\n",
             "a: |\n  text\n",
