@@ -1,11 +1,12 @@
 use regal_inventory::output;
+use std::io::Write;
 
 fn main() {
     let env = regal_inventory::cli::Env::from_process();
-    let mut stdout = output::BackgroundWriter::new(output::unbuffered_stdout());
+    let mut stdout = output::stdout();
     let mut stderr = std::io::stderr().lock();
     let mut code = regal_inventory::cli::run(std::env::args_os(), &env, &mut stdout, &mut stderr);
-    if stdout.finish().is_err() && code == 0 {
+    if stdout.flush().is_err() && code == 0 {
         code = 1;
     }
     std::process::exit(code);

@@ -10,7 +10,8 @@ const CHUNK: usize = 1 << 20;
 
 /// A writer that fills chunks here and writes them to `inner` on its own
 /// thread. `flush` waits until every byte is written and gives the first error;
-/// so does [`BackgroundWriter::finish`], which also ends the thread.
+/// so does [`BackgroundWriter::finish`], which also ends the thread (a process
+/// that exits after `flush` need not call it).
 pub struct BackgroundWriter {
     chunk: Vec<u8>,
     /// Full chunks to the thread.
@@ -22,26 +23,36 @@ pub struct BackgroundWriter {
     thread: Option<JoinHandle<io::Result<()>>>,
 }
 
+/// Standard output for `main`: written on a second thread when one can be
+/// started, else from this one.
+pub fn stdout() -> Box<dyn Write> {
+    match BackgroundWriter::new(unbuffered_stdout()) {
+        Ok(writer) => Box::new(writer),
+        Err(_) => Box::new(io::BufWriter::new(unbuffered_stdout())),
+    }
+}
+
 impl BackgroundWriter {
-    pub fn new<W: Write + Send + 'static>(mut inner: W) -> BackgroundWriter {
+    /// Starts the writing thread; an error if it cannot be started.
+    pub fn new<W: Write + Send + 'static>(mut inner: W) -> io::Result<BackgroundWriter> {
         // One chunk waiting while one is written and one is filled.
         let (full, to_write) = mpsc::sync_channel::<Vec<u8>>(1);
         let (written, empty) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
+        let thread = std::thread::Builder::new().spawn(move || {
             for mut chunk in to_write {
                 inner.write_all(&chunk)?;
                 chunk.clear();
                 let _ = written.send(chunk);
             }
             inner.flush()
-        });
-        BackgroundWriter {
+        })?;
+        Ok(BackgroundWriter {
             chunk: Vec::with_capacity(CHUNK),
             full: Some(full),
             empty,
             in_flight: 0,
             thread: Some(thread),
-        }
+        })
     }
 
     /// Sends the chunk being filled. A failed send means the thread stopped on
@@ -153,7 +164,7 @@ mod tests {
     #[test]
     fn every_byte_arrives_in_order() {
         let sink = Sink::default();
-        let mut writer = BackgroundWriter::new(sink.clone());
+        let mut writer = BackgroundWriter::new(sink.clone()).unwrap();
         let mut expected = Vec::new();
         for i in 0..200_000u32 {
             let piece = format!("{i},");
@@ -175,7 +186,7 @@ mod tests {
             fail_after: Some(CHUNK),
             ..Sink::default()
         };
-        let mut writer = BackgroundWriter::new(sink);
+        let mut writer = BackgroundWriter::new(sink).unwrap();
         let mut result = Ok(());
         for _ in 0..10 {
             result = result.and_then(|()| writer.write_all(&vec![b'y'; CHUNK]));
