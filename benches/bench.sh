@@ -110,6 +110,8 @@ gen() {
 # has only 10 ms), rss_kb (peak RSS from GNU time) and out_bytes (stdout size).
 measure() {
     local timing=$work/time.txt out=$work/out.json start end
+    # Not timed: dropping the last run's output (truncating it would be).
+    rm -f "$out"
     start=$(date +%s%N)
     if ! /usr/bin/time -f '%M' -o "$timing" "$@" > "$out" 2> "$work/stderr.txt"; then
         note "failed: $* ($(head -c 300 "$work/stderr.txt"))"
