@@ -618,7 +618,7 @@ enum Scalar<'t> {
 /// integers, floats, and texts that might be one) are left to serde_yaml.
 fn resolve(text: &str) -> Result<Scalar<'_>, Unsupported> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Null),
+        _ if is_null(text) => return Ok(Scalar::Null),
         "true" | "True" | "TRUE" => return Ok(Scalar::Bool(true)),
         "false" | "False" | "FALSE" => return Ok(Scalar::Bool(false)),
         _ => {}
