@@ -7,7 +7,8 @@
 //!
 //! Around it: [`external`] (hosts of earlier inventory sources, for `hosts_from`),
 //! [`overview`] (`plan`), [`resume`] (`plan --resume-from`), [`schema`] and
-//! [`output`] (standard output for a large inventory).
+//! [`output`] (standard output for a large inventory), [`parallel`] (two
+//! halves of a large step at once).
 
 pub mod cli;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod locate;
 pub mod order;
 pub mod output;
 pub mod overview;
+pub mod parallel;
 pub mod plan;
 pub mod resume;
 pub mod schema;

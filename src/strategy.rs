@@ -227,7 +227,7 @@ struct Draft {
     hosts_unknown: bool,
     hosts: Vec<Host>,
     /// The list item of each host (None for a comma string or `hosts_from`).
-    items: Vec<Option<u32>>,
+    items: Vec<u32>,
 }
 
 fn key(name: &str) -> Seg {
@@ -317,35 +317,33 @@ impl Checker<'_> {
                 body.hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
             any_hosts_unknown |= hosts_unknown;
             // Each host, and the list item naming it (None: `hosts_path` itself).
-            let (hosts, items): (Vec<Host>, Vec<Option<u32>>) =
-                match (&body.hosts_from, body.hosts.take()) {
-                    (Some(pattern), None) => self
-                        .external_hosts(&name, pattern, &from_path)
-                        .into_iter()
-                        .map(|host| (host, None))
-                        .collect(),
-                    (from, list) => {
-                        if from.is_some() {
-                            self.report(
-                                from_path.clone(),
-                                ProblemKind::HostsAndHostsFrom {
-                                    version: name.clone(),
-                                },
-                            );
-                        }
-                        let HostList {
-                            mut hosts,
-                            items,
-                            non_string,
-                        } = list.unwrap_or_default();
-                        for index in non_string {
-                            let rendered = std::mem::take(&mut hosts[index].name);
-                            let path = item_path(&hosts_path, list_item(items[index]));
-                            hosts[index].name = self.text(Text::NonString(rendered), &path);
-                        }
-                        (hosts, items)
+            let (hosts, items): (Vec<Host>, Vec<u32>) = match (&body.hosts_from, body.hosts.take())
+            {
+                (Some(pattern), None) => {
+                    (self.external_hosts(&name, pattern, &from_path), Vec::new())
+                }
+                (from, list) => {
+                    if from.is_some() {
+                        self.report(
+                            from_path.clone(),
+                            ProblemKind::HostsAndHostsFrom {
+                                version: name.clone(),
+                            },
+                        );
                     }
-                };
+                    let HostList {
+                        mut hosts,
+                        items,
+                        non_string,
+                    } = list.unwrap_or_default();
+                    for index in non_string {
+                        let rendered = std::mem::take(&mut hosts[index].name);
+                        let path = item_path(&hosts_path, HostList::item(&items, index));
+                        hosts[index].name = self.text(Text::NonString(rendered), &path);
+                    }
+                    (hosts, items)
+                }
+            };
             drafts.push(Draft {
                 name,
                 body,
@@ -431,12 +429,24 @@ impl Checker<'_> {
     /// in a file without duplicates). Only names whose hash occurs twice are then
     /// compared as text, so a hash collision costs time, never a wrong answer.
     fn check_duplicate_hosts(&mut self, drafts: &[Draft]) {
+        let hosts = || drafts.iter().flat_map(|d| &d.hosts);
         let total = drafts.iter().map(|d| d.hosts.len()).sum();
-        let mut hashes: Vec<u64> = Vec::with_capacity(total);
-        for draft in drafts {
-            hashes.extend(draft.hosts.iter().map(|h| name_hash(&h.name)));
+        // Each half hashed and sorted at once, then the two sorted runs merged.
+        let mut hashes = vec![0u64; total];
+        let (first, second) = hashes.split_at_mut(total / 2);
+        let hash_and_sort = |part: &mut [u64], skip: usize| {
+            for (hash, host) in part.iter_mut().zip(hosts().skip(skip)) {
+                *hash = name_hash(&host.name);
+            }
+            part.sort_unstable();
+        };
+        if total < 1 << 16 {
+            hash_and_sort(&mut hashes, 0);
+        } else {
+            let skip = first.len();
+            crate::parallel::join(|| hash_and_sort(first, 0), || hash_and_sort(second, skip));
+            hashes.sort();
         }
-        hashes.sort_unstable();
         let mut suspect: Vec<u64> = hashes
             .windows(2)
             .filter(|pair| pair[0] == pair[1])
@@ -468,7 +478,7 @@ impl Checker<'_> {
             let draft = &drafts[index];
             let host = &draft.hosts[position].name;
             self.report(
-                item_path(&draft.hosts_path, list_item(draft.items[position])),
+                item_path(&draft.hosts_path, HostList::item(&draft.items, position)),
                 ProblemKind::DuplicateHost {
                     host: host.clone(),
                     first_version: drafts[first[host.as_str()]].name.clone(),
@@ -801,11 +811,6 @@ fn name_hash(name: &str) -> u64 {
     hash ^ (hash >> 33)
 }
 
-/// A list item index as kept in [`HostList::items`].
-fn list_item(item: Option<u32>) -> Option<usize> {
-    item.map(|item| item as usize)
-}
-
 fn item_path(list_path: &[Seg], item: Option<usize>) -> Vec<Seg> {
     let mut path = list_path.to_vec();
     if let Some(item) = item {
@@ -880,6 +885,46 @@ mod tests {
                 "r.yml:4:16: host `z` is listed twice in version `c`; keep one",
                 "r.yml:5:6: host `w` is listed in version `a` and again in version `d`; a host can run only one version, keep one",
             ]
+        );
+    }
+
+    /// Past 1 MiB a host string is read in two halves at once, and past 65,536
+    /// hosts the duplicate check hashes two halves at once: the same hosts in
+    /// the same order, and the same problems as reading in one piece.
+    #[test]
+    fn long_host_strings_read_in_halves_read_as_in_one_piece() {
+        let names: Vec<String> = (0..80_000)
+            .map(|i| format!("web-{i:06}.example.com"))
+            .collect();
+        let joined = names.join(", ");
+        assert!(joined.len() > 1 << 20);
+        let strategy = parse(&format!("versions:\n  a: \"{joined}\"\n")).unwrap();
+        let read: Vec<&str> = strategy.versions[0]
+            .hosts
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect();
+        assert_eq!(read, names);
+
+        let line = |hosts: &str| format!("versions:\n  a: \"{hosts}\"\n");
+        // A problem in either half, or only seen across them, as in one piece.
+        let mut late = names.clone();
+        late[70_000] = "bad name".to_string();
+        let found = problems(&line(&late.join(",")));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("r.yml:2:6: versions.a: host `bad name` contains whitespace"));
+        let mut empty = names.clone();
+        empty[79_999] = String::new();
+        let found = problems(&line(&empty.join(",")));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("r.yml:2:6: versions.a: "), "{found:?}");
+        assert!(found[0].contains("empty"), "{found:?}");
+        let mut twice = names.clone();
+        twice[75_000] = names[3].clone();
+        let found = problems(&line(&twice.join(",")));
+        assert_eq!(
+            found,
+            ["r.yml:2:6: host `web-000003.example.com` is listed twice in version `a`; keep one"]
         );
     }
 

@@ -215,10 +215,10 @@ pub struct VarMap(pub Vars);
 #[derive(Debug, Default)]
 pub struct HostList {
     pub hosts: Vec<Host>,
-    /// The list item each host came from (None: written in a comma string).
-    /// 32 bits, half of `Option<usize>`: these are alive at the peak of a
-    /// 1M-host run (8 MB less), and a 1 GiB file has fewer than 2^32 items.
-    pub items: Vec<Option<u32>>,
+    /// The list item each host came from; empty for hosts written as one
+    /// string (see [`HostList::item`]). 32 bits: these are alive at the peak of
+    /// a 1M-host run, and a 1 GiB file has fewer than 2^32 items.
+    pub items: Vec<u32>,
     /// Indices of the hosts whose name YAML read as a number or boolean: their
     /// name is YAML's rendering until the checker recovers the text written.
     pub non_string: Vec<usize>,
@@ -227,9 +227,15 @@ pub struct HostList {
 impl HostList {
     fn push(&mut self, name: String, vars: Option<Box<Vars>>, item: Option<usize>) {
         self.hosts.push(Host { name, vars });
-        // Past 2^32 items (never), a problem points at the list, not the item.
-        self.items
-            .push(item.and_then(|item| u32::try_from(item).ok()));
+        // A list's hosts all have an item, a string's none.
+        if let Some(item) = item {
+            self.items.push(u32::try_from(item).unwrap_or(u32::MAX));
+        }
+    }
+
+    /// The list item host `index` came from (None: written in a string).
+    pub fn item(items: &[u32], index: usize) -> Option<usize> {
+        items.get(index).map(|&item| item as usize)
     }
 
     /// Checks one entry as written and appends the hosts it stands for. Nearly
@@ -259,6 +265,43 @@ impl HostList {
             self.push(name, vars.clone(), item);
         }
         Ok(())
+    }
+
+    /// The hosts of `part`, a comma-separated part of the string `text`.
+    fn read_string<E: de::Error>(part: &str, text: &str) -> Result<HostList, E> {
+        let mut list = HostList::default();
+        for entry in part.split(',') {
+            let entry = entry.trim();
+            if entry.is_empty() {
+                return Err(custom(ProblemKind::EmptyHostEntry {
+                    entry: text.to_string(),
+                }));
+            }
+            list.push_entry(entry, None, None)?;
+        }
+        Ok(list)
+    }
+
+    /// A long host string read as two halves at once: a million hosts in one
+    /// string is the largest piece of work in reading a strategy. None when the
+    /// string is short or either half has a problem: the string is then read in one piece, which finds the
+    /// first problem and reports it as always.
+    fn read_string_in_halves(text: &str) -> Option<HostList> {
+        const FROM_BYTES: usize = 1 << 20;
+        if text.len() < FROM_BYTES {
+            return None;
+        }
+        let middle = text.len() / 2 + text[text.len() / 2..].find(',')?;
+        let (first, second) = (&text[..middle], &text[middle + 1..]);
+        type Failed = de::value::Error;
+        let (first, second) = crate::parallel::join(
+            || HostList::read_string::<Failed>(first, text),
+            || HostList::read_string::<Failed>(second, text),
+        );
+        let (mut list, second) = (first.ok()?, second.ok()?);
+        check_host_count::<Failed>((list.hosts.len() + second.hosts.len()) as u64).ok()?;
+        list.hosts.extend(second.hosts);
+        Some(list)
     }
 
     fn push_non_string(&mut self, value: impl ToString, item: Option<usize>) {
@@ -522,20 +565,13 @@ impl<'de> Visitor<'de> for HostListVisitor {
         f.write_str("hosts as a comma-separated string or a list")
     }
     fn visit_str<E: de::Error>(self, text: &str) -> Result<HostList, E> {
-        let mut list = HostList::default();
         if text.trim().is_empty() {
+            return Ok(HostList::default());
+        }
+        if let Some(list) = HostList::read_string_in_halves(text) {
             return Ok(list);
         }
-        for entry in text.split(',') {
-            let entry = entry.trim();
-            if entry.is_empty() {
-                return Err(custom(ProblemKind::EmptyHostEntry {
-                    entry: text.to_string(),
-                }));
-            }
-            list.push_entry(entry, None, None)?;
-        }
-        Ok(list)
+        HostList::read_string(text, text)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostList, A::Error> {
         let mut list = HostList::default();
