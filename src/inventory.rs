@@ -9,6 +9,8 @@
 
 use crate::plan::{Plan, VersionPlan};
 use crate::strategy::Host;
+#[cfg(doc)]
+use crate::strategy::Version;
 use crate::strategy::file::Vars;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -237,10 +239,10 @@ impl Inventory<'_> {
         }
         w.write_all(b"\"_meta\":{\"hostvars\":{")?;
         let mut separator: &[u8] = b"";
-        let mut write_host = |name: &str, vars: Option<&Vars>| {
+        let mut write_host = |name: &str, plain: bool, vars: Option<&Vars>| {
             w.write_all(separator)?;
             separator = b",";
-            write_str(w, name)?;
+            write_name(w, name, plain)?;
             w.write_all(b":")?;
             match vars {
                 Some(vars) if !vars.is_empty() => serde_json::to_writer(&mut *w, vars)?,
@@ -251,14 +253,15 @@ impl Inventory<'_> {
         // As `own_vars`: each version's hosts in rollout order, then its excluded ones.
         for (plan, in_order) in plan.versions.iter().zip(&in_order) {
             let version = plan.version;
+            let plain = version.plain_names;
             match in_order {
                 Some(in_order) => (0..in_order.vars.len())
-                    .try_for_each(|k| write_host(in_order.name(k), in_order.vars[k]))?,
+                    .try_for_each(|k| write_host(in_order.name(k), plain, in_order.vars[k]))?,
                 None => (plan.hosts())
-                    .try_for_each(|host| write_host(&host.name, version.own_vars(host)))?,
+                    .try_for_each(|host| write_host(&host.name, plain, version.own_vars(host)))?,
             }
             (version.excluded.iter())
-                .try_for_each(|host| write_host(&host.name, version.own_vars(host)))?;
+                .try_for_each(|host| write_host(&host.name, plain, version.own_vars(host)))?;
         }
         w.write_all(b"}}}")
     }
@@ -320,20 +323,27 @@ impl Group<'_> {
             separator = b",";
             w.write_all(b"\"hosts\":")?;
             let mut open: &[u8] = b"[";
-            let mut write_name = |name: &str| {
+            let mut write_host = |name: &str, plain: bool| {
                 w.write_all(open)?;
                 open = b",";
-                write_str(w, name)
+                write_name(w, name, plain)
             };
             match self.hosts {
                 Hosts::None => {}
-                Hosts::Batch(plan, index) => match in_order {
-                    Some(in_order) if std::ptr::eq(in_order.plan, plan) => {
-                        (plan.batch_range(index)).try_for_each(|k| write_name(in_order.name(k)))?
+                Hosts::Batch(plan, index) => {
+                    let plain = plan.version.plain_names;
+                    match in_order {
+                        Some(in_order) if std::ptr::eq(in_order.plan, plan) => (plan
+                            .batch_range(index))
+                        .try_for_each(|k| write_host(in_order.name(k), plain))?,
+                        _ => plan
+                            .batch(index)
+                            .try_for_each(|h| write_host(&h.name, plain))?,
                     }
-                    _ => plan.batch(index).try_for_each(|h| write_name(&h.name))?,
-                },
-                Hosts::Excluded(hosts) => hosts.iter().try_for_each(|h| write_name(&h.name))?,
+                }
+                Hosts::Excluded(hosts) => {
+                    hosts.iter().try_for_each(|h| write_host(&h.name, false))?
+                }
             }
             w.write_all(b"]")?;
         }
@@ -365,6 +375,21 @@ fn write_str<W: Write>(w: &mut W, text: &str) -> io::Result<()> {
     if !plain {
         return Ok(serde_json::to_writer(w, text)?);
     }
+    write_quoted(w, text)
+}
+
+/// A host name as a JSON string. `plain`: the version's names are known to be
+/// made of letters, digits and `.-_:]` ([`Version::plain_names`]), which need
+/// no escapes, so the check is skipped.
+fn write_name<W: Write>(w: &mut W, name: &str, plain: bool) -> io::Result<()> {
+    if plain {
+        write_quoted(w, name)
+    } else {
+        write_str(w, name)
+    }
+}
+
+fn write_quoted<W: Write>(w: &mut W, text: &str) -> io::Result<()> {
     w.write_all(b"\"")?;
     w.write_all(text.as_bytes())?;
     w.write_all(b"\"")

@@ -36,6 +36,11 @@ pub struct Version {
     /// The `hosts_from` pattern, when the hosts come from earlier inventory
     /// sources; their vars then stay with those sources.
     pub hosts_from: Option<String>,
+    /// Whether every host name, kept or excluded, is made of letters, digits
+    /// and `.-_:]` only, as the reading of the names found: JSON then takes
+    /// each as it is, and a million names need not be checked for escapes twice
+    /// more when the inventory is written. False when not known.
+    pub plain_names: bool,
     pub rollout: Rollout,
 }
 
@@ -228,6 +233,7 @@ struct Draft {
     hosts: Vec<Host>,
     /// The list item of each host (None for a comma string or `hosts_from`).
     items: Vec<u32>,
+    plain_names: bool,
 }
 
 fn key(name: &str) -> Seg {
@@ -317,10 +323,10 @@ impl Checker<'_> {
                 body.hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
             any_hosts_unknown |= hosts_unknown;
             // Each host, and the list item naming it (None: `hosts_path` itself).
-            let (hosts, items): (Vec<Host>, Vec<u32>) = match (&body.hosts_from, body.hosts.take())
-            {
+            let (hosts, items, plain_names) = match (&body.hosts_from, body.hosts.take()) {
                 (Some(pattern), None) => {
-                    (self.external_hosts(&name, pattern, &from_path), Vec::new())
+                    let hosts = self.external_hosts(&name, pattern, &from_path);
+                    (hosts, Vec::new(), false)
                 }
                 (from, list) => {
                     if from.is_some() {
@@ -335,13 +341,14 @@ impl Checker<'_> {
                         mut hosts,
                         items,
                         non_string,
+                        odd_names,
                     } = list.unwrap_or_default();
                     for index in non_string {
                         let rendered = std::mem::take(&mut hosts[index].name);
                         let path = item_path(&hosts_path, HostList::item(&items, index));
                         hosts[index].name = self.text(Text::NonString(rendered), &path);
                     }
-                    (hosts, items)
+                    (hosts, items, !odd_names)
                 }
             };
             drafts.push(Draft {
@@ -352,6 +359,7 @@ impl Checker<'_> {
                 hosts_unknown,
                 hosts,
                 items,
+                plain_names,
             });
         }
         self.check_duplicate_hosts(&drafts);
@@ -365,6 +373,7 @@ impl Checker<'_> {
                 hosts_unknown,
                 hosts,
                 items: _,
+                plain_names,
             } = draft;
             let version_keys = body.rollout_keys();
             if hosts.is_empty() && body.hosts_from.is_none() {
@@ -396,6 +405,7 @@ impl Checker<'_> {
                 hosts,
                 excluded,
                 hosts_from: body.hosts_from,
+                plain_names,
                 rollout,
             });
         }
@@ -926,6 +936,43 @@ mod tests {
             found,
             ["r.yml:2:6: host `web-000003.example.com` is listed twice in version `a`; keep one"]
         );
+    }
+
+    /// `plain_names` lets the inventory skip the escape check of every name: it
+    /// must be false whenever a name holds anything but letters, digits and `.-_:]`.
+    #[test]
+    fn plain_names_only_when_every_name_is_plain() {
+        let strategy = parse(concat!(
+            "versions:\n",
+            "  a: web1, web-2.example.com, db:3, x[1:2]\n",
+            "  b: [web_5, {web6: {k: v}}]\n",
+            "  c: ['we\"b7', web8]\n",
+            "  d: 'web9, w\\eb10'\n",
+            "  e: [web11, 'wéb12']\n",
+            "  f: [13, web14]\n",
+            "  g:\n    hosts: [web15, 'w!b16']\n    exclude: 'w!b16'\n",
+        ))
+        .unwrap();
+        let plain: Vec<(&str, bool)> = (strategy.versions.iter())
+            .map(|v| (v.name.as_str(), v.plain_names))
+            .collect();
+        assert_eq!(
+            plain,
+            [
+                ("a", true),
+                ("b", true),
+                ("c", false),
+                ("d", false),
+                ("e", false),
+                ("f", false),
+                ("g", false),
+            ]
+        );
+        let groups = r#"{"groups": {"all": ["h1", "h2"], "web": ["h1", "h2"]}}"#;
+        let external = ExternalHosts::from_json(groups).unwrap();
+        let source = "versions:\n  a:\n    hosts_from: web\n";
+        let strategy = parse_with(source, HostsFrom::External(&external)).unwrap();
+        assert!(!strategy.versions[0].plain_names);
     }
 
     #[test]

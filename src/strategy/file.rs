@@ -222,6 +222,9 @@ pub struct HostList {
     /// Indices of the hosts whose name YAML read as a number or boolean: their
     /// name is YAML's rendering until the checker recovers the text written.
     pub non_string: Vec<usize>,
+    /// Whether a name may hold a byte other than letters, digits and `.-_:]`
+    /// (see [`Version::plain_names`](super::Version::plain_names)).
+    pub odd_names: bool,
 }
 
 impl HostList {
@@ -248,6 +251,8 @@ impl HostList {
         item: Option<usize>,
     ) -> Result<(), E> {
         let flags = scan_name(entry);
+        // A range's names are made of its entry's bytes and digits.
+        self.odd_names |= flags & NOT_PLAIN != 0;
         // Without a `[` there is no range.
         if flags & OPEN == 0 {
             // The checks of the general case below, in the same order.
@@ -269,7 +274,11 @@ impl HostList {
 
     /// The hosts of `part`, a comma-separated part of the string `text`.
     fn read_string<E: de::Error>(part: &str, text: &str) -> Result<HostList, E> {
-        let mut list = HostList::default();
+        HostList::default().read_string_into(part, text)
+    }
+
+    /// [`HostList::read_string`], appending to this list.
+    fn read_string_into<E: de::Error>(mut self, part: &str, text: &str) -> Result<HostList, E> {
         for entry in part.split(',') {
             let entry = entry.trim();
             if entry.is_empty() {
@@ -277,15 +286,15 @@ impl HostList {
                     entry: text.to_string(),
                 }));
             }
-            list.push_entry(entry, None, None)?;
+            self.push_entry(entry, None, None)?;
         }
-        Ok(list)
+        Ok(self)
     }
 
     /// A long host string read as two halves at once: a million hosts in one
     /// string is the largest piece of work in reading a strategy. None when the
-    /// string is short or either half has a problem: the string is then read in one piece, which finds the
-    /// first problem and reports it as always.
+    /// string is short or either half has a problem: the string is then read in
+    /// one piece, which finds the first problem and reports it as always.
     fn read_string_in_halves(text: &str) -> Option<HostList> {
         const FROM_BYTES: usize = 1 << 20;
         if text.len() < FROM_BYTES {
@@ -293,19 +302,31 @@ impl HostList {
         }
         let middle = text.len() / 2 + text[text.len() / 2..].find(',')?;
         let (first, second) = (&text[..middle], &text[middle + 1..]);
+        // The first half is read into a list with room for every host of the
+        // string, so that the second half's hosts are appended without a copy of
+        // the first's. The count is estimated from the first entries, plus one in
+        // eight: room never used takes no memory, too little only costs a copy,
+        // and room that cannot be had is not taken.
+        let sample = &text.as_bytes()[..4096];
+        let entries = sample.iter().filter(|&&b| b == b',').count() + 1;
+        let room = (text.len() / sample.len() * entries * 9 / 8).min(MAX_HOSTS as usize);
+        let mut list = HostList::default();
+        let _ = list.hosts.try_reserve_exact(room);
         type Failed = de::value::Error;
         let (first, second) = crate::parallel::join(
-            || HostList::read_string::<Failed>(first, text),
+            || list.read_string_into::<Failed>(first, text),
             || HostList::read_string::<Failed>(second, text),
         );
         let (mut list, second) = (first.ok()?, second.ok()?);
         check_host_count::<Failed>((list.hosts.len() + second.hosts.len()) as u64).ok()?;
         list.hosts.extend(second.hosts);
+        list.odd_names |= second.odd_names;
         Some(list)
     }
 
     fn push_non_string(&mut self, value: impl ToString, item: Option<usize>) {
         self.non_string.push(self.hosts.len());
+        self.odd_names = true;
         self.push(value.to_string(), None, item);
     }
 }
