@@ -639,6 +639,21 @@ fn pauses_confirm_and_batch_vars() {
     assert!(inv["v_batch1"]["vars"].get("regal_confirm_after").is_none());
 }
 
+/// Past 8 MiB a file is read in two halves at once: the inventory, and the
+/// position of a problem at its end, are those of the whole file.
+#[test]
+fn a_large_file_is_read_whole() {
+    let names: Vec<String> = (0..400_000)
+        .map(|i| format!("wéb-{i:07}.example.com"))
+        .collect();
+    let yaml = format!("combine: 1000\nversions:\n  a: \"{}\"\n", names.join(","));
+    assert!(yaml.len() > 8 << 20);
+    let inventory = strategy(&yaml).json();
+    assert_eq!(hosts_of(&inventory).concat(), names);
+    strategy(&format!("{yaml}  b: 'x y'\n"))
+        .fails_with("regal.yml:4:6: versions.b: host `x y` contains whitespace");
+}
+
 #[test]
 fn an_endless_file_is_refused_not_read_forever() {
     strategy("")
