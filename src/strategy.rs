@@ -435,15 +435,16 @@ impl Checker<'_> {
     /// A host may be listed once in the whole strategy. At a million hosts a hash
     /// set of the names cost a quarter of the run (a cache miss per name) and a
     /// third of the peak memory, so the names are first screened by a 64-bit hash:
-    /// sorted, the hashes show in one pass whether any occurs twice (almost never,
-    /// in a file without duplicates). Only names whose hash occurs twice are then
-    /// compared as text, so a hash collision costs time, never a wrong answer.
+    /// sorted in two halves, the hashes show in one walk whether any occurs twice
+    /// (almost never, in a file without duplicates). Only names whose hash occurs
+    /// twice are then compared as text, so a hash collision costs time, never a
+    /// wrong answer.
     fn check_duplicate_hosts(&mut self, drafts: &[Draft]) {
         let hosts = || drafts.iter().flat_map(|d| &d.hosts);
         let total = drafts.iter().map(|d| d.hosts.len()).sum();
-        // Each half hashed and sorted at once, then the two sorted runs merged.
         let mut hashes = vec![0u64; total];
         let (first, second) = hashes.split_at_mut(total / 2);
+        let skip = first.len();
         let hash_and_sort = |part: &mut [u64], skip: usize| {
             for (hash, host) in part.iter_mut().zip(hosts().skip(skip)) {
                 *hash = name_hash(&host.name);
@@ -451,22 +452,16 @@ impl Checker<'_> {
             part.sort_unstable();
         };
         if total < 1 << 16 {
-            hash_and_sort(&mut hashes, 0);
+            hash_and_sort(first, 0);
+            hash_and_sort(second, skip);
         } else {
-            let skip = first.len();
             crate::parallel::join(|| hash_and_sort(first, 0), || hash_and_sort(second, skip));
-            hashes.sort();
         }
-        let mut suspect: Vec<u64> = hashes
-            .windows(2)
-            .filter(|pair| pair[0] == pair[1])
-            .map(|pair| pair[0])
-            .collect();
+        let suspect = repeated(first, second);
         drop(hashes);
         if suspect.is_empty() {
             return;
         }
-        suspect.dedup();
         // The exact check, in file order, over the suspects only: the version that
         // listed each name first, and every later listing.
         let mut first: HashMap<&str, usize> = HashMap::new();
@@ -821,6 +816,31 @@ fn name_hash(name: &str) -> u64 {
     hash ^ (hash >> 33)
 }
 
+/// The values found more than once in the sorted runs `a` and `b` together,
+/// sorted, each once: each run is checked within itself, and both are walked
+/// together for values they share (as a merge would, without building one).
+fn repeated(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let within = |run: &'_ [u64]| -> Vec<u64> {
+        (run.windows(2).filter(|pair| pair[0] == pair[1]))
+            .map(|pair| pair[0])
+            .collect()
+    };
+    let mut found = [within(a), within(b)].concat();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x == y {
+            found.push(x);
+        }
+        // Without branches: the order of random hashes cannot be predicted.
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 fn item_path(list_path: &[Seg], item: Option<usize>) -> Vec<Seg> {
     let mut path = list_path.to_vec();
     if let Some(item) = item {
@@ -973,6 +993,17 @@ mod tests {
         let source = "versions:\n  a:\n    hosts_from: web\n";
         let strategy = parse_with(source, HostsFrom::External(&external)).unwrap();
         assert!(!strategy.versions[0].plain_names);
+    }
+
+    #[test]
+    fn repeated_values_within_and_across_two_sorted_runs() {
+        assert_eq!(repeated(&[], &[]), Vec::<u64>::new());
+        assert_eq!(repeated(&[1, 2, 3], &[4, 5]), Vec::<u64>::new());
+        assert_eq!(repeated(&[1, 1, 2, 9], &[0, 2, 2, 7, 9, 9]), [1, 2, 9]);
+        assert_eq!(repeated(&[5], &[5]), [5]);
+        assert_eq!(repeated(&[3, 3, 3], &[]), [3]);
+        assert_eq!(repeated(&[], &[0, 8, 8]), [8]);
+        assert_eq!(repeated(&[u64::MAX], &[0, u64::MAX]), [u64::MAX]);
     }
 
     #[test]
