@@ -141,7 +141,7 @@ pub const EXIT_INVALID: i32 = 1;
 /// Exit code: the command line is wrong.
 pub const EXIT_USAGE: i32 = 2;
 
-/// Runs the command line `args` (argv[0] first) and returns the exit code.
+/// Runs the command line `args` (`argv[0]` first) and returns the exit code.
 /// Nothing reaches `stdout` unless the run succeeds; `stderr` stays silent unless
 /// it fails.
 pub fn run<I, T>(args: I, env: &Env, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32
@@ -221,7 +221,8 @@ fn execute(
     };
     match command {
         None => {
-            let strategy = load_with(&path, hosts_from)?;
+            let bytes = read_strategy(&path)?;
+            let strategy = parse_strategy(&path, &bytes, hosts_from)?;
             let plan = Plan::new(&strategy);
             let written = match &cli.host {
                 Some(name) => write_json(out, &inventory::host_vars(&plan, name)),
@@ -229,11 +230,13 @@ fn execute(
             };
             drop(plan);
             release(strategy, env);
+            release(bytes, env);
             written
         }
         Some(Command::Check) => check(&path, hosts_from, out),
         Some(Command::Plan(args)) => {
-            let strategy = load_with(&path, hosts_from)?;
+            let bytes = read_strategy(&path)?;
+            let strategy = parse_strategy(&path, &bytes, hosts_from)?;
             let plan = Plan::new(&strategy);
             match &args.resume_from {
                 Some(group) => resume(&plan, group, args, &path, argv0, out),
@@ -244,12 +247,12 @@ fn execute(
     }
 }
 
-/// Frees a loaded strategy, unless the process ends next: the OS then takes
-/// its memory back at once, where freeing a million host names one by one
-/// took a twentieth of a 1M-host `--list`.
-fn release(strategy: Strategy, env: &Env) {
+/// Frees a loaded strategy (or its text), unless the process ends next: the
+/// OS then takes its memory back at once, where freeing a million hosts one by
+/// one took a twentieth of a 1M-host `--list`.
+fn release<T>(loaded: T, env: &Env) {
     if env.exits_after_run {
-        std::mem::forget(strategy);
+        std::mem::forget(loaded);
     }
 }
 
@@ -276,7 +279,8 @@ fn overview(
 
 /// `check`: a one-line summary, or every problem.
 fn check(path: &Path, hosts_from: HostsFrom, out: &mut dyn Write) -> Result<(), Error> {
-    let strategy = load_with(path, hosts_from).map_err(|error| match error {
+    let bytes = read_strategy(path)?;
+    let strategy = parse_strategy(path, &bytes, hosts_from).map_err(|error| match error {
         Error::Invalid { path, problems } => Error::Problems { path, problems },
         other => other,
     })?;
@@ -353,18 +357,22 @@ fn this_executable(argv0: Option<&OsString>) -> String {
     }
 }
 
-/// Reads and checks the strategy file at `path`.
-pub fn load(path: &Path) -> Result<Strategy, Error> {
-    load_with(path, HostsFrom::Unavailable)
-}
-
-/// Reads and checks the strategy file at `path`, taking `hosts_from` hosts from `hosts_from`.
-pub fn load_with(path: &Path, hosts_from: HostsFrom) -> Result<Strategy, Error> {
-    let bytes = read_bounded(path).map_err(|source| Error::Read {
+/// The text of the strategy file at `path`.
+pub fn read_strategy(path: &Path) -> Result<Vec<u8>, Error> {
+    read_bounded(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    strategy::parse_bytes_with(&bytes, hosts_from).map_err(|problems| Error::Invalid {
+    })
+}
+
+/// Checks the strategy read from `path` (`bytes`), taking `hosts_from` hosts
+/// from `hosts_from`. Its host names borrow from `bytes`.
+pub fn parse_strategy<'s>(
+    path: &Path,
+    bytes: &'s [u8],
+    hosts_from: HostsFrom,
+) -> Result<Strategy<'s>, Error> {
+    strategy::parse_bytes_with(bytes, hosts_from).map_err(|problems| Error::Invalid {
         path: path.to_path_buf(),
         problems,
     })

@@ -48,7 +48,7 @@ pub enum Hosts<'p> {
     /// Batch `index` of a version (never empty).
     Batch(&'p VersionPlan<'p>, usize),
     /// A version's excluded hosts.
-    Excluded(&'p [Host]),
+    Excluded(&'p [Host<'p>]),
 }
 
 impl Hosts<'_> {
@@ -63,7 +63,7 @@ impl Hosts<'_> {
 
 impl Serialize for Hosts<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn name(host: &Host) -> &str {
+        fn name<'h>(host: &'h Host) -> &'h str {
             &host.name
         }
         match *self {
@@ -100,7 +100,7 @@ impl Serialize for HostVars<'_> {
 }
 
 /// Every host of the plan with the vars regal-inventory gives it, in rollout order.
-fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host, Option<&'p Vars>)> {
+fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host<'p>, Option<&'p Vars>)> {
     plan.versions.iter().flat_map(|v| {
         let version = v.version;
         v.hosts()

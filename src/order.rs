@@ -215,24 +215,24 @@ fn split_run(s: &str) -> (&str, &str) {
 mod tests {
     use super::*;
 
-    fn hosts(names: &[&str]) -> Vec<Host> {
+    fn hosts(names: &[&str]) -> Vec<Host<'static>> {
         names
             .iter()
             .map(|n| Host {
-                name: n.to_string(),
+                name: n.to_string().into(),
                 vars: None,
             })
             .collect()
     }
 
-    fn labelled(entries: &[(&str, &str)]) -> Vec<Host> {
+    fn labelled(entries: &[(&str, &str)]) -> Vec<Host<'static>> {
         entries
             .iter()
             .map(|(n, zone)| {
                 let mut vars = serde_json::Map::new();
                 vars.insert("zone".into(), serde_json::Value::String(zone.to_string()));
                 Host {
-                    name: n.to_string(),
+                    name: n.to_string().into(),
                     vars: Some(Box::new(vars)),
                 }
             })
@@ -240,7 +240,7 @@ mod tests {
     }
 
     fn names(hosts: &[Host], order: &[usize]) -> Vec<String> {
-        order.iter().map(|&i| hosts[i].name.clone()).collect()
+        order.iter().map(|&i| hosts[i].name.to_string()).collect()
     }
 
     #[test]

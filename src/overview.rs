@@ -128,7 +128,7 @@ impl<'p> Overview<'p> {
                             canary: index == 0,
                             pause_after: if last { 0 } else { rollout.pause_after(index) },
                             confirm_after: !last && rollout.confirm_after(index),
-                            hosts: version_plan.batch(index).map(|h| h.name.as_str()).collect(),
+                            hosts: version_plan.batch(index).map(|h| h.name.as_ref()).collect(),
                         }
                     })
                     .collect();
@@ -149,7 +149,7 @@ impl<'p> Overview<'p> {
             .map(|version| ExcludedOverview {
                 version: &version.name,
                 group: excluded_group(&version.group),
-                hosts: version.excluded.iter().map(|h| h.name.as_str()).collect(),
+                hosts: version.excluded.iter().map(|h| h.name.as_ref()).collect(),
             })
             .collect();
         Overview {

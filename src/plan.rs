@@ -9,14 +9,14 @@ use crate::strategy::{Host, Strategy, Version};
 /// The whole rollout: versions in rollout order, each cut into batches.
 #[derive(Debug)]
 pub struct Plan<'s> {
-    pub strategy: &'s Strategy,
+    pub strategy: &'s Strategy<'s>,
     pub versions: Vec<VersionPlan<'s>>,
 }
 
 /// One version's batches. Batch `i` is `order[ends[i-1]..ends[i]]`.
 #[derive(Debug)]
 pub struct VersionPlan<'s> {
-    pub version: &'s Version,
+    pub version: &'s Version<'s>,
     /// Indices into `version.hosts`, in rollout order.
     order: Vec<usize>,
     /// Where each batch ends in `order`; never two equal ends, so no empty batch.
@@ -25,7 +25,7 @@ pub struct VersionPlan<'s> {
 
 impl<'s> Plan<'s> {
     /// Plans a checked strategy: versions by priority, then in file order.
-    pub fn new(strategy: &'s Strategy) -> Plan<'s> {
+    pub fn new(strategy: &'s Strategy<'s>) -> Plan<'s> {
         let mut prioritised = vec![false; strategy.versions.len()];
         for &i in &strategy.priority {
             prioritised[i] = true;
@@ -42,7 +42,7 @@ impl<'s> Plan<'s> {
     }
 
     /// Every host of the strategy, rolled out or excluded.
-    pub fn hosts(&self) -> impl Iterator<Item = &'s Host> + '_ {
+    pub fn hosts(&self) -> impl Iterator<Item = &'s Host<'s>> + '_ {
         self.versions
             .iter()
             .flat_map(|v| v.hosts().chain(&v.version.excluded))
@@ -50,7 +50,7 @@ impl<'s> Plan<'s> {
 }
 
 impl<'s> VersionPlan<'s> {
-    fn new(version: &'s Version) -> VersionPlan<'s> {
+    fn new(version: &'s Version<'s>) -> VersionPlan<'s> {
         let rollout = &version.rollout;
         let (order, domain_ends) = order::arrange(
             &version.hosts,
@@ -72,7 +72,7 @@ impl<'s> VersionPlan<'s> {
     }
 
     /// The hosts of batch `index`, in order.
-    pub fn batch(&self, index: usize) -> impl Iterator<Item = &'s Host> + '_ {
+    pub fn batch(&self, index: usize) -> impl Iterator<Item = &'s Host<'s>> + '_ {
         self.order[self.batch_range(index)]
             .iter()
             .map(|&i| &self.version.hosts[i])
@@ -112,7 +112,7 @@ impl<'s> VersionPlan<'s> {
     }
 
     /// All hosts rolled out, in rollout order.
-    pub fn hosts(&self) -> impl Iterator<Item = &'s Host> + '_ {
+    pub fn hosts(&self) -> impl Iterator<Item = &'s Host<'s>> + '_ {
         self.order.iter().map(|&i| &self.version.hosts[i])
     }
 }

@@ -7,32 +7,34 @@ use crate::error::{Location, Problem, ProblemKind};
 use crate::external::{ExternalHosts, PatternProblem};
 use crate::locate::{self, Seg};
 use file::{HostList, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// A checked strategy: every version has hosts, every host is listed once.
+/// Host names borrow from the text it was read from (`'s`) where they can.
 #[derive(Debug, Clone)]
-pub struct Strategy {
+pub struct Strategy<'s> {
     /// Vars of group `all`.
     pub vars: Vars,
     /// The versions in file order.
-    pub versions: Vec<Version>,
+    pub versions: Vec<Version<'s>>,
     /// Indices into `versions` of the prioritised ones, in priority order.
     pub priority: Vec<usize>,
 }
 
 /// One version and everything needed to batch it.
 #[derive(Debug, Clone)]
-pub struct Version {
+pub struct Version<'s> {
     /// The name as written.
     pub name: String,
     /// The Ansible group name.
     pub group: String,
     pub vars: Vars,
     /// Hosts to roll out, in file order.
-    pub hosts: Vec<Host>,
+    pub hosts: Vec<Host<'s>>,
     /// Hosts kept out of every batch, in file order.
-    pub excluded: Vec<Host>,
+    pub excluded: Vec<Host<'s>>,
     /// The `hosts_from` pattern, when the hosts come from earlier inventory
     /// sources; their vars then stay with those sources.
     pub hosts_from: Option<String>,
@@ -46,12 +48,14 @@ pub struct Version {
 
 /// One host and its own vars.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Host {
-    pub name: String,
+pub struct Host<'s> {
+    /// Borrowed from the strategy's text when read in place: at a million hosts,
+    /// a copy of each name would cost more memory than the rest of the host.
+    pub name: Cow<'s, str>,
     pub vars: Option<Box<Vars>>,
 }
 
-impl Version {
+impl Version<'_> {
     /// The vars regal-inventory gives `host` of this version: none for hosts from
     /// earlier inventory sources, whose vars stay with those sources.
     pub fn own_vars<'v>(&self, host: &'v Host) -> Option<&'v Vars> {
@@ -62,7 +66,7 @@ impl Version {
     }
 }
 
-impl Host {
+impl Host<'_> {
     /// A host var, if the host has it.
     pub fn var(&self, name: &str) -> Option<&serde_json::Value> {
         self.vars.as_ref().and_then(|vars| vars.get(name))
@@ -135,12 +139,15 @@ pub enum HostsFrom<'e> {
 }
 
 /// Reads and checks a strategy from the text of a regal.yml.
-pub fn parse(source: &str) -> Result<Strategy, Vec<Problem>> {
+pub fn parse(source: &str) -> Result<Strategy<'_>, Vec<Problem>> {
     parse_with(source, HostsFrom::Unavailable)
 }
 
 /// Reads and checks a strategy, taking `hosts_from` hosts from `hosts_from`.
-pub fn parse_with(source: &str, hosts_from: HostsFrom) -> Result<Strategy, Vec<Problem>> {
+pub fn parse_with<'s>(
+    source: &'s str,
+    hosts_from: HostsFrom,
+) -> Result<Strategy<'s>, Vec<Problem>> {
     if source.trim().is_empty() {
         return Err(vec![Problem {
             location: None,
@@ -168,12 +175,15 @@ pub fn parse_with(source: &str, hosts_from: HostsFrom) -> Result<Strategy, Vec<P
 }
 
 /// Reads and checks a strategy from bytes, reporting invalid UTF-8 by position.
-pub fn parse_bytes(bytes: &[u8]) -> Result<Strategy, Vec<Problem>> {
+pub fn parse_bytes(bytes: &[u8]) -> Result<Strategy<'_>, Vec<Problem>> {
     parse_bytes_with(bytes, HostsFrom::Unavailable)
 }
 
 /// [`parse_bytes`], taking `hosts_from` hosts from `hosts_from`.
-pub fn parse_bytes_with(bytes: &[u8], hosts_from: HostsFrom) -> Result<Strategy, Vec<Problem>> {
+pub fn parse_bytes_with<'s>(
+    bytes: &'s [u8],
+    hosts_from: HostsFrom,
+) -> Result<Strategy<'s>, Vec<Problem>> {
     match std::str::from_utf8(bytes) {
         Ok(source) => parse_with(source, hosts_from),
         Err(e) => {
@@ -213,9 +223,9 @@ fn yaml_problem(error: &serde_yaml::Error) -> Problem {
 }
 
 /// Cross-node checks; collects every problem with the path of the node at fault.
-struct Checker<'s> {
+struct Checker<'s, 'e> {
     source: &'s str,
-    hosts_from: HostsFrom<'s>,
+    hosts_from: HostsFrom<'e>,
     /// The first `MAX_PROBLEMS` problems found.
     problems: Vec<(Vec<Seg>, ProblemKind)>,
     /// How many more were found: a file with a million duplicate hosts
@@ -224,13 +234,13 @@ struct Checker<'s> {
 }
 
 /// One version as read, its hosts resolved, before the checks across versions.
-struct Draft {
+struct Draft<'s> {
     name: String,
-    body: file::VersionBody,
+    body: file::VersionBody<'s>,
     version_path: Vec<Seg>,
     hosts_path: Vec<Seg>,
     hosts_unknown: bool,
-    hosts: Vec<Host>,
+    hosts: Vec<Host<'s>>,
     /// The list item of each host (None for a comma string or `hosts_from`).
     items: Vec<u32>,
     plain_names: bool,
@@ -240,7 +250,7 @@ fn key(name: &str) -> Seg {
     Seg::Key(name.to_string())
 }
 
-impl Checker<'_> {
+impl<'s> Checker<'s, '_> {
     fn report(&mut self, path: Vec<Seg>, kind: ProblemKind) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push((path, kind));
@@ -287,7 +297,7 @@ impl Checker<'_> {
         }
     }
 
-    fn check(&mut self, file: StrategyFile) -> Strategy {
+    fn check(&mut self, file: StrategyFile<'s>) -> Strategy<'s> {
         let top_keys = file.rollout_keys();
         self.check_place(&top_keys, &[]);
         if file.versions.0.is_empty() {
@@ -346,7 +356,8 @@ impl Checker<'_> {
                     for index in non_string {
                         let rendered = std::mem::take(&mut hosts[index].name);
                         let path = item_path(&hosts_path, HostList::item(&items, index));
-                        hosts[index].name = self.text(Text::NonString(rendered), &path);
+                        let text = self.text(Text::NonString(rendered.into_owned()), &path);
+                        hosts[index].name = Cow::Owned(text);
                     }
                     (hosts, items, !odd_names)
                 }
@@ -485,8 +496,8 @@ impl Checker<'_> {
             self.report(
                 item_path(&draft.hosts_path, HostList::item(&draft.items, position)),
                 ProblemKind::DuplicateHost {
-                    host: host.clone(),
-                    first_version: drafts[first[host.as_str()]].name.clone(),
+                    host: host.to_string(),
+                    first_version: drafts[first[host.as_ref()]].name.clone(),
                     second_version: draft.name.clone(),
                 },
             );
@@ -576,13 +587,13 @@ impl Checker<'_> {
     fn exclude(
         &mut self,
         version: &str,
-        hosts: Vec<Host>,
+        hosts: Vec<Host<'s>>,
         hosts_unknown: bool,
         version_path: &[Seg],
         own: Option<&file::HostPatterns>,
         top: Option<&file::HostPatterns>,
         top_used: &mut [bool],
-    ) -> (Vec<Host>, Vec<Host>) {
+    ) -> (Vec<Host<'s>>, Vec<Host<'s>>) {
         if own.is_none() && top.is_none() {
             return (hosts, Vec::new());
         }
@@ -599,14 +610,14 @@ impl Checker<'_> {
         let mut screen: Vec<u64> = wanted.iter().map(|name| name_hash(name)).collect();
         screen.sort_unstable();
         let mut kept = hosts;
-        let excluded: Vec<Host> = kept
+        let excluded: Vec<Host<'s>> = kept
             .extract_if(.., |host| {
                 screen.binary_search(&name_hash(&host.name)).is_ok()
-                    && wanted.contains(host.name.as_str())
+                    && wanted.contains(host.name.as_ref())
             })
             .collect();
         // The names the entries stand for that this version lists.
-        let listed: HashSet<&str> = excluded.iter().map(|h| h.name.as_str()).collect();
+        let listed: HashSet<&str> = excluded.iter().map(|h| h.name.as_ref()).collect();
         let matches = |pattern: &file::HostPattern| {
             pattern
                 .names
@@ -644,7 +655,7 @@ impl Checker<'_> {
 
     /// The hosts a `hosts_from` pattern selects, in the order the earlier sources
     /// gave them, with the plain vars those sources gave (for domain labels).
-    fn external_hosts(&mut self, version: &str, pattern: &str, path: &[Seg]) -> Vec<Host> {
+    fn external_hosts(&mut self, version: &str, pattern: &str, path: &[Seg]) -> Vec<Host<'s>> {
         let (version, pattern) = (version.to_string(), pattern.to_string());
         let kind = match self.hosts_from {
             HostsFrom::Unchecked => return Vec::new(),
@@ -654,7 +665,7 @@ impl Checker<'_> {
                     return names
                         .into_iter()
                         .map(|name| Host {
-                            name: name.to_string(),
+                            name: Cow::Owned(name.to_string()),
                             vars: external
                                 .vars(name)
                                 .filter(|vars| !vars.is_empty())
@@ -682,12 +693,12 @@ impl Checker<'_> {
         for host in hosts {
             let kind = match host.var(label) {
                 None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
-                    host: host.name.clone(),
+                    host: host.name.to_string(),
                     label: label.to_string(),
                 },
                 Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
                     ProblemKind::BadDomainLabel {
-                        host: host.name.clone(),
+                        host: host.name.to_string(),
                         label: label.to_string(),
                     }
                 }
@@ -928,11 +939,12 @@ mod tests {
             .collect();
         let joined = names.join(", ");
         assert!(joined.len() > 1 << 20);
-        let strategy = parse(&format!("versions:\n  a: \"{joined}\"\n")).unwrap();
+        let source = format!("versions:\n  a: \"{joined}\"\n");
+        let strategy = parse(&source).unwrap();
         let read: Vec<&str> = strategy.versions[0]
             .hosts
             .iter()
-            .map(|h| h.name.as_str())
+            .map(|h| h.name.as_ref())
             .collect();
         assert_eq!(read, names);
 
@@ -995,6 +1007,32 @@ mod tests {
         assert!(!strategy.versions[0].plain_names);
     }
 
+    /// Names that lie in the text as written (plain or quoted without escapes,
+    /// in a string read whole or in halves, or in a list) are borrowed from it:
+    /// a million hosts then cost no copy of their names.
+    #[test]
+    fn host_names_borrow_from_the_text_they_were_read_from() {
+        let long: Vec<String> = (0..60_000)
+            .map(|i| format!("h{i:07}.example.com"))
+            .collect();
+        let sources = [
+            "versions:\n  a: web1, web2\n  b: [x1, 'x2', \"x3\"]\n  c:\n    - y1\n    - 'y2'\n"
+                .to_string(),
+            format!("versions:\n  a: \"{}\"\n", long.join(",")),
+            format!("versions:\n  a:\n    - {}\n", long.join("\n    - ")),
+        ];
+        for source in &sources {
+            let strategy = parse(source).unwrap();
+            let hosts: Vec<&Host> = strategy.versions.iter().flat_map(|v| &v.hosts).collect();
+            assert!(!hosts.is_empty());
+            assert!(
+                (hosts.iter()).all(|h| matches!(h.name, Cow::Borrowed(_))),
+                "{}",
+                &source[..60]
+            );
+        }
+    }
+
     #[test]
     fn repeated_values_within_and_across_two_sorted_runs() {
         assert_eq!(repeated(&[], &[]), Vec::<u64>::new());
@@ -1026,7 +1064,7 @@ mod tests {
         let excluded: Vec<&str> = strategy.versions[0]
             .excluded
             .iter()
-            .map(|h| h.name.as_str())
+            .map(|h| h.name.as_ref())
             .collect();
         assert_eq!(excluded, ["web2", "web3"]);
     }
@@ -1051,7 +1089,7 @@ mod tests {
         );
         let source = "exclude: [b3, a9]\nversions:\n  a: a1, a9, a2, a3\n  b:\n    hosts: b1, b2, b3, b4\n    exclude: [b4, b1, 'b[3:4]']\n";
         let strategy = parse(source).unwrap();
-        let names = |hosts: &[Host]| hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>();
+        let names = |hosts: &[Host]| hosts.iter().map(|h| h.name.to_string()).collect::<Vec<_>>();
         assert_eq!(names(&strategy.versions[0].hosts), ["a1", "a2", "a3"]);
         assert_eq!(names(&strategy.versions[0].excluded), ["a9"]);
         assert_eq!(names(&strategy.versions[1].hosts), ["b2"]);
@@ -1087,7 +1125,7 @@ mod tests {
         let names: Vec<&str> = strategy.versions[0]
             .hosts
             .iter()
-            .map(|h| h.name.as_str())
+            .map(|h| h.name.as_ref())
             .collect();
         assert_eq!(names, ["1.10", "010"]);
         let found = problems("versions:\n  a: [1.10, web, 1.1]\n  b: 1.10\n");

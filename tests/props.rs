@@ -98,7 +98,7 @@ proptest! {
             for b in 0..version.batch_count() {
                 in_batches.extend(version.batch(b).map(|h| h.name.clone()));
             }
-            let written: Vec<String> = version.version.hosts.iter().map(|h| h.name.clone()).collect();
+            let written: Vec<String> = version.version.hosts.iter().map(|h| h.name.to_string()).collect();
             prop_assert_eq!(&in_batches, &written);
             for host in in_batches {
                 prop_assert!(seen.insert(host));
@@ -123,7 +123,10 @@ proptest! {
 fn rollout_order(text: &str) -> Vec<String> {
     let strategy = strategy::parse(text).unwrap();
     let plan = Plan::new(&strategy);
-    plan.versions[0].hosts().map(|h| h.name.clone()).collect()
+    plan.versions[0]
+        .hosts()
+        .map(|h| h.name.to_string())
+        .collect()
 }
 
 proptest! {

@@ -14,7 +14,7 @@
 //! Tests and the fuzz target compare the two readers.
 
 use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+    self, Deserialize, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
 };
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 /// Reads `source` as `T`, or `None` when it is not plain block YAML that this
 /// reader takes, or when `T` cannot be read from it.
-pub fn from_str<T: DeserializeOwned>(source: &str) -> Option<T> {
+pub fn from_str<'s, T: Deserialize<'s>>(source: &'s str) -> Option<T> {
     let root = Parser::new(source)?.document()?;
     T::deserialize(&root).ok()
 }
@@ -33,7 +33,7 @@ pub fn from_str<T: DeserializeOwned>(source: &str) -> Option<T> {
 /// value (as any YAML value, and as a strategy file), serde_yaml gives the same.
 /// For the tests and the fuzz target.
 pub fn agrees_with_serde_yaml(source: &str) -> bool {
-    fn agree<T: DeserializeOwned + fmt::Debug>(source: &str) -> bool {
+    fn agree<'s, T: Deserialize<'s> + fmt::Debug>(source: &'s str) -> bool {
         match from_str::<T>(source) {
             None => true,
             Some(ours) => serde_yaml::from_str::<T>(source)
@@ -670,8 +670,9 @@ impl de::Error for Unsupported {
     }
 }
 
-/// Deserializes like serde_yaml does for the same node; see each method.
-impl<'de> de::Deserializer<'de> for &Node<'_> {
+/// Deserializes like serde_yaml does for the same node; see each method. Text
+/// that lies in the source as it is read is lent out of it.
+impl<'de> de::Deserializer<'de> for &Node<'de> {
     type Error = Unsupported;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
@@ -680,9 +681,9 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
                 Scalar::Null => visitor.visit_unit(),
                 Scalar::Bool(b) => visitor.visit_bool(b),
                 Scalar::Int(n) => visitor.visit_u64(n),
-                Scalar::Str(text) => visitor.visit_str(text),
+                Scalar::Str(text) => visitor.visit_borrowed_str(text),
             },
-            Node::Quoted(text) => visitor.visit_str(text),
+            Node::Quoted(text) => quoted(text, visitor),
             Node::Seq(items) => {
                 let mut items = Items(items.iter());
                 let value = visitor.visit_seq(&mut items)?;
@@ -716,8 +717,8 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
     /// serde_yaml gives any scalar's text as written, whatever it resolves to.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Unsupported> {
         match self.resolved() {
-            Node::Plain(text) => visitor.visit_str(text),
-            Node::Quoted(text) => visitor.visit_str(text),
+            Node::Plain(text) => visitor.visit_borrowed_str(text),
+            Node::Quoted(text) => quoted(text, visitor),
             _ => Err(Unsupported),
         }
     }
@@ -795,9 +796,17 @@ impl<'de> de::Deserializer<'de> for &Node<'_> {
     }
 }
 
+/// A quoted scalar's value: lent out of the source when it lies there as is.
+fn quoted<'de, V: Visitor<'de>>(text: &Cow<'de, str>, visitor: V) -> Result<V::Value, Unsupported> {
+    match text {
+        Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
+        Cow::Owned(text) => visitor.visit_str(text),
+    }
+}
+
 struct Items<'a, 's>(std::slice::Iter<'a, Node<'s>>);
 
-impl<'de> SeqAccess<'de> for Items<'_, '_> {
+impl<'de> SeqAccess<'de> for Items<'_, 'de> {
     type Error = Unsupported;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
@@ -815,7 +824,7 @@ struct PlainItems<'a, 's> {
     spans: std::slice::Iter<'a, (u32, u32)>,
 }
 
-impl<'de> SeqAccess<'de> for PlainItems<'_, '_> {
+impl<'de> SeqAccess<'de> for PlainItems<'_, 'de> {
     type Error = Unsupported;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
@@ -837,7 +846,7 @@ struct Entries<'a, 's> {
     value: Option<&'a Node<'s>>,
 }
 
-impl<'de> MapAccess<'de> for Entries<'_, '_> {
+impl<'de> MapAccess<'de> for Entries<'_, 'de> {
     type Error = Unsupported;
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,

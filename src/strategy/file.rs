@@ -19,9 +19,9 @@ pub type Vars = serde_json::Map<String, serde_json::Value>;
 /// Declares a struct that also has every rollout key (top level = defaults,
 /// per version = overrides), plus `rollout_keys()` to read them as one value.
 macro_rules! with_rollout_keys {
-    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
+    ($(#[$meta:meta])* pub struct $name:ident<$s:lifetime> { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
-        pub struct $name {
+        pub struct $name<$s> {
             $($(#[$fmeta])* pub $field: $ty,)*
             /// Hosts in batch 0, the canary ("user group A"): a count >= 1 or "N%". Default 1.
             #[serde(default)]
@@ -64,7 +64,7 @@ macro_rules! with_rollout_keys {
             pub batch_vars: Option<VarMap>,
         }
 
-        impl $name {
+        impl $name<'_> {
             /// The rollout keys given at this level.
             pub fn rollout_keys(&self) -> RolloutKeys {
                 RolloutKeys {
@@ -111,9 +111,10 @@ with_rollout_keys! {
     #[derive(Debug, Deserialize, JsonSchema)]
     #[schemars(title = "regal.yml")]
     #[serde(deny_unknown_fields, expecting = "a mapping with a `versions:` key")]
-    pub struct StrategyFile {
+    pub struct StrategyFile<'s> {
         /// Version name -> its hosts, in file order. Required, not empty.
-        pub versions: Versions,
+        #[serde(borrow)]
+        pub versions: Versions<'s>,
         /// Versions rolled out first, in this order; a name or a list of exact names.
         #[serde(default)]
         pub priority: Option<Priority>,
@@ -129,10 +130,10 @@ with_rollout_keys! {
     #[derive(Debug, Default, Deserialize, JsonSchema)]
     #[schemars(extend("oneOf" = [{"required": ["hosts"]}, {"required": ["hosts_from"]}]))]
     #[serde(deny_unknown_fields, expecting = "a mapping of version keys")]
-    pub struct VersionBody {
+    pub struct VersionBody<'s> {
         /// The hosts: a comma-separated string or a list.
-        #[serde(default)]
-        pub hosts: Option<HostList>,
+        #[serde(default, borrow)]
+        pub hosts: Option<HostList<'s>>,
         /// Instead of `hosts`: the hosts of earlier inventory sources that an
         /// Ansible-style pattern picks (`web`, `web:&eu:!canary`, `web*`), in their
         /// order. Needs the `regal` inventory plugin (or --external-hosts).
@@ -149,12 +150,12 @@ with_rollout_keys! {
 
 /// `versions:`: version name -> hosts, in file order, each name once.
 #[derive(Debug, Default)]
-pub struct Versions(pub Vec<(String, VersionSpec)>);
+pub struct Versions<'s>(pub Vec<(String, VersionSpec<'s>)>);
 
 /// One version: its hosts alone (shorthand) or a mapping with hosts and settings.
 #[derive(Debug)]
-pub struct VersionSpec {
-    pub body: VersionBody,
+pub struct VersionSpec<'s> {
+    pub body: VersionBody<'s>,
     /// Written as `name: hosts` rather than `name: {hosts: ...}`.
     pub shorthand: bool,
 }
@@ -213,8 +214,9 @@ pub struct VarMap(pub Vars);
 /// [`Host`]s of the strategy: at a million hosts, one more copy of the list
 /// would cost more memory than the inventory printed.
 #[derive(Debug, Default)]
-pub struct HostList {
-    pub hosts: Vec<Host>,
+pub struct HostList<'s> {
+    /// Names borrow from the strategy's text where it was read in place.
+    pub hosts: Vec<Host<'s>>,
     /// The list item each host came from; empty for hosts written as one
     /// string (see [`HostList::item`]). 32 bits: these are alive at the peak of
     /// a 1M-host run, and a 1 GiB file has fewer than 2^32 items.
@@ -227,8 +229,8 @@ pub struct HostList {
     pub odd_names: bool,
 }
 
-impl HostList {
-    fn push(&mut self, name: String, vars: Option<Box<Vars>>, item: Option<usize>) {
+impl<'s> HostList<'s> {
+    fn push(&mut self, name: Cow<'s, str>, vars: Option<Box<Vars>>, item: Option<usize>) {
         self.hosts.push(Host { name, vars });
         // A list's hosts all have an item, a string's none.
         if let Some(item) = item {
@@ -242,15 +244,16 @@ impl HostList {
     }
 
     /// Checks one entry as written and appends the hosts it stands for. Nearly
-    /// every entry is one plain name, which takes one pass to check and one copy,
-    /// without a range to count or a list of names to build (a million hosts).
+    /// every entry is one plain name, which takes one pass to check, and is kept
+    /// as it came (borrowed from the strategy's text when read in place), without
+    /// a range to count or a list of names to build (a million hosts).
     fn push_entry<E: de::Error>(
         &mut self,
-        entry: &str,
+        entry: Cow<'s, str>,
         vars: Option<Box<Vars>>,
         item: Option<usize>,
     ) -> Result<(), E> {
-        let flags = scan_name(entry);
+        let flags = scan_name(&entry);
         // A range's names are made of its entry's bytes and digits.
         self.odd_names |= flags & NOT_PLAIN != 0;
         // Without a `[` there is no range.
@@ -258,27 +261,28 @@ impl HostList {
             // The checks of the general case below, in the same order.
             check_host_count(self.hosts.len() as u64 + 1)?;
             if flags & NOT_PLAIN != 0
-                && let Some(why) = host_name_problem(entry)
+                && let Some(why) = host_name_problem(&entry)
             {
-                return Err(bad_host_name(entry, why));
+                return Err(bad_host_name(&entry, why));
             }
-            self.push(entry.to_string(), vars, item);
+            self.push(entry, vars, item);
             return Ok(());
         }
-        check_room(self.hosts.len(), entry)?;
-        for name in checked_names(entry)? {
-            self.push(name, vars.clone(), item);
+        check_room(self.hosts.len(), &entry)?;
+        for name in checked_names(&entry)? {
+            self.push(Cow::Owned(name), vars.clone(), item);
         }
         Ok(())
     }
 
-    /// The hosts of `part`, a comma-separated part of the string `text`.
-    fn read_string<E: de::Error>(part: &str, text: &str) -> Result<HostList, E> {
+    /// The hosts of `part`, a comma-separated part of the string `text`, their
+    /// names borrowed from `part`.
+    fn read_string<E: de::Error>(part: &'s str, text: &str) -> Result<HostList<'s>, E> {
         HostList::default().read_string_into(part, text)
     }
 
     /// [`HostList::read_string`], appending to this list.
-    fn read_string_into<E: de::Error>(mut self, part: &str, text: &str) -> Result<HostList, E> {
+    fn read_string_into<E: de::Error>(mut self, part: &'s str, text: &str) -> Result<Self, E> {
         for entry in part.split(',') {
             let entry = entry.trim();
             if entry.is_empty() {
@@ -286,36 +290,64 @@ impl HostList {
                     entry: text.to_string(),
                 }));
             }
-            self.push_entry(entry, None, None)?;
+            self.push_entry(Cow::Borrowed(entry), None, None)?;
         }
         Ok(self)
+    }
+
+    /// The hosts of the string `text`, their names borrowed from it.
+    fn read_whole_string<E: de::Error>(text: &'s str) -> Result<HostList<'s>, E> {
+        if text.trim().is_empty() {
+            return Ok(HostList::default());
+        }
+        if let Some(list) = HostList::read_string_in_halves(text) {
+            return Ok(list);
+        }
+        HostList::read_string(text, text)
+    }
+
+    /// This list with every name owned, for a text that cannot be borrowed.
+    fn into_owned(self) -> HostList<'static> {
+        HostList {
+            hosts: (self.hosts.into_iter())
+                .map(|host| Host {
+                    name: Cow::Owned(host.name.into_owned()),
+                    vars: host.vars,
+                })
+                .collect(),
+            items: self.items,
+            non_string: self.non_string,
+            odd_names: self.odd_names,
+        }
     }
 
     /// A long host string read as two halves at once: a million hosts in one
     /// string is the largest piece of work in reading a strategy. None when the
     /// string is short or either half has a problem: the string is then read in
     /// one piece, which finds the first problem and reports it as always.
-    fn read_string_in_halves(text: &str) -> Option<HostList> {
+    fn read_string_in_halves(text: &'s str) -> Option<HostList<'s>> {
         const FROM_BYTES: usize = 1 << 20;
         if text.len() < FROM_BYTES {
             return None;
         }
         let middle = text.len() / 2 + text[text.len() / 2..].find(',')?;
         let (first, second) = (&text[..middle], &text[middle + 1..]);
-        // The first half is read into a list with room for every host of the
-        // string, so that the second half's hosts are appended without a copy of
-        // the first's. The count is estimated from the first entries, plus one in
-        // eight: room never used takes no memory, too little only costs a copy,
-        // and room that cannot be had is not taken.
+        // The lists are made with room for their hosts, so that they do not
+        // grow by copies into fresh memory, and the first with room for every
+        // host of the string, so that the second half's hosts are appended
+        // without a copy of the first's. The count is estimated from the first
+        // entries, plus one in eight: room never used takes no memory, too
+        // little only costs a copy, and room that cannot be had is not taken.
         let sample = &text.as_bytes()[..4096];
         let entries = sample.iter().filter(|&&b| b == b',').count() + 1;
         let room = (text.len() / sample.len() * entries * 9 / 8).min(MAX_HOSTS as usize);
-        let mut list = HostList::default();
+        let (mut list, mut second_list) = (HostList::default(), HostList::default());
         let _ = list.hosts.try_reserve_exact(room);
+        let _ = second_list.hosts.try_reserve_exact(room / 2);
         type Failed = de::value::Error;
         let (first, second) = crate::parallel::join(
             || list.read_string_into::<Failed>(first, text),
-            || HostList::read_string::<Failed>(second, text),
+            || second_list.read_string_into::<Failed>(second, text),
         );
         let (mut list, second) = (first.ok()?, second.ok()?);
         check_host_count::<Failed>((list.hosts.len() + second.hosts.len()) as u64).ok()?;
@@ -327,7 +359,7 @@ impl HostList {
     fn push_non_string(&mut self, value: impl ToString, item: Option<usize>) {
         self.non_string.push(self.hosts.len());
         self.odd_names = true;
-        self.push(value.to_string(), None, item);
+        self.push(Cow::Owned(value.to_string()), None, item);
     }
 }
 
@@ -433,18 +465,18 @@ pub fn has_jinja(text: &str) -> bool {
     ["{{", "{%", "{#"].iter().any(|m| text.contains(m))
 }
 
-impl<'de> Deserialize<'de> for Versions {
+impl<'de: 's, 's> Deserialize<'de> for Versions<'s> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct VersionsVisitor;
         impl<'de> Visitor<'de> for VersionsVisitor {
-            type Value = Versions;
+            type Value = Versions<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a mapping of version name -> hosts")
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Versions, E> {
+            fn visit_unit<E: de::Error>(self) -> Result<Versions<'de>, E> {
                 Ok(Versions::default())
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Versions, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Versions<'de>, A::Error> {
                 let mut versions: Vec<(String, VersionSpec)> = Vec::new();
                 let mut seen = std::collections::HashSet::new();
                 let mut names = 0;
@@ -466,7 +498,7 @@ impl<'de> Deserialize<'de> for Versions {
     }
 }
 
-impl JsonSchema for Versions {
+impl JsonSchema for Versions<'_> {
     fn schema_name() -> Cow<'static, str> {
         "Versions".into()
     }
@@ -514,33 +546,39 @@ impl<'de> Visitor<'de> for UniqueKey<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for VersionSpec {
+impl<'de: 's, 's> Deserialize<'de> for VersionSpec<'s> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct SpecVisitor;
         impl<'de> Visitor<'de> for SpecVisitor {
-            type Value = VersionSpec;
+            type Value = VersionSpec<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
                     "hosts as a comma-separated string or a list, or a mapping with `hosts:`",
                 )
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionSpec, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VersionSpec<'de>, A::Error> {
                 let body = VersionBody::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(VersionSpec {
                     body,
                     shorthand: false,
                 })
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<VersionSpec, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<VersionSpec<'de>, A::Error> {
                 shorthand(HostListVisitor.visit_seq(seq)?)
             }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<VersionSpec, E> {
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                text: &'de str,
+            ) -> Result<VersionSpec<'de>, E> {
+                shorthand(HostListVisitor.visit_borrowed_str(text)?)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<VersionSpec<'de>, E> {
                 shorthand(HostListVisitor.visit_str(text)?)
             }
-            fn visit_unit<E: de::Error>(self) -> Result<VersionSpec, E> {
+            fn visit_unit<E: de::Error>(self) -> Result<VersionSpec<'de>, E> {
                 shorthand(HostList::default())
             }
-            visit_non_string!(self => VersionSpec, |rendered| shorthand(HostList::non_string(rendered)));
+            visit_non_string!(self => VersionSpec<'de>, |rendered| shorthand(HostList::non_string(rendered)));
         }
         fn shorthand<E>(hosts: HostList) -> Result<VersionSpec, E> {
             Ok(VersionSpec {
@@ -555,7 +593,7 @@ impl<'de> Deserialize<'de> for VersionSpec {
     }
 }
 
-impl JsonSchema for VersionSpec {
+impl JsonSchema for VersionSpec<'_> {
     fn schema_name() -> Cow<'static, str> {
         "VersionSpec".into()
     }
@@ -570,8 +608,8 @@ impl JsonSchema for VersionSpec {
     }
 }
 
-impl HostList {
-    fn non_string(value: impl ToString) -> HostList {
+impl HostList<'_> {
+    fn non_string(value: impl ToString) -> Self {
         let mut list = HostList::default();
         list.push_non_string(value, None);
         list
@@ -581,20 +619,17 @@ impl HostList {
 struct HostListVisitor;
 
 impl<'de> Visitor<'de> for HostListVisitor {
-    type Value = HostList;
+    type Value = HostList<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("hosts as a comma-separated string or a list")
     }
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<HostList, E> {
-        if text.trim().is_empty() {
-            return Ok(HostList::default());
-        }
-        if let Some(list) = HostList::read_string_in_halves(text) {
-            return Ok(list);
-        }
-        HostList::read_string(text, text)
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<HostList<'de>, E> {
+        HostList::read_whole_string(text)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostList, A::Error> {
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<HostList<'de>, E> {
+        Ok(HostList::read_whole_string(text)?.into_owned())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HostList<'de>, A::Error> {
         let mut list = HostList::default();
         let mut item = 0;
         while seq
@@ -609,19 +644,19 @@ impl<'de> Visitor<'de> for HostListVisitor {
         }
         Ok(list)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<HostList, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<HostList<'de>, E> {
         Ok(HostList::default())
     }
-    visit_non_string!(self => HostList, |rendered| Ok(HostList::non_string(rendered)));
+    visit_non_string!(self => HostList<'de>, |rendered| Ok(HostList::non_string(rendered)));
 }
 
-impl<'de> Deserialize<'de> for HostList {
+impl<'de: 's, 's> Deserialize<'de> for HostList<'s> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(HostListVisitor)
     }
 }
 
-impl JsonSchema for HostList {
+impl JsonSchema for HostList<'_> {
     fn schema_name() -> Cow<'static, str> {
         "HostList".into()
     }
@@ -702,37 +737,45 @@ fn bad_host_name<E: de::Error>(entry: &str, why: &'static str) -> E {
 }
 
 /// Reads one list item (`name`, or `name: {vars}`) and appends its hosts.
-struct HostItem<'h> {
+struct HostItem<'h, 's> {
     item: usize,
-    list: &'h mut HostList,
+    list: &'h mut HostList<'s>,
     /// Where to keep the name as written, ranges unexpanded (for `exclude:`).
     written: Option<&'h mut String>,
 }
 
-impl HostItem<'_> {
+impl HostItem<'_, '_> {
     fn push_non_string<E>(self, value: impl ToString) -> Result<(), E> {
         self.list.push_non_string(value, Some(self.item));
         Ok(())
     }
 }
 
-impl<'de> DeserializeSeed<'de> for HostItem<'_> {
+impl<'de> DeserializeSeed<'de> for HostItem<'_, 'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for HostItem<'_> {
+impl<'de> Visitor<'de> for HostItem<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a host name, or `name: {host vars}`")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<(), E> {
+        if let Some(written) = self.written {
+            written.push_str(name);
+        }
+        self.list
+            .push_entry(Cow::Borrowed(name), None, Some(self.item))
     }
     fn visit_str<E: de::Error>(self, name: &str) -> Result<(), E> {
         if let Some(written) = self.written {
             written.push_str(name);
         }
-        self.list.push_entry(name, None, Some(self.item))
+        self.list
+            .push_entry(Cow::Owned(name.to_string()), None, Some(self.item))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Some(name) = map.next_key::<String>()? else {
@@ -752,7 +795,8 @@ impl<'de> Visitor<'de> for HostItem<'_> {
         if let Some(written) = self.written {
             written.push_str(&name);
         }
-        self.list.push_entry(&name, vars, Some(self.item))
+        self.list
+            .push_entry(Cow::Owned(name), vars, Some(self.item))
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Err(custom(ProblemKind::EmptyHostEntry {
@@ -817,7 +861,7 @@ impl<'de> Visitor<'de> for PatternsVisitor {
             }
             entries.push((written, list.hosts.len()));
         }
-        let mut names = list.hosts.into_iter().map(|h| h.name);
+        let mut names = list.hosts.into_iter().map(|h| h.name.into_owned());
         let mut start = 0;
         let mut patterns = Vec::with_capacity(entries.len());
         for (item, (written, end)) in entries.into_iter().enumerate() {
