@@ -10,7 +10,7 @@
 //! tabs, document markers other than a leading `---`) and on every error, so that
 //! serde_yaml then reads the file and gives its own result or its own message. When this reader does give a value, it is the one
 //! serde_yaml gives: it resolves only the plain scalars whose meaning under
-//! serde_yaml's rules is certain (see [`resolve`]) and gives up on the others.
+//! serde_yaml's rules is certain (see `resolve`) and gives up on the others.
 //! Tests and the fuzz target compare the two readers.
 
 use serde::de::{
