@@ -2,7 +2,7 @@
 //!
 //! Checks that concern one node (a size, a host name, a duplicate key) happen here,
 //! while the node is read, so serde_yaml reports them at the node's line and column.
-//! Checks across nodes happen in [`super::validate`].
+//! Checks across nodes happen in the checker of [`super`].
 
 use super::Host;
 use crate::error::ProblemKind;
