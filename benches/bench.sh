@@ -6,10 +6,11 @@
 # Usage: benches/bench.sh [--no-python] [--sizes "10000 100000 1000000"] [--runs N]
 #                         [--python-runs N]
 #
-# Prints a markdown table: wall time and peak RSS (from /usr/bin/time), the size
-# of the JSON printed, peak RSS / JSON size, and the Python time and ratio.
-# Times are the best of N runs (default 3), for regal-inventory and for Python
-# alike (--python-runs N to run Python fewer times: one 1M-host run takes seconds).
+# Prints a markdown table: wall time, peak RSS (from /usr/bin/time, in one more
+# run), the size of the JSON printed, peak RSS / JSON size, and the Python time
+# and ratio. Times are the best of N runs (default 5), for regal-inventory and for
+# Python alike (--python-runs N to run Python fewer times: one 1M-host run takes
+# seconds). This machine's timings wander by tens of percent from run to run.
 #
 # Needs: cargo, awk, GNU time (/usr/bin/time; installed from Debian's `time`
 # package if missing and we are root). Python: python3 with venv and PyPI access;
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 sizes="10000 100000 1000000"
-runs=3
+runs=5
 py_runs=
 python=auto
 while [ $# -gt 0 ]; do
@@ -106,22 +107,37 @@ gen() {
     mv "$file.tmp" "$file"
 }
 
-# measure CMD...: runs once; sets secs (wall, to the millisecond: GNU time's %e
-# has only 10 ms), rss_kb (peak RSS from GNU time) and out_bytes (stdout size).
+# measure CMD...: runs CMD once, its output to a file, and sets secs (its wall
+# time, to the microsecond) and out_bytes (the size of its output). The clock is
+# bash's own ($EPOCHREALTIME): reading it starts no process, and nothing but CMD
+# runs between the two readings. (Under GNU time, whose %e has only 10 ms, the
+# clock would also take in starting `time` itself: 5-10 ms, a tenth of a 1M-host
+# run of regal-inventory.)
 measure() {
-    local timing=$work/time.txt out=$work/out.json start end
+    local out=$work/out.json start end
     # Not timed: dropping the last run's output (truncating it would be).
     rm -f "$out"
-    start=$(date +%s%N)
-    if ! /usr/bin/time -f '%M' -o "$timing" "$@" > "$out" 2> "$work/stderr.txt"; then
+    start=$EPOCHREALTIME
+    if ! "$@" > "$out" 2> "$work/stderr.txt"; then
         note "failed: $* ($(head -c 300 "$work/stderr.txt"))"
-        secs=NA rss_kb=NA out_bytes=NA
+        secs=NA out_bytes=NA
         return 1
     fi
-    end=$(date +%s%N)
-    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    rss_kb=$(tail -n 1 "$timing")
+    end=$EPOCHREALTIME
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
     out_bytes=$(wc -c < "$out")
+}
+
+# peak_rss CMD...: runs CMD once more, under GNU time, and sets rss_kb (its peak RSS).
+peak_rss() {
+    local timing=$work/time.txt
+    rm -f "$work/out.json"
+    if ! /usr/bin/time -f '%M' -o "$timing" "$@" > "$work/out.json" 2> "$work/stderr.txt"; then
+        note "failed: $* ($(head -c 300 "$work/stderr.txt"))"
+        rss_kb=NA
+        return 1
+    fi
+    rss_kb=$(tail -n 1 "$timing")
 }
 
 human_bytes() {
@@ -147,15 +163,15 @@ for case in "${cases[@]}"; do
     read -r form n versions <<< "$case"
     file=$work/$form-$n-v$versions.yml
     gen "$file" "$form" "$n" "$versions"
-    best_secs="" best_rss=""
+    best_secs="" rust_rss=NA
     for _ in $(seq "$runs"); do
         measure "$bin" --config "$file" --list || break
         if [ -z "$best_secs" ] || awk -v a="$secs" -v b="$best_secs" 'BEGIN { exit !(a < b) }'; then
             best_secs=$secs
         fi
-        if [ -z "$best_rss" ] || [ "$rss_kb" -lt "$best_rss" ]; then best_rss=$rss_kb; fi
     done
     rust_out=$out_bytes
+    peak_rss "$bin" --config "$file" --list && rust_rss=$rss_kb
     batches=$(awk -v n="$n" -v v="$versions" 'BEGIN { per = int(n / v); c = int(per / 1000); if (c < 1) c = 1; printf "%d", v * (1 + int((per - 1 + c - 1) / c)) }')
     py_secs=- py_rss=- py_out=- ratio=-
     if [ -n "$py" ]; then
@@ -168,22 +184,24 @@ for case in "${cases[@]}"; do
             fi
             if [ -z "$best_py" ] || awk -v a="$secs" -v b="$best_py" 'BEGIN { exit !(a < b) }'; then
                 best_py=$secs
-                py_rss=$(human_bytes $((rss_kb * 1024)))
                 py_out=$(human_bytes "$out_bytes")
             fi
         done
         if [ "$best_py" = failed ]; then
             py_secs=failed
         else
+            peak_rss "$py" "$pyscript" --config "$file" && py_rss=$(human_bytes $((rss_kb * 1024)))
             py_secs=${best_py}s
             ratio=$(awk -v p="$best_py" -v r="$best_secs" 'BEGIN { if (r > 0) printf "%.1f×", p / r; else print "∞" }')
         fi
     fi
-    rss_ratio=$(awk -v r="$best_rss" -v o="$rust_out" 'BEGIN { printf "%.2f", r * 1024 / o }')
+    rust_rss_bytes=NA
+    [ "$rust_rss" != NA ] && rust_rss_bytes=$((rust_rss * 1024))
+    rss_ratio=$(awk -v r="$rust_rss" -v o="$rust_out" 'BEGIN { if (r == "NA") print "n/a"; else printf "%.2f", r * 1024 / o }')
     printf '| %s | %s | %s | %s | %s | %s | %ss | %s | %s | %s | %s | %s | %s |\n' \
         "$form" "$n" "$versions" "$batches" \
         "$(human_bytes "$(wc -c < "$file")")" "$(human_bytes "$rust_out")" \
-        "$best_secs" "$(human_bytes $((best_rss * 1024)))" "$rss_ratio" \
+        "$best_secs" "$(human_bytes "$rust_rss_bytes")" "$rss_ratio" \
         "$py_secs" "$py_rss" "$py_out" "$ratio"
     [ "$versions" = 1 ] && growth="$growth $form:$n:$best_secs"
 done
