@@ -8,9 +8,10 @@
 #
 # Prints a markdown table: wall time, peak RSS (from /usr/bin/time, in one more
 # run), the size of the JSON printed, peak RSS / JSON size, and the Python time
-# and ratio. Times are the best of N runs (default 5), for regal-inventory and for
-# Python alike (--python-runs N to run Python fewer times: one 1M-host run takes
-# seconds). This machine's timings wander by tens of percent from run to run.
+# and ratio. Times are the best of N runs (default 5) after one untimed run, for
+# regal-inventory and for Python alike (--python-runs N to run Python fewer
+# times: one 1M-host run takes seconds). This machine's timings wander by tens of
+# percent from run to run.
 #
 # Needs: cargo, awk, GNU time (/usr/bin/time; installed from Debian's `time`
 # package if missing and we are root). Python: python3 with venv and PyPI access;
@@ -164,6 +165,11 @@ for case in "${cases[@]}"; do
     file=$work/$form-$n-v$versions.yml
     gen "$file" "$form" "$n" "$versions"
     best_secs="" rust_rss=NA
+    # One run first, not timed, for each side: a run right after the other
+    # side's (or another row's) is slower by a fifth or more here, as memory the
+    # last process gave back is taken back by this machine's host and has to be
+    # given again. Each side's timed runs then follow one another.
+    measure "$bin" --config "$file" --list || true
     for _ in $(seq "$runs"); do
         measure "$bin" --config "$file" --list || break
         if [ -z "$best_secs" ] || awk -v a="$secs" -v b="$best_secs" 'BEGIN { exit !(a < b) }'; then
@@ -177,6 +183,7 @@ for case in "${cases[@]}"; do
     if [ -n "$py" ]; then
         # Best of as many runs as regal-inventory had, so the ratio favours neither.
         best_py=""
+        measure "$py" "$pyscript" --config "$file" || true
         for _ in $(seq "$py_runs"); do
             if ! measure "$py" "$pyscript" --config "$file"; then
                 best_py=failed
