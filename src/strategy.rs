@@ -949,6 +949,22 @@ mod tests {
         assert_eq!(read, names);
 
         let line = |hosts: &str| format!("versions:\n  a: \"{hosts}\"\n");
+        // The string's middle inside a character of two bytes, then of three:
+        // the name around the middle starts with one, moved on until it is.
+        for wide in ["é", "☃"] {
+            let mut names = names.clone();
+            let at = names.join(",").len() / 2 / (names[0].len() + 1);
+            names[at].insert_str(0, wide);
+            while (names.join(",")).is_char_boundary(names.join(",").len() / 2) {
+                names[at].insert(0, 'x');
+            }
+            let source = line(&names.join(","));
+            let strategy = parse(&source).unwrap();
+            let read: Vec<&str> = (strategy.versions[0].hosts.iter())
+                .map(|h| h.name.as_ref())
+                .collect();
+            assert_eq!(read, names);
+        }
         // A problem in either half, or only seen across them, as in one piece.
         let mut late = names.clone();
         late[70_000] = "bad name".to_string();

@@ -330,7 +330,9 @@ impl<'s> HostList<'s> {
         if text.len() < FROM_BYTES {
             return None;
         }
-        let middle = text.len() / 2 + text[text.len() / 2..].find(',')?;
+        // Bytes, not chars: the middle may fall inside a character, a comma not.
+        let half = text.len() / 2;
+        let middle = half + text.as_bytes()[half..].iter().position(|&b| b == b',')?;
         let (first, second) = (&text[..middle], &text[middle + 1..]);
         // The lists are made with room for their hosts, so that they do not
         // grow by copies into fresh memory, and the first with room for every
