@@ -71,7 +71,6 @@ fn find_range(entry: &str) -> Option<(usize, usize)> {
 /// Lower under the fuzzer (`cargo fuzz` sets `--cfg fuzzing`), so that inputs of
 /// a few bytes do not spend its memory and time limits on fleets of millions of
 /// hosts; tests/bad_strategies checks the real bound.
-#[allow(unexpected_cfgs)]
 pub const MAX_EXPANSION: u64 = if cfg!(fuzzing) { 10_000 } else { 10_000_000 };
 
 /// One checked `[begin:end]` or `[begin:end:step]`.
