@@ -238,15 +238,25 @@ impl Inventory<'_> {
             w.write_all(b",")?;
         }
         w.write_all(b"\"_meta\":{\"hostvars\":{")?;
-        let mut separator: &[u8] = b"";
+        let mut first = true;
         let mut write_host = |name: &str, plain: bool, vars: Option<&Vars>| {
-            w.write_all(separator)?;
-            separator = b",";
+            let vars = vars.filter(|vars| !vars.is_empty());
+            // The usual host, a plain name without vars: three writes, two of a
+            // size known here, so plain stores rather than calls.
+            if plain && vars.is_none() {
+                w.write_all(if first { b"\"" } else { b",\"" })?;
+                first = false;
+                w.write_all(name.as_bytes())?;
+                return w.write_all(b"\":{}");
+            }
+            if !std::mem::take(&mut first) {
+                w.write_all(b",")?;
+            }
             write_name(w, name, plain)?;
             w.write_all(b":")?;
             match vars {
-                Some(vars) if !vars.is_empty() => serde_json::to_writer(&mut *w, vars)?,
-                _ => w.write_all(b"{}")?,
+                Some(vars) => serde_json::to_writer(&mut *w, vars)?,
+                None => w.write_all(b"{}")?,
             }
             Ok::<(), io::Error>(())
         };
@@ -322,10 +332,20 @@ impl Group<'_> {
             w.write_all(separator)?;
             separator = b",";
             w.write_all(b"\"hosts\":")?;
-            let mut open: &[u8] = b"[";
+            let mut first = true;
             let mut write_host = |name: &str, plain: bool| {
-                w.write_all(open)?;
-                open = b",";
+                // As in `_meta`: a plain name in three writes.
+                if plain {
+                    w.write_all(if first { b"[\"" } else { b",\"" })?;
+                    first = false;
+                    w.write_all(name.as_bytes())?;
+                    return w.write_all(b"\"");
+                }
+                w.write_all(if std::mem::take(&mut first) {
+                    b"["
+                } else {
+                    b","
+                })?;
                 write_name(w, name, plain)
             };
             match self.hosts {
