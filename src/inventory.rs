@@ -346,7 +346,7 @@ impl Group<'_> {
                 } else {
                     b","
                 })?;
-                write_name(w, name, plain)
+                write_str(w, name)
             };
             match self.hosts {
                 Hosts::None => {}
