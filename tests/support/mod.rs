@@ -40,30 +40,46 @@ fn target_dir() -> PathBuf {
 pub fn ansible_bin() -> &'static Path {
     static BIN_DIR: OnceLock<PathBuf> = OnceLock::new();
     BIN_DIR.get_or_init(|| {
-        let venv = target_dir().join("ansible-venv");
-        let bin = venv.join("bin");
-        let lock_path = target_dir().join("ansible-venv.lock");
-        let lock = File::create(&lock_path).expect("create venv lock file");
-        lock.lock().expect("lock venv lock file");
-        if !has_pinned_ansible(&bin) {
-            // A half-built venv from an interrupted run is not worth repairing.
-            let _ = fs::remove_dir_all(&venv);
-            let python = std::env::var("REGAL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-            run_checked(Command::new(&python).arg("-m").arg("venv").arg(&venv));
-            run_checked(
-                Command::new(bin.join("pip"))
-                    .args(["install", "--quiet", "--disable-pip-version-check"])
-                    .arg(format!("ansible-core=={ANSIBLE_CORE_VERSION}")),
-            );
-            assert!(
-                has_pinned_ansible(&bin),
-                "ansible-core {ANSIBLE_CORE_VERSION} not usable in {} after install",
-                venv.display()
-            );
-        }
-        lock.unlock().expect("unlock venv lock file");
+        let bin = venv_bin(
+            "ansible-venv",
+            &[&format!("ansible-core=={ANSIBLE_CORE_VERSION}")],
+        );
+        assert!(
+            has_pinned_ansible(&bin),
+            "ansible-core {ANSIBLE_CORE_VERSION} not usable in {} after install",
+            bin.display()
+        );
         bin
     })
+}
+
+/// The bin directory of `target/<name>`, a venv holding exactly the pinned
+/// `requirements` (pip requirement specifiers), made on first use. A venv
+/// whose recorded requirements differ, or that an interrupted run left
+/// half-built, is made anew. Concurrent test binaries (or two `cargo test`
+/// runs) are serialised by a file lock per venv.
+pub fn venv_bin(name: &str, requirements: &[&str]) -> PathBuf {
+    let venv = target_dir().join(name);
+    let bin = venv.join("bin");
+    let lock_path = target_dir().join(format!("{name}.lock"));
+    let lock = File::create(&lock_path).expect("create venv lock file");
+    lock.lock().expect("lock venv lock file");
+    let stamp = venv.join("regal-requirements.txt");
+    let wanted = requirements.join("\n");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        // A half-built venv from an interrupted run is not worth repairing.
+        let _ = fs::remove_dir_all(&venv);
+        let python = std::env::var("REGAL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        run_checked(Command::new(&python).arg("-m").arg("venv").arg(&venv));
+        run_checked(
+            Command::new(bin.join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .args(requirements),
+        );
+        fs::write(&stamp, &wanted).expect("record the venv's requirements");
+    }
+    lock.unlock().expect("unlock venv lock file");
+    bin
 }
 
 fn has_pinned_ansible(bin: &Path) -> bool {
