@@ -1,7 +1,8 @@
 //! regal-inventory: turns a rollout strategy (`regal.yml`) into an Ansible
 //! inventory with one group per rollout batch.
 //!
-//! The pipeline, one module per stage: [`strategy`] (read + check the YAML) →
+//! The pipeline, one module per stage: [`tree`] (the YAML as written, with
+//! positions) → [`strategy`] (validate it into a strategy) →
 //! [`plan`] (pure batching) → [`inventory`] (the Ansible JSON model) → [`cli`]
 //! (find the file, pick the mode, print, exit code).
 //!
@@ -16,7 +17,6 @@ pub mod error;
 pub mod external;
 pub mod hostrange;
 pub mod inventory;
-pub mod locate;
 pub mod order;
 pub mod output;
 pub mod overview;
@@ -25,3 +25,5 @@ pub mod plan;
 pub mod resume;
 pub mod schema;
 pub mod strategy;
+pub mod tree;
+pub mod yaml11;
