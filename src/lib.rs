@@ -11,6 +11,14 @@
 //! [`output`] (standard output for a large inventory), [`parallel`] (two
 //! halves of a large step at once).
 
+// `regal_inventory::` names this crate inside it too, for the shared
+// reference comparison of the tests and fuzz targets.
+extern crate self as regal_inventory;
+
+#[cfg(test)]
+#[path = "../fuzz/reference.rs"]
+mod reference;
+
 pub mod cli;
 pub mod config;
 pub mod error;

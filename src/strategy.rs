@@ -382,19 +382,24 @@ mod tests {
         late[70_000] = "bad name".to_string();
         let found = problems(&line(&late.join(",")));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("r.yml:2:6: versions.a: host `bad name` contains whitespace"));
+        assert!(found[0].starts_with("r.yml:2:"), "{found:?}");
+        assert!(found[0].contains(": host `bad name` contains whitespace"), "{found:?}");
         let mut empty = names.clone();
         empty[79_999] = String::new();
         let found = problems(&line(&empty.join(",")));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("r.yml:2:6: versions.a: "), "{found:?}");
+        assert!(found[0].starts_with("r.yml:2:"), "{found:?}");
         assert!(found[0].contains("empty"), "{found:?}");
         let mut twice = names.clone();
         twice[75_000] = names[3].clone();
         let found = problems(&line(&twice.join(",")));
+        // Placed at the second listing: after `  a: "`, 75,000 names and commas.
+        let column = 7 + 75_000 * (names[0].len() + 1);
         assert_eq!(
             found,
-            ["r.yml:2:6: host `web-000003.example.com` is listed twice in version `a`; keep one"]
+            [format!(
+                "r.yml:2:{column}: host `web-000003.example.com` is listed twice in version `a`; keep one"
+            )]
         );
     }
 
@@ -409,7 +414,8 @@ mod tests {
             "  c: ['we\"b7', web8]\n",
             "  d: 'web9, w\\eb10'\n",
             "  e: [web11, 'wéb12']\n",
-            "  f: [13, web14]\n",
+            "  f: [13, web14]\n", // names as written: `13` is plain
+
             "  g:\n    hosts: [web15, 'w!b16']\n    exclude: 'w!b16'\n",
         ))
         .unwrap();
@@ -424,7 +430,7 @@ mod tests {
                 ("c", false),
                 ("d", false),
                 ("e", false),
-                ("f", false),
+                ("f", true),
                 ("g", false),
             ]
         );
@@ -477,7 +483,7 @@ mod tests {
         let found = problems("exclude: 'db[1:2], web1'\nversions:\n  a: web[1:3]\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0].starts_with("r.yml:1:10: exclude entry `db[1:2]` matches no host"),
+            found[0].starts_with("r.yml:1:11: exclude entry `db[1:2]` matches no host"),
             "{found:?}"
         );
         let found =
@@ -525,7 +531,7 @@ mod tests {
     }
 
     #[test]
-    fn past_twenty_problems_the_rest_are_counted() {
+    fn past_the_cap_the_rest_are_counted() {
         let versions: String = (0..3000).map(|i| format!("  v{i}: h{i}\n")).collect();
         let unknown: Vec<String> = (0..3000).map(|i| format!("x{i}")).collect();
         let source = format!("priority: [{}]\nversions:\n{versions}", unknown.join(", "));
@@ -533,7 +539,9 @@ mod tests {
         assert_eq!(problems.len(), MAX_PROBLEMS + 1);
         assert_eq!(
             problems[MAX_PROBLEMS].kind,
-            ProblemKind::More { count: 2980 }
+            ProblemKind::More {
+                count: 3000 - MAX_PROBLEMS
+            }
         );
     }
 

@@ -142,6 +142,8 @@ struct HostsRead<'s> {
     owned_at: Vec<(u32, u32)>,
     /// Whether a name may hold a byte other than letters, digits and `.-_:]`.
     odd_names: bool,
+    /// Whether an entry was reported (so "no hosts" would only repeat it).
+    failed: bool,
 }
 
 impl<'s> HostsRead<'s> {
@@ -381,7 +383,8 @@ impl<'s> Validator<'s, '_> {
             None => Vars::new(),
         };
         let priority = top.fields.get("priority").and_then(|node| self.priority(node));
-        let drafts = self.versions(versions, &top);
+        let versions_at = top.fields.key_at("versions").unwrap_or(0);
+        let drafts = self.versions(versions, versions_at, &top);
         let versions = self.cross_checks(drafts, &top);
         let priority = self.check_priority(priority, &versions);
         Some(Strategy {
@@ -416,6 +419,10 @@ impl<'s> Validator<'s, '_> {
         if keys.batches.is_some() && (keys.schedule.is_some() || keys.combine.is_some()) {
             let at = fields.key_at("batches").unwrap_or(0);
             self.report(at, ProblemKind::BatchesWithScheduleOrCombine);
+        }
+        if keys.batches.as_ref().is_some_and(Vec::is_empty) {
+            let at = fields.key_at("batches").unwrap_or(0);
+            self.report(at, ProblemKind::EmptyBatches);
         }
         if keys.spread.is_some() && keys.domain_at_a_time.is_some() {
             let at = fields.key_at("domain_at_a_time").unwrap_or(0);
@@ -470,8 +477,8 @@ impl<'s> Validator<'s, '_> {
                 None => all = false,
             }
         }
-        if all && sizes.is_empty() {
-            self.report(node.span.start(), ProblemKind::EmptyBatches);
+        if !all {
+            return None;
         }
         Some(sizes)
     }
@@ -612,9 +619,14 @@ impl<'s> Validator<'s, '_> {
         Some(names)
     }
 
-    fn versions<'t>(&mut self, node: &'t Node<'s>, top: &Level<'t, 's>) -> Vec<Draft<'t, 's>> {
+    fn versions<'t>(
+        &mut self,
+        node: &'t Node<'s>,
+        key_at: usize,
+        top: &Level<'t, 's>,
+    ) -> Vec<Draft<'t, 's>> {
         if node.is_null() {
-            self.report(node.span.start(), ProblemKind::NoVersions);
+            self.report(key_at, ProblemKind::NoVersions);
             return Vec::new();
         }
         let Some(entries) = node.entries() else {
@@ -622,7 +634,7 @@ impl<'s> Validator<'s, '_> {
             return Vec::new();
         };
         if entries.is_empty() {
-            self.report(node.span.start(), ProblemKind::NoVersions);
+            self.report(key_at, ProblemKind::NoVersions);
         }
         let mut seen = HashMap::new();
         let mut drafts = Vec::with_capacity(entries.len());
@@ -727,6 +739,13 @@ impl<'s> Validator<'s, '_> {
     /// The hosts a node lists: a comma-separated string, or a list of names
     /// and `name: {vars}` items.
     fn hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+        let before = self.problems.len() + self.unlisted;
+        let mut read = self.read_hosts(node);
+        read.failed = self.problems.len() + self.unlisted > before;
+        read
+    }
+
+    fn read_hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
         let mut read = HostsRead::default();
         if node.is_null() {
             return read;
@@ -944,6 +963,7 @@ impl<'s> Validator<'s, '_> {
             hosts,
             owned_at: Vec::new(),
             odd_names: false,
+            failed: false,
         })
     }
 
@@ -1026,6 +1046,7 @@ impl<'s> Validator<'s, '_> {
                         hosts,
                         owned_at: vec![(0, at as u32)],
                         odd_names: true,
+                        failed: false,
                     };
                 }
                 Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
@@ -1052,7 +1073,7 @@ impl<'s> Validator<'s, '_> {
         let mut versions = Vec::with_capacity(drafts.len());
         let mut places = Vec::with_capacity(drafts.len());
         for mut draft in drafts {
-            if draft.read.hosts.is_empty() && draft.hosts_from.is_none() {
+            if draft.read.hosts.is_empty() && draft.hosts_from.is_none() && !draft.read.failed {
                 let kind = ProblemKind::NoHosts {
                     version: draft.name.clone(),
                 };
