@@ -25,3 +25,4 @@ pub mod plan;
 pub mod resume;
 pub mod schema;
 pub mod strategy;
+pub mod yaml11;
