@@ -378,3 +378,205 @@ fn spellings_ansible_cannot_build_are_refused_with_its_reason() {
         );
     }
 }
+
+/// Resolves each line of stdin (a JSON string) with ansible-core's own YAML loader, as the value
+/// of a var. Prints one line per input: `SKIP` (not a plain scalar with that value), `OK <json>`,
+/// `INF`, `-INF`, `NAN`, `BIG` (an int beyond 64 bits) or `ERR <reason>`.
+const ORACLE: &str = r#"
+import json, sys, datetime, math, yaml
+from ansible._internal._yaml._loader import AnsibleLoader
+for line in sys.stdin:
+    text = json.loads(line)
+    try:
+        node = yaml.compose("v: " + text + "\n", Loader=AnsibleLoader)
+        ok = node.value[0][1].style in (None, "") and node.value[0][1].value == text
+    except yaml.YAMLError:
+        ok = False
+    if not ok:
+        print("SKIP")
+        continue
+    try:
+        v = yaml.load("v: " + text + "\n", Loader=AnsibleLoader)["v"]
+    except Exception as e:
+        print("ERR", str(e).splitlines()[0])
+        continue
+    if isinstance(v, float) and math.isnan(v):
+        print("NAN")
+    elif isinstance(v, float) and math.isinf(v):
+        print("INF" if v > 0 else "-INF")
+    elif isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**64:
+        print("BIG")
+    elif isinstance(v, (datetime.date, datetime.datetime)):
+        print("OK", json.dumps(v.isoformat()))
+    else:
+        print("OK", json.dumps(str(v) if isinstance(v, str) else v))
+"#;
+
+/// Thousands of generated spellings, built from the pieces the YAML 1.1 rules look at, resolved
+/// by ansible-core's loader (the one `ansible-inventory` uses) and by `resolve_plain`.
+#[test]
+fn generated_spellings_resolve_as_ansible_cores_loader_does() {
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "5",
+        "7",
+        "9",
+        "_",
+        ":",
+        ".",
+        "-",
+        "+",
+        "e",
+        "E",
+        "e+",
+        "e-",
+        "x",
+        "b",
+        "0x",
+        "0b",
+        "1F",
+        "inf",
+        "nan",
+        "Inf",
+        "NAN",
+        "2001",
+        "-12",
+        "-14",
+        "-1",
+        "-5",
+        " ",
+        "\t",
+        "T",
+        "t",
+        "Z",
+        "12:30:45",
+        "2:07:09",
+        ":59",
+        ":60",
+        "00",
+        "+05:30",
+        "-5",
+        "true",
+        "no",
+        "ON",
+        "Null",
+        "~",
+        "0o",
+        "1_000",
+        "60",
+        "99999999999999999999",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    // Timestamps, right and wrong, part by part.
+    const STAMP: &[&[&str]] = &[
+        &["2001", "0000", "1900", "2000", "9999", "200"],
+        &["-"],
+        &["1", "01", "12", "13", "00", "2", "02"],
+        &["-"],
+        &["1", "14", "28", "29", "30", "31", "32", "0"],
+        &["", "", " ", "T", "t", "\t", "  ", "x"],
+        &["0", "2", "23", "24", "99", "123"],
+        &[":"],
+        &["00", "59", "60", "5"],
+        &[":"],
+        &["00", "59", "60"],
+        &["", "", ".", ".1", ".1234567", ".000", ".0000001"],
+        &[
+            "", "", "Z", " Z", "+5", "-05:00", "+23:59", "-24", "+5:99", " +0", "+123", "z",
+        ],
+    ];
+    let mut texts = std::collections::BTreeSet::new();
+    while texts.len() < 5_000 {
+        let text: String = STAMP.iter().map(|part| part[next(part.len())]).collect();
+        texts.insert(text);
+    }
+    while texts.len() < 25_000 {
+        let len = 1 + next(6);
+        let text: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+        texts.insert(text);
+    }
+    let texts: Vec<String> = texts.into_iter().collect();
+
+    let input: String = texts
+        .iter()
+        .map(|t| serde_json::to_string(t).unwrap() + "\n")
+        .collect();
+    let mut child = Command::new(support::ansible_bin().join("python"))
+        .arg("-c")
+        .arg(ORACLE)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the venv's python");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(input.as_bytes()).unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success(), "oracle failed");
+    let answers: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(answers.len(), texts.len());
+
+    let mut compared = 0;
+    let mut kinds = std::collections::BTreeMap::new();
+    let mut mismatches = Vec::new();
+    for (text, answer) in texts.iter().zip(&answers) {
+        if *answer == "SKIP" {
+            continue;
+        }
+        compared += 1;
+        let ours = resolve_plain(text);
+        let kind = match &ours {
+            Ok(Value::Number(n)) if n.is_f64() => "float",
+            Ok(Value::Number(_)) => "int",
+            Ok(Value::String(s)) if s != text => "timestamp",
+            Ok(Value::String(_)) => "string",
+            Ok(_) => "null or bool",
+            Err(NotResolved::Refused(_)) => "refused",
+            Err(NotResolved::NotJson(_)) => "not JSON",
+        };
+        *kinds.entry(kind).or_insert(0) += 1;
+        let same = match (answer.split_once(' ').unwrap_or((answer, "")), &ours) {
+            (("OK", json), Ok(value)) => {
+                let theirs: Value = serde_json::from_str(json).unwrap();
+                theirs == *value
+                    && (serde_json::to_string(value).unwrap() == json || json.contains('e'))
+            }
+            (("INF", _), Err(NotResolved::NotJson(what))) => what == "the float infinity",
+            (("-INF", _), Err(NotResolved::NotJson(what))) => what == "the float minus infinity",
+            (("NAN", _), Err(NotResolved::NotJson(what))) => what == "the float NaN",
+            (("BIG", _), Err(NotResolved::NotJson(what))) => what == "an integer beyond 64 bits",
+            (("ERR", reason), Err(NotResolved::Refused(ours))) => {
+                reason == ours || reason.starts_with("could not determine a constructor")
+            }
+            _ => false,
+        };
+        if !same {
+            mismatches.push(format!(
+                "{text:?}: ansible-core {answer}, resolve_plain {ours:?}"
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {compared} differ:\n{}",
+        mismatches.len(),
+        mismatches[..mismatches.len().min(40)].join("\n")
+    );
+    assert!(
+        compared > 10_000,
+        "only {compared} plain spellings compared"
+    );
+    for kind in ["float", "int", "timestamp", "string", "refused", "not JSON"] {
+        assert!(kinds.get(kind) > Some(&20), "few of kind {kind}: {kinds:?}");
+    }
+}
