@@ -130,6 +130,10 @@ pub enum ProblemKind {
         code: u32,
     },
     TooLarge,
+    /// A plain var value that ansible-core reads as no JSON value.
+    VarValue {
+        why: crate::yaml11::NotResolved,
+    },
     UnknownPriority {
         name: String,
         known: Vec<String>,
@@ -197,6 +201,8 @@ pub enum ProblemKind {
         version: String,
     },
     HostEntryWithTwoKeys,
+    /// A rule of `verify:` / `bake:` (see [`crate::verify`]).
+    Verify(crate::verify::VerifyProblem),
     /// More problems than are worth listing.
     More {
         count: usize,
@@ -320,6 +326,7 @@ impl fmt::Display for ProblemKind {
                 f,
                 "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
             ),
+            VarValue { why } => write!(f, "{why}"),
             TooLarge => write!(f, "the file is larger than 4 GiB; split the fleet into several strategies"),
             UnknownPriority { name, known } => write!(
                 f,
@@ -416,6 +423,7 @@ impl fmt::Display for ProblemKind {
                 f,
                 "a host entry with vars has exactly one key (`- web1: {{ansible_host: 10.0.0.1}}`); put each host in its own list item"
             ),
+            Verify(problem) => write!(f, "{problem}"),
             More { count } => write!(f, "... and {count} more problems"),
         }
     }

@@ -9,7 +9,7 @@
 //! Around it: [`external`] (hosts of earlier inventory sources, for `hosts_from`),
 //! [`overview`] (`plan`), [`resume`] (`plan --resume-from`), [`schema`] and
 //! [`output`] (standard output for a large inventory), [`parallel`] (two
-//! halves of a large step at once).
+//! halves of a large step at once), [`verify`] (health checks of each batch).
 
 // `regal_inventory::` names this crate inside it too, for the shared
 // reference comparison of the tests and fuzz targets.
@@ -34,4 +34,5 @@ pub mod resume;
 pub mod schema;
 pub mod strategy;
 pub mod tree;
+pub mod verify;
 pub mod yaml11;

@@ -8,6 +8,7 @@ use crate::error::{Problem, ProblemKind};
 use crate::external::ExternalHosts;
 use crate::tree;
 use file::{Order, Size, Vars};
+use crate::verify::Verify;
 use std::borrow::Cow;
 
 /// A checked strategy: every version has hosts, every host is listed once.
@@ -86,6 +87,8 @@ pub struct Rollout {
     pub confirm_after_canary: bool,
     pub canary_vars: Vars,
     pub batch_vars: Vars,
+    /// Health checks of each batch and the bake after it.
+    pub verify: Verify,
 }
 
 impl Rollout {

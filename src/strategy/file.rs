@@ -4,6 +4,7 @@
 
 use crate::error::ProblemKind;
 use crate::hostrange;
+use crate::verify::{Bake, CheckSpec, VerifyKeys};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
@@ -11,7 +12,7 @@ use std::borrow::Cow;
 pub type Vars = serde_json::Map<String, serde_json::Value>;
 
 /// Declares a struct that also has every rollout key (top level = defaults,
-/// per version = overrides), plus `rollout_keys()` to read them as one value.
+/// per version = overrides), for the schema.
 macro_rules! with_rollout_keys {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
@@ -56,6 +57,15 @@ macro_rules! with_rollout_keys {
             /// Vars of every later batch group.
             #[serde(default)]
             pub batch_vars: Option<VarMap>,
+            /// Health checks run on every host of a batch after its tasks, before the next batch.
+            #[serde(default)]
+            pub verify: Option<Vec<CheckSpec>>,
+            /// Seconds to keep checking each batch after it passed, before the next batch.
+            #[serde(default)]
+            pub bake: Option<Bake>,
+            /// Bake after the last batch of the rollout too.
+            #[serde(default)]
+            pub bake_last: Option<bool>,
         }
 
     };
@@ -77,6 +87,8 @@ pub struct RolloutKeys {
     pub confirm_after_canary: Option<bool>,
     pub canary_vars: Option<Vars>,
     pub batch_vars: Option<Vars>,
+    /// `verify:`, `bake:`, `bake_last:` (see [`crate::verify`]).
+    pub verify: VerifyKeys,
 }
 
 with_rollout_keys! {

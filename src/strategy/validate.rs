@@ -15,14 +15,15 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{Kind, LineIndex, Node, Scalar, Style};
+use crate::tree::{Kind, LineIndex, Node, Scalar};
+use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// The keys every level takes: defaults at the top, overrides in a version.
-pub const ROLLOUT_KEYS: [&str; 13] = [
+pub const ROLLOUT_KEYS: [&str; 16] = [
     "schedule",
     "combine",
     "batches",
@@ -36,6 +37,9 @@ pub const ROLLOUT_KEYS: [&str; 13] = [
     "confirm_after_canary",
     "canary_vars",
     "batch_vars",
+    "verify",
+    "bake",
+    "bake_last",
 ];
 
 /// The keys of the top level, in the schema's order.
@@ -70,6 +74,7 @@ pub fn validate<'s>(
         unlisted: 0,
         names: 0,
         too_many: false,
+        version_here: None,
     };
     let strategy = validator.root(root);
     match strategy {
@@ -97,6 +102,8 @@ pub(super) struct Validator<'s, 'e> {
     /// Host names read so far, ranges expanded (bounded by `MAX_HOSTS`).
     names: u64,
     too_many: bool,
+    /// The version whose rollout is being resolved, for messages.
+    version_here: Option<String>,
 }
 
 /// The keys found in one mapping, each with its key node and value.
@@ -412,6 +419,9 @@ impl<'s> Validator<'s, '_> {
                 "confirm_after_canary" => keys.confirm_after_canary = self.boolean(node),
                 "canary_vars" => keys.canary_vars = self.vars(node),
                 "batch_vars" => keys.batch_vars = self.vars(node),
+                "verify" => keys.verify.verify = self.checks(node),
+                "bake" => keys.verify.bake = self.typed(node),
+                "bake_last" => keys.verify.bake_last = self.boolean(node),
                 _ => {}
             }
         }
@@ -429,6 +439,53 @@ impl<'s> Validator<'s, '_> {
             self.report(at, ProblemKind::SpreadAndDomain);
         }
         Level { keys, fields }
+    }
+
+    /// A value of a type read by serde (`verify:` and `bake:`, see
+    /// [`crate::verify`]), from the node as ansible-core would read it.
+    fn typed<T: serde::de::DeserializeOwned>(&mut self, node: &Node<'s>) -> Option<T> {
+        if node.is_null() {
+            return None;
+        }
+        let value = self.value(node);
+        match serde_json::from_value(value) {
+            Ok(typed) => Some(typed),
+            Err(error) => {
+                let at = node.span.start();
+                self.report(at, ProblemKind::Yaml(error.to_string()));
+                None
+            }
+        }
+    }
+
+    /// `verify:` checks, each read and checked at its own place.
+    fn checks(&mut self, node: &Node<'s>) -> Option<Vec<CheckSpec>> {
+        if node.is_null() {
+            return Some(Vec::new());
+        }
+        let Some(items) = node.items() else {
+            self.wrong_type(node, "a list of checks such as `- http: <url>`");
+            return None;
+        };
+        let mut checks = Vec::new();
+        for item in items {
+            let Some(check) = self.typed::<CheckSpec>(&item) else {
+                continue;
+            };
+            for (key, problem) in verify::check_problems(&check) {
+                let key_at = key.and_then(|key| {
+                    let entries = item.entries()?;
+                    let found = entries.iter().find(|(k, _)| {
+                        k.scalar().is_some_and(|s| s.value == key)
+                    });
+                    found.map(|(k, _)| k.span.start())
+                });
+                let at = key_at.unwrap_or(item.span.start());
+                self.report(at, ProblemKind::Verify(problem));
+            }
+            checks.push(check);
+        }
+        Some(checks)
     }
 
     fn size(&mut self, node: &Node<'s>) -> Option<Size> {
@@ -570,7 +627,17 @@ impl<'s> Validator<'s, '_> {
     fn value(&mut self, node: &Node<'s>) -> serde_json::Value {
         use serde_json::Value;
         match &node.resolved().kind {
-            Kind::Scalar(scalar) => scalar_value(scalar),
+            Kind::Scalar(scalar) if scalar.is_plain() => {
+                match crate::yaml11::resolve_plain(&scalar.value) {
+                    Ok(value) => value,
+                    Err(why) => {
+                        self.report(node.span.start(), ProblemKind::VarValue { why });
+                        Value::Null
+                    }
+                }
+            }
+            // Quoted, block or tagged: a string to ansible-core.
+            Kind::Scalar(scalar) => Value::String(scalar.value.to_string()),
             Kind::Seq(_) | Kind::PlainSeq(_) => {
                 let items = node.items().expect("a sequence");
                 Value::Array(items.map(|item| self.value(&item)).collect())
@@ -1079,6 +1146,7 @@ impl<'s> Validator<'s, '_> {
                 };
                 self.report(draft.at, kind);
             }
+            self.version_here = Some(draft.name.clone());
             let rollout = self.resolve(&draft.keys, &draft.body, top);
             if let Some(domains) = &rollout.domains {
                 self.check_labels(&draft.read, domains.label());
@@ -1108,6 +1176,12 @@ impl<'s> Validator<'s, '_> {
                     self.report(pattern.at, kind);
                 }
             }
+        }
+        let top_bake = top.keys.verify.bake.is_some_and(|b| b.0 > 0);
+        if top_bake && versions.iter().all(|v| v.rollout.verify.checks.is_empty()) {
+            let at = top.fields.key_at("bake").unwrap_or(0);
+            let kind = ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version: None });
+            self.report(at, kind);
         }
         self.check_groups(&versions, &places);
         versions
@@ -1219,6 +1293,15 @@ impl<'s> Validator<'s, '_> {
             own.as_ref().or(top.as_ref()).cloned().unwrap_or_default()
         };
         let seconds = |own: Option<Seconds>, top: Option<Seconds>| own.or(top).map_or(0, |s| s.0);
+        let verify = Verify::resolve(&own.verify, &top_keys.verify);
+        // A top-level bake is a default, for the versions that have checks
+        // (reported once, below, when none has).
+        if verify.bake > 0 && verify.checks.is_empty() && own.verify.bake.is_some() {
+            let at = own_fields.as_ref().and_then(|f| f.key_at("bake")).unwrap_or(0);
+            let version = self.version_here.clone();
+            let kind = ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version });
+            self.report(at, kind);
+        }
         Rollout {
             sizes,
             order,
@@ -1234,6 +1317,7 @@ impl<'s> Validator<'s, '_> {
                 .unwrap_or(false),
             canary_vars: vars(&own.canary_vars, &top_keys.canary_vars),
             batch_vars: vars(&own.batch_vars, &top_keys.batch_vars),
+            verify,
         }
     }
 
@@ -1412,23 +1496,6 @@ fn borrow<'s>(value: &Cow<'s, str>) -> Cow<'s, str> {
     match value {
         Cow::Borrowed(text) => Cow::Borrowed(text),
         Cow::Owned(text) => Cow::Owned(text.clone()),
-    }
-}
-
-/// A scalar var value as ansible-core reads it.
-fn scalar_value(scalar: &Scalar) -> serde_json::Value {
-    const CORE: &str = "tag:yaml.org,2002:";
-    let resolves = match (&scalar.tag, scalar.style) {
-        (None, Style::Plain) => true,
-        (Some(tag), _) => tag
-            .strip_prefix(CORE)
-            .is_some_and(|t| matches!(t, "int" | "float" | "bool" | "null")),
-        (None, _) => false,
-    };
-    if resolves {
-        crate::yaml11::resolve_plain(&scalar.value)
-    } else {
-        serde_json::Value::String(scalar.value.to_string())
     }
 }
 
