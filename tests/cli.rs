@@ -384,7 +384,7 @@ const BAD: &[(&str, &str, &str)] = &[
     (
         "schedule: 0\nversions: {a: x}\n",
         "regal.yml:1:11",
-        "schedule: a batch size of 0",
+        "a batch size of 0",
     ),
     (
         "combine: -1\nversions: {a: x}\n",

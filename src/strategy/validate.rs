@@ -858,7 +858,7 @@ impl<'s> Validator<'s, '_> {
             } else {
                 ProblemKind::HostEntryWithTwoKeys
             };
-            self.report(entries.get(1).map_or(at, |(k, _)| k.span.start()), kind);
+            self.report(at, kind);
             return;
         };
         let Some(name) = key.scalar() else {
