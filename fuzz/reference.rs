@@ -24,7 +24,10 @@ pub fn agrees(source: &str) -> bool {
     // even before a non-blank (`{?k: v}` has the key `k`), YAML 1.2 as the
     // start of a plain scalar (`?k`): serde_yaml is no reference there.
     let flow_question = source.contains(['[', '{'])
-        && source.as_bytes().windows(2).any(|w| w[0] == b'?' && !w[1].is_ascii_whitespace());
+        && source
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'?' && !w[1].is_ascii_whitespace());
     if let Some(fast) = block_yaml::read(source) {
         match &events {
             Ok(Some(node)) if same_tree(&fast, node, true) => {}
@@ -34,14 +37,22 @@ pub fn agrees(source: &str) -> bool {
     // libyaml ends an anchor's name at any character but `[A-Za-z0-9_-]`,
     // YAML 1.2 only at a blank or flow indicator (`&a: x` anchors `x` as `a:`).
     let odd_anchor = source.split(['&', '*']).skip(1).any(|rest| {
-        let name = rest.split([' ', '\n', '\r', '\t', ',', '[', ']', '{', '}']).next();
-        name.is_some_and(|n| !n.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)))
+        let name = rest
+            .split([' ', '\n', '\r', '\t', ',', '[', ']', '{', '}'])
+            .next();
+        name.is_some_and(|n| {
+            !n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        })
     });
     // serde_yaml 0.9 may resolve an alias of a redefined anchor to the
     // earlier node; YAML takes the latest.
     let mut defined = std::collections::HashSet::new();
     let redefined = !source.split('&').skip(1).all(|rest| {
-        defined.insert(rest.split([' ', '\n', '\r', '\t', ',', '[', ']', '{', '}']).next())
+        defined.insert(
+            rest.split([' ', '\n', '\r', '\t', ',', '[', ']', '{', '}'])
+                .next(),
+        )
     });
     if flow_question || odd_anchor || redefined {
         return true;
@@ -66,9 +77,9 @@ pub fn same_tree(a: &Node, b: &Node, span: bool) -> bool {
         }
         (Kind::Map(x), Kind::Map(y)) => {
             x.len() == y.len()
-                && x.iter().zip(y).all(|((ka, va), (kb, vb))| {
-                    same_tree(ka, kb, true) && same_tree(va, vb, true)
-                })
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_tree(ka, kb, true) && same_tree(va, vb, true))
         }
         (Kind::Seq(_) | Kind::PlainSeq(_), Kind::Seq(_) | Kind::PlainSeq(_)) => {
             let (x, y): (Vec<_>, Vec<_>) =
@@ -94,9 +105,10 @@ pub fn same_structure(ours: &Node, theirs: &serde_yaml::Value) -> bool {
         }),
         Value::Mapping(map) => ours.entries().is_some_and(|entries| {
             entries.len() == map.len()
-                && entries.iter().zip(map).all(|((ok, ov), (tk, tv))| {
-                    same_structure(ok, tk) && same_structure(ov, tv)
-                })
+                && entries
+                    .iter()
+                    .zip(map)
+                    .all(|((ok, ov), (tk, tv))| same_structure(ok, tk) && same_structure(ov, tv))
         }),
     }
 }

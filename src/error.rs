@@ -275,7 +275,9 @@ impl fmt::Display for ProblemKind {
                 }
             }
             MissingKey { key } => write!(f, "missing key `{key}`"),
-            WrongType { found, expected } => write!(f, "invalid type: {found}, expected {expected}"),
+            WrongType { found, expected } => {
+                write!(f, "invalid type: {found}, expected {expected}")
+            }
             EmptyName { key } => write!(f, "`{key}` is empty; name the host var it reads"),
             EmptyListItem => write!(
                 f,
@@ -327,7 +329,10 @@ impl fmt::Display for ProblemKind {
                 "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
             ),
             VarValue { why } => write!(f, "{why}"),
-            TooLarge => write!(f, "the file is larger than 4 GiB; split the fleet into several strategies"),
+            TooLarge => write!(
+                f,
+                "the file is larger than 4 GiB; split the fleet into several strategies"
+            ),
             UnknownPriority { name, known } => write!(
                 f,
                 "priority names `{name}`, which is not a version; use one of {}",

@@ -7,8 +7,8 @@ pub mod validate;
 use crate::error::{Problem, ProblemKind};
 use crate::external::ExternalHosts;
 use crate::tree;
-use file::{Order, Size, Vars};
 use crate::verify::Verify;
+use file::{Order, Size, Vars};
 use std::borrow::Cow;
 
 /// A checked strategy: every version has hosts, every host is listed once.
@@ -176,7 +176,10 @@ pub fn parse_with<'s>(
     // from another line than the operator sees.
     if let Some(at) = source.find(['\u{85}', '\u{2028}', '\u{2029}']) {
         let c = source[at..].chars().next().expect("found");
-        return Err(located(at, ProblemKind::AmbiguousLineBreak { code: c as u32 }));
+        return Err(located(
+            at,
+            ProblemKind::AmbiguousLineBreak { code: c as u32 },
+        ));
     }
     let root = match block_yaml::read(source) {
         Some(root) => root,
@@ -386,7 +389,10 @@ mod tests {
         let found = problems(&line(&late.join(",")));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("r.yml:2:"), "{found:?}");
-        assert!(found[0].contains(": host `bad name` contains whitespace"), "{found:?}");
+        assert!(
+            found[0].contains(": host `bad name` contains whitespace"),
+            "{found:?}"
+        );
         let mut empty = names.clone();
         empty[79_999] = String::new();
         let found = problems(&line(&empty.join(",")));
@@ -418,7 +424,6 @@ mod tests {
             "  d: 'web9, w\\eb10'\n",
             "  e: [web11, 'wéb12']\n",
             "  f: [13, web14]\n", // names as written: `13` is plain
-
             "  g:\n    hosts: [web15, 'w!b16']\n    exclude: 'w!b16'\n",
         ))
         .unwrap();
@@ -468,6 +473,32 @@ mod tests {
                 &source[..60]
             );
         }
+    }
+
+    /// An empty entry in a 2 MB host string is placed where it is, and the
+    /// message quotes only the text around it.
+    #[test]
+    fn an_empty_entry_of_a_long_host_string_is_placed_and_quoted_short() {
+        let names: Vec<String> = (0..200_000)
+            .map(|i| format!("web-{i:08}.example"))
+            .collect();
+        let (first, second) = names.split_at(100_000);
+        let joined = format!("{},,{}", first.join(","), second.join(","));
+        assert!(joined.len() > 2 << 20);
+        let found = problems(&format!("versions:\n  a: \"{joined}\"\n"));
+        assert_eq!(
+            found.len(),
+            1,
+            "{:?}",
+            found[0].chars().take(300).collect::<String>()
+        );
+        let column = 7 + first.join(",").len() + 1;
+        assert!(
+            found[0].starts_with(&format!("r.yml:2:{column}: empty host entry in `…")),
+            "{}",
+            found[0]
+        );
+        assert!(found[0].len() < 300, "{}", found[0]);
     }
 
     #[test]

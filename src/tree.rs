@@ -179,7 +179,12 @@ impl<'s> Node<'s> {
             Kind::Scalar(_) => 1,
             Kind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
             Kind::PlainSeq(plain) => 1 + plain.spans.len(),
-            Kind::Map(entries) => 1 + entries.iter().map(|(k, v)| k.size() + v.size()).sum::<usize>(),
+            Kind::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
             Kind::Alias(node) => node.size(),
         }
     }
@@ -279,12 +284,18 @@ impl<'s> Offsets<'s> {
             return self.base + chars.min(self.src.len());
         }
         while self.chars < chars && self.bytes < self.src.len() {
-            let c = self.src[self.bytes..].chars().next().expect("in the source");
+            let c = self.src[self.bytes..]
+                .chars()
+                .next()
+                .expect("in the source");
             self.bytes += c.len_utf8();
             self.chars += 1;
         }
         while self.chars > chars {
-            let c = self.src[..self.bytes].chars().next_back().expect("in the source");
+            let c = self.src[..self.bytes]
+                .chars()
+                .next_back()
+                .expect("in the source");
             self.bytes -= c.len_utf8();
             self.chars -= 1;
         }
@@ -374,7 +385,9 @@ impl<'s> Builder<'s> {
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(error("recursion limit exceeded: the document nests too deep"));
+                    return Err(error(
+                        "recursion limit exceeded: the document nests too deep",
+                    ));
                 }
                 let start = span.start();
                 self.stack.push(match event {
@@ -399,7 +412,13 @@ impl<'s> Builder<'s> {
                         items,
                     } => {
                         let end = items.last().map_or(span.start(), |n| n.span.end as usize);
-                        (Node { span: Span::new(start, end.max(start)), kind: Kind::Seq(items) }, anchor)
+                        (
+                            Node {
+                                span: Span::new(start, end.max(start)),
+                                kind: Kind::Seq(items),
+                            },
+                            anchor,
+                        )
                     }
                     Frame::Map {
                         start,
@@ -407,8 +426,16 @@ impl<'s> Builder<'s> {
                         entries,
                         ..
                     } => {
-                        let end = entries.last().map_or(span.start(), |(_, v)| v.span.end as usize);
-                        (Node { span: Span::new(start, end.max(start)), kind: Kind::Map(entries) }, anchor)
+                        let end = entries
+                            .last()
+                            .map_or(span.start(), |(_, v)| v.span.end as usize);
+                        (
+                            Node {
+                                span: Span::new(start, end.max(start)),
+                                kind: Kind::Map(entries),
+                            },
+                            anchor,
+                        )
                     }
                 };
                 self.add(node, anchor);
@@ -509,13 +536,24 @@ mod tests {
         let src = "a\r\nb\rc\u{85}d\u{2028}e\u{2029}f\ng";
         let index = LineIndex::new(src);
         let at = |c: char| index.location(src.find(c).unwrap());
-        for (c, line) in [('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 5), ('f', 6), ('g', 7)] {
+        for (c, line) in [
+            ('a', 1),
+            ('b', 2),
+            ('c', 3),
+            ('d', 4),
+            ('e', 5),
+            ('f', 6),
+            ('g', 7),
+        ] {
             assert_eq!(at(c), Location { line, column: 1 }, "{c}");
         }
         let src = "\u{FEFF}ab: é x";
         let index = LineIndex::new(src);
         assert_eq!(index.location(3), Location { line: 1, column: 1 });
-        assert_eq!(index.location(src.find('x').unwrap()), Location { line: 1, column: 7 });
+        assert_eq!(
+            index.location(src.find('x').unwrap()),
+            Location { line: 1, column: 7 }
+        );
         let src = "# c\r\r\nversions:\n";
         assert_eq!(LineIndex::new(src).location(src.find('v').unwrap()).line, 3);
     }
@@ -531,7 +569,10 @@ mod tests {
         assert_eq!(&src[value.span.start()..value.span.end as usize], "&h 1.10");
         let items: Vec<_> = entries[1].1.items().unwrap().collect();
         let scalar = items[0].scalar().unwrap();
-        assert_eq!((scalar.value.as_ref(), scalar.tag.is_some()), ("1.10", true));
+        assert_eq!(
+            (scalar.value.as_ref(), scalar.tag.is_some()),
+            ("1.10", true)
+        );
         assert_eq!(items[1].scalar().unwrap().value, "x'y");
         assert_eq!(items[1].scalar().unwrap().style, Style::SingleQuoted);
         assert_eq!(items[2].scalar().unwrap().value, "1.10");

@@ -96,22 +96,42 @@ fn check_lists(name: &str, listed: &str) -> Vec<String> {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let mut problems = Vec::new();
     if output.status.code() != Some(EXIT_INVALID) || !output.stdout.is_empty() {
-        problems.push(format!("{name} check: exit {:?}, stdout {:?}", output.status, output.stdout.len()));
+        problems.push(format!(
+            "{name} check: exit {:?}, stdout {:?}",
+            output.status,
+            output.stdout.len()
+        ));
     }
-    let found: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("regal-inventory: ")).collect();
-    let blocks: Vec<&str> = listed.split("\n\n").filter(|b| !b.trim().is_empty()).collect();
+    let found: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("regal-inventory: "))
+        .collect();
+    let blocks: Vec<&str> = listed
+        .split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .collect();
     if found.len() != blocks.len() {
-        problems.push(format!("{name} check: {} problems listed, {} expected: {found:?}", found.len(), blocks.len()));
+        problems.push(format!(
+            "{name} check: {} problems listed, {} expected: {found:?}",
+            found.len(),
+            blocks.len()
+        ));
     }
     for (line, block) in found.iter().zip(&blocks) {
         let mut lines = block.lines();
         let head = format!("{}: ", lines.next().unwrap_or_default());
         if !line.starts_with(&head) {
-            problems.push(format!("{name} check: expected {head:?} at the start of {:?}", short(line)));
+            problems.push(format!(
+                "{name} check: expected {head:?} at the start of {:?}",
+                short(line)
+            ));
         }
         for fragment in lines.filter(|l| !l.is_empty()) {
             if !line.contains(fragment) {
-                problems.push(format!("{name} check: {fragment:?} not in {:?}", short(line)));
+                problems.push(format!(
+                    "{name} check: {fragment:?} not in {:?}",
+                    short(line)
+                ));
             }
         }
     }

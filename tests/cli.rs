@@ -601,8 +601,7 @@ fn host_ranges() {
     );
     strategy("versions:\n  v: [\"w[1:3]\", w2]\n")
         .fails_with("regal.yml:2:17: host `w2` is listed twice");
-    strategy("versions:\n  v: [\"w[3:1]\"]\n")
-        .fails_with("regal.yml:2:7: host range `w[3:1]`");
+    strategy("versions:\n  v: [\"w[3:1]\"]\n").fails_with("regal.yml:2:7: host range `w[3:1]`");
 }
 
 #[test]

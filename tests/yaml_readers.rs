@@ -30,11 +30,7 @@ fn both_readers_agree_on_every_strategy_file_of_the_tests() {
             let Ok(source) = String::from_utf8(std::fs::read(&path).unwrap()) else {
                 continue;
             };
-            assert!(
-                reference::agrees(&source),
-                "{}",
-                path.display()
-            );
+            assert!(reference::agrees(&source), "{}", path.display());
             if block_yaml::read(&source).is_some() {
                 read.push(path.file_name().unwrap().to_string_lossy().into_owned());
             }

@@ -183,7 +183,9 @@ impl<'s> Parser<'s> {
 
     /// A block sequence whose entries are at `indent`.
     fn seq(&mut self, indent: usize) -> Option<Node<'s>> {
-        let start = self.next_line().map_or(self.pos, |line| line.start + indent);
+        let start = self
+            .next_line()
+            .map_or(self.pos, |line| line.start + indent);
         let mut items = Vec::new();
         // While every item is a plain scalar, only where each one is.
         let mut spans = Some(Vec::new());
@@ -270,7 +272,12 @@ impl<'s> Parser<'s> {
     /// block more indented than `indent` or, for a key (`same_indent_seq`), a
     /// sequence at the key's own indent; else a missing value.
     /// A missing value is placed at `missing_at` (after a `-`, or the `:`).
-    fn nested(&mut self, indent: usize, same_indent_seq: bool, missing_at: usize) -> Option<Node<'s>> {
+    fn nested(
+        &mut self,
+        indent: usize,
+        same_indent_seq: bool,
+        missing_at: usize,
+    ) -> Option<Node<'s>> {
         match self.next_line() {
             Some(next) if next.indent > indent => self.block(next),
             Some(next)
@@ -307,7 +314,9 @@ impl<'s> Parser<'s> {
     fn map(&mut self, indent: usize, mut first: Option<(Line, usize)>) -> Option<Node<'s>> {
         let start = match first {
             Some((_, at)) => at,
-            None => self.next_line().map_or(self.pos, |line| line.start + indent),
+            None => self
+                .next_line()
+                .map_or(self.pos, |line| line.start + indent),
         };
         let mut entries = Vec::new();
         loop {
@@ -841,10 +850,7 @@ mod tests {
                     super::super::read(&text)
                         .is_some_and(|v| v.entries().is_some_and(|m| m.len() > 1)),
                 );
-                aliases += usize::from(
-                    text.contains(" *")
-                        && super::super::read(&text).is_some(),
-                );
+                aliases += usize::from(text.contains(" *") && super::super::read(&text).is_some());
             }
             assert!(
                 read > 300 && maps > 100 && aliases > 10,

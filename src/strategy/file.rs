@@ -474,4 +474,3 @@ pub fn bad_host_name(entry: &str, why: &'static str) -> ProblemKind {
         why,
     }
 }
-

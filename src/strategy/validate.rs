@@ -78,9 +78,7 @@ pub fn validate<'s>(
     };
     let strategy = validator.root(root);
     match strategy {
-        Some(strategy) if validator.problems.is_empty() && validator.unlisted == 0 => {
-            Ok(strategy)
-        }
+        Some(strategy) if validator.problems.is_empty() && validator.unlisted == 0 => Ok(strategy),
         _ => Err(validator.into_problems()),
     }
 }
@@ -164,7 +162,9 @@ impl<'s> HostsRead<'s> {
         {
             return here - base;
         }
-        let entry = self.owned_at.partition_point(|&(first, _)| first as usize <= index);
+        let entry = self
+            .owned_at
+            .partition_point(|&(first, _)| first as usize <= index);
         entry
             .checked_sub(1)
             .map_or(0, |entry| self.owned_at[entry].1 as usize)
@@ -217,12 +217,11 @@ fn number(text: &str) -> Number {
         };
     }
     let lower = text.to_ascii_lowercase();
-    let special = matches!(
-        lower.trim_start_matches(['-', '+']),
-        ".inf" | ".nan"
-    );
+    let special = matches!(lower.trim_start_matches(['-', '+']), ".inf" | ".nan");
     let float_like = text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
-        && text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
         && text.parse::<f64>().is_ok();
     if special || float_like {
         Number::Float
@@ -298,7 +297,10 @@ impl<'s> Validator<'s, '_> {
 
     fn wrong_type(&mut self, node: &Node, expected: &'static str) {
         let found = node.describe();
-        self.report(node.span.start(), ProblemKind::WrongType { found, expected });
+        self.report(
+            node.span.start(),
+            ProblemKind::WrongType { found, expected },
+        );
     }
 
     /// The known keys of a mapping; reports keys not known, keys that are not
@@ -334,7 +336,12 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// Whether `name` was seen before in this mapping (and reports it if so).
-    fn duplicate<'n>(&mut self, seen: &mut HashMap<&'n str, usize>, name: &'n str, at: usize) -> bool {
+    fn duplicate<'n>(
+        &mut self,
+        seen: &mut HashMap<&'n str, usize>,
+        name: &'n str,
+        at: usize,
+    ) -> bool {
         match seen.entry(name) {
             Entry::Vacant(slot) => {
                 slot.insert(at);
@@ -382,14 +389,20 @@ impl<'s> Validator<'s, '_> {
         let fields = self.fields(entries, &top_keys());
         let top = self.level(fields);
         let Some(versions) = top.fields.get("versions") else {
-            self.report(root.span.start(), ProblemKind::MissingKey { key: "versions" });
+            self.report(
+                root.span.start(),
+                ProblemKind::MissingKey { key: "versions" },
+            );
             return None;
         };
         let vars = match top.fields.get("vars") {
             Some(node) => self.vars(node).unwrap_or_default(),
             None => Vars::new(),
         };
-        let priority = top.fields.get("priority").and_then(|node| self.priority(node));
+        let priority = top
+            .fields
+            .get("priority")
+            .and_then(|node| self.priority(node));
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
         let drafts = self.versions(versions, versions_at, &top);
         let versions = self.cross_checks(drafts, &top);
@@ -475,9 +488,9 @@ impl<'s> Validator<'s, '_> {
             for (key, problem) in verify::check_problems(&check) {
                 let key_at = key.and_then(|key| {
                     let entries = item.entries()?;
-                    let found = entries.iter().find(|(k, _)| {
-                        k.scalar().is_some_and(|s| s.value == key)
-                    });
+                    let found = entries
+                        .iter()
+                        .find(|(k, _)| k.scalar().is_some_and(|s| s.value == key));
                     found.map(|(k, _)| k.span.start())
                 });
                 let at = key_at.unwrap_or(item.span.start());
@@ -578,7 +591,11 @@ impl<'s> Validator<'s, '_> {
     }
 
     fn boolean(&mut self, node: &Node<'s>) -> Option<bool> {
-        match node.scalar().filter(|s| s.is_plain()).map(|s| s.value.as_ref()) {
+        match node
+            .scalar()
+            .filter(|s| s.is_plain())
+            .map(|s| s.value.as_ref())
+        {
             Some("true" | "True" | "TRUE") => Some(true),
             Some("false" | "False" | "FALSE") => Some(false),
             _ if node.is_null() => None,
@@ -761,7 +778,9 @@ impl<'s> Validator<'s, '_> {
             }
             Some(group)
         });
-        let vars = field("vars").and_then(|node| self.vars(node)).unwrap_or_default();
+        let vars = field("vars")
+            .and_then(|node| self.vars(node))
+            .unwrap_or_default();
         let hosts_unknown = hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
         let read = match (&hosts_from, hosts_node) {
             (Some(pattern), None) => self.external_hosts(&name, pattern, hosts_from_at),
@@ -796,7 +815,12 @@ impl<'s> Validator<'s, '_> {
         }
         if file::check_host_count(self.names + more).is_err() {
             self.too_many = true;
-            self.report(at, ProblemKind::TooManyHosts { limit: file::MAX_HOSTS });
+            self.report(
+                at,
+                ProblemKind::TooManyHosts {
+                    limit: file::MAX_HOSTS,
+                },
+            );
             return false;
         }
         self.names += more;
@@ -1063,13 +1087,18 @@ impl<'s> Validator<'s, '_> {
         } else if let Some(items) = node.items() {
             for item in items {
                 match item.scalar() {
-                    Some(s) if s.is_null() => self.report(item.span.start(), ProblemKind::EmptyListItem),
+                    Some(s) if s.is_null() => {
+                        self.report(item.span.start(), ProblemKind::EmptyListItem)
+                    }
                     Some(s) => entries.push((s.value.to_string(), item.span.start())),
                     None => self.wrong_type(&item, "a host name or range"),
                 }
             }
         } else {
-            self.wrong_type(node, "host names or ranges, as a comma-separated string or a list");
+            self.wrong_type(
+                node,
+                "host names or ranges, as a comma-separated string or a list",
+            );
             return None;
         }
         let mut patterns = Vec::with_capacity(entries.len());
@@ -1132,7 +1161,11 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// The checks across versions, then each version's rollout resolved.
-    fn cross_checks(&mut self, drafts: Vec<Draft<'_, 's>>, top: &Level<'_, 's>) -> Vec<Version<'s>> {
+    fn cross_checks(
+        &mut self,
+        drafts: Vec<Draft<'_, 's>>,
+        top: &Level<'_, 's>,
+    ) -> Vec<Version<'s>> {
         self.check_duplicate_hosts(&drafts);
         let top_patterns = top.keys.exclude.as_deref().unwrap_or_default();
         let mut top_used = vec![false; top_patterns.len()];
@@ -1277,8 +1310,8 @@ impl<'s> Validator<'s, '_> {
             self.report(at.unwrap_or(0), ProblemKind::SaltWithoutHash);
         }
         let spread = own.spread.clone().or_else(|| top_keys.spread.clone());
-        let one_at_a_time = (own.domain_at_a_time.clone())
-            .or_else(|| top_keys.domain_at_a_time.clone());
+        let one_at_a_time =
+            (own.domain_at_a_time.clone()).or_else(|| top_keys.domain_at_a_time.clone());
         let domains = match (own.spread.clone(), own.domain_at_a_time.clone()) {
             (Some(label), None) => Some(Domains::Spread(label)),
             (None, Some(label)) => Some(Domains::OneAtATime(label)),
@@ -1297,7 +1330,10 @@ impl<'s> Validator<'s, '_> {
         // A top-level bake is a default, for the versions that have checks
         // (reported once, below, when none has).
         if verify.bake > 0 && verify.checks.is_empty() && own.verify.bake.is_some() {
-            let at = own_fields.as_ref().and_then(|f| f.key_at("bake")).unwrap_or(0);
+            let at = own_fields
+                .as_ref()
+                .and_then(|f| f.key_at("bake"))
+                .unwrap_or(0);
             let version = self.version_here.clone();
             let kind = ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version });
             self.report(at, kind);
@@ -1514,9 +1550,7 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
         Err(_) if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() => {
             Err(ProblemKind::SizeTooLarge { text: text.into() })
         }
-        Err(_) => Err(ProblemKind::NotASize {
-            text: excerpt(v),
-        }),
+        Err(_) => Err(ProblemKind::NotASize { text: excerpt(v) }),
     }
 }
 
@@ -1535,4 +1569,34 @@ fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s
         });
     }
     Some(hosts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys the validator reads are those of the schema (generated from
+    /// [`file`]), in its order, so that neither can drift.
+    #[test]
+    fn the_keys_read_are_the_keys_of_the_schema() {
+        let schema = crate::schema::schema();
+        let keys = |properties: &serde_json::Value| -> Vec<String> {
+            properties.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(keys(&schema["properties"]), top_keys());
+        assert_eq!(
+            keys(&schema["$defs"]["VersionBody"]["properties"]),
+            version_keys()
+        );
+    }
+
+    #[test]
+    fn a_close_key_is_suggested() {
+        let known = top_keys();
+        assert_eq!(suggestion("schedul", &known), Some("schedule"));
+        assert_eq!(suggestion("ordr", &known), Some("order"));
+        assert_eq!(suggestion("version", &known), Some("versions"));
+        assert_eq!(suggestion("canary-vars", &known), Some("canary_vars"));
+        assert_eq!(suggestion("zzz", &known), None);
+    }
 }
