@@ -130,6 +130,7 @@ pub enum ProblemKind {
         code: u32,
     },
     TooLarge,
+    MergeKey,
     /// A plain var value that ansible-core reads as no JSON value.
     VarValue {
         why: crate::yaml11::NotResolved,
@@ -329,6 +330,10 @@ impl fmt::Display for ProblemKind {
                 "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
             ),
             VarValue { why } => write!(f, "{why}"),
+            MergeKey => write!(
+                f,
+                "YAML merge keys (`<<: *defaults`) are not applied here; write the vars out"
+            ),
             TooLarge => write!(
                 f,
                 "the file is larger than 4 GiB; split the fleet into several strategies"

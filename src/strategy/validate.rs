@@ -192,7 +192,7 @@ enum Number {
     /// Past 128 bits; negative or not.
     Huge(bool),
     Float,
-    NotNumber,
+    Other,
 }
 
 fn number(text: &str) -> Number {
@@ -226,7 +226,7 @@ fn number(text: &str) -> Number {
     if special || float_like {
         Number::Float
     } else {
-        Number::NotNumber
+        Number::Other
     }
 }
 
@@ -333,6 +333,18 @@ impl<'s> Validator<'s, '_> {
             }
         }
         Fields { found }
+    }
+
+    /// Whether `key` is YAML's merge key (`<<: *defaults`), which is not
+    /// applied: reported, so that a var does not silently mean something else.
+    fn merge_key(&mut self, key: &Node<'s>) -> bool {
+        let merge = key
+            .scalar()
+            .is_some_and(|s| s.is_plain() && s.value == "<<");
+        if merge {
+            self.report(key.span.start(), ProblemKind::MergeKey);
+        }
+        merge
     }
 
     /// Whether `name` was seen before in this mapping (and reports it if so).
@@ -581,7 +593,7 @@ impl<'s> Validator<'s, '_> {
             },
             Number::Huge(false) => ProblemKind::PauseTooLong { text: text.into() },
             Number::Float => ProblemKind::PauseFraction { text: text.into() },
-            Number::NotNumber => {
+            Number::Other => {
                 self.wrong_type(node, EXPECTED);
                 return None;
             }
@@ -623,7 +635,7 @@ impl<'s> Validator<'s, '_> {
                 self.wrong_type(key, "a var name");
                 continue;
             };
-            if self.duplicate(&mut seen, name, key.span.start()) {
+            if self.merge_key(key) || self.duplicate(&mut seen, name, key.span.start()) {
                 continue;
             }
             if name.starts_with("regal_") {
@@ -670,7 +682,7 @@ impl<'s> Validator<'s, '_> {
                             continue;
                         }
                     };
-                    if self.duplicate(&mut seen, name, key.span.start()) {
+                    if self.merge_key(key) || self.duplicate(&mut seen, name, key.span.start()) {
                         continue;
                     }
                     let value = self.value(value);
