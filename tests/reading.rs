@@ -117,3 +117,10 @@ fn vars_resolve_as_ansible_core_reads_them() {
     assert_eq!(strip(&inventory["app_batch1"]["vars"]), expected);
     assert_eq!(strip(&inventory["_meta"]["hostvars"]["web1"]), expected);
 }
+
+#[test]
+fn an_excluded_host_needs_no_failure_domain_label() {
+    let yaml = b"spread: zone\nexclude: web3\nversions:\n  a:\n    - web1: {zone: a}\n    - web2: {zone: b}\n    - web3\n";
+    let inventory = list(yaml);
+    assert_eq!(excluded(&inventory, "a"), ["web3"]);
+}

@@ -416,7 +416,7 @@ impl<'s> Validator<'s, '_> {
             .get("priority")
             .and_then(|node| self.priority(node));
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
-        let drafts = self.versions(versions, versions_at, &top);
+        let drafts = self.versions(versions, versions_at);
         let versions = self.cross_checks(drafts, &top);
         let priority = self.check_priority(priority, &versions);
         Some(Strategy {
@@ -715,12 +715,7 @@ impl<'s> Validator<'s, '_> {
         Some(names)
     }
 
-    fn versions<'t>(
-        &mut self,
-        node: &'t Node<'s>,
-        key_at: usize,
-        top: &Level<'t, 's>,
-    ) -> Vec<Draft<'t, 's>> {
+    fn versions<'t>(&mut self, node: &'t Node<'s>, key_at: usize) -> Vec<Draft<'t, 's>> {
         if node.is_null() {
             self.report(key_at, ProblemKind::NoVersions);
             return Vec::new();
@@ -750,18 +745,12 @@ impl<'s> Validator<'s, '_> {
                 };
                 self.report(at, kind);
             }
-            drafts.push(self.version(name.to_string(), at, value, top));
+            drafts.push(self.version(name.to_string(), at, value));
         }
         drafts
     }
 
-    fn version<'t>(
-        &mut self,
-        name: String,
-        at: usize,
-        value: &'t Node<'s>,
-        top: &Level<'t, 's>,
-    ) -> Draft<'t, 's> {
+    fn version<'t>(&mut self, name: String, at: usize, value: &'t Node<'s>) -> Draft<'t, 's> {
         let (body, hosts_node) = match value.entries() {
             Some(entries) => {
                 let fields = self.fields(entries, &version_keys());
@@ -806,7 +795,6 @@ impl<'s> Validator<'s, '_> {
                 hosts.map(|node| self.hosts(node)).unwrap_or_default()
             }
         };
-        let _ = top;
         Draft {
             name,
             at,
@@ -1194,7 +1182,13 @@ impl<'s> Validator<'s, '_> {
             self.version_here = Some(draft.name.clone());
             let rollout = self.resolve(&draft.keys, &draft.body, top);
             if let Some(domains) = &rollout.domains {
-                self.check_labels(&draft.read, domains.label());
+                // Excluded hosts are in no batch: they need no label.
+                let own = draft.keys.exclude.as_deref().unwrap_or_default();
+                let skipped: HashSet<&str> = (top_patterns.iter().chain(own))
+                    .flat_map(|p| &p.names)
+                    .map(String::as_str)
+                    .collect();
+                self.check_labels(&draft.read, domains.label(), &skipped);
             }
             let hosts = std::mem::take(&mut draft.read.hosts);
             let (hosts, excluded) = self.exclude(&draft, hosts, top_patterns, &mut top_used);
@@ -1426,8 +1420,11 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// Every host of a version with failure domains must carry a plain label.
-    fn check_labels(&mut self, read: &HostsRead, label: &str) {
+    fn check_labels(&mut self, read: &HostsRead, label: &str, skipped: &HashSet<&str>) {
         for (index, host) in read.hosts.iter().enumerate() {
+            if !skipped.is_empty() && skipped.contains(host.name.as_ref()) {
+                continue;
+            }
             let kind = match host.var(label) {
                 None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
                     host: host.name.to_string(),
