@@ -748,6 +748,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text gets an answer, never a panic; a value and a key agree on what is refused.
+        #[test]
+        fn every_text_gets_an_answer(text in "[-+0-9_:.eExXbBoO tTzZ~a-z\\t٣]{0,24}") {
+            let value = resolve_plain(&text);
+            let key = resolve_plain_key(&text);
+            if let Err(NotResolved::Refused(reason)) = &value {
+                proptest::prop_assert!(matches!(&key, Err(NotResolved::Refused(r)) if r == reason));
+            }
+            if let Ok(Value::Number(n)) = &value {
+                proptest::prop_assert_eq!(serde_json::to_string(n).unwrap().parse::<f64>().ok(),
+                    key.as_ref().ok().and_then(|k| k.parse::<f64>().ok()));
+            }
+        }
+    }
+
     #[test]
     fn not_json_and_refused() {
         assert!(matches!(
