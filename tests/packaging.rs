@@ -303,3 +303,65 @@ fn collection_playbook_fails_on_a_broken_strategy() {
         }
     }
 }
+
+/// The pip version ansible-test 2.19 bootstraps into its venvs.
+const ANSIBLE_TEST_PIP: &str = "24.2";
+
+/// `ansible-test sanity` on the collection as built and installed, with its
+/// ignore file (tests/sanity/ignore-2.19.txt, each line with its reason), in
+/// venvs ansible-test makes from PyPI. ansible-test downloads a get-pip script
+/// from a host outside PyPI; a stand-in in its cache bootstraps pip with the
+/// interpreter's own ensurepip and installs what was asked from PyPI.
+#[test]
+fn ansible_test_sanity_passes_on_the_collection() {
+    // ansible-test takes its files from git when the collection is inside a
+    // work tree (target/ is ignored there), so it runs on a copy outside it.
+    let outside = tempfile::tempdir().unwrap();
+    check(
+        Command::new("cp")
+            .arg("-r")
+            .arg(installed_collection().join("ansible_collections"))
+            .arg(outside.path()),
+    );
+    let collection = outside.path().join("ansible_collections/regal/inventory");
+    assert!(
+        collection.join("tests/sanity/ignore-2.19.txt").is_file(),
+        "the ignore file is not in the built collection"
+    );
+    // Kept between runs, so pip's cache spares the downloads.
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ansible-test-home");
+    let cache = home.join(".ansible/test/cache");
+    fs::create_dir_all(&cache).unwrap();
+    fs::write(
+        cache.join(format!("get_pip_{}.py", ANSIBLE_TEST_PIP.replace('.', "_"))),
+        "# Stand-in for get-pip.py: ensurepip, then pip installs what was asked.\n\
+         import subprocess, sys\n\
+         args = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]\n\
+         subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])\n\
+         subprocess.check_call([sys.executable, '-m', 'pip', 'install', *args])\n",
+    )
+    .unwrap();
+    let version = check(
+        Command::new(wheel_venv().join("python"))
+            .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"]),
+    );
+    let python = String::from_utf8_lossy(&version.stdout).trim().to_string();
+    let out = ansible(
+        "ansible-test",
+        &format!("{}:{SYSTEM_PATH}", wheel_venv().display()),
+        &home,
+    )
+    .current_dir(&collection)
+    .env("HOME", &home)
+    .args(["sanity", "--venv", "--color", "no", "--python", &python])
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", report(&out));
+    assert!(
+        stdout.contains("Running sanity test \"pylint\"")
+            && stdout.contains("Running sanity test \"validate-modules\""),
+        "pylint or validate-modules did not run:\n{}",
+        report(&out)
+    );
+}
