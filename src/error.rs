@@ -144,6 +144,8 @@ pub enum ProblemKind {
         version: String,
     },
     HostEntryWithTwoKeys,
+    /// A rule of `verify:` / `bake:` (see [`crate::verify`]).
+    Verify(crate::verify::VerifyProblem),
     /// More problems than are worth listing.
     More {
         count: usize,
@@ -287,6 +289,7 @@ impl fmt::Display for ProblemKind {
                 f,
                 "a host entry with vars has exactly one key (`- web1: {{ansible_host: 10.0.0.1}}`); put each host in its own list item"
             ),
+            Verify(problem) => write!(f, "{problem}"),
             More { count } => write!(f, "... and {count} more problems"),
         }
     }

@@ -163,6 +163,7 @@ fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &'p VersionPl
     vars.insert("regal_version".into(), json!(version.name));
     vars.insert("regal_batches".into(), json!(batch_names));
     vars.insert("regal_serial".into(), json!(plan.sizes()));
+    rollout.verify.group_vars(&mut vars);
     groups.insert(
         version.group.clone(),
         Group {

@@ -8,7 +8,7 @@
 //! Around it: [`external`] (hosts of earlier inventory sources, for `hosts_from`),
 //! [`overview`] (`plan`), [`resume`] (`plan --resume-from`), [`schema`] and
 //! [`output`] (standard output for a large inventory), [`parallel`] (two
-//! halves of a large step at once).
+//! halves of a large step at once), [`verify`] (health checks of each batch).
 
 pub mod cli;
 pub mod config;
@@ -25,3 +25,5 @@ pub mod plan;
 pub mod resume;
 pub mod schema;
 pub mod strategy;
+pub mod verify;
+pub mod yaml11;

@@ -6,6 +6,7 @@ pub mod file;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::external::{ExternalHosts, PatternProblem};
 use crate::locate::{self, Seg};
+use crate::verify::{self, Verify, VerifyProblem};
 use file::{HostList, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -87,6 +88,8 @@ pub struct Rollout {
     pub confirm_after_canary: bool,
     pub canary_vars: Vars,
     pub batch_vars: Vars,
+    /// Health checks of each batch and the bake after it.
+    pub verify: Verify,
 }
 
 impl Rollout {
@@ -438,6 +441,13 @@ impl<'s> Checker<'s, '_> {
                 }
             }
         }
+        let top_bake = top_keys.verify.bake.is_some_and(|b| b.0 > 0);
+        if top_bake && versions.iter().all(|v| v.rollout.verify.checks.is_empty()) {
+            self.report(
+                vec![Seg::KeyItself("bake".into())],
+                ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version: None }),
+            );
+        }
         self.check_groups(&versions);
         let priority = self.check_priority(file.priority, &versions);
         Strategy {
@@ -520,6 +530,13 @@ impl<'s> Checker<'s, '_> {
         if keys.spread.is_some() && keys.domain_at_a_time.is_some() {
             self.report(at("domain_at_a_time"), ProblemKind::SpreadAndDomain);
         }
+        for (index, check) in keys.verify.verify.iter().flatten().enumerate() {
+            for (check_key, problem) in verify::check_problems(check) {
+                let mut path = [place, &[key("verify"), Seg::Index(index)]].concat();
+                path.extend(check_key.map(|k| Seg::KeyItself(k.to_string())));
+                self.report(path, ProblemKind::Verify(problem));
+            }
+        }
     }
 
     /// A version's rollout: its own keys over the top-level ones over the defaults.
@@ -567,6 +584,19 @@ impl<'s> Checker<'s, '_> {
         };
         let seconds =
             |own: Option<file::Seconds>, top: Option<file::Seconds>| own.or(top).map_or(0, |s| s.0);
+        let verify = Verify::resolve(&own.verify, &top.verify);
+        // A top-level bake is a default, for the versions that have checks
+        // (reported in `check` when none has).
+        if verify.bake > 0 && verify.checks.is_empty() && own.verify.bake.is_some() {
+            let version = match place.last() {
+                Some(Seg::Key(name)) => Some(name.clone()),
+                _ => None,
+            };
+            self.report(
+                [place, &[Seg::KeyItself("bake".into())]].concat(),
+                ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version }),
+            );
+        }
         Rollout {
             sizes,
             order,
@@ -580,6 +610,7 @@ impl<'s> Checker<'s, '_> {
                 .unwrap_or(false),
             canary_vars: vars(&own.canary_vars, &top.canary_vars),
             batch_vars: vars(&own.batch_vars, &top.batch_vars),
+            verify,
         }
     }
 

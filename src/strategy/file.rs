@@ -7,6 +7,7 @@
 use super::Host;
 use crate::error::ProblemKind;
 use crate::hostrange;
+use crate::verify::{Bake, CheckSpec, VerifyKeys};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -62,6 +63,15 @@ macro_rules! with_rollout_keys {
             /// Vars of every later batch group.
             #[serde(default)]
             pub batch_vars: Option<VarMap>,
+            /// Health checks run on every host of a batch after its tasks, before the next batch.
+            #[serde(default)]
+            pub verify: Option<Vec<CheckSpec>>,
+            /// Seconds to keep checking each batch after it passed, before the next batch.
+            #[serde(default)]
+            pub bake: Option<Bake>,
+            /// Bake after the last batch of the rollout too.
+            #[serde(default)]
+            pub bake_last: Option<bool>,
         }
 
         impl $name<'_> {
@@ -81,6 +91,11 @@ macro_rules! with_rollout_keys {
                     confirm_after_canary: self.confirm_after_canary,
                     canary_vars: self.canary_vars.clone(),
                     batch_vars: self.batch_vars.clone(),
+                    verify: VerifyKeys {
+                        verify: self.verify.clone(),
+                        bake: self.bake,
+                        bake_last: self.bake_last,
+                    },
                 }
             }
         }
@@ -103,6 +118,8 @@ pub struct RolloutKeys {
     pub confirm_after_canary: Option<bool>,
     pub canary_vars: Option<VarMap>,
     pub batch_vars: Option<VarMap>,
+    /// `verify:`, `bake:`, `bake_last:` (see [`crate::verify`]).
+    pub verify: VerifyKeys,
 }
 
 with_rollout_keys! {
