@@ -178,11 +178,11 @@ fn readme_demo_rollout_runs_from_the_wheel_with_nothing_else_on_path() {
     }
 }
 
-/// The built collection, installed by ansible-galaxy into a private path.
-fn installed_collection() -> &'static Path {
-    static COLLECTIONS: OnceLock<PathBuf> = OnceLock::new();
-    COLLECTIONS.get_or_init(|| {
-        let dir = work_dir("collection");
+/// The collection as `ansible-galaxy collection build` packs it.
+fn collection_tarball() -> &'static Path {
+    static TARBALL: OnceLock<PathBuf> = OnceLock::new();
+    TARBALL.get_or_init(|| {
+        let dir = work_dir("collection-build");
         let source = repo_root().join("collections/ansible_collections/regal/inventory");
         check(
             ansible("ansible-galaxy", SYSTEM_PATH, &dir)
@@ -204,6 +204,7 @@ fn installed_collection() -> &'static Path {
             "LICENSES/Apache-2.0.txt",
             "README.md",
             "meta/runtime.yml",
+            "tests/sanity/ignore-2.19.txt",
         ] {
             assert!(
                 listing.lines().any(|l| l == file),
@@ -211,12 +212,21 @@ fn installed_collection() -> &'static Path {
                 tarball.display()
             );
         }
+        tarball
+    })
+}
+
+/// The built collection, installed by ansible-galaxy into a private path.
+fn installed_collection() -> &'static Path {
+    static COLLECTIONS: OnceLock<PathBuf> = OnceLock::new();
+    COLLECTIONS.get_or_init(|| {
+        let dir = work_dir("collection");
         let installed = dir.join("collections");
         check(
             ansible("ansible-galaxy", SYSTEM_PATH, &dir)
                 .args(["collection", "install", "-p"])
                 .arg(&installed)
-                .arg(&tarball),
+                .arg(collection_tarball()),
         );
         installed
     })
@@ -363,5 +373,123 @@ fn ansible_test_sanity_passes_on_the_collection() {
             && stdout.contains("Running sanity test \"validate-modules\""),
         "pylint or validate-modules did not run:\n{}",
         report(&out)
+    );
+}
+
+pub const ANSIBLE_BUILDER: &str = "ansible-builder==3.2.0";
+
+/// glibc of the execution environment's base image (CentOS Stream 9).
+const EE_GLIBC_MINOR: u32 = 34;
+
+/// `ansible-builder create` on execution-environment.yml, with the wheel and
+/// the collection where README's build steps put them (dist/): the build
+/// context holds both, and the Containerfile installs ansible-core, the wheel
+/// (the binary on PATH) and the collection, and checks them in the image.
+#[test]
+fn execution_environment_build_context_holds_wheel_and_collection() {
+    let version = env!("CARGO_PKG_VERSION");
+    let dir = work_dir("execution-environment");
+    let dist = dir.join("dist");
+    fs::create_dir_all(&dist).unwrap();
+    fs::copy(
+        repo_root().join("execution-environment.yml"),
+        dir.join("execution-environment.yml"),
+    )
+    .unwrap();
+    let wheel_name = wheel().file_name().unwrap().to_owned();
+    fs::copy(wheel(), dist.join(&wheel_name)).unwrap();
+    let tarball_name = collection_tarball().file_name().unwrap().to_owned();
+    fs::copy(collection_tarball(), dist.join(&tarball_name)).unwrap();
+
+    // The binary in the wheel must run on the base image.
+    let wheel_name = wheel_name.to_string_lossy().into_owned();
+    let glibc: u32 = wheel_name
+        .split("manylinux_2_")
+        .nth(1)
+        .and_then(|rest| rest.split('_').next())
+        .and_then(|minor| minor.parse().ok())
+        .unwrap_or_else(|| panic!("no manylinux_2_N tag in {wheel_name}"));
+    assert!(
+        glibc <= EE_GLIBC_MINOR,
+        "{wheel_name} needs glibc 2.{glibc}, the image has 2.{EE_GLIBC_MINOR}"
+    );
+
+    let builder = venv_bin("ansible-builder-venv", &[ANSIBLE_BUILDER]).join("ansible-builder");
+    check(Command::new(builder).current_dir(&dir).args([
+        "create",
+        "--file",
+        "execution-environment.yml",
+        "--context",
+        "context",
+        "--output-filename",
+        "Containerfile",
+    ]));
+    let context = dir.join("context");
+    let containerfile = fs::read_to_string(context.join("Containerfile")).unwrap();
+    let read = |path: &str| fs::read_to_string(context.join(path)).unwrap();
+
+    assert_eq!(
+        fs::read(context.join("_build/regal").join(&wheel_name)).unwrap(),
+        fs::read(wheel()).unwrap(),
+        "the wheel is not in the build context"
+    );
+    assert_eq!(
+        fs::read(context.join("_build/regal").join(&tarball_name)).unwrap(),
+        fs::read(collection_tarball()).unwrap(),
+        "the collection is not in the build context"
+    );
+    assert!(
+        containerfile.contains(&format!(
+            "ARG ANSIBLE_INSTALL_REFS=\"ansible-core=={ANSIBLE_CORE_VERSION} "
+        )),
+        "ansible-core is not pinned to {ANSIBLE_CORE_VERSION}:\n{containerfile}"
+    );
+    assert_eq!(
+        read("_build/requirements.txt").trim(),
+        format!("regal-inventory=={version}")
+    );
+    let galaxy: serde_json::Value = serde_yaml::from_str(&read("_build/requirements.yml")).unwrap();
+    assert_eq!(
+        galaxy["collections"][0]["name"],
+        format!("/build/regal/{}", tarball_name.to_string_lossy())
+    );
+
+    // Each stage sees the files before it uses them: the galaxy stage before
+    // it installs the collection, the builder and final stages (pip, which
+    // finds the wheel through PIP_FIND_LINKS) before they install the wheel.
+    let stage = |name: &str| -> &str {
+        let start = containerfile
+            .find(&format!(" AS {name}\n"))
+            .unwrap_or_else(|| panic!("no {name} stage:\n{containerfile}"));
+        let rest = &containerfile[start..];
+        &rest[..rest[1..].find("\nFROM ").map_or(rest.len(), |end| end + 1)]
+    };
+    let before = |text: &str, first: &str, then: &str| {
+        let a = text.find(first);
+        let b = text.find(then);
+        assert!(
+            a.is_some() && b.is_some() && a < b,
+            "`{first}` must come before `{then}` in:\n{text}"
+        );
+    };
+    before(
+        stage("galaxy"),
+        "COPY _build/regal/ /build/regal/",
+        "ansible-galaxy collection install",
+    );
+    before(
+        stage("builder"),
+        "ENV PIP_FIND_LINKS=/build/regal",
+        "/output/scripts/assemble",
+    );
+    before(
+        stage("final"),
+        "ENV PIP_FIND_LINKS=/build/regal",
+        "/output/scripts/install-from-bindep",
+    );
+    before(
+        stage("final"),
+        "/output/scripts/install-from-bindep",
+        "RUN regal-inventory --version && ansible-doc -t inventory regal.inventory.regal",
     );
 }
