@@ -493,3 +493,148 @@ fn execution_environment_build_context_holds_wheel_and_collection() {
         "RUN regal-inventory --version && ansible-doc -t inventory regal.inventory.regal",
     );
 }
+
+/// README's AWX/AAP recipe, step by step, with the tools AWX runs in its
+/// execution environment: a project holding regal.yml, the plugin file, a
+/// playbook that imports `regal.inventory.rollout` and a deploy tasks file;
+/// an inventory sync (`ansible-inventory --list --export` with
+/// ANSIBLE_INVENTORY_UNPARSED_FAILED, as AWX runs it) whose output the jobs
+/// use; and no terminal. `confirm_after_canary` cannot be answered there, so
+/// the workflow runs the canary alone, then (after its approval node) the
+/// rest with the `--limit` of `plan --resume-from`.
+#[test]
+fn awx_recipe_canary_approval_then_the_rest() {
+    let project = work_dir("awx-project");
+    fs::create_dir_all(project.join("inventory")).unwrap();
+    fs::write(
+        project.join("inventory/regal.yml"),
+        "schedule: 1\ncombine: 2\nconfirm_after_canary: true\n\
+         vars: {ansible_connection: local, ansible_python_interpreter: '{{ ansible_playbook_python }}'}\n\
+         versions:\n  app-v1.0: web01, web02, web03, web04, web05\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("inventory/rollout.regal.yml"),
+        "plugin: regal.inventory.regal\nstrategy: regal.yml\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("rollout.yml"),
+        "---\n- name: Regal rollout\n  ansible.builtin.import_playbook: regal.inventory.rollout\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("deploy.yml"),
+        "---\n- name: Deploy\n  ansible.builtin.debug:\n    msg: \"deployed {{ inventory_hostname }} batch {{ regal_batch }}\"\n",
+    )
+    .unwrap();
+    let venv_path = format!("{}:{SYSTEM_PATH}", wheel_venv().display());
+    let in_project = |tool: &str| {
+        let mut cmd = ansible(tool, &venv_path, &project);
+        cmd.current_dir(&project)
+            .env("ANSIBLE_COLLECTIONS_PATH", installed_collection());
+        cmd
+    };
+
+    // The inventory sync.
+    let sync = in_project("ansible-inventory")
+        .env("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
+        .args(["-i", "inventory/rollout.regal.yml", "--list", "--export"])
+        .output()
+        .unwrap();
+    assert!(sync.status.success(), "{}", report(&sync));
+    let synced = project.join("synced.json");
+    fs::write(&synced, &sync.stdout).unwrap();
+    let job_inventory = project.join("job-inventory.sh");
+    fs::write(
+        &job_inventory,
+        format!("#!/bin/sh\nexec cat '{}'\n", synced.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&job_inventory, fs::Permissions::from_mode(0o755)).unwrap();
+
+    let job = |limit: Option<&str>| -> (Output, Vec<String>) {
+        let mut cmd = in_project("ansible-playbook");
+        cmd.arg("-i")
+            .arg(&job_inventory)
+            .args(["rollout.yml", "-e", "regal_tasks=deploy.yml"]);
+        if let Some(limit) = limit {
+            cmd.args(["--limit", limit]);
+        }
+        let out = cmd.output().unwrap();
+        let deployed = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("\"msg\": \"deployed "))
+            .map(|l| l.trim_end_matches('"').to_string())
+            .collect();
+        (out, deployed)
+    };
+
+    // Without the workflow, the confirmation has no terminal: the job stops
+    // after the canary.
+    let (out, deployed) = job(None);
+    assert!(!out.status.success(), "{}", report(&out));
+    assert_eq!(deployed, ["web01 batch 0"], "{}", report(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("the operator did not confirm"),
+        "{}",
+        report(&out)
+    );
+
+    // Workflow node 1: the canary only, which ends without a prompt.
+    let (out, deployed) = job(Some("app_v1_0_batch0"));
+    assert!(out.status.success(), "{}", report(&out));
+    assert_eq!(deployed, ["web01 batch 0"], "{}", report(&out));
+
+    // Node 3, after the approval node: the limit `plan --resume-from` gives.
+    let resume = check(
+        Command::new(wheel_venv().join("regal-inventory"))
+            .current_dir(&project)
+            .args(["plan", "--config", "inventory/regal.yml"])
+            .args(["--resume-from", "app_v1_0_batch1"]),
+    );
+    let resume = String::from_utf8_lossy(&resume.stdout);
+    let limit = resume
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("--limit '"))
+        .and_then(|l| l.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("no --limit line in:\n{resume}"));
+    let (out, deployed) = job(Some(limit));
+    assert!(out.status.success(), "{}", report(&out));
+    let order: Vec<&str> = deployed.iter().map(|d| &d[d.len() - 1..]).collect();
+    assert!(order.is_sorted(), "batches out of order: {deployed:?}");
+    let mut batches: Vec<Vec<String>> = Vec::new();
+    for d in &deployed {
+        let (host, batch) = d.split_once(" batch ").unwrap();
+        let batch: usize = batch.parse().unwrap();
+        if batches.len() < batch {
+            batches.resize(batch, Vec::new());
+        }
+        batches[batch - 1].push(host.to_string());
+    }
+    for b in &mut batches {
+        b.sort();
+    }
+    assert_eq!(
+        batches,
+        [vec!["web02", "web03"], vec!["web04", "web05"]],
+        "{}",
+        report(&out)
+    );
+
+    // A broken regal.yml fails the sync, so no job runs on a stale inventory.
+    fs::write(project.join("inventory/regal.yml"), "versions: {}\n").unwrap();
+    let sync = in_project("ansible-inventory")
+        .env("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
+        .args(["-i", "inventory/rollout.regal.yml", "--list", "--export"])
+        .output()
+        .unwrap();
+    assert!(!sync.status.success(), "{}", report(&sync));
+    assert!(
+        String::from_utf8_lossy(&sync.stderr).contains("`versions` is empty"),
+        "{}",
+        report(&sync)
+    );
+}
