@@ -638,3 +638,46 @@ fn awx_recipe_canary_approval_then_the_rest() {
         report(&sync)
     );
 }
+
+/// README's AWX layout for `hosts_from`: the source is a directory holding
+/// hosts.ini and the plugin file, regal.yml sits one level up; one sync
+/// (`ansible-inventory --list --export`, as AWX runs it) batches the hosts
+/// hosts.ini defines.
+#[test]
+fn awx_directory_source_batches_hosts_from_another_file() {
+    let project = work_dir("awx-hosts-from");
+    fs::create_dir_all(project.join("inventory/prod")).unwrap();
+    fs::write(
+        project.join("inventory/regal.yml"),
+        "combine: 2\nversions:\n  app-v2.0:\n    hosts_from: web\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("inventory/prod/hosts.ini"),
+        "[web]\nweb1\nweb2\nweb3\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("inventory/prod/rollout.regal.yml"),
+        "plugin: regal.inventory.regal\nstrategy: ../regal.yml\n",
+    )
+    .unwrap();
+    let out = ansible("ansible-inventory", SYSTEM_PATH, &project)
+        .current_dir(&project)
+        .env("ANSIBLE_COLLECTIONS_PATH", installed_collection())
+        .env("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
+        .env("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "True")
+        .args(["-i", "inventory/prod", "--list", "--export"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", report(&out));
+    let inventory: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        inventory["app_v2_0_batch0"]["hosts"],
+        serde_json::json!(["web1"])
+    );
+    assert_eq!(
+        inventory["app_v2_0_batch1"]["hosts"],
+        serde_json::json!(["web2", "web3"])
+    );
+}
