@@ -681,3 +681,313 @@ fn awx_directory_source_batches_hosts_from_another_file() {
         serde_json::json!(["web2", "web3"])
     );
 }
+
+/// README commands that CI cannot run as written, each with the reason and
+/// where its local equivalent is tested.
+const README_SKIPS: &[(&str, &str)] = &[
+    (
+        "pip install regal-inventory ansible-core==2.19.14",
+        "installs from PyPI; its local equivalent, the wheel built from this checkout \
+         with the pinned ansible-core in a fresh venv, is the venv these commands run in",
+    ),
+    (
+        "cargo install --locked --path .",
+        "a release build of the crate into ~/.cargo (minutes); `cargo test` builds the same sources",
+    ),
+    ("cargo test --locked", "the test suite this test is part of"),
+    (
+        "pip install maturin==1.16.0 ansible-builder==3.2.0",
+        "the same pinned tools are the suite's maturin-venv and ansible-builder-venv",
+    ),
+    (
+        "maturin build --release --out dist",
+        "a release build (minutes); the wheel of these tests is the same build with the dev profile",
+    ),
+    (
+        "ansible-builder build --tag registry.example.com/regal-ee:0.1.0",
+        "needs a container runtime and the base image's registry; \
+         execution_environment_build_context_holds_wheel_and_collection runs `ansible-builder create`",
+    ),
+    (
+        "podman push registry.example.com/regal-ee:0.1.0",
+        "pushes to a registry",
+    ),
+];
+
+/// One command shown in README, and the output shown with it (console blocks).
+#[derive(Debug)]
+struct ReadmeCommand {
+    line: usize,
+    command: String,
+    expected: Option<Vec<String>>,
+}
+
+/// Fenced blocks of README: (language, line of the fence, lines).
+fn readme_blocks(readme: &str) -> Vec<(String, usize, Vec<String>)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, usize, Vec<String>)> = None;
+    for (n, line) in readme.lines().enumerate() {
+        if let Some(lang) = line.strip_prefix("```") {
+            match open.take() {
+                Some(block) => blocks.push(block),
+                None => open = Some((lang.trim().to_string(), n + 1, Vec::new())),
+            }
+        } else if let Some((_, _, lines)) = open.as_mut() {
+            lines.push(line.to_string());
+        }
+    }
+    assert!(open.is_none(), "README has an unclosed code block");
+    blocks
+}
+
+/// Every command of README's `sh` blocks (comments dropped, `\` lines
+/// joined) and `console` blocks (`$ ` lines, with the output that follows).
+fn readme_commands(readme: &str) -> Vec<ReadmeCommand> {
+    let mut commands = Vec::new();
+    for (lang, line, lines) in readme_blocks(readme) {
+        match lang.as_str() {
+            "sh" => {
+                let mut pending = String::new();
+                for text in &lines {
+                    let text = text.trim();
+                    if pending.is_empty() && (text.is_empty() || text.starts_with('#')) {
+                        continue;
+                    }
+                    if let Some(part) = text.strip_suffix('\\') {
+                        pending.push_str(part);
+                        continue;
+                    }
+                    pending.push_str(text);
+                    commands.push(ReadmeCommand {
+                        line,
+                        command: std::mem::take(&mut pending),
+                        expected: None,
+                    });
+                }
+            }
+            "console" => {
+                for text in &lines {
+                    if let Some(command) = text.strip_prefix("$ ") {
+                        commands.push(ReadmeCommand {
+                            line,
+                            command: command.to_string(),
+                            expected: Some(Vec::new()),
+                        });
+                    } else if let Some(ReadmeCommand {
+                        expected: Some(out),
+                        ..
+                    }) = commands.last_mut()
+                    {
+                        out.push(text.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    commands
+}
+
+/// `actual` against README's lines, where a line `...` stands for any lines.
+fn output_matches(expected: &[String], actual: &[&str]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((first, rest)) if first.trim() == "..." => {
+            (0..=actual.len()).any(|skip| output_matches(rest, &actual[skip..]))
+        }
+        Some((first, rest)) => {
+            actual.first() == Some(&first.as_str()) && output_matches(rest, &actual[1..])
+        }
+    }
+}
+
+/// The YAML blocks of README that say which file they are (`# path.yml` as
+/// their first line), to be written where README's commands expect them.
+fn readme_files(readme: &str) -> Vec<(usize, String, String)> {
+    readme_blocks(readme)
+        .into_iter()
+        .filter(|(lang, _, _)| lang == "yaml")
+        .filter_map(|(_, line, lines)| {
+            let name = lines.first()?.strip_prefix("# ")?.trim().to_string();
+            (name.ends_with(".yml") && !name.contains(' '))
+                .then(|| (line, name, lines.join("\n") + "\n"))
+        })
+        .collect()
+}
+
+/// Every command README shows, run in README's order in a copy of the
+/// checkout, with the wheel's venv active (its bin first in PATH, as after
+/// README's install) and a HOME of its own; console blocks' output compared.
+/// The files the commands expect that README shows are taken from README's
+/// own YAML blocks; the rest (a local inventory, hosts.ini, deploy.yml, the
+/// strategy behind the console examples) are made here.
+#[test]
+fn every_readme_command_runs() {
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let commands = readme_commands(&readme);
+    let files = readme_files(&readme);
+    let root = work_dir("readme");
+    let checkout = root.join("checkout");
+    let home = root.join("home");
+    fs::create_dir_all(&checkout).unwrap();
+    fs::create_dir_all(&home).unwrap();
+    for entry in [
+        "README.md",
+        "Cargo.toml",
+        "Cargo.lock",
+        "pyproject.toml",
+        "execution-environment.yml",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "inventory_examples",
+        "playbooks",
+        "collections",
+    ] {
+        check(
+            Command::new("cp")
+                .arg("-R")
+                .arg(repo_root().join(entry))
+                .arg(&checkout),
+        );
+    }
+    let venv = wheel_venv();
+    let binary = venv.join("regal-inventory");
+    // A local inventory directory as README's rollout section lays it out.
+    let prod = checkout.join("inventory/prod");
+    fs::create_dir_all(&prod).unwrap();
+    fs::copy(
+        repo_root().join("inventory_examples/demo/regal.yml"),
+        prod.join("regal.yml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&binary, prod.join("regal-inventory")).unwrap();
+    fs::write(
+        checkout.join("deploy.yml"),
+        "---\n- name: Deploy\n  ansible.builtin.debug:\n    msg: \"deployed {{ inventory_hostname }}\"\n",
+    )
+    .unwrap();
+    // The hosts the plugin section's regal.yml takes with hosts_from.
+    fs::write(
+        checkout.join("hosts.ini"),
+        "[webservers]\nweb1 zone=eu-1a\nweb2 zone=eu-1b\nweb3 zone=eu-1a\nweb4 zone=eu-1b\n\
+         [maintenance]\nweb4\n\
+         [all:vars]\nansible_connection=local\n",
+    )
+    .unwrap();
+    // The strategy and the broken file behind README's console examples.
+    let console = checkout.join("console");
+    fs::create_dir_all(&console).unwrap();
+    fs::write(
+        console.join("regal.yml"),
+        "schedule: 1\ncombine: 2\npriority: app-v2.0\nversions:\n  app-v1.0: db1, db2, db3\n  app-v2.0:\n    hosts: web01, web02, web03, web04, web05, web06\n    exclude: [web06]\n    pause_after_canary: 30\n    confirm_after_canary: true\n",
+    )
+    .unwrap();
+    fs::write(
+        console.join("broken.yml"),
+        "priority: [nope]\nversions:\n  app-v1: a, b\n  app-v2:\n    hosts: [b]\n",
+    )
+    .unwrap();
+
+    let path = format!("{}:{SYSTEM_PATH}", venv.display());
+    let mut ran = 0;
+    let mut skipped: Vec<&str> = Vec::new();
+    for cmd in &commands {
+        for (block_line, name, text) in &files {
+            if *block_line < cmd.line {
+                let target = checkout.join(name);
+                if !target.exists() || fs::read_to_string(&target).unwrap() != *text {
+                    fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    fs::write(&target, text).unwrap();
+                }
+            }
+        }
+        // Without a trailing comment.
+        let bare = cmd.command.split(" #").next().unwrap().trim();
+        if let Some((_, reason)) = README_SKIPS.iter().find(|(c, _)| *c == bare) {
+            assert!(!reason.is_empty());
+            skipped.push(bare);
+            continue;
+        }
+        let cwd = if cmd.expected.is_some() {
+            &console
+        } else {
+            &checkout
+        };
+        // The `--graph` shown after this sentence is the output of the one
+        // command that prints the example's graph.
+        let graph_of =
+            "`ansible-inventory --graph` of `inventory_examples/two-versions-priority.yml`:";
+        let graph = (cmd.command.contains("two-versions-priority.yml")
+            && cmd.command.contains("--graph"))
+        .then(|| {
+            let after = &readme[readme
+                .find(graph_of)
+                .expect("README shows the example's graph")..];
+            readme_blocks(after)
+                .into_iter()
+                .next()
+                .expect("a block after the sentence")
+                .2
+        });
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("{} 2>&1", cmd.command))
+            .current_dir(cwd)
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", &home)
+            .env("LC_ALL", "C.UTF-8")
+            .env(
+                "ANSIBLE_COLLECTIONS_PATH",
+                home.join(".ansible/collections"),
+            )
+            .env("ANSIBLE_LOCAL_TEMP", root.join("ansible-tmp"))
+            .env("ANSIBLE_NOCOLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let context = format!(
+            "README.md line {}: `{}` exited with {}:\n{text}",
+            cmd.line, cmd.command, out.status
+        );
+        if let Some(graph) = &graph {
+            let actual: Vec<&str> = text.lines().collect();
+            assert!(
+                output_matches(graph, &actual),
+                "{context}\nREADME shows:\n{}",
+                graph.join("\n")
+            );
+        }
+        match &cmd.expected {
+            None => assert!(out.status.success(), "{context}"),
+            Some(expected) => {
+                // Where the example's files are on the operator's machine.
+                let text = text
+                    .replace(&console.display().to_string(), "/srv/deploy")
+                    .replace(
+                        &binary.display().to_string(),
+                        "/usr/local/bin/regal-inventory",
+                    );
+                let actual: Vec<&str> = text.lines().collect();
+                assert!(
+                    output_matches(expected, &actual),
+                    "{context}\nREADME shows:\n{}",
+                    expected.join("\n")
+                );
+                let fails = expected
+                    .last()
+                    .is_some_and(|l| l.starts_with("regal-inventory: "));
+                assert_eq!(!out.status.success(), fails, "{context}");
+            }
+        }
+        ran += 1;
+    }
+    assert!(ran >= 20, "only {ran} README commands ran: {commands:#?}");
+    for (command, _) in README_SKIPS {
+        assert!(
+            skipped.contains(command),
+            "README no longer shows `{command}`: drop it from README_SKIPS"
+        );
+    }
+}
