@@ -748,3 +748,144 @@ fn the_var_a_not_json_message_offers_gives_ansible_the_same_value() {
         "expected {expected} in:\n{stdout}"
     );
 }
+
+/// The vars block for `spellings`, each as a var, as an entry of a nested mapping and as an
+/// item of a list, indented by `indent`.
+fn vars_block(spellings: &[&str], indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut block = String::new();
+    for (i, text) in spellings.iter().enumerate() {
+        block.push_str(&format!("{pad}v{i:03}: {text}\n"));
+    }
+    block.push_str(&format!("{pad}nested:\n"));
+    for (i, text) in spellings.iter().enumerate() {
+        block.push_str(&format!("{pad}  k{i:03}: {text}\n"));
+    }
+    block.push_str(&format!("{pad}listed:\n"));
+    for text in spellings {
+        block.push_str(&format!("{pad}  - {text}\n"));
+    }
+    block
+}
+
+/// End to end: the same vars in regal.yml (group vars, version vars, host vars) and in a static
+/// YAML inventory; `regal-inventory --list` prints them as `ansible-inventory --list` does.
+#[test]
+fn regal_inventory_prints_every_var_as_ansible_inventory_does() {
+    // What JSON can carry; the rest is refused (below).
+    let spellings: Vec<&str> = SPELLINGS
+        .iter()
+        .copied()
+        .filter(|text| resolve_plain(text).is_ok())
+        .collect();
+    let dir = work_dir("end-to-end");
+    let out = ansible_inventory(
+        &dir.join("ansible"),
+        &format!("all:\n  hosts:\n    h1:\n{}", vars_block(&spellings, 6)),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs = &theirs["_meta"]["hostvars"]["h1"];
+
+    let strategy = format!(
+        "vars:\n{}versions:\n  app:\n    vars:\n{}    hosts:\n      - web1:\n{}",
+        vars_block(&spellings, 2),
+        vars_block(&spellings, 6),
+        vars_block(&spellings, 10),
+    );
+    fs::write(dir.join("regal.yml"), &strategy).unwrap();
+    let out = Command::new(support::BIN)
+        .arg("--config")
+        .arg(dir.join("regal.yml"))
+        .arg("--list")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.is_empty(), "{stderr}");
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (place, vars) in [
+        ("vars", &ours["all"]["vars"]),
+        ("version vars", &ours["app"]["vars"]),
+        ("host vars", &ours["_meta"]["hostvars"]["web1"]),
+    ] {
+        let mut mismatches = Vec::new();
+        for (i, text) in spellings.iter().enumerate() {
+            for (what, mine, reference) in [
+                (
+                    "var",
+                    &vars[format!("v{i:03}")],
+                    &theirs[format!("v{i:03}")],
+                ),
+                (
+                    "nested",
+                    &vars["nested"][format!("k{i:03}")],
+                    &theirs["nested"][format!("k{i:03}")],
+                ),
+                ("listed", &vars["listed"][i], &theirs["listed"][i]),
+            ] {
+                // Same value and type, and the same bytes but for a float's exponent.
+                let (mine_text, reference_text) = (mine.to_string(), reference.to_string());
+                let same_bytes =
+                    mine_text == reference_text || (mine.is_f64() && reference_text.contains('e'));
+                if mine != reference || !same_bytes {
+                    mismatches.push(format!(
+                        "{place}, {what} {text:?}: ansible {reference_text}, regal {mine_text}"
+                    ));
+                }
+            }
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    }
+    assert!(spellings.len() > 140, "only {} spellings", spellings.len());
+}
+
+/// What ansible-core refuses, or reads but JSON cannot carry, regal-inventory refuses: `check`
+/// lists each at its line and column, with the reason.
+#[test]
+fn regal_inventory_refuses_what_json_cannot_carry_and_what_ansible_cannot_read() {
+    let refused: Vec<&str> = SPELLINGS
+        .iter()
+        .chain(REFUSED)
+        .copied()
+        .filter(|text| resolve_plain(text).is_err())
+        .collect();
+    let dir = work_dir("end-to-end-refused");
+    fs::create_dir_all(&dir).unwrap();
+    let mut strategy = String::from("versions:\n  app: [web1]\nvars:\n");
+    for (i, text) in refused.iter().enumerate() {
+        strategy.push_str(&format!("  v{i:03}: {text}\n"));
+    }
+    let path = dir.join("regal.yml");
+    fs::write(&path, &strategy).unwrap();
+    let out = Command::new(support::BIN)
+        .arg("--config")
+        .arg(&path)
+        .arg("check")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for (i, text) in refused.iter().enumerate() {
+        let why = resolve_plain(text).unwrap_err();
+        let line = format!("{}:{}:9: {why}", path.display(), i + 4);
+        assert!(
+            stderr.lines().any(|l| l == line),
+            "{text:?}: no {line:?} in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.ends_with(&format!(
+            "{} problems in {}\n",
+            refused.len(),
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        refused.len() > 25,
+        "only {} refused spellings",
+        refused.len()
+    );
+}
