@@ -530,7 +530,7 @@ impl<'s> Checker<'s, '_> {
         if keys.spread.is_some() && keys.domain_at_a_time.is_some() {
             self.report(at("domain_at_a_time"), ProblemKind::SpreadAndDomain);
         }
-        for (index, check) in keys.verify.verify.iter().flatten().enumerate() {
+        for (index, check) in keys.verify.verify.iter().flat_map(|c| &c.0).enumerate() {
             for (check_key, problem) in verify::check_problems(check) {
                 let mut path = [place, &[key("verify"), Seg::Index(index)]].concat();
                 path.extend(check_key.map(|k| Seg::KeyItself(k.to_string())));

@@ -397,3 +397,147 @@ fn a_check_that_recovers_within_its_retries_passes() {
     assert_stopped(&run, &[batch(0, &["h1"]), batch(1, &["h2", "h3"])]);
     assert_contains(&stop_message(&run), &["h2: http", "status 503"], &run);
 }
+
+#[test]
+fn a_host_without_a_var_its_check_needs_fails_the_check() {
+    let servers = servers(5);
+    // h3 has no health_port: its URL cannot be rendered, which must stop the
+    // rollout rather than skip the check.
+    let text = strategy(HTTP_CHECK, &servers).replace(
+        &format!(
+            "h3: {{ansible_host: 127.0.0.1, health_port: {}}}",
+            servers["h3"].port
+        ),
+        "h3: {ansible_host: 127.0.0.1}",
+    );
+    let s = Scenario::new("verify-undefined").with_strategy(&text);
+    let run = s.run(&[]);
+    assert_stopped(&run, &[batch(0, &["h1"]), batch(1, &["h2", "h3"])]);
+    assert_contains(
+        &stop_message(&run),
+        &["h3: http check -> ", "health_port", "is undefined"],
+        &run,
+    );
+}
+
+/// Runs the binary on `strategy` with `args`; its stdout.
+fn binary(strategy: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("regal.yml");
+    std::fs::write(&path, strategy).unwrap();
+    let out = std::process::Command::new(support::BIN)
+        .arg("--config")
+        .arg(&path)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const TWO_VERSIONS: &str = "\
+schedule: 1
+combine: 2
+verify:
+  - http: 'http://{{ ansible_host | default(inventory_hostname) }}:{{ health_port }}/health'
+    status: [200, 204]
+    contains: ok
+  - tcp: '{{ ansible_host }}:5432'
+    retries: 0
+bake: 30
+versions:
+  app-v1: a1, a2, a3
+  app-v2:
+    hosts: b1, b2
+    verify:
+      - command: systemctl is-active app
+        timeout: 10
+        delay: 5
+    bake: 5
+  app-v3:
+    hosts: c1
+    verify: []
+    bake: 0
+";
+
+#[test]
+fn the_inventory_carries_the_checks_once_per_version_group() {
+    let inventory: serde_json::Value =
+        serde_json::from_str(&binary(TWO_VERSIONS, &["--list"])).unwrap();
+    let vars = |group: &str| inventory[group]["vars"].clone();
+    assert_eq!(
+        vars("app_v1")["regal_verify"],
+        serde_json::json!([
+            {"type": "http", "http": "http://{{ ansible_host | default(inventory_hostname) }}:{{ health_port }}/health",
+             "status": [200, 204], "contains": "ok", "timeout": 5, "retries": 3, "delay": 2},
+            {"type": "tcp", "tcp": "{{ ansible_host }}:5432", "timeout": 5, "retries": 0, "delay": 2},
+        ])
+    );
+    assert_eq!(vars("app_v1")["regal_bake"], 30);
+    assert_eq!(
+        vars("app_v2")["regal_verify"],
+        serde_json::json!([{"type": "command", "command": "systemctl is-active app", "timeout": 10, "retries": 3, "delay": 5}])
+    );
+    assert_eq!(vars("app_v2")["regal_bake"], 5);
+    // Nothing for a version without checks, nor anywhere else: batch groups,
+    // `all` and hosts carry no copy.
+    let v3 = vars("app_v3");
+    assert!(
+        v3.get("regal_verify").is_none() && v3.get("regal_bake").is_none(),
+        "{v3}"
+    );
+    let text = inventory.to_string();
+    assert_eq!(text.matches("regal_verify").count(), 2, "{text}");
+    assert_eq!(text.matches("bake_last").count(), 0, "{text}");
+    let last = binary(&format!("{TWO_VERSIONS}bake_last: true\n"), &["--list"]);
+    assert_eq!(
+        last.matches("\"regal_bake_last\":true").count(),
+        2,
+        "{last}"
+    );
+}
+
+#[test]
+fn plan_shows_the_checks_and_the_bake_of_each_batch() {
+    let text = binary(TWO_VERSIONS, &["plan"]);
+    for line in [
+        "   health checks on every host after each batch:\n    - http http://{{ ansible_host | default(inventory_hostname) }}:{{ health_port }}/health (status 200/204, contains \"ok\", timeout 5 s, 3 retries every 2 s)\n    - tcp {{ ansible_host }}:5432 (timeout 5 s, 0 retries every 2 s)\n",
+        "    - command systemctl is-active app (timeout 10 s, 3 retries every 5 s)\n",
+        "      then check health (2 checks), then bake 30 s (keep checking)\n",
+        "      then check health (1 check), then bake 5 s (keep checking)\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    let plan: serde_json::Value =
+        serde_json::from_str(&binary(TWO_VERSIONS, &["plan", "--format", "json"])).unwrap();
+    let batches = |v: usize| -> Vec<(u64, u64)> {
+        (plan["versions"][v]["batches"].as_array().unwrap().iter())
+            .map(|b| {
+                (
+                    b["checks"].as_u64().unwrap(),
+                    b["bake_after"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(batches(0), [(2, 30), (2, 30)]);
+    assert_eq!(batches(1), [(1, 5), (1, 5)]);
+    assert_eq!(batches(2), [(0, 0)]);
+    assert_eq!(plan["versions"][1]["verify"][0]["type"], "command");
+    assert!(plan["versions"][2].get("verify").is_none());
+    // The last batch of the rollout is baked only with `bake_last`.
+    let last_has_checks =
+        TWO_VERSIONS.replace("    verify: []\n    bake: 0\n", "    bake_last: true\n");
+    let plan: serde_json::Value =
+        serde_json::from_str(&binary(&last_has_checks, &["plan", "--format", "json"])).unwrap();
+    assert_eq!(plan["versions"][2]["batches"][0]["bake_after"], 30);
+    let no_bake_last = TWO_VERSIONS.replace("    verify: []\n    bake: 0\n", "");
+    let plan: serde_json::Value =
+        serde_json::from_str(&binary(&no_bake_last, &["plan", "--format", "json"])).unwrap();
+    assert_eq!(plan["versions"][2]["batches"][0]["bake_after"], 0);
+    assert_eq!(plan["versions"][2]["batches"][0]["checks"], 2);
+}
