@@ -26,3 +26,4 @@ pub mod resume;
 pub mod schema;
 pub mod strategy;
 pub mod verify;
+pub mod yaml11;
