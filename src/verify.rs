@@ -80,7 +80,7 @@ impl fmt::Display for Check {
             details.push(format!("status {}", codes.join("/")));
         }
         if let Some(text) = &self.contains {
-            details.push(format!("contains {text:?}"));
+            details.push(format!("contains '{text}'"));
         }
         details.push(format!(
             "timeout {} s, {} retries every {} s",

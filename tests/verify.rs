@@ -201,8 +201,10 @@ fn stop_message(run: &PlaybookRun) -> String {
 }
 
 fn assert_stopped(run: &PlaybookRun, batches: &[(String, u32, Vec<String>)]) {
-    assert!(
-        run.code.is_some() && !run.success(),
+    // README: 2 when a host failed or a gate stopped the rollout.
+    assert_eq!(
+        run.code,
+        Some(2),
         "expected the rollout to stop\n{}",
         run.report()
     );
@@ -505,7 +507,7 @@ fn the_inventory_carries_the_checks_once_per_version_group() {
 fn plan_shows_the_checks_and_the_bake_of_each_batch() {
     let text = binary(TWO_VERSIONS, &["plan"]);
     for line in [
-        "   health checks on every host after each batch:\n    - http http://{{ ansible_host | default(inventory_hostname) }}:{{ health_port }}/health (status 200/204, contains \"ok\", timeout 5 s, 3 retries every 2 s)\n    - tcp {{ ansible_host }}:5432 (timeout 5 s, 0 retries every 2 s)\n",
+        "   health checks on every host after each batch:\n    - http http://{{ ansible_host | default(inventory_hostname) }}:{{ health_port }}/health (status 200/204, contains 'ok', timeout 5 s, 3 retries every 2 s)\n    - tcp {{ ansible_host }}:5432 (timeout 5 s, 0 retries every 2 s)\n",
         "    - command systemctl is-active app (timeout 10 s, 3 retries every 5 s)\n",
         "      then check health (2 checks), then bake 30 s (keep checking)\n",
         "      then check health (1 check), then bake 5 s (keep checking)\n",
