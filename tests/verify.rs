@@ -280,15 +280,18 @@ fn a_host_unhealthy_after_deploy_stops_the_rollout_after_its_batch() {
     );
     assert!(!message.contains("h2:"), "h2 is healthy: {message}");
 
-    // A body without the expected text is unhealthy too.
+    // A body without the expected text is unhealthy too; every unhealthy
+    // host of the batch is named.
     servers["h3"].set(200, "starting");
+    servers["h2"].set(404, "no such page");
     let run = s.run(&[]);
     assert_stopped(&run, &[batch(0, &["h1"]), batch(1, &["h2", "h3"])]);
     assert_contains(
         &stop_message(&run),
         &[
-            "h3: http",
-            "status 200, the body does not contain 'ok', body 'starting'",
+            "h2: http",
+            "status 404, body 'no such page'; h3: http",
+            "status 200, the body does not contain 'ok', body 'starting'. No host",
         ],
         &run,
     );
