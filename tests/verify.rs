@@ -546,3 +546,21 @@ fn plan_shows_the_checks_and_the_bake_of_each_batch() {
     assert_eq!(plan["versions"][2]["batches"][0]["bake_after"], 0);
     assert_eq!(plan["versions"][2]["batches"][0]["checks"], 2);
 }
+
+#[test]
+fn bake_last_watches_the_last_batch_too() {
+    let servers = servers(2);
+    let text = format!(
+        "batches: [1]\nvars: {{ansible_connection: local}}\n{HTTP_CHECK}bake: 2\nbake_last: true\nversions:\n  app-v1.0:\n    hosts:\n{}",
+        hosts_yaml(&["h1", "h2"], &servers)
+    );
+    let s = Scenario::new("verify-bake-last").with_strategy(&text);
+    let run = s.run(&[]);
+    assert!(run.success(), "{}", run.report());
+    assert_eq!(run.batches(), [batch(0, &["h1"]), batch(1, &["h2"])]);
+    for host in ["h1", "h2"] {
+        assert!(servers[host].requests() >= 2, "{host}\n{}", run.report());
+    }
+    let h2 = run.evidence.iter().find(|e| e.host == "h2").unwrap().time;
+    assert!(run.finished_at - h2 >= 2.0, "{}", run.report());
+}
