@@ -432,7 +432,7 @@ impl<'s> Validator<'s, '_> {
                 "confirm_after_canary" => keys.confirm_after_canary = self.boolean(node),
                 "canary_vars" => keys.canary_vars = self.vars(node),
                 "batch_vars" => keys.batch_vars = self.vars(node),
-                "verify" => keys.verify.verify = self.checks(node),
+                "verify" => keys.verify.verify = self.checks(node).map(verify::Checks),
                 "bake" => keys.verify.bake = self.typed(node),
                 "bake_last" => keys.verify.bake_last = self.boolean(node),
                 _ => {}
