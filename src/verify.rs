@@ -259,6 +259,11 @@ impl JsonSchema for Checks {
     }
 }
 
+/// The keys of one check, as [`CheckSpec`] names them.
+pub const CHECK_KEYS: [&str; 8] = [
+    "http", "tcp", "command", "status", "contains", "timeout", "retries", "delay",
+];
+
 /// One check as written in a `verify:` list.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a check such as `http: <url>`")]
