@@ -564,3 +564,53 @@ fn bake_last_watches_the_last_batch_too() {
     let h2 = run.evidence.iter().find(|e| e.host == "h2").unwrap().time;
     assert!(run.finished_at - h2 >= 2.0, "{}", run.report());
 }
+
+#[test]
+fn check_lists_every_problem_of_the_checks_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("regal.yml");
+    std::fs::write(
+        &path,
+        "\
+verify:
+  - retries: 2
+  - tcp: db1:5432
+    contains: ready
+  - http: http://web1/health
+    command: 'true'
+versions:
+  a: web1
+  b:
+    hosts: web2
+    verify: []
+    bake: 30
+",
+    )
+    .unwrap();
+    let out = std::process::Command::new(support::BIN)
+        .arg("check")
+        .arg("--config")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let at = |place: &str| format!("{}:{place}: ", path.display());
+    for line in [
+        format!("{}a check needs one of `http: <url>`", at("2:5")),
+        format!(
+            "{}`contains:` only applies to http checks, not to a tcp check",
+            at("4:5")
+        ),
+        format!("{}a check has both `http:` and `command:`", at("6:5")),
+        format!(
+            "{}`bake:` keeps checking a batch with its `verify:` checks, but version `b` has none",
+            at("12:5")
+        ),
+    ] {
+        assert!(stderr.contains(&line), "{line:?} not in\n{stderr}");
+    }
+    let summary = format!("4 problems in {}\n", path.display());
+    assert!(stderr.ends_with(&summary), "{stderr}");
+}
