@@ -3,7 +3,7 @@
 
 mod support;
 
-use regal_inventory::yaml11::{NotResolved, resolve_plain};
+use regal_inventory::yaml11::{NotResolved, resolve_plain, resolve_plain_key};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -343,6 +343,61 @@ fn every_spelling_resolves_as_ansible_inventory_prints_it() {
     );
 }
 
+/// The same spellings as keys of a nested mapping (`kNNN: {<spelling>: NNN}`): ansible-inventory
+/// prints each key as Python's `json.dumps` writes the resolved key.
+#[test]
+fn every_spelling_as_a_key_resolves_as_ansible_inventory_prints_it() {
+    let mut inventory = String::from("all:\n  hosts:\n    h1:\n");
+    let mut keys = Vec::new();
+    for (i, text) in SPELLINGS.iter().enumerate() {
+        // ansible-inventory cannot print a date key (tested below); an empty key is not plain.
+        let date_like = text.len() > 5
+            && text[..4].bytes().all(|b| b.is_ascii_digit())
+            && text.as_bytes()[4] == b'-';
+        if text.is_empty() || date_like {
+            continue;
+        }
+        inventory.push_str(&format!("      k{i:03}:\n        {text}: {i}\n"));
+        keys.push(i);
+    }
+    let out = ansible_inventory(&work_dir("keys"), &inventory);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vars = &printed["_meta"]["hostvars"]["h1"];
+    let mut mismatches = Vec::new();
+    for i in &keys {
+        let text = SPELLINGS[*i];
+        let map = vars[format!("k{i:03}")].as_object().unwrap();
+        let theirs: Vec<&String> = map.keys().collect();
+        match resolve_plain_key(text) {
+            Ok(ours) if theirs == [&ours] => {}
+            ours => mismatches.push(format!(
+                "{text:?}: ansible {theirs:?}, resolve_plain_key {ours:?}"
+            )),
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    assert!(keys.len() > 100, "only {} keys", keys.len());
+
+    // A date key: ansible-inventory fails, and resolve_plain_key refuses it.
+    for text in ["2001-12-14", "2001-12-14 21:59:43.10 -5"] {
+        let out = ansible_inventory(
+            &work_dir("date-key"),
+            &format!("all:\n  hosts:\n    h1:\n      k:\n        {text}: 1\n"),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("is not JSON serializable"),
+            "{text:?}: {stderr}"
+        );
+        assert!(matches!(
+            resolve_plain_key(text),
+            Err(NotResolved::Refused(_))
+        ));
+    }
+}
+
 #[test]
 fn spellings_ansible_cannot_build_are_refused_with_its_reason() {
     let handles: Vec<_> = REFUSED
@@ -381,7 +436,8 @@ fn spellings_ansible_cannot_build_are_refused_with_its_reason() {
 
 /// Resolves each line of stdin (a JSON string) with ansible-core's own YAML loader, as the value
 /// of a var. Prints one line per input: `SKIP` (not a plain scalar with that value), `OK <json>`,
-/// `INF`, `-INF`, `NAN`, `BIG` (an int beyond 64 bits) or `ERR <reason>`.
+/// `INF`, `-INF`, `NAN`, `BIG` (an int beyond 64 bits) or `ERR <reason>`; then, but for `SKIP`
+/// and `ERR`, a tab and the value as `json.dumps` writes it as a key (or `REFUSED`).
 const ORACLE: &str = r#"
 import json, sys, datetime, math, yaml
 from ansible._internal._yaml._loader import AnsibleLoader
@@ -400,16 +456,20 @@ for line in sys.stdin:
     except Exception as e:
         print("ERR", str(e).splitlines()[0])
         continue
+    try:
+        key = json.dumps(next(iter(json.loads(json.dumps({v: 0})))))
+    except TypeError:
+        key = "REFUSED"
     if isinstance(v, float) and math.isnan(v):
-        print("NAN")
+        print("NAN", key, sep="\t")
     elif isinstance(v, float) and math.isinf(v):
-        print("INF" if v > 0 else "-INF")
+        print("INF" if v > 0 else "-INF", key, sep="\t")
     elif isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**64:
-        print("BIG")
+        print("BIG", key, sep="\t")
     elif isinstance(v, (datetime.date, datetime.datetime)):
-        print("OK", json.dumps(v.isoformat()))
+        print("OK", json.dumps(v.isoformat()) + "\t" + key)
     else:
-        print("OK", json.dumps(str(v) if isinstance(v, str) else v))
+        print("OK", json.dumps(str(v) if isinstance(v, str) else v) + "\t" + key)
 "#;
 
 /// Thousands of generated spellings, built from the pieces the YAML 1.1 rules look at, resolved
@@ -497,6 +557,21 @@ fn generated_spellings_resolve_as_ansible_cores_loader_does() {
         let text: String = STAMP.iter().map(|part| part[next(part.len())]).collect();
         texts.insert(text);
     }
+    // Floats of every size and precision, for the shortest digits and Python's repr of keys.
+    while texts.len() < 9_000 {
+        let digits = |next: &mut dyn FnMut(usize) -> usize, n: usize| -> String {
+            (0..n).map(|_| char::from(b'0' + next(10) as u8)).collect()
+        };
+        let (int_len, frac_len) = (1 + next(18), next(18));
+        let int = digits(&mut next, int_len);
+        let frac = digits(&mut next, frac_len);
+        let exp = match next(3) {
+            0 => String::new(),
+            1 => format!("e+{}", next(330)),
+            _ => format!("e-{}", next(330)),
+        };
+        texts.insert(format!("{int}.{frac}{exp}"));
+    }
     while texts.len() < 25_000 {
         let len = 1 + next(6);
         let text: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
@@ -534,7 +609,21 @@ fn generated_spellings_resolve_as_ansible_cores_loader_does() {
             continue;
         }
         compared += 1;
+        let (answer, key) = answer.split_once('\t').unwrap_or((answer, ""));
         let ours = resolve_plain(text);
+        if !answer.starts_with("ERR") {
+            let our_key = resolve_plain_key(text);
+            let same_key = match (key, &our_key) {
+                ("REFUSED", Err(NotResolved::Refused(_))) => true,
+                (key, Ok(ours)) => serde_json::from_str::<String>(key).ok().as_ref() == Some(ours),
+                _ => false,
+            };
+            if !same_key {
+                mismatches.push(format!(
+                    "{text:?} as a key: ansible-core {key}, resolve_plain_key {our_key:?}"
+                ));
+            }
+        }
         let kind = match &ours {
             Ok(Value::Number(n)) if n.is_f64() => "float",
             Ok(Value::Number(_)) => "int",
@@ -579,4 +668,5 @@ fn generated_spellings_resolve_as_ansible_cores_loader_does() {
     for kind in ["float", "int", "timestamp", "string", "refused", "not JSON"] {
         assert!(kinds.get(kind) > Some(&20), "few of kind {kind}: {kinds:?}");
     }
+    assert!(kinds["float"] > 3_000, "{kinds:?}");
 }
