@@ -482,8 +482,24 @@ impl<'s> Validator<'s, '_> {
         };
         let mut checks = Vec::new();
         for item in items {
-            let Some(check) = self.typed::<CheckSpec>(&item) else {
+            // Entry by entry, so that each problem has the key or value at fault.
+            let Some(entries) = item.entries() else {
+                self.wrong_type(&item, "a check such as `http: <url>`");
                 continue;
+            };
+            let read: Vec<(&str, serde_json::Value)> = (entries.iter())
+                .map(|(k, v)| (k.scalar().map_or("", |s| s.value.as_ref()), self.value(v)))
+                .collect();
+            let check = match CheckSpec::from_entries(read) {
+                Ok(check) => check,
+                Err(problems) => {
+                    for (at, message) in problems {
+                        let (key, value) = &entries[at.entry];
+                        let node = if at.key { key } else { value };
+                        self.report(node.span.start(), ProblemKind::Yaml(message));
+                    }
+                    continue;
+                }
             };
             for (key, problem) in verify::check_problems(&check) {
                 let key_at = key.and_then(|key| {
