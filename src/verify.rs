@@ -259,6 +259,11 @@ impl JsonSchema for Checks {
     }
 }
 
+/// The keys of one check, as [`CheckSpec`] names them.
+pub const CHECK_KEYS: [&str; 8] = [
+    "http", "tcp", "command", "status", "contains", "timeout", "retries", "delay",
+];
+
 /// One check as written in a `verify:` list.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a check such as `http: <url>`")]
@@ -318,67 +323,6 @@ impl CheckSpec {
             delay: self.delay.map_or(DEFAULT_DELAY, |d| d.0),
             probe,
         })
-    }
-}
-
-/// Where a problem in one check lies: the entry (by index) and whether its key
-/// or its value is at fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EntryAt {
-    pub entry: usize,
-    pub key: bool,
-}
-
-impl CheckSpec {
-    /// Reads a check from its entries (key, value as ansible-core reads it),
-    /// each value on its own, so that a reader can place each problem at the
-    /// key or value at fault. The check, or the problems found.
-    pub fn from_entries<'k>(
-        entries: impl IntoIterator<Item = (&'k str, Value)>,
-    ) -> Result<CheckSpec, Vec<(EntryAt, String)>> {
-        fn read<T: de::DeserializeOwned>(
-            value: Value,
-            at: usize,
-            problems: &mut Vec<(EntryAt, String)>,
-        ) -> Option<T> {
-            serde_json::from_value(value)
-                .map_err(|e| {
-                    problems.push((
-                        EntryAt {
-                            entry: at,
-                            key: false,
-                        },
-                        e.to_string(),
-                    ))
-                })
-                .ok()
-        }
-        let mut spec = CheckSpec::default();
-        let mut problems = Vec::new();
-        for (at, (key, value)) in entries.into_iter().enumerate() {
-            let p = &mut problems;
-            match key {
-                "http" => spec.http = read(value, at, p),
-                "tcp" => spec.tcp = read(value, at, p),
-                "command" => spec.command = read(value, at, p),
-                "status" => spec.status = read(value, at, p),
-                "contains" => spec.contains = read(value, at, p),
-                "timeout" => spec.timeout = read(value, at, p),
-                "retries" => spec.retries = read(value, at, p),
-                "delay" => spec.delay = read(value, at, p),
-                _ => p.push((
-                    EntryAt { entry: at, key: true },
-                    format!(
-                        "unknown key `{key}` in a check; use `http`, `tcp` or `command`, and `status`, `contains`, `timeout`, `retries`, `delay`"
-                    ),
-                )),
-            }
-        }
-        if problems.is_empty() {
-            Ok(spec)
-        } else {
-            Err(problems)
-        }
     }
 }
 
@@ -915,30 +859,6 @@ mod tests {
         assert!(error("status: [200, 1000]").contains("not an HTTP status"));
         assert!(error("contains: ''").contains("empty"));
         assert!(error("hhtp: x").contains("unknown field"));
-    }
-
-    #[test]
-    fn a_check_read_entry_by_entry_places_each_problem() {
-        let entries = |list: &[(&'static str, Value)]| list.to_vec();
-        let spec = CheckSpec::from_entries(entries(&[
-            ("http", json!("http://a/")),
-            ("status", json!([200, 204])),
-            ("retries", json!(0)),
-        ]))
-        .unwrap();
-        assert_eq!(spec.resolve().unwrap().retries, 0);
-        let problems = CheckSpec::from_entries(entries(&[
-            ("tcp", json!("a")),
-            ("htp", json!("x")),
-            ("delay", json!(-2)),
-        ]))
-        .unwrap_err();
-        let places: Vec<(usize, bool)> =
-            problems.iter().map(|(at, _)| (at.entry, at.key)).collect();
-        assert_eq!(places, [(0, false), (1, true), (2, false)]);
-        assert!(problems[0].1.contains("has no port"), "{problems:?}");
-        assert!(problems[1].1.contains("unknown key `htp`"), "{problems:?}");
-        assert!(problems[2].1.contains("cannot be negative"), "{problems:?}");
     }
 
     #[test]
