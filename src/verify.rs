@@ -123,8 +123,8 @@ impl Verify {
         }
     }
 
-    /// Whether the rollout bakes after batch `index` of `count` when that is
-    /// the very last batch of the rollout (`last`).
+    /// Whether the rollout bakes after a batch; `last`: the batch is the very
+    /// last of the rollout.
     pub fn bakes_after(&self, last: bool) -> bool {
         self.bake > 0 && !self.checks.is_empty() && (!last || self.bake_last)
     }

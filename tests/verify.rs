@@ -564,3 +564,102 @@ fn bake_last_watches_the_last_batch_too() {
     let h2 = run.evidence.iter().find(|e| e.host == "h2").unwrap().time;
     assert!(run.finished_at - h2 >= 2.0, "{}", run.report());
 }
+
+#[test]
+fn check_lists_every_problem_of_the_checks_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("regal.yml");
+    std::fs::write(
+        &path,
+        "\
+verify:
+  - retries: 2
+  - tcp: db1:5432
+    contains: ready
+  - http: http://web1/health
+    command: 'true'
+versions:
+  a: web1
+  b:
+    hosts: web2
+    verify: []
+    bake: 30
+",
+    )
+    .unwrap();
+    let out = std::process::Command::new(support::BIN)
+        .arg("check")
+        .arg("--config")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let at = |place: &str| format!("{}:{place}: ", path.display());
+    for line in [
+        format!("{}a check needs one of `http: <url>`", at("2:5")),
+        format!(
+            "{}`contains:` only applies to http checks, not to a tcp check",
+            at("4:5")
+        ),
+        format!("{}a check has both `http:` and `command:`", at("6:5")),
+        format!(
+            "{}`bake:` keeps checking a batch with its `verify:` checks, but version `b` has none",
+            at("12:5")
+        ),
+    ] {
+        assert!(stderr.contains(&line), "{line:?} not in\n{stderr}");
+    }
+    let summary = format!("4 problems in {}\n", path.display());
+    assert!(stderr.ends_with(&summary), "{stderr}");
+}
+
+/// Hosts and their `health_port` from an INI file, batched by the `regal`
+/// inventory plugin (`hosts_from`): the checks' templates are rendered with
+/// vars regal-inventory never saw.
+#[test]
+fn checks_render_the_vars_of_hosts_from_other_sources_through_the_plugin() {
+    let servers = servers(3);
+    servers["h3"].set(503, "draining");
+    let mut s = Scenario::new("verify-plugin");
+    s.inventory = s.dir.join("hosts.ini");
+    let ini: String = ["h1", "h2", "h3"]
+        .iter()
+        .map(|h| {
+            format!(
+                "{h} ansible_host=127.0.0.1 health_port={}\n",
+                servers[*h].port
+            )
+        })
+        .collect();
+    std::fs::write(
+        &s.inventory,
+        format!("[web]\n{ini}\n[all:vars]\nansible_connection=local\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        s.dir.join("regal.yml"),
+        format!(
+            "schedule: 1\ncombine: 1\n{HTTP_CHECK}versions:\n  app-v1.0:\n    hosts_from: web\n"
+        ),
+    )
+    .unwrap();
+    let plugin = s.dir.join("rollout.regal.yml");
+    std::fs::write(
+        &plugin,
+        format!(
+            "plugin: regal\nstrategy: regal.yml\nbinary: {}\n",
+            support::BIN
+        ),
+    )
+    .unwrap();
+    let run = s.run(&["-i", &plugin.display().to_string()]);
+    assert_stopped(
+        &run,
+        &[batch(0, &["h1"]), batch(1, &["h2"]), batch(2, &["h3"])],
+    );
+    assert!(servers["h1"].requests() >= 1 && servers["h2"].requests() >= 1);
+    let url = format!("http://127.0.0.1:{}/health", servers["h3"].port);
+    assert_contains(&stop_message(&run), &[&format!("h3: http {url}")], &run);
+}
