@@ -1,7 +1,7 @@
 //! The whole path of one run: bytes → strategy → plan → inventory JSON, plus
 //! `--host` for one name. Any panic here would be a crash of the inventory
-//! Ansible runs, so none is allowed; a rejected strategy is fine. Where the fast
-//! YAML reader reads a file, serde_yaml must read the same.
+//! Ansible runs, so none is allowed; a rejected strategy is fine. The two YAML
+//! tree builders and serde_yaml must agree (reference.rs).
 //!
 //! A strategy with `hosts_from` also goes the inventory plugin's way, with the
 //! hosts of a small fixed "earlier source", and `check`'s way (hosts unknown).
@@ -10,7 +10,7 @@
 use regal_inventory::external::ExternalHosts;
 use regal_inventory::inventory::{self, Inventory};
 use regal_inventory::plan::Plan;
-use regal_inventory::strategy::{self, HostsFrom, block_yaml};
+use regal_inventory::strategy::{self, HostsFrom};
 use std::sync::OnceLock;
 
 const EARLIER_SOURCE: &str = r#"{
@@ -23,8 +23,8 @@ const EARLIER_SOURCE: &str = r#"{
 pub fn whole_path(data: &[u8]) {
     if let Ok(source) = std::str::from_utf8(data) {
         assert!(
-            block_yaml::agrees_with_serde_yaml(source),
-            "the fast YAML reader and serde_yaml read this differently"
+            super::reference::agrees(source),
+            "the YAML tree builders and serde_yaml read this differently"
         );
     }
     run(data, HostsFrom::Unavailable);

@@ -76,6 +76,63 @@ pub enum ProblemKind {
     },
     DuplicateKey {
         key: String,
+        /// Where it was first written (when listed).
+        first: Option<Location>,
+    },
+    UnknownKey {
+        key: String,
+        suggestion: Option<&'static str>,
+        expected: Vec<&'static str>,
+    },
+    MissingKey {
+        key: &'static str,
+    },
+    /// A node of another kind than the key takes.
+    WrongType {
+        found: String,
+        expected: &'static str,
+    },
+    /// A name that is written empty (`spread: ''`).
+    EmptyName {
+        key: &'static str,
+    },
+    EmptyListItem,
+    SizeZero,
+    SizeNegative {
+        text: String,
+    },
+    SizeFraction {
+        text: String,
+    },
+    SizeTooLarge {
+        text: String,
+    },
+    BadPercent {
+        text: String,
+    },
+    NotASize {
+        text: String,
+    },
+    PauseNegative {
+        text: String,
+    },
+    PauseTooLong {
+        text: String,
+    },
+    PauseFraction {
+        text: String,
+    },
+    BadOrder {
+        text: String,
+    },
+    /// NEL, U+2028 or U+2029, which YAML 1.1 and 1.2 read differently.
+    AmbiguousLineBreak {
+        code: u32,
+    },
+    TooLarge,
+    /// A plain var value that ansible-core reads as no JSON value.
+    VarValue {
+        why: crate::yaml11::NotResolved,
     },
     UnknownPriority {
         name: String,
@@ -144,6 +201,8 @@ pub enum ProblemKind {
         version: String,
     },
     HostEntryWithTwoKeys,
+    /// A rule of `verify:` / `bake:` (see [`crate::verify`]).
+    Verify(crate::verify::VerifyProblem),
     /// More problems than are worth listing.
     More {
         count: usize,
@@ -191,7 +250,89 @@ impl fmt::Display for ProblemKind {
                     )
                 }
             }
-            DuplicateKey { key } => write!(f, "key `{key}` appears twice here; keep one"),
+            DuplicateKey { key, first } => match first {
+                Some(Location { line, column }) => write!(
+                    f,
+                    "key `{key}` appears twice here, first at line {line} column {column}; keep one"
+                ),
+                None => write!(f, "key `{key}` appears twice here; keep one"),
+            },
+            UnknownKey {
+                key,
+                suggestion,
+                expected,
+            } => {
+                let expected: Vec<String> = expected.iter().map(|k| k.to_string()).collect();
+                write!(
+                    f,
+                    "unknown key `{}`, expected one of {}",
+                    excerpt(key),
+                    backticked(&expected)
+                )?;
+                match suggestion {
+                    Some(close) => write!(f, "; did you mean `{close}`?"),
+                    None => Ok(()),
+                }
+            }
+            MissingKey { key } => write!(f, "missing key `{key}`"),
+            WrongType { found, expected } => {
+                write!(f, "invalid type: {found}, expected {expected}")
+            }
+            EmptyName { key } => write!(f, "`{key}` is empty; name the host var it reads"),
+            EmptyListItem => write!(
+                f,
+                "empty host entry in `an empty list item`; remove the extra comma or blank item"
+            ),
+            SizeZero => write!(
+                f,
+                "a batch size of 0 would be an empty batch; use a count >= 1 or a percentage like \"25%\""
+            ),
+            SizeNegative { text } => write!(
+                f,
+                "a batch size cannot be negative ({text}); use a count >= 1 or a percentage like \"25%\""
+            ),
+            SizeFraction { text } => write!(
+                f,
+                "a batch size is a whole number of hosts, not {text}; use a count >= 1 or a percentage like \"25%\""
+            ),
+            SizeTooLarge { text } => write!(
+                f,
+                "a batch size of {text} hosts is more than any fleet; use a count >= 1, or \"100%\" for all hosts at once"
+            ),
+            BadPercent { text } => write!(
+                f,
+                "`{text}` is not a usable percentage; use a whole percentage from \"1%\" to \"100%\""
+            ),
+            NotASize { text } => write!(
+                f,
+                "`{text}` is not a batch size; use a count >= 1 (e.g. 2) or a percentage like \"25%\""
+            ),
+            PauseNegative { text } => write!(
+                f,
+                "a pause cannot be negative ({text}); use a whole number of seconds >= 0"
+            ),
+            PauseTooLong { text } => write!(
+                f,
+                "a pause of {text} seconds is longer than any rollout; use a whole number of seconds >= 0"
+            ),
+            PauseFraction { text } => write!(
+                f,
+                "a pause is a whole number of seconds, not {text}; use a whole number of seconds >= 0"
+            ),
+            BadOrder { text } => write!(
+                f,
+                "`{}` is not an order; use one of `input`, `sorted`, `hash`",
+                excerpt(text)
+            ),
+            AmbiguousLineBreak { code } => write!(
+                f,
+                "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
+            ),
+            VarValue { why } => write!(f, "{why}"),
+            TooLarge => write!(
+                f,
+                "the file is larger than 4 GiB; split the fleet into several strategies"
+            ),
             UnknownPriority { name, known } => write!(
                 f,
                 "priority names `{name}`, which is not a version; use one of {}",
@@ -287,8 +428,18 @@ impl fmt::Display for ProblemKind {
                 f,
                 "a host entry with vars has exactly one key (`- web1: {{ansible_host: 10.0.0.1}}`); put each host in its own list item"
             ),
+            Verify(problem) => write!(f, "{problem}"),
             More { count } => write!(f, "... and {count} more problems"),
         }
+    }
+}
+
+/// A text cut to a length that a message can quote.
+pub fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 200;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }
 

@@ -166,6 +166,7 @@ fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &'p VersionPl
     // `regal_batch`.
     let mut vars = version.vars.clone();
     vars.insert("regal_version".into(), json!(version.name));
+    rollout.verify.group_vars(&mut vars);
     groups.insert(
         version.group.clone(),
         Group {

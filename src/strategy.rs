@@ -2,14 +2,14 @@
 
 pub mod block_yaml;
 pub mod file;
+pub mod validate;
 
-use crate::error::{Location, Problem, ProblemKind};
-use crate::external::{ExternalHosts, PatternProblem};
-use crate::locate::{self, Seg};
-use file::{HostList, Order, RolloutKeys, Size, StrategyFile, Text, Vars};
+use crate::error::{Problem, ProblemKind};
+use crate::external::ExternalHosts;
+use crate::tree;
+use crate::verify::Verify;
+use file::{Order, Size, Vars};
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 /// A checked strategy: every version has hosts, every host is listed once.
 /// Host names borrow from the text it was read from (`'s`) where they can.
@@ -87,6 +87,8 @@ pub struct Rollout {
     pub confirm_after_canary: bool,
     pub canary_vars: Vars,
     pub batch_vars: Vars,
+    /// Health checks of each batch and the bake after it.
+    pub verify: Verify,
 }
 
 impl Rollout {
@@ -128,7 +130,7 @@ impl Domains {
 const HALVES_FROM_HOSTS: usize = if cfg!(any(test, fuzzing)) { 2 } else { 1 << 16 };
 
 /// At most this many problems are reported one by one.
-const MAX_PROBLEMS: usize = 20;
+const MAX_PROBLEMS: usize = 100;
 
 /// Where versions written with `hosts_from` get their hosts.
 #[derive(Debug, Clone, Copy)]
@@ -147,35 +149,52 @@ pub fn parse(source: &str) -> Result<Strategy<'_>, Vec<Problem>> {
     parse_with(source, HostsFrom::Unavailable)
 }
 
-/// Reads and checks a strategy, taking `hosts_from` hosts from `hosts_from`.
+/// Reads and checks a strategy, taking `hosts_from` hosts from `hosts_from`:
+/// the source becomes one [`tree`] (by the fast reader where it can, else by
+/// the event parser), which [`validate`] walks once.
 pub fn parse_with<'s>(
     source: &'s str,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
-    if source.trim().is_empty() {
+    let located = |at: usize, kind: ProblemKind| {
+        vec![Problem {
+            location: Some(validate::locate(source, at)),
+            kind,
+        }]
+    };
+    if source[tree::bom_len(source)..].trim().is_empty() {
         return Err(vec![Problem {
             location: None,
             kind: ProblemKind::EmptyFile,
         }]);
     }
-    // The fast reader takes the plain block YAML nearly every strategy is written
-    // in; serde_yaml reads the rest, and gives the message for every error.
-    let file: StrategyFile = match block_yaml::from_str(source) {
-        Some(file) => file,
-        None => serde_yaml::from_str(source).map_err(|e| vec![yaml_problem(&e)])?,
-    };
-    let mut checker = Checker {
-        source,
-        hosts_from,
-        problems: Vec::new(),
-        unlisted: 0,
-    };
-    let strategy = checker.check(file);
-    if checker.problems.is_empty() {
-        Ok(strategy)
-    } else {
-        Err(checker.into_problems())
+    if source.len() > tree::MAX_SOURCE {
+        return Err(located(0, ProblemKind::TooLarge));
     }
+    // YAML 1.1 (ansible-core's reader) and YAML 1.2 (the event parser) do not
+    // agree whether these are line breaks: refused, so that no name is read
+    // from another line than the operator sees.
+    if let Some(at) = source.find(['\u{85}', '\u{2028}', '\u{2029}']) {
+        let c = source[at..].chars().next().expect("found");
+        return Err(located(
+            at,
+            ProblemKind::AmbiguousLineBreak { code: c as u32 },
+        ));
+    }
+    let root = match block_yaml::read(source) {
+        Some(root) => root,
+        None => match tree::parse(source) {
+            Ok(Some(root)) => root,
+            Ok(None) => {
+                return Err(vec![Problem {
+                    location: None,
+                    kind: ProblemKind::EmptyFile,
+                }]);
+            }
+            Err(error) => return Err(located(error.at, ProblemKind::Yaml(error.message))),
+        },
+    };
+    validate::validate(source, &root, hosts_from)
 }
 
 /// Reads and checks a strategy from bytes, reporting invalid UTF-8 by position.
@@ -191,614 +210,12 @@ pub fn parse_bytes_with<'s>(
     match std::str::from_utf8(bytes) {
         Ok(source) => parse_with(source, hosts_from),
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count()
-                + 1;
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here");
             Err(vec![Problem {
-                location: Some(Location { line, column }),
+                location: Some(validate::locate(valid, valid.len())),
                 kind: ProblemKind::NotUtf8,
             }])
         }
-    }
-}
-
-/// A serde_yaml error as a problem: its message without the position it appends.
-fn yaml_problem(error: &serde_yaml::Error) -> Problem {
-    let text = error.to_string();
-    let message = match error.location() {
-        Some(l) => text.replace(&format!(" at line {} column {}", l.line(), l.column()), ""),
-        None => text,
-    };
-    Problem {
-        location: error.location().map(|l| Location {
-            line: l.line(),
-            column: l.column(),
-        }),
-        kind: ProblemKind::Yaml(
-            message
-                .replace("unknown field", "unknown key")
-                .replace("missing field", "missing key"),
-        ),
-    }
-}
-
-/// Cross-node checks; collects every problem with the path of the node at fault.
-struct Checker<'s, 'e> {
-    source: &'s str,
-    hosts_from: HostsFrom<'e>,
-    /// The first `MAX_PROBLEMS` problems found.
-    problems: Vec<(Vec<Seg>, ProblemKind)>,
-    /// How many more were found: a file with a million duplicate hosts
-    /// should not hold a million messages.
-    unlisted: usize,
-}
-
-/// One version as read, its hosts resolved, before the checks across versions.
-struct Draft<'s> {
-    name: String,
-    body: file::VersionBody<'s>,
-    version_path: Vec<Seg>,
-    hosts_path: Vec<Seg>,
-    hosts_unknown: bool,
-    hosts: Vec<Host<'s>>,
-    /// The list item of each host (None for a comma string or `hosts_from`).
-    items: Vec<u32>,
-    plain_names: bool,
-}
-
-fn key(name: &str) -> Seg {
-    Seg::Key(name.to_string())
-}
-
-impl<'s> Checker<'s, '_> {
-    fn report(&mut self, path: Vec<Seg>, kind: ProblemKind) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push((path, kind));
-        } else {
-            self.unlisted += 1;
-        }
-    }
-
-    /// Whether a problem reported now is listed (else only counted), so a
-    /// costly detail need not be built.
-    fn listing(&self) -> bool {
-        self.problems.len() < MAX_PROBLEMS
-    }
-
-    /// Problems in file order, each located in the source.
-    fn into_problems(self) -> Vec<Problem> {
-        let mut problems: Vec<Problem> = self
-            .problems
-            .into_iter()
-            .map(|(path, kind)| Problem {
-                location: locate::locate(self.source, &path),
-                kind,
-            })
-            .collect();
-        problems.sort_by_key(|p| p.location);
-        if self.unlisted > 0 {
-            problems.push(Problem {
-                location: None,
-                kind: ProblemKind::More {
-                    count: self.unlisted,
-                },
-            });
-        }
-        problems
-    }
-
-    /// The text of a name YAML may have read as a number, as written in the source.
-    fn text(&self, text: Text, path: &[Seg]) -> String {
-        match text {
-            Text::Text(text) => text,
-            Text::NonString(rendered) => locate::locate(self.source, path)
-                .and_then(|at| locate::plain_scalar_at(self.source, at))
-                .map_or(rendered, str::to_string),
-        }
-    }
-
-    fn check(&mut self, file: StrategyFile<'s>) -> Strategy<'s> {
-        let top_keys = file.rollout_keys();
-        self.check_place(&top_keys, &[]);
-        if file.versions.0.is_empty() {
-            self.report(
-                vec![Seg::KeyItself("versions".into())],
-                ProblemKind::NoVersions,
-            );
-        }
-        let mut drafts = Vec::with_capacity(file.versions.0.len());
-        let mut top_exclude_used = vec![false; top_keys.exclude.as_ref().map_or(0, |p| p.0.len())];
-        let mut any_hosts_unknown = false;
-        for (name, spec) in file.versions.0 {
-            let version_path = vec![key("versions"), key(&name)];
-            if let Some(why) = version_name_problem(&name) {
-                self.report(
-                    vec![key("versions"), Seg::KeyItself(name.clone())],
-                    ProblemKind::BadVersionName {
-                        version: name.clone(),
-                        why,
-                    },
-                );
-            }
-            let mut body = spec.body;
-            let from_path = [version_path.clone(), vec![key("hosts_from")]].concat();
-            let hosts_path = if body.hosts_from.is_some() && body.hosts.is_none() {
-                from_path.clone()
-            } else if spec.shorthand {
-                version_path.clone()
-            } else {
-                [version_path.clone(), vec![key("hosts")]].concat()
-            };
-            let hosts_unknown =
-                body.hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
-            any_hosts_unknown |= hosts_unknown;
-            // Each host, and the list item naming it (None: `hosts_path` itself).
-            let (hosts, items, plain_names) = match (&body.hosts_from, body.hosts.take()) {
-                (Some(pattern), None) => {
-                    let hosts = self.external_hosts(&name, pattern, &from_path);
-                    (hosts, Vec::new(), false)
-                }
-                (from, list) => {
-                    if from.is_some() {
-                        self.report(
-                            from_path.clone(),
-                            ProblemKind::HostsAndHostsFrom {
-                                version: name.clone(),
-                            },
-                        );
-                    }
-                    let HostList {
-                        mut hosts,
-                        items,
-                        non_string,
-                        odd_names,
-                    } = list.unwrap_or_default();
-                    for index in non_string {
-                        let rendered = std::mem::take(&mut hosts[index].name);
-                        let path = item_path(&hosts_path, HostList::item(&items, index));
-                        let text = self.text(Text::NonString(rendered.into_owned()), &path);
-                        hosts[index].name = Cow::Owned(text);
-                    }
-                    (hosts, items, !odd_names)
-                }
-            };
-            drafts.push(Draft {
-                name,
-                body,
-                version_path,
-                hosts_path,
-                hosts_unknown,
-                hosts,
-                items,
-                plain_names,
-            });
-        }
-        self.check_duplicate_hosts(&drafts);
-        let mut versions = Vec::with_capacity(drafts.len());
-        for draft in drafts {
-            let Draft {
-                name,
-                body,
-                version_path,
-                hosts_path,
-                hosts_unknown,
-                hosts,
-                items: _,
-                plain_names,
-            } = draft;
-            let version_keys = body.rollout_keys();
-            if hosts.is_empty() && body.hosts_from.is_none() {
-                self.report(
-                    vec![key("versions"), Seg::KeyItself(name.clone())],
-                    ProblemKind::NoHosts {
-                        version: name.clone(),
-                    },
-                );
-            }
-            self.check_place(&version_keys, &version_path);
-            let (hosts, excluded) = self.exclude(
-                &name,
-                hosts,
-                hosts_unknown,
-                &version_path,
-                version_keys.exclude.as_ref(),
-                top_keys.exclude.as_ref(),
-                &mut top_exclude_used,
-            );
-            let rollout = self.resolve(&version_keys, &top_keys, &version_path);
-            if let Some(domains) = &rollout.domains {
-                self.check_labels(&hosts, domains.label(), &hosts_path);
-            }
-            versions.push(Version {
-                group: body.group.map_or_else(|| group_name_for(&name), |g| g.0),
-                name,
-                vars: body.vars.map(|v| v.0).unwrap_or_default(),
-                hosts,
-                excluded,
-                hosts_from: body.hosts_from,
-                plain_names,
-                rollout,
-            });
-        }
-        // An entry may match hosts that are not known here.
-        if let Some(patterns) = top_keys.exclude.as_ref().filter(|_| !any_hosts_unknown) {
-            for (pattern, used) in patterns.0.iter().zip(&top_exclude_used) {
-                if !used {
-                    self.report(
-                        item_path(&[key("exclude")], pattern.item),
-                        ProblemKind::UnmatchedExclude {
-                            entry: pattern.written.clone(),
-                            scope: "any version".to_string(),
-                        },
-                    );
-                }
-            }
-        }
-        self.check_groups(&versions);
-        let priority = self.check_priority(file.priority, &versions);
-        Strategy {
-            vars: file.vars.map(|v| v.0).unwrap_or_default(),
-            versions,
-            priority,
-        }
-    }
-
-    /// A host may be listed once in the whole strategy. At a million hosts a hash
-    /// set of the names cost a quarter of the run (a cache miss per name) and a
-    /// third of the peak memory, so the names are first screened by a 64-bit hash:
-    /// sorted in two halves, the hashes show in one walk whether any occurs twice
-    /// (almost never, in a file without duplicates). Only names whose hash occurs
-    /// twice are then compared as text, so a hash collision costs time, never a
-    /// wrong answer.
-    fn check_duplicate_hosts(&mut self, drafts: &[Draft]) {
-        let hosts = || drafts.iter().flat_map(|d| &d.hosts);
-        let total = drafts.iter().map(|d| d.hosts.len()).sum();
-        let mut hashes = vec![0u64; total];
-        let (first, second) = hashes.split_at_mut(total / 2);
-        let skip = first.len();
-        let hash_and_sort = |part: &mut [u64], skip: usize| {
-            for (hash, host) in part.iter_mut().zip(hosts().skip(skip)) {
-                *hash = name_hash(&host.name);
-            }
-            part.sort_unstable();
-        };
-        if total < HALVES_FROM_HOSTS {
-            hash_and_sort(first, 0);
-            hash_and_sort(second, skip);
-        } else {
-            crate::parallel::join(|| hash_and_sort(first, 0), || hash_and_sort(second, skip));
-        }
-        let suspect = repeated(first, second);
-        drop(hashes);
-        if suspect.is_empty() {
-            return;
-        }
-        // The exact check, in file order, over the suspects only: the version that
-        // listed each name first, and every later listing.
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        let mut again = Vec::new();
-        for (index, draft) in drafts.iter().enumerate() {
-            for (position, host) in draft.hosts.iter().enumerate() {
-                if suspect.binary_search(&name_hash(&host.name)).is_err() {
-                    continue;
-                }
-                match first.entry(&host.name) {
-                    Entry::Occupied(_) => again.push((index, position)),
-                    Entry::Vacant(slot) => {
-                        slot.insert(index);
-                    }
-                }
-            }
-        }
-        for (index, position) in again {
-            let draft = &drafts[index];
-            let host = &draft.hosts[position].name;
-            self.report(
-                item_path(&draft.hosts_path, HostList::item(&draft.items, position)),
-                ProblemKind::DuplicateHost {
-                    host: host.to_string(),
-                    first_version: drafts[first[host.as_ref()]].name.clone(),
-                    second_version: draft.name.clone(),
-                },
-            );
-        }
-    }
-
-    /// Keys that cannot go together at one level.
-    fn check_place(&mut self, keys: &RolloutKeys, place: &[Seg]) {
-        let at = |k: &str| [place, &[Seg::KeyItself(k.to_string())]].concat();
-        if keys.batches.is_some() && (keys.schedule.is_some() || keys.combine.is_some()) {
-            self.report(at("batches"), ProblemKind::BatchesWithScheduleOrCombine);
-        }
-        if keys.batches.as_ref().is_some_and(Vec::is_empty) {
-            self.report(at("batches"), ProblemKind::EmptyBatches);
-        }
-        if keys.spread.is_some() && keys.domain_at_a_time.is_some() {
-            self.report(at("domain_at_a_time"), ProblemKind::SpreadAndDomain);
-        }
-    }
-
-    /// A version's rollout: its own keys over the top-level ones over the defaults.
-    fn resolve(&mut self, own: &RolloutKeys, top: &RolloutKeys, place: &[Seg]) -> Rollout {
-        let sizes = if let Some(batches) = own.batches.clone() {
-            batches
-        } else if own.schedule.is_some() || own.combine.is_some() || top.batches.is_none() {
-            let one = Size::Count(1);
-            vec![
-                own.schedule.or(top.schedule).unwrap_or(one),
-                own.combine.or(top.combine).unwrap_or(one),
-            ]
-        } else {
-            top.batches.clone().unwrap_or_default()
-        };
-        let order = own.order.or(top.order).unwrap_or_default();
-        let salt = own.salt.clone().or_else(|| top.salt.clone());
-        if salt.is_some() && order != Order::Hash {
-            let salt_place = if own.salt.is_some() { place } else { &[] };
-            self.report(
-                [salt_place, &[key("salt")]].concat(),
-                ProblemKind::SaltWithoutHash,
-            );
-        }
-        let spread = own.spread.clone().or_else(|| top.spread.clone());
-        let one_at_a_time = own
-            .domain_at_a_time
-            .clone()
-            .or_else(|| top.domain_at_a_time.clone());
-        let domains = match (own.spread.clone(), own.domain_at_a_time.clone()) {
-            (Some(label), None) => Some(Domains::Spread(label)),
-            (None, Some(label)) => Some(Domains::OneAtATime(label)),
-            (Some(_), Some(_)) => None, // reported by check_place
-            (None, None) => match (spread, one_at_a_time) {
-                (Some(label), None) => Some(Domains::Spread(label)),
-                (None, Some(label)) => Some(Domains::OneAtATime(label)),
-                _ => None,
-            },
-        };
-        let vars = |own: &Option<file::VarMap>, top: &Option<file::VarMap>| {
-            own.as_ref()
-                .or(top.as_ref())
-                .map(|v| v.0.clone())
-                .unwrap_or_default()
-        };
-        let seconds =
-            |own: Option<file::Seconds>, top: Option<file::Seconds>| own.or(top).map_or(0, |s| s.0);
-        Rollout {
-            sizes,
-            order,
-            salt: salt.unwrap_or_default(),
-            domains,
-            pause_after_canary: seconds(own.pause_after_canary, top.pause_after_canary),
-            pause_between_batches: seconds(own.pause_between_batches, top.pause_between_batches),
-            confirm_after_canary: own
-                .confirm_after_canary
-                .or(top.confirm_after_canary)
-                .unwrap_or(false),
-            canary_vars: vars(&own.canary_vars, &top.canary_vars),
-            batch_vars: vars(&own.batch_vars, &top.batch_vars),
-        }
-    }
-
-    /// Splits a version's hosts into those rolled out and those excluded. Top-level
-    /// exclusions apply to every version, in addition to the version's own.
-    /// With `hosts_unknown` (hosts from sources not known here) nothing is
-    /// reported about them.
-    #[allow(clippy::too_many_arguments)]
-    fn exclude(
-        &mut self,
-        version: &str,
-        hosts: Vec<Host<'s>>,
-        hosts_unknown: bool,
-        version_path: &[Seg],
-        own: Option<&file::HostPatterns>,
-        top: Option<&file::HostPatterns>,
-        top_used: &mut [bool],
-    ) -> (Vec<Host<'s>>, Vec<Host<'s>>) {
-        if own.is_none() && top.is_none() {
-            return (hosts, Vec::new());
-        }
-        // Each host is looked for among the names the entries stand for: entries
-        // are few and hosts many, so a host's name is screened by a fast hash
-        // (see `name_hash`) and compared as text only on a hit. A set of all the
-        // hosts' names, and two new lists for the split, cost more than the rest
-        // of a 1M-host run together.
-        let entries = top.into_iter().chain(own).flat_map(|patterns| &patterns.0);
-        let wanted: HashSet<&str> = entries
-            .flat_map(|pattern| &pattern.names)
-            .map(String::as_str)
-            .collect();
-        let mut screen: Vec<u64> = wanted.iter().map(|name| name_hash(name)).collect();
-        screen.sort_unstable();
-        let mut kept = hosts;
-        let excluded: Vec<Host<'s>> = kept
-            .extract_if(.., |host| {
-                screen.binary_search(&name_hash(&host.name)).is_ok()
-                    && wanted.contains(host.name.as_ref())
-            })
-            .collect();
-        // The names the entries stand for that this version lists.
-        let listed: HashSet<&str> = excluded.iter().map(|h| h.name.as_ref()).collect();
-        let matches = |pattern: &file::HostPattern| {
-            pattern
-                .names
-                .iter()
-                .any(|name| listed.contains(name.as_str()))
-        };
-        if let Some(top) = top {
-            for (pattern, used) in top.0.iter().zip(top_used.iter_mut()) {
-                *used |= matches(pattern);
-            }
-        }
-        if let Some(own) = own {
-            for pattern in &own.0 {
-                if !matches(pattern) && !hosts_unknown {
-                    self.report(
-                        item_path(&[version_path, &[key("exclude")]].concat(), pattern.item),
-                        ProblemKind::UnmatchedExclude {
-                            entry: pattern.written.clone(),
-                            scope: format!("version `{version}`"),
-                        },
-                    );
-                }
-            }
-        }
-        if kept.is_empty() && !excluded.is_empty() {
-            self.report(
-                vec![key("versions"), Seg::KeyItself(version.to_string())],
-                ProblemKind::AllExcluded {
-                    version: version.to_string(),
-                },
-            );
-        }
-        (kept, excluded)
-    }
-
-    /// The hosts a `hosts_from` pattern selects, in the order the earlier sources
-    /// gave them, with the plain vars those sources gave (for domain labels).
-    fn external_hosts(&mut self, version: &str, pattern: &str, path: &[Seg]) -> Vec<Host<'s>> {
-        let (version, pattern) = (version.to_string(), pattern.to_string());
-        let kind = match self.hosts_from {
-            HostsFrom::Unchecked => return Vec::new(),
-            HostsFrom::Unavailable => ProblemKind::ExternalHostsUnavailable { version },
-            HostsFrom::External(external) => match external.select(&pattern) {
-                Ok(names) if !names.is_empty() => {
-                    return names
-                        .into_iter()
-                        .map(|name| Host {
-                            name: Cow::Owned(name.to_string()),
-                            vars: external
-                                .vars(name)
-                                .filter(|vars| !vars.is_empty())
-                                .map(|vars| Box::new(vars.clone())),
-                        })
-                        .collect();
-                }
-                Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
-                Err(PatternProblem::EmptyTerm) => {
-                    ProblemKind::EmptyHostsFromTerm { version, pattern }
-                }
-                Err(PatternProblem::UnknownTerm(term)) => ProblemKind::UnknownHostsFromTerm {
-                    version,
-                    pattern,
-                    term,
-                },
-            },
-        };
-        self.report(path.to_vec(), kind);
-        Vec::new()
-    }
-
-    /// Every host of a version with failure domains must carry a plain label.
-    fn check_labels(&mut self, hosts: &[Host], label: &str, hosts_path: &[Seg]) {
-        for host in hosts {
-            let kind = match host.var(label) {
-                None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
-                    host: host.name.to_string(),
-                    label: label.to_string(),
-                },
-                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
-                    ProblemKind::BadDomainLabel {
-                        host: host.name.to_string(),
-                        label: label.to_string(),
-                    }
-                }
-                Some(_) => continue,
-            };
-            // Without an item index the message names the host; point at the list.
-            self.report(hosts_path.to_vec(), kind);
-        }
-    }
-
-    /// Group names must be distinct across everything the inventory will emit.
-    fn check_groups(&mut self, versions: &[Version]) {
-        let mut owner: HashMap<&str, usize> = HashMap::new();
-        for (index, version) in versions.iter().enumerate() {
-            let group = version.group.as_str();
-            let path = vec![key("versions"), Seg::KeyItself(version.name.clone())];
-            if ["all", "ungrouped", "_meta"].contains(&group) {
-                self.report(
-                    path,
-                    ProblemKind::ReservedGroup {
-                        group: group.to_string(),
-                    },
-                );
-                continue;
-            }
-            if let Some(&first) = owner.get(group) {
-                self.report(
-                    path,
-                    ProblemKind::GroupClash {
-                        group: group.to_string(),
-                        first_version: versions[first].name.clone(),
-                        second_version: version.name.clone(),
-                    },
-                );
-                continue;
-            }
-            owner.insert(group, index);
-        }
-        // A version group may not look like another version's batch or excluded group.
-        for version in versions {
-            let group = version.group.as_str();
-            let stem = derived_group_stem(group);
-            if let Some(&other) = stem.and_then(|stem| owner.get(stem)) {
-                self.report(
-                    vec![key("versions"), Seg::KeyItself(version.name.clone())],
-                    ProblemKind::GroupClash {
-                        group: group.to_string(),
-                        first_version: versions[other].name.clone(),
-                        second_version: version.name.clone(),
-                    },
-                );
-            }
-        }
-    }
-
-    fn check_priority(
-        &mut self,
-        priority: Option<file::Priority>,
-        versions: &[Version],
-    ) -> Vec<usize> {
-        let Some(priority) = priority else {
-            return Vec::new();
-        };
-        let index_of: HashMap<&str, usize> = versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.name.as_str(), i))
-            .collect();
-        let mut order = Vec::new();
-        let mut listed = vec![false; versions.len()];
-        for (i, name) in priority.names.into_iter().enumerate() {
-            let path = if priority.single {
-                vec![key("priority")]
-            } else {
-                vec![key("priority"), Seg::Index(i)]
-            };
-            let name = self.text(name, &path);
-            match index_of.get(name.as_str()) {
-                None => {
-                    let known = if self.listing() {
-                        versions.iter().map(|v| v.name.clone()).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    self.report(path, ProblemKind::UnknownPriority { name, known })
-                }
-                Some(&index) if listed[index] => {
-                    self.report(path, ProblemKind::DuplicatePriority { name })
-                }
-                Some(&index) => {
-                    listed[index] = true;
-                    order.push(index);
-                }
-            }
-        }
-        order
     }
 }
 
@@ -856,14 +273,6 @@ fn repeated(a: &[u64], b: &[u64]) -> Vec<u64> {
     found
 }
 
-fn item_path(list_path: &[Seg], item: Option<usize>) -> Vec<Seg> {
-    let mut path = list_path.to_vec();
-    if let Some(item) = item {
-        path.push(Seg::Index(item));
-    }
-    path
-}
-
 /// What makes a version name unusable, if anything.
 fn version_name_problem(name: &str) -> Option<&'static str> {
     if name.trim().is_empty() {
@@ -898,13 +307,18 @@ pub fn group_name_for(version: &str) -> String {
     group
 }
 
-/// For `x_batch3` or `x_excluded`, the `x` they would belong to.
-fn derived_group_stem(group: &str) -> Option<&str> {
+/// For `x_batch3` or `x_excluded`, the `x` they would belong to, and the
+/// batch number. Only the numbers regal-inventory writes: `x_batch01` is no
+/// batch group.
+fn derived_group_stem(group: &str) -> Option<(&str, Option<usize>)> {
     if let Some(stem) = group.strip_suffix("_excluded") {
-        return Some(stem);
+        return Some((stem, None));
     }
     let (stem, number) = group.rsplit_once("_batch")?;
-    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then_some(stem)
+    let canonical = !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && (number == "0" || !number.starts_with('0'));
+    canonical.then(|| (stem, Some(number.parse().unwrap_or(usize::MAX))))
 }
 
 #[cfg(test)]
@@ -974,19 +388,27 @@ mod tests {
         late[70_000] = "bad name".to_string();
         let found = problems(&line(&late.join(",")));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("r.yml:2:6: versions.a: host `bad name` contains whitespace"));
+        assert!(found[0].starts_with("r.yml:2:"), "{found:?}");
+        assert!(
+            found[0].contains(": host `bad name` contains whitespace"),
+            "{found:?}"
+        );
         let mut empty = names.clone();
         empty[79_999] = String::new();
         let found = problems(&line(&empty.join(",")));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("r.yml:2:6: versions.a: "), "{found:?}");
+        assert!(found[0].starts_with("r.yml:2:"), "{found:?}");
         assert!(found[0].contains("empty"), "{found:?}");
         let mut twice = names.clone();
         twice[75_000] = names[3].clone();
         let found = problems(&line(&twice.join(",")));
+        // Placed at the second listing: after `  a: "`, 75,000 names and commas.
+        let column = 7 + 75_000 * (names[0].len() + 1);
         assert_eq!(
             found,
-            ["r.yml:2:6: host `web-000003.example.com` is listed twice in version `a`; keep one"]
+            [format!(
+                "r.yml:2:{column}: host `web-000003.example.com` is listed twice in version `a`; keep one"
+            )]
         );
     }
 
@@ -1001,7 +423,7 @@ mod tests {
             "  c: ['we\"b7', web8]\n",
             "  d: 'web9, w\\eb10'\n",
             "  e: [web11, 'wéb12']\n",
-            "  f: [13, web14]\n",
+            "  f: [13, web14]\n", // names as written: `13` is plain
             "  g:\n    hosts: [web15, 'w!b16']\n    exclude: 'w!b16'\n",
         ))
         .unwrap();
@@ -1016,7 +438,7 @@ mod tests {
                 ("c", false),
                 ("d", false),
                 ("e", false),
-                ("f", false),
+                ("f", true),
                 ("g", false),
             ]
         );
@@ -1053,6 +475,32 @@ mod tests {
         }
     }
 
+    /// An empty entry in a 2 MB host string is placed where it is, and the
+    /// message quotes only the text around it.
+    #[test]
+    fn an_empty_entry_of_a_long_host_string_is_placed_and_quoted_short() {
+        let names: Vec<String> = (0..200_000)
+            .map(|i| format!("web-{i:08}.example"))
+            .collect();
+        let (first, second) = names.split_at(100_000);
+        let joined = format!("{},,{}", first.join(","), second.join(","));
+        assert!(joined.len() > 2 << 20);
+        let found = problems(&format!("versions:\n  a: \"{joined}\"\n"));
+        assert_eq!(
+            found.len(),
+            1,
+            "{:?}",
+            found[0].chars().take(300).collect::<String>()
+        );
+        let column = 7 + first.join(",").len() + 1;
+        assert!(
+            found[0].starts_with(&format!("r.yml:2:{column}: empty host entry in `…")),
+            "{}",
+            found[0]
+        );
+        assert!(found[0].len() < 300, "{}", found[0]);
+    }
+
     #[test]
     fn repeated_values_within_and_across_two_sorted_runs() {
         assert_eq!(repeated(&[], &[]), Vec::<u64>::new());
@@ -1069,7 +517,7 @@ mod tests {
         let found = problems("exclude: 'db[1:2], web1'\nversions:\n  a: web[1:3]\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0].starts_with("r.yml:1:10: exclude entry `db[1:2]` matches no host"),
+            found[0].starts_with("r.yml:1:11: exclude entry `db[1:2]` matches no host"),
             "{found:?}"
         );
         let found =
@@ -1117,7 +565,7 @@ mod tests {
     }
 
     #[test]
-    fn past_twenty_problems_the_rest_are_counted() {
+    fn past_the_cap_the_rest_are_counted() {
         let versions: String = (0..3000).map(|i| format!("  v{i}: h{i}\n")).collect();
         let unknown: Vec<String> = (0..3000).map(|i| format!("x{i}")).collect();
         let source = format!("priority: [{}]\nversions:\n{versions}", unknown.join(", "));
@@ -1125,7 +573,9 @@ mod tests {
         assert_eq!(problems.len(), MAX_PROBLEMS + 1);
         assert_eq!(
             problems[MAX_PROBLEMS].kind,
-            ProblemKind::More { count: 2980 }
+            ProblemKind::More {
+                count: 3000 - MAX_PROBLEMS
+            }
         );
     }
 

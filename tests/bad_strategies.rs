@@ -5,9 +5,11 @@
 //!
 //! Each `NAME.yml` has a `NAME.expected`: its first line is where the message
 //! points (`NAME.yml:LINE:COLUMN`, or `NAME.yml` for the whole file), each
-//! further line a piece of text the message must contain. Cases that cannot be
-//! files in the repository (a directory, an unreadable file, no file) are made
-//! at run time.
+//! further line a piece of text the message must contain. A file with several
+//! problems lists them after a line `check:`, in blocks parted by blank lines,
+//! each block like the first: `regal-inventory check` must list exactly these
+//! problems, in this order. Cases that cannot be files in the repository (a
+//! directory, an unreadable file, no file) are made at run time.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,12 +50,17 @@ fn refusal(output: &Output) -> Result<String, String> {
     Ok(stderr)
 }
 
-/// Checks one corpus file in both modes; the problems found, if any.
+/// Checks one corpus file in both modes (and `check`, where the file lists
+/// several problems); the problems found, if any.
 fn check(name: &str, expected: &str) -> Vec<String> {
+    let (expected, listed) = match expected.split_once("\ncheck:\n") {
+        Some((first, listed)) => (first, Some(listed)),
+        None => (expected, None),
+    };
+    let mut problems = listed.map_or_else(Vec::new, |listed| check_lists(name, listed));
     let mut lines = expected.lines();
     let location = lines.next().unwrap_or_default();
     let fragments: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
-    let mut problems = Vec::new();
     let config = format!("{name}.yml");
     for mode in [&["--list"][..], &["--host", "web1"]] {
         let stderr = match refusal(&run(&corpus(), &config, mode)) {
@@ -76,6 +83,54 @@ fn check(name: &str, expected: &str) -> Vec<String> {
                 problems.push(format!(
                     "{name} {mode:?}: {fragment:?} not in {:?}",
                     short(&stderr)
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// `check` on one corpus file lists exactly the problems of `listed`.
+fn check_lists(name: &str, listed: &str) -> Vec<String> {
+    let output = run(&corpus(), &format!("{name}.yml"), &["check"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let mut problems = Vec::new();
+    if output.status.code() != Some(EXIT_INVALID) || !output.stdout.is_empty() {
+        problems.push(format!(
+            "{name} check: exit {:?}, stdout {:?}",
+            output.status,
+            output.stdout.len()
+        ));
+    }
+    let found: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("regal-inventory: "))
+        .collect();
+    let blocks: Vec<&str> = listed
+        .split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .collect();
+    if found.len() != blocks.len() {
+        problems.push(format!(
+            "{name} check: {} problems listed, {} expected: {found:?}",
+            found.len(),
+            blocks.len()
+        ));
+    }
+    for (line, block) in found.iter().zip(&blocks) {
+        let mut lines = block.lines();
+        let head = format!("{}: ", lines.next().unwrap_or_default());
+        if !line.starts_with(&head) {
+            problems.push(format!(
+                "{name} check: expected {head:?} at the start of {:?}",
+                short(line)
+            ));
+        }
+        for fragment in lines.filter(|l| !l.is_empty()) {
+            if !line.contains(fragment) {
+                problems.push(format!(
+                    "{name} check: {fragment:?} not in {:?}",
+                    short(line)
                 ));
             }
         }

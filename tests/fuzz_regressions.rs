@@ -3,6 +3,8 @@
 //! whole way the fuzz target goes: bytes → strategy → plan → inventory JSON,
 //! and must neither panic nor take long.
 
+#[path = "../fuzz/reference.rs"]
+mod reference;
 #[path = "../fuzz/whole_path.rs"]
 mod whole_path;
 

@@ -1,4 +1,6 @@
 # The `regal` inventory plugin: rollout batch groups from regal-inventory.
+# Copyright (c) 2026 The regal-inventory developers
+# SPDX-License-Identifier: MIT OR Apache-2.0
 #
 # All batching happens in the regal-inventory binary; this plugin only hands it
 # the strategy and the hosts that earlier inventory sources defined, and adds
@@ -36,7 +38,9 @@ options:
   binary:
     description:
       - The regal-inventory executable. A path containing C(/) is relative to this
-        file; a bare name is looked up in PATH.
+        file. A bare name is looked up in PATH, then in the bin directory of the
+        Python that runs Ansible (where C(pip install regal-inventory) puts it,
+        next to C(ansible-playbook)), so a venv need not be activated.
     type: str
     default: regal-inventory
     env:
@@ -62,7 +66,10 @@ strategy:
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
+import sysconfig
 import tempfile
 from collections.abc import Mapping
 
@@ -89,9 +96,7 @@ class InventoryModule(BaseInventoryPlugin):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         here = os.path.dirname(os.path.abspath(path))
-        binary = self.get_option("binary")
-        if "/" in binary:
-            binary = os.path.join(here, os.path.expanduser(binary))
+        binary = _find_binary(self.get_option("binary"), here)
         strategy = self.get_option("strategy")
 
         with tempfile.TemporaryDirectory(prefix="regal-inventory-") as tmp:
@@ -113,11 +118,15 @@ class InventoryModule(BaseInventoryPlugin):
             command = [binary, "--list", "--config", strategy_path, "--external-hosts", external_path]
             self.display.vvv("regal: running %s" % " ".join(command))
             try:
-                done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
+                # The exit code is checked below, where the message is worded.
+                done = subprocess.run(
+                    command, capture_output=True, stdin=subprocess.DEVNULL, check=False
+                )
             except OSError as e:
                 raise AnsibleParserError(
-                    "%s: cannot run regal-inventory as %r (%s); install it in PATH or set `binary:`"
-                    % (path, binary, e)
+                    "%s: cannot run regal-inventory as %r (%s); `pip install regal-inventory` into"
+                    " the Python that runs Ansible (%s), put it in PATH, or set `binary:`"
+                    % (path, binary, e, sys.executable)
                 )
             stderr = done.stderr.decode("utf-8", "replace").strip()
             if isinstance(strategy, Mapping):
@@ -174,6 +183,28 @@ class InventoryModule(BaseInventoryPlugin):
         for host, host_vars in data.get("_meta", {}).get("hostvars", {}).items():
             for key, value in host_vars.items():
                 self.inventory.set_variable(host, key, _trusted(value))
+
+
+def _find_binary(binary, here):
+    """The executable to run for the `binary` option: a path (relative to the
+    plugin's file), else the name in PATH, else the name in the scripts directory
+    of the Python running Ansible (the venv that `pip install regal-inventory`
+    put it in, active or not)."""
+    if "/" in binary:
+        return os.path.join(here, os.path.expanduser(binary))
+    found = shutil.which(binary)
+    if found:
+        return found
+    places = [os.path.dirname(sys.executable), sysconfig.get_path("scripts")]
+    try:
+        places.append(sysconfig.get_path("scripts", "%s_user" % os.name))
+    except KeyError:
+        pass
+    for place in places:
+        candidate = os.path.join(place, binary)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return binary
 
 
 def _trusted(value):

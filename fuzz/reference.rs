@@ -1,0 +1,114 @@
+//! The independent references the YAML tree is compared with, shared by the
+//! unit tests, the integration tests and the fuzz targets (each includes this
+//! file by path).
+//!
+//! - The fast reader against the event parser: where the fast reader builds a
+//!   tree, the event parser builds the same one (values, styles, tags, where
+//!   each scalar starts).
+//! - The event parser against serde_yaml (archived, kept only as this
+//!   reference): where both read the source, the same structure, and every
+//!   scalar serde_yaml reads as a string has the same text.
+
+use regal_inventory::strategy::block_yaml;
+use regal_inventory::tree::{self, Kind, Node};
+
+/// Whether the two tree builders and serde_yaml agree on `source` (see the
+/// module doc). Sources with a character YAML 1.1 and 1.2 break lines at
+/// differently are refused before any reader sees them, and skipped here.
+pub fn agrees(source: &str) -> bool {
+    if source.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return true;
+    }
+    let events = tree::parse(source);
+    // In a flow collection, libyaml (YAML 1.1) takes `?` as a key indicator
+    // even before a non-blank (`{?k: v}` has the key `k`), YAML 1.2 as the
+    // start of a plain scalar (`?k`): serde_yaml is no reference there.
+    let flow_question = source.contains(['[', '{'])
+        && source
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'?' && !w[1].is_ascii_whitespace());
+    if let Some(fast) = block_yaml::read(source) {
+        match &events {
+            Ok(Some(node)) if same_tree(&fast, node, true) => {}
+            _ => return false,
+        }
+    }
+    // libyaml ends an anchor's name at any character but `[A-Za-z0-9_-]`,
+    // YAML 1.2 only at a blank or flow indicator (`&a: x` anchors `x` as `a:`).
+    let odd_anchor = source.split(['&', '*']).skip(1).any(|rest| {
+        let name = rest
+            .split([' ', '\n', '\r', '\t', ',', '[', ']', '{', '}'])
+            .next();
+        name.is_some_and(|n| {
+            !n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        })
+    });
+    // serde_yaml 0.9 may resolve an alias of a redefined anchor to the
+    // earlier node; YAML takes the latest.
+    let mut defined = std::collections::HashSet::new();
+    let redefined = !source.split('&').skip(1).all(|rest| {
+        defined.insert(
+            rest.split([' ', '\n', '\r', '\t', ',', '[', ']', '{', '}'])
+                .next(),
+        )
+    });
+    if flow_question || odd_anchor || redefined {
+        return true;
+    }
+    match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {
+        (Ok(Some(ours)), Ok(theirs)) => same_structure(&ours, &theirs),
+        _ => true,
+    }
+}
+
+/// Whether two trees are the same; `span`: whether this node's own start is
+/// compared (not inside an anchor, whose span each builder draws its own way).
+pub fn same_tree(a: &Node, b: &Node, span: bool) -> bool {
+    match (&a.kind, &b.kind) {
+        (Kind::Alias(x), Kind::Alias(y)) => {
+            (!span || a.span.start == b.span.start) && same_tree(x, y, false)
+        }
+        (Kind::Alias(_), _) | (_, Kind::Alias(_)) => false,
+        (Kind::Scalar(x), Kind::Scalar(y)) => {
+            let placed = !span || x.value.is_empty() || a.span.start == b.span.start;
+            x.value == y.value && x.style == y.style && x.tag == y.tag && placed
+        }
+        (Kind::Map(x), Kind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_tree(ka, kb, true) && same_tree(va, vb, true))
+        }
+        (Kind::Seq(_) | Kind::PlainSeq(_), Kind::Seq(_) | Kind::PlainSeq(_)) => {
+            let (x, y): (Vec<_>, Vec<_>) =
+                (a.items().unwrap().collect(), b.items().unwrap().collect());
+            x.len() == y.len() && x.iter().zip(&y).all(|(p, q)| same_tree(p, q, true))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the tree has serde_yaml's structure, scalars that serde_yaml reads
+/// as strings holding the same text.
+pub fn same_structure(ours: &Node, theirs: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    let ours = ours.resolved();
+    match theirs {
+        Value::Tagged(tagged) => same_structure(ours, &tagged.value),
+        Value::String(text) => ours.scalar().is_some_and(|s| s.value == *text),
+        Value::Null | Value::Bool(_) | Value::Number(_) => ours.scalar().is_some(),
+        Value::Sequence(items) => ours.items().is_some_and(|ours| {
+            let ours: Vec<_> = ours.collect();
+            ours.len() == items.len() && ours.iter().zip(items).all(|(o, t)| same_structure(o, t))
+        }),
+        Value::Mapping(map) => ours.entries().is_some_and(|entries| {
+            entries.len() == map.len()
+                && entries
+                    .iter()
+                    .zip(map)
+                    .all(|((ok, ov), (tk, tv))| same_structure(ok, tk) && same_structure(ov, tv))
+        }),
+    }
+}

@@ -1,0 +1,1602 @@
+//! The validator: walks the YAML tree once, reads every key into the values a
+//! [`Strategy`] holds, and records every problem with its place and goes on.
+//! Checks across nodes (a host listed twice, clashing groups, exclusions,
+//! priority) follow on the values read. Every message is worded in
+//! [`crate::error`].
+//!
+//! Names are the scalar's text as written (`1.10` is the host `1.10`, never
+//! the number 1.1), whatever its style or tag. Var values resolve by YAML 1.1
+//! as ansible-core reads them ([`crate::yaml11`]).
+
+use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
+use super::{
+    Domains, HALVES_FROM_HOSTS, Host, HostsFrom, MAX_PROBLEMS, Rollout, Strategy, Version,
+    derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
+};
+use crate::error::{Location, Problem, ProblemKind, excerpt};
+use crate::external::PatternProblem;
+use crate::tree::{Kind, LineIndex, Node, Scalar};
+use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+/// The keys every level takes: defaults at the top, overrides in a version.
+pub const ROLLOUT_KEYS: [&str; 16] = [
+    "schedule",
+    "combine",
+    "batches",
+    "order",
+    "salt",
+    "spread",
+    "domain_at_a_time",
+    "exclude",
+    "pause_after_canary",
+    "pause_between_batches",
+    "confirm_after_canary",
+    "canary_vars",
+    "batch_vars",
+    "verify",
+    "bake",
+    "bake_last",
+];
+
+/// The keys of the top level, in the schema's order.
+pub fn top_keys() -> Vec<&'static str> {
+    [&["versions", "priority", "vars"][..], &ROLLOUT_KEYS].concat()
+}
+
+/// The keys of a version written as a mapping, in the schema's order.
+pub fn version_keys() -> Vec<&'static str> {
+    [&["hosts", "hosts_from", "group", "vars"][..], &ROLLOUT_KEYS].concat()
+}
+
+/// Host strings from this many bytes are read in two halves at once. Short
+/// under tests and fuzzing, so that these read nearly every string in halves.
+const HALVES_FROM_BYTES: usize = if cfg!(any(test, fuzzing)) {
+    16
+} else {
+    1 << 20
+};
+
+/// Validates the tree of `src` into a strategy, or every problem found.
+pub fn validate<'s>(
+    src: &'s str,
+    root: &Node<'s>,
+    hosts_from: HostsFrom,
+) -> Result<Strategy<'s>, Vec<Problem>> {
+    let mut validator = Validator {
+        src,
+        hosts_from,
+        lines: OnceCell::new(),
+        problems: Vec::new(),
+        unlisted: 0,
+        names: 0,
+        too_many: false,
+        version_here: None,
+    };
+    let strategy = validator.root(root);
+    match strategy {
+        Some(strategy) if validator.problems.is_empty() && validator.unlisted == 0 => Ok(strategy),
+        _ => Err(validator.into_problems()),
+    }
+}
+
+/// The place of a problem: where a problem found in `src` is, for messages.
+pub fn locate(src: &str, at: usize) -> Location {
+    LineIndex::new(src).location(at)
+}
+
+pub(super) struct Validator<'s, 'e> {
+    src: &'s str,
+    hosts_from: HostsFrom<'e>,
+    lines: OnceCell<LineIndex<'s>>,
+    /// The first `MAX_PROBLEMS` problems found.
+    problems: Vec<Problem>,
+    /// How many more were found: a file with a million duplicate hosts
+    /// should not hold a million messages.
+    unlisted: usize,
+    /// Host names read so far, ranges expanded (bounded by `MAX_HOSTS`).
+    names: u64,
+    too_many: bool,
+    /// The version whose rollout is being resolved, for messages.
+    version_here: Option<String>,
+}
+
+/// The keys found in one mapping, each with its key node and value.
+struct Fields<'t, 's> {
+    found: Vec<(&'static str, &'t Node<'s>, &'t Node<'s>)>,
+}
+
+impl<'t, 's> Fields<'t, 's> {
+    fn get(&self, name: &str) -> Option<&'t Node<'s>> {
+        (self.found.iter())
+            .find(|(n, _, _)| *n == name)
+            .map(|&(_, _, value)| value)
+    }
+
+    /// Where the key itself is.
+    fn key_at(&self, name: &str) -> Option<usize> {
+        (self.found.iter())
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, key, _)| key.span.start())
+    }
+
+    /// Where the value is, else the key.
+    fn value_at(&self, name: &str) -> Option<usize> {
+        (self.found.iter())
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, value)| value.span.start())
+    }
+}
+
+/// The rollout keys of one level as read, and where they are.
+struct Level<'t, 's> {
+    keys: RolloutKeys,
+    fields: Fields<'t, 's>,
+}
+
+/// Hosts read from one node, with what it takes to place each one.
+#[derive(Default)]
+struct HostsRead<'s> {
+    hosts: Vec<Host<'s>>,
+    /// For the hosts whose name is not a slice of the source (a range, an
+    /// escaped name, `hosts_from`): (index of the first host of an entry,
+    /// byte offset of the entry), in order.
+    owned_at: Vec<(u32, u32)>,
+    /// Whether a name may hold a byte other than letters, digits and `.-_:]`.
+    odd_names: bool,
+    /// Whether an entry was reported (so "no hosts" would only repeat it).
+    failed: bool,
+}
+
+impl<'s> HostsRead<'s> {
+    /// Where host `index` is written.
+    fn at(&self, src: &str, index: usize) -> usize {
+        let name = self.hosts[index].name.as_ref();
+        let (base, here) = (src.as_ptr() as usize, name.as_ptr() as usize);
+        if let Cow::Borrowed(_) = self.hosts[index].name
+            && here >= base
+            && here <= base + src.len()
+        {
+            return here - base;
+        }
+        let entry = self
+            .owned_at
+            .partition_point(|&(first, _)| first as usize <= index);
+        entry
+            .checked_sub(1)
+            .map_or(0, |entry| self.owned_at[entry].1 as usize)
+    }
+}
+
+/// One version as read, its hosts resolved, before the checks across versions.
+struct Draft<'t, 's> {
+    name: String,
+    /// Where its name is.
+    at: usize,
+    body: Option<Fields<'t, 's>>,
+    keys: RolloutKeys,
+    hosts_from: Option<String>,
+    group: Option<String>,
+    vars: Vars,
+    hosts_unknown: bool,
+    read: HostsRead<'s>,
+}
+
+/// A YAML number as a plain scalar may spell it (YAML 1.2 core, as sizes and
+/// pauses are read).
+enum Number {
+    Int(i128),
+    /// Past 128 bits; negative or not.
+    Huge(bool),
+    Float,
+    NotNumber,
+}
+
+fn number(text: &str) -> Number {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, body) = if let Some(hex) = digits.strip_prefix("0x") {
+        (16, hex)
+    } else if let Some(oct) = digits.strip_prefix("0o") {
+        (8, oct)
+    } else {
+        (10, digits)
+    };
+    if !body.is_empty() && body.chars().all(|c| c.is_digit(radix)) {
+        return match u128::from_str_radix(body, radix) {
+            Ok(n) if n <= i128::MAX as u128 => {
+                Number::Int(if negative { -(n as i128) } else { n as i128 })
+            }
+            _ => Number::Huge(negative),
+        };
+    }
+    let lower = text.to_ascii_lowercase();
+    let special = matches!(lower.trim_start_matches(['-', '+']), ".inf" | ".nan");
+    let float_like = text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        && text.parse::<f64>().is_ok();
+    if special || float_like {
+        Number::Float
+    } else {
+        Number::NotNumber
+    }
+}
+
+/// The edit distance of two short texts.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let here = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != b[j]))
+                .min(row[j] + 1)
+                .min(here + 1);
+            previous = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known key closest to `key`, if one is close enough to be a typo.
+fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    known
+        .iter()
+        .map(|k| (distance(key, k), *k))
+        .filter(|&(d, k)| d <= 2.max(k.len() / 4) && d < k.len())
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+impl<'s> Validator<'s, '_> {
+    fn location(&self, at: usize) -> Location {
+        self.lines
+            .get_or_init(|| LineIndex::new(self.src))
+            .location(at)
+    }
+
+    fn report(&mut self, at: usize, kind: ProblemKind) {
+        if self.listing() {
+            let location = Some(self.location(at));
+            self.problems.push(Problem { location, kind });
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// Whether a problem reported now is listed (else only counted), so a
+    /// costly detail need not be built.
+    fn listing(&self) -> bool {
+        self.problems.len() < MAX_PROBLEMS
+    }
+
+    /// Problems in file order, then the count of those not listed.
+    fn into_problems(self) -> Vec<Problem> {
+        let mut problems = self.problems;
+        problems.sort_by_key(|p| p.location);
+        if self.unlisted > 0 {
+            problems.push(Problem {
+                location: None,
+                kind: ProblemKind::More {
+                    count: self.unlisted,
+                },
+            });
+        }
+        problems
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &'static str) {
+        let found = node.describe();
+        self.report(
+            node.span.start(),
+            ProblemKind::WrongType { found, expected },
+        );
+    }
+
+    /// The known keys of a mapping; reports keys not known, keys that are not
+    /// names, and keys written twice.
+    fn fields<'t>(
+        &mut self,
+        entries: &'t [(Node<'s>, Node<'s>)],
+        known: &[&'static str],
+    ) -> Fields<'t, 's> {
+        let mut found = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (key, value) in entries {
+            let Some(name) = key.scalar().map(|s| s.value.as_ref()) else {
+                self.wrong_type(key, "a key name");
+                continue;
+            };
+            if self.duplicate(&mut seen, name, key.span.start()) {
+                continue;
+            }
+            match known.iter().find(|k| **k == name) {
+                Some(&k) => found.push((k, key, value)),
+                None => {
+                    let kind = ProblemKind::UnknownKey {
+                        key: name.to_string(),
+                        suggestion: suggestion(name, known),
+                        expected: known.to_vec(),
+                    };
+                    self.report(key.span.start(), kind);
+                }
+            }
+        }
+        Fields { found }
+    }
+
+    /// Whether `name` was seen before in this mapping (and reports it if so).
+    fn duplicate<'n>(
+        &mut self,
+        seen: &mut HashMap<&'n str, usize>,
+        name: &'n str,
+        at: usize,
+    ) -> bool {
+        match seen.entry(name) {
+            Entry::Vacant(slot) => {
+                slot.insert(at);
+                false
+            }
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let kind = ProblemKind::DuplicateKey {
+                    key: name.to_string(),
+                    first: self.listing().then(|| self.location(first)),
+                };
+                self.report(at, kind);
+                true
+            }
+        }
+    }
+
+    /// A name as written, or None for a null or a node that is no name.
+    fn name(&mut self, node: &Node<'s>, expected: &'static str) -> Option<String> {
+        match node.scalar() {
+            Some(s) if s.is_null() => None,
+            Some(s) => Some(s.value.to_string()),
+            None => {
+                self.wrong_type(node, expected);
+                None
+            }
+        }
+    }
+
+    /// A label (a host var name): as written, not empty.
+    fn label(&mut self, node: &Node<'s>, key: &'static str) -> Option<String> {
+        let label = self.name(node, "a host var name")?;
+        if label.is_empty() {
+            self.report(node.span.start(), ProblemKind::EmptyName { key });
+            return None;
+        }
+        Some(label)
+    }
+
+    fn root(&mut self, root: &Node<'s>) -> Option<Strategy<'s>> {
+        let Some(entries) = root.entries() else {
+            self.wrong_type(root, "a mapping with a `versions:` key");
+            return None;
+        };
+        let fields = self.fields(entries, &top_keys());
+        let top = self.level(fields);
+        let Some(versions) = top.fields.get("versions") else {
+            self.report(
+                root.span.start(),
+                ProblemKind::MissingKey { key: "versions" },
+            );
+            return None;
+        };
+        let vars = match top.fields.get("vars") {
+            Some(node) => self.vars(node).unwrap_or_default(),
+            None => Vars::new(),
+        };
+        let priority = top
+            .fields
+            .get("priority")
+            .and_then(|node| self.priority(node));
+        let versions_at = top.fields.key_at("versions").unwrap_or(0);
+        let drafts = self.versions(versions, versions_at, &top);
+        let versions = self.cross_checks(drafts, &top);
+        let priority = self.check_priority(priority, &versions);
+        Some(Strategy {
+            vars,
+            versions,
+            priority,
+        })
+    }
+
+    /// The rollout keys of one level.
+    fn level<'t>(&mut self, fields: Fields<'t, 's>) -> Level<'t, 's> {
+        let mut keys = RolloutKeys::default();
+        for &(name, _, node) in &fields.found {
+            match name {
+                "schedule" => keys.schedule = self.size(node),
+                "combine" => keys.combine = self.size(node),
+                "batches" => keys.batches = self.batches(node),
+                "order" => keys.order = self.order(node),
+                "salt" => keys.salt = self.name(node, "a text"),
+                "spread" => keys.spread = self.label(node, "spread"),
+                "domain_at_a_time" => keys.domain_at_a_time = self.label(node, "domain_at_a_time"),
+                "exclude" => keys.exclude = self.patterns(node),
+                "pause_after_canary" => keys.pause_after_canary = self.seconds(node),
+                "pause_between_batches" => keys.pause_between_batches = self.seconds(node),
+                "confirm_after_canary" => keys.confirm_after_canary = self.boolean(node),
+                "canary_vars" => keys.canary_vars = self.vars(node),
+                "batch_vars" => keys.batch_vars = self.vars(node),
+                "verify" => keys.verify.verify = self.checks(node),
+                "bake" => keys.verify.bake = self.typed(node),
+                "bake_last" => keys.verify.bake_last = self.boolean(node),
+                _ => {}
+            }
+        }
+        // Keys that cannot go together at one level.
+        if keys.batches.is_some() && (keys.schedule.is_some() || keys.combine.is_some()) {
+            let at = fields.key_at("batches").unwrap_or(0);
+            self.report(at, ProblemKind::BatchesWithScheduleOrCombine);
+        }
+        if keys.batches.as_ref().is_some_and(Vec::is_empty) {
+            let at = fields.key_at("batches").unwrap_or(0);
+            self.report(at, ProblemKind::EmptyBatches);
+        }
+        if keys.spread.is_some() && keys.domain_at_a_time.is_some() {
+            let at = fields.key_at("domain_at_a_time").unwrap_or(0);
+            self.report(at, ProblemKind::SpreadAndDomain);
+        }
+        Level { keys, fields }
+    }
+
+    /// A value of a type read by serde (`verify:` and `bake:`, see
+    /// [`crate::verify`]), from the node as ansible-core would read it.
+    fn typed<T: serde::de::DeserializeOwned>(&mut self, node: &Node<'s>) -> Option<T> {
+        if node.is_null() {
+            return None;
+        }
+        let value = self.value(node);
+        match serde_json::from_value(value) {
+            Ok(typed) => Some(typed),
+            Err(error) => {
+                let at = node.span.start();
+                self.report(at, ProblemKind::Yaml(error.to_string()));
+                None
+            }
+        }
+    }
+
+    /// `verify:` checks, each read and checked at its own place.
+    fn checks(&mut self, node: &Node<'s>) -> Option<Vec<CheckSpec>> {
+        if node.is_null() {
+            return Some(Vec::new());
+        }
+        let Some(items) = node.items() else {
+            self.wrong_type(node, "a list of checks such as `- http: <url>`");
+            return None;
+        };
+        let mut checks = Vec::new();
+        for item in items {
+            let Some(check) = self.typed::<CheckSpec>(&item) else {
+                continue;
+            };
+            for (key, problem) in verify::check_problems(&check) {
+                let key_at = key.and_then(|key| {
+                    let entries = item.entries()?;
+                    let found = entries
+                        .iter()
+                        .find(|(k, _)| k.scalar().is_some_and(|s| s.value == key));
+                    found.map(|(k, _)| k.span.start())
+                });
+                let at = key_at.unwrap_or(item.span.start());
+                self.report(at, ProblemKind::Verify(problem));
+            }
+            checks.push(check);
+        }
+        Some(checks)
+    }
+
+    fn size(&mut self, node: &Node<'s>) -> Option<Size> {
+        let Some(scalar) = node.scalar() else {
+            self.wrong_type(node, "a host count >= 1 or a percentage like \"25%\"");
+            return None;
+        };
+        if scalar.is_null() {
+            return None;
+        }
+        let text = scalar.value.as_ref();
+        let at = node.span.start();
+        let plain = scalar.is_plain();
+        let kind = match (plain, number(text)) {
+            (true, Number::Int(0)) => ProblemKind::SizeZero,
+            (true, Number::Int(n)) if n < 0 => ProblemKind::SizeNegative { text: text.into() },
+            (true, Number::Huge(true)) => ProblemKind::SizeNegative { text: text.into() },
+            (true, Number::Int(n)) => match u64::try_from(n) {
+                Ok(n) => return Some(Size::Count(n)),
+                Err(_) => ProblemKind::SizeTooLarge { text: text.into() },
+            },
+            (true, Number::Huge(false)) => ProblemKind::SizeTooLarge { text: text.into() },
+            (true, Number::Float) => ProblemKind::SizeFraction { text: text.into() },
+            _ => match size_text(text) {
+                Ok(size) => return Some(size),
+                Err(kind) => kind,
+            },
+        };
+        self.report(at, kind);
+        None
+    }
+
+    fn batches(&mut self, node: &Node<'s>) -> Option<Vec<Size>> {
+        if node.is_null() {
+            return None;
+        }
+        let Some(items) = node.items() else {
+            self.wrong_type(node, "a list of batch sizes");
+            return None;
+        };
+        let mut sizes = Vec::new();
+        let mut all = true;
+        for item in items {
+            match self.size(&item) {
+                Some(size) => sizes.push(size),
+                None => all = false,
+            }
+        }
+        if !all {
+            return None;
+        }
+        Some(sizes)
+    }
+
+    fn order(&mut self, node: &Node<'s>) -> Option<Order> {
+        let name = self.name(node, "one of `input`, `sorted`, `hash`")?;
+        let order = Order::from_name(&name);
+        if order.is_none() {
+            self.report(node.span.start(), ProblemKind::BadOrder { text: name });
+        }
+        order
+    }
+
+    fn seconds(&mut self, node: &Node<'s>) -> Option<Seconds> {
+        const EXPECTED: &str = "a whole number of seconds >= 0";
+        let Some(scalar) = node.scalar().filter(|s| s.is_plain()) else {
+            self.wrong_type(node, EXPECTED);
+            return None;
+        };
+        if scalar.is_null() {
+            return None;
+        }
+        let text = scalar.value.as_ref();
+        let kind = match number(text) {
+            Number::Int(n) if n < 0 => ProblemKind::PauseNegative { text: text.into() },
+            Number::Huge(true) => ProblemKind::PauseNegative { text: text.into() },
+            Number::Int(n) => match u64::try_from(n) {
+                Ok(n) => return Some(Seconds(n)),
+                Err(_) => ProblemKind::PauseTooLong { text: text.into() },
+            },
+            Number::Huge(false) => ProblemKind::PauseTooLong { text: text.into() },
+            Number::Float => ProblemKind::PauseFraction { text: text.into() },
+            Number::NotNumber => {
+                self.wrong_type(node, EXPECTED);
+                return None;
+            }
+        };
+        self.report(node.span.start(), kind);
+        None
+    }
+
+    fn boolean(&mut self, node: &Node<'s>) -> Option<bool> {
+        match node
+            .scalar()
+            .filter(|s| s.is_plain())
+            .map(|s| s.value.as_ref())
+        {
+            Some("true" | "True" | "TRUE") => Some(true),
+            Some("false" | "False" | "FALSE") => Some(false),
+            _ if node.is_null() => None,
+            _ => {
+                self.wrong_type(node, "a boolean");
+                None
+            }
+        }
+    }
+
+    /// A vars mapping: each name once, none in the reserved `regal_` namespace,
+    /// values as ansible-core reads them. `None` when it is no mapping.
+    fn vars(&mut self, node: &Node<'s>) -> Option<Vars> {
+        if node.is_null() {
+            return Some(Vars::new());
+        }
+        let Some(entries) = node.entries() else {
+            self.wrong_type(node, "a mapping of var name -> value");
+            return None;
+        };
+        let mut vars = Vars::new();
+        let mut seen = HashMap::new();
+        for (key, value) in entries {
+            let Some(name) = key.scalar().map(|s| s.value.as_ref()) else {
+                self.wrong_type(key, "a var name");
+                continue;
+            };
+            if self.duplicate(&mut seen, name, key.span.start()) {
+                continue;
+            }
+            if name.starts_with("regal_") {
+                let kind = ProblemKind::ReservedVar {
+                    var: name.to_string(),
+                };
+                self.report(key.span.start(), kind);
+                continue;
+            }
+            let value = self.value(value);
+            vars.insert(name.to_string(), value);
+        }
+        Some(vars)
+    }
+
+    /// A var's value as ansible-core reads it: a plain scalar by YAML 1.1, a
+    /// quoted or block one as text; duplicate keys at any depth reported.
+    fn value(&mut self, node: &Node<'s>) -> serde_json::Value {
+        use serde_json::Value;
+        match &node.resolved().kind {
+            Kind::Scalar(scalar) if scalar.is_plain() => {
+                match crate::yaml11::resolve_plain(&scalar.value) {
+                    Ok(value) => value,
+                    Err(why) => {
+                        self.report(node.span.start(), ProblemKind::VarValue { why });
+                        Value::Null
+                    }
+                }
+            }
+            // Quoted, block or tagged: a string to ansible-core.
+            Kind::Scalar(scalar) => Value::String(scalar.value.to_string()),
+            Kind::Seq(_) | Kind::PlainSeq(_) => {
+                let items = node.items().expect("a sequence");
+                Value::Array(items.map(|item| self.value(&item)).collect())
+            }
+            Kind::Map(entries) => {
+                let mut map = serde_json::Map::new();
+                let mut seen = HashMap::new();
+                for (key, value) in entries {
+                    let name = match key.scalar() {
+                        Some(s) => s.value.as_ref(),
+                        None => {
+                            self.wrong_type(key, "a key name");
+                            continue;
+                        }
+                    };
+                    if self.duplicate(&mut seen, name, key.span.start()) {
+                        continue;
+                    }
+                    let value = self.value(value);
+                    map.insert(name.to_string(), value);
+                }
+                Value::Object(map)
+            }
+            Kind::Alias(_) => unreachable!("resolved"),
+        }
+    }
+
+    fn priority(&mut self, node: &Node<'s>) -> Option<Vec<(String, usize)>> {
+        if node.is_null() {
+            return None;
+        }
+        if let Some(name) = node.scalar() {
+            return Some(vec![(name.value.to_string(), node.span.start())]);
+        }
+        let Some(items) = node.items() else {
+            self.wrong_type(node, "a version name or a list of version names");
+            return None;
+        };
+        let mut names = Vec::new();
+        for item in items {
+            match item.scalar() {
+                Some(name) => names.push((name.value.to_string(), item.span.start())),
+                None => self.wrong_type(&item, "a version name"),
+            }
+        }
+        Some(names)
+    }
+
+    fn versions<'t>(
+        &mut self,
+        node: &'t Node<'s>,
+        key_at: usize,
+        top: &Level<'t, 's>,
+    ) -> Vec<Draft<'t, 's>> {
+        if node.is_null() {
+            self.report(key_at, ProblemKind::NoVersions);
+            return Vec::new();
+        }
+        let Some(entries) = node.entries() else {
+            self.wrong_type(node, "a mapping of version name -> hosts");
+            return Vec::new();
+        };
+        if entries.is_empty() {
+            self.report(key_at, ProblemKind::NoVersions);
+        }
+        let mut seen = HashMap::new();
+        let mut drafts = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let Some(name) = key.scalar().map(|s| s.value.as_ref()) else {
+                self.wrong_type(key, "a name");
+                continue;
+            };
+            let at = key.span.start();
+            if self.duplicate(&mut seen, name, at) {
+                continue;
+            }
+            if let Some(why) = version_name_problem(name) {
+                let kind = ProblemKind::BadVersionName {
+                    version: name.to_string(),
+                    why,
+                };
+                self.report(at, kind);
+            }
+            drafts.push(self.version(name.to_string(), at, value, top));
+        }
+        drafts
+    }
+
+    fn version<'t>(
+        &mut self,
+        name: String,
+        at: usize,
+        value: &'t Node<'s>,
+        top: &Level<'t, 's>,
+    ) -> Draft<'t, 's> {
+        let (body, hosts_node) = match value.entries() {
+            Some(entries) => {
+                let fields = self.fields(entries, &version_keys());
+                let hosts = fields.get("hosts");
+                (Some(fields), hosts)
+            }
+            None => (None, Some(value)),
+        };
+        let (keys, body) = match body {
+            Some(fields) => {
+                let level = self.level(fields);
+                (level.keys, Some(level.fields))
+            }
+            None => (RolloutKeys::default(), None),
+        };
+        let field = |name: &str| body.as_ref().and_then(|f| f.get(name));
+        let hosts_from_node = field("hosts_from");
+        let hosts_from = hosts_from_node.and_then(|node| self.name(node, "a host pattern"));
+        let hosts_from_at = hosts_from_node.map_or(at, |n| n.span.start());
+        let group = field("group").and_then(|node| {
+            let group = self.name(node, "an Ansible group name")?;
+            if !file::is_group_name(&group) {
+                let kind = ProblemKind::BadGroupName { group };
+                self.report(node.span.start(), kind);
+                return None;
+            }
+            Some(group)
+        });
+        let vars = field("vars")
+            .and_then(|node| self.vars(node))
+            .unwrap_or_default();
+        let hosts_unknown = hosts_from.is_some() && matches!(self.hosts_from, HostsFrom::Unchecked);
+        let read = match (&hosts_from, hosts_node) {
+            (Some(pattern), None) => self.external_hosts(&name, pattern, hosts_from_at),
+            (from, hosts) => {
+                if from.is_some() {
+                    let kind = ProblemKind::HostsAndHostsFrom {
+                        version: name.clone(),
+                    };
+                    self.report(hosts_from_at, kind);
+                }
+                hosts.map(|node| self.hosts(node)).unwrap_or_default()
+            }
+        };
+        let _ = top;
+        Draft {
+            name,
+            at,
+            body,
+            keys,
+            hosts_from,
+            group,
+            vars,
+            hosts_unknown,
+            read,
+        }
+    }
+
+    /// Counts `more` names towards the limit; false (reported once) past it.
+    fn room_for(&mut self, more: u64, at: usize) -> bool {
+        if self.too_many {
+            return false;
+        }
+        if file::check_host_count(self.names + more).is_err() {
+            self.too_many = true;
+            self.report(
+                at,
+                ProblemKind::TooManyHosts {
+                    limit: file::MAX_HOSTS,
+                },
+            );
+            return false;
+        }
+        self.names += more;
+        true
+    }
+
+    /// The hosts a node lists: a comma-separated string, or a list of names
+    /// and `name: {vars}` items.
+    fn hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+        let before = self.problems.len() + self.unlisted;
+        let mut read = self.read_hosts(node);
+        read.failed = self.problems.len() + self.unlisted > before;
+        read
+    }
+
+    fn read_hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+        let mut read = HostsRead::default();
+        if node.is_null() {
+            return read;
+        }
+        if let Some(scalar) = node.scalar() {
+            self.host_string(&mut read, scalar, node.span.start());
+            return read;
+        }
+        let Some(items) = node.items() else {
+            self.wrong_type(node, "hosts as a comma-separated string or a list");
+            return read;
+        };
+        read.hosts.reserve(items.size_hint().0);
+        for item in items {
+            let at = item.span.start();
+            match &item.resolved().kind {
+                Kind::Scalar(s) if s.is_null() => {
+                    let kind = ProblemKind::EmptyListItem;
+                    self.report(at, kind);
+                }
+                Kind::Scalar(s) => {
+                    let name = borrow(&s.value);
+                    self.push_entry(&mut read, name, None, at);
+                }
+                Kind::Map(entries) => self.host_with_vars(&mut read, entries, at),
+                _ => self.wrong_type(&item, "a host name, or `name: {host vars}`"),
+            }
+        }
+        read
+    }
+
+    fn host_with_vars(
+        &mut self,
+        read: &mut HostsRead<'s>,
+        entries: &[(Node<'s>, Node<'s>)],
+        at: usize,
+    ) {
+        let [(key, value)] = entries else {
+            let kind = if entries.is_empty() {
+                ProblemKind::EmptyHostEntry {
+                    entry: "{}".to_string(),
+                }
+            } else {
+                ProblemKind::HostEntryWithTwoKeys
+            };
+            self.report(at, kind);
+            return;
+        };
+        let Some(name) = key.scalar() else {
+            self.wrong_type(key, "a host name");
+            return;
+        };
+        let vars = self.vars(value).filter(|v| !v.is_empty());
+        // Rebuilt at its size: a map grown insert by insert keeps room for
+        // three vars, 224 bytes a host for the usual one (a million hosts).
+        let vars = vars.map(|v| Box::new(v.into_iter().collect()));
+        self.push_entry(read, borrow(&name.value), vars, key.span.start());
+    }
+
+    /// Checks one entry as written and appends the hosts it stands for.
+    /// Nearly every entry is one plain name, which takes one pass to check,
+    /// and is kept as it came (borrowed from the source where it lies there).
+    fn push_entry(
+        &mut self,
+        read: &mut HostsRead<'s>,
+        entry: Cow<'s, str>,
+        vars: Option<Box<Vars>>,
+        at: usize,
+    ) {
+        let flags = file::scan_name(&entry);
+        read.odd_names |= flags & file::NOT_PLAIN != 0;
+        if flags & file::OPEN == 0 {
+            if (flags & file::NOT_PLAIN != 0 || entry.is_empty())
+                && let Some(why) = file::host_name_problem(&entry)
+            {
+                self.report(at, file::bad_host_name(&entry, why));
+                return;
+            }
+            if !self.room_for(1, at) {
+                return;
+            }
+            if let Cow::Owned(_) = entry {
+                read.owned_at.push((read.hosts.len() as u32, at as u32));
+            }
+            read.hosts.push(Host { name: entry, vars });
+            return;
+        }
+        let count = crate::hostrange::count(&entry);
+        if count <= crate::hostrange::MAX_EXPANSION && !self.room_for(count, at) {
+            return;
+        }
+        match file::checked_names(&entry) {
+            Ok(names) => {
+                read.owned_at.push((read.hosts.len() as u32, at as u32));
+                read.hosts.reserve(names.len());
+                for name in names {
+                    read.hosts.push(Host {
+                        name: Cow::Owned(name),
+                        vars: vars.clone(),
+                    });
+                }
+            }
+            Err(kind) => self.report(at, kind),
+        }
+    }
+
+    /// The hosts of a string of comma-separated names.
+    fn host_string(&mut self, read: &mut HostsRead<'s>, scalar: &Scalar<'s>, at: usize) {
+        let text = borrow(&scalar.value);
+        if text.trim().is_empty() {
+            return;
+        }
+        // Where the text lies in the source, if it does: each entry is then
+        // placed exactly.
+        let base = self.src.as_ptr() as usize;
+        let in_source = matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
+            && (t.as_ptr() as usize) <= base + self.src.len());
+        if let Cow::Borrowed(text) = text
+            && in_source
+            && let Some(halves) = self.string_in_halves(text)
+        {
+            *read = halves;
+            return;
+        }
+        let place = |entry: &str| match in_source {
+            true => entry.as_ptr() as usize - base,
+            false => at,
+        };
+        match text {
+            Cow::Borrowed(text) => {
+                for entry in text.split(',') {
+                    let trimmed = entry.trim();
+                    if trimmed.is_empty() {
+                        self.empty_entry(text, entry, place(entry));
+                        continue;
+                    }
+                    self.push_entry(read, Cow::Borrowed(trimmed), None, place(trimmed));
+                }
+            }
+            Cow::Owned(text) => {
+                for entry in text.split(',') {
+                    let trimmed = entry.trim();
+                    if trimmed.is_empty() {
+                        self.empty_entry(&text, entry, at);
+                        continue;
+                    }
+                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, at);
+                }
+            }
+        }
+    }
+
+    /// Reports an empty entry of a host string, quoting only the text around it.
+    fn empty_entry(&mut self, text: &str, entry: &str, at: usize) {
+        if !self.listing() {
+            self.unlisted += 1;
+            return;
+        }
+        let offset = entry.as_ptr() as usize - text.as_ptr() as usize;
+        let mut from = offset.saturating_sub(30);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (offset + entry.len() + 30).min(text.len());
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let mut shown = String::new();
+        if from > 0 {
+            shown.push('…');
+        }
+        shown.push_str(&text[from..to]);
+        if to < text.len() {
+            shown.push('…');
+        }
+        self.report(at, ProblemKind::EmptyHostEntry { entry: shown });
+    }
+
+    /// A long host string read as two halves at once: a million hosts in one
+    /// string is the largest piece of work in reading a strategy. None when
+    /// the string is short or either half has anything to report: the string
+    /// is then read in one piece, which reports it.
+    fn string_in_halves(&mut self, text: &'s str) -> Option<HostsRead<'s>> {
+        if text.len() < HALVES_FROM_BYTES || self.too_many {
+            return None;
+        }
+        // Bytes, not chars: the middle may fall inside a character, a comma not.
+        let half = text.len() / 2;
+        let middle = half + text.as_bytes()[half..].iter().position(|&b| b == b',')?;
+        let (first, second) = (&text[..middle], &text[middle + 1..]);
+        // The lists are made with room for their hosts, so that they do not
+        // grow by copies into fresh memory, and the first with room for every
+        // host of the string, so that the second half's hosts are appended
+        // without a copy of the first's. The count is estimated from the first
+        // entries, plus one in eight: room never used takes no memory, too
+        // little only costs a copy, and room that cannot be had is not taken.
+        let sample = &text.as_bytes()[..text.len().min(4096)];
+        let entries = sample.iter().filter(|&&b| b == b',').count() + 1;
+        let room = (text.len() / sample.len() * entries * 9 / 8).min(file::MAX_HOSTS as usize);
+        let (mut list, mut second_list) = (Vec::new(), Vec::new());
+        let _ = list.try_reserve_exact(room);
+        let _ = second_list.try_reserve_exact(room / 2);
+        let (first, second) = crate::parallel::join(
+            || plain_half(first, list),
+            || plain_half(second, second_list),
+        );
+        let (mut hosts, second) = (first?, second?);
+        let total = (hosts.len() + second.len()) as u64;
+        if file::check_host_count(self.names + total).is_err() {
+            return None;
+        }
+        self.names += total;
+        hosts.extend(second);
+        Some(HostsRead {
+            hosts,
+            owned_at: Vec::new(),
+            odd_names: false,
+            failed: false,
+        })
+    }
+
+    /// `exclude:` host names or ranges, each kept as written with the names it
+    /// stands for, so that a message about an entry quotes it.
+    fn patterns(&mut self, node: &Node<'s>) -> Option<Vec<HostPattern>> {
+        let mut entries: Vec<(String, usize)> = Vec::new();
+        if node.is_null() {
+            return Some(Vec::new());
+        }
+        if let Some(scalar) = node.scalar() {
+            let text = scalar.value.as_ref();
+            if text.trim().is_empty() {
+                return Some(Vec::new());
+            }
+            let base = self.src.as_ptr() as usize;
+            let in_source = matches!(scalar.value, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
+                && (t.as_ptr() as usize) <= base + self.src.len());
+            for entry in text.split(',') {
+                let at = match in_source {
+                    true => entry.trim().as_ptr() as usize - base,
+                    false => node.span.start(),
+                };
+                if entry.trim().is_empty() {
+                    self.empty_entry(text, entry, at);
+                    continue;
+                }
+                entries.push((entry.trim().to_string(), at));
+            }
+        } else if let Some(items) = node.items() {
+            for item in items {
+                match item.scalar() {
+                    Some(s) if s.is_null() => {
+                        self.report(item.span.start(), ProblemKind::EmptyListItem)
+                    }
+                    Some(s) => entries.push((s.value.to_string(), item.span.start())),
+                    None => self.wrong_type(&item, "a host name or range"),
+                }
+            }
+        } else {
+            self.wrong_type(
+                node,
+                "host names or ranges, as a comma-separated string or a list",
+            );
+            return None;
+        }
+        let mut patterns = Vec::with_capacity(entries.len());
+        for (written, at) in entries {
+            let count = crate::hostrange::count(&written);
+            if count <= crate::hostrange::MAX_EXPANSION && !self.room_for(count, at) {
+                return None;
+            }
+            match file::checked_names(&written) {
+                Ok(names) => patterns.push(HostPattern { written, names, at }),
+                Err(kind) => self.report(at, kind),
+            }
+        }
+        Some(patterns)
+    }
+
+    /// The hosts a `hosts_from` pattern selects, in the order the earlier
+    /// sources gave them, with the plain vars those sources gave (for domain
+    /// labels).
+    fn external_hosts(&mut self, version: &str, pattern: &str, at: usize) -> HostsRead<'s> {
+        let (version, pattern) = (version.to_string(), pattern.to_string());
+        let kind = match self.hosts_from {
+            HostsFrom::Unchecked => return HostsRead::default(),
+            HostsFrom::Unavailable => ProblemKind::ExternalHostsUnavailable { version },
+            HostsFrom::External(external) => match external.select(&pattern) {
+                Ok(names) if !names.is_empty() => {
+                    let hosts: Vec<Host> = names
+                        .into_iter()
+                        .map(|name| Host {
+                            name: Cow::Owned(name.to_string()),
+                            vars: external
+                                .vars(name)
+                                .filter(|vars| !vars.is_empty())
+                                .map(|vars| Box::new(vars.clone())),
+                        })
+                        .collect();
+                    if !self.room_for(hosts.len() as u64, at) {
+                        return HostsRead::default();
+                    }
+                    return HostsRead {
+                        hosts,
+                        owned_at: vec![(0, at as u32)],
+                        odd_names: true,
+                        failed: false,
+                    };
+                }
+                Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
+                Err(PatternProblem::EmptyTerm) => {
+                    ProblemKind::EmptyHostsFromTerm { version, pattern }
+                }
+                Err(PatternProblem::UnknownTerm(term)) => ProblemKind::UnknownHostsFromTerm {
+                    version,
+                    pattern,
+                    term,
+                },
+            },
+        };
+        self.report(at, kind);
+        HostsRead::default()
+    }
+
+    /// The checks across versions, then each version's rollout resolved.
+    fn cross_checks(
+        &mut self,
+        drafts: Vec<Draft<'_, 's>>,
+        top: &Level<'_, 's>,
+    ) -> Vec<Version<'s>> {
+        self.check_duplicate_hosts(&drafts);
+        let top_patterns = top.keys.exclude.as_deref().unwrap_or_default();
+        let mut top_used = vec![false; top_patterns.len()];
+        let any_hosts_unknown = drafts.iter().any(|d| d.hosts_unknown);
+        let mut versions = Vec::with_capacity(drafts.len());
+        let mut places = Vec::with_capacity(drafts.len());
+        for mut draft in drafts {
+            if draft.read.hosts.is_empty() && draft.hosts_from.is_none() && !draft.read.failed {
+                let kind = ProblemKind::NoHosts {
+                    version: draft.name.clone(),
+                };
+                self.report(draft.at, kind);
+            }
+            self.version_here = Some(draft.name.clone());
+            let rollout = self.resolve(&draft.keys, &draft.body, top);
+            if let Some(domains) = &rollout.domains {
+                self.check_labels(&draft.read, domains.label());
+            }
+            let hosts = std::mem::take(&mut draft.read.hosts);
+            let (hosts, excluded) = self.exclude(&draft, hosts, top_patterns, &mut top_used);
+            places.push(draft.at);
+            versions.push(Version {
+                group: draft.group.unwrap_or_else(|| group_name_for(&draft.name)),
+                name: draft.name,
+                vars: draft.vars,
+                hosts,
+                excluded,
+                plain_names: !draft.read.odd_names && draft.hosts_from.is_none(),
+                hosts_from: draft.hosts_from,
+                rollout,
+            });
+        }
+        // An entry may match hosts that are not known here.
+        if !any_hosts_unknown {
+            for (pattern, used) in top_patterns.iter().zip(&top_used) {
+                if !used {
+                    let kind = ProblemKind::UnmatchedExclude {
+                        entry: pattern.written.clone(),
+                        scope: "any version".to_string(),
+                    };
+                    self.report(pattern.at, kind);
+                }
+            }
+        }
+        let top_bake = top.keys.verify.bake.is_some_and(|b| b.0 > 0);
+        if top_bake && versions.iter().all(|v| v.rollout.verify.checks.is_empty()) {
+            let at = top.fields.key_at("bake").unwrap_or(0);
+            let kind = ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version: None });
+            self.report(at, kind);
+        }
+        self.check_groups(&versions, &places);
+        versions
+    }
+
+    /// A host may be listed once in the whole strategy. At a million hosts a
+    /// hash set of the names cost a quarter of the run (a cache miss per
+    /// name) and a third of the peak memory, so the names are first screened
+    /// by a 64-bit hash: sorted in two halves, the hashes show in one walk
+    /// whether any occurs twice (almost never, in a file without duplicates).
+    /// Only names whose hash occurs twice are then compared as text, so a
+    /// hash collision costs time, never a wrong answer.
+    fn check_duplicate_hosts(&mut self, drafts: &[Draft]) {
+        let lists: Vec<&[Host]> = drafts.iter().map(|d| &d.read.hosts[..]).collect();
+        let hosts = || lists.iter().flat_map(|list| list.iter());
+        let total = drafts.iter().map(|d| d.read.hosts.len()).sum();
+        let mut hashes = vec![0u64; total];
+        let (first, second) = hashes.split_at_mut(total / 2);
+        let skip = first.len();
+        let hash_and_sort = |part: &mut [u64], skip: usize| {
+            for (hash, host) in part.iter_mut().zip(hosts().skip(skip)) {
+                *hash = name_hash(&host.name);
+            }
+            part.sort_unstable();
+        };
+        if total < HALVES_FROM_HOSTS {
+            hash_and_sort(first, 0);
+            hash_and_sort(second, skip);
+        } else {
+            crate::parallel::join(|| hash_and_sort(first, 0), || hash_and_sort(second, skip));
+        }
+        let suspect = repeated(first, second);
+        drop(hashes);
+        if suspect.is_empty() {
+            return;
+        }
+        // The exact check, in file order, over the suspects only: the version
+        // that listed each name first, and every later listing.
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut again = Vec::new();
+        for (index, draft) in drafts.iter().enumerate() {
+            for (position, host) in draft.read.hosts.iter().enumerate() {
+                if suspect.binary_search(&name_hash(&host.name)).is_err() {
+                    continue;
+                }
+                match first.entry(&host.name) {
+                    Entry::Occupied(_) => again.push((index, position)),
+                    Entry::Vacant(slot) => {
+                        slot.insert(index);
+                    }
+                }
+            }
+        }
+        for (index, position) in again {
+            let draft = &drafts[index];
+            let host = &draft.read.hosts[position].name;
+            let at = draft.read.at(self.src, position);
+            let kind = ProblemKind::DuplicateHost {
+                host: host.to_string(),
+                first_version: drafts[first[host.as_ref()]].name.clone(),
+                second_version: draft.name.clone(),
+            };
+            self.report(at, kind);
+        }
+    }
+
+    /// A version's rollout: its own keys over the top-level ones over the defaults.
+    fn resolve(
+        &mut self,
+        own: &RolloutKeys,
+        own_fields: &Option<Fields<'_, 's>>,
+        top: &Level<'_, 's>,
+    ) -> Rollout {
+        let top_keys = &top.keys;
+        let sizes = if let Some(batches) = own.batches.clone() {
+            batches
+        } else if own.schedule.is_some() || own.combine.is_some() || top_keys.batches.is_none() {
+            let one = Size::Count(1);
+            vec![
+                own.schedule.or(top_keys.schedule).unwrap_or(one),
+                own.combine.or(top_keys.combine).unwrap_or(one),
+            ]
+        } else {
+            top_keys.batches.clone().unwrap_or_default()
+        };
+        let order = own.order.or(top_keys.order).unwrap_or_default();
+        let salt = own.salt.clone().or_else(|| top_keys.salt.clone());
+        if salt.is_some() && order != Order::Hash {
+            let at = match own.salt {
+                Some(_) => own_fields.as_ref().and_then(|f| f.value_at("salt")),
+                None => top.fields.value_at("salt"),
+            };
+            self.report(at.unwrap_or(0), ProblemKind::SaltWithoutHash);
+        }
+        let spread = own.spread.clone().or_else(|| top_keys.spread.clone());
+        let one_at_a_time =
+            (own.domain_at_a_time.clone()).or_else(|| top_keys.domain_at_a_time.clone());
+        let domains = match (own.spread.clone(), own.domain_at_a_time.clone()) {
+            (Some(label), None) => Some(Domains::Spread(label)),
+            (None, Some(label)) => Some(Domains::OneAtATime(label)),
+            (Some(_), Some(_)) => None, // reported by `level`
+            (None, None) => match (spread, one_at_a_time) {
+                (Some(label), None) => Some(Domains::Spread(label)),
+                (None, Some(label)) => Some(Domains::OneAtATime(label)),
+                _ => None,
+            },
+        };
+        let vars = |own: &Option<Vars>, top: &Option<Vars>| {
+            own.as_ref().or(top.as_ref()).cloned().unwrap_or_default()
+        };
+        let seconds = |own: Option<Seconds>, top: Option<Seconds>| own.or(top).map_or(0, |s| s.0);
+        let verify = Verify::resolve(&own.verify, &top_keys.verify);
+        // A top-level bake is a default, for the versions that have checks
+        // (reported once, below, when none has).
+        if verify.bake > 0 && verify.checks.is_empty() && own.verify.bake.is_some() {
+            let at = own_fields
+                .as_ref()
+                .and_then(|f| f.key_at("bake"))
+                .unwrap_or(0);
+            let version = self.version_here.clone();
+            let kind = ProblemKind::Verify(VerifyProblem::BakeWithoutChecks { version });
+            self.report(at, kind);
+        }
+        Rollout {
+            sizes,
+            order,
+            salt: salt.unwrap_or_default(),
+            domains,
+            pause_after_canary: seconds(own.pause_after_canary, top_keys.pause_after_canary),
+            pause_between_batches: seconds(
+                own.pause_between_batches,
+                top_keys.pause_between_batches,
+            ),
+            confirm_after_canary: (own.confirm_after_canary)
+                .or(top_keys.confirm_after_canary)
+                .unwrap_or(false),
+            canary_vars: vars(&own.canary_vars, &top_keys.canary_vars),
+            batch_vars: vars(&own.batch_vars, &top_keys.batch_vars),
+            verify,
+        }
+    }
+
+    /// Splits a version's hosts into those rolled out and those excluded.
+    /// Top-level exclusions apply to every version, in addition to the
+    /// version's own. With hosts not known here nothing is reported about them.
+    fn exclude(
+        &mut self,
+        draft: &Draft<'_, 's>,
+        hosts: Vec<Host<'s>>,
+        top: &[HostPattern],
+        top_used: &mut [bool],
+    ) -> (Vec<Host<'s>>, Vec<Host<'s>>) {
+        let own = draft.keys.exclude.as_deref().unwrap_or_default();
+        if own.is_empty() && top.is_empty() {
+            return (hosts, Vec::new());
+        }
+        // Each host is looked for among the names the entries stand for:
+        // entries are few and hosts many, so a host's name is screened by a
+        // fast hash (see `name_hash`) and compared as text only on a hit.
+        let wanted: HashSet<&str> = (top.iter().chain(own))
+            .flat_map(|pattern| &pattern.names)
+            .map(String::as_str)
+            .collect();
+        let mut screen: Vec<u64> = wanted.iter().map(|name| name_hash(name)).collect();
+        screen.sort_unstable();
+        let mut kept = hosts;
+        let excluded: Vec<Host<'s>> = kept
+            .extract_if(.., |host| {
+                screen.binary_search(&name_hash(&host.name)).is_ok()
+                    && wanted.contains(host.name.as_ref())
+            })
+            .collect();
+        // The names the entries stand for that this version lists.
+        let listed: HashSet<&str> = excluded.iter().map(|h| h.name.as_ref()).collect();
+        let matches = |pattern: &HostPattern| {
+            (pattern.names.iter()).any(|name| listed.contains(name.as_str()))
+        };
+        for (pattern, used) in top.iter().zip(top_used.iter_mut()) {
+            *used |= matches(pattern);
+        }
+        for pattern in own {
+            if !matches(pattern) && !draft.hosts_unknown {
+                let kind = ProblemKind::UnmatchedExclude {
+                    entry: pattern.written.clone(),
+                    scope: format!("version `{}`", draft.name),
+                };
+                self.report(pattern.at, kind);
+            }
+        }
+        if kept.is_empty() && !excluded.is_empty() {
+            let kind = ProblemKind::AllExcluded {
+                version: draft.name.clone(),
+            };
+            self.report(draft.at, kind);
+        }
+        (kept, excluded)
+    }
+
+    /// Every host of a version with failure domains must carry a plain label.
+    fn check_labels(&mut self, read: &HostsRead, label: &str) {
+        for (index, host) in read.hosts.iter().enumerate() {
+            let kind = match host.var(label) {
+                None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
+                    host: host.name.to_string(),
+                    label: label.to_string(),
+                },
+                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                    ProblemKind::BadDomainLabel {
+                        host: host.name.to_string(),
+                        label: label.to_string(),
+                    }
+                }
+                Some(_) => continue,
+            };
+            self.report(read.at(self.src, index), kind);
+        }
+    }
+
+    /// Group names must be distinct across everything the inventory will emit.
+    fn check_groups(&mut self, versions: &[Version], places: &[usize]) {
+        let mut owner: HashMap<&str, usize> = HashMap::new();
+        for (index, version) in versions.iter().enumerate() {
+            let at = places[index];
+            let group = version.group.as_str();
+            if ["all", "ungrouped", "_meta"].contains(&group) {
+                let kind = ProblemKind::ReservedGroup {
+                    group: group.to_string(),
+                };
+                self.report(at, kind);
+                continue;
+            }
+            if let Some(&first) = owner.get(group) {
+                let kind = ProblemKind::GroupClash {
+                    group: group.to_string(),
+                    first_version: versions[first].name.clone(),
+                    second_version: version.name.clone(),
+                };
+                self.report(at, kind);
+                continue;
+            }
+            owner.insert(group, index);
+        }
+        // A version group may not be another version's batch or excluded group.
+        for (version, &at) in versions.iter().zip(places) {
+            let group = version.group.as_str();
+            let Some((stem, batch)) = derived_group_stem(group) else {
+                continue;
+            };
+            let Some(&other) = owner.get(stem) else {
+                continue;
+            };
+            let clash = match batch {
+                None => true,
+                Some(index) => index < batch_count_bound(&versions[other]),
+            };
+            if clash {
+                let kind = ProblemKind::GroupClash {
+                    group: group.to_string(),
+                    first_version: versions[other].name.clone(),
+                    second_version: version.name.clone(),
+                };
+                self.report(at, kind);
+            }
+        }
+    }
+
+    fn check_priority(
+        &mut self,
+        priority: Option<Vec<(String, usize)>>,
+        versions: &[Version],
+    ) -> Vec<usize> {
+        let Some(priority) = priority else {
+            return Vec::new();
+        };
+        let index_of: HashMap<&str, usize> = (versions.iter().enumerate())
+            .map(|(i, v)| (v.name.as_str(), i))
+            .collect();
+        let mut order = Vec::new();
+        let mut listed = vec![false; versions.len()];
+        for (name, at) in priority {
+            match index_of.get(name.as_str()) {
+                None => {
+                    let known = if self.listing() {
+                        versions.iter().map(|v| v.name.clone()).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    self.report(at, ProblemKind::UnknownPriority { name, known })
+                }
+                Some(&index) if listed[index] => {
+                    self.report(at, ProblemKind::DuplicatePriority { name })
+                }
+                Some(&index) => {
+                    listed[index] = true;
+                    order.push(index);
+                }
+            }
+        }
+        order
+    }
+}
+
+/// More batches than a version can have: its exact count without failure
+/// domains, its host count with them (a batch never crosses a domain).
+fn batch_count_bound(version: &Version) -> usize {
+    let total = version.hosts.len();
+    match version.rollout.domains {
+        Some(_) => total,
+        None => crate::plan::batch_ends(&version.rollout.sizes, &[total]).len(),
+    }
+}
+
+/// A scalar's text, borrowed from the source when the tree holds it so.
+fn borrow<'s>(value: &Cow<'s, str>) -> Cow<'s, str> {
+    match value {
+        Cow::Borrowed(text) => Cow::Borrowed(text),
+        Cow::Owned(text) => Cow::Owned(text.clone()),
+    }
+}
+
+/// A size written as text: "25%", or a count.
+fn size_text(v: &str) -> Result<Size, ProblemKind> {
+    let text = v.trim();
+    if let Some(number) = text.strip_suffix('%') {
+        return match number.trim().parse::<u8>() {
+            Ok(pct @ 1..=100) => Ok(Size::Percent(pct)),
+            _ => Err(ProblemKind::BadPercent { text: v.into() }),
+        };
+    }
+    match text.parse::<u64>() {
+        Ok(0) => Err(ProblemKind::SizeZero),
+        Ok(count) => Ok(Size::Count(count)),
+        Err(_) if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() => {
+            Err(ProblemKind::SizeTooLarge { text: text.into() })
+        }
+        Err(_) => Err(ProblemKind::NotASize { text: excerpt(v) }),
+    }
+}
+
+/// One half of a long host string, read as plain names only; None at the
+/// first entry that needs anything more (the whole string is then read in one
+/// piece, which reports it).
+fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s>>> {
+    for entry in part.split(',') {
+        let entry = entry.trim();
+        if entry.is_empty() || file::scan_name(entry) != 0 {
+            return None;
+        }
+        hosts.push(Host {
+            name: Cow::Borrowed(entry),
+            vars: None,
+        });
+    }
+    Some(hosts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys the validator reads are those of the schema (generated from
+    /// [`file`]), in its order, so that neither can drift.
+    #[test]
+    fn the_keys_read_are_the_keys_of_the_schema() {
+        let schema = crate::schema::schema();
+        let keys = |properties: &serde_json::Value| -> Vec<String> {
+            properties.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(keys(&schema["properties"]), top_keys());
+        assert_eq!(
+            keys(&schema["$defs"]["VersionBody"]["properties"]),
+            version_keys()
+        );
+    }
+
+    #[test]
+    fn a_close_key_is_suggested() {
+        let known = top_keys();
+        assert_eq!(suggestion("schedul", &known), Some("schedule"));
+        assert_eq!(suggestion("ordr", &known), Some("order"));
+        assert_eq!(suggestion("version", &known), Some("versions"));
+        assert_eq!(suggestion("canary-vars", &known), Some("canary_vars"));
+        assert_eq!(suggestion("zzz", &known), None);
+    }
+}

@@ -1,0 +1,119 @@
+//! How the binary reads regal.yml: names as written, vars as ansible-core
+//! reads them, every line break YAML counts (issue 10's cases that must
+//! succeed; those that must be refused are in tests/bad_strategies/).
+
+use serde_json::{Value, json};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_regal-inventory");
+
+/// `--list` of the strategy `yaml` (raw bytes); must succeed silently.
+fn list(yaml: &[u8]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("regal.yml"), yaml).unwrap();
+    let out = Command::new(BIN)
+        .args(["--list", "--config", "regal.yml"])
+        .current_dir(dir.path())
+        .env_remove("REGAL_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{yaml:?}: {stderr}");
+    assert_eq!(stderr, "", "stderr must stay silent on success");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every host of `group`'s batches, in rollout order.
+fn hosts(inventory: &Value, group: &str) -> Vec<String> {
+    let batches = inventory[group]["children"].as_array().unwrap();
+    (batches.iter())
+        .flat_map(|b| inventory[b.as_str().unwrap()]["hosts"].as_array().unwrap())
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn excluded(inventory: &Value, group: &str) -> Vec<String> {
+    let hosts = &inventory[format!("{group}_excluded")]["hosts"];
+    (hosts.as_array().into_iter().flatten())
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn exclude_entries_are_names_as_written() {
+    let inventory = list(b"exclude: [10.10]\nversions:\n  app: [10.1, 10.10]\n");
+    assert_eq!(hosts(&inventory, "app"), ["10.1"]);
+    assert_eq!(excluded(&inventory, "app"), ["10.10"]);
+    let inventory = list(b"versions:\n  app:\n    hosts: [31, 0x1F]\n    exclude: 0x1F\n");
+    assert_eq!(hosts(&inventory, "app"), ["31"]);
+    assert_eq!(excluded(&inventory, "app"), ["0x1F"]);
+    let inventory = list(b"versions:\n  app:\n    hosts: [1.1, 1.10]\n    exclude: 1.10\n");
+    assert_eq!(hosts(&inventory, "app"), ["1.1"]);
+    assert_eq!(excluded(&inventory, "app"), ["1.10"]);
+}
+
+#[test]
+fn every_line_break_yaml_counts_keeps_names_on_their_line() {
+    for source in [
+        &b"# c\r\r\nversions:\n  app:\n    - 1.10\n    - 2.20\n  web: [w1]\n"[..],
+        b"# c\rversions:\r  app:\r    - 1.10\r    - 2.20\r  web: [w1]\r",
+        b"# c\r\nversions:\r\n  app:\r\n    - 1.10\r\n    - 2.20\r\n  web: [w1]\r\n",
+    ] {
+        let inventory = list(source);
+        assert_eq!(hosts(&inventory, "app"), ["1.10", "2.20"], "{source:?}");
+        assert_eq!(hosts(&inventory, "web"), ["w1"], "{source:?}");
+    }
+    let inventory = list(b"# c\r\r\npriority: 1.10\nversions:\n  1.1: [a]\n  1.10: [b]\n");
+    assert_eq!(inventory["all"]["children"], json!(["_1_10", "_1_1"]));
+}
+
+#[test]
+fn anchors_tags_and_numbers_do_not_change_a_name() {
+    let inventory = list(b"versions:\n  app: [&h 1.10, !!float 2.10, 010, 1e3, .inf, -0, true]\n");
+    assert_eq!(
+        hosts(&inventory, "app"),
+        ["1.10", "2.10", "010", "1e3", ".inf", "-0", "true"]
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let inventory = list(b"\xef\xbb\xbfversions:\n  app: web1\n");
+    assert_eq!(hosts(&inventory, "app"), ["web1"]);
+    let inventory = list(b"\xef\xbb\xbfversions: {app: [web1, 'web2']}\n");
+    assert_eq!(hosts(&inventory, "app"), ["web1", "web2"]);
+}
+
+#[test]
+fn a_group_that_only_looks_like_a_batch_group_is_no_clash() {
+    let inventory = list(b"versions: {a_batch01: web1, a: \"web2,web3\"}\n");
+    assert_eq!(hosts(&inventory, "a"), ["web2", "web3"]);
+    assert_eq!(hosts(&inventory, "a_batch01"), ["web1"]);
+    // `a` has two batches: a version named `a_batch5` is no clash either.
+    let inventory = list(b"versions: {a_batch5: web1, a: \"web2,web3\"}\n");
+    assert_eq!(hosts(&inventory, "a_batch5"), ["web1"]);
+}
+
+/// The vars of every vars mapping mean what they mean to ansible-core
+/// (YAML 1.1); the table itself is checked against ansible-inventory in
+/// tests/yaml11_ansible.rs.
+#[test]
+fn vars_resolve_as_ansible_core_reads_them() {
+    let vars = "{a: no, b: yes, c: on, d: 0o17, e: 1_000, f: 010, g: 1e3, h: 1:30, i: 2001-12-14, j: 'no', k: \"1_000\", l: ~}";
+    let expected = json!({"a": false, "b": true, "c": true, "d": "0o17", "e": 1000, "f": 8,
+        "g": "1e3", "h": 90, "i": "2001-12-14", "j": "no", "k": "1_000", "l": null});
+    let yaml = format!(
+        "vars: {vars}\ncanary_vars: {vars}\nbatch_vars: {vars}\nversions:\n  app:\n    hosts:\n      - web1: {vars}\n      - web2\n    vars: {vars}\n"
+    );
+    let inventory = list(yaml.as_bytes());
+    let strip = |v: &Value| {
+        let mut v = v.as_object().unwrap().clone();
+        v.retain(|k, _| !k.starts_with("regal_"));
+        Value::Object(v)
+    };
+    assert_eq!(strip(&inventory["all"]["vars"]), expected);
+    assert_eq!(strip(&inventory["app"]["vars"]), expected);
+    assert_eq!(strip(&inventory["app_batch0"]["vars"]), expected);
+    assert_eq!(strip(&inventory["app_batch1"]["vars"]), expected);
+    assert_eq!(strip(&inventory["_meta"]["hostvars"]["web1"]), expected);
+}
