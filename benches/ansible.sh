@@ -85,6 +85,12 @@ script() { # regal.yml out
     chmod +x "$2"
 }
 
+# A script inventory printing a fixed JSON file: the same way in for both sides.
+cat_script() { # json out
+    printf '#!/bin/sh\nexec cat %s\n' "$1" > "$2"
+    chmod +x "$2"
+}
+
 # Median of the numbers on stdin.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -114,6 +120,7 @@ if [ -n "$rollout_cases" ]; then
         script "$dir/regal.yml" "$dir/inventory"
         "$bin" --config "$dir/regal.yml" --list > "$dir/regal.json"
         static "$dir/regal.json" "$dir/static.json"
+        cat_script "$dir/static.json" "$dir/static"
         cat > "$dir/plain.yml" << EOF
 - name: Plain serial
   hosts: all
@@ -124,7 +131,7 @@ if [ -n "$rollout_cases" ]; then
       ansible.builtin.include_tasks: $work/deploy.yml
 EOF
         note "$case: plain serial"
-        plain=$(median_of "$venv/bin/ansible-playbook" -i "$dir/static.json" "$dir/plain.yml")
+        plain=$(median_of "$venv/bin/ansible-playbook" -i "$dir/static" "$dir/plain.yml")
         note "$case: rollout.yml"
         regal=$(median_of "$venv/bin/ansible-playbook" -i "$dir/inventory" "$root/playbooks/rollout.yml" \
             -e "regal_tasks=$work/deploy.yml")
@@ -145,9 +152,10 @@ if [ -n "$inventory_cases" ]; then
         script "$dir/regal.yml" "$dir/inventory"
         "$bin" --config "$dir/regal.yml" --list > "$dir/regal.json"
         static "$dir/regal.json" "$dir/static.json"
+        cat_script "$dir/static.json" "$dir/static"
         row="| $hosts / $batches"
         times=()
-        for source in "$dir/static.json" "$dir/inventory"; do
+        for source in "$dir/static" "$dir/inventory"; do
             note "$case: ansible-inventory --list -i ${source##*/}"
             t=$(median_of "$venv/bin/ansible-inventory" -i "$source" --list)
             /usr/bin/time -f %M -o "$work/rss.txt" "$venv/bin/ansible-inventory" -i "$source" --list > "$work/list.json"

@@ -220,6 +220,8 @@ pub struct Scenario {
     pub inventory: PathBuf,
     pub tasks: PathBuf,
     pub log: PathBuf,
+    /// Set in ansible-playbook's environment.
+    pub env: Vec<(String, String)>,
 }
 
 impl Scenario {
@@ -254,7 +256,14 @@ impl Scenario {
             dir,
             tasks,
             log,
+            env: Vec::new(),
         }
+    }
+
+    /// Sets `name=value` in ansible-playbook's environment.
+    pub fn with_env(mut self, name: &str, value: &str) -> Scenario {
+        self.env.push((name.to_string(), value.to_string()));
+        self
     }
 
     pub fn regal_yml(&self) -> PathBuf {
@@ -362,6 +371,7 @@ impl Scenario {
                     std::env::var("PATH").unwrap_or_default()
                 ),
             )
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             // No terminal: a confirmation prompt must fail, not hang or pass.
             .stdin(Stdio::null())
             .stdout(File::create(&stdout_path).unwrap())
