@@ -584,3 +584,57 @@ fn an_inventory_directory_with_regal_yml_parses_cleanly() {
         run.report()
     );
 }
+
+/// README's `constructed` example next to regal.yml in an inventory
+/// directory (it sorts after regal.yml, so it sees regal's hosts and vars):
+/// groups across versions, nothing for excluded hosts, no warning.
+#[test]
+fn constructed_composes_with_regal_metadata() {
+    let dir = Dir::new("constructed");
+    let prod = dir.0.join("inventory/prod");
+    fs::create_dir_all(&prod).unwrap();
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nschedule: 1\ncombine: 2\nexclude: [a3]\nversions:\n  app-v1: [a1, a2, a3, a4]\n  app-v2: [b1, b2]\n",
+    )
+    .unwrap();
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("# inventory/prod/waves.yml\n")
+        .expect("README shows inventory/prod/waves.yml");
+    let end = start + readme[start..].find("```").unwrap();
+    fs::write(prod.join("waves.yml"), &readme[start..end]).unwrap();
+    let run = dir.ansible_inventory(
+        &[
+            "--playbook-dir",
+            &playbook_dir(),
+            "-i",
+            "inventory/prod/",
+            "--list",
+        ],
+        &[("PATH", &dir.bin_on_path())],
+    );
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let inventory = run.json();
+    let sorted = |group: &str| {
+        let mut hosts = hosts_of(&inventory, group);
+        hosts.sort();
+        hosts
+    };
+    assert_eq!(sorted("regal_canaries"), ["a1", "b1"], "{inventory:#}");
+    assert_eq!(sorted("wave_0"), ["a1", "b1"], "{inventory:#}");
+    assert_eq!(sorted("wave_1"), ["a2", "a4", "b2"], "{inventory:#}");
+    let all_waves: Vec<&String> = inventory
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|g| g.starts_with("wave_"))
+        .collect();
+    assert_eq!(all_waves, ["wave_0", "wave_1"], "{inventory:#}");
+    assert!(
+        !serde_json::to_string(&inventory["wave_0"])
+            .unwrap()
+            .contains("a3"),
+        "an excluded host is in no wave"
+    );
+}
