@@ -44,8 +44,15 @@ pub const ROLLOUT_KEYS: [&str; 16] = [
 
 /// The keys of the top level, in the schema's order.
 pub fn top_keys() -> Vec<&'static str> {
-    [&["versions", "priority", "vars"][..], &ROLLOUT_KEYS].concat()
+    [
+        &["versions", "priority", "vars", "plugin"][..],
+        &ROLLOUT_KEYS,
+    ]
+    .concat()
 }
+
+/// The values `plugin:` may have: the `regal` inventory plugin's names.
+pub const PLUGIN_NAMES: [&str; 2] = ["regal", "regal.inventory.regal"];
 
 /// The keys of a version written as a mapping, in the schema's order.
 pub fn version_keys() -> Vec<&'static str> {
@@ -409,6 +416,18 @@ impl<'s> Validator<'s, '_> {
             .fields
             .get("priority")
             .and_then(|node| self.priority(node));
+        // For Ansible only (this file read by the `regal` plugin): checked, not used.
+        if let Some(node) = top.fields.get("plugin") {
+            let expected = "`regal` or `regal.inventory.regal`";
+            if let Some(name) = self.name(node, expected)
+                && !PLUGIN_NAMES.contains(&name.as_str())
+            {
+                let text = format!(
+                    "plugin: `{name}` is not the regal inventory plugin; use {expected}, or leave the key out"
+                );
+                self.report(node.span.start(), ProblemKind::Yaml(text));
+            }
+        }
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
         let drafts = self.versions(versions, versions_at, &top);
         let versions = self.cross_checks(drafts, &top);
