@@ -154,28 +154,33 @@ where
         Ok(cli) => cli,
         Err(error) => {
             use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
-            return if matches!(error.kind(), DisplayHelp | DisplayVersion) {
-                let _ = write!(stdout, "{error}");
-                0
-            } else {
+            if !matches!(error.kind(), DisplayHelp | DisplayVersion) {
                 let _ = write!(stderr, "{}", error.render());
-                EXIT_USAGE
-            };
+                return EXIT_USAGE;
+            }
+            let written = write!(stdout, "{error}").and_then(|()| stdout.flush());
+            return report(written.map_err(Error::Write), stderr);
         }
     };
-    match execute(&cli, args.first(), env, stdout) {
-        Ok(()) => 0,
-        Err(error) => {
-            let _ = match error {
-                // Already one `file:line:col: message` per line, for editors and CI.
-                Error::Problems { .. } => writeln!(stderr, "{error}"),
-                _ => writeln!(stderr, "regal-inventory: {error}"),
-            };
-            match error {
-                Error::Usage(_) | Error::UnknownBatch { .. } => EXIT_USAGE,
-                _ => EXIT_INVALID,
-            }
-        }
+    // Output is buffered: a full disk or a closed stdout may only show when flushed.
+    let result = execute(&cli, args.first(), env, stdout)
+        .and_then(|()| stdout.flush().map_err(Error::Write));
+    report(result, stderr)
+}
+
+/// The exit code of `result`, after printing its error, if any, on `stderr`.
+fn report(result: Result<(), Error>, stderr: &mut dyn Write) -> i32 {
+    let Err(error) = result else {
+        return 0;
+    };
+    let _ = match error {
+        // Already one `file:line:col: message` per line, for editors and CI.
+        Error::Problems { .. } => writeln!(stderr, "{error}"),
+        _ => writeln!(stderr, "regal-inventory: {error}"),
+    };
+    match error {
+        Error::Usage(_) | Error::UnknownBatch { .. } => EXIT_USAGE,
+        _ => EXIT_INVALID,
     }
 }
 
@@ -195,9 +200,10 @@ fn execute(
     let command = match &cli.command {
         Some(Command::Schema) => return write_json_pretty(out, &schema::schema()),
         Some(Command::Completions { shell }) => {
-            let mut command = Cli::command();
-            clap_complete::generate(*shell, &mut command, "regal-inventory", out);
-            return Ok(());
+            // clap_complete panics when its writer fails: it writes to memory first.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "regal-inventory", &mut script);
+            return out.write_all(&script).map_err(Error::Write);
         }
         Some(command) => Some(command),
         None if !cli.list && cli.host.is_none() => {

@@ -1,8 +1,12 @@
 //! Finds the strategy file: `--config`, then `$REGAL_CONFIG`, then `regal.yml`
-//! next to the executable as invoked, then `./regal.yml`.
+//! next to the executable as invoked, then `./regal.yml`. An implicit place is
+//! passed over only when nothing is there: a directory or a dangling symbolic
+//! link named `regal.yml` is an error naming it, not a reason to read another
+//! strategy.
 
 use crate::error::Error;
 use std::ffi::OsString;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 /// The file name looked for next to the executable and in the current directory.
@@ -32,9 +36,41 @@ pub fn find(
         tried.push(dir.join(FILE_NAME));
     }
     tried.push(PathBuf::from(FILE_NAME));
-    match tried.iter().find(|p| p.is_file()) {
-        Some(path) => Ok(path.clone()),
-        None => Err(Error::NotFound { tried }),
+    for path in &tried {
+        if let Some(found) = found_at(path) {
+            return found.map(|()| path.clone());
+        }
+    }
+    Err(Error::NotFound { tried })
+}
+
+/// None when nothing is at `path`, so the next place is tried. Anything else
+/// there is meant as the strategy: it is used, or is an error naming it, never
+/// skipped for a strategy further down the list.
+fn found_at(path: &Path) -> Option<Result<(), Error>> {
+    let unusable = |why: String| {
+        Some(Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "{why}; make it the strategy file or remove it, or pass --config PATH"
+            )),
+        }))
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => None,
+        Err(e) => unusable(e.to_string()),
+        Ok(_) => match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => unusable("it is a directory".into()),
+            Ok(_) => Some(Ok(())),
+            Err(e) if e.kind() == ErrorKind::NotFound => match std::fs::read_link(path) {
+                Ok(target) => unusable(format!(
+                    "it is a symbolic link to {}, which does not exist",
+                    target.display()
+                )),
+                Err(_) => unusable("it is a symbolic link to nothing".into()),
+            },
+            Err(e) => unusable(e.to_string()),
+        },
     }
 }
 

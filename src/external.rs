@@ -46,9 +46,30 @@ enum Op {
 }
 
 impl ExternalHosts {
-    /// Reads the JSON the `regal` plugin writes.
+    /// Reads the JSON the `regal` plugin writes: one object. serde would also
+    /// read a struct from an array (`[]` as no hosts at all, `[{...}]` as the
+    /// groups), so anything but an object is refused here.
     pub fn from_json(text: &str) -> Result<ExternalHosts, serde_json::Error> {
-        serde_json::from_str(text)
+        use serde::de::{Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = ExternalHosts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ExternalHosts, A::Error> {
+                ExternalHosts::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        if text.trim_start().starts_with('[') {
+            return Err(serde::de::Error::custom(
+                "it holds a JSON array, where one JSON object is needed",
+            ));
+        }
+        let mut json = serde_json::Deserializer::from_str(text);
+        let hosts = json.deserialize_map(ObjectOnly)?;
+        json.end()?;
+        Ok(hosts)
     }
 
     /// The plain vars an earlier source gave `host`, if any.

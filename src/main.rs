@@ -6,8 +6,13 @@ fn main() {
     let mut stdout = output::stdout();
     let mut stderr = std::io::stderr().lock();
     let mut code = regal_inventory::cli::run(std::env::args_os(), &env, &mut stdout, &mut stderr);
-    if stdout.flush().is_err() && code == 0 {
-        code = 1;
+    // `run` flushed on success; anything failing after that is still reported.
+    if let Err(error) = stdout.flush()
+        && code == 0
+    {
+        let error = regal_inventory::error::Error::Write(error);
+        let _ = writeln!(stderr, "regal-inventory: {error}");
+        code = regal_inventory::cli::EXIT_INVALID;
     }
     std::process::exit(code);
 }

@@ -120,13 +120,54 @@ impl Write for BackgroundWriter {
 }
 
 /// Standard output without Rust's line buffering, which would look through
-/// every block of a large inventory (no line breaks) for one.
+/// every block of a large inventory (no line breaks) for one. When standard
+/// output is not open, a writer that fails: Rust's own `stdout()` would take
+/// every byte and report success.
 #[cfg(unix)]
 pub fn unbuffered_stdout() -> Box<dyn Write + Send> {
     use std::os::fd::AsFd;
+    let closed = |why: String| Box::new(Closed(why));
     match io::stdout().as_fd().try_clone_to_owned() {
-        Ok(fd) => Box::new(std::fs::File::from(fd)),
-        Err(_) => Box::new(io::stdout()),
+        Ok(fd) => {
+            let file = std::fs::File::from(fd);
+            if was_closed(&file) {
+                closed("standard output was closed when regal-inventory started".into())
+            } else {
+                Box::new(file)
+            }
+        }
+        Err(error) => closed(format!("standard output is not open: {error}")),
+    }
+}
+
+/// Whether standard output (`file`) was closed when the process started.
+/// Rust's runtime then opens `/dev/null` in its place, read-write, so that a
+/// closed stream looks like a discarded one; a shell's `>/dev/null` opens it
+/// write-only.
+#[cfg(unix)]
+fn was_closed(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let (Ok(meta), Ok(null)) = (file.metadata(), std::fs::metadata("/dev/null")) else {
+        return false;
+    };
+    if !meta.file_type().is_char_device() || meta.rdev() != null.rdev() {
+        return false;
+    }
+    // SAFETY: F_GETFL only reads the flags of an open descriptor `file` owns.
+    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
+    flags != -1 && flags & libc::O_ACCMODE == libc::O_RDWR
+}
+
+/// Standard output that cannot be written: every write fails, saying why.
+struct Closed(String);
+
+impl Write for Closed {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::new(io::ErrorKind::BrokenPipe, self.0.clone()))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

@@ -41,10 +41,16 @@
 //! - `.inf`, `-.inf`, `.nan`, a float literal beyond the f64 range (`2.0e+308` is infinity) and
 //!   an int outside −2⁶³…2⁶⁴−1 are values ansible-core reads but that `serde_json::Value` cannot
 //!   hold (ansible-inventory prints `Infinity`, `NaN` and every digit — not JSON). They are
-//!   [`NotResolved::NotJson`], never a silent `null` or a rounded float.
+//!   [`NotResolved::NotJson`], never a silent `null` or a rounded float; its message gives the
+//!   var that carries the value anyway (`"{{ 'inf' | float }}"`, `"{{ 123456789012345678901 }}"`:
+//!   a template, which ansible-core evaluates to the float or int).
 //! - Spellings that PyYAML resolves to a type and then fails to build (`2001-02-30`, `0x_`,
 //!   `2001-12-14 24:00:00`, `<<`, `=`) make ansible-core refuse the whole inventory; they are
 //!   [`NotResolved::Refused`] with PyYAML's reason.
+//!
+//! A plain scalar used as a mapping key resolves the same way; [`resolve_plain_key`] gives the
+//! JSON key ansible-inventory prints for it (Python's `json.dumps` of the resolved key: `on` is
+//! `"true"`, `1.0e+16` is `"1e+16"`, `.inf` is `"Infinity"`).
 
 use serde_json::{Number, Value};
 use std::fmt;
@@ -55,9 +61,13 @@ pub enum NotResolved {
     /// ansible-core refuses the file: the spelling resolves to a YAML type whose value cannot be
     /// built. Holds PyYAML's reason, e.g. `day is out of range for month`.
     Refused(String),
-    /// ansible-core reads a value that JSON cannot carry. Holds what it is, e.g.
-    /// `the float infinity`.
-    NotJson(String),
+    /// ansible-core reads a value that JSON cannot carry.
+    NotJson {
+        /// What it is, e.g. `the float infinity`.
+        what: String,
+        /// A var that gives ansible-core the same value, e.g. `"{{ 'inf' | float }}"`.
+        template: String,
+    },
 }
 
 impl fmt::Display for NotResolved {
@@ -67,10 +77,10 @@ impl fmt::Display for NotResolved {
                 f,
                 "ansible-core cannot read this unquoted value ({reason}); quote it to make it a string"
             ),
-            NotResolved::NotJson(what) => write!(
+            NotResolved::NotJson { what, template } => write!(
                 f,
                 "ansible-core reads this unquoted value as {what}, which an inventory's JSON cannot \
-                 carry; quote it to make it a string, or compute it in a template (e.g. \"{{{{ '.inf' | float }}}}\")"
+                 carry; quote it to make it a string, or write {template} for the same value"
             ),
         }
     }
@@ -86,13 +96,39 @@ pub fn resolve_plain(text: &str) -> Result<Value, NotResolved> {
         Tag::Int => construct_int(text),
         Tag::Float => construct_float(text),
         Tag::Timestamp => construct_timestamp(text).map(Value::String),
-        Tag::Merge => Err(NotResolved::Refused(
-            "`<<` is YAML's merge key, not a value".into(),
-        )),
-        Tag::ValueKey => Err(NotResolved::Refused(
-            "`=` is YAML 1.1's value key, not a value".into(),
-        )),
+        Tag::Merge | Tag::ValueKey => Err(not_a_value(text)),
         Tag::Str => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// `<<` and `=`, which PyYAML resolves to tags it has no constructor for.
+fn not_a_value(text: &str) -> NotResolved {
+    let what = if text == "=" {
+        "YAML 1.1's value key"
+    } else {
+        "YAML's merge key"
+    };
+    NotResolved::Refused(format!("`{text}` is {what}, not a value"))
+}
+
+/// The JSON key ansible-core prints for the plain scalar `text` used as a mapping key: the
+/// resolved value as Python's `json.dumps` writes a key (`yes` is `"true"`, `010` is `"8"`,
+/// `~` is `"null"`, `1.0e+16` is `"1e+16"`, `.inf` is `"Infinity"`, ints of any size). A
+/// date is refused: ansible-inventory cannot print one as a key. Distinct spellings can
+/// name one Python key (`1`, `1.0`, `true`, `yes`, `on`; `0`, `-0.0`, `off`), which
+/// ansible-core then treats as a duplicate; checking for that is the caller's job. `<<` as
+/// a key is YAML's merge, which the parser handles, and never comes here.
+pub fn resolve_plain_key(text: &str) -> Result<String, NotResolved> {
+    match resolve(text) {
+        Tag::Null => Ok("null".into()),
+        Tag::Bool(b) => Ok(b.to_string()),
+        Tag::Int => construct_int_decimal(text),
+        Tag::Float => Ok(python_float_key(construct_float_f64(text))),
+        Tag::Timestamp => construct_timestamp(text).and(Err(NotResolved::Refused(
+            "a date as a mapping key cannot be printed as JSON".into(),
+        ))),
+        Tag::Merge | Tag::ValueKey => Err(not_a_value(text)),
+        Tag::Str => Ok(text.to_owned()),
     }
 }
 
@@ -360,59 +396,129 @@ fn parse_timestamp(b: &[u8]) -> Option<Timestamp<'_>> {
     Some(stamp)
 }
 
-fn not_json_int() -> NotResolved {
-    NotResolved::NotJson("an integer beyond 64 bits".into())
+/// `decimal`, an int beyond 64 bits.
+fn not_json_int(decimal: &str) -> NotResolved {
+    NotResolved::NotJson {
+        what: format!("the integer {decimal}, beyond 64 bits"),
+        template: format!("\"{{{{ {decimal} }}}}\""),
+    }
 }
 
-/// PyYAML's `construct_yaml_int`, in i128 (wider than any JSON integer it may return).
+/// PyYAML's `construct_yaml_int` as a JSON value.
 fn construct_int(text: &str) -> Result<Value, NotResolved> {
+    let decimal = construct_int_decimal(text)?;
+    if let Ok(n) = decimal.parse::<u64>() {
+        Ok(Value::Number(n.into()))
+    } else if let Ok(n) = decimal.parse::<i64>() {
+        Ok(Value::Number(n.into()))
+    } else {
+        Err(not_json_int(&decimal))
+    }
+}
+
+/// PyYAML's `construct_yaml_int`, as Python's `str()` of the int it builds: of any size,
+/// as Python's ints are.
+fn construct_int_decimal(text: &str) -> Result<String, NotResolved> {
     let value: String = text.chars().filter(|&c| c != '_').collect();
-    let (sign, digits) = match value.as_bytes()[0] {
-        b'-' => (-1, &value[1..]),
-        b'+' => (1, &value[1..]),
-        _ => (1, &value[..]),
+    let (negative, digits) = match value.as_bytes()[0] {
+        b'-' => (true, &value[1..]),
+        b'+' => (false, &value[1..]),
+        _ => (false, &value[..]),
     };
-    let radix = |digits: &str, radix: u32| {
+    let mut n = BigUint::default();
+    let in_radix = |n: &mut BigUint, digits: &str, radix: u32| {
         if digits.is_empty() {
             return Err(NotResolved::Refused(format!(
                 "invalid literal for int() with base {radix}: ''"
             )));
         }
-        i128::from_str_radix(digits, radix).map_err(|_| not_json_int())
-    };
-    let magnitude: i128 = if digits == "0" {
-        0
-    } else if let Some(bits) = digits.strip_prefix("0b") {
-        radix(bits, 2)?
-    } else if let Some(hex) = digits.strip_prefix("0x") {
-        radix(hex, 16)?
-    } else if digits.starts_with('0') {
-        radix(digits, 8)?
-    } else if digits.contains(':') {
-        let mut total: i128 = 0;
-        for part in digits.split(':') {
-            let part: i128 = part.parse().map_err(|_| not_json_int())?;
-            total = total
-                .checked_mul(60)
-                .and_then(|t| t.checked_add(part))
-                .ok_or_else(not_json_int)?;
+        for c in digits.chars() {
+            n.mul_add(
+                radix,
+                c.to_digit(radix).expect("the int regex admits only digits"),
+            );
         }
-        total
-    } else {
-        radix(digits, 10)?
+        Ok(())
     };
-    let n = sign * magnitude;
-    if let Ok(n) = u64::try_from(n) {
-        Ok(Value::Number(n.into()))
-    } else if let Ok(n) = i64::try_from(n) {
-        Ok(Value::Number(n.into()))
+    if digits == "0" {
+        // Zero, whatever its sign.
+    } else if let Some(bits) = digits.strip_prefix("0b") {
+        in_radix(&mut n, bits, 2)?;
+    } else if let Some(hex) = digits.strip_prefix("0x") {
+        in_radix(&mut n, hex, 16)?;
+    } else if digits.starts_with('0') {
+        in_radix(&mut n, digits, 8)?;
+    } else if let Some((first, rest)) = digits.split_once(':') {
+        in_radix(&mut n, first, 10)?;
+        for part in rest.split(':') {
+            n.mul_add(60, part.parse().expect("the int regex admits 0 to 59"));
+        }
     } else {
-        Err(not_json_int())
+        in_radix(&mut n, digits, 10)?;
+    }
+    let decimal = n.to_decimal();
+    Ok(if negative && decimal != "0" {
+        format!("-{decimal}")
+    } else {
+        decimal
+    })
+}
+
+/// An unsigned int of any size, in base 10⁹ limbs, least significant first: just enough
+/// for Python's ints as YAML writes them.
+#[derive(Default)]
+struct BigUint(Vec<u32>);
+
+impl BigUint {
+    const BASE: u64 = 1_000_000_000;
+
+    /// `self = self * m + a`.
+    fn mul_add(&mut self, m: u32, a: u32) {
+        let mut carry = u64::from(a);
+        for limb in &mut self.0 {
+            let x = u64::from(*limb) * u64::from(m) + carry;
+            *limb = (x % Self::BASE) as u32;
+            carry = x / Self::BASE;
+        }
+        while carry > 0 {
+            self.0.push((carry % Self::BASE) as u32);
+            carry /= Self::BASE;
+        }
+    }
+
+    fn to_decimal(&self) -> String {
+        let mut limbs = self.0.iter().rev().skip_while(|&&l| l == 0);
+        let Some(first) = limbs.next() else {
+            return "0".into();
+        };
+        let mut out = first.to_string();
+        for limb in limbs {
+            out.push_str(&format!("{limb:09}"));
+        }
+        out
     }
 }
 
-/// PyYAML's `construct_yaml_float`, with the same f64 operations in the same order.
+/// PyYAML's `construct_yaml_float` as a JSON value.
 fn construct_float(text: &str) -> Result<Value, NotResolved> {
+    let f = construct_float_f64(text);
+    Number::from_f64(f).map(Value::Number).ok_or_else(|| {
+        let (what, python) = if f.is_nan() {
+            ("the float NaN", "nan")
+        } else if f > 0.0 {
+            ("the float infinity", "inf")
+        } else {
+            ("the float minus infinity", "-inf")
+        };
+        NotResolved::NotJson {
+            what: what.into(),
+            template: format!("\"{{{{ '{python}' | float }}}}\""),
+        }
+    })
+}
+
+/// PyYAML's `construct_yaml_float`, with the same f64 operations in the same order.
+fn construct_float_f64(text: &str) -> f64 {
     let value: String = text
         .chars()
         .filter(|&c| c != '_')
@@ -424,7 +530,7 @@ fn construct_float(text: &str) -> Result<Value, NotResolved> {
         _ => (1.0, &value[..]),
     };
     let parse = |s: &str| -> f64 { s.parse().expect("the float regex admits only valid floats") };
-    let f: f64 = if rest == ".inf" {
+    if rest == ".inf" {
         sign * f64::INFINITY
     } else if rest == ".nan" {
         f64::NAN
@@ -438,19 +544,69 @@ fn construct_float(text: &str) -> Result<Value, NotResolved> {
         sign * total
     } else {
         sign * parse(rest)
+    }
+}
+
+/// The shortest digits that read back as `f` (finite, not negative) and the decimal exponent
+/// of the first, as Python's `repr` picks them: Rust's `{:e}` does the same, but for an exact
+/// tie between two candidates, which Python (David Gay's dtoa) breaks to the even digit and
+/// Rust rounds up: 1867488084645087.25 is `...087.2` in Python, `...087.3` in Rust.
+fn shortest_digits(f: f64) -> (String, i32) {
+    let split = |sci: &str| -> (String, i32) {
+        let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
+        let digits = mantissa.chars().filter(|&c| c != '.').collect();
+        (digits, exp.parse().expect("{:e} has an integer exponent"))
     };
-    Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-        NotResolved::NotJson(
-            if f.is_nan() {
-                "the float NaN"
-            } else if f > 0.0 {
-                "the float infinity"
-            } else {
-                "the float minus infinity"
+    let (digits, exp) = split(&format!("{f:e}"));
+    // Every f64 is exactly a decimal of at most 767 significant digits.
+    let (exact, exact_exp) = split(&format!("{f:.800e}"));
+    if exact_exp == exp && exact.len() > digits.len() {
+        let (head, tail) = exact.split_at(digits.len());
+        let tie = tail.starts_with('5') && tail[1..].bytes().all(|b| b == b'0');
+        let even = head.ends_with(['0', '2', '4', '6', '8']);
+        if tie && even && head != digits {
+            let back: f64 = format!("{}.{}e{exp}", &head[..1], &head[1..])
+                .parse()
+                .expect("digits and an exponent");
+            if back == f {
+                return (head.to_owned(), exp);
             }
-            .into(),
-        )
-    })
+        }
+    }
+    (digits, exp)
+}
+
+/// Python's `json.dumps` of a float used as a mapping key: its `repr()`, or `Infinity`,
+/// `-Infinity`, `NaN`.
+fn python_float_key(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let (digits, exp) = shortest_digits(f.abs());
+    // Where the decimal point goes in `digits`; Python writes an exponent when it is
+    // far off (float_repr_style 'short', mode 'r').
+    let point = exp + 1;
+    let body = if point <= -4 || point > 16 {
+        let rest = &digits[1..];
+        let dot = if rest.is_empty() { "" } else { "." };
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}{dot}{rest}e{sign}{:02}", &digits[..1], exp.abs())
+    } else if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        format!("{int}.{frac}")
+    };
+    if f.is_sign_negative() {
+        format!("-{body}")
+    } else {
+        body
+    }
 }
 
 /// PyYAML's `construct_yaml_timestamp` (a Python `date` or `datetime`), then its
@@ -573,18 +729,65 @@ mod tests {
     }
 
     #[test]
+    fn keys_as_python_writes_them() {
+        let key = |text: &str| resolve_plain_key(text).unwrap();
+        assert_eq!(key("yes"), "true");
+        assert_eq!(key("~"), "null");
+        assert_eq!(key("0x_1_F"), "31");
+        assert_eq!(key("-0"), "0");
+        assert_eq!(
+            key("0x1_0000_0000_0000_0000_0000_0000_0000_0000"),
+            "340282366920938463463374607431768211456"
+        );
+        assert_eq!(key("99999999999999999999:59"), "5999999999999999999999");
+        for (float, repr) in [
+            (1867488084645087.0 + 0.25, "1867488084645087.2"),
+            (1867488084645087.0 + 0.75, "1867488084645087.8"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (1e15, "1000000000000000.0"),
+            (3e-5, "3e-05"),
+            (0.0001, "0.0001"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (123.0, "123.0"),
+            (0.1, "0.1"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+        ] {
+            assert_eq!(python_float_key(float), repr, "{float:e}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text gets an answer, never a panic; a value and a key agree on what is refused.
+        #[test]
+        fn every_text_gets_an_answer(text in "[-+0-9_:.eExXbBoO tTzZ~a-z\\t٣]{0,24}") {
+            let value = resolve_plain(&text);
+            let key = resolve_plain_key(&text);
+            if let Err(NotResolved::Refused(reason)) = &value {
+                proptest::prop_assert!(matches!(&key, Err(NotResolved::Refused(r)) if r == reason));
+            }
+            if let Ok(Value::Number(n)) = &value {
+                proptest::prop_assert_eq!(serde_json::to_string(n).unwrap().parse::<f64>().ok(),
+                    key.as_ref().ok().and_then(|k| k.parse::<f64>().ok()));
+            }
+        }
+    }
+
+    #[test]
     fn not_json_and_refused() {
         assert!(matches!(
             resolve_plain(".inf"),
-            Err(NotResolved::NotJson(_))
+            Err(NotResolved::NotJson { .. })
         ));
         assert!(matches!(
             resolve_plain("-9223372036854775809"),
-            Err(NotResolved::NotJson(_))
+            Err(NotResolved::NotJson { .. })
         ));
         assert!(matches!(
             resolve_plain("99999999999999999999999999999999999999999:00"),
-            Err(NotResolved::NotJson(_))
+            Err(NotResolved::NotJson { .. })
         ));
         assert_eq!(
             resolve_plain("2001-12-14 23:00:00 +23:99"),

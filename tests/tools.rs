@@ -174,7 +174,8 @@ fn plan_as_json() {
         plan["versions"][0]["batches"][0],
         json!({
             "index": 0, "group": "app_v2_0_batch0", "size": 1, "done": 1, "progress": 20,
-            "canary": true, "pause_after": 30, "confirm_after": true, "hosts": ["web01"]
+            "canary": true, "pause_after": 30, "confirm_after": true, "checks": 0, "bake_after": 0,
+            "hosts": ["web01"]
         })
     );
     // The rollout never waits after its very last batch.
@@ -449,6 +450,36 @@ fn unreadable_external_hosts_fail() {
         err.contains("bad.json: cannot use the external hosts: invalid type"),
         "{err}"
     );
+}
+
+#[test]
+fn external_hosts_must_be_an_object() {
+    let case = strategy("versions:\n  app:\n    hosts_from: web\n");
+    // serde would read `[]` as no hosts, and `[{...}]` as the groups.
+    for (file, json) in [
+        ("empty-array.json", "[]"),
+        ("array.json", r#"[{"web": ["web1"]}]"#),
+        ("null.json", "null"),
+        ("two.json", r#"{"groups": {"web": ["web1"]}} {}"#),
+    ] {
+        case.file(file, json);
+        let err = case.fails(1, &["--list", "--external-hosts", file]);
+        assert!(
+            err.starts_with(&format!(
+                "regal-inventory: {file}: cannot use the external hosts: "
+            )),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    let err = case.fails(1, &["check", "--external-hosts", "empty-array.json"]);
+    assert!(
+        err.contains("empty-array.json: cannot use the external hosts: it holds a JSON array, where one JSON object is needed;"),
+        "{err}"
+    );
+    case.file("web.json", r#" {"groups": {"web": ["web1"]}} "#);
+    let inv = case.json(&["--list", "--external-hosts", "web.json"]);
+    assert_eq!(inv["app_batch0"]["hosts"], json!(["web1"]));
 }
 
 // ---- schema, completions, version, usage -------------------------------------------

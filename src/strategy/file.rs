@@ -4,7 +4,7 @@
 
 use crate::error::ProblemKind;
 use crate::hostrange;
-use crate::verify::{Bake, CheckSpec, VerifyKeys};
+use crate::verify::{Bake, Checks, VerifyKeys};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
@@ -59,7 +59,7 @@ macro_rules! with_rollout_keys {
             pub batch_vars: Option<VarMap>,
             /// Health checks run on every host of a batch after its tasks, before the next batch.
             #[serde(default)]
-            pub verify: Option<Vec<CheckSpec>>,
+            pub verify: Option<Checks>,
             /// Seconds to keep checking each batch after it passed, before the next batch.
             #[serde(default)]
             pub bake: Option<Bake>,
@@ -106,6 +106,12 @@ with_rollout_keys! {
         /// Vars of group `all`.
         #[serde(default)]
         pub vars: Option<VarMap>,
+        /// For Ansible, not read by regal-inventory: `regal` or
+        /// `regal.inventory.regal` makes this file an inventory source of the
+        /// `regal` plugin (`-i inventory/prod/` reads it that way, and no other
+        /// plugin tries it as an inventory).
+        #[serde(default)]
+        pub plugin: Option<String>,
     }
 }
 
