@@ -753,21 +753,40 @@ impl<'s> Validator<'s, '_> {
                 Value::Array(items.map(|item| self.value(&item)).collect())
             }
             Kind::Map(entries) => {
-                let mut map = serde_json::Map::new();
-                let mut seen = HashMap::new();
-                for (key, value) in entries {
+                // A key inside a var's value is resolved too: ansible-core
+                // prints `on:` as the key "true", `010:` as "8".
+                let mut names = Vec::with_capacity(entries.len());
+                for (key, _) in entries {
                     let name = match key.scalar() {
-                        Some(s) => s.value.as_ref(),
+                        _ if self.merge_key(key) => None,
+                        Some(s) if s.is_plain() => {
+                            match crate::yaml11::resolve_plain_key(&s.value) {
+                                Ok(name) => Some(name),
+                                Err(why) => {
+                                    self.report(key.span.start(), ProblemKind::VarValue { why });
+                                    None
+                                }
+                            }
+                        }
+                        Some(s) => Some(s.value.to_string()),
                         None => {
                             self.wrong_type(key, "a key name");
-                            continue;
+                            None
                         }
                     };
-                    if self.merge_key(key) || self.duplicate(&mut seen, name, key.span.start()) {
+                    names.push(name);
+                }
+                let mut map = serde_json::Map::new();
+                let mut seen = HashMap::new();
+                for ((key, value), name) in entries.iter().zip(&names) {
+                    let Some(name) = name else {
+                        continue;
+                    };
+                    if self.duplicate(&mut seen, name, key.span.start()) {
                         continue;
                     }
                     let value = self.value(value);
-                    map.insert(name.to_string(), value);
+                    map.insert(name.clone(), value);
                 }
                 Value::Object(map)
             }
