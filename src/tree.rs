@@ -378,7 +378,19 @@ impl<'s> Builder<'s> {
                     ));
                 }
             }
-            Event::Scalar(value, style, anchor, tag) => {
+            Event::Scalar(mut value, style, anchor, tag) => {
+                // A block scalar that ends the file without a line break: YAML
+                // keeps no final line break there (libyaml and PyYAML agree),
+                // which saphyr-parser adds.
+                let whole = self.offsets.whole;
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                if block
+                    && span.end as usize >= whole.trim_end_matches([' ', '\t']).len()
+                    && !whole.ends_with(['\n', '\r'])
+                    && value.ends_with('\n')
+                {
+                    value.to_mut().pop();
+                }
                 let node = Node {
                     span,
                     kind: Kind::Scalar(Scalar {
