@@ -72,6 +72,13 @@ pub struct VersionOverview<'p> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_from: Option<&'p str>,
     pub hosts: usize,
+    /// The health checks run on every host after each batch, as the
+    /// inventory's `regal_verify` gives them to the playbook.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub verify: Vec<serde_json::Value>,
+    /// The same checks, for the text view.
+    #[serde(skip)]
+    pub checks: &'p [crate::verify::Check],
     pub batches: Vec<BatchOverview<'p>>,
 }
 
@@ -89,6 +96,10 @@ pub struct BatchOverview<'p> {
     pub pause_after: u64,
     /// Whether the rollout asks the operator after this batch.
     pub confirm_after: bool,
+    /// Health checks run on each host of this batch (the version's `verify`).
+    pub checks: usize,
+    /// Seconds the rollout keeps checking this batch before it moves on (0: none).
+    pub bake_after: u64,
     pub hosts: Vec<&'p str>,
 }
 
@@ -128,6 +139,12 @@ impl<'p> Overview<'p> {
                             canary: index == 0,
                             pause_after: if last { 0 } else { rollout.pause_after(index) },
                             confirm_after: !last && rollout.confirm_after(index),
+                            checks: rollout.verify.checks.len(),
+                            bake_after: if rollout.verify.bakes_after(last) {
+                                rollout.verify.bake
+                            } else {
+                                0
+                            },
                             hosts: version_plan.batch(index).map(|h| h.name.as_ref()).collect(),
                         }
                     })
@@ -137,6 +154,10 @@ impl<'p> Overview<'p> {
                     group: &version.group,
                     hosts_from: version.hosts_from.as_deref(),
                     hosts: version.hosts.len(),
+                    verify: (rollout.verify.checks.iter())
+                        .map(crate::verify::Check::to_json)
+                        .collect(),
+                    checks: &rollout.verify.checks,
                     batches,
                 }
             })
@@ -191,6 +212,12 @@ impl<'p> Overview<'p> {
                 let _ = write!(out, " from `{pattern}`");
             }
             let _ = writeln!(out, ", {})", count(version.batches.len(), "batch"));
+            if !version.checks.is_empty() {
+                let _ = writeln!(out, "   health checks on every host after each batch:");
+                for check in version.checks {
+                    let _ = writeln!(out, "    - {check}");
+                }
+            }
             let done_width = version.hosts.to_string().len();
             for batch in &version.batches {
                 let _ = writeln!(
@@ -206,6 +233,12 @@ impl<'p> Overview<'p> {
                 );
                 let _ = writeln!(out, "      {}", shorten(&batch.hosts, max_hosts));
                 let mut marks = Vec::new();
+                if batch.checks > 0 {
+                    marks.push(format!("check health ({})", count(batch.checks, "check")));
+                }
+                if batch.bake_after > 0 {
+                    marks.push(format!("bake {} s (keep checking)", batch.bake_after));
+                }
                 if batch.pause_after > 0 {
                     marks.push(format!("pause {} s", batch.pause_after));
                 }

@@ -80,7 +80,7 @@ impl fmt::Display for Check {
             details.push(format!("status {}", codes.join("/")));
         }
         if let Some(text) = &self.contains {
-            details.push(format!("contains {text:?}"));
+            details.push(format!("contains '{text}'"));
         }
         details.push(format!(
             "timeout {} s, {} retries every {} s",
@@ -103,7 +103,7 @@ pub struct Verify {
 /// The verify keys of one level (top level or one version), as written.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyKeys {
-    pub verify: Option<Vec<CheckSpec>>,
+    pub verify: Option<Checks>,
     pub bake: Option<Bake>,
     pub bake_last: Option<bool>,
 }
@@ -116,15 +116,15 @@ impl Verify {
         let checks = own.verify.as_ref().or(top.verify.as_ref());
         Verify {
             checks: checks.map_or_else(Vec::new, |specs| {
-                specs.iter().filter_map(CheckSpec::resolve).collect()
+                specs.0.iter().filter_map(CheckSpec::resolve).collect()
             }),
             bake: own.bake.or(top.bake).map_or(0, |b| b.0),
             bake_last: own.bake_last.or(top.bake_last).unwrap_or(false),
         }
     }
 
-    /// Whether the rollout bakes after batch `index` of `count` when that is
-    /// the very last batch of the rollout (`last`).
+    /// Whether the rollout bakes after a batch; `last`: the batch is the very
+    /// last of the rollout.
     pub fn bakes_after(&self, last: bool) -> bool {
         self.bake > 0 && !self.checks.is_empty() && (!last || self.bake_last)
     }
@@ -149,10 +149,15 @@ impl Verify {
 }
 
 impl Check {
-    /// `{"http": url, "status": [200], "contains": ..., "timeout": 5, "retries": 3, "delay": 2}`.
+    /// `{"type": "http", "http": url, "status": [200], "contains": ...,
+    /// "timeout": 5, "retries": 3, "delay": 2}`. `type` is never a template:
+    /// the playbook picks the checks of a kind by it, and a pick by the key
+    /// whose template fails to render (a host without the var) would drop the
+    /// check instead of failing it.
     pub fn to_json(&self) -> Value {
         let mut check = serde_json::Map::new();
         let (kind, text) = self.probe.parts();
+        check.insert("type".into(), json!(kind));
         check.insert(kind.into(), json!(text));
         if let Probe::Http(_) = self.probe {
             check.insert("status".into(), json!(self.status));
@@ -214,6 +219,50 @@ impl fmt::Display for VerifyProblem {
         }
     }
 }
+
+/// `verify:` the checks, in the order written.
+#[derive(Debug, Clone, Default)]
+pub struct Checks(pub Vec<CheckSpec>);
+
+impl<'de> Deserialize<'de> for Checks {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChecksVisitor;
+        impl<'de> Visitor<'de> for ChecksVisitor {
+            type Value = Checks;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a list of checks, each `- http: <url>`, `- tcp: <host:port>` or `- command: <cmd>`",
+                )
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checks, A::Error> {
+                let mut checks = Vec::new();
+                while let Some(check) = seq.next_element()? {
+                    checks.push(check);
+                }
+                Ok(Checks(checks))
+            }
+        }
+        deserializer.deserialize_seq(ChecksVisitor)
+    }
+}
+
+impl JsonSchema for Checks {
+    fn schema_name() -> Cow<'static, str> {
+        "Checks".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Health checks run on every host of a batch after its tasks and handlers, before the pause and the next batch; a failing check stops the rollout. A version's list replaces the top-level one; `[]` turns checks off.",
+            "type": "array",
+            "items": generator.subschema_for::<CheckSpec>(),
+        })
+    }
+}
+
+/// The keys of one check, as [`CheckSpec`] names them.
+pub const CHECK_KEYS: [&str; 8] = [
+    "http", "tcp", "command", "status", "contains", "timeout", "retries", "delay",
+];
 
 /// One check as written in a `verify:` list.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -41,7 +41,9 @@
 //! - `.inf`, `-.inf`, `.nan`, a float literal beyond the f64 range (`2.0e+308` is infinity) and
 //!   an int outside −2⁶³…2⁶⁴−1 are values ansible-core reads but that `serde_json::Value` cannot
 //!   hold (ansible-inventory prints `Infinity`, `NaN` and every digit — not JSON). They are
-//!   [`NotResolved::NotJson`], never a silent `null` or a rounded float.
+//!   [`NotResolved::NotJson`], never a silent `null` or a rounded float; its message gives the
+//!   var that carries the value anyway (`"{{ 'inf' | float }}"`, `"{{ 123456789012345678901 }}"`:
+//!   a template, which ansible-core evaluates to the float or int).
 //! - Spellings that PyYAML resolves to a type and then fails to build (`2001-02-30`, `0x_`,
 //!   `2001-12-14 24:00:00`, `<<`, `=`) make ansible-core refuse the whole inventory; they are
 //!   [`NotResolved::Refused`] with PyYAML's reason.
@@ -59,9 +61,13 @@ pub enum NotResolved {
     /// ansible-core refuses the file: the spelling resolves to a YAML type whose value cannot be
     /// built. Holds PyYAML's reason, e.g. `day is out of range for month`.
     Refused(String),
-    /// ansible-core reads a value that JSON cannot carry. Holds what it is, e.g.
-    /// `the float infinity`.
-    NotJson(String),
+    /// ansible-core reads a value that JSON cannot carry.
+    NotJson {
+        /// What it is, e.g. `the float infinity`.
+        what: String,
+        /// A var that gives ansible-core the same value, e.g. `"{{ 'inf' | float }}"`.
+        template: String,
+    },
 }
 
 impl fmt::Display for NotResolved {
@@ -71,10 +77,10 @@ impl fmt::Display for NotResolved {
                 f,
                 "ansible-core cannot read this unquoted value ({reason}); quote it to make it a string"
             ),
-            NotResolved::NotJson(what) => write!(
+            NotResolved::NotJson { what, template } => write!(
                 f,
                 "ansible-core reads this unquoted value as {what}, which an inventory's JSON cannot \
-                 carry; quote it to make it a string, or compute it in a template (e.g. \"{{{{ '.inf' | float }}}}\")"
+                 carry; quote it to make it a string, or write {template} for the same value"
             ),
         }
     }
@@ -390,8 +396,12 @@ fn parse_timestamp(b: &[u8]) -> Option<Timestamp<'_>> {
     Some(stamp)
 }
 
-fn not_json_int() -> NotResolved {
-    NotResolved::NotJson("an integer beyond 64 bits".into())
+/// `decimal`, an int beyond 64 bits.
+fn not_json_int(decimal: &str) -> NotResolved {
+    NotResolved::NotJson {
+        what: format!("the integer {decimal}, beyond 64 bits"),
+        template: format!("\"{{{{ {decimal} }}}}\""),
+    }
 }
 
 /// PyYAML's `construct_yaml_int` as a JSON value.
@@ -402,7 +412,7 @@ fn construct_int(text: &str) -> Result<Value, NotResolved> {
     } else if let Ok(n) = decimal.parse::<i64>() {
         Ok(Value::Number(n.into()))
     } else {
-        Err(not_json_int())
+        Err(not_json_int(&decimal))
     }
 }
 
@@ -493,16 +503,17 @@ impl BigUint {
 fn construct_float(text: &str) -> Result<Value, NotResolved> {
     let f = construct_float_f64(text);
     Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-        NotResolved::NotJson(
-            if f.is_nan() {
-                "the float NaN"
-            } else if f > 0.0 {
-                "the float infinity"
-            } else {
-                "the float minus infinity"
-            }
-            .into(),
-        )
+        let (what, python) = if f.is_nan() {
+            ("the float NaN", "nan")
+        } else if f > 0.0 {
+            ("the float infinity", "inf")
+        } else {
+            ("the float minus infinity", "-inf")
+        };
+        NotResolved::NotJson {
+            what: what.into(),
+            template: format!("\"{{{{ '{python}' | float }}}}\""),
+        }
     })
 }
 
@@ -768,15 +779,15 @@ mod tests {
     fn not_json_and_refused() {
         assert!(matches!(
             resolve_plain(".inf"),
-            Err(NotResolved::NotJson(_))
+            Err(NotResolved::NotJson { .. })
         ));
         assert!(matches!(
             resolve_plain("-9223372036854775809"),
-            Err(NotResolved::NotJson(_))
+            Err(NotResolved::NotJson { .. })
         ));
         assert!(matches!(
             resolve_plain("99999999999999999999999999999999999999999:00"),
-            Err(NotResolved::NotJson(_))
+            Err(NotResolved::NotJson { .. })
         ));
         assert_eq!(
             resolve_plain("2001-12-14 23:00:00 +23:99"),

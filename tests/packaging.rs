@@ -991,3 +991,40 @@ fn every_readme_command_runs() {
         );
     }
 }
+
+/// README's `pip install .` from a checkout: pip builds the wheel through
+/// pyproject.toml's build backend (the pinned maturin, fetched by pip) and
+/// installs the binary into the venv. `MATURIN_PEP517_ARGS` picks the dev
+/// profile so that the build reuses what `cargo test` built.
+#[test]
+fn pip_install_from_the_checkout_installs_the_binary() {
+    let venv = work_dir("pip-install-venv");
+    let python = std::env::var("REGAL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    check(Command::new(python).args(["-m", "venv"]).arg(&venv));
+    let cargo = PathBuf::from(env!("CARGO"));
+    let path = format!(
+        "{}:{}",
+        cargo.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    check(
+        Command::new(venv.join("bin/pip"))
+            .current_dir(repo_root())
+            .args(["install", "--quiet", "--disable-pip-version-check", "."])
+            .env("PATH", path)
+            .env("MATURIN_PEP517_ARGS", "--profile dev")
+            .env("CARGO_TARGET_DIR", target_dir()),
+    );
+    let out = check(Command::new(venv.join("bin/regal-inventory")).arg("--version"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("regal-inventory {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}

@@ -98,9 +98,21 @@ confirm_after_canary: true
 canary_vars: {smoke: true}
 batch_vars: ~
 exclude: web[07:08]
+verify:
+  - http: 'http://{{ ansible_host | default(inventory_hostname) }}:8080/health'
+    status: [200, 204]
+    contains: ok
+    timeout: 3
+    retries: 0
+    delay: 1
+  - tcp: '{{ ansible_host }}:5432'
+  - command: systemctl is-active app
+bake: 60
+bake_last: false
 versions:
   app-v1: a1, a2
   app-v2:
+    verify: []
     group: app2
     hosts:
       - web[01:09]
@@ -114,6 +126,9 @@ versions:
     hosts_from: web:&eu:!canary
     spread: zone
     pause_between_batches: ~
+    verify: [{http: 'https://x/', status: 301}]
+    bake: 30
+    bake_last: true
   racks:
     hosts_from: db*
     domain_at_a_time: rack
@@ -127,22 +142,35 @@ versions:
 fn mistakes_are_flagged() {
     let validator = schema();
     for yaml in [
-        "hosts: [a]\n",                                    // no versions
-        "versions: {}\n",                                  // empty
-        "versions: {v: a}\nschedul: 1\n",                  // typo
-        "versions: {v: a}\ncombine: 0\n",                  // empty batches
-        "versions: {v: a}\nbatches: [\"0%\"]\n",           // empty batches
-        "versions: {v: a}\nschedule: \"150%\"\n",          // not a share
-        "versions: {v: a}\npause_after_canary: -5\n",      // negative
-        "versions: {v: a}\norder: random\n",               // unknown order
-        "versions: {v: a}\nvars: {regal_batch: 1}\n",      // reserved
-        "versions: {v: {hosts: a, group: 9lives}}\n",      // bad group
-        "versions: {v: {hosts: a, group: all}}\n",         // reserved group
-        "versions: {v: {hosts: a, hosts_from: web}}\n",    // both
-        "versions: {v: {schedule: 1}}\n",                  // neither
-        "versions: {v: {hosts: a, serial: 2}}\n",          // unknown key
-        "versions: {v: [{a: {x: 1}, b: {y: 2}}]}\n",       // two hosts in one item
-        "versions: {v: a}\nconfirm_after_canary: maybe\n", // not a bool
+        "hosts: [a]\n",                                                   // no versions
+        "versions: {}\n",                                                 // empty
+        "versions: {v: a}\nschedul: 1\n",                                 // typo
+        "versions: {v: a}\ncombine: 0\n",                                 // empty batches
+        "versions: {v: a}\nbatches: [\"0%\"]\n",                          // empty batches
+        "versions: {v: a}\nschedule: \"150%\"\n",                         // not a share
+        "versions: {v: a}\npause_after_canary: -5\n",                     // negative
+        "versions: {v: a}\norder: random\n",                              // unknown order
+        "versions: {v: a}\nvars: {regal_batch: 1}\n",                     // reserved
+        "versions: {v: {hosts: a, group: 9lives}}\n",                     // bad group
+        "versions: {v: {hosts: a, group: all}}\n",                        // reserved group
+        "versions: {v: {hosts: a, hosts_from: web}}\n",                   // both
+        "versions: {v: {schedule: 1}}\n",                                 // neither
+        "versions: {v: {hosts: a, serial: 2}}\n",                         // unknown key
+        "versions: {v: [{a: {x: 1}, b: {y: 2}}]}\n",                      // two hosts in one item
+        "versions: {v: a}\nconfirm_after_canary: maybe\n",                // not a bool
+        "versions: {v: a}\nverify: [{htp: 'http://a/'}]\n",               // unknown check key
+        "versions: {v: a}\nverify: [{retries: 1}]\n",                     // no check type
+        "versions: {v: a}\nverify: [{http: 'http://a/', tcp: 'a:1'}]\n",  // two
+        "versions: {v: a}\nverify: [{http: 'a/health'}]\n",               // not a URL
+        "versions: {v: a}\nverify: [{tcp: 'a:1', status: 200}]\n",        // http only
+        "versions: {v: a}\nverify: [{command: 'true', contains: ok}]\n",  // http only
+        "versions: {v: a}\nverify: [{http: 'http://a/', retries: -1}]\n", // negative
+        "versions: {v: a}\nverify: [{http: 'http://a/', timeout: 0}]\n",  // no time
+        "versions: {v: a}\nverify: [{http: 'http://a/', status: 999}]\n", // not a status
+        "versions: {v: a}\nverify: [{tcp: a}]\n",                         // no port
+        "versions: {v: a}\nverify: {http: 'http://a/'}\n",                // not a list
+        "versions: {v: a}\nverify: [{tcp: 'a:1'}]\nbake: -1\n",           // negative
+        "versions: {v: a}\nverify: [{tcp: 'a:1'}]\nbake_last: 1\n",       // not a bool
     ] {
         let found = problems(&validator, &json_of(yaml));
         assert!(!found.is_empty(), "the schema accepts {yaml:?}");

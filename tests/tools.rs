@@ -174,7 +174,8 @@ fn plan_as_json() {
         plan["versions"][0]["batches"][0],
         json!({
             "index": 0, "group": "app_v2_0_batch0", "size": 1, "done": 1, "progress": 20,
-            "canary": true, "pause_after": 30, "confirm_after": true, "hosts": ["web01"]
+            "canary": true, "pause_after": 30, "confirm_after": true, "checks": 0, "bake_after": 0,
+            "hosts": ["web01"]
         })
     );
     // The rollout never waits after its very last batch.

@@ -319,12 +319,12 @@ fn every_spelling_resolves_as_ansible_inventory_prints_it() {
                     _ => unreachable!("a scalar"),
                 });
             }
-            Err(NotResolved::NotJson(what)) => {
+            Err(NotResolved::NotJson { what, .. }) => {
                 let expected = match raw.as_str() {
                     "Infinity" => what == "the float infinity",
                     "-Infinity" => what == "the float minus infinity",
                     "NaN" => what == "the float NaN",
-                    raw => is_big_int(raw) && what == "an integer beyond 64 bits",
+                    raw => is_big_int(raw) && what == format!("the integer {raw}, beyond 64 bits"),
                 };
                 if !expected {
                     mismatches.push(format!(
@@ -436,7 +436,7 @@ fn spellings_ansible_cannot_build_are_refused_with_its_reason() {
 
 /// Resolves each line of stdin (a JSON string) with ansible-core's own YAML loader, as the value
 /// of a var. Prints one line per input: `SKIP` (not a plain scalar with that value), `OK <json>`,
-/// `INF`, `-INF`, `NAN`, `BIG` (an int beyond 64 bits) or `ERR <reason>`; then, but for `SKIP`
+/// `INF`, `-INF`, `NAN`, `BIG <digits>` (an int beyond 64 bits) or `ERR <reason>`; then, but for `SKIP`
 /// and `ERR`, a tab and the value as `json.dumps` writes it as a key (or `REFUSED`).
 const ORACLE: &str = r#"
 import json, sys, datetime, math, yaml
@@ -465,7 +465,7 @@ for line in sys.stdin:
     elif isinstance(v, float) and math.isinf(v):
         print("INF" if v > 0 else "-INF", key, sep="\t")
     elif isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**64:
-        print("BIG", key, sep="\t")
+        print("BIG " + str(v), key, sep="\t")
     elif isinstance(v, (datetime.date, datetime.datetime)):
         print("OK", json.dumps(v.isoformat()) + "\t" + key)
     else:
@@ -631,7 +631,7 @@ fn generated_spellings_resolve_as_ansible_cores_loader_does() {
             Ok(Value::String(_)) => "string",
             Ok(_) => "null or bool",
             Err(NotResolved::Refused(_)) => "refused",
-            Err(NotResolved::NotJson(_)) => "not JSON",
+            Err(NotResolved::NotJson { .. }) => "not JSON",
         };
         *kinds.entry(kind).or_insert(0) += 1;
         let same = match (answer.split_once(' ').unwrap_or((answer, "")), &ours) {
@@ -640,10 +640,14 @@ fn generated_spellings_resolve_as_ansible_cores_loader_does() {
                 theirs == *value
                     && (serde_json::to_string(value).unwrap() == json || json.contains('e'))
             }
-            (("INF", _), Err(NotResolved::NotJson(what))) => what == "the float infinity",
-            (("-INF", _), Err(NotResolved::NotJson(what))) => what == "the float minus infinity",
-            (("NAN", _), Err(NotResolved::NotJson(what))) => what == "the float NaN",
-            (("BIG", _), Err(NotResolved::NotJson(what))) => what == "an integer beyond 64 bits",
+            (("INF", _), Err(NotResolved::NotJson { what, .. })) => what == "the float infinity",
+            (("-INF", _), Err(NotResolved::NotJson { what, .. })) => {
+                what == "the float minus infinity"
+            }
+            (("NAN", _), Err(NotResolved::NotJson { what, .. })) => what == "the float NaN",
+            (("BIG", digits), Err(NotResolved::NotJson { what, .. })) => {
+                *what == format!("the integer {digits}, beyond 64 bits")
+            }
             (("ERR", reason), Err(NotResolved::Refused(ours))) => {
                 reason == ours || reason.starts_with("could not determine a constructor")
             }
@@ -669,4 +673,219 @@ fn generated_spellings_resolve_as_ansible_cores_loader_does() {
         assert!(kinds.get(kind) > Some(&20), "few of kind {kind}: {kinds:?}");
     }
     assert!(kinds["float"] > 3_000, "{kinds:?}");
+}
+
+/// The var a `NotJson` message offers instead gives ansible-core the value the plain scalar
+/// meant: checked in a real (ad-hoc, local) run, since ansible-inventory does not template.
+#[test]
+fn the_var_a_not_json_message_offers_gives_ansible_the_same_value() {
+    let cases = [
+        (".inf", "float inf"),
+        ("-.inf", "float -inf"),
+        (".nan", "float nan"),
+        ("2.0e+308", "float inf"),
+        (
+            "123456789012345678901234567890",
+            "int 123456789012345678901234567890",
+        ),
+        ("-0x1_0000_0000_0000_0000", "int -18446744073709551616"),
+    ];
+    let mut inventory = String::from("all:\n  hosts:\n    h1:\n");
+    let mut msg = String::new();
+    for (i, (text, _)) in cases.iter().enumerate() {
+        let Err(NotResolved::NotJson { template, .. }) = resolve_plain(text) else {
+            panic!("{text:?} is not refused as not JSON");
+        };
+        assert!(
+            resolve_plain(text)
+                .unwrap_err()
+                .to_string()
+                .contains(&template),
+            "the message offers {template}"
+        );
+        inventory.push_str(&format!("      v{i}: {template}\n"));
+        msg.push_str(&format!("[{{{{ v{i} | type_debug }}}} {{{{ v{i} }}}}]"));
+    }
+    let dir = work_dir("templates");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("inventory.yml"), &inventory).unwrap();
+    let mut cmd = Command::new(support::ansible_bin().join("ansible"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ANSIBLE_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
+        .args([
+            "h1",
+            "-i",
+            "inventory.yml",
+            "-c",
+            "local",
+            "-m",
+            "debug",
+            "-a",
+        ])
+        .arg(serde_json::json!({ "msg": msg }).to_string())
+        .current_dir(&dir)
+        .env("ANSIBLE_HOME", dir.join("ansible-home"))
+        .env("ANSIBLE_LOCAL_TEMP", dir.join("local-tmp"))
+        .env("ANSIBLE_NOCOLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: String = cases
+        .iter()
+        .map(|(_, value)| format!("[{value}]"))
+        .collect();
+    assert!(
+        stdout.contains(&format!("\"msg\": \"{expected}\"")),
+        "expected {expected} in:\n{stdout}"
+    );
+}
+
+/// The vars block for `spellings`, each as a var, as an entry of a nested mapping and as an
+/// item of a list, indented by `indent`.
+fn vars_block(spellings: &[&str], indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut block = String::new();
+    for (i, text) in spellings.iter().enumerate() {
+        block.push_str(&format!("{pad}v{i:03}: {text}\n"));
+    }
+    block.push_str(&format!("{pad}nested:\n"));
+    for (i, text) in spellings.iter().enumerate() {
+        block.push_str(&format!("{pad}  k{i:03}: {text}\n"));
+    }
+    block.push_str(&format!("{pad}listed:\n"));
+    for text in spellings {
+        block.push_str(&format!("{pad}  - {text}\n"));
+    }
+    block
+}
+
+/// End to end: the same vars in regal.yml (group vars, version vars, host vars) and in a static
+/// YAML inventory; `regal-inventory --list` prints them as `ansible-inventory --list` does.
+#[test]
+fn regal_inventory_prints_every_var_as_ansible_inventory_does() {
+    // What JSON can carry; the rest is refused (below).
+    let spellings: Vec<&str> = SPELLINGS
+        .iter()
+        .copied()
+        .filter(|text| resolve_plain(text).is_ok())
+        .collect();
+    let dir = work_dir("end-to-end");
+    let out = ansible_inventory(
+        &dir.join("ansible"),
+        &format!("all:\n  hosts:\n    h1:\n{}", vars_block(&spellings, 6)),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs = &theirs["_meta"]["hostvars"]["h1"];
+
+    let strategy = format!(
+        "vars:\n{}versions:\n  app:\n    vars:\n{}    hosts:\n      - web1:\n{}",
+        vars_block(&spellings, 2),
+        vars_block(&spellings, 6),
+        vars_block(&spellings, 10),
+    );
+    fs::write(dir.join("regal.yml"), &strategy).unwrap();
+    let out = Command::new(support::BIN)
+        .arg("--config")
+        .arg(dir.join("regal.yml"))
+        .arg("--list")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.is_empty(), "{stderr}");
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (place, vars) in [
+        ("vars", &ours["all"]["vars"]),
+        ("version vars", &ours["app"]["vars"]),
+        ("host vars", &ours["_meta"]["hostvars"]["web1"]),
+    ] {
+        let mut mismatches = Vec::new();
+        for (i, text) in spellings.iter().enumerate() {
+            for (what, mine, reference) in [
+                (
+                    "var",
+                    &vars[format!("v{i:03}")],
+                    &theirs[format!("v{i:03}")],
+                ),
+                (
+                    "nested",
+                    &vars["nested"][format!("k{i:03}")],
+                    &theirs["nested"][format!("k{i:03}")],
+                ),
+                ("listed", &vars["listed"][i], &theirs["listed"][i]),
+            ] {
+                // Same value and type, and the same bytes but for a float's exponent.
+                let (mine_text, reference_text) = (mine.to_string(), reference.to_string());
+                let same_bytes =
+                    mine_text == reference_text || (mine.is_f64() && reference_text.contains('e'));
+                if mine != reference || !same_bytes {
+                    mismatches.push(format!(
+                        "{place}, {what} {text:?}: ansible {reference_text}, regal {mine_text}"
+                    ));
+                }
+            }
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    }
+    assert!(spellings.len() > 140, "only {} spellings", spellings.len());
+}
+
+/// What ansible-core refuses, or reads but JSON cannot carry, regal-inventory refuses: `check`
+/// lists each at its line and column, with the reason.
+#[test]
+fn regal_inventory_refuses_what_json_cannot_carry_and_what_ansible_cannot_read() {
+    let refused: Vec<&str> = SPELLINGS
+        .iter()
+        .chain(REFUSED)
+        .copied()
+        .filter(|text| resolve_plain(text).is_err())
+        .collect();
+    let dir = work_dir("end-to-end-refused");
+    fs::create_dir_all(&dir).unwrap();
+    let mut strategy = String::from("versions:\n  app: [web1]\nvars:\n");
+    for (i, text) in refused.iter().enumerate() {
+        strategy.push_str(&format!("  v{i:03}: {text}\n"));
+    }
+    let path = dir.join("regal.yml");
+    fs::write(&path, &strategy).unwrap();
+    let out = Command::new(support::BIN)
+        .arg("--config")
+        .arg(&path)
+        .arg("check")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for (i, text) in refused.iter().enumerate() {
+        let why = resolve_plain(text).unwrap_err();
+        let line = format!("{}:{}:9: {why}", path.display(), i + 4);
+        assert!(
+            stderr.lines().any(|l| l == line),
+            "{text:?}: no {line:?} in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.ends_with(&format!(
+            "{} problems in {}\n",
+            refused.len(),
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        refused.len() > 25,
+        "only {} refused spellings",
+        refused.len()
+    );
 }

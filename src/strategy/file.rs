@@ -4,7 +4,7 @@
 
 use crate::error::ProblemKind;
 use crate::hostrange;
-use crate::verify::{Bake, CheckSpec, VerifyKeys};
+use crate::verify::{Bake, Checks, VerifyKeys};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
@@ -59,7 +59,7 @@ macro_rules! with_rollout_keys {
             pub batch_vars: Option<VarMap>,
             /// Health checks run on every host of a batch after its tasks, before the next batch.
             #[serde(default)]
-            pub verify: Option<Vec<CheckSpec>>,
+            pub verify: Option<Checks>,
             /// Seconds to keep checking each batch after it passed, before the next batch.
             #[serde(default)]
             pub bake: Option<Bake>,

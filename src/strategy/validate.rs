@@ -199,7 +199,13 @@ enum Number {
     /// Past 128 bits; negative or not.
     Huge(bool),
     Float,
-    NotNumber,
+    Text,
+}
+
+/// Stores a key's value read on its own; whether it could be read.
+fn read<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    *slot = value;
+    slot.is_some()
 }
 
 fn number(text: &str) -> Number {
@@ -233,7 +239,7 @@ fn number(text: &str) -> Number {
     if special || float_like {
         Number::Float
     } else {
-        Number::NotNumber
+        Number::Text
     }
 }
 
@@ -451,7 +457,7 @@ impl<'s> Validator<'s, '_> {
                 "confirm_after_canary" => keys.confirm_after_canary = self.boolean(node),
                 "canary_vars" => keys.canary_vars = self.vars(node),
                 "batch_vars" => keys.batch_vars = self.vars(node),
-                "verify" => keys.verify.verify = self.checks(node),
+                "verify" => keys.verify.verify = self.checks(node).map(verify::Checks),
                 "bake" => keys.verify.bake = self.typed(node),
                 "bake_last" => keys.verify.bake_last = self.boolean(node),
                 _ => {}
@@ -474,23 +480,64 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// A value of a type read by serde (`verify:` and `bake:`, see
-    /// [`crate::verify`]), from the node as ansible-core would read it.
+    /// [`crate::verify`]), from the node as ansible-core would read it; a
+    /// problem is placed at the node.
     fn typed<T: serde::de::DeserializeOwned>(&mut self, node: &Node<'s>) -> Option<T> {
         if node.is_null() {
             return None;
         }
-        let value = self.value(node);
-        match serde_json::from_value(value) {
+        let read = match node
+            .scalar()
+            .filter(|s| s.is_plain())
+            .map(|s| number(&s.value))
+        {
+            // Past 64 bits: JSON cannot carry it, so the type sees it as a
+            // 128-bit integer and words its own range problem.
+            Some(Number::Int(n)) if i64::try_from(n).is_err() && u64::try_from(n).is_err() => {
+                T::deserialize(
+                    serde::de::value::I128Deserializer::<serde::de::value::Error>::new(n),
+                )
+                .map_err(|e| e.to_string())
+            }
+            Some(Number::Huge(negative)) => {
+                let n = if negative { i128::MIN } else { i128::MAX };
+                T::deserialize(
+                    serde::de::value::I128Deserializer::<serde::de::value::Error>::new(n),
+                )
+                .map_err(|e| e.to_string())
+            }
+            _ => {
+                let value = self.value(node);
+                serde_json::from_value(value).map_err(|e| e.to_string())
+            }
+        };
+        match read {
             Ok(typed) => Some(typed),
             Err(error) => {
-                let at = node.span.start();
-                self.report(at, ProblemKind::Yaml(error.to_string()));
+                self.report(node.span.start(), ProblemKind::Yaml(error));
                 None
             }
         }
     }
 
-    /// `verify:` checks, each read and checked at its own place.
+    /// `status:` one code or a list, each code placed on its own.
+    fn status(&mut self, node: &Node<'s>) -> Option<verify::Status> {
+        let Some(items) = node.items() else {
+            return self.typed(node);
+        };
+        let mut codes = Vec::new();
+        let mut all = true;
+        for item in items {
+            match self.typed::<verify::Status>(&item) {
+                Some(verify::Status(code)) => codes.extend(code),
+                None => all = false,
+            }
+        }
+        all.then_some(verify::Status(codes))
+    }
+
+    /// `verify:` checks: each key of a check read on its own, so that a
+    /// problem is placed at the value at fault; then the rules across keys.
     fn checks(&mut self, node: &Node<'s>) -> Option<Vec<CheckSpec>> {
         if node.is_null() {
             return Some(Vec::new());
@@ -501,19 +548,34 @@ impl<'s> Validator<'s, '_> {
         };
         let mut checks = Vec::new();
         for item in items {
-            let Some(check) = self.typed::<CheckSpec>(&item) else {
+            let Some(entries) = item.entries() else {
+                self.wrong_type(&item, "a check such as `http: <url>`");
                 continue;
             };
-            for (key, problem) in verify::check_problems(&check) {
-                let key_at = key.and_then(|key| {
-                    let entries = item.entries()?;
-                    let found = entries
-                        .iter()
-                        .find(|(k, _)| k.scalar().is_some_and(|s| s.value == key));
-                    found.map(|(k, _)| k.span.start())
-                });
-                let at = key_at.unwrap_or(item.span.start());
-                self.report(at, ProblemKind::Verify(problem));
+            let fields = self.fields(entries, &verify::CHECK_KEYS);
+            let mut check = CheckSpec::default();
+            let mut whole = true;
+            for &(name, _, value) in &fields.found {
+                whole &= match name {
+                    "http" => read(&mut check.http, self.typed(value)),
+                    "tcp" => read(&mut check.tcp, self.typed(value)),
+                    "command" => read(&mut check.command, self.typed(value)),
+                    "status" => read(&mut check.status, self.status(value)),
+                    "contains" => read(&mut check.contains, self.typed(value)),
+                    "timeout" => read(&mut check.timeout, self.typed(value)),
+                    "retries" => read(&mut check.retries, self.typed(value)),
+                    "delay" => read(&mut check.delay, self.typed(value)),
+                    _ => unreachable!("verify::CHECK_KEYS"),
+                } || value.is_null();
+            }
+            // A key already reported would only add a confusing second problem.
+            if whole {
+                for (key, problem) in verify::check_problems(&check) {
+                    let at = key
+                        .and_then(|k| fields.key_at(k))
+                        .unwrap_or(item.span.start());
+                    self.report(at, ProblemKind::Verify(problem));
+                }
             }
             checks.push(check);
         }
@@ -600,7 +662,7 @@ impl<'s> Validator<'s, '_> {
             },
             Number::Huge(false) => ProblemKind::PauseTooLong { text: text.into() },
             Number::Float => ProblemKind::PauseFraction { text: text.into() },
-            Number::NotNumber => {
+            Number::Text => {
                 self.wrong_type(node, EXPECTED);
                 return None;
             }
