@@ -54,7 +54,13 @@ pub fn agrees(source: &str) -> bool {
                 .next(),
         )
     });
-    if flow_question || odd_anchor || redefined {
+    // A block scalar as the whole document may start its text in column 0 in
+    // YAML 1.2, not in libyaml; a strategy is a mapping, so no reader's
+    // result matters there.
+    let root_block = matches!(&events, Ok(Some(node)) if node.scalar().is_some_and(|s| {
+        matches!(s.style, tree::Style::Literal | tree::Style::Folded)
+    }));
+    if flow_question || odd_anchor || redefined || root_block {
         return true;
     }
     match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {
