@@ -14,9 +14,13 @@ use regal_inventory::tree::{self, Kind, Node};
 
 /// Whether the two tree builders and serde_yaml agree on `source` (see the
 /// module doc). Sources with a character YAML 1.1 and 1.2 break lines at
-/// differently are refused before any reader sees them, and skipped here.
+/// differently, a control character or a byte order mark past the start are
+/// refused before any reader sees them, and skipped here.
 pub fn agrees(source: &str) -> bool {
-    if source.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+    let body = &source[tree::bom_len(source)..];
+    if body.contains(['\u{85}', '\u{2028}', '\u{2029}', '\u{FEFF}'])
+        || body.bytes().any(|b| b < b' ' && !b"\t\n\r".contains(&b))
+    {
         return true;
     }
     let events = tree::parse(source);

@@ -212,7 +212,7 @@ fn unreadable_char(source: &str) -> Option<(usize, char)> {
     }
     let printable = |c: char| {
         matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-            && !matches!(c, '\u{2028}' | '\u{2029}')
+            && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
             || c >= '\u{10000}'
     };
     let base = source.len() - body.len();
