@@ -336,7 +336,7 @@ impl fmt::Display for ProblemKind {
             VarValue { why } => write!(f, "{why}"),
             NotPrintable { code } => write!(
                 f,
-                "the file holds the control character U+{code:04X}, which YAML does not allow; remove it (or write it as an escape in a double-quoted string)"
+                "the file holds the character U+{code:04X} (a control or byte order mark), which YAML does not allow here; remove it (or write it as an escape in a double-quoted string)"
             ),
             MergeKey => write!(
                 f,
