@@ -159,10 +159,13 @@ fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &'p VersionPl
     let rollout = &version.rollout;
     let count = plan.batch_count();
     let batch_names: Vec<String> = (0..count).map(|i| batch_group(&version.group, i)).collect();
+    // No per-batch lists here: every host inherits its version group's vars,
+    // so a list with an entry per batch would be copied into every host's
+    // vars (`ansible-inventory --list` grew with hosts x batches). The rollout
+    // playbook reads the order from `regal_versions` and each batch's
+    // `regal_batch`.
     let mut vars = version.vars.clone();
     vars.insert("regal_version".into(), json!(version.name));
-    vars.insert("regal_batches".into(), json!(batch_names));
-    vars.insert("regal_serial".into(), json!(plan.sizes()));
     rollout.verify.group_vars(&mut vars);
     groups.insert(
         version.group.clone(),
@@ -180,6 +183,7 @@ fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &'p VersionPl
             rollout.batch_vars.clone()
         };
         vars.insert("regal_batch".into(), json!(index));
+        vars.insert("regal_batch_group".into(), json!(name));
         vars.insert("regal_batch_count".into(), json!(count));
         vars.insert("regal_canary".into(), json!(canary));
         vars.insert("regal_progress".into(), json!(plan.progress(index)));

@@ -26,14 +26,6 @@ fn batch(version: &str, n: u32, hosts: &[&str]) -> (String, u32, Vec<String>) {
     (version.to_string(), n, hosts)
 }
 
-fn assert_failed(run: &PlaybookRun) {
-    assert!(
-        run.code.is_some() && !run.success(),
-        "expected ansible-playbook to fail (and not be killed)\n{}",
-        run.report()
-    );
-}
-
 fn assert_succeeded(run: &PlaybookRun) {
     assert!(
         run.success(),
@@ -44,6 +36,48 @@ fn assert_succeeded(run: &PlaybookRun) {
 
 fn output(run: &PlaybookRun) -> String {
     format!("{}\n{}", run.stdout, run.stderr)
+}
+
+/// README's exit codes: 0 deployed, 2 a host failed or the rollout was
+/// stopped, 4 a host was unreachable or the run was refused before any host.
+fn assert_code(run: &PlaybookRun, code: i32) {
+    assert_eq!(run.code, Some(code), "exit code\n{}", run.report());
+}
+
+/// Exactly one "Regal: rollout stopped" message, holding every `part`.
+fn assert_one_stop_message(run: &PlaybookRun, parts: &[&str]) -> String {
+    let messages = run.stop_messages();
+    assert_eq!(messages.len(), 1, "one stop message\n{}", run.report());
+    for part in parts {
+        assert!(
+            messages[0].contains(part),
+            "the stop message must contain {part:?}\n{}",
+            run.report()
+        );
+    }
+    messages[0].to_string()
+}
+
+/// Hosts never touched are not in the recap at all (so no job summary can
+/// list them as failed).
+fn assert_untouched(run: &PlaybookRun, hosts: &[&str]) {
+    let recap = run.recap();
+    assert!(!recap.is_empty(), "no recap\n{}", run.report());
+    for host in hosts {
+        assert!(!run.ran(host), "{host} ran\n{}", run.report());
+        assert!(
+            !recap.contains_key(*host),
+            "{host} was never touched but is in the recap\n{}",
+            run.report()
+        );
+    }
+}
+
+/// The `--limit` of a stop message.
+fn resume_limit(message: &str) -> String {
+    let start = message.find("--limit '").expect("a --limit") + "--limit '".len();
+    let end = start + message[start..].find('\'').unwrap();
+    message[start..end].to_string()
 }
 
 #[test]
@@ -59,7 +93,8 @@ versions:
 ",
     );
     let run = s.run(&[]);
-    assert_succeeded(&run);
+    assert_code(&run, 0);
+    assert!(run.stop_messages().is_empty(), "{}", run.report());
     assert_eq!(
         run.batches(),
         vec![
@@ -82,7 +117,7 @@ versions:
 fn failed_host_stops_before_the_next_batch() {
     let s = Scenario::new("failed").with_strategy(ONE_VERSION);
     let run = s.run(&["-e", r#"{"test_fail_hosts": ["h2"]}"#]);
-    assert_failed(&run);
+    assert_code(&run, 2);
     assert_eq!(
         run.batches(),
         vec![
@@ -97,12 +132,131 @@ fn failed_host_stops_before_the_next_batch() {
         "{}",
         run.report()
     );
+    let message = assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch1",
+            "h2 failed at 'Test | fail on demand'",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+            "Command: ansible-playbook -i ",
+        ],
+    );
+    assert_eq!(run.count("h2", "failed"), 1, "{}", run.report());
+    assert_eq!(run.count("h3", "failed"), 0, "{}", run.report());
+    assert_eq!(run.count("h1", "failed"), 0, "{}", run.report());
+    assert_untouched(&run, &["h4", "h5"]);
+
+    // The limit printed resumes with the stopped batch and the rest.
+    let limit = resume_limit(&message);
+    let run = s.run(&["--limit", &limit]);
+    assert_code(&run, 0);
+    assert_eq!(
+        run.batches(),
+        vec![
+            batch("app-v1.0", 1, &["h2", "h3"]),
+            batch("app-v1.0", 2, &["h4", "h5"])
+        ],
+        "{}",
+        run.report()
+    );
 }
 
 #[test]
-fn unreachable_host_stops_before_the_next_batch() {
-    let s = Scenario::new("unreachable").with_strategy(
+fn failed_canary_stops_the_rollout() {
+    let s = Scenario::new("failed-canary").with_strategy(ONE_VERSION);
+    let run = s.run(&["-e", r#"{"test_fail_hosts": ["h1"]}"#]);
+    assert_code(&run, 2);
+    assert_eq!(run.hosts(), vec!["h1"], "{}", run.report());
+    assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch0",
+            "h1 failed at",
+            "--limit 'app_v1_0'",
+        ],
+    );
+    assert_eq!(run.count("h1", "failed"), 1, "{}", run.report());
+    assert_untouched(&run, &["h2", "h3", "h4", "h5"]);
+}
+
+#[test]
+fn failed_hosts_in_a_later_version_resume_with_that_version() {
+    // Resuming leaves out the versions already done.
+    let s = Scenario::new("failed-second-version").with_strategy(
         "\
+schedule: 1
+combine: 2
+priority: [app-v2.0]
+vars: {ansible_connection: local}
+versions:
+  app-v1.0: [a1, a2, a3]
+  app-v2.0: [b1, b2, b3]
+",
+    );
+    let run = s.run(&["-e", r#"{"test_fail_hosts": ["a2", "a3"]}"#]);
+    assert_code(&run, 2);
+    let message = assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch1",
+            "a2 failed at",
+            "a3 failed at",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+        ],
+    );
+    assert!(!message.contains("app_v2_0"), "{message}");
+    assert_eq!(run.count("a2", "failed"), 1, "{}", run.report());
+    assert_eq!(run.count("a3", "failed"), 1, "{}", run.report());
+}
+
+#[test]
+fn failed_handler_stops_before_the_next_batch() {
+    let s = Scenario::new("failed-handler").with_strategy(ONE_VERSION);
+    // Handlers come with roles: the tasks file includes one whose handler
+    // fails on h2.
+    let role = s.dir.join("roles/flaky");
+    std::fs::create_dir_all(role.join("tasks")).unwrap();
+    std::fs::create_dir_all(role.join("handlers")).unwrap();
+    std::fs::write(
+        role.join("tasks/main.yml"),
+        "- name: Flaky | change something\n  ansible.builtin.command: 'true'\n  changed_when: true\n  notify: Flaky | restart\n",
+    )
+    .unwrap();
+    std::fs::write(
+        role.join("handlers/main.yml"),
+        "- name: Flaky | restart\n  ansible.builtin.fail:\n    msg: restart of {{ inventory_hostname }} failed\n  when: inventory_hostname == 'h2'\n",
+    )
+    .unwrap();
+    let tasks = std::fs::read_to_string(&s.tasks).unwrap();
+    std::fs::write(
+        &s.tasks,
+        format!(
+            "{tasks}- name: Test | flaky role\n  ansible.builtin.include_role:\n    name: {}\n",
+            role.display()
+        ),
+    )
+    .unwrap();
+    let run = s.run(&[]);
+    assert_code(&run, 2);
+    assert!(
+        output(&run).contains("restart of h2 failed"),
+        "{}",
+        run.report()
+    );
+    assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch1",
+            "h2 failed at 'Flaky | restart'",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+        ],
+    );
+    assert_eq!(run.count("h2", "failed"), 1, "{}", run.report());
+    assert_eq!(run.count("h3", "failed"), 0, "{}", run.report());
+    assert_untouched(&run, &["h4", "h5"]);
+}
+
+const UNREACHABLE_H3: &str = "\
 schedule: 1
 combine: 2
 vars: {ansible_connection: local}
@@ -113,28 +267,54 @@ versions:
     - h3: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1}
     - h4
     - h5
+";
+
+#[test]
+fn unreachable_host_stops_before_the_next_batch() {
+    let s = Scenario::new("unreachable").with_strategy(UNREACHABLE_H3);
+    let run = s.run(&[]);
+    assert_code(&run, 4);
+    assert!(run.ran("h1") && run.ran("h2"), "{}", run.report());
+    assert!(!run.ran("h3"), "h3 is unreachable\n{}", run.report());
+    assert!(output(&run).contains("UNREACHABLE"), "{}", run.report());
+    assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch1",
+            "unreachable: h3",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+        ],
+    );
+    assert_eq!(run.count("h3", "unreachable"), 1, "{}", run.report());
+    assert_eq!(run.count("h2", "failed"), 0, "{}", run.report());
+    assert_untouched(&run, &["h4", "h5"]);
+}
+
+#[test]
+fn unreachable_host_in_the_last_batch_exits_4() {
+    let s = Scenario::new("unreachable-last").with_strategy(
+        "\
+schedule: 1
+combine: 2
+vars: {ansible_connection: local}
+versions:
+  app-v1.0:
+    - h1
+    - h2
+    - h3
+    - h4
+    - h5: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1}
 ",
     );
     let run = s.run(&[]);
-    assert_failed(&run);
-    assert!(run.ran("h1") && run.ran("h2"), "{}", run.report());
-    assert!(!run.ran("h3"), "h3 is unreachable\n{}", run.report());
-    assert!(
-        !run.ran("h4") && !run.ran("h5"),
-        "batch 2 must not run\n{}",
-        run.report()
-    );
-    assert!(output(&run).contains("UNREACHABLE"), "{}", run.report());
-    assert!(
-        output(&run)
-            .contains("resume from app_v1_0_batch1 with: --limit 'app_v1_0:!app_v1_0_batch0'"),
-        "the gate must say how to resume\n{}",
-        run.report()
-    );
-    assert!(
-        output(&run).contains("Regal: stopping"),
-        "the gate must name the stop\n{}",
-        run.report()
+    assert_code(&run, 4);
+    assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch2",
+            "unreachable: h5",
+            "--limit 'app_v1_0:!app_v1_0_batch0:!app_v1_0_batch1'",
+        ],
     );
 }
 
@@ -155,11 +335,26 @@ versions:
 ",
     );
     let run = s.run(&[]);
-    assert_failed(&run);
+    assert_code(&run, 4);
     assert_eq!(
         run.hosts(),
         vec!["h1"],
         "only the canary may run\n{}",
+        run.report()
+    );
+    assert_untouched(&run, &["h4", "h5"]);
+    // No task of the batch can run: the playbook's callback says it.
+    let message = assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch1",
+            "unreachable: h2, h3",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+        ],
+    );
+    assert!(
+        run.stdout.rfind(&message) > run.stdout.rfind("PLAY RECAP"),
+        "the message comes last\n{}",
         run.report()
     );
 }
@@ -178,8 +373,9 @@ fn broken_strategy_fails_before_any_host_runs() {
         "regal-inventory must reject the broken regal.yml"
     );
 
+    // playbooks/ansible.cfg makes an inventory that does not parse fatal.
     let run = s.run(&[]);
-    assert_failed(&run);
+    assert_code(&run, 1);
     assert!(run.evidence.is_empty(), "{}", run.report());
 
     // Without our ansible.cfg Ansible only warns about the inventory; the
@@ -187,7 +383,7 @@ fn broken_strategy_fails_before_any_host_runs() {
     let empty_cfg = s.dir.join("empty.cfg");
     std::fs::write(&empty_cfg, "").unwrap();
     let run = s.run_with_config(&empty_cfg, &[]);
-    assert_failed(&run);
+    assert_code(&run, 4);
     assert!(run.evidence.is_empty(), "{}", run.report());
     assert!(
         output(&run).contains("Regal: the inventory has no regal version group"),
@@ -204,7 +400,7 @@ fn unknown_or_non_version_group_fails_before_any_host_runs() {
         ("app_v1_0_batch1", "is not a regal version group"),
     ] {
         let run = s.run(&["-e", &format!("regal_group={group}")]);
-        assert_failed(&run);
+        assert_code(&run, 4);
         assert!(run.evidence.is_empty(), "{}", run.report());
         assert!(output(&run).contains(message), "{}", run.report());
     }
@@ -348,14 +544,23 @@ versions:
     assert_eq!(run.evidence.len(), 5, "{}", run.report());
 
     let run = s.run(&[]);
-    assert_failed(&run);
+    assert_code(&run, 2);
     assert_eq!(
         run.hosts(),
         vec!["h1"],
         "no batch after an unconfirmed one\n{}",
         run.report()
     );
-    assert!(output(&run).contains("did not confirm"), "{}", run.report());
+    // The canary is done: the rollout resumes with the next batch.
+    assert_one_stop_message(
+        &run,
+        &[
+            "after batch app_v1_0_batch0",
+            "did not confirm",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+        ],
+    );
+    assert_untouched(&run, &["h2", "h3", "h4", "h5"]);
 
     // Within --limit the canary is the last batch: nothing left to confirm.
     let run = s.run(&["--limit", "app_v1_0_batch0"]);
@@ -369,24 +574,53 @@ versions:
 }
 
 #[test]
-fn misaligned_batches_are_refused() {
-    // A host listed in two batch groups is deduplicated by Ansible, so the
-    // Ansible batches no longer match the regal batches.
-    let s = Scenario::new("misaligned");
-    let mut inv = s.binary_list(ONE_VERSION);
-    inv["app_v1_0_batch2"]["hosts"]
-        .as_array_mut()
+fn inconsistent_metadata_is_refused_before_any_host() {
+    // A host listed in two batch groups would be deduplicated by Ansible and
+    // shift every later batch: refused, whether or not that host is the one
+    // whose vars the playbook reads for its batch.
+    for (name, host, message) in [
+        ("misaligned-first", "h2", "says it is batch 2 of 3"),
+        ("misaligned-other", "h3", "a host is in two batch groups"),
+    ] {
+        let s = Scenario::new(name);
+        let mut inv = s.binary_list(ONE_VERSION);
+        inv["app_v1_0_batch2"]["hosts"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(host));
+        let s = s.with_fixture_json(&inv);
+        let run = s.run(&[]);
+        assert_code(&run, 4);
+        assert!(run.evidence.is_empty(), "{}", run.report());
+        assert!(run.recap().is_empty(), "{}", run.report());
+        assert!(output(&run).contains(message), "{}", run.report());
+    }
+
+    // Metadata that disagrees with the groups.
+    let s = Scenario::new("inconsistent");
+    let base = s.binary_list(ONE_VERSION);
+    let mut renumbered = base.clone();
+    renumbered["app_v1_0_batch1"]["vars"]["regal_batch"] = json!(2);
+    let mut no_order = base.clone();
+    no_order["all"]["vars"]
+        .as_object_mut()
         .unwrap()
-        .push(json!("h2"));
-    let s = s.with_fixture_json(&inv);
-    let run = s.run(&[]);
-    assert_failed(&run);
-    assert!(!run.ran("h4") && !run.ran("h5"), "{}", run.report());
-    assert!(
-        output(&run).contains("is not exactly one regal batch"),
-        "{}",
-        run.report()
-    );
+        .remove("regal_versions");
+    let mut gap = base.clone();
+    let batch2 = gap.as_object_mut().unwrap().shift_remove("app_v1_0_batch2");
+    gap["app_v1_0_batch3"] = batch2.unwrap();
+    gap["app_v1_0"]["children"][2] = json!("app_v1_0_batch3");
+    for (inv, message) in [
+        (renumbered, "says it is batch 2 of 3"),
+        (no_order, "has no list `regal_versions`"),
+        (gap, "are not numbered 0 to 2"),
+    ] {
+        let s = Scenario::new("inconsistent").with_fixture_json(&inv);
+        let run = s.run(&[]);
+        assert_code(&run, 4);
+        assert!(run.evidence.is_empty(), "{}", run.report());
+        assert!(output(&run).contains(message), "{}", run.report());
+    }
 }
 
 #[test]
@@ -426,4 +660,130 @@ versions:
         "excluded hosts never run\n{}",
         run.report()
     );
+}
+
+/// `ansible-inventory` of the pinned ansible-core (or of `bin`), run in the
+/// scenario's directory; its stdout.
+fn ansible_inventory(s: &Scenario, bin: &std::path::Path, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new(bin.join("ansible-inventory"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ANSIBLE_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
+        .args(args)
+        .current_dir(&s.dir)
+        .env(
+            "ANSIBLE_CONFIG",
+            support::repo_root().join("playbooks/ansible.cfg"),
+        )
+        .env("ANSIBLE_HOME", s.dir.join("ansible-state/home"))
+        .env("ANSIBLE_LOCAL_TEMP", s.dir.join("ansible-state/local_tmp"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ansible-inventory {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `value` with every object's keys sorted, as `json.dumps(sort_keys=True)`.
+fn sorted_keys(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let mut sorted = serde_json::Map::new();
+            for key in keys {
+                sorted.insert(key.clone(), sorted_keys(&map[key]));
+            }
+            serde_json::Value::Object(sorted)
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(sorted_keys).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn rollout_order_is_the_same_whatever_form_the_inventory_takes() {
+    // Twelve batches of alpha (sorted by name, batch10 would come before
+    // batch2) after the two of beta, which has priority (sorted, it would
+    // come after alpha).
+    let strategy = "\
+schedule: 1
+combine: 1
+priority: [beta]
+vars: {ansible_connection: local}
+versions:
+  alpha: 'a[01:12]'
+  beta: [b1, b2]
+";
+    let mut want = vec![batch("beta", 0, &["b1"]), batch("beta", 1, &["b2"])];
+    for n in 0..12u32 {
+        let host = format!("a{:02}", n + 1);
+        want.push(batch("alpha", n, &[&host]));
+    }
+
+    let base = Scenario::new("forms").with_strategy(strategy);
+    let script = base.inventory.display().to_string();
+    let bin = support::ansible_bin();
+    let export_yaml =
+        ansible_inventory(&base, bin, &["-i", &script, "--list", "--export", "--yaml"]);
+    let flat_yaml = ansible_inventory(&base, bin, &["-i", &script, "--list", "--yaml"]);
+    let toml_bin = support::venv_bin(
+        "ansible-toml-venv",
+        &[
+            &format!("ansible-core=={}", support::ANSIBLE_CORE_VERSION),
+            "tomli-w==1.2.0",
+        ],
+    );
+    let toml = ansible_inventory(
+        &base,
+        &toml_bin,
+        &["-i", &script, "--list", "--export", "--toml"],
+    );
+    let sorted = sorted_keys(&base.binary_list(strategy));
+    let plugin = format!(
+        "plugin: regal\nstrategy: {}\nbinary: {}\n",
+        base.regal_yml().display(),
+        support::BIN
+    );
+
+    let forms: Vec<(&str, Scenario)> = vec![
+        (
+            "script",
+            Scenario::new("form-script").with_strategy(strategy),
+        ),
+        (
+            "plugin",
+            Scenario::new("form-plugin").with_inventory_file("rollout.regal.yml", &plugin),
+        ),
+        (
+            "--export --yaml dump",
+            Scenario::new("form-export-yaml").with_inventory_file("inventory.yml", &export_yaml),
+        ),
+        (
+            "--yaml dump",
+            Scenario::new("form-yaml").with_inventory_file("inventory.yml", &flat_yaml),
+        ),
+        (
+            "--toml dump",
+            Scenario::new("form-toml").with_inventory_file("inventory.toml", &toml),
+        ),
+        (
+            "keys sorted",
+            Scenario::new("form-sorted").with_fixture_json(&sorted),
+        ),
+    ];
+    for (form, s) in forms {
+        let run = s.run(&[]);
+        assert_code(&run, 0);
+        assert_eq!(run.batches(), want, "{form}\n{}", run.report());
+    }
 }

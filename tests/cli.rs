@@ -162,11 +162,11 @@ fn groups_vars_and_key_order() {
     );
     assert_eq!(
         inv["app_v1_0"],
-        json!({"children": ["app_v1_0_batch0", "app_v1_0_batch1"], "vars": {"regal_version": "app-v1.0", "regal_batches": ["app_v1_0_batch0", "app_v1_0_batch1"], "regal_serial": [1, 2]}})
+        json!({"children": ["app_v1_0_batch0", "app_v1_0_batch1"], "vars": {"regal_version": "app-v1.0"}})
     );
     assert_eq!(
         inv["app_v1_0_batch1"],
-        json!({"hosts": ["a2", "a3"], "vars": {"regal_batch": 1, "regal_batch_count": 2, "regal_canary": false, "regal_progress": 100}})
+        json!({"hosts": ["a2", "a3"], "vars": {"regal_batch": 1, "regal_batch_group": "app_v1_0_batch1", "regal_batch_count": 2, "regal_canary": false, "regal_progress": 100}})
     );
     assert_eq!(inv["app_v2_0_batch0"]["vars"]["regal_canary"], json!(true));
     let hostvars = inv["_meta"]["hostvars"].as_object().unwrap();
@@ -631,7 +631,7 @@ fn pauses_confirm_and_batch_vars() {
     .json();
     assert_eq!(
         inv["v_batch0"]["vars"],
-        json!({"weight": 1, "regal_batch": 0, "regal_batch_count": 3, "regal_canary": true, "regal_progress": 33, "regal_pause_after": 60, "regal_confirm_after": true})
+        json!({"weight": 1, "regal_batch": 0, "regal_batch_group": "v_batch0", "regal_batch_count": 3, "regal_canary": true, "regal_progress": 33, "regal_pause_after": 60, "regal_confirm_after": true})
     );
     assert_eq!(inv["v_batch1"]["vars"]["weight"], json!(100));
     assert_eq!(inv["v_batch1"]["vars"]["regal_pause_after"], json!(5));

@@ -494,3 +494,147 @@ fn the_collection_builds_installs_and_documents_the_plugin() {
     let doc = run("ansible-doc", &["-t", "inventory", "regal.inventory.regal"]);
     assert!(doc.contains("hosts_from"), "{doc}");
 }
+
+/// README's layout: `inventory/prod/` holds regal.yml with a `plugin:` line
+/// (and, for `hosts_from`, the other sources), and `-i inventory/prod/`
+/// reads it through the plugin only: no warning, no group made of
+/// regal.yml's keys.
+#[test]
+fn an_inventory_directory_with_regal_yml_parses_cleanly() {
+    let dir = Dir::new("inventory-dir");
+    let prod = dir.0.join("inventory/prod");
+    fs::create_dir_all(&prod).unwrap();
+    fs::write(
+        prod.join("hosts.ini"),
+        "[web]\nw1\nw2\nw3\n\n[db]\nd1\n\n[all:vars]\nansible_connection=local\n",
+    )
+    .unwrap();
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nschedule: 1\ncombine: 2\nvars: {owner: ops}\npriority: [api]\nversions:\n  web-v2:\n    hosts_from: web\n  api: [a1, a2]\n",
+    )
+    .unwrap();
+    let bin = dir.bin_on_path();
+    let run = dir.ansible_inventory(
+        &[
+            "--playbook-dir",
+            &playbook_dir(),
+            "-i",
+            "inventory/prod/",
+            "--list",
+        ],
+        &[("PATH", &bin)],
+    );
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let inventory = run.json();
+    let mut groups: Vec<&str> = inventory
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|g| *g != "_meta")
+        .collect();
+    groups.sort_unstable();
+    assert_eq!(
+        groups,
+        [
+            "all",
+            "api",
+            "api_batch0",
+            "api_batch1",
+            "db",
+            "web",
+            "web_v2",
+            "web_v2_batch0",
+            "web_v2_batch1"
+        ],
+        "{inventory:#}"
+    );
+    assert_eq!(hosts_of(&inventory, "web_v2_batch1"), ["w2", "w3"]);
+    assert_eq!(
+        inventory["_meta"]["hostvars"]["a1"]["owner"],
+        json!("ops"),
+        "{inventory:#}"
+    );
+
+    // The same directory through the rollout playbook.
+    let mut s = Scenario::new("plugin-dir-rollout").with_env("REGAL_INVENTORY_BINARY", BIN);
+    s.inventory = prod.clone();
+    let run = s.run(&[]);
+    assert!(run.success(), "{}", run.report());
+    let order: Vec<(String, u32)> = run
+        .batches()
+        .into_iter()
+        .map(|(version, batch, _)| (version, batch))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("api".to_string(), 0),
+            ("api".to_string(), 1),
+            ("web-v2".to_string(), 0),
+            ("web-v2".to_string(), 1)
+        ],
+        "{}",
+        run.report()
+    );
+    assert!(
+        !run.stderr.contains("WARNING"),
+        "no warning\n{}",
+        run.report()
+    );
+}
+
+/// README's `constructed` example next to regal.yml in an inventory
+/// directory (it sorts after regal.yml, so it sees regal's hosts and vars):
+/// groups across versions, nothing for excluded hosts, no warning.
+#[test]
+fn constructed_composes_with_regal_metadata() {
+    let dir = Dir::new("constructed");
+    let prod = dir.0.join("inventory/prod");
+    fs::create_dir_all(&prod).unwrap();
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nschedule: 1\ncombine: 2\nexclude: [a3]\nversions:\n  app-v1: [a1, a2, a3, a4]\n  app-v2: [b1, b2]\n",
+    )
+    .unwrap();
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("# inventory/prod/waves.yml\n")
+        .expect("README shows inventory/prod/waves.yml");
+    let end = start + readme[start..].find("```").unwrap();
+    fs::write(prod.join("waves.yml"), &readme[start..end]).unwrap();
+    let run = dir.ansible_inventory(
+        &[
+            "--playbook-dir",
+            &playbook_dir(),
+            "-i",
+            "inventory/prod/",
+            "--list",
+        ],
+        &[("PATH", &dir.bin_on_path())],
+    );
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let inventory = run.json();
+    let sorted = |group: &str| {
+        let mut hosts = hosts_of(&inventory, group);
+        hosts.sort();
+        hosts
+    };
+    assert_eq!(sorted("regal_canaries"), ["a1", "b1"], "{inventory:#}");
+    assert_eq!(sorted("wave_0"), ["a1", "b1"], "{inventory:#}");
+    assert_eq!(sorted("wave_1"), ["a2", "a4", "b2"], "{inventory:#}");
+    let all_waves: Vec<&String> = inventory
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|g| g.starts_with("wave_"))
+        .collect();
+    assert_eq!(all_waves, ["wave_0", "wave_1"], "{inventory:#}");
+    assert!(
+        !serde_json::to_string(&inventory["wave_0"])
+            .unwrap()
+            .contains("a3"),
+        "an excluded host is in no wave"
+    );
+}

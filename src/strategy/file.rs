@@ -106,6 +106,12 @@ with_rollout_keys! {
         /// Vars of group `all`.
         #[serde(default)]
         pub vars: Option<VarMap>,
+        /// For Ansible, not read by regal-inventory: `regal` or
+        /// `regal.inventory.regal` makes this file an inventory source of the
+        /// `regal` plugin (`-i inventory/prod/` reads it that way, and no other
+        /// plugin tries it as an inventory).
+        #[serde(default)]
+        pub plugin: Option<String>,
     }
 }
 

@@ -145,6 +145,50 @@ impl PlaybookRun {
         )
     }
 
+    /// The PLAY RECAP: host -> (counter -> value), e.g. `recap()["h2"]["failed"]`.
+    /// A host missing from it was never part of any task result.
+    pub fn recap(
+        &self,
+    ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, u32>> {
+        let mut out = std::collections::BTreeMap::new();
+        let Some(start) = self.stdout.rfind("PLAY RECAP") else {
+            return out;
+        };
+        for line in self.stdout[start..].lines().skip(1) {
+            let Some((host, counters)) = line.split_once(" : ") else {
+                continue;
+            };
+            let counters = counters
+                .split_whitespace()
+                .filter_map(|c| c.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.parse().unwrap_or(0)))
+                .collect();
+            out.insert(host.trim().to_string(), counters);
+        }
+        out
+    }
+
+    /// The recap's `counter` for `host` (0 for a host not in the recap).
+    pub fn count(&self, host: &str, counter: &str) -> u32 {
+        (self.recap().get(host))
+            .and_then(|c| c.get(counter).copied())
+            .unwrap_or(0)
+    }
+
+    /// The stop messages of the run: results (of `fail` or `debug`) whose
+    /// message is a "Regal: rollout stopped" message, and the line the
+    /// playbook's callback prints after the recap. (Ansible also echoes a
+    /// failed task's message as an error line, which is not counted.)
+    pub fn stop_messages(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| {
+                l.contains("\"msg\": \"Regal: rollout stopped")
+                    || l.starts_with("Regal: rollout stopped")
+            })
+            .collect()
+    }
+
     pub fn hosts(&self) -> Vec<&str> {
         self.evidence.iter().map(|e| e.host.as_str()).collect()
     }
@@ -180,6 +224,8 @@ pub struct Scenario {
     pub inventory: PathBuf,
     pub tasks: PathBuf,
     pub log: PathBuf,
+    /// Set in ansible-playbook's environment.
+    pub env: Vec<(String, String)>,
 }
 
 impl Scenario {
@@ -214,7 +260,14 @@ impl Scenario {
             dir,
             tasks,
             log,
+            env: Vec::new(),
         }
+    }
+
+    /// Sets `name=value` in ansible-playbook's environment.
+    pub fn with_env(mut self, name: &str, value: &str) -> Scenario {
+        self.env.push((name.to_string(), value.to_string()));
+        self
     }
 
     pub fn regal_yml(&self) -> PathBuf {
@@ -243,6 +296,14 @@ impl Scenario {
             &self.inventory,
             &format!("#!/bin/sh\nexec cat '{}'\n", path.display()),
         );
+        self
+    }
+
+    /// Uses a static inventory file (any format Ansible reads) named `name`.
+    pub fn with_inventory_file(mut self, name: &str, text: &str) -> Scenario {
+        let path = self.dir.join(name);
+        fs::write(&path, text).unwrap();
+        self.inventory = path;
         self
     }
 
@@ -314,6 +375,7 @@ impl Scenario {
                     std::env::var("PATH").unwrap_or_default()
                 ),
             )
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             // No terminal: a confirmation prompt must fail, not hang or pass.
             .stdin(Stdio::null())
             .stdout(File::create(&stdout_path).unwrap())

@@ -33,7 +33,11 @@ options:
     description:
       - The rollout strategy, either a path to a regal.yml (relative to this file)
         or the strategy itself as a mapping (with C(versions:) and so on).
-    required: true
+      - Left out, this file itself is the strategy, a regal.yml with a C(plugin:)
+        line (regal-inventory accepts that key). Then C(-i inventory/prod/) of a
+        directory holding it reads it through this plugin only, and no other
+        plugin tries it as an inventory.
+    required: false
     type: raw
   binary:
     description:
@@ -48,19 +52,27 @@ options:
 """
 
 EXAMPLES = r"""
+# inventory/prod/regal.yml, a strategy that is its own plugin file: `-i inventory/prod/`
+# plugin: regal.inventory.regal
+# schedule: 1
+# combine: 5
+# versions:
+#   app-v2.0: web[01:20]
+
 # rollout.regal.yml, used as `-i hosts.ini -i rollout.regal.yml`
 plugin: regal
 strategy: regal.yml
 
-# With the strategy inline, batching the web servers of earlier sources:
-plugin: regal.inventory.regal
-binary: /usr/local/bin/regal-inventory
-strategy:
-  schedule: 1
-  combine: 5
-  versions:
-    app-v2.0:
-      hosts_from: webservers:!maintenance
+# Another file: the strategy inline, batching the web servers of earlier sources
+# (commented out here, as one YAML document cannot hold two examples):
+# plugin: regal.inventory.regal
+# binary: /usr/local/bin/regal-inventory
+# strategy:
+#   schedule: 1
+#   combine: 5
+#   versions:
+#     app-v2.0:
+#       hosts_from: webservers:!maintenance
 """
 
 import json
@@ -107,6 +119,9 @@ class InventoryModule(BaseInventoryPlugin):
                     json.dump(strategy, f, indent=2, default=str)
             elif isinstance(strategy, str) and strategy:
                 strategy_path = os.path.join(here, os.path.expanduser(strategy))
+            elif strategy is None:
+                # A regal.yml with `plugin: regal`: the file is its own strategy.
+                strategy_path = os.path.abspath(path)
             else:
                 raise AnsibleParserError(
                     "%s: `strategy` is a path to a regal.yml or the strategy as a mapping" % path
