@@ -200,6 +200,15 @@ fn stop_message(run: &PlaybookRun) -> String {
     line[line.find("Regal: ").unwrap()..].to_string()
 }
 
+/// The hosts that the play recap books as failed.
+fn failed_in_recap(run: &PlaybookRun) -> Vec<String> {
+    let recap = run.stdout.split("PLAY RECAP").last().unwrap_or_default();
+    (recap.lines())
+        .filter(|l| l.contains("failed=") && !l.contains("failed=0"))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
 fn assert_stopped(run: &PlaybookRun, batches: &[(String, u32, Vec<String>)]) {
     // README: 2 when a host failed or a gate stopped the rollout.
     assert_eq!(
@@ -279,6 +288,8 @@ fn a_host_unhealthy_after_deploy_stops_the_rollout_after_its_batch() {
         &run,
     );
     assert!(!message.contains("h2:"), "h2 is healthy: {message}");
+    // Only the unhealthy host is booked as failed.
+    assert_eq!(failed_in_recap(&run), ["h3"], "{}", run.report());
 
     // A body without the expected text is unhealthy too; every unhealthy
     // host of the batch is named.
@@ -291,10 +302,11 @@ fn a_host_unhealthy_after_deploy_stops_the_rollout_after_its_batch() {
         &[
             "h2: http",
             "status 404, body 'no such page'; h3: http",
-            "status 200, the body does not contain 'ok', body 'starting'. No host",
+            "status 200, the body does not contain 'ok', body 'starting'. Resume from app_v1_0_batch1",
         ],
         &run,
     );
+    assert_eq!(failed_in_recap(&run), ["h2", "h3"], "{}", run.report());
 }
 
 #[test]
