@@ -343,6 +343,20 @@ versions:
         run.report()
     );
     assert_untouched(&run, &["h4", "h5"]);
+    // No task of the batch can run: the playbook's callback says it.
+    let message = assert_one_stop_message(
+        &run,
+        &[
+            "in batch app_v1_0_batch1",
+            "unreachable: h2, h3",
+            "--limit 'app_v1_0:!app_v1_0_batch0'",
+        ],
+    );
+    assert!(
+        run.stdout.rfind(&message) > run.stdout.rfind("PLAY RECAP"),
+        "the message comes last\n{}",
+        run.report()
+    );
 }
 
 #[test]

@@ -176,12 +176,16 @@ impl PlaybookRun {
     }
 
     /// The stop messages of the run: results (of `fail` or `debug`) whose
-    /// message is a "Regal: rollout stopped" message. (Ansible also echoes a
+    /// message is a "Regal: rollout stopped" message, and the line the
+    /// playbook's callback prints after the recap. (Ansible also echoes a
     /// failed task's message as an error line, which is not counted.)
     pub fn stop_messages(&self) -> Vec<&str> {
         self.stdout
             .lines()
-            .filter(|l| l.contains("\"msg\": \"Regal: rollout stopped"))
+            .filter(|l| {
+                l.contains("\"msg\": \"Regal: rollout stopped")
+                    || l.starts_with("Regal: rollout stopped")
+            })
             .collect()
     }
 
