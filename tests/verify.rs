@@ -369,10 +369,12 @@ fn tcp_and_command_checks_stop_the_rollout() {
         &run,
     );
 
-    // command: runs on the host; h2 has a marker that makes it fail.
+    // command: runs on the host; h2 has a marker that makes it fail, h3 one
+    // that makes it hang past the check's timeout.
     std::fs::write(marker.path().join("h2.down"), "").unwrap();
+    std::fs::write(marker.path().join("h3.slow"), "").unwrap();
     let command = format!(
-        "verify:\n  - command: 'if test -e {}/{{{{ inventory_hostname }}}}.down; then echo maintenance >&2; exit 3; fi'\n    retries: 0\n",
+        "verify:\n  - command: 'cd {}; if test -e {{{{ inventory_hostname }}}}.down; then echo maintenance >&2; exit 3; fi; if test -e {{{{ inventory_hostname }}}}.slow; then sleep 10; fi'\n    timeout: 1\n    retries: 0\n",
         marker.path().display()
     );
     let s = Scenario::new("verify-command").with_strategy(&strategy(&command, &servers));
@@ -382,8 +384,9 @@ fn tcp_and_command_checks_stop_the_rollout() {
         &stop_message(&run),
         &[
             "batch app_v1_0_batch1",
-            "h2: command `if test -e",
-            "-> exit code 3: 'maintenance'",
+            "h2: command `cd ",
+            "-> exit code 3: 'maintenance'; h3: command `cd ",
+            "-> Task failed: Timed out after 1 second(s). Resume from",
             "--limit 'app_v1_0:!app_v1_0_batch0'",
         ],
         &run,
