@@ -549,7 +549,27 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
     if chomping.contains(['+', '-']) {
         return;
     }
-    let has_break = tail[content.len()..].contains(['\n', '\r']);
+    // The file's last line is content when it holds text, or more blanks than
+    // the block's indentation; only then does no line break follow the content.
+    let body = &whole[indicator..];
+    let Some(indent) = body
+        .split(['\n', '\r'])
+        .skip(1)
+        .find(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start_matches(' ').len())
+    else {
+        return;
+    };
+    if header
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
+        return; // an explicit indentation: left as parsed
+    }
+    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let last_is_content =
+        !last_line.is_empty() && (!last_line.trim().is_empty() || last_line.len() > indent);
+    let has_break = !last_is_content && !content.is_empty();
     let text = value.trim_end_matches('\n');
     let clipped = match (text.is_empty(), has_break) {
         (true, _) => String::new(),
