@@ -378,7 +378,10 @@ impl<'s> Builder<'s> {
                     ));
                 }
             }
-            Event::Scalar(value, style, anchor, tag) => {
+            Event::Scalar(mut value, style, anchor, tag) => {
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    clip_at_end(&mut value, self.offsets.whole, span);
+                }
                 let node = Node {
                     span,
                     kind: Kind::Scalar(Scalar {
@@ -521,6 +524,40 @@ impl<'s> Builder<'s> {
                 Some(k) => entries.push((k, node)),
             },
         }
+    }
+}
+
+/// A block scalar with the default ("clip") chomping that ends the file keeps
+/// one final line break exactly when the file has one after its last line
+/// (libyaml and PyYAML agree; saphyr-parser does not at the end of a file).
+fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
+    let tail = &whole[span.start().min(whole.len())..];
+    let content = tail.trim_end_matches([' ', '\t', '\n', '\r']);
+    let after = whole.get(span.end as usize..).unwrap_or_default();
+    if !after.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+        return; // not the end of the file
+    }
+    // The span starts at the content; the header (`|`, `>-`, `|+2`) is before.
+    let Some(indicator) = whole[..span.start().min(whole.len())].rfind(['|', '>']) else {
+        return;
+    };
+    let header = whole[indicator + 1..]
+        .split(['\n', '\r'])
+        .next()
+        .unwrap_or_default();
+    let chomping = header.split([' ', '#']).next().unwrap_or_default();
+    if chomping.contains(['+', '-']) {
+        return;
+    }
+    let has_break = tail[content.len()..].contains(['\n', '\r']);
+    let text = value.trim_end_matches('\n');
+    let clipped = match (text.is_empty(), has_break) {
+        (true, _) => String::new(),
+        (false, true) => format!("{text}\n"),
+        (false, false) => text.to_string(),
+    };
+    if clipped != **value {
+        *value = Cow::Owned(clipped);
     }
 }
 
