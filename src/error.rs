@@ -130,6 +130,11 @@ pub enum ProblemKind {
         code: u32,
     },
     TooLarge,
+    /// A character YAML does not allow in a file.
+    NotPrintable {
+        code: u32,
+    },
+    MergeKey,
     /// A plain var value that ansible-core reads as no JSON value.
     VarValue {
         why: crate::yaml11::NotResolved,
@@ -329,6 +334,14 @@ impl fmt::Display for ProblemKind {
                 "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
             ),
             VarValue { why } => write!(f, "{why}"),
+            NotPrintable { code } => write!(
+                f,
+                "the file holds the control character U+{code:04X}, which YAML does not allow; remove it (or write it as an escape in a double-quoted string)"
+            ),
+            MergeKey => write!(
+                f,
+                "YAML merge keys (`<<: *defaults`) are not applied here; write the vars out"
+            ),
             TooLarge => write!(
                 f,
                 "the file is larger than 4 GiB; split the fleet into several strategies"

@@ -174,12 +174,13 @@ pub fn parse_with<'s>(
     // YAML 1.1 (ansible-core's reader) and YAML 1.2 (the event parser) do not
     // agree whether these are line breaks: refused, so that no name is read
     // from another line than the operator sees.
-    if let Some(at) = source.find(['\u{85}', '\u{2028}', '\u{2029}']) {
-        let c = source[at..].chars().next().expect("found");
-        return Err(located(
-            at,
-            ProblemKind::AmbiguousLineBreak { code: c as u32 },
-        ));
+    if let Some((at, c)) = unreadable_char(source) {
+        let code = c as u32;
+        let kind = match c {
+            '\u{85}' | '\u{2028}' | '\u{2029}' => ProblemKind::AmbiguousLineBreak { code },
+            _ => ProblemKind::NotPrintable { code },
+        };
+        return Err(located(at, kind));
     }
     let root = match block_yaml::read(source) {
         Some(root) => root,
@@ -195,6 +196,29 @@ pub fn parse_with<'s>(
         },
     };
     validate::validate(source, &root, hosts_from)
+}
+
+/// The first character no YAML reader takes as it is: a control character
+/// (but tab, LF and CR) or another character YAML 1.1 does not allow, or one
+/// of the line breaks that YAML 1.1 and 1.2 read differently (NEL, U+2028,
+/// U+2029). One pass over the bytes for nearly every file.
+fn unreadable_char(source: &str) -> Option<(usize, char)> {
+    let body = &source[tree::bom_len(source)..];
+    let controls = body.bytes().fold(false, |seen, b| {
+        seen | ((b < b' ') & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7F)
+    });
+    if !controls && body.is_ascii() {
+        return None;
+    }
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+            && !matches!(c, '\u{2028}' | '\u{2029}')
+            || c >= '\u{10000}'
+    };
+    let base = source.len() - body.len();
+    (body.char_indices())
+        .find(|&(_, c)| !printable(c))
+        .map(|(at, c)| (base + at, c))
 }
 
 /// Reads and checks a strategy from bytes, reporting invalid UTF-8 by position.

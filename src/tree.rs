@@ -61,6 +61,27 @@ pub enum Kind<'s> {
     Alias(Rc<Node<'s>>),
 }
 
+impl<'s> Kind<'s> {
+    /// A sequence, its list cut to its length: a list grown push by push
+    /// keeps room for at least four (a million one-entry host mappings).
+    pub fn seq(mut items: Vec<Node<'s>>) -> Kind<'s> {
+        items.shrink_to_fit();
+        Kind::Seq(items)
+    }
+
+    /// A mapping, its list cut to its length (see [`Kind::seq`]).
+    pub fn map(mut entries: Vec<(Node<'s>, Node<'s>)>) -> Kind<'s> {
+        entries.shrink_to_fit();
+        Kind::Map(entries)
+    }
+
+    /// A sequence of plain scalars by their spans.
+    pub fn plain_seq(src: &'s str, mut spans: Vec<Span>) -> Kind<'s> {
+        spans.shrink_to_fit();
+        Kind::PlainSeq(Box::new(PlainSeq { src, spans }))
+    }
+}
+
 /// A scalar: its value (escapes and folding applied, otherwise the text as
 /// written), its style, and its tag if it has one.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,7 +258,7 @@ pub fn parse(src: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let base = bom_len(src);
     let body = &src[base..];
     let mut builder = Builder {
-        offsets: Offsets::new(body, base),
+        offsets: Offsets::new(src, base),
         stack: Vec::new(),
         anchors: HashMap::new(),
         aliased: 0,
@@ -261,6 +282,8 @@ pub fn parse(src: &str) -> Result<Option<Node<'_>>, SyntaxError> {
 /// Turns saphyr's character indices into byte offsets, walking a cursor along
 /// the source (events come nearly in order).
 struct Offsets<'s> {
+    /// The whole source, byte order mark included.
+    whole: &'s str,
     src: &'s str,
     base: usize,
     ascii: bool,
@@ -269,8 +292,10 @@ struct Offsets<'s> {
 }
 
 impl<'s> Offsets<'s> {
-    fn new(src: &'s str, base: usize) -> Offsets<'s> {
+    fn new(whole: &'s str, base: usize) -> Offsets<'s> {
+        let src = &whole[base..];
         Offsets {
+            whole,
             src,
             base,
             ascii: src.is_ascii(),
@@ -308,6 +333,9 @@ enum Frame<'s> {
         start: usize,
         anchor: usize,
         items: Vec<Node<'s>>,
+        /// While every item is a one-line plain scalar: only their spans
+        /// (a million hosts in one list).
+        plain: Option<Vec<Span>>,
     },
     Map {
         start: usize,
@@ -350,7 +378,10 @@ impl<'s> Builder<'s> {
                     ));
                 }
             }
-            Event::Scalar(value, style, anchor, tag) => {
+            Event::Scalar(mut value, style, anchor, tag) => {
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    clip_at_end(&mut value, self.offsets.whole, span);
+                }
                 let node = Node {
                     span,
                     kind: Kind::Scalar(Scalar {
@@ -395,6 +426,7 @@ impl<'s> Builder<'s> {
                         start,
                         anchor,
                         items: Vec::new(),
+                        plain: Some(Vec::new()),
                     },
                     _ => Frame::Map {
                         start,
@@ -410,15 +442,19 @@ impl<'s> Builder<'s> {
                         start,
                         anchor,
                         items,
+                        plain,
                     } => {
-                        let end = items.last().map_or(span.start(), |n| n.span.end as usize);
-                        (
-                            Node {
-                                span: Span::new(start, end.max(start)),
-                                kind: Kind::Seq(items),
-                            },
-                            anchor,
-                        )
+                        let last = plain.as_ref().and_then(|p| p.last().copied());
+                        let last = last.or_else(|| items.last().map(|n| n.span));
+                        let end = last.map_or(span.start(), |s| s.end as usize);
+                        let kind = match plain {
+                            Some(spans) if !spans.is_empty() => {
+                                Kind::plain_seq(self.offsets.whole, spans)
+                            }
+                            _ => Kind::seq(items),
+                        };
+                        let span = Span::new(start, end.max(start));
+                        (Node { span, kind }, anchor)
                     }
                     Frame::Map {
                         start,
@@ -432,7 +468,7 @@ impl<'s> Builder<'s> {
                         (
                             Node {
                                 span: Span::new(start, end.max(start)),
-                                kind: Kind::Map(entries),
+                                kind: Kind::map(entries),
                             },
                             anchor,
                         )
@@ -459,14 +495,89 @@ impl<'s> Builder<'s> {
                 kind: Kind::Alias(shared),
             }
         };
+        let whole = self.offsets.whole;
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq { items, plain, .. }) => {
+                let compact = match (&node.kind, plain.as_ref()) {
+                    (Kind::Scalar(s), Some(_)) => {
+                        s.is_plain()
+                            && !s.value.is_empty()
+                            && whole.get(node.span.start()..node.span.end as usize)
+                                == Some(s.value.as_ref())
+                    }
+                    _ => false,
+                };
+                match plain {
+                    Some(spans) if compact => spans.push(node.span),
+                    _ => {
+                        if let Some(spans) = plain.take() {
+                            let seq = PlainSeq { src: whole, spans };
+                            items.extend(seq.spans.iter().map(|&span| seq.item(span)));
+                        }
+                        items.push(node);
+                    }
+                }
+            }
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => entries.push((k, node)),
             },
         }
+    }
+}
+
+/// A block scalar with the default ("clip") chomping that ends the file keeps
+/// one final line break exactly when the file has one after its last line
+/// (libyaml and PyYAML agree; saphyr-parser does not at the end of a file).
+fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
+    let tail = &whole[span.start().min(whole.len())..];
+    let content = tail.trim_end_matches([' ', '\t', '\n', '\r']);
+    let after = whole.get(span.end as usize..).unwrap_or_default();
+    if !after.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+        return; // not the end of the file
+    }
+    // The span starts at the content; the header (`|`, `>-`, `|+2`) is before.
+    let Some(indicator) = whole[..span.start().min(whole.len())].rfind(['|', '>']) else {
+        return;
+    };
+    let header = whole[indicator + 1..]
+        .split(['\n', '\r'])
+        .next()
+        .unwrap_or_default();
+    let chomping = header.split([' ', '#']).next().unwrap_or_default();
+    if chomping.contains(['+', '-']) {
+        return;
+    }
+    // The file's last line is content when it holds text, or more blanks than
+    // the block's indentation; only then does no line break follow the content.
+    let body = &whole[indicator..];
+    let Some(indent) = body
+        .split(['\n', '\r'])
+        .skip(1)
+        .find(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start_matches(' ').len())
+    else {
+        return;
+    };
+    if header
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
+        return; // an explicit indentation: left as parsed
+    }
+    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let last_is_content =
+        !last_line.is_empty() && (!last_line.trim().is_empty() || last_line.len() > indent);
+    let has_break = !last_is_content && !content.is_empty();
+    let text = value.trim_end_matches('\n');
+    let clipped = match (text.is_empty(), has_break) {
+        (true, _) => String::new(),
+        (false, true) => format!("{text}\n"),
+        (false, false) => text.to_string(),
+    };
+    if clipped != **value {
+        *value = Cow::Owned(clipped);
     }
 }
 
@@ -484,6 +595,11 @@ impl<'s> LineIndex<'s> {
     pub fn new(src: &'s str) -> LineIndex<'s> {
         let bytes = src.as_bytes();
         let mut starts = vec![bom_len(src)];
+        // Nearly every file: only LF breaks, found by memchr.
+        if src.is_ascii() && !src.contains('\r') {
+            starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+            return LineIndex { src, starts };
+        }
         let mut i = 0;
         while i < bytes.len() {
             let next = match bytes[i] {

@@ -117,3 +117,24 @@ fn vars_resolve_as_ansible_core_reads_them() {
     assert_eq!(strip(&inventory["app_batch1"]["vars"]), expected);
     assert_eq!(strip(&inventory["_meta"]["hostvars"]["web1"]), expected);
 }
+
+#[test]
+fn an_excluded_host_needs_no_failure_domain_label() {
+    let yaml = b"spread: zone\nexclude: web3\nversions:\n  a:\n    - web1: {zone: a}\n    - web2: {zone: b}\n    - web3\n";
+    let inventory = list(yaml);
+    assert_eq!(excluded(&inventory, "a"), ["web3"]);
+}
+
+/// A key inside a var's value resolves as ansible-core prints it; a var's
+/// own name is its text.
+#[test]
+fn keys_inside_var_values_resolve_as_ansible_core_prints_them() {
+    let inventory =
+        list(b"vars:\n  x: {on: 1, 010: 2, 'on': 3, a: {yes: 4}}\n  on: 5\nversions: {a: w}\n");
+    let vars = &inventory["all"]["vars"];
+    assert_eq!(
+        vars["x"],
+        json!({"true": 1, "8": 2, "on": 3, "a": {"true": 4}})
+    );
+    assert_eq!(vars["on"], json!(5));
+}

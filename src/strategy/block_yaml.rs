@@ -43,8 +43,11 @@ struct Line {
     start: usize,
     /// Leading spaces.
     indent: usize,
-    /// The index of its line break, or the end of the source.
+    /// Where its content ends: its line break (`\n`, or the `\r` of `\r\n`),
+    /// or the end of the source.
     end: usize,
+    /// Where the next line starts.
+    next: usize,
 }
 
 struct Parser<'s> {
@@ -66,7 +69,7 @@ struct Parser<'s> {
 
 impl<'s> Parser<'s> {
     /// A parser, or `None` if the source has a character this reader leaves to
-    /// the event parser: a tab, a carriage return, another control character,
+    /// the event parser: a tab, a carriage return outside CRLF, another control character,
     /// a byte order mark past the start, a non-printable character or a
     /// Unicode line break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
@@ -74,8 +77,12 @@ impl<'s> Parser<'s> {
         let body = &src[bom..];
         // Without an early exit the loop runs over whole vectors of bytes.
         let controls = body.bytes().fold(false, |seen, b| {
-            seen | (b < b' ' && b != b'\n') | (b == 0x7F)
+            seen | (b < b' ' && b != b'\n' && b != b'\r') | (b == 0x7F)
         });
+        // A carriage return only as the first half of a CRLF line break.
+        if body.contains('\r') && body.matches('\r').count() != body.matches("\r\n").count() {
+            return None;
+        }
         let printable = |c: char| {
             c.is_ascii()
                 || matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
@@ -108,7 +115,7 @@ impl<'s> Parser<'s> {
             if !(rest.is_empty() || rest.starts_with('#') && content.as_bytes()[3] == b' ') {
                 return None;
             }
-            self.pos = first.end + 1;
+            self.pos = first.next;
             first = self.next_line()?;
         }
         let root = self.block(first)?;
@@ -145,19 +152,29 @@ impl<'s> Parser<'s> {
                     .find('\n')
                     .map_or(self.bytes.len(), |i| start + i),
             };
+            let next = end + 1;
+            let end = match end > start && self.bytes[end - 1] == b'\r' {
+                true => end - 1,
+                false => end,
+            };
             let line = &self.bytes[start..end];
             let indent = line.iter().take_while(|&&b| b == b' ').count();
             if indent < line.len() && line[indent] != b'#' {
-                return Some(Line { start, indent, end });
+                return Some(Line {
+                    start,
+                    indent,
+                    end,
+                    next,
+                });
             }
-            start = end + 1;
+            start = next;
         }
         None
     }
 
     /// Marks `line` read.
     fn finish(&mut self, line: Line) {
-        self.pos = line.end + 1;
+        self.pos = line.next;
     }
 
     /// Whether a block sequence entry (`-` then a space or the line's end) is at `at`.
@@ -232,12 +249,9 @@ impl<'s> Parser<'s> {
         }
         let end = self.last_end(start);
         let kind = match spans {
-            Some(spans) if !spans.is_empty() => Kind::PlainSeq(Box::new(PlainSeq {
-                src: self.src,
-                spans,
-            })),
+            Some(spans) if !spans.is_empty() => Kind::plain_seq(self.src, spans),
             Some(_) => Kind::Seq(Vec::new()),
-            None => Kind::Seq(items),
+            None => Kind::seq(items),
         };
         Some(Node {
             span: Span::new(start, end),
@@ -353,7 +367,7 @@ impl<'s> Parser<'s> {
             .map_or(start, |(_, value): &(Node, Node)| value.span.end as usize);
         Some(Node {
             span: Span::new(start, end.max(start)),
-            kind: Kind::Map(entries),
+            kind: Kind::map(entries),
         })
     }
 
@@ -575,9 +589,9 @@ impl<'s> Parser<'s> {
             }
         }
         let kind = if is_map {
-            Kind::Map(entries)
+            Kind::map(entries)
         } else {
-            Kind::Seq(items)
+            Kind::seq(items)
         };
         let node = Node {
             span: Span::new(at, i + 1),
@@ -637,6 +651,7 @@ mod tests {
             "a: &x 1\nb: *x\nc: &y\n  k: [v]\nd: *y\ne: &z\nf: *z\n",
             "l:\n- &h web1\n- *h\n- &m\n  k: v\n- *m\nx: &x 1\ny: *x\n",
             "a: 1.5\nb: -1\nc: 0x10\nd: 1e3\ne: .inf\nz: 18446744073709551616\nf: 1.10\n",
+            "a: 1\r\nb:\r\n  - x  \r\n  - 'y' # c\r\n\r\nc: [d, e]\r\n",
         ] {
             same_as_serde_yaml(source);
         }
@@ -667,7 +682,7 @@ mod tests {
             "a: multi\n  line\n",
             "a: \"esc\\n\"\n",
             "a:\tb\n",
-            "a: b\r\n",
+            "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
             "a: 1\n...\n",
             "? a\n: b\n",
@@ -813,7 +828,7 @@ mod tests {
         fn damage(mut text: String, kind: u8, at: usize, what: usize) -> String {
             const INSERT: &[&str] = &[
                 " ", "  ", "-", ":", ": ", "#", " #", "'", "\"", "\n", "\t", "[", "{", "&", "*",
-                "!", "|", "?", ".", "---\n", "...\n", "\r", "\\", "%", "- ", "1",
+                "!", "|", "?", ".", "---\n", "...\n", "\r", "\\", "%", "- ", "1", "\r\n",
             ];
             let mut at = at % (text.len() + 1);
             while !text.is_char_boundary(at) {

@@ -348,6 +348,18 @@ impl<'s> Validator<'s, '_> {
         Fields { found }
     }
 
+    /// Whether `key` is YAML's merge key (`<<: *defaults`), which is not
+    /// applied: reported, so that a var does not silently mean something else.
+    fn merge_key(&mut self, key: &Node<'s>) -> bool {
+        let merge = key
+            .scalar()
+            .is_some_and(|s| s.is_plain() && s.value == "<<");
+        if merge {
+            self.report(key.span.start(), ProblemKind::MergeKey);
+        }
+        merge
+    }
+
     /// Whether `name` was seen before in this mapping (and reports it if so).
     fn duplicate<'n>(
         &mut self,
@@ -429,7 +441,7 @@ impl<'s> Validator<'s, '_> {
             }
         }
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
-        let drafts = self.versions(versions, versions_at, &top);
+        let drafts = self.versions(versions, versions_at);
         let versions = self.cross_checks(drafts, &top);
         let priority = self.check_priority(priority, &versions);
         Some(Strategy {
@@ -704,7 +716,7 @@ impl<'s> Validator<'s, '_> {
                 self.wrong_type(key, "a var name");
                 continue;
             };
-            if self.duplicate(&mut seen, name, key.span.start()) {
+            if self.merge_key(key) || self.duplicate(&mut seen, name, key.span.start()) {
                 continue;
             }
             if name.starts_with("regal_") {
@@ -741,21 +753,40 @@ impl<'s> Validator<'s, '_> {
                 Value::Array(items.map(|item| self.value(&item)).collect())
             }
             Kind::Map(entries) => {
-                let mut map = serde_json::Map::new();
-                let mut seen = HashMap::new();
-                for (key, value) in entries {
+                // A key inside a var's value is resolved too: ansible-core
+                // prints `on:` as the key "true", `010:` as "8".
+                let mut names = Vec::with_capacity(entries.len());
+                for (key, _) in entries {
                     let name = match key.scalar() {
-                        Some(s) => s.value.as_ref(),
+                        _ if self.merge_key(key) => None,
+                        Some(s) if s.is_plain() => {
+                            match crate::yaml11::resolve_plain_key(&s.value) {
+                                Ok(name) => Some(name),
+                                Err(why) => {
+                                    self.report(key.span.start(), ProblemKind::VarValue { why });
+                                    None
+                                }
+                            }
+                        }
+                        Some(s) => Some(s.value.to_string()),
                         None => {
                             self.wrong_type(key, "a key name");
-                            continue;
+                            None
                         }
+                    };
+                    names.push(name);
+                }
+                let mut map = serde_json::Map::new();
+                let mut seen = HashMap::new();
+                for ((key, value), name) in entries.iter().zip(&names) {
+                    let Some(name) = name else {
+                        continue;
                     };
                     if self.duplicate(&mut seen, name, key.span.start()) {
                         continue;
                     }
                     let value = self.value(value);
-                    map.insert(name.to_string(), value);
+                    map.insert(name.clone(), value);
                 }
                 Value::Object(map)
             }
@@ -784,12 +815,7 @@ impl<'s> Validator<'s, '_> {
         Some(names)
     }
 
-    fn versions<'t>(
-        &mut self,
-        node: &'t Node<'s>,
-        key_at: usize,
-        top: &Level<'t, 's>,
-    ) -> Vec<Draft<'t, 's>> {
+    fn versions<'t>(&mut self, node: &'t Node<'s>, key_at: usize) -> Vec<Draft<'t, 's>> {
         if node.is_null() {
             self.report(key_at, ProblemKind::NoVersions);
             return Vec::new();
@@ -819,18 +845,12 @@ impl<'s> Validator<'s, '_> {
                 };
                 self.report(at, kind);
             }
-            drafts.push(self.version(name.to_string(), at, value, top));
+            drafts.push(self.version(name.to_string(), at, value));
         }
         drafts
     }
 
-    fn version<'t>(
-        &mut self,
-        name: String,
-        at: usize,
-        value: &'t Node<'s>,
-        top: &Level<'t, 's>,
-    ) -> Draft<'t, 's> {
+    fn version<'t>(&mut self, name: String, at: usize, value: &'t Node<'s>) -> Draft<'t, 's> {
         let (body, hosts_node) = match value.entries() {
             Some(entries) => {
                 let fields = self.fields(entries, &version_keys());
@@ -875,7 +895,6 @@ impl<'s> Validator<'s, '_> {
                 hosts.map(|node| self.hosts(node)).unwrap_or_default()
             }
         };
-        let _ = top;
         Draft {
             name,
             at,
@@ -1263,7 +1282,13 @@ impl<'s> Validator<'s, '_> {
             self.version_here = Some(draft.name.clone());
             let rollout = self.resolve(&draft.keys, &draft.body, top);
             if let Some(domains) = &rollout.domains {
-                self.check_labels(&draft.read, domains.label());
+                // Excluded hosts are in no batch: they need no label.
+                let own = draft.keys.exclude.as_deref().unwrap_or_default();
+                let skipped: HashSet<&str> = (top_patterns.iter().chain(own))
+                    .flat_map(|p| &p.names)
+                    .map(String::as_str)
+                    .collect();
+                self.check_labels(&draft.read, domains.label(), &skipped);
             }
             let hosts = std::mem::take(&mut draft.read.hosts);
             let (hosts, excluded) = self.exclude(&draft, hosts, top_patterns, &mut top_used);
@@ -1495,8 +1520,11 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// Every host of a version with failure domains must carry a plain label.
-    fn check_labels(&mut self, read: &HostsRead, label: &str) {
+    fn check_labels(&mut self, read: &HostsRead, label: &str, skipped: &HashSet<&str>) {
         for (index, host) in read.hosts.iter().enumerate() {
+            if !skipped.is_empty() && skipped.contains(host.name.as_ref()) {
+                continue;
+            }
             let kind = match host.var(label) {
                 None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
                     host: host.name.to_string(),

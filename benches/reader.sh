@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmark of the read-and-check stage on inputs that used to be cliffs: at
+# 1M hosts, `--list` (the path Ansible runs) and `check` on a plain valid file
+# against the same fleet written other ways (integer-looking names, IPv4
+# names, CRLF line breaks, a flow list over many lines, one comma string, host
+# vars) and with hundreds of problems (duplicate hosts); and the 30-byte file
+# whose range expands to the 10M-host limit.
+#
+# Usage: benches/reader.sh [--runs N] [--hosts N] [--range]
+#
+# --range adds the 10M-host range file (about 90 s and 14 GB of memory today:
+# the inventory stage holds every batch group; run it on a machine to spare).
+#
+# Prints a markdown table: best wall time of N runs (default 3) after one
+# untimed run, that time against the plain valid run, peak RSS (from
+# /usr/bin/time, one more run), the JSON printed and peak RSS / JSON. Every
+# file is generated under target/bench-reader. Needs: cargo, python3, GNU time.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=3
+hosts=1000000
+range=no
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs=$2; shift ;;
+        --hosts) hosts=$2; shift ;;
+        --range) range=yes ;;
+        -h | --help) sed -n '2,17p' "$0" | cut -c3-; exit 0 ;;
+        *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+cargo build --release --quiet
+bin=$root/target/release/regal-inventory
+work=$root/target/bench-reader
+mkdir -p "$work"
+
+python3 - "$work" "$hosts" << 'EOF'
+import sys
+work, n = sys.argv[1], int(sys.argv[2])
+head = "combine: 1000\nversions:\n  app:\n"
+def name(i): return f"web-{i:07d}.example.com"
+def write(file, lines, nl="\n", first=head):
+    with open(f"{work}/{file}.yml", "w", newline="") as f:
+        f.write(first.replace("\n", nl))
+        for line in lines:
+            f.write(line + nl)
+write("valid", (f"    - {name(i)}" for i in range(n)))
+write("numbers", [f"    - {i}.10" for i in range(10)] + [f"    - {name(i)}" for i in range(n - 10)])
+write("ipv4", (f"    - 10.{i >> 16}.{(i >> 8) & 255}.{i & 255}" for i in range(n)))
+write("crlf", (f"    - {name(i)}" for i in range(n)), nl="\r\n")
+write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
+      first="combine: 1000\nversions:\n  app: [\n")
+write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
+write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
+write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
+write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
+with open(f"{work}/range.yml", "w") as f:
+    f.write("versions:\n  a: h[0:9999999]\n")
+EOF
+
+best() {
+    local best="" start end took
+    "$@" > /dev/null 2>&1 || true
+    for _ in $(seq "$runs"); do
+        start=$(date +%s%N)
+        "$@" > /dev/null 2>&1 || true
+        end=$(date +%s%N)
+        took=$(((end - start) / 1000000))
+        if [ -z "$best" ] || [ "$took" -lt "$best" ]; then best=$took; fi
+    done
+    echo "$best"
+}
+
+echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
+echo "|---|---|---|---|---|---|---|"
+cases="valid numbers ipv4 crlf flow-lines comma host-vars dup-25 dup-300"
+declare -A base
+for case in $cases; do
+    for mode in --list check; do
+        file=$work/$case.yml
+        ms=$(best "$bin" "$mode" --config "$file")
+        [ "$case" = valid ] && base[$mode]=$ms
+        rss=$( (/usr/bin/time -f %M "$bin" "$mode" --config "$file" 2>&1 > /dev/null || true) | tail -1)
+        json=$("$bin" "$mode" --config "$file" 2> /dev/null | wc -c || true)
+        ratio=$(awk -v a="$ms" -v b="${base[$mode]}" 'BEGIN { printf "%.2fx", a / b }')
+        per=$(awk -v r="$rss" -v j="$json" 'BEGIN { if (j > 1000) printf "%.2f", r * 1024 / j; else print "-" }')
+        echo "| $case | $mode | $((ms))ms | $ratio | $((rss / 1024)) MB | $((json / 1000000)) MB | $per |"
+    done
+done
+if [ "$range" = yes ]; then
+    file=$work/range.yml
+    out=$( { /usr/bin/time -f %M "$bin" --list --config "$file" | wc -c; } 2>&1)
+    json=$(echo "$out" | head -1)
+    rss=$(echo "$out" | tail -1)
+    per=$(awk -v r="$rss" -v j="$json" 'BEGIN { printf "%.2f", r * 1024 / j }')
+    echo "| range to 10M hosts | --list | (one run) | - | $((rss / 1024)) MB | $((json / 1000000)) MB | $per |"
+fi
