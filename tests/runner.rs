@@ -57,7 +57,8 @@ impl Job {
         batches
     }
 
-    /// Hosts that any task result names.
+    /// Hosts that any task result names (but localhost, where the first play
+    /// reads the plan).
     fn hosts(&self) -> Vec<String> {
         let mut hosts: Vec<String> = self
             .events
@@ -68,6 +69,7 @@ impl Job {
                     .is_some_and(|e| e.starts_with("runner_on_"))
             })
             .filter_map(|e| e["event_data"]["host"].as_str().map(str::to_string))
+            .filter(|host| host != "localhost")
             .collect();
         hosts.sort();
         hosts.dedup();
