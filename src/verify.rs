@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::fmt;
 
-/// The defaults of a check's numbers, as the issue and README state them.
+/// The defaults of a check's numbers, as README states them.
 pub const DEFAULT_STATUS: u16 = 200;
 pub const DEFAULT_TIMEOUT: u64 = 5;
 pub const DEFAULT_RETRIES: u64 = 3;

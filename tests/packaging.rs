@@ -148,6 +148,18 @@ fn the_wheel_puts_the_binary_next_to_ansible_playbook() {
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("regal-inventory {}", env!("CARGO_PKG_VERSION"))
     );
+    let listing = check(
+        Command::new(bin.join("python"))
+            .args(["-m", "zipfile", "-l"])
+            .arg(wheel()),
+    );
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    for licence in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        assert!(
+            listing.contains(&format!(".dist-info/licenses/{licence}")),
+            "{licence} not in the wheel:\n{listing}"
+        );
+    }
     for dir in SYSTEM_PATH.split(':') {
         assert!(
             !Path::new(dir).join("regal-inventory").exists(),
@@ -1027,4 +1039,33 @@ fn target_dir() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
+}
+
+/// ansible-test's `symlinks` rule, in the source tree too (the sanity test
+/// above runs on the built collection, where ansible-galaxy has already
+/// replaced links by files): no link inside the collection leaves it.
+#[test]
+fn no_symlink_in_the_collection_points_outside_it() {
+    let collection = repo_root()
+        .join("collections/ansible_collections/regal/inventory")
+        .canonicalize()
+        .unwrap();
+    let mut dirs = vec![collection.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            if meta.file_type().is_symlink() {
+                let target = path.canonicalize().unwrap();
+                assert!(
+                    target.starts_with(&collection),
+                    "{} points outside the collection, to {}",
+                    path.display(),
+                    target.display()
+                );
+            } else if meta.is_dir() && path.file_name().is_some_and(|n| n != "output") {
+                dirs.push(path);
+            }
+        }
+    }
 }

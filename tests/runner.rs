@@ -40,19 +40,25 @@ impl Job {
         )
     }
 
-    /// The batch groups the job events name, in order: the message of each
-    /// batch's "Regal | batch" task.
+    /// The batch groups the job events name, in order: the loop item of each
+    /// batch's include of the tasks file (one event per host).
     fn batches(&self) -> Vec<String> {
-        self.events
+        let mut batches: Vec<String> = self
+            .events
             .iter()
-            .filter(|e| e["event"] == "runner_on_ok" && e["event_data"]["task"] == "Regal | batch")
-            .filter_map(|e| e["event_data"]["res"]["msg"].as_str())
-            .filter_map(|msg| msg.strip_prefix("Regal: deploying "))
-            .map(|rest| rest.split_whitespace().next().unwrap().to_string())
-            .collect()
+            .filter(|e| {
+                e["event"] == "runner_item_on_ok"
+                    && e["event_data"]["task"] == "Regal | run the tasks file of this batch"
+            })
+            .filter_map(|e| e["event_data"]["res"]["_regal_batch_label"].as_str())
+            .map(str::to_string)
+            .collect();
+        batches.dedup();
+        batches
     }
 
-    /// Hosts that any task result names.
+    /// Hosts that any task result names (but localhost, where the first play
+    /// reads the plan).
     fn hosts(&self) -> Vec<String> {
         let mut hosts: Vec<String> = self
             .events
@@ -63,6 +69,7 @@ impl Job {
                     .is_some_and(|e| e.starts_with("runner_on_"))
             })
             .filter_map(|e| e["event_data"]["host"].as_str().map(str::to_string))
+            .filter(|host| host != "localhost")
             .collect();
         hosts.sort();
         hosts.dedup();

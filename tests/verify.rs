@@ -200,6 +200,15 @@ fn stop_message(run: &PlaybookRun) -> String {
     line[line.find("Regal: ").unwrap()..].to_string()
 }
 
+/// The hosts that the play recap books as failed.
+fn failed_in_recap(run: &PlaybookRun) -> Vec<String> {
+    let recap = run.stdout.split("PLAY RECAP").last().unwrap_or_default();
+    (recap.lines())
+        .filter(|l| l.contains("failed=") && !l.contains("failed=0"))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
 fn assert_stopped(run: &PlaybookRun, batches: &[(String, u32, Vec<String>)]) {
     // README: 2 when a host failed or a gate stopped the rollout.
     assert_eq!(
@@ -279,6 +288,8 @@ fn a_host_unhealthy_after_deploy_stops_the_rollout_after_its_batch() {
         &run,
     );
     assert!(!message.contains("h2:"), "h2 is healthy: {message}");
+    // Only the unhealthy host is booked as failed.
+    assert_eq!(failed_in_recap(&run), ["h3"], "{}", run.report());
 
     // A body without the expected text is unhealthy too; every unhealthy
     // host of the batch is named.
@@ -291,10 +302,13 @@ fn a_host_unhealthy_after_deploy_stops_the_rollout_after_its_batch() {
         &[
             "h2: http",
             "status 404, body 'no such page'; h3: http",
-            "status 200, the body does not contain 'ok', body 'starting'. No host",
+            "status 200, the body does not contain 'ok', body 'starting'. ",
+            "No host of a later batch was touched",
+            "Resume from app_v1_0_batch1",
         ],
         &run,
     );
+    assert_eq!(failed_in_recap(&run), ["h2", "h3"], "{}", run.report());
 }
 
 #[test]
@@ -357,10 +371,12 @@ fn tcp_and_command_checks_stop_the_rollout() {
         &run,
     );
 
-    // command: runs on the host; h2 has a marker that makes it fail.
+    // command: runs on the host; h2 has a marker that makes it fail, h3 one
+    // that makes it hang past the check's timeout.
     std::fs::write(marker.path().join("h2.down"), "").unwrap();
+    std::fs::write(marker.path().join("h3.slow"), "").unwrap();
     let command = format!(
-        "verify:\n  - command: 'if test -e {}/{{{{ inventory_hostname }}}}.down; then echo maintenance >&2; exit 3; fi'\n    retries: 0\n",
+        "verify:\n  - command: 'cd {}; if test -e {{{{ inventory_hostname }}}}.down; then echo maintenance >&2; exit 3; fi; if test -e {{{{ inventory_hostname }}}}.slow; then sleep 10; fi'\n    timeout: 1\n    retries: 0\n",
         marker.path().display()
     );
     let s = Scenario::new("verify-command").with_strategy(&strategy(&command, &servers));
@@ -370,8 +386,9 @@ fn tcp_and_command_checks_stop_the_rollout() {
         &stop_message(&run),
         &[
             "batch app_v1_0_batch1",
-            "h2: command `if test -e",
-            "-> exit code 3: 'maintenance'",
+            "h2: command `cd ",
+            "-> exit code 3: 'maintenance'; h3: command `cd ",
+            "-> Task failed: Timed out after 1 second(s). ",
             "--limit 'app_v1_0:!app_v1_0_batch0'",
         ],
         &run,
