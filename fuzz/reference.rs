@@ -31,7 +31,17 @@ pub fn agrees(source: &str) -> bool {
     if let Some(fast) = block_yaml::read(source) {
         match &events {
             Ok(Some(node)) if same_tree(&fast, node, true) => {}
-            _ => return false,
+            Ok(_) => return false,
+            // saphyr-parser refuses a few plain scalars YAML allows (`[web -,
+            // x]`): the fast reader's tree must then be serde_yaml's.
+            // (serde_yaml refuses duplicate keys, which the tree keeps for the
+            // validator to report: no reference then.)
+            Err(_) => {
+                return match serde_yaml::from_str::<serde_yaml::Value>(source) {
+                    Ok(theirs) => same_structure(&fast, &theirs),
+                    Err(_) => true,
+                };
+            }
         }
     }
     // libyaml ends an anchor's name at any character but `[A-Za-z0-9_-]`,
@@ -54,7 +64,13 @@ pub fn agrees(source: &str) -> bool {
                 .next(),
         )
     });
-    if flow_question || odd_anchor || redefined {
+    // A block scalar as the whole document may start its text in column 0 in
+    // YAML 1.2, not in libyaml; a strategy is a mapping, so no reader's
+    // result matters there.
+    let root_block = matches!(&events, Ok(Some(node)) if node.scalar().is_some_and(|s| {
+        matches!(s.style, tree::Style::Literal | tree::Style::Folded)
+    }));
+    if flow_question || odd_anchor || redefined || root_block {
         return true;
     }
     match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {

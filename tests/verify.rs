@@ -302,7 +302,9 @@ fn a_host_unhealthy_after_deploy_stops_the_rollout_after_its_batch() {
         &[
             "h2: http",
             "status 404, body 'no such page'; h3: http",
-            "status 200, the body does not contain 'ok', body 'starting'. Resume from app_v1_0_batch1",
+            "status 200, the body does not contain 'ok', body 'starting'. ",
+            "No host of a later batch was touched",
+            "Resume from app_v1_0_batch1",
         ],
         &run,
     );
@@ -386,7 +388,7 @@ fn tcp_and_command_checks_stop_the_rollout() {
             "batch app_v1_0_batch1",
             "h2: command `cd ",
             "-> exit code 3: 'maintenance'; h3: command `cd ",
-            "-> Task failed: Timed out after 1 second(s). Resume from",
+            "-> Task failed: Timed out after 1 second(s). ",
             "--limit 'app_v1_0:!app_v1_0_batch0'",
         ],
         &run,
