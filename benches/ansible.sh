@@ -15,6 +15,7 @@
 #   --inventory  hosts/batches pairs for part 2 ("" to skip); add 100000/1000 for the
 #                large case (minutes)
 #   --runs       runs per measurement, the median is reported (default 3)
+#   --no-build   use target/release/regal-inventory as it is
 #
 # Uses the pinned ansible-core of the test suite (target/ansible-venv, made by
 # `cargo test --test ansible` or here), target/release/regal-inventory and GNU
@@ -26,12 +27,14 @@ root=$PWD
 rollout_cases="2000/400"
 inventory_cases="10000/100 10000/1000"
 runs=3
+build=yes
 while [ $# -gt 0 ]; do
     case "$1" in
         --rollout) rollout_cases=$2; shift ;;
         --inventory) inventory_cases=$2; shift ;;
         --runs) runs=$2; shift ;;
-        -h | --help) sed -n '2,21p' "$0" | cut -c3-; exit 0 ;;
+        --no-build) build=no ;;
+        -h | --help) sed -n '2,22p' "$0" | cut -c3-; exit 0 ;;
         *) echo "ansible.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -46,7 +49,7 @@ if [ ! -x "$venv/bin/ansible-playbook" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check ansible-core==2.19.14
     printf 'ansible-core==2.19.14' > "$venv/regal-requirements.txt"
 fi
-cargo build --release --quiet
+[ "$build" = no ] || cargo build --release --quiet
 bin=$root/target/release/regal-inventory
 work=$root/target/ansible-bench
 rm -rf "$work"
@@ -155,9 +158,19 @@ if [ -n "$inventory_cases" ]; then
         cat_script "$dir/static.json" "$dir/static"
         row="| $hosts / $batches"
         times=()
-        for source in "$dir/static" "$dir/inventory"; do
-            note "$case: ansible-inventory --list -i ${source##*/}"
-            t=$(median_of "$venv/bin/ansible-inventory" -i "$source" --list)
+        # Static and regal runs alternate, so that a change of load on the
+        # machine falls on both sides.
+        note "$case: ansible-inventory --list, static and regal in turn"
+        : > "$work/static.times"
+        : > "$work/regal.times"
+        for _ in $(seq "$runs"); do
+            seconds "$venv/bin/ansible-inventory" -i "$dir/static" --list >> "$work/static.times"
+            seconds "$venv/bin/ansible-inventory" -i "$dir/inventory" --list >> "$work/regal.times"
+        done
+        for side in static regal; do
+            source=$dir/static
+            [ "$side" = static ] || source=$dir/inventory
+            t=$(median < "$work/$side.times")
             /usr/bin/time -f %M -o "$work/rss.txt" "$venv/bin/ansible-inventory" -i "$source" --list > "$work/list.json"
             rss=$(awk '{printf "%d MB", $1 / 1024}' "$work/rss.txt")
             size=$(stat -c %s "$work/list.json" | awk '{printf "%.1f MB", $1 / 1e6}')
