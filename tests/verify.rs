@@ -372,11 +372,12 @@ fn tcp_and_command_checks_stop_the_rollout() {
     );
 
     // command: runs on the host; h2 has a marker that makes it fail, h3 one
-    // that makes it hang past the check's timeout.
+    // that makes it hang past the check's timeout (which also covers the
+    // module's start on the host: not too short on a busy machine).
     std::fs::write(marker.path().join("h2.down"), "").unwrap();
     std::fs::write(marker.path().join("h3.slow"), "").unwrap();
     let command = format!(
-        "verify:\n  - command: 'cd {}; if test -e {{{{ inventory_hostname }}}}.down; then echo maintenance >&2; exit 3; fi; if test -e {{{{ inventory_hostname }}}}.slow; then sleep 10; fi'\n    timeout: 1\n    retries: 0\n",
+        "verify:\n  - command: 'cd {}; if test -e {{{{ inventory_hostname }}}}.down; then echo maintenance >&2; exit 3; fi; if test -e {{{{ inventory_hostname }}}}.slow; then sleep 30; fi'\n    timeout: 4\n    retries: 0\n",
         marker.path().display()
     );
     let s = Scenario::new("verify-command").with_strategy(&strategy(&command, &servers));
@@ -388,7 +389,7 @@ fn tcp_and_command_checks_stop_the_rollout() {
             "batch app_v1_0_batch1",
             "h2: command `cd ",
             "-> exit code 3: 'maintenance'; h3: command `cd ",
-            "-> Task failed: Timed out after 1 second(s). ",
+            "-> Task failed: Timed out after 4 second(s). ",
             "--limit 'app_v1_0:!app_v1_0_batch0'",
         ],
         &run,
