@@ -30,14 +30,7 @@ fn ansible_lint(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
+        .env("PATH", support::path_with(&bin))
         .output()
         .expect("run ansible-lint")
 }

@@ -135,14 +135,7 @@ fn run(dir: &Path, ident: &str, extravars: &str) -> Job {
         .arg("run")
         .arg(dir)
         .args(["-p", "rollout.yml", "--ident", ident])
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
+        .env("PATH", support::path_with(&bin))
         .stdin(Stdio::null())
         .output()
         .expect("run ansible-runner");

@@ -82,6 +82,15 @@ pub fn venv_bin(name: &str, requirements: &[&str]) -> PathBuf {
     bin
 }
 
+/// PATH with a venv's bin directory first.
+pub fn path_with(bin: &Path) -> String {
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
 fn has_pinned_ansible(bin: &Path) -> bool {
     Command::new(bin.join("ansible-playbook"))
         .arg("--version")
@@ -367,14 +376,7 @@ impl Scenario {
             .env("ANSIBLE_NOCOLOR", "1")
             .env("ANSIBLE_TIMEOUT", "5")
             .env("ANSIBLE_SSH_RETRIES", "0")
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    bin.display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
+            .env("PATH", path_with(bin))
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             // No terminal: a confirmation prompt must fail, not hang or pass.
             .stdin(Stdio::null())
