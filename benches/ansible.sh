@@ -112,18 +112,25 @@ cat > "$work/deploy.yml" << 'EOF'
     msg: "{{ inventory_hostname }}"
 EOF
 
+# In DIR: regal.yml of HOSTS in BATCHES, the regal script `inventory`, and
+# `static`, a script printing the same groups without regal's vars.
+prepare() {
+    local dir=$1
+    mkdir -p "$dir"
+    strategy "$2" "$3" "$dir/regal.yml"
+    script "$dir/regal.yml" "$dir/inventory"
+    "$bin" --config "$dir/regal.yml" --list > "$dir/regal.json"
+    static "$dir/regal.json" "$dir/static.json"
+    cat_script "$dir/static.json" "$dir/static"
+}
+
 if [ -n "$rollout_cases" ]; then
     echo "| hosts / batches | plain serial | rollout.yml | extra per batch |"
     echo "|---|---:|---:|---:|"
     for case in $rollout_cases; do
         hosts=${case%/*} batches=${case#*/}
         dir=$work/rollout-$hosts-$batches
-        mkdir -p "$dir"
-        strategy "$hosts" "$batches" "$dir/regal.yml"
-        script "$dir/regal.yml" "$dir/inventory"
-        "$bin" --config "$dir/regal.yml" --list > "$dir/regal.json"
-        static "$dir/regal.json" "$dir/static.json"
-        cat_script "$dir/static.json" "$dir/static"
+        prepare "$dir" "$hosts" "$batches"
         cat > "$dir/plain.yml" << EOF
 - name: Plain serial
   hosts: all
@@ -150,12 +157,7 @@ if [ -n "$inventory_cases" ]; then
     for case in $inventory_cases; do
         hosts=${case%/*} batches=${case#*/}
         dir=$work/inventory-$hosts-$batches
-        mkdir -p "$dir"
-        strategy "$hosts" "$batches" "$dir/regal.yml"
-        script "$dir/regal.yml" "$dir/inventory"
-        "$bin" --config "$dir/regal.yml" --list > "$dir/regal.json"
-        static "$dir/regal.json" "$dir/static.json"
-        cat_script "$dir/static.json" "$dir/static"
+        prepare "$dir" "$hosts" "$batches"
         row="| $hosts / $batches"
         times=()
         # Static and regal runs alternate, so that a change of load on the

@@ -436,11 +436,7 @@ fn resume_limit_runs_only_the_remaining_batches() {
     .unwrap();
     let run = s.run(&["--limit", limit]);
     assert!(run.success(), "{}", run.report());
-    let batches: Vec<(String, u32)> = run
-        .batches()
-        .into_iter()
-        .map(|(version, n, _)| (version, n))
-        .collect();
+    let batches = run.batch_order();
     assert_eq!(
         batches,
         [
@@ -562,11 +558,7 @@ fn an_inventory_directory_with_regal_yml_parses_cleanly() {
     s.inventory = prod.clone();
     let run = s.run(&[]);
     assert!(run.success(), "{}", run.report());
-    let order: Vec<(String, u32)> = run
-        .batches()
-        .into_iter()
-        .map(|(version, batch, _)| (version, batch))
-        .collect();
+    let order = run.batch_order();
     assert_eq!(
         order,
         [

@@ -209,6 +209,13 @@ impl PlaybookRun {
     /// Hosts grouped into the batches they ran in, in the order the batches
     /// ran. Hosts of one batch run in parallel, so each group is sorted and
     /// only the order of the groups is meaningful.
+    /// The (version, batch) pairs deployed, in order.
+    pub fn batch_order(&self) -> Vec<(String, u32)> {
+        (self.batches().into_iter())
+            .map(|(version, batch, _)| (version, batch))
+            .collect()
+    }
+
     pub fn batches(&self) -> Vec<(String, u32, Vec<String>)> {
         let mut out: Vec<(String, u32, Vec<String>)> = Vec::new();
         for e in &self.evidence {
