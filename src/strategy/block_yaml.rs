@@ -134,13 +134,13 @@ impl<'s> Parser<'s> {
         {
             return line;
         }
-        let line = self.find_line();
+        let line = self.line_from(self.pos);
         self.peeked.set(Some((self.pos, line)));
         line
     }
 
-    fn find_line(&self) -> Option<Line> {
-        let mut start = self.pos;
+    /// The first line with content from `start` on.
+    fn line_from(&self, mut start: usize) -> Option<Line> {
         while start < self.bytes.len() {
             // Most lines are short, where a plain loop beats memchr's setup; a
             // long one (a comma string) is left to memchr.
@@ -227,10 +227,10 @@ impl<'s> Parser<'s> {
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)?
             } else {
-                self.inline(line, at)?
+                self.inline(line, at, indent)?
             };
             let plain = match &item.kind {
-                Kind::Scalar(s) => s.style == Style::Plain && !s.value.is_empty(),
+                Kind::Scalar(s) => s.is_plain() && !s.value.is_empty(),
                 _ => false,
             };
             match (&mut spans, item) {
@@ -308,12 +308,16 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// A node starting at `at`, inside `line`, after a sequence entry's `- `:
-    /// a scalar, or a mapping whose first key is here.
-    fn inline(&mut self, line: Line, at: usize) -> Option<Node<'s>> {
-        let (scalar, after) = self.scalar(line, at)?;
+    /// A node starting at `at`, inside `line`, after a sequence entry's `- `
+    /// at `indent`: a scalar, or a mapping whose first key is here.
+    fn inline(&mut self, first: Line, at: usize, indent: usize) -> Option<Node<'s>> {
+        let mut line = first;
+        let (scalar, after) = self.scalar(&mut line, at, indent)?;
         let next = self.skip_spaces(after, line.end);
         if next < line.end && self.bytes[next] == b':' {
+            if line.start != first.start {
+                return None; // a key over several lines
+            }
             self.depth += 1;
             let map = self.map(at - line.start, Some((line, at)));
             self.depth -= 1;
@@ -352,7 +356,8 @@ impl<'s> Parser<'s> {
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, true)?
             } else {
-                let (value, after) = self.scalar(line, at)?;
+                let mut line = line;
+                let (value, after) = self.scalar(&mut line, at, indent)?;
                 let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
                 if plain && after < line.end && self.bytes[after] == b':' {
                     return None; // `a: b: c`
@@ -416,10 +421,11 @@ impl<'s> Parser<'s> {
         let node = if value_at == line.end || self.bytes[value_at] == b'#' {
             self.finish(line);
             self.nested(indent, is_value, name_end)?
-        } else if matches!(self.bytes[value_at], b'&' | b'*' | b'-') {
+        } else if matches!(self.bytes[value_at], b'&' | b'*' | b'-' | b'!') {
             return None;
         } else {
-            let (node, after) = self.scalar(line, value_at)?;
+            let mut line = line;
+            let (node, after) = self.scalar(&mut line, value_at, indent)?;
             let next = self.skip_spaces(after, line.end);
             if next < line.end && self.bytes[next] == b':' {
                 return None; // `- &a k: v` anchors the key
@@ -443,10 +449,11 @@ impl<'s> Parser<'s> {
 
     /// A mapping key at `at` and the index of its `:`.
     fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
-        if matches!(self.bytes[at], b'-' | b'.' | b'[' | b'{') {
+        if matches!(self.bytes[at], b'-' | b'.' | b'[' | b'{' | b'!') {
             return None; // document markers, and keys this reader leaves alone
         }
-        let (key, after) = self.scalar(line, at)?;
+        let mut on = line;
+        let (key, after) = self.scalar(&mut on, at, 0)?;
         let colon = self.skip_spaces(after, line.end);
         let key_ends = colon < line.end
             && self.bytes[colon] == b':'
@@ -474,43 +481,23 @@ impl<'s> Parser<'s> {
         at
     }
 
-    /// The one-line scalar at `at` and the index just after it (a plain
-    /// scalar's trailing spaces not included).
-    fn scalar(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+    /// The scalar at `at` (one line) or flow collection (one line or more,
+    /// `line` then becomes the line it ends on) and the index just after it
+    /// (a plain scalar's trailing spaces not included). `indent` is the
+    /// block's, which the lines of a flow collection must pass.
+    fn scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
         match self.bytes[at] {
-            b'\'' => {
-                let quote = at + 1 + self.src[at + 1..line.end].find('\'')?;
-                if self.bytes.get(quote + 1) != Some(&b'\'') || quote + 1 == line.end {
-                    let text = Cow::Borrowed(&self.src[at + 1..quote]);
-                    return Some((quoted(text, Style::SingleQuoted, at, quote + 1), quote + 1));
-                }
-                // `''` is a quote.
-                let mut value = String::new();
-                let mut from = at + 1;
-                loop {
-                    let quote = from + self.src[from..line.end].find('\'')?;
-                    value.push_str(&self.src[from..quote]);
-                    if self.bytes.get(quote + 1) == Some(&b'\'') && quote + 1 < line.end {
-                        value.push('\'');
-                        from = quote + 2;
-                    } else {
-                        let node = quoted(Cow::Owned(value), Style::SingleQuoted, at, quote + 1);
-                        return Some((node, quote + 1));
-                    }
-                }
+            b'\'' => self.single_quoted(*line, at),
+            b'"' => self.double_quoted(*line, at),
+            b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
+            b'!' => {
+                let (tag, value_at) = self.tag(*line, at)?;
+                let (node, after) = self.scalar(line, value_at, indent)?;
+                Some((tagged(node, tag, at), after))
             }
-            b'"' => {
-                // Two memchr passes: far faster than one search for either byte
-                // on a long comma string.
-                let end = at + 1 + self.src[at + 1..line.end].find('"')?;
-                let text = &self.src[at + 1..end];
-                let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
-                (!text.contains('\\')).then_some((node, end + 1))
-            }
-            b'[' | b'{' => self.flow(line, at, self.depth + 1),
-            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
-            | b'?' | b':' => None,
-            b'-' if self.is_entry(line, at) => None,
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?'
+            | b':' => None,
+            b'-' if self.is_entry(*line, at) => None,
             _ => {
                 // Ends at `: `, a `:` ending the line, or ` #`.
                 let bytes = &self.bytes[..line.end];
@@ -532,6 +519,125 @@ impl<'s> Parser<'s> {
             }
         }
     }
+
+    /// A single-quoted scalar on one line at `at`, and the index after it.
+    fn single_quoted(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+        let quote = at + 1 + self.src[at + 1..line.end].find('\'')?;
+        if self.bytes.get(quote + 1) != Some(&b'\'') || quote + 1 == line.end {
+            let text = Cow::Borrowed(&self.src[at + 1..quote]);
+            return Some((quoted(text, Style::SingleQuoted, at, quote + 1), quote + 1));
+        }
+        // `''` is a quote.
+        let mut value = String::new();
+        let mut from = at + 1;
+        loop {
+            let quote = from + self.src[from..line.end].find('\'')?;
+            value.push_str(&self.src[from..quote]);
+            if self.bytes.get(quote + 1) == Some(&b'\'') && quote + 1 < line.end {
+                value.push('\'');
+                from = quote + 2;
+            } else {
+                let node = quoted(Cow::Owned(value), Style::SingleQuoted, at, quote + 1);
+                return Some((node, quote + 1));
+            }
+        }
+    }
+
+    /// A double-quoted scalar on one line at `at`, its escapes applied, and
+    /// the index after it. Not taken: an escaped line break, an escape YAML
+    /// does not know, a code point that is no character.
+    fn double_quoted(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+        // Two memchr passes: far faster than one search for either byte on a
+        // long comma string.
+        let end = at + 1 + self.src[at + 1..line.end].find('"')?;
+        let text = &self.src[at + 1..end];
+        if !text.contains('\\') {
+            let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
+            return Some((node, end + 1));
+        }
+        let mut value = String::with_capacity(text.len());
+        let mut from = at + 1;
+        loop {
+            let next = from
+                + self.bytes[from..line.end]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\')?;
+            value.push_str(&self.src[from..next]);
+            if self.bytes[next] == b'"' {
+                let node = quoted(Cow::Owned(value), Style::DoubleQuoted, at, next + 1);
+                return Some((node, next + 1));
+            }
+            let escape = *self.bytes[..line.end].get(next + 1)?;
+            let hex = |digits: usize| {
+                let hex = self.src.get(next + 2..next + 2 + digits)?;
+                let code = u32::from_str_radix(hex, 16).ok()?;
+                let ok =
+                    next + 2 + digits <= line.end && hex.bytes().all(|b| b.is_ascii_hexdigit());
+                ok.then(|| char::from_u32(code))?
+            };
+            let (c, len) = match escape {
+                b'0' => ('\0', 2),
+                b'a' => ('\u{7}', 2),
+                b'b' => ('\u{8}', 2),
+                b't' => ('\t', 2),
+                b'n' => ('\n', 2),
+                b'v' => ('\u{B}', 2),
+                b'f' => ('\u{C}', 2),
+                b'r' => ('\r', 2),
+                b'e' => ('\u{1B}', 2),
+                b' ' => (' ', 2),
+                b'"' => ('"', 2),
+                b'/' => ('/', 2),
+                b'\\' => ('\\', 2),
+                b'N' => ('\u{85}', 2),
+                b'_' => ('\u{A0}', 2),
+                b'L' => ('\u{2028}', 2),
+                b'P' => ('\u{2029}', 2),
+                b'x' => (hex(2)?, 4),
+                b'u' => (hex(4)?, 6),
+                b'U' => (hex(8)?, 10),
+                _ => return None,
+            };
+            value.push(c);
+            from = next + len;
+        }
+    }
+
+    /// A tag at `at` (`!!str`, `!name`: letters, digits, `-` and `_`) before
+    /// a scalar on its line: the tag as the event parser gives it, and where
+    /// the scalar starts. Other tags, and tags on collections, are left to
+    /// the event parser.
+    fn tag(&self, line: Line, at: usize) -> Option<(Box<str>, usize)> {
+        let secondary = self.bytes.get(at + 1) == Some(&b'!');
+        let from = at + 1 + usize::from(secondary);
+        let end = from
+            + self.bytes[from.min(line.end)..line.end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+                .count();
+        if end == from || end == line.end || self.bytes[end] != b' ' {
+            return None;
+        }
+        let value_at = self.skip_spaces(end, line.end);
+        let value = *self.bytes[..line.end].get(value_at)?;
+        if matches!(value, b'[' | b'{' | b'!' | b'&' | b'*' | b'#') {
+            return None;
+        }
+        let tag = saphyr_parser::Tag {
+            handle: (if secondary { "tag:yaml.org,2002:" } else { "!" }).to_string(),
+            suffix: self.src[from..end].to_string(),
+        };
+        Some((tag.to_string().into_boxed_str(), value_at))
+    }
+}
+
+/// `node`, a scalar, with `tag`, its span starting at the tag's `at`.
+fn tagged<'s>(mut node: Node<'s>, tag: Box<str>, at: usize) -> Node<'s> {
+    if let Kind::Scalar(scalar) = &mut node.kind {
+        scalar.tag = Some(tag);
+    }
+    node.span.start = at as u32;
+    node
 }
 
 /// A quoted scalar from `start` to `end` (its quotes included).
@@ -547,51 +653,72 @@ fn quoted(value: Cow<'_, str>, style: Style, start: usize, end: usize) -> Node<'
 }
 
 impl<'s> Parser<'s> {
-    /// A flow sequence or mapping (`[a, b]`, `{zone: a}`) at `at`, on one line,
-    /// and the index just after it. Not taken: an entry spread over lines, a
-    /// comma before the closing bracket, a `key: value` pair in a sequence, a
-    /// key without a value, and `:` or `#` inside a plain scalar.
-    fn flow(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
+    /// A flow sequence or mapping (`[a, b]`, `{zone: a}`) at `at`, on one
+    /// line or over several, and the index just after it; `line` becomes the
+    /// line it ends on. Its lines after the first need more indent than the
+    /// block's `indent` (a line starting with a closing bracket: as much), as
+    /// the event parser asks. Taken: comments between entries, a trailing
+    /// comma, a value on the line after its key's `:`. Not taken: a plain
+    /// scalar over several lines, a key whose `:` is on a later line, a
+    /// `key: value` pair in a sequence, a key without a value, and `:` or `#`
+    /// inside a plain scalar.
+    fn flow(
+        &self,
+        line: &mut Line,
+        at: usize,
+        depth: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
         if depth > MAX_DEPTH {
             return None;
         }
         let is_map = self.bytes[at] == b'{';
         let close = if is_map { b'}' } else { b']' };
         let (mut items, mut entries) = (Vec::new(), Vec::new());
-        let mut i = self.skip_spaces(at + 1, line.end);
-        loop {
-            if i < line.end && self.bytes[i] == close && items.is_empty() && entries.is_empty() {
-                break;
-            }
-            let (node, after) = self.flow_node(line, i, depth)?;
-            i = self.skip_spaces(after, line.end);
+        // While every item is a plain scalar, only where each one is.
+        let mut spans = Some(Vec::new());
+        let mut i = self.flow_space(line, at + 1, indent)?;
+        while self.bytes[i] != close {
+            let key_at = i;
+            let (node, after) = self.flow_node(line, i, depth, indent)?;
+            i = self.next_token(line, after, indent)?;
             if is_map {
-                let colon = i + 1 < line.end && self.bytes[i] == b':' && self.bytes[i + 1] == b' ';
-                if !colon || !matches!(node.kind, Kind::Scalar(_)) {
+                let colon =
+                    self.bytes[i] == b':' && (i + 1 == line.end || self.bytes[i + 1] == b' ');
+                if !colon || !matches!(node.kind, Kind::Scalar(_)) || i - key_at > MAX_KEY {
                     return None;
                 }
-                let at = self.skip_spaces(i + 1, line.end);
-                let (value, after) = self.flow_node(line, at, depth)?;
+                let at = self.flow_space(line, i + 1, indent)?;
+                let (value, after) = self.flow_node(line, at, depth, indent)?;
                 entries.push((node, value));
-                i = self.skip_spaces(after, line.end);
+                i = self.next_token(line, after, indent)?;
             } else {
-                items.push(node);
-            }
-            match self.bytes[..line.end].get(i) {
-                Some(b',') => {
-                    i = self.skip_spaces(i + 1, line.end);
-                    if i >= line.end || self.bytes[i] == close {
-                        return None;
+                let plain = matches!(&node.kind, Kind::Scalar(s) if s.is_plain());
+                match &mut spans {
+                    Some(spans) if plain => spans.push(node.span),
+                    _ => {
+                        if let Some(spans) = spans.take() {
+                            let seq = PlainSeq {
+                                src: self.src,
+                                spans,
+                            };
+                            items.extend(seq.spans.iter().map(|&span| seq.item(span)));
+                        }
+                        items.push(node);
                     }
                 }
-                Some(&b) if b == close => break,
+            }
+            match self.bytes[i] {
+                b',' => i = self.flow_space(line, i + 1, indent)?,
+                b if b == close => {}
                 _ => return None,
             }
         }
-        let kind = if is_map {
-            Kind::map(entries)
-        } else {
-            Kind::seq(items)
+        let kind = match (is_map, spans) {
+            (true, _) => Kind::map(entries),
+            (false, Some(spans)) if !spans.is_empty() => Kind::plain_seq(self.src, spans),
+            (false, Some(_)) => Kind::Seq(Vec::new()),
+            (false, None) => Kind::seq(items),
         };
         let node = Node {
             span: Span::new(at, i + 1),
@@ -600,21 +727,71 @@ impl<'s> Parser<'s> {
         Some((node, i + 1))
     }
 
+    /// Past spaces, comments and line breaks inside a flow collection from
+    /// `at`: the index of the next token, `line` moved to its line. `None` if
+    /// the source ends first, or a line is not indented past the block's
+    /// `indent` (a closing bracket: as far).
+    fn flow_space(&self, line: &mut Line, at: usize, indent: usize) -> Option<usize> {
+        let mut at = self.skip_spaces(at, line.end);
+        while at == line.end || self.bytes[at] == b'#' && self.bytes[at - 1] == b' ' {
+            let next = self.line_from(line.next)?;
+            let first = next.start + next.indent;
+            let closes = matches!(self.bytes[first], b']' | b'}');
+            if next.indent < indent || next.indent == indent && !closes {
+                return None;
+            }
+            *line = next;
+            at = first;
+        }
+        Some(at)
+    }
+
+    /// [`Self::flow_space`] after an entry that ended at `after`: a token on a
+    /// later line must be `,` or a closing bracket (anything else would go on
+    /// a plain scalar, or put a key's `:` on another line than the key).
+    fn next_token(&self, line: &mut Line, after: usize, indent: usize) -> Option<usize> {
+        let on = line.start;
+        let at = self.flow_space(line, after, indent)?;
+        (line.start == on || matches!(self.bytes[at], b',' | b']' | b'}')).then_some(at)
+    }
+
     /// One entry of a flow collection: a nested one, a quoted scalar, or a
-    /// plain scalar, which ends before `,`, a bracket, or `: `.
-    fn flow_node(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
-        match *self.bytes[..line.end].get(at)? {
-            b'[' | b'{' => self.flow(line, at, depth + 1),
-            b'\'' | b'"' => self.scalar(line, at),
-            b'-' if matches!(self.bytes.get(at + 1), Some(b' ' | b',' | b']' | b'}')) => None,
-            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
-            | b'?' | b':' => None,
+    /// plain scalar, which ends before `,`, a bracket, `: `, a `:` ending the
+    /// line, ` #` or the line's end.
+    fn flow_node(
+        &self,
+        line: &mut Line,
+        at: usize,
+        depth: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        match self.bytes[at] {
+            b'[' | b'{' => self.flow(line, at, depth + 1, indent),
+            b'\'' => self.single_quoted(*line, at),
+            b'"' => self.double_quoted(*line, at),
+            b'!' => {
+                let (tag, value_at) = self.tag(*line, at)?;
+                let (node, after) = self.flow_node(line, value_at, depth, indent)?;
+                Some((tagged(node, tag, at), after))
+            }
+            b'-' if matches!(
+                self.bytes[..line.end].get(at + 1),
+                None | Some(b' ' | b',' | b'[' | b']' | b'{' | b'}')
+            ) =>
+            {
+                None
+            }
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?'
+            | b':' => None,
             _ => {
                 let rest = &self.bytes[at..line.end];
-                let stop = rest.iter().position(|b| b",[]{}:#".contains(b))?;
-                match rest[stop] {
-                    b'#' => return None,
-                    b':' if rest.get(stop + 1) != Some(&b' ') => return None,
+                let stop = rest
+                    .iter()
+                    .position(|b| b",[]{}:#".contains(b))
+                    .unwrap_or(rest.len());
+                match rest.get(stop) {
+                    Some(b'#') if rest[stop - 1] != b' ' => return None,
+                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => return None,
                     _ => {}
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
@@ -652,6 +829,13 @@ mod tests {
             "l:\n- &h web1\n- *h\n- &m\n  k: v\n- *m\nx: &x 1\ny: *x\n",
             "a: 1.5\nb: -1\nc: 0x10\nd: 1e3\ne: .inf\nz: 18446744073709551616\nf: 1.10\n",
             "a: 1\r\nb:\r\n  - x  \r\n  - 'y' # c\r\n\r\nc: [d, e]\r\n",
+            "a: [x, y,]\nb: {k: v,}\nc: [x,\n  y]\n",
+            "versions:\n  app: [\n    web-01,  # first\n\n    # a comment line\n    'web-02',\n    \"web-03\",\n  ]\n",
+            "a:\n  - [x,\n    y]\n  - {k:\n      v, l: [1,\n   2]\n    }\n",
+            "- [x\n  , y]\n- {k: [a,\n b], l: c}\n- &a [x,\n  y]\n- *a\n",
+            "a: [x,\n]\nb: {k: v\n}\nc: [\n]\n",
+            "a: \"e\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\ \\0\\N\\_\"\nb: [\"x\\\"y\", \"\\\\\"]\n",
+            "a: !!str 1\nb: !local x\nc:\n- !!str 1.10\n- !!int '7'\nd: [!!str x, !t \"y\"]\n",
         ] {
             same_as_serde_yaml(source);
         }
@@ -660,10 +844,26 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x, y,]\n",
             "a: [x: 1]\n",
+            "a: [x,\n  y\n  z]\n",
+            "a: [x # c\n  y]\n",
+            "a: {x\n  : 1}\n",
+            "a:\n  b: [\n  x]\n",
+            "a:\n  b: [\n    x,\n ]\n",
+            "a: [x,,]\n",
+            "a: [,]\n",
+            "a: [-\n ]\n",
+            "a: \"x\\\n  y\"\n",
+            "a: \"\\q\"\n",
+            "a: \"\\uD800\"\n",
+            "a: \"\\x+1\"\n",
+            "a: !!str\n  x\n",
+            "a: !!seq [x]\n",
+            "a: !<tag:yaml.org,2002:str> x\n",
+            "a: ! x\n",
+            "!!str a: x\n",
+            "a: &x !!str x\n",
             "a: {x}\n",
-            "a: [x,\n  y]\n",
             "a: {x: 1}}\n",
             "[a]: 1\n",
             "a: *x\n",
@@ -677,10 +877,8 @@ mod tests {
             "a: &x 1\nb: &x 2\nc: *x\n",
             "a: &x\n  b: &x 1\nc: *x\n",
             "a: &x *x\n",
-            "a: !!str 1\n",
             "a: |\n  text\n",
             "a: multi\n  line\n",
-            "a: \"esc\\n\"\n",
             "a:\tb\n",
             "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
