@@ -203,9 +203,7 @@ impl<'s> Parser<'s> {
         let start = self
             .next_line()
             .map_or(self.pos, |line| line.start + indent);
-        let mut items = Vec::new();
-        // While every item is a plain scalar, only where each one is.
-        let mut spans = Some(Vec::new());
+        let mut items = SeqItems::default();
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -229,33 +227,12 @@ impl<'s> Parser<'s> {
             } else {
                 self.inline(line, at, indent)?
             };
-            let plain = match &item.kind {
-                Kind::Scalar(s) => s.is_plain() && !s.value.is_empty(),
-                _ => false,
-            };
-            match (&mut spans, item) {
-                (Some(spans), item) if plain => spans.push(item.span),
-                (_, item) => {
-                    if let Some(spans) = spans.take() {
-                        let plain = PlainSeq {
-                            src: self.src,
-                            spans,
-                        };
-                        items.extend(plain.spans.iter().map(|&span| plain.item(span)));
-                    }
-                    items.push(item);
-                }
-            }
+            items.push(self.src, item);
         }
         let end = self.last_end(start);
-        let kind = match spans {
-            Some(spans) if !spans.is_empty() => Kind::plain_seq(self.src, spans),
-            Some(_) => Kind::Seq(Vec::new()),
-            None => Kind::seq(items),
-        };
         Some(Node {
             span: Span::new(start, end),
-            kind,
+            kind: items.kind(self.src),
         })
     }
 
@@ -640,6 +617,46 @@ fn tagged<'s>(mut node: Node<'s>, tag: Box<str>, at: usize) -> Node<'s> {
     node
 }
 
+/// The items of a sequence being read: while every one is a one-line plain
+/// scalar, only where each one is (a million hosts in one list).
+struct SeqItems<'s> {
+    nodes: Vec<Node<'s>>,
+    spans: Option<Vec<Span>>,
+}
+
+impl Default for SeqItems<'_> {
+    fn default() -> Self {
+        SeqItems {
+            nodes: Vec::new(),
+            spans: Some(Vec::new()),
+        }
+    }
+}
+
+impl<'s> SeqItems<'s> {
+    fn push(&mut self, src: &'s str, item: Node<'s>) {
+        let plain = matches!(&item.kind, Kind::Scalar(s) if s.is_plain() && !s.value.is_empty());
+        match &mut self.spans {
+            Some(spans) if plain => spans.push(item.span),
+            _ => {
+                if let Some(spans) = self.spans.take() {
+                    let seq = PlainSeq { src, spans };
+                    (self.nodes).extend(seq.spans.iter().map(|&span| seq.item(span)));
+                }
+                self.nodes.push(item);
+            }
+        }
+    }
+
+    fn kind(self, src: &'s str) -> Kind<'s> {
+        match self.spans {
+            Some(spans) if !spans.is_empty() => Kind::plain_seq(src, spans),
+            Some(_) => Kind::Seq(Vec::new()),
+            None => Kind::seq(self.nodes),
+        }
+    }
+}
+
 /// A quoted scalar from `start` to `end` (its quotes included).
 fn quoted(value: Cow<'_, str>, style: Style, start: usize, end: usize) -> Node<'_> {
     Node {
@@ -674,9 +691,7 @@ impl<'s> Parser<'s> {
         }
         let is_map = self.bytes[at] == b'{';
         let close = if is_map { b'}' } else { b']' };
-        let (mut items, mut entries) = (Vec::new(), Vec::new());
-        // While every item is a plain scalar, only where each one is.
-        let mut spans = Some(Vec::new());
+        let (mut items, mut entries) = (SeqItems::default(), Vec::new());
         let mut i = self.flow_space(line, at + 1, indent)?;
         while self.bytes[i] != close {
             let key_at = i;
@@ -693,20 +708,7 @@ impl<'s> Parser<'s> {
                 entries.push((node, value));
                 i = self.next_token(line, after, indent)?;
             } else {
-                let plain = matches!(&node.kind, Kind::Scalar(s) if s.is_plain());
-                match &mut spans {
-                    Some(spans) if plain => spans.push(node.span),
-                    _ => {
-                        if let Some(spans) = spans.take() {
-                            let seq = PlainSeq {
-                                src: self.src,
-                                spans,
-                            };
-                            items.extend(seq.spans.iter().map(|&span| seq.item(span)));
-                        }
-                        items.push(node);
-                    }
-                }
+                items.push(self.src, node);
             }
             match self.bytes[i] {
                 b',' => i = self.flow_space(line, i + 1, indent)?,
@@ -714,11 +716,9 @@ impl<'s> Parser<'s> {
                 _ => return None,
             }
         }
-        let kind = match (is_map, spans) {
-            (true, _) => Kind::map(entries),
-            (false, Some(spans)) if !spans.is_empty() => Kind::plain_seq(self.src, spans),
-            (false, Some(_)) => Kind::Seq(Vec::new()),
-            (false, None) => Kind::seq(items),
+        let kind = match is_map {
+            true => Kind::map(entries),
+            false => items.kind(self.src),
         };
         let node = Node {
             span: Span::new(at, i + 1),
