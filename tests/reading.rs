@@ -138,3 +138,54 @@ fn keys_inside_var_values_resolve_as_ansible_core_prints_them() {
     );
     assert_eq!(vars["on"], json!(5));
 }
+
+/// `check` of the strategy `yaml`: its exit code and the problems it lists
+/// (stderr), with the file's name taken out.
+fn check(yaml: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("regal.yml"), yaml).unwrap();
+    let out = Command::new(BIN)
+        .args(["check", "--config", "regal.yml"])
+        .current_dir(dir.path())
+        .env_remove("REGAL_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace("regal.yml", "F");
+    (out.status.code(), stderr)
+}
+
+/// A flow list over many lines, with comments, blank lines, a trailing comma,
+/// escapes and tags, gives the hosts of the same list in block style; the
+/// fast reader takes it, and the event parser (which takes a file the fast
+/// reader leaves, here for a tab in a comment) gives the same.
+#[test]
+fn a_flow_list_over_many_lines_reads_as_the_block_list() {
+    let flow = "versions:\n  app: [\n    web1,  # first\n\n    # more\n    'web2', \"web\\x2d3\",\n    !!str 1.10,\n    010\n    , web5,\n  ]\n  db: {hosts: [db1,\n      db2], vars: {a: 1,\n   b: [x, y,],}}\n";
+    let block = "versions:\n  app:\n    - web1\n    - web2\n    - web-3\n    - 1.10\n    - 010\n    - web5\n  db:\n    hosts: [db1, db2]\n    vars: {a: 1, b: [x, y]}\n";
+    assert!(regal_inventory::strategy::block_yaml::read(flow).is_some());
+    let with_tab = flow.replace("# more", "#\tmore");
+    assert!(regal_inventory::strategy::block_yaml::read(&with_tab).is_none());
+    let expected = list(block.as_bytes());
+    for source in [flow.to_string(), with_tab, flow.replace('\n', "\r\n")] {
+        assert_eq!(list(source.as_bytes()), expected, "{source:?}");
+    }
+}
+
+/// Problems inside a flow list over many lines are placed at their entries,
+/// by either reader.
+#[test]
+fn problems_in_a_flow_list_over_many_lines_are_placed_at_their_entries() {
+    let yaml = "versions:\n  app: [\n    web1,  # first\n\n    'web 2',\n    # a comment\n    '',\n       web1, web3,\n    web3\n  ]\n  db: {hosts: [db1,\n      db1], vars: {a: 1,\n    a: 2}}\n";
+    let (code, fast) = check(yaml);
+    assert_eq!(code, Some(1), "{fast}");
+    let at: Vec<&str> = (fast.lines())
+        .filter_map(|line| line.strip_prefix("F:")?.split(": ").next())
+        .collect();
+    assert_eq!(at, ["5:5", "7:5", "8:8", "9:5", "12:7", "13:5"], "{fast}");
+    for source in [
+        yaml.replace("# first", "#\tfirst"),
+        yaml.replace('\n', "\r\n"),
+    ] {
+        assert_eq!(check(&source), (code, fast.clone()), "{source:?}");
+    }
+}
