@@ -7,16 +7,21 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_regal-inventory");
 
-/// `--list` of the strategy `yaml` (raw bytes); must succeed silently.
-fn list(yaml: &[u8]) -> Value {
+/// The binary with `mode` on the strategy `yaml` (raw bytes), as `regal.yml`.
+fn run(mode: &str, yaml: &[u8]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("regal.yml"), yaml).unwrap();
-    let out = Command::new(BIN)
-        .args(["--list", "--config", "regal.yml"])
+    Command::new(BIN)
+        .args([mode, "--config", "regal.yml"])
         .current_dir(dir.path())
         .env_remove("REGAL_CONFIG")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `--list` of the strategy `yaml` (raw bytes); must succeed silently.
+fn list(yaml: &[u8]) -> Value {
+    let out = run("--list", yaml);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{yaml:?}: {stderr}");
     assert_eq!(stderr, "", "stderr must stay silent on success");
@@ -142,14 +147,7 @@ fn keys_inside_var_values_resolve_as_ansible_core_prints_them() {
 /// `check` of the strategy `yaml`: its exit code and the problems it lists
 /// (stderr), with the file's name taken out.
 fn check(yaml: &str) -> (Option<i32>, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("regal.yml"), yaml).unwrap();
-    let out = Command::new(BIN)
-        .args(["check", "--config", "regal.yml"])
-        .current_dir(dir.path())
-        .env_remove("REGAL_CONFIG")
-        .output()
-        .unwrap();
+    let out = run("check", yaml.as_bytes());
     let stderr = String::from_utf8_lossy(&out.stderr).replace("regal.yml", "F");
     (out.status.code(), stderr)
 }
