@@ -28,6 +28,10 @@ pub fn read(source: &str) -> Option<Node<'_>> {
     Parser::new(source)?.document()
 }
 
+/// The block indent of a flow collection that is the whole document: its
+/// lines may start anywhere.
+const ROOT: usize = usize::MAX;
+
 /// Deeper documents are left to the event parser, which has its own limit.
 const MAX_DEPTH: usize = 64;
 
@@ -118,7 +122,16 @@ impl<'s> Parser<'s> {
             self.pos = first.next;
             first = self.next_line()?;
         }
-        let root = self.block(first)?;
+        let at = first.start + first.indent;
+        let root = if matches!(self.bytes[at], b'[' | b'{') {
+            // A flow collection, JSON among them.
+            let mut line = first;
+            let (root, after) = self.flow(&mut line, at, 1, ROOT)?;
+            self.end_of_value(line, after)?;
+            root
+        } else {
+            self.block(first)?
+        };
         if self.next_line().is_some() {
             return None;
         }
@@ -730,14 +743,22 @@ impl<'s> Parser<'s> {
     /// Past spaces, comments and line breaks inside a flow collection from
     /// `at`: the index of the next token, `line` moved to its line. `None` if
     /// the source ends first, or a line is not indented past the block's
-    /// `indent` (a closing bracket: as far).
+    /// `indent` (a closing bracket: as far), or at the root ([`ROOT`]) starts
+    /// like a document marker.
     fn flow_space(&self, line: &mut Line, at: usize, indent: usize) -> Option<usize> {
         let mut at = self.skip_spaces(at, line.end);
         while at == line.end || self.bytes[at] == b'#' && self.bytes[at - 1] == b' ' {
             let next = self.line_from(line.next)?;
             let first = next.start + next.indent;
             let closes = matches!(self.bytes[first], b']' | b'}');
-            if next.indent < indent || next.indent == indent && !closes {
+            let placed = match indent {
+                ROOT => !matches!(
+                    self.bytes.get(next.start..next.start + 3),
+                    Some(b"---" | b"...")
+                ),
+                _ => next.indent > indent || next.indent == indent && closes,
+            };
+            if !placed {
                 return None;
             }
             *line = next;
@@ -834,6 +855,8 @@ mod tests {
             "a:\n  - [x,\n    y]\n  - {k:\n      v, l: [1,\n   2]\n    }\n",
             "- [x\n  , y]\n- {k: [a,\n b], l: c}\n- &a [x,\n  y]\n- *a\n",
             "a: [x,\n]\nb: {k: v\n}\nc: [\n]\n",
+            "{\n  \"versions\": {\n    \"app\": [\n      \"web1\",\n      \"web2\"\n    ],\n    \"db\": {\"hosts\": \"db1\", \"vars\": {\"n\": 1, \"t\": true, \"z\": null}}\n  }\n}\n",
+            "---\n[a,\nb, [c,\nd]] # c\n",
             "a: \"e\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\ \\0\\N\\_\"\nb: [\"x\\\"y\", \"\\\\\"]\n",
             "a: !!str 1\nb: !local x\nc:\n- !!str 1.10\n- !!int '7'\nd: [!!str x, !t \"y\"]\n",
         ] {
@@ -851,6 +874,11 @@ mod tests {
             "a:\n  b: [\n  x]\n",
             "a:\n  b: [\n    x,\n ]\n",
             "a: [x,,]\n",
+            "[a,\n---\n]\n",
+            "[a,\n... ]\n",
+            "[a]\n...\n",
+            "[a]: b\n",
+            "{a: b} c\n",
             "a: [,]\n",
             "a: [-\n ]\n",
             "a: \"x\\\n  y\"\n",
