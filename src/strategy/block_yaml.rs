@@ -3,15 +3,17 @@
 //! A measured fast path (see docs/READER.md): a general YAML parser scans every
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
-//! plain block YAML: mappings, sequences, one-line plain or quoted scalars,
-//! one-line flow collections and comments. This reader takes exactly that
+//! plain YAML: block mappings and sequences, one-line plain or quoted scalars
+//! (double-quoted ones with their escapes), `!!str`-like tags on scalars, flow
+//! collections on one line or over several (a host list, a whole file written
+//! as JSON), anchors, aliases and comments. This reader takes exactly that
 //! subset and builds the same [`tree`](crate::tree) the event parser builds,
-//! spans included; it gives up (`None`) on anything else (tags, block scalars,
-//! scalars or flow collections over several lines, escapes, tabs, carriage
-//! returns, document markers other than a leading `---`) and on every error, so
-//! that [`crate::tree::parse`] then reads the file and gives its own result or
-//! its own message. Tests and the fuzz targets compare the two builders, and
-//! both with serde_yaml.
+//! spans included; it gives up (`None`) on anything else (block scalars, plain
+//! or quoted scalars over several lines, other tags, tabs, carriage returns
+//! outside CRLF, document markers other than a leading `---`) and on every
+//! error, so that [`crate::tree::parse`] then reads the file and gives its own
+//! result or its own message. Tests and the fuzz targets compare the two
+//! builders, and both with serde_yaml.
 
 use crate::tree::{Kind, Node, PlainSeq, Scalar, Span, Style};
 use std::borrow::Cow;
@@ -69,6 +71,9 @@ struct Parser<'s> {
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
+    /// The last tag read, as written and as the tree holds it: a list of
+    /// `!!str` names builds it once.
+    last_tag: Cell<Option<(&'s str, Box<str>)>>,
 }
 
 impl<'s> Parser<'s> {
@@ -104,6 +109,7 @@ impl<'s> Parser<'s> {
             anchors: HashMap::new(),
             aliases: 0,
             aliased: 0,
+            last_tag: Cell::new(None),
         })
     }
 
@@ -613,11 +619,19 @@ impl<'s> Parser<'s> {
         if matches!(value, b'[' | b'{' | b'!' | b'&' | b'*' | b'#') {
             return None;
         }
-        let tag = saphyr_parser::Tag {
-            handle: (if secondary { "tag:yaml.org,2002:" } else { "!" }).to_string(),
-            suffix: self.src[from..end].to_string(),
+        let written = &self.src[at..end];
+        let tag = match self.last_tag.take() {
+            Some((last, tag)) if last == written => tag,
+            _ => {
+                let tag = saphyr_parser::Tag {
+                    handle: (if secondary { "tag:yaml.org,2002:" } else { "!" }).to_string(),
+                    suffix: self.src[from..end].to_string(),
+                };
+                tag.to_string().into_boxed_str()
+            }
         };
-        Some((tag.to_string().into_boxed_str(), value_at))
+        self.last_tag.set(Some((written, tag.clone())));
+        Some((tag, value_at))
     }
 }
 
