@@ -2,9 +2,11 @@
 # Benchmark of the read-and-check stage on inputs that used to be cliffs: at
 # 1M hosts, `--list` (the path Ansible runs) and `check` on a plain valid file
 # against the same fleet written other ways (integer-looking names, IPv4
-# names, CRLF line breaks, a flow list over many lines, one comma string, host
-# vars) and with hundreds of problems (duplicate hosts); and the 30-byte file
-# whose range expands to the 10M-host limit.
+# names, CRLF line breaks, a flow list over many lines, JSON, quoted names with
+# an escape, `!!str` names, one comma string on one line or over many, a
+# folded block scalar, a block scalar after the list, host vars) and with
+# hundreds of problems (duplicate hosts); and the 30-byte file whose range
+# expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--range]
 #
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --hosts) hosts=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,17p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,19p' "$0" | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -55,6 +57,18 @@ write("crlf", (f"    - {name(i)}" for i in range(n)), nl="\r\n")
 write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
       first="combine: 1000\nversions:\n  app: [\n")
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
+# Other ways to write the same fleet: the whole file as JSON, every name
+# double-quoted with an escape or tagged `!!str`, one comma string over many
+# lines (plain, or a folded block scalar), and the block list with a block
+# scalar var after it (the fast reader gives it up at the end).
+import json
+with open(f"{work}/json.yml", "w") as f:
+    json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)
+write("dq-escape", (f'    - "web-{i:07d}\\x2eexample.com"' for i in range(n)))
+write("str-tag", (f"    - !!str {name(i)}" for i in range(n)))
+write("comma-lines", [",\n".join(f"    {name(i)}" for i in range(n))])
+write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine: 1000\nversions:\n  app: >-\n")
+write("late-block-scalar", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |", "    text"])
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
@@ -77,7 +91,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines comma host-vars dup-25 dup-300"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded late-block-scalar host-vars dup-25 dup-300"
 declare -A base
 for case in $cases; do
     for mode in --list check; do
