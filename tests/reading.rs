@@ -187,3 +187,20 @@ fn problems_in_a_flow_list_over_many_lines_are_placed_at_their_entries() {
         assert_eq!(check(&source), (code, fast.clone()), "{source:?}");
     }
 }
+
+/// Literal and folded block scalars in vars, with comments and blank lines,
+/// read the same by the fast reader and by the event parser (which reads the
+/// file with a tab in a comment).
+#[test]
+fn block_scalars_read_the_same_by_either_reader() {
+    let yaml = "vars:\n  motd: |\n    Welcome\n     to\n\n    # not a comment\n  # a comment\n  hosts: >-\n    web1,\n    web2\n\n    web3\n  last: |\n    end\nversions: {app: [web1]}\n";
+    assert!(regal_inventory::strategy::block_yaml::read(yaml).is_some());
+    let inventory = list(yaml.as_bytes());
+    let vars = &inventory["all"]["vars"];
+    assert_eq!(vars["motd"], "Welcome\n to\n\n# not a comment\n");
+    assert_eq!(vars["hosts"], "web1, web2\nweb3");
+    assert_eq!(vars["last"], "end\n");
+    let with_tab = yaml.replace("# a comment", "#\ta comment");
+    assert!(regal_inventory::strategy::block_yaml::read(&with_tab).is_none());
+    assert_eq!(list(with_tab.as_bytes()), inventory);
+}

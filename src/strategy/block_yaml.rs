@@ -160,35 +160,45 @@ impl<'s> Parser<'s> {
 
     /// The first line with content from `start` on.
     fn line_from(&self, mut start: usize) -> Option<Line> {
-        while start < self.bytes.len() {
-            // Most lines are short, where a plain loop beats memchr's setup; a
-            // long one (a comma string) is left to memchr.
-            let head = &self.bytes[start..self.bytes.len().min(start + 128)];
-            let end = match head.iter().position(|&b| b == b'\n') {
-                Some(i) => start + i,
-                None if head.len() < 128 => self.bytes.len(),
-                None => self.src[start..]
-                    .find('\n')
-                    .map_or(self.bytes.len(), |i| start + i),
-            };
-            let next = end + 1;
-            let end = match end > start && self.bytes[end - 1] == b'\r' {
-                true => end - 1,
-                false => end,
-            };
-            let line = &self.bytes[start..end];
-            let indent = line.iter().take_while(|&&b| b == b' ').count();
-            if indent < line.len() && line[indent] != b'#' {
-                return Some(Line {
-                    start,
-                    indent,
-                    end,
-                    next,
-                });
+        while let Some(line) = self.raw_line(start) {
+            if line.start + line.indent < line.end && self.bytes[line.start + line.indent] != b'#' {
+                return Some(line);
             }
-            start = next;
+            start = line.next;
         }
         None
+    }
+
+    /// The line that starts at `start`, blank or not (`None` past the source).
+    fn raw_line(&self, start: usize) -> Option<Line> {
+        if start >= self.bytes.len() {
+            return None;
+        }
+        // Most lines are short, where a plain loop beats memchr's setup; a
+        // long one (a comma string) is left to memchr.
+        let head = &self.bytes[start..self.bytes.len().min(start + 128)];
+        let end = match head.iter().position(|&b| b == b'\n') {
+            Some(i) => start + i,
+            None if head.len() < 128 => self.bytes.len(),
+            None => self.src[start..]
+                .find('\n')
+                .map_or(self.bytes.len(), |i| start + i),
+        };
+        let next = end + 1;
+        let end = match end > start && self.bytes[end - 1] == b'\r' {
+            true => end - 1,
+            false => end,
+        };
+        let indent = self.bytes[start..end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        Some(Line {
+            start,
+            indent,
+            end,
+            next,
+        })
     }
 
     /// Marks `line` read.
@@ -445,7 +455,10 @@ impl<'s> Parser<'s> {
 
     /// A mapping key at `at` and the index of its `:`.
     fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
-        if matches!(self.bytes[at], b'-' | b'.' | b'[' | b'{' | b'!') {
+        if matches!(
+            self.bytes[at],
+            b'-' | b'.' | b'[' | b'{' | b'!' | b'|' | b'>'
+        ) {
             return None; // document markers, and keys this reader leaves alone
         }
         let mut on = line;
@@ -486,13 +499,13 @@ impl<'s> Parser<'s> {
             b'\'' => self.single_quoted(*line, at),
             b'"' => self.double_quoted(*line, at),
             b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
+            b'|' | b'>' => self.block_scalar(line, at, indent),
             b'!' => {
                 let (tag, value_at) = self.tag(*line, at)?;
                 let (node, after) = self.scalar(line, value_at, indent)?;
                 Some((tagged(node, tag, at), after))
             }
-            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?'
-            | b':' => None,
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'%' | b'@' | b'`' | b'?' | b':' => None,
             b'-' if self.is_entry(*line, at) => None,
             _ => {
                 // Ends at `: `, a `:` ending the line, or ` #`.
@@ -514,6 +527,77 @@ impl<'s> Parser<'s> {
                 Some((self.plain(text), at + text.len()))
             }
         }
+    }
+
+    /// A literal or folded block scalar whose header (`|`, `>`, `|-`, `>-`)
+    /// is at `at`, and the end of its last line, which `line` becomes; its
+    /// lines are indented past the block's `indent`. Not taken: an explicit
+    /// indentation, keep chomping (`+`), blank lines before the first line or
+    /// holding more spaces than the text's indentation, a folded line indented
+    /// more than the first, and an empty scalar.
+    fn block_scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
+        let folded = self.bytes[at] == b'>';
+        let strip = self.bytes.get(at + 1) == Some(&b'-');
+        let header_end = at + 1 + usize::from(strip);
+        let after = self.skip_spaces(header_end, line.end);
+        let comment =
+            after < line.end && self.bytes[at..after].ends_with(b" ") && self.bytes[after] == b'#';
+        if after < line.end && !comment {
+            return None;
+        }
+        let first = self.raw_line(line.next)?;
+        let text_indent = first.indent;
+        if first.start + text_indent == first.end || text_indent <= indent || indent == ROOT {
+            return None;
+        }
+        let mut value = String::new();
+        let (mut last, mut blanks) = (first, 0);
+        let mut next = Some(first);
+        while let Some(row) = next.filter(|row| row.start < self.bytes.len()) {
+            if row.start + row.indent == row.end {
+                if row.end - row.start > text_indent {
+                    return None;
+                }
+                blanks += 1;
+            } else if row.indent < text_indent {
+                break;
+            } else {
+                if folded && row.indent > text_indent {
+                    return None;
+                }
+                if row.start != first.start {
+                    let space = if folded && blanks == 0 { " " } else { "\n" };
+                    let breaks = if folded { blanks } else { blanks + 1 };
+                    value.push_str(&if breaks == 0 {
+                        space.to_string()
+                    } else {
+                        "\n".repeat(breaks)
+                    });
+                }
+                value.push_str(&self.src[row.start + text_indent..row.end]);
+                (last, blanks) = (row, 0);
+            }
+            next = self.raw_line(row.next);
+        }
+        // Clip chomping keeps the line break after the last line, if there is one.
+        if !strip && last.end < self.bytes.len() {
+            value.push('\n');
+        }
+        let start = first.start + text_indent;
+        let node = Node {
+            span: Span::new(start, last.next.min(self.bytes.len())),
+            kind: Kind::Scalar(Scalar {
+                value: Cow::Owned(value),
+                style: if folded {
+                    Style::Folded
+                } else {
+                    Style::Literal
+                },
+                tag: None,
+            }),
+        };
+        *line = last;
+        Some((node, last.end))
     }
 
     /// A single-quoted scalar on one line at `at`, and the index after it.
@@ -616,7 +700,7 @@ impl<'s> Parser<'s> {
         }
         let value_at = self.skip_spaces(end, line.end);
         let value = *self.bytes[..line.end].get(value_at)?;
-        if matches!(value, b'[' | b'{' | b'!' | b'&' | b'*' | b'#') {
+        if matches!(value, b'[' | b'{' | b'!' | b'&' | b'*' | b'#' | b'|' | b'>') {
             return None;
         }
         let written = &self.src[at..end];
@@ -873,6 +957,8 @@ mod tests {
             "---\n[a,\nb, [c,\nd]] # c\n",
             "a: \"e\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\ \\0\\N\\_\"\nb: [\"x\\\"y\", \"\\\\\"]\n",
             "a: !!str 1\nb: !local x\nc:\n- !!str 1.10\n- !!int '7'\nd: [!!str x, !t \"y\"]\n",
+            "a: |\n  x\n   y\n\n  # z\nb: >-\n    x\n    y\n\n\n    z\n  # c\nc:\n- |-\n  w\n- > # c\n  v\n\n",
+            "a: |\r\n  x\r\n\r\n  y\r\nb: &a >\n  z\nc: *a\nd: |\n  end",
         ] {
             same_as_serde_yaml(source);
         }
@@ -919,7 +1005,16 @@ mod tests {
             "a: &x 1\nb: &x 2\nc: *x\n",
             "a: &x\n  b: &x 1\nc: *x\n",
             "a: &x *x\n",
-            "a: |\n  text\n",
+            "a: |+\n  text\n",
+            "a: |2\n  text\n",
+            "a: |\n\n  text\n",
+            "a: |\n  text\n   \n",
+            "a: >\n  text\n    more\n",
+            "a: |\n",
+            "a: |\nb: c\n",
+            "a:\n  b: |\n  x\n",
+            "a: |#c\n  x\n",
+            "a: !!str |\n  x\n",
             "a: multi\n  line\n",
             "a:\tb\n",
             "a: b\r\n\rc: d\n",
@@ -955,6 +1050,9 @@ mod tests {
             "[a,b]", "{a: 1,b: 2}", "[web1, 10.1.1.9, 007, ~, true, 'x, y']", "{k: ''}",
             "[[a], [b, [c]]]", "{'q': \"v\"}", "[a b, c-d]", "{a: 1} # c", "&a x", "*a",
             "&b [1, 2]", "*b", "&a", "&c {k: v}", "*c", "*d",
+            // Block scalars: a line break here goes on at the block's indent and two more.
+            "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
+            "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -962,7 +1060,7 @@ mod tests {
             "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
             "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
         ];
-        const SCALARS_READ: usize = 67;
+        const SCALARS_READ: usize = 74;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -1059,12 +1157,17 @@ mod tests {
             )
         }
 
+        /// Scalar `s` written at the block indent `pad`.
+        fn text(s: usize, pad: &str) -> String {
+            SCALARS[s].replace('\n', &format!("\n{pad}  "))
+        }
+
         /// Block YAML for `doc` at `indent`; `step` is the nesting indent and
         /// `same` puts a mapping's sequences at the key's own indent.
         fn render(doc: &Doc, indent: usize, step: usize, same: bool, out: &mut String) {
             let pad = " ".repeat(indent);
             match doc {
-                Doc::Scalar(s) => out.push_str(&format!("{pad}{}\n", SCALARS[*s])),
+                Doc::Scalar(s) => out.push_str(&format!("{pad}{}\n", text(*s, &pad))),
                 Doc::Flow(doc, layout) => {
                     out.push_str(&pad);
                     flow(doc, &mut Layout::new(layout, indent), out);
@@ -1073,7 +1176,7 @@ mod tests {
                 Doc::Seq(items) => {
                     for item in items {
                         match item {
-                            Doc::Scalar(s) => out.push_str(&format!("{pad}- {}\n", SCALARS[*s])),
+                            Doc::Scalar(s) => out.push_str(&format!("{pad}- {}\n", text(*s, &pad))),
                             Doc::Flow(doc, layout) => {
                                 out.push_str(&format!("{pad}- "));
                                 flow(doc, &mut Layout::new(layout, indent), out);
@@ -1094,7 +1197,7 @@ mod tests {
                     for (key, value) in entries {
                         out.push_str(&format!("{pad}{}:", KEYS[*key]));
                         match value {
-                            Doc::Scalar(s) => out.push_str(&format!(" {}\n", SCALARS[*s])),
+                            Doc::Scalar(s) => out.push_str(&format!(" {}\n", text(*s, &pad))),
                             Doc::Flow(doc, layout) => {
                                 out.push(' ');
                                 flow(doc, &mut Layout::new(layout, indent), out);
@@ -1227,7 +1330,7 @@ mod tests {
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
-            let (mut read, mut maps, mut aliases) = (0, 0, 0);
+            let (mut read, mut maps, mut aliases, mut blocks) = (0, 0, 0, 0);
             for _ in 0..1000 {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
@@ -1238,10 +1341,12 @@ mod tests {
                         .is_some_and(|v| v.entries().is_some_and(|m| m.len() > 1)),
                 );
                 aliases += usize::from(text.contains(" *") && super::super::read(&text).is_some());
+                let block = text.contains("|\n") || text.contains(">-\n");
+                blocks += usize::from(block && super::super::read(&text).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10,
-                "read {read}, of which maps {maps}, with aliases {aliases}"
+                read > 300 && maps > 100 && aliases > 10 && blocks > 15,
+                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {
