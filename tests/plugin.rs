@@ -630,3 +630,139 @@ fn constructed_composes_with_regal_metadata() {
         "an excluded host is in no wave"
     );
 }
+
+/// Earlier sources' host vars reach the binary whatever YAML made of them:
+/// a float infinity or NaN (which JSON cannot carry) and a date go as their
+/// text, so that failure-domain labels of those values batch exactly as the
+/// same labels written as quoted text, and other vars are no obstacle.
+#[test]
+fn earlier_vars_that_json_cannot_carry_still_batch_by_their_text() {
+    let dir = Dir::new("inf-nan-labels");
+    let hosts = |inf: &str, nan: &str, date: &str| {
+        format!(
+            "all:\n  children:\n    web:\n      hosts:\n        w1: {{zone: {inf}}}\n        w2: {{zone: eu, weight: {nan}}}\n        w3: {{zone: {inf}, built: {date}}}\n        w4: {{zone: {date}}}\n        w5: {{zone: eu, weight: -.inf}}\n        w6: {{zone: {nan}}}\n        w7: {{zone: {date}}}\n"
+        )
+    };
+    dir.write("values.yml", &hosts(".inf", ".nan", "2001-12-14"));
+    dir.write("texts.yml", &hosts("'inf'", "'nan'", "'2001-12-14'"));
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nspread: zone\nversions:\n  app:\n    hosts_from: web\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let graph = |source: &str| {
+        let run = dir.ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                source,
+                "-i",
+                "rollout.regal.yml",
+                "--graph",
+            ],
+            &[],
+        );
+        assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+        run.ok()
+    };
+    let by_values = graph("values.yml");
+    assert_eq!(by_values, graph("texts.yml"));
+    // Four domains, taken in turn: inf (w1, w3), eu (w2, w5), the date (w4, w7), nan (w6).
+    assert!(
+        by_values.contains(concat!(
+            "  |--@app:\n  |  |--@app_batch0:\n  |  |  |--w1\n",
+            "  |  |--@app_batch1:\n  |  |  |--w2\n  |  |  |--w4\n",
+            "  |  |--@app_batch2:\n  |  |  |--w6\n  |  |  |--w3\n",
+            "  |  |--@app_batch3:\n  |  |  |--w5\n  |  |  |--w7\n",
+        )),
+        "{by_values}"
+    );
+}
+
+/// An inline strategy's vars mean what they mean in a regal.yml and in a
+/// static inventory: a date or datetime is the text ansible-inventory prints
+/// for it (ISO, with a `T`), and `.inf` is refused at its place.
+#[test]
+fn inline_strategy_dates_read_as_in_a_static_inventory() {
+    let dir = Dir::new("inline-dates");
+    // The same vars, indented by `indent`.
+    let vars = |indent: &str| {
+        [
+            "d: 2001-12-14 21:59:43.10 -5",
+            "t: 2001-12-14t21:59:43Z",
+            "e: 2001-12-14",
+        ]
+        .map(|line| format!("{indent}{line}\n"))
+        .concat()
+    };
+    dir.write(
+        "static.yml",
+        &format!("all:\n  hosts:\n    a1:\n  vars:\n{}", vars("    ")),
+    );
+    dir.write(
+        "inline.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  vars:\n{}  versions:\n    app: a1\n",
+            vars("    ")
+        ),
+    );
+    dir.write(
+        "regal.yml",
+        &format!("vars:\n{}versions:\n  app: a1\n", vars("  ")),
+    );
+    let list = |source: &str| {
+        let inventory = dir
+            .ansible_inventory(
+                &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
+                &[],
+            )
+            .json();
+        let a1 = &inventory["_meta"]["hostvars"]["a1"];
+        [&a1["d"], &a1["t"], &a1["e"]].map(|v| v.as_str().unwrap_or_default().to_string())
+    };
+    let by_static = list("static.yml");
+    assert_eq!(
+        by_static,
+        [
+            "2001-12-14T21:59:43.100000-05:00",
+            "2001-12-14T21:59:43+00:00",
+            "2001-12-14"
+        ]
+    );
+    assert_eq!(list("inline.regal.yml"), by_static);
+    let script = dir.write(
+        "inventory.sh",
+        &format!(
+            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
+            dir.0.join("regal.yml").display()
+        ),
+    );
+    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(list("inventory.sh"), by_static);
+
+    dir.write(
+        "inf.regal.yml",
+        &format!("plugin: regal\nbinary: {BIN}\nstrategy:\n  vars: {{weight: .inf}}\n  versions:\n    app: a1\n"),
+    );
+    let stderr = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "inf.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .fails();
+    assert!(
+        stderr.contains("the `strategy:` of")
+            && stderr.contains("reads this unquoted value as the float infinity"),
+        "{stderr}"
+    );
+}
