@@ -766,3 +766,75 @@ fn inline_strategy_dates_read_as_in_a_static_inventory() {
         "{stderr}"
     );
 }
+
+/// What README says of a directory holding both the executable (a symlink to
+/// the binary) and regal.yml, given to Ansible as `-i inventory/prod/`:
+/// Ansible runs every file of it, so the strategy is read twice.
+#[test]
+fn a_directory_with_the_executable_and_regal_yml_reads_it_twice() {
+    let dir = Dir::new("exe-and-regal-yml");
+    let prod = dir.0.join("prod");
+    fs::create_dir_all(&prod).unwrap();
+    std::os::unix::fs::symlink(BIN, prod.join("regal-inventory")).unwrap();
+    fs::write(prod.join("hosts.ini"), "[web]\nw1\nw2\nw3\n").unwrap();
+    let strategy = "schedule: 1\ncombine: 2\nversions:\n  app: [a1, a2, a3]\n";
+    let (playbooks, bin) = (playbook_dir(), dir.bin_on_path());
+    let graph = |args: &[&str]| {
+        let mut all = vec!["--playbook-dir", &playbooks, "--graph"];
+        all.extend_from_slice(args);
+        dir.ansible_inventory(&all, &[("PATH", &bin)])
+    };
+    let app = "  |--@app:\n  |  |--@app_batch0:\n  |  |  |--a1\n  |  |--@app_batch1:\n  |  |  |--a2\n  |  |  |--a3\n";
+
+    // With a `plugin:` line: both the executable and the plugin read it, and
+    // give the same groups; no warning.
+    fs::write(prod.join("regal.yml"), format!("plugin: regal\n{strategy}")).unwrap();
+    let run = graph(&["-vvv", "-i", "prod/"]);
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let out = run.ok();
+    for parsed in [
+        "prod/regal-inventory inventory source with script plugin",
+        "prod/regal.yml inventory source with auto plugin",
+    ] {
+        assert!(out.contains(parsed), "{parsed}\n{out}");
+    }
+    assert!(out.contains(app), "{out}");
+    // The same groups as the executable alone.
+    let alone = graph(&["-i", "prod/regal-inventory"]).ok();
+    assert_eq!(
+        graph(&["-i", "prod/"])
+            .ok()
+            .replace("  |--@web:\n  |  |--w1\n  |  |--w2\n  |  |--w3\n", ""),
+        alone
+    );
+
+    // hosts_from needs earlier sources, which the executable never has: it
+    // fails, and with playbooks/ansible.cfg (unparsed_is_failed) so does the run.
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nversions:\n  web-v2:\n    hosts_from: web\n",
+    )
+    .unwrap();
+    let stderr = graph(&["-i", "prod/"]).fails();
+    assert!(
+        stderr.contains("prod/regal-inventory")
+            && stderr.contains("takes its hosts with `hosts_from`, which needs the hosts of earlier inventory sources"),
+        "{stderr}"
+    );
+
+    // Without a `plugin:` line, Ansible's yaml plugin reads regal.yml as a YAML
+    // inventory: warnings, and a group named after a key of the strategy.
+    fs::write(prod.join("regal.yml"), strategy).unwrap();
+    let run = graph(&["-i", "prod/"]);
+    assert!(
+        run.stderr
+            .contains("[WARNING]: Skipping 'schedule' as this is not a valid group definition"),
+        "{}",
+        run.stderr
+    );
+    let out = run.ok();
+    assert!(
+        out.contains(app) && out.contains("  |--@versions:\n"),
+        "{out}"
+    );
+}
