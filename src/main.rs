@@ -19,7 +19,16 @@ fn main() {
 
 /// Runs before `main` and before Rust's runtime, which opens `/dev/null` in
 /// place of a closed stdout: so `>&-` is told from `1<>/dev/null`.
-#[cfg(all(unix, not(target_vendor = "apple")))]
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "illumos",
+    target_os = "solaris"
+))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static NOTE_STDOUT: extern "C" fn() = output::note_stdout_at_start;
