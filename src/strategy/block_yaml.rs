@@ -524,9 +524,66 @@ impl<'s> Parser<'s> {
                     }
                 }
                 let text = self.src[at..end].trim_end_matches(' ');
+                if end == line.end && self.goes_on(*line, indent) {
+                    return self.plain_lines(line, text, indent);
+                }
                 Some((self.plain(text), at + text.len()))
             }
         }
+    }
+
+    /// Whether the line after `line` may go on with a plain scalar that ends
+    /// `line`: it is blank or indented past the block's `indent`. (Most
+    /// often it is the block's next entry: only its indent is counted.)
+    fn goes_on(&self, line: Line, indent: usize) -> bool {
+        let rest = self.bytes.get(line.next..).unwrap_or_default();
+        let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+        indent != ROOT
+            && !rest.is_empty()
+            && (spaces > indent || matches!(rest.get(spaces), None | Some(b'\n' | b'\r')))
+    }
+
+    /// A plain scalar `first` ending `line` and going on over the lines after
+    /// it that are indented past the block's `indent`, folded as YAML folds
+    /// them (a line break is a space, blank lines are line breaks), and the
+    /// index after it; `line` becomes its last line. Not taken: a line that
+    /// goes on with an indicator, or holds `: ` or ` #`.
+    fn plain_lines(
+        &self,
+        line: &mut Line,
+        first: &'s str,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        let start = first.as_ptr() as usize - self.src.as_ptr() as usize;
+        let (mut value, mut end, mut blanks) = (String::from(first), start + first.len(), 0);
+        let mut row = *line;
+        while let Some(next) = self.raw_line(row.next) {
+            let at = next.start + next.indent;
+            row = next;
+            if at == next.end {
+                blanks += 1;
+                continue;
+            }
+            if next.indent <= indent || self.bytes[at] == b'#' {
+                break;
+            }
+            let text = self.src[at..next.end].trim_end_matches(' ');
+            let indicator = b"-?:,[]{}#&*!|>'\"%@`".contains(&self.bytes[at]);
+            if indicator || text.contains(": ") || text.ends_with(':') || text.contains(" #") {
+                return None;
+            }
+            match blanks {
+                0 => value.push(' '),
+                n => value.extend(std::iter::repeat_n('\n', n)),
+            }
+            value.push_str(text);
+            (blanks, end, *line) = (0, at + text.len(), next);
+        }
+        let node = Node {
+            span: Span::new(start, end),
+            kind: Kind::Scalar(Scalar::plain(Cow::Owned(value))),
+        };
+        Some((node, end))
     }
 
     /// A literal or folded block scalar whose header (`|`, `>`, `|-`, `>-`)
@@ -746,7 +803,9 @@ impl Default for SeqItems<'_> {
 
 impl<'s> SeqItems<'s> {
     fn push(&mut self, src: &'s str, item: Node<'s>) {
-        let plain = matches!(&item.kind, Kind::Scalar(s) if s.is_plain() && !s.value.is_empty());
+        // A plain scalar over several lines is no slice of the source.
+        let plain = matches!(&item.kind, Kind::Scalar(s)
+            if s.is_plain() && !s.value.is_empty() && matches!(s.value, Cow::Borrowed(_)));
         match &mut self.spans {
             Some(spans) if plain => spans.push(item.span),
             _ => {
@@ -959,6 +1018,10 @@ mod tests {
             "a: !!str 1\nb: !local x\nc:\n- !!str 1.10\n- !!int '7'\nd: [!!str x, !t \"y\"]\n",
             "a: |\n  x\n   y\n\n  # z\nb: >-\n    x\n    y\n\n\n    z\n  # c\nc:\n- |-\n  w\n- > # c\n  v\n\n",
             "a: |\r\n  x\r\n\r\n  y\r\nb: &a >\n  z\nc: *a\nd: |\n  end",
+            "a: multi\n  line\n\n\n   plain  \n  # c\nb:\n- x\n y\n- k: v\n   w\n",
+            // Spaces that end the file after a plain scalar (found by the property test).
+            "a: b\n ",
+            "- x\n  ",
         ] {
             same_as_serde_yaml(source);
         }
@@ -1015,7 +1078,10 @@ mod tests {
             "a:\n  b: |\n  x\n",
             "a: |#c\n  x\n",
             "a: !!str |\n  x\n",
-            "a: multi\n  line\n",
+            "a: multi\n  - line\n",
+            "a: multi\n  li: ne\n",
+            "a: multi\n  line # c\n",
+            "- multi\n  [line]\n",
             "a:\tb\n",
             "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
@@ -1050,9 +1116,10 @@ mod tests {
             "[a,b]", "{a: 1,b: 2}", "[web1, 10.1.1.9, 007, ~, true, 'x, y']", "{k: ''}",
             "[[a], [b, [c]]]", "{'q': \"v\"}", "[a b, c-d]", "{a: 1} # c", "&a x", "*a",
             "&b [1, 2]", "*b", "&a", "&c {k: v}", "*c", "*d",
-            // Block scalars: a line break here goes on at the block's indent and two more.
+            // Block scalars and plain scalars over lines: a line break here goes
+            // on at the block's indent and two more.
             "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
-            "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'",
+            "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'", "web1,\nweb2,\nweb3", "multi\nline\n\nplain ",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -1060,7 +1127,7 @@ mod tests {
             "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
             "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
         ];
-        const SCALARS_READ: usize = 74;
+        const SCALARS_READ: usize = 76;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
