@@ -537,8 +537,25 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
     if !after.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
         return; // not the end of the file
     }
-    // The span starts at the content; the header (`|`, `>-`, `|+2`) is before.
-    let Some(indicator) = whole[..span.start().min(whole.len())].rfind(['|', '>']) else {
+    // The span starts at the content, the header (`|`, `>-`, `|+2`) before
+    // it; or at the node's tag or anchor, the header after them (`!t &a |`).
+    let start = span.start().min(whole.len());
+    let indicator = match whole[start..].starts_with(['!', '&']) {
+        true => {
+            let line = whole[start..]
+                .split(['\n', '\r'])
+                .next()
+                .unwrap_or_default();
+            let mut at = start;
+            line.split([' ', '\t']).find_map(|token| {
+                let found = token.starts_with(['|', '>']).then_some(at);
+                at += token.len() + 1;
+                found
+            })
+        }
+        false => whole[..start].rfind(['|', '>']),
+    };
+    let Some(indicator) = indicator else {
         return;
     };
     let header = whole[indicator + 1..]
@@ -546,7 +563,7 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
         .next()
         .unwrap_or_default();
     let chomping = header.split([' ', '#']).next().unwrap_or_default();
-    if chomping.contains(['+', '-']) {
+    if chomping.contains('-') {
         return;
     }
     // The file's last line is content when it holds text, or more blanks than
@@ -560,13 +577,22 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
     else {
         return;
     };
+    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    if chomping.contains('+') {
+        // Keep: nor is a line break kept that the file does not have after a
+        // last line in the block (saphyr-parser adds one; found by fuzzing).
+        let in_block = !last_line.trim().is_empty() || last_line.len() >= indent;
+        if !last_line.is_empty() && in_block && value.ends_with('\n') {
+            value.to_mut().pop();
+        }
+        return;
+    }
     if header
         .trim_start_matches(['+', '-'])
         .starts_with(|c: char| c.is_ascii_digit())
     {
         return; // an explicit indentation: left as parsed
     }
-    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
     let last_is_content =
         !last_line.is_empty() && (!last_line.trim().is_empty() || last_line.len() > indent);
     let has_break = !last_is_content && !content.is_empty();
@@ -672,6 +698,25 @@ mod tests {
         );
         let src = "# c\r\r\nversions:\n";
         assert_eq!(LineIndex::new(src).location(src.find('v').unwrap()).line, 3);
+    }
+
+    /// At the end of a file without a final line break, as libyaml and
+    /// PyYAML read them (found by fuzzing against serde_yaml).
+    #[test]
+    fn block_scalars_at_the_end_keep_only_the_line_breaks_written() {
+        for (src, value) in [
+            ("a: |+\n  x", "x"),
+            ("a: |+\n  x\n  ", "x\n"),
+            ("a: |+\n  x\n ", "x\n"),
+            ("a: >+\n\n    -x", "\n-x"),
+            ("a: !t |\n  x", "x"),
+            ("a: &x |\n  x", "x"),
+            ("a: !t &y |+\n  x\n", "x\n"),
+        ] {
+            let root = parse(src).unwrap().unwrap();
+            let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
+            assert_eq!(scalar.value, value, "{src:?}");
+        }
     }
 
     #[test]
