@@ -555,7 +555,7 @@ impl<'s> Parser<'s> {
         indent: usize,
     ) -> Option<(Node<'s>, usize)> {
         let start = first.as_ptr() as usize - self.src.as_ptr() as usize;
-        let (mut value, mut end, mut blanks) = (String::from(first), start + first.len(), 0);
+        let (mut value, mut end, mut blanks) = (Cow::Borrowed(first), start + first.len(), 0);
         let mut row = *line;
         while let Some(next) = self.raw_line(row.next) {
             let at = next.start + next.indent;
@@ -572,6 +572,7 @@ impl<'s> Parser<'s> {
             if indicator || text.contains(": ") || text.ends_with(':') || text.contains(" #") {
                 return None;
             }
+            let value = value.to_mut();
             match blanks {
                 0 => value.push(' '),
                 n => value.extend(std::iter::repeat_n('\n', n)),
@@ -581,7 +582,7 @@ impl<'s> Parser<'s> {
         }
         let node = Node {
             span: Span::new(start, end),
-            kind: Kind::Scalar(Scalar::plain(Cow::Owned(value))),
+            kind: Kind::Scalar(Scalar::plain(value)),
         };
         Some((node, end))
     }
@@ -1022,8 +1023,20 @@ mod tests {
             // Spaces that end the file after a plain scalar (found by the property test).
             "a: b\n ",
             "- x\n  ",
+            "- x\n    # c\n- y\n",
         ] {
             same_as_serde_yaml(source);
+        }
+    }
+
+    /// A host list, block or flow, over lines and with comments, is kept as
+    /// spans (8 bytes a host).
+    #[test]
+    fn host_lists_are_kept_as_spans() {
+        for source in ["l:\n- x\n    # c\n- y\n", "l: [\n  x,  # c\n\n  y,\n]\n"] {
+            let root = read(source).unwrap();
+            let list = &root.entries().unwrap()[0].1;
+            assert!(matches!(list.kind, Kind::PlainSeq(_)), "{source:?}");
         }
     }
 
