@@ -611,7 +611,7 @@ impl<'s> Parser<'s> {
         let mut value = String::new();
         let (mut last, mut blanks) = (first, 0);
         let mut next = Some(first);
-        while let Some(row) = next.filter(|row| row.start < self.bytes.len()) {
+        while let Some(row) = next {
             if row.start + row.indent == row.end {
                 if row.end - row.start > text_indent {
                     return None;
@@ -623,14 +623,14 @@ impl<'s> Parser<'s> {
                 if folded && row.indent > text_indent {
                     return None;
                 }
+                // Between lines: literal, their line breaks; folded, a space, or
+                // the blank lines' breaks.
                 if row.start != first.start {
-                    let space = if folded && blanks == 0 { " " } else { "\n" };
-                    let breaks = if folded { blanks } else { blanks + 1 };
-                    value.push_str(&if breaks == 0 {
-                        space.to_string()
-                    } else {
-                        "\n".repeat(breaks)
-                    });
+                    match (folded, blanks) {
+                        (true, 0) => value.push(' '),
+                        (true, n) => value.extend(std::iter::repeat_n('\n', n)),
+                        (false, n) => value.extend(std::iter::repeat_n('\n', n + 1)),
+                    }
                 }
                 value.push_str(&self.src[row.start + text_indent..row.end]);
                 (last, blanks) = (row, 0);
