@@ -380,7 +380,8 @@ impl<'s> Builder<'s> {
             }
             Event::Scalar(mut value, style, anchor, tag) => {
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    clip_at_end(&mut value, self.offsets.whole, span);
+                    let properties = anchor != 0 || tag.is_some();
+                    clip_at_end(&mut value, self.offsets.whole, span, properties);
                 }
                 let node = Node {
                     span,
@@ -528,9 +529,10 @@ impl<'s> Builder<'s> {
 }
 
 /// A block scalar with the default ("clip") chomping that ends the file keeps
-/// one final line break exactly when the file has one after its last line
-/// (libyaml and PyYAML agree; saphyr-parser does not at the end of a file).
-fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
+/// one final line break exactly when the file has one after its last line,
+/// and with "keep" chomping no line break the file does not have (libyaml and
+/// PyYAML agree; saphyr-parser does not at the end of a file).
+fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bool) {
     let tail = &whole[span.start().min(whole.len())..];
     let content = tail.trim_end_matches([' ', '\t', '\n', '\r']);
     let after = whole.get(span.end as usize..).unwrap_or_default();
@@ -538,9 +540,10 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
         return; // not the end of the file
     }
     // The span starts at the content, the header (`|`, `>-`, `|+2`) before
-    // it; or at the node's tag or anchor, the header after them (`!t &a |`).
+    // it; or at the node's `properties`, its tag or anchor, the header after
+    // them (`!t &a |`).
     let start = span.start().min(whole.len());
-    let indicator = match whole[start..].starts_with(['!', '&']) {
+    let indicator = match properties {
         true => {
             let line = whole[start..]
                 .split(['\n', '\r'])
@@ -712,6 +715,8 @@ mod tests {
             ("a: !t |\n  x", "x"),
             ("a: &x |\n  x", "x"),
             ("a: !t &y |+\n  x\n", "x\n"),
+            ("a: |\n  !x\n    t", "!x\n  t"),
+            ("a: &z |\n  &x\n    t", "&x\n  t"),
         ] {
             let root = parse(src).unwrap().unwrap();
             let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
