@@ -1371,7 +1371,7 @@ mod tests {
                 }
                 out.push_str(&layout.space());
                 // A trailing comma, sometimes.
-                if i + 1 < len || layout.byte() % 3 == 0 {
+                if i + 1 < len || layout.byte().is_multiple_of(3) {
                     out.push(',');
                 }
             }
