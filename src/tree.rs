@@ -581,23 +581,23 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
         return;
     };
     let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let has_text = !last_line.trim().is_empty();
+    let explicit = header
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit());
+    if explicit && !has_text && !last_line.is_empty() {
+        return; // blanks whose indentation decides: left as parsed
+    }
     if chomping.contains('+') {
         // Keep: nor is a line break kept that the file does not have after a
         // last line in the block (saphyr-parser adds one; found by fuzzing).
-        let in_block = !last_line.trim().is_empty() || last_line.len() >= indent;
+        let in_block = has_text || last_line.len() >= indent;
         if !last_line.is_empty() && in_block && value.ends_with('\n') {
             value.to_mut().pop();
         }
         return;
     }
-    if header
-        .trim_start_matches(['+', '-'])
-        .starts_with(|c: char| c.is_ascii_digit())
-    {
-        return; // an explicit indentation: left as parsed
-    }
-    let last_is_content =
-        !last_line.is_empty() && (!last_line.trim().is_empty() || last_line.len() > indent);
+    let last_is_content = !last_line.is_empty() && (has_text || last_line.len() > indent);
     let has_break = !last_is_content && !content.is_empty();
     let text = value.trim_end_matches('\n');
     let clipped = match (text.is_empty(), has_break) {
@@ -717,6 +717,8 @@ mod tests {
             ("a: !t &y |+\n  x\n", "x\n"),
             ("a: |\n  !x\n    t", "!x\n  t"),
             ("a: &z |\n  &x\n    t", "&x\n  t"),
+            ("a: >1\n v:\n n", "v: n"),
+            ("a: |2-\n   x", " x"),
         ] {
             let root = parse(src).unwrap().unwrap();
             let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
