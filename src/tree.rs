@@ -541,9 +541,11 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
     }
     // The span starts at the content, the header (`|`, `>-`, `|+2`) before
     // it; or at the node's `properties`, its tag or anchor, the header after
-    // them (`!t &a |`).
+    // them (`!t &a |`); or, with no text, at the header.
     let start = span.start().min(whole.len());
+    let no_text = value.bytes().all(|b| b == b'\n');
     let indicator = match properties {
+        false if no_text && whole[start..].starts_with(['|', '>']) => Some(start),
         true => {
             let line = whole[start..]
                 .split(['\n', '\r'])
@@ -572,15 +574,24 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
     // The file's last line is content when it holds text, or more blanks than
     // the block's indentation; only then does no line break follow the content.
     let body = &whole[indicator..];
+    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let keep = chomping.contains('+');
     let Some(indent) = body
         .split(['\n', '\r'])
         .skip(1)
         .find(|line| !line.trim().is_empty())
         .map(|line| line.len() - line.trim_start_matches(' ').len())
     else {
+        // No text: kept, the line breaks after the header's.
+        if keep {
+            let breaks = body.replace("\r\n", "\n").matches(['\n', '\r']).count();
+            let kept = "\n".repeat(breaks.saturating_sub(1));
+            if kept != **value {
+                *value = Cow::Owned(kept);
+            }
+        }
         return;
     };
-    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
     let has_text = !last_line.trim().is_empty();
     let explicit = header
         .trim_start_matches(['+', '-'])
@@ -588,7 +599,7 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
     if explicit && !has_text && !last_line.is_empty() {
         return; // blanks whose indentation decides: left as parsed
     }
-    if chomping.contains('+') {
+    if keep {
         // Keep: nor is a line break kept that the file does not have after a
         // last line in the block (saphyr-parser adds one; found by fuzzing).
         let in_block = has_text || last_line.len() >= indent;
@@ -719,6 +730,8 @@ mod tests {
             ("a: &z |\n  &x\n    t", "&x\n  t"),
             ("a: >1\n v:\n n", "v: n"),
             ("a: |2-\n   x", " x"),
+            ("a: >+\n ", ""),
+            ("a: |+\n\n ", "\n"),
         ] {
             let root = parse(src).unwrap().unwrap();
             let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
