@@ -5,6 +5,7 @@
 use crate::order;
 use crate::strategy::file::Size;
 use crate::strategy::{Host, Strategy, Version};
+use std::ops::Range;
 
 /// The whole rollout: versions in rollout order, each cut into batches.
 #[derive(Debug)]
@@ -13,13 +14,16 @@ pub struct Plan<'s> {
     pub versions: Vec<VersionPlan<'s>>,
 }
 
-/// One version's batches. Batch `i` is `order[ends[i-1]..ends[i]]`.
+/// One version's batches: batch `i` is the hosts at `ends[i-1]..ends[i]` of
+/// the rollout order.
 #[derive(Debug)]
 pub struct VersionPlan<'s> {
     pub version: &'s Version<'s>,
-    /// Indices into `version.hosts`, in rollout order.
-    order: Vec<usize>,
-    /// Where each batch ends in `order`; never two equal ends, so no empty batch.
+    /// Indices into `version.hosts`, in rollout order; `None` when that is the
+    /// file order, which then costs no memory (4 bytes a host otherwise).
+    order: Option<Vec<u32>>,
+    /// Where each batch ends in the rollout order; never two equal ends, so
+    /// no empty batch.
     ends: Vec<usize>,
 }
 
@@ -59,6 +63,8 @@ impl<'s> VersionPlan<'s> {
             rollout.domains.as_ref(),
         );
         let ends = batch_ends(&rollout.sizes, &domain_ends);
+        // An order that kept the file's (a file already sorted) is the file order.
+        let order = order.filter(|order| !order.iter().zip(0..).all(|(&i, k)| i == k));
         VersionPlan {
             version,
             order,
@@ -73,13 +79,21 @@ impl<'s> VersionPlan<'s> {
 
     /// The hosts of batch `index`, in order.
     pub fn batch(&self, index: usize) -> impl Iterator<Item = &'s Host<'s>> + '_ {
-        self.order[self.batch_range(index)]
-            .iter()
-            .map(|&i| &self.version.hosts[i])
+        self.in_order(self.batch_range(index))
+    }
+
+    /// The hosts at `range` of the rollout order.
+    fn in_order(&self, range: Range<usize>) -> impl Iterator<Item = &'s Host<'s>> + '_ {
+        let hosts: &'s [Host<'s>] = &self.version.hosts;
+        let (in_file_order, by_index) = match &self.order {
+            None => (&hosts[range], &[][..]),
+            Some(order) => (&[][..], &order[range]),
+        };
+        (in_file_order.iter()).chain(by_index.iter().map(|&i| &hosts[i as usize]))
     }
 
     /// Where batch `index` lies in the rollout order ([`VersionPlan::hosts`]).
-    pub fn batch_range(&self, index: usize) -> std::ops::Range<usize> {
+    pub fn batch_range(&self, index: usize) -> Range<usize> {
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
         start..self.ends[index]
     }
@@ -87,7 +101,7 @@ impl<'s> VersionPlan<'s> {
     /// Whether the rollout order is the order of the file (by `order: input`,
     /// or by a file already sorted).
     pub fn in_file_order(&self) -> bool {
-        self.order.iter().enumerate().all(|(k, &i)| k == i)
+        self.order.is_none()
     }
 
     /// Batch sizes in order.
@@ -107,13 +121,13 @@ impl<'s> VersionPlan<'s> {
     /// (rounded down, so 100 only once every host is done).
     pub fn progress(&self, index: usize) -> u64 {
         let done = self.ends[index] as u64;
-        let total = self.order.len() as u64;
+        let total = self.version.hosts.len() as u64;
         done * 100 / total
     }
 
     /// All hosts rolled out, in rollout order.
     pub fn hosts(&self) -> impl Iterator<Item = &'s Host<'s>> + '_ {
-        self.order.iter().map(|&i| &self.version.hosts[i])
+        self.in_order(0..self.version.hosts.len())
     }
 }
 
