@@ -3,7 +3,7 @@
 //! of regal-inventory lives here.
 
 use crate::order;
-use crate::strategy::file::Size;
+use crate::strategy::file::{MAX_HOSTS, Size};
 use crate::strategy::{Host, Strategy, Version};
 use std::ops::Range;
 
@@ -24,7 +24,7 @@ pub struct VersionPlan<'s> {
     order: Option<Vec<u32>>,
     /// Where each batch ends in the rollout order; never two equal ends, so
     /// no empty batch.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl<'s> Plan<'s> {
@@ -95,7 +95,7 @@ impl<'s> VersionPlan<'s> {
     /// Where batch `index` lies in the rollout order ([`VersionPlan::hosts`]).
     pub fn batch_range(&self, index: usize) -> Range<usize> {
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        start..self.ends[index]
+        start as usize..self.ends[index] as usize
     }
 
     /// Whether the rollout order is the order of the file (by `order: input`,
@@ -112,7 +112,7 @@ impl<'s> VersionPlan<'s> {
             .map(|&end| {
                 let size = end - start;
                 start = end;
-                size
+                size as usize
             })
             .collect()
     }
@@ -120,7 +120,7 @@ impl<'s> VersionPlan<'s> {
     /// The share of the version's hosts done after batch `index`, in whole percent
     /// (rounded down, so 100 only once every host is done).
     pub fn progress(&self, index: usize) -> u64 {
-        let done = self.ends[index] as u64;
+        let done = u64::from(self.ends[index]);
         let total = self.version.hosts.len() as u64;
         done * 100 / total
     }
@@ -132,10 +132,20 @@ impl<'s> VersionPlan<'s> {
 }
 
 /// Where each batch ends, for `total` hosts cut by `sizes` (the last size repeats)
-/// without any batch crossing a domain end. `domain_ends` ends with the total.
-pub fn batch_ends(sizes: &[Size], domain_ends: &[usize]) -> Vec<usize> {
+/// without any batch crossing a domain end. `domain_ends` ends with the total,
+/// at most [`MAX_HOSTS`].
+///
+/// Made with room for a batch per host, and cut to size: room never written
+/// takes no memory, where ten million ends grown by doubling left as much
+/// again in freed blocks.
+pub fn batch_ends(sizes: &[Size], domain_ends: &[usize]) -> Vec<u32> {
     let total = domain_ends.last().copied().unwrap_or(0);
-    let mut ends = Vec::new();
+    const { assert!(MAX_HOSTS <= u32::MAX as u64) };
+    assert!(
+        total as u64 <= MAX_HOSTS,
+        "a strategy names at most MAX_HOSTS hosts"
+    );
+    let mut ends = Vec::with_capacity(total);
     let mut start = 0;
     let mut domain = 0;
     while start < total {
@@ -147,9 +157,10 @@ pub fn batch_ends(sizes: &[Size], domain_ends: &[usize]) -> Vec<usize> {
             .or(sizes.last())
             .map_or(1, |&s| resolve(s, total));
         let end = start.saturating_add(size).min(domain_ends[domain]);
-        ends.push(end);
+        ends.push(end as u32);
         start = end;
     }
+    ends.shrink_to_fit();
     ends
 }
 
@@ -174,7 +185,7 @@ mod tests {
             .map(|&e| {
                 let s = e - start;
                 start = e;
-                s
+                s as usize
             })
             .collect()
     }
