@@ -135,33 +135,38 @@ impl<'s> VersionPlan<'s> {
 /// without any batch crossing a domain end. `domain_ends` ends with the total,
 /// at most [`MAX_HOSTS`].
 ///
-/// Made with room for a batch per host, and cut to size: room never written
-/// takes no memory, where ten million ends grown by doubling left as much
-/// again in freed blocks.
+/// Counted first, then made at that length: ten million ends grown by doubling
+/// left as much again in freed blocks that the allocator kept.
 pub fn batch_ends(sizes: &[Size], domain_ends: &[usize]) -> Vec<u32> {
-    let total = domain_ends.last().copied().unwrap_or(0);
+    let mut ends = Vec::with_capacity(ends_of(sizes, domain_ends).count());
+    ends.extend(ends_of(sizes, domain_ends));
+    ends
+}
+
+/// The ends of [`batch_ends`], one at a time.
+fn ends_of<'a>(sizes: &'a [Size], domain_ends: &'a [usize]) -> impl Iterator<Item = u32> + 'a {
     const { assert!(MAX_HOSTS <= u32::MAX as u64) };
+    let total = domain_ends.last().copied().unwrap_or(0);
     assert!(
         total as u64 <= MAX_HOSTS,
         "a strategy names at most MAX_HOSTS hosts"
     );
-    let mut ends = Vec::with_capacity(total);
-    let mut start = 0;
-    let mut domain = 0;
-    while start < total {
+    let (mut start, mut domain, mut batch) = (0, 0, 0);
+    std::iter::from_fn(move || {
+        if start >= total {
+            return None;
+        }
         while domain_ends[domain] <= start {
             domain += 1;
         }
         let size = sizes
-            .get(ends.len())
+            .get(batch)
             .or(sizes.last())
             .map_or(1, |&s| resolve(s, total));
         let end = start.saturating_add(size).min(domain_ends[domain]);
-        ends.push(end as u32);
-        start = end;
-    }
-    ends.shrink_to_fit();
-    ends
+        (start, batch) = (end, batch + 1);
+        Some(end as u32)
+    })
 }
 
 /// A size in hosts: a percentage is of all the version's hosts, rounded down, at
