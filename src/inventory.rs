@@ -24,11 +24,7 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// A whole `--list` inventory: its groups, then `_meta`. Nothing is rendered
-/// here: each group is described by what it stands for ([`Group`]), and its
-/// name, hosts, children and vars are read from the plan as it is written, one
-/// group at a time. A range that expands to ten million hosts in ten million
-/// batches is then written in memory that does not grow with the batches.
+/// A whole `--list` inventory: its groups ([`Inventory::groups`]), then `_meta`.
 #[derive(Debug)]
 pub struct Inventory<'p> {
     plan: &'p Plan<'p>,
