@@ -256,6 +256,10 @@ impl<'s> Parser<'s> {
             } else {
                 self.inline(line, at, indent)?
             };
+            if items.is_empty() {
+                let line_len = line.end - line.start;
+                items.reserve_for_lines(self.bytes.len() - line.start, line_len);
+            }
             items.push(self.src, item);
         }
         let end = self.last_end(start);
@@ -803,6 +807,17 @@ impl Default for SeqItems<'_> {
 }
 
 impl<'s> SeqItems<'s> {
+    fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.spans.as_ref().is_none_or(Vec::is_empty)
+    }
+
+    /// Room for a host list with an item a line (see [`reserve_for_lines`]).
+    fn reserve_for_lines(&mut self, rest: usize, line: usize) {
+        if let Some(spans) = &mut self.spans {
+            reserve_for_lines(spans, rest, line);
+        }
+    }
+
     fn push(&mut self, src: &'s str, item: Node<'s>) {
         // A plain scalar over several lines is no slice of the source.
         let plain = matches!(&item.kind, Kind::Scalar(s)
@@ -864,6 +879,10 @@ impl<'s> Parser<'s> {
         let close = if is_map { b'}' } else { b']' };
         let (mut items, mut entries) = (SeqItems::default(), Vec::new());
         let mut i = self.flow_space(line, at + 1, indent)?;
+        if !is_map && line.start > at {
+            // A list with an item a line, as the block one.
+            items.reserve_for_lines(self.bytes.len() - line.start, line.end - line.start);
+        }
         while self.bytes[i] != close {
             let key_at = i;
             let (node, after) = self.flow_node(line, i, depth, indent)?;
@@ -978,6 +997,18 @@ impl<'s> Parser<'s> {
             }
         }
     }
+}
+
+/// Room in `spans` for as many items as lines of `line` bytes (and its line
+/// break) fit in the `rest` of the source, at most `MAX_HOSTS`. A million spans
+/// grown by doubling left 8 MB of freed blocks that the allocator kept, at the
+/// time the host list and the duplicate check need the most memory. Room never
+/// written takes no memory, and the `shrink_to_fit` that follows keeps the
+/// list in place when the estimate is less than twice too large (mimalloc
+/// shrinks a block by up to half in place); too little only grows as before.
+fn reserve_for_lines(spans: &mut Vec<Span>, rest: usize, line: usize) {
+    let estimate = rest / (line + 1);
+    let _ = spans.try_reserve_exact(estimate.min(crate::strategy::file::MAX_HOSTS as usize));
 }
 
 #[cfg(test)]
