@@ -82,7 +82,14 @@ pub fn agrees(source: &str) -> bool {
     let root_block = matches!(&events, Ok(Some(node)) if node.scalar().is_some_and(|s| {
         matches!(s.style, tree::Style::Literal | tree::Style::Folded)
     }));
-    if flow_question || flow_colon || odd_anchor || redefined || root_block {
+    // A block scalar with an explicit indentation (`|2`, `>+1`) whose last
+    // lines hold only blanks and tabs: saphyr-parser and libyaml count its
+    // line breaks and spaces differently (found by fuzzing; not corrected).
+    let explicit_indent = source.as_bytes().windows(3).any(|w| {
+        matches!(w[0], b'|' | b'>')
+            && (w[1].is_ascii_digit() || matches!(w[1], b'+' | b'-') && w[2].is_ascii_digit())
+    }) && source.trim_end_matches(['\n', '\r']).ends_with([' ', '\t', '\n', '\r']);
+    if flow_question || flow_colon || odd_anchor || redefined || root_block || explicit_indent {
         return true;
     }
     match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {
