@@ -88,7 +88,9 @@ pub fn agrees(source: &str) -> bool {
     let explicit_indent = source.as_bytes().windows(3).any(|w| {
         matches!(w[0], b'|' | b'>')
             && (w[1].is_ascii_digit() || matches!(w[1], b'+' | b'-') && w[2].is_ascii_digit())
-    }) && source.trim_end_matches(['\n', '\r']).ends_with([' ', '\t', '\n', '\r']);
+    }) && source
+        .trim_end_matches(['\n', '\r'])
+        .ends_with([' ', '\t', '\n', '\r']);
     if flow_question || flow_colon || odd_anchor || redefined || root_block || explicit_indent {
         return true;
     }

@@ -75,10 +75,10 @@ impl<'s> Kind<'s> {
         Kind::Map(entries)
     }
 
-    /// A sequence of plain scalars by their spans.
-    pub fn plain_seq(src: &'s str, mut spans: Vec<Span>) -> Kind<'s> {
+    /// A sequence of scalars of one `style` by their spans (see [`PlainSeq`]).
+    pub fn plain_seq(src: &'s str, style: Style, mut spans: Vec<Span>) -> Kind<'s> {
         spans.shrink_to_fit();
-        Kind::PlainSeq(Box::new(PlainSeq { src, spans }))
+        Kind::PlainSeq(Box::new(PlainSeq { src, spans, style }))
     }
 }
 
@@ -101,21 +101,26 @@ pub enum Style {
     Folded,
 }
 
-/// The items of a [`Kind::PlainSeq`], as spans into the source.
+/// The items of a [`Kind::PlainSeq`], as spans into the source: untagged
+/// plain scalars, or quoted ones whose value is the text between their quotes
+/// (a host list written as JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlainSeq<'s> {
     pub src: &'s str,
     pub spans: Vec<Span>,
+    pub style: Style,
 }
 
 impl<'s> PlainSeq<'s> {
     /// Item `span` as a node.
     pub fn item(&self, span: Span) -> Node<'s> {
+        let quotes = usize::from(self.style != Style::Plain);
+        let text = span.start() + quotes..span.end as usize - quotes;
         Node {
             span,
             kind: Kind::Scalar(Scalar {
-                value: Cow::Borrowed(&self.src[span.start()..span.end as usize]),
-                style: Style::Plain,
+                value: Cow::Borrowed(&self.src[text]),
+                style: self.style,
                 tag: None,
             }),
         }
@@ -450,7 +455,7 @@ impl<'s> Builder<'s> {
                         let end = last.map_or(span.start(), |s| s.end as usize);
                         let kind = match plain {
                             Some(spans) if !spans.is_empty() => {
-                                Kind::plain_seq(self.offsets.whole, spans)
+                                Kind::plain_seq(self.offsets.whole, Style::Plain, spans)
                             }
                             _ => Kind::seq(items),
                         };
@@ -513,7 +518,11 @@ impl<'s> Builder<'s> {
                     Some(spans) if compact => spans.push(node.span),
                     _ => {
                         if let Some(spans) = plain.take() {
-                            let seq = PlainSeq { src: whole, spans };
+                            let seq = PlainSeq {
+                                src: whole,
+                                spans,
+                                style: Style::Plain,
+                            };
                             items.extend(seq.spans.iter().map(|&span| seq.item(span)));
                         }
                         items.push(node);

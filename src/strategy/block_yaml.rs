@@ -790,11 +790,13 @@ fn tagged<'s>(mut node: Node<'s>, tag: Box<str>, at: usize) -> Node<'s> {
     node
 }
 
-/// The items of a sequence being read: while every one is a one-line plain
-/// scalar, only where each one is (a million hosts in one list).
+/// The items of a sequence being read: while every one is a scalar of one
+/// style that is a slice of the source, only where each one is (a million
+/// hosts in one list).
 struct SeqItems<'s> {
     nodes: Vec<Node<'s>>,
     spans: Option<Vec<Span>>,
+    style: Style,
 }
 
 impl Default for SeqItems<'_> {
@@ -802,6 +804,7 @@ impl Default for SeqItems<'_> {
         SeqItems {
             nodes: Vec::new(),
             spans: Some(Vec::new()),
+            style: Style::Plain,
         }
     }
 }
@@ -819,14 +822,27 @@ impl<'s> SeqItems<'s> {
     }
 
     fn push(&mut self, src: &'s str, item: Node<'s>) {
-        // A plain scalar over several lines is no slice of the source.
-        let plain = matches!(&item.kind, Kind::Scalar(s)
-            if s.is_plain() && !s.value.is_empty() && matches!(s.value, Cow::Borrowed(_)));
-        match &mut self.spans {
-            Some(spans) if plain => spans.push(item.span),
+        // An untagged scalar whose value is the text of its span (within its
+        // quotes): not one with escapes, nor one folded over lines.
+        let style = match &item.kind {
+            Kind::Scalar(s) if s.tag.is_none() && matches!(s.value, Cow::Borrowed(_)) => {
+                match s.style {
+                    Style::Plain if !s.value.is_empty() => Some(s.style),
+                    Style::SingleQuoted | Style::DoubleQuoted => Some(s.style),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match (&mut self.spans, style) {
+            (Some(spans), Some(style)) if spans.is_empty() || style == self.style => {
+                self.style = style;
+                spans.push(item.span);
+            }
             _ => {
                 if let Some(spans) = self.spans.take() {
-                    let seq = PlainSeq { src, spans };
+                    let style = self.style;
+                    let seq = PlainSeq { src, spans, style };
                     (self.nodes).extend(seq.spans.iter().map(|&span| seq.item(span)));
                 }
                 self.nodes.push(item);
@@ -836,7 +852,7 @@ impl<'s> SeqItems<'s> {
 
     fn kind(self, src: &'s str) -> Kind<'s> {
         match self.spans {
-            Some(spans) if !spans.is_empty() => Kind::plain_seq(src, spans),
+            Some(spans) if !spans.is_empty() => Kind::plain_seq(src, self.style, spans),
             Some(_) => Kind::Seq(Vec::new()),
             None => Kind::seq(self.nodes),
         }
@@ -1060,11 +1076,16 @@ mod tests {
         }
     }
 
-    /// A host list, block or flow, over lines and with comments, is kept as
-    /// spans (8 bytes a host).
+    /// A host list, block or flow, over lines and with comments, plain or
+    /// quoted alike (JSON), is kept as spans (8 bytes a host).
     #[test]
     fn host_lists_are_kept_as_spans() {
-        for source in ["l:\n- x\n    # c\n- y\n", "l: [\n  x,  # c\n\n  y,\n]\n"] {
+        for source in [
+            "l:\n- x\n    # c\n- y\n",
+            "l: [\n  x,  # c\n\n  y,\n]\n",
+            "{\"l\": [\n  \"x\",\n  \"y\"\n]}\n",
+            "l:\n- 'x'\n- ''\n",
+        ] {
             let root = read(source).unwrap();
             let list = &root.entries().unwrap()[0].1;
             assert!(matches!(list.kind, Kind::PlainSeq(_)), "{source:?}");
