@@ -4,7 +4,7 @@
 # against the same fleet written other ways (integer-looking names, IPv4
 # names, CRLF line breaks, a flow list over many lines, JSON, quoted names with
 # an escape, `!!str` names, one comma string on one line or over many, a
-# folded block scalar, a var the fast reader leaves after the list, host vars) and with
+# folded block scalar, files the fast reader leaves, host vars) and with
 # hundreds of problems (duplicate hosts); and the 30-byte file whose range
 # expands to the 10M-host limit.
 #
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --hosts) hosts=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,19p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,21p' "$0" | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -61,9 +61,10 @@ write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
 # Other ways to write the same fleet: the whole file as JSON, every name
 # double-quoted with an escape or tagged `!!str`, one comma string over many
-# lines (plain, or a folded block scalar), and the block list with a var
-# after it that the fast reader leaves to the event parser (a quoted string
-# over two lines): the fast reader gives the file up at its end.
+# lines (plain, or a folded block scalar); and files the fast reader leaves
+# to the event parser: a tab in a comment on the first line (given up before
+# reading), and the block list with a var after it that it does not take (keep
+# chomping, `|+`): given up at the end.
 import json
 with open(f"{work}/json.yml", "w") as f:
     json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)
@@ -71,7 +72,8 @@ write("dq-escape", (f'    - "web-{i:07d}\\x2eexample.com"' for i in range(n)))
 write("str-tag", (f"    - !!str {name(i)}" for i in range(n)))
 write("comma-lines", [",\n".join(f"    {name(i)}" for i in range(n))])
 write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine: 1000\nversions:\n  app: >-\n")
-write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", '  motd: "two', '    lines"'])
+write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
+write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
@@ -94,7 +96,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded late-give-up host-vars dup-25 dup-300"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up host-vars dup-25 dup-300"
 declare -A base
 for case in $cases; do
     for mode in --list check; do

@@ -468,6 +468,9 @@ impl<'s> Parser<'s> {
         }
         let mut on = line;
         let (key, after) = self.scalar(&mut on, at, 0)?;
+        if on.start != line.start {
+            return None; // a key over several lines
+        }
         let colon = self.skip_spaces(after, line.end);
         let key_ends = colon < line.end
             && self.bytes[colon] == b':'
@@ -501,8 +504,8 @@ impl<'s> Parser<'s> {
     /// block's, which the lines of a flow collection must pass.
     fn scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
         match self.bytes[at] {
-            b'\'' => self.single_quoted(*line, at),
-            b'"' => self.double_quoted(*line, at),
+            b'\'' => self.single_quoted(line, at, indent),
+            b'"' => self.double_quoted(line, at, indent),
             b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
             b'|' | b'>' => self.block_scalar(line, at, indent),
             b'!' => {
@@ -663,20 +666,32 @@ impl<'s> Parser<'s> {
         Some((node, last.end))
     }
 
-    /// A single-quoted scalar on one line at `at`, and the index after it.
-    fn single_quoted(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
-        let quote = at + 1 + self.src[at + 1..line.end].find('\'')?;
-        if self.bytes.get(quote + 1) != Some(&b'\'') || quote + 1 == line.end {
-            let text = Cow::Borrowed(&self.src[at + 1..quote]);
-            return Some((quoted(text, Style::SingleQuoted, at, quote + 1), quote + 1));
+    /// A single-quoted scalar at `at`, and the index after it; over several
+    /// lines (see [`Self::fold_quoted`]), `line` becomes its last.
+    fn single_quoted(
+        &self,
+        line: &mut Line,
+        at: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        if let Some(i) = self.src[at + 1..line.end].find('\'') {
+            let quote = at + 1 + i;
+            if quote + 1 == line.end || self.bytes[quote + 1] != b'\'' {
+                let text = Cow::Borrowed(&self.src[at + 1..quote]);
+                return Some((quoted(text, Style::SingleQuoted, at, quote + 1), quote + 1));
+            }
         }
         // `''` is a quote.
         let mut value = String::new();
         let mut from = at + 1;
         loop {
-            let quote = from + self.src[from..line.end].find('\'')?;
+            let Some(i) = self.src[from..line.end].find('\'') else {
+                from = self.fold_quoted(line, from, &mut value, indent)?;
+                continue;
+            };
+            let quote = from + i;
             value.push_str(&self.src[from..quote]);
-            if self.bytes.get(quote + 1) == Some(&b'\'') && quote + 1 < line.end {
+            if quote + 1 < line.end && self.bytes[quote + 1] == b'\'' {
                 value.push('\'');
                 from = quote + 2;
             } else {
@@ -686,25 +701,67 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// A double-quoted scalar on one line at `at`, its escapes applied, and
-    /// the index after it. Not taken: an escaped line break, an escape YAML
+    /// The text of a quoted scalar's line from `from` to the line's end, then
+    /// the fold to the next line with text: `value` gets the text without its
+    /// trailing spaces, and a space, or a line break for each blank line
+    /// between. `line` becomes that next line, which must be indented past
+    /// the block's `indent`; where its text starts.
+    fn fold_quoted(
+        &self,
+        line: &mut Line,
+        from: usize,
+        value: &mut String,
+        indent: usize,
+    ) -> Option<usize> {
+        value.push_str(self.src[from..line.end].trim_end_matches(' '));
+        let mut next = self.raw_line(line.next)?;
+        let mut blanks = 0;
+        while next.start + next.indent == next.end {
+            blanks += 1;
+            next = self.raw_line(next.next)?;
+        }
+        if indent == ROOT || next.indent <= indent {
+            return None;
+        }
+        match blanks {
+            0 => value.push(' '),
+            n => value.extend(std::iter::repeat_n('\n', n)),
+        }
+        *line = next;
+        Some(next.start + next.indent)
+    }
+
+    /// A double-quoted scalar at `at`, its escapes applied, and the index
+    /// after it; over several lines (see [`Self::fold_quoted`]), `line`
+    /// becomes its last. Not taken: an escaped line break, an escape YAML
     /// does not know, a code point that is no character.
-    fn double_quoted(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+    fn double_quoted(
+        &self,
+        line: &mut Line,
+        at: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
         // Two memchr passes: far faster than one search for either byte on a
         // long comma string.
-        let end = at + 1 + self.src[at + 1..line.end].find('"')?;
-        let text = &self.src[at + 1..end];
-        if !text.contains('\\') {
-            let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
-            return Some((node, end + 1));
+        if let Some(i) = self.src[at + 1..line.end].find('"') {
+            let end = at + 1 + i;
+            let text = &self.src[at + 1..end];
+            if !text.contains('\\') {
+                let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
+                return Some((node, end + 1));
+            }
         }
-        let mut value = String::with_capacity(text.len());
+        let mut value = String::new();
         let mut from = at + 1;
         loop {
-            let next = from
-                + self.bytes[from..line.end]
-                    .iter()
-                    .position(|&b| b == b'"' || b == b'\\')?;
+            let stop = self.bytes[from..line.end]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\');
+            let Some(i) = stop else {
+                from = self.fold_quoted(line, from, &mut value, indent)?;
+                continue;
+            };
+            let next = from + i;
             value.push_str(&self.src[from..next]);
             if self.bytes[next] == b'"' {
                 let node = quoted(Cow::Owned(value), Style::DoubleQuoted, at, next + 1);
@@ -901,8 +958,11 @@ impl<'s> Parser<'s> {
             items.reserve_for_lines(self.bytes.len() - line.start, line.end - line.start);
         }
         while self.bytes[i] != close {
-            let key_at = i;
+            let (key_at, key_line) = (i, line.start);
             let (node, after) = self.flow_node(line, i, depth, indent)?;
+            if is_map && line.start != key_line {
+                return None; // a key over several lines
+            }
             i = self.next_token(line, after, indent)?;
             if is_map {
                 let colon =
@@ -982,8 +1042,8 @@ impl<'s> Parser<'s> {
     ) -> Option<(Node<'s>, usize)> {
         match self.bytes[at] {
             b'[' | b'{' => self.flow(line, at, depth + 1, indent),
-            b'\'' => self.single_quoted(*line, at),
-            b'"' => self.double_quoted(*line, at),
+            b'\'' => self.single_quoted(line, at, indent),
+            b'"' => self.double_quoted(line, at, indent),
             b'!' => {
                 let (tag, value_at) = self.tag(*line, at)?;
                 let (node, after) = self.flow_node(line, value_at, depth, indent)?;
@@ -1068,6 +1128,7 @@ mod tests {
             "a: |\n  x\n   y\n\n  # z\nb: >-\n    x\n    y\n\n\n    z\n  # c\nc:\n- |-\n  w\n- > # c\n  v\n\n",
             "a: |\r\n  x\r\n\r\n  y\r\nb: &a >\n  z\nc: *a\nd: |\n  end",
             "a: multi\n  line\n\n\n   plain  \n  # c\nb:\n- x\n y\n- k: v\n   w\n",
+            "a: \"two\n  lines \\x41\"\nb: 'it''s\n\n   three  \n  lines'\nc:\n- \"x\n y\"\n- ['a\n   b', \"c\n\n   d\"]\n",
             // Spaces that end the file after a plain scalar (found by the property test).
             "a: b\n ",
             "- x\n  ",
@@ -1112,6 +1173,11 @@ mod tests {
             "a: [-\n ]\n",
             "a: \"x\\\n  y\"\n",
             "a: \"\\q\"\n",
+            "a: \"x\ny\"\n",
+            "\"a\n b\": c\n",
+            "a: {'k\n  l': v}\n",
+            "- \"a\n  b\": c\n",
+            "a: 'x\n",
             "a: \"\\uD800\"\n",
             "a: \"\\x+1\"\n",
             "a: !!str\n  x\n",
@@ -1186,6 +1252,7 @@ mod tests {
             // on at the block's indent and two more.
             "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
             "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'", "web1,\nweb2,\nweb3", "multi\nline\n\nplain ",
+            "\"quoted \\x41\n two  \n\nlines\"", "'it''s\nquoted'",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -1193,7 +1260,7 @@ mod tests {
             "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
             "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
         ];
-        const SCALARS_READ: usize = 76;
+        const SCALARS_READ: usize = 78;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -1249,11 +1316,12 @@ mod tests {
             "web1", "web-01.example.com", "10.1.1.9", "'q'", "'it''s'", "\"dq\"", "a b", "~",
             "-x", "1.10", "007", "true", "\"e\\x41\\t\\\"\"", "\"\\u00e9\\/\"", "!!str t", "!x y",
             "!!str 'q'", "!!int \"7\"", "{}", "[]", "'a, b'", "web[1:3]", "\u{e9}t\u{e9}", "x ",
+            "'two\n          lines'", "\"two\n\n          lines\"",
             // Left to the event parser.
             "x#c", "a:b", "http://x", "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"",
             "a: b", "|", "x\n  y",
         ];
-        const FLOW_READ: usize = 24;
+        const FLOW_READ: usize = 26;
 
         fn doc() -> impl Strategy<Value = Doc> {
             let leaf = prop_oneof![
