@@ -3,18 +3,18 @@
 //! A measured fast path (see docs/READER.md): a general YAML parser scans every
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
-//! plain YAML: block mappings and sequences, plain scalars (over one line or
-//! several), quoted scalars on one line (double-quoted ones with their
-//! escapes), literal and folded block scalars, `!!str`-like tags on scalars,
-//! flow collections on one line or over several (a host list, a whole file
-//! written as JSON), anchors, aliases and comments. This reader takes exactly
-//! that subset and builds the same [`tree`](crate::tree) the event parser
-//! builds, spans included; it gives up (`None`) on anything else (quoted
-//! scalars over several lines, keep chomping, explicit block indentation, other
-//! tags, tabs, carriage returns outside CRLF, document markers other than a
-//! leading `---`) and on every error, so that [`crate::tree::parse`] then reads
-//! the file and gives its own result or its own message. Tests and the fuzz
-//! targets compare the two builders, and both with serde_yaml.
+//! plain YAML: block mappings and sequences, plain and quoted scalars on one
+//! line or over several (double-quoted ones with their escapes), literal and
+//! folded block scalars, `!!str`-like tags on scalars, flow collections on one
+//! line or over several (a host list, a whole file written as JSON), anchors,
+//! aliases and comments. This reader takes exactly that subset and builds the
+//! same [`tree`](crate::tree) the event parser builds, spans included; it gives
+//! up (`None`) on anything else (an escaped line break, keep chomping, explicit
+//! block indentation, other tags, keys over several lines, tabs, carriage
+//! returns outside CRLF, document markers other than a leading `---`) and on
+//! every error, so that [`crate::tree::parse`] then reads the file and gives its
+//! own result or its own message. Tests and the fuzz targets compare the two
+//! builders, and both with serde_yaml.
 
 use crate::tree::{Kind, Node, PlainSeq, Scalar, Span, Style};
 use std::borrow::Cow;
