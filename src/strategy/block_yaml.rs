@@ -682,7 +682,7 @@ impl<'s> Parser<'s> {
             }
         }
         // `''` is a quote.
-        let mut value = String::new();
+        let mut value = String::with_capacity(line.end - at);
         let mut from = at + 1;
         loop {
             let Some(i) = self.src[from..line.end].find('\'') else {
@@ -751,7 +751,9 @@ impl<'s> Parser<'s> {
                 return Some((node, end + 1));
             }
         }
-        let mut value = String::new();
+        // Room for the rest of the line: a name with an escape in a list of a
+        // million is not grown by doubling.
+        let mut value = String::with_capacity(line.end - at);
         let mut from = at + 1;
         loop {
             let stop = self.bytes[from..line.end]
