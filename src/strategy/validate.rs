@@ -208,6 +208,9 @@ fn read<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
     slot.is_some()
 }
 
+/// What a batch size is, for a value of the wrong type.
+const SIZE_EXPECTED: &str = "a host count >= 1 or a percentage like \"25%\"";
+
 fn number(text: &str) -> Number {
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -540,6 +543,12 @@ impl<'s> Validator<'s, '_> {
         let mut codes = Vec::new();
         let mut all = true;
         for item in items {
+            // `typed` takes a null for "not given": in a list it is a hole.
+            if item.is_null() {
+                self.wrong_type(&item, "an HTTP status (e.g. 200)");
+                all = false;
+                continue;
+            }
             match self.typed::<verify::Status>(&item) {
                 Some(verify::Status(code)) => codes.extend(code),
                 None => all = false,
@@ -596,7 +605,7 @@ impl<'s> Validator<'s, '_> {
 
     fn size(&mut self, node: &Node<'s>) -> Option<Size> {
         let Some(scalar) = node.scalar() else {
-            self.wrong_type(node, "a host count >= 1 or a percentage like \"25%\"");
+            self.wrong_type(node, SIZE_EXPECTED);
             return None;
         };
         if scalar.is_null() {
@@ -635,6 +644,12 @@ impl<'s> Validator<'s, '_> {
         let mut sizes = Vec::new();
         let mut all = true;
         for item in items {
+            // `size` takes a null for "not given": in a list it is a hole.
+            if item.is_null() {
+                self.wrong_type(&item, SIZE_EXPECTED);
+                all = false;
+                continue;
+            }
             match self.size(&item) {
                 Some(size) => sizes.push(size),
                 None => all = false,
