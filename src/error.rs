@@ -97,6 +97,12 @@ pub enum ProblemKind {
         key: &'static str,
     },
     EmptyListItem,
+    /// A boolean setting written `yes`/`no`/`on`/`off`: a boolean to YAML 1.1
+    /// (ansible-core), text to YAML 1.2 (editors' schema checks).
+    BooleanWord {
+        text: String,
+        value: bool,
+    },
     SizeZero,
     SizeNegative {
         text: String,
@@ -287,6 +293,10 @@ impl fmt::Display for ProblemKind {
             EmptyListItem => write!(
                 f,
                 "empty host entry in `an empty list item`; remove the extra comma or blank item"
+            ),
+            BooleanWord { text, value } => write!(
+                f,
+                "`{text}` is {value} to YAML 1.1 (Ansible's reader) but text to YAML 1.2; write `{value}`"
             ),
             SizeZero => write!(
                 f,

@@ -699,19 +699,25 @@ impl<'s> Validator<'s, '_> {
     }
 
     fn boolean(&mut self, node: &Node<'s>) -> Option<bool> {
-        match node
+        let text = node
             .scalar()
             .filter(|s| s.is_plain())
-            .map(|s| s.value.as_ref())
-        {
-            Some("true" | "True" | "TRUE") => Some(true),
-            Some("false" | "False" | "FALSE") => Some(false),
-            _ if node.is_null() => None,
-            _ => {
-                self.wrong_type(node, "a boolean");
-                None
-            }
+            .map(|s| s.value.as_ref());
+        match text {
+            Some("true" | "True" | "TRUE") => return Some(true),
+            Some("false" | "False" | "FALSE") => return Some(false),
+            _ if node.is_null() => return None,
+            _ => {}
         }
+        // `yes`, `off`, ...: what ansible-core reads, not what the schema allows.
+        match text.map(|t| (t, crate::yaml11::resolve_plain(t))) {
+            Some((text, Ok(serde_json::Value::Bool(value)))) => {
+                let text = text.to_string();
+                self.report(node.span.start(), ProblemKind::BooleanWord { text, value });
+            }
+            _ => self.wrong_type(node, "a boolean"),
+        }
+        None
     }
 
     /// A vars mapping: each name once, none in the reserved `regal_` namespace,
