@@ -452,6 +452,7 @@ impl fmt::Display for ProblemKind {
                 "a host entry with vars has exactly one key (`- web1: {{ansible_host: 10.0.0.1}}`); put each host in its own list item"
             ),
             Verify(problem) => write!(f, "{problem}"),
+            More { count: 1 } => write!(f, "... and 1 more problem"),
             More { count } => write!(f, "... and {count} more problems"),
         }
     }
@@ -535,12 +536,17 @@ impl fmt::Display for Error {
                         _ => 1,
                     })
                     .sum();
-                if total > 1 {
-                    write!(
+                match total {
+                    0 | 1 => {}
+                    2 => write!(
+                        f,
+                        " (and 1 more problem; `regal-inventory check` lists them all)"
+                    )?,
+                    _ => write!(
                         f,
                         " (and {} more problems; `regal-inventory check` lists them all)",
                         total - 1
-                    )?;
+                    )?,
                 }
                 Ok(())
             }
