@@ -166,6 +166,10 @@ pub enum ProblemKind {
     ReservedVar {
         var: String,
     },
+    /// A var name ansible-core warns about (and from 2.23 refuses).
+    BadVarName {
+        var: String,
+    },
     BatchesWithScheduleOrCombine,
     EmptyBatches,
     SaltWithoutHash,
@@ -383,6 +387,10 @@ impl fmt::Display for ProblemKind {
             ReservedVar { var } => write!(
                 f,
                 "var `{var}` uses the `regal_` prefix that regal-inventory sets itself; rename it"
+            ),
+            BadVarName { var } => write!(
+                f,
+                "var name `{var}` is not a valid Ansible variable name (ansible-core 2.19 warns, and refuses it from 2.23); use letters, digits and `_`, not starting with a digit, and not `true`/`false`/`none`"
             ),
             BatchesWithScheduleOrCombine => write!(
                 f,

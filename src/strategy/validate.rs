@@ -208,6 +208,17 @@ fn read<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
     slot.is_some()
 }
 
+/// A var name ansible-core accepts (`validate_variable_name`): an ASCII
+/// identifier that is not one of Jinja's constants.
+fn is_var_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !["true", "false", "none", "True", "False", "None"].contains(&name)
+}
+
 /// What a batch size is, for a value of the wrong type.
 const SIZE_EXPECTED: &str = "a host count >= 1 or a percentage like \"25%\"";
 
@@ -742,6 +753,13 @@ impl<'s> Validator<'s, '_> {
             }
             if name.starts_with("regal_") {
                 let kind = ProblemKind::ReservedVar {
+                    var: name.to_string(),
+                };
+                self.report(key.span.start(), kind);
+                continue;
+            }
+            if !is_var_name(name) {
+                let kind = ProblemKind::BadVarName {
                     var: name.to_string(),
                 };
                 self.report(key.span.start(), kind);
