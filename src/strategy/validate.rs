@@ -295,7 +295,11 @@ impl<'s> Validator<'s, '_> {
     fn report(&mut self, at: usize, kind: ProblemKind) {
         if self.listing() {
             let location = Some(self.location(at));
-            self.problems.push(Problem { location, kind });
+            let problem = Problem { location, kind };
+            // A node used again through an alias is checked again: one line each.
+            if !self.problems.contains(&problem) {
+                self.problems.push(problem);
+            }
         } else {
             self.unlisted += 1;
         }
