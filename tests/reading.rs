@@ -82,6 +82,15 @@ fn a_byte_order_mark_is_accepted() {
     assert_eq!(hosts(&inventory, "app"), ["web1"]);
     let inventory = list(b"\xef\xbb\xbfversions: {app: [web1, 'web2']}\n");
     assert_eq!(hosts(&inventory, "app"), ["web1", "web2"]);
+    // With a document start, a directive, a comment or CRLF: still one document.
+    for source in [
+        &b"\xef\xbb\xbf---\nversions:\n  app: [1.10]\n"[..],
+        b"\xef\xbb\xbf%YAML 1.1\n---\nversions:\n  app: [1.10]\n...\n",
+        b"\xef\xbb\xbf# c\r\nversions:\r\n  app:\r\n    - 1.10\r\n",
+    ] {
+        let inventory = list(source);
+        assert_eq!(hosts(&inventory, "app"), ["1.10"], "{source:?}");
+    }
 }
 
 #[test]
