@@ -103,6 +103,12 @@ pub enum ProblemKind {
         text: String,
         value: bool,
     },
+    /// A setting YAML 1.1 and YAML 1.2 read as different numbers (`010`).
+    TwoReadings {
+        text: String,
+        yaml11: String,
+        yaml12: String,
+    },
     SizeZero,
     SizeNegative {
         text: String,
@@ -301,6 +307,14 @@ impl fmt::Display for ProblemKind {
             BooleanWord { text, value } => write!(
                 f,
                 "`{text}` is {value} to YAML 1.1 (Ansible's reader) but text to YAML 1.2; write `{value}`"
+            ),
+            TwoReadings {
+                text,
+                yaml11,
+                yaml12,
+            } => write!(
+                f,
+                "`{text}` is {yaml11} to YAML 1.1 (Ansible's reader) but {yaml12} to YAML 1.2; write the number in plain decimal digits"
             ),
             SizeZero => write!(
                 f,

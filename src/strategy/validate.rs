@@ -219,6 +219,29 @@ fn is_var_name(name: &str) -> bool {
         && !["true", "false", "none", "True", "False", "None"].contains(&name)
 }
 
+/// A plain setting that YAML 1.1 (ansible-core, Regal 1.3) and YAML 1.2
+/// (editors, the schema) read as different numbers, or as a number and a
+/// text: `010` (8 or 10), `0o10`, `1_000`, `1:30`, `0b11`. The two
+/// readings, worded, or None when they agree or neither is a whole number.
+fn two_readings(text: &str) -> Option<(String, String)> {
+    use serde_json::Value;
+    let yaml11 = crate::yaml11::resolve_plain(text).ok()?;
+    let yaml12 = number(text);
+    let word = |n: &dyn std::fmt::Display| n.to_string();
+    match (&yaml11, yaml12) {
+        (Value::Number(a), Number::Int(b)) if a.as_i64().map(i128::from) == Some(b) => None,
+        (Value::Number(a), Number::Int(b)) if a.as_u64().map(i128::from) == Some(b) => None,
+        (Value::Number(a), Number::Int(b)) => Some((word(a), word(&b))),
+        // A fraction in either reading is no whole number in both: the
+        // setting's own message says so.
+        (Value::Number(a), Number::Float | Number::Text) if a.is_f64() => None,
+        (Value::Number(a), Number::Float) => Some((word(a), word(&"a fraction"))),
+        (Value::Number(a), Number::Text) => Some((word(a), word(&"text"))),
+        (Value::String(_), Number::Int(b)) => Some((word(&"text"), word(&b))),
+        _ => None,
+    }
+}
+
 /// What a batch size is, for a value of the wrong type.
 const SIZE_EXPECTED: &str = "a host count >= 1 or a percentage like \"25%\"";
 
@@ -324,6 +347,25 @@ impl<'s> Validator<'s, '_> {
             });
         }
         problems
+    }
+
+    /// Whether a plain scalar read as a number means one thing to
+    /// ansible-core and another to YAML 1.2; reported if so.
+    fn two_numbers(&mut self, node: &Node<'s>) -> bool {
+        let Some(scalar) = node.scalar().filter(|s| s.is_plain()) else {
+            return false;
+        };
+        let Some((yaml11, yaml12)) = two_readings(&scalar.value) else {
+            return false;
+        };
+        let text = scalar.value.to_string();
+        let kind = ProblemKind::TwoReadings {
+            text,
+            yaml11,
+            yaml12,
+        };
+        self.report(node.span.start(), kind);
+        true
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &'static str) {
@@ -488,7 +530,7 @@ impl<'s> Validator<'s, '_> {
                 "canary_vars" => keys.canary_vars = self.vars(node),
                 "batch_vars" => keys.batch_vars = self.vars(node),
                 "verify" => keys.verify.verify = self.checks(node).map(verify::Checks),
-                "bake" => keys.verify.bake = self.typed(node),
+                "bake" => keys.verify.bake = self.typed_number(node),
                 "bake_last" => keys.verify.bake_last = self.boolean(node),
                 _ => {}
             }
@@ -550,10 +592,19 @@ impl<'s> Validator<'s, '_> {
         }
     }
 
+    /// A number of a type read by serde, refused where YAML 1.1 and 1.2
+    /// read it differently.
+    fn typed_number<T: serde::de::DeserializeOwned>(&mut self, node: &Node<'s>) -> Option<T> {
+        if self.two_numbers(node) {
+            return None;
+        }
+        self.typed(node)
+    }
+
     /// `status:` one code or a list, each code placed on its own.
     fn status(&mut self, node: &Node<'s>) -> Option<verify::Status> {
         let Some(items) = node.items() else {
-            return self.typed(node);
+            return self.typed_number(node);
         };
         let mut codes = Vec::new();
         let mut all = true;
@@ -564,7 +615,7 @@ impl<'s> Validator<'s, '_> {
                 all = false;
                 continue;
             }
-            match self.typed::<verify::Status>(&item) {
+            match self.typed_number::<verify::Status>(&item) {
                 Some(verify::Status(code)) => codes.extend(code),
                 None => all = false,
             }
@@ -598,9 +649,9 @@ impl<'s> Validator<'s, '_> {
                     "command" => read(&mut check.command, self.typed(value)),
                     "status" => read(&mut check.status, self.status(value)),
                     "contains" => read(&mut check.contains, self.typed(value)),
-                    "timeout" => read(&mut check.timeout, self.typed(value)),
-                    "retries" => read(&mut check.retries, self.typed(value)),
-                    "delay" => read(&mut check.delay, self.typed(value)),
+                    "timeout" => read(&mut check.timeout, self.typed_number(value)),
+                    "retries" => read(&mut check.retries, self.typed_number(value)),
+                    "delay" => read(&mut check.delay, self.typed_number(value)),
                     _ => unreachable!("verify::CHECK_KEYS"),
                 } || value.is_null();
             }
@@ -623,7 +674,7 @@ impl<'s> Validator<'s, '_> {
             self.wrong_type(node, SIZE_EXPECTED);
             return None;
         };
-        if scalar.is_null() {
+        if scalar.is_null() || self.two_numbers(node) {
             return None;
         }
         let text = scalar.value.as_ref();
@@ -691,7 +742,7 @@ impl<'s> Validator<'s, '_> {
             self.wrong_type(node, EXPECTED);
             return None;
         };
-        if scalar.is_null() {
+        if scalar.is_null() || self.two_numbers(node) {
             return None;
         }
         let text = scalar.value.as_ref();
