@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
 /// Bytes handed to the writing thread at a time.
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 1 << 18;
 
 /// A writer that fills chunks here and writes them to `inner` on its own
 /// thread. `flush` waits until every byte is written and gives the first error;

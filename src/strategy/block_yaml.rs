@@ -234,7 +234,16 @@ impl<'s> Parser<'s> {
                 _ => false,
             };
             match (&mut spans, item) {
-                (Some(spans), item) if plain => spans.push(item.span),
+                (Some(spans), item) if plain => {
+                    if spans.is_empty() {
+                        reserve_for_lines(
+                            spans,
+                            self.bytes.len() - line.start,
+                            line.end - line.start,
+                        );
+                    }
+                    spans.push(item.span)
+                }
                 (_, item) => {
                     if let Some(spans) = spans.take() {
                         let plain = PlainSeq {
@@ -622,6 +631,18 @@ impl<'s> Parser<'s> {
             }
         }
     }
+}
+
+/// Room in `spans` for as many items as lines of `line` bytes (and its line
+/// break) fit in the `rest` of the source, at most `MAX_HOSTS`. A million spans
+/// grown by doubling left 8 MB of freed blocks that the allocator kept, at the
+/// time the host list and the duplicate check need the most memory. Room never
+/// written takes no memory, and the `shrink_to_fit` that follows keeps the
+/// list in place when the estimate is less than twice too large (mimalloc
+/// shrinks a block by up to half in place); too little only grows as before.
+fn reserve_for_lines(spans: &mut Vec<Span>, rest: usize, line: usize) {
+    let estimate = rest / (line + 1);
+    let _ = spans.try_reserve_exact(estimate.min(crate::strategy::file::MAX_HOSTS as usize));
 }
 
 #[cfg(test)]
