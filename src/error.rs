@@ -147,6 +147,11 @@ pub enum ProblemKind {
         code: u32,
     },
     MergeKey,
+    /// A var value with a tag other than `!!str`, `!unsafe`, `!vault` (or a
+    /// `!vault` that is no text).
+    VarTag {
+        tag: String,
+    },
     /// A plain var value that ansible-core reads as no JSON value.
     VarValue {
         why: crate::yaml11::NotResolved,
@@ -362,6 +367,14 @@ impl fmt::Display for ProblemKind {
                 "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
             ),
             VarValue { why } => write!(f, "{why}"),
+            VarTag { tag } if tag == "!vault" => write!(
+                f,
+                "a `!vault` value is the text `ansible-vault encrypt_string` prints; paste it as a block (`!vault |`)"
+            ),
+            VarTag { tag } => write!(
+                f,
+                "a var value tagged `{tag}`: only `!!str`, `!unsafe` and `!vault` are taken; remove the tag (an unquoted value means what it means to ansible-core)"
+            ),
             NotPrintable { code } => write!(
                 f,
                 "the file holds the character U+{code:04X} (a control or byte order mark), which YAML does not allow here; remove it (or write it as an escape in a double-quoted string)"

@@ -242,6 +242,23 @@ fn two_readings(text: &str) -> Option<(String, String)> {
     }
 }
 
+/// A tag in its short form: `!!str` for YAML's own, `!unsafe` for a local
+/// one. The parser shows a tag as handle, `!`, suffix: `!!str` as
+/// `tag:yaml.org,2002:!str`, and a verbatim one with an empty handle
+/// (`!<!unsafe>` as `!!unsafe`, `!<tag:yaml.org,2002:str>` as
+/// `!tag:yaml.org,2002:str`).
+fn short_tag(shown: &str) -> String {
+    const YAML: &str = "tag:yaml.org,2002:";
+    let verbatim = shown.strip_prefix('!');
+    let tag = verbatim
+        .filter(|t| t.starts_with(YAML) || t.starts_with('!'))
+        .unwrap_or(shown);
+    match tag.strip_prefix(YAML) {
+        Some(name) => format!("!!{}", name.trim_start_matches('!')),
+        None => tag.to_string(),
+    }
+}
+
 /// What a batch size is, for a value of the wrong type.
 const SIZE_EXPECTED: &str = "a host count >= 1 or a percentage like \"25%\"";
 
@@ -840,8 +857,32 @@ impl<'s> Validator<'s, '_> {
                     }
                 }
             }
-            // Quoted, block or tagged: a string to ansible-core.
-            Kind::Scalar(scalar) => Value::String(scalar.value.to_string()),
+            // Quoted or block: a string to ansible-core.
+            Kind::Scalar(scalar) => match scalar.tag.as_deref().map(short_tag).as_deref() {
+                None | Some("!!str") => Value::String(scalar.value.to_string()),
+                // ansible-core's own tags, written as its script-inventory JSON
+                // carries them (and as `ansible-inventory --list` prints them).
+                Some(tag @ ("!unsafe" | "!vault")) => {
+                    // Both resolve their text as if it were plain.
+                    match crate::yaml11::resolve_plain(&scalar.value) {
+                        Ok(Value::String(text)) if tag == "!unsafe" => {
+                            serde_json::json!({ "__ansible_unsafe": text })
+                        }
+                        Ok(Value::String(text)) => serde_json::json!({ "__ansible_vault": text }),
+                        Ok(value) if tag == "!unsafe" => value,
+                        Ok(_) | Err(_) => {
+                            let tag = tag.to_string();
+                            self.report(node.span.start(), ProblemKind::VarTag { tag });
+                            Value::Null
+                        }
+                    }
+                }
+                Some(tag) => {
+                    let tag = tag.to_string();
+                    self.report(node.span.start(), ProblemKind::VarTag { tag });
+                    Value::Null
+                }
+            },
             Kind::Seq(_) | Kind::PlainSeq(_) => {
                 let items = node.items().expect("a sequence");
                 Value::Array(items.map(|item| self.value(&item)).collect())
