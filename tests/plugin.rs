@@ -48,6 +48,23 @@ impl Dir {
         path
     }
 
+    /// The strategy `strategy` (regal.yml in this directory) as two inventory
+    /// sources: the plugin (`rollout.regal.yml`) and a script (`inventory.sh`).
+    fn plugin_and_script(&self, strategy: &Path) {
+        self.write(
+            "rollout.regal.yml",
+            &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+        );
+        let script = self.write(
+            "inventory.sh",
+            &format!(
+                "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
+                strategy.display()
+            ),
+        );
+        fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+
     /// A PATH entry holding `regal-inventory`, for the plugin's default `binary`.
     fn bin_on_path(&self) -> PathBuf {
         let bin = self.0.join("bin");
@@ -183,18 +200,7 @@ fn the_plugin_gives_what_the_script_inventory_gives() {
         "regal.yml",
         "schedule: 1\ncombine: 2\npriority: app-v2\npause_after_canary: 5\nvars: {ansible_user: deploy}\nexclude: [b3]\nversions:\n  app-v1: [a1, a2, a3]\n  app-v2:\n    hosts:\n      - b1: {ansible_host: 10.0.0.1}\n      - b2\n      - b3\n    vars: {color: green}\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    let script = dir.write(
-        "inventory.sh",
-        &format!(
-            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
-            strategy.display()
-        ),
-    );
-    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    dir.plugin_and_script(&strategy);
     let list = |source: &str| {
         dir.ansible_inventory(
             &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
@@ -235,18 +241,7 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
         "regal.yml",
         &format!("versions:\n  app:\n    - w1:\n{}", indented("        ")),
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    let script = dir.write(
-        "inventory.sh",
-        &format!(
-            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
-            strategy.display()
-        ),
-    );
-    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    dir.plugin_and_script(&strategy);
     let shown = |source: &str| {
         let msg = "msg={{ [b, n, l, v is vault_encrypted] }}";
         let playbooks = playbook_dir();
