@@ -147,3 +147,12 @@ fn keys_inside_var_values_resolve_as_ansible_core_prints_them() {
     );
     assert_eq!(vars["on"], json!(5));
 }
+
+/// A host range with no start begins at 0, as Ansible expands it, in hosts and
+/// in `exclude` alike.
+#[test]
+fn a_range_without_a_start_begins_at_zero() {
+    let inventory = list(b"exclude: 'w[:1]'\nversions:\n  app: 'w[:3]'\n");
+    assert_eq!(hosts(&inventory, "app"), ["w2", "w3"]);
+    assert_eq!(excluded(&inventory, "app"), ["w0", "w1"]);
+}
