@@ -87,6 +87,15 @@ fn a_byte_order_mark_is_accepted() {
     assert_eq!(hosts(&inventory, "app"), ["web1"]);
     let inventory = list(b"\xef\xbb\xbfversions: {app: [web1, 'web2']}\n");
     assert_eq!(hosts(&inventory, "app"), ["web1", "web2"]);
+    // With a document start, a directive, a comment or CRLF: still one document.
+    for source in [
+        &b"\xef\xbb\xbf---\nversions:\n  app: [1.10]\n"[..],
+        b"\xef\xbb\xbf%YAML 1.1\n---\nversions:\n  app: [1.10]\n...\n",
+        b"\xef\xbb\xbf# c\r\nversions:\r\n  app:\r\n    - 1.10\r\n",
+    ] {
+        let inventory = list(source);
+        assert_eq!(hosts(&inventory, "app"), ["1.10"], "{source:?}");
+    }
 }
 
 #[test]
@@ -203,4 +212,13 @@ fn block_scalars_read_the_same_by_either_reader() {
     let with_tab = yaml.replace("# a comment", "#\ta comment");
     assert!(regal_inventory::strategy::block_yaml::read(&with_tab).is_none());
     assert_eq!(list(with_tab.as_bytes()), inventory);
+}
+
+/// A host range with no start begins at 0, as Ansible expands it, in hosts and
+/// in `exclude` alike.
+#[test]
+fn a_range_without_a_start_begins_at_zero() {
+    let inventory = list(b"exclude: 'w[:1]'\nversions:\n  app: 'w[:3]'\n");
+    assert_eq!(hosts(&inventory, "app"), ["w2", "w3"]);
+    assert_eq!(excluded(&inventory, "app"), ["w0", "w1"]);
 }
