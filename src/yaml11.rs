@@ -101,6 +101,12 @@ pub fn resolve_plain(text: &str) -> Result<Value, NotResolved> {
     }
 }
 
+/// Whether the plain scalar `text` is a string to ansible-core: what
+/// [`resolve_plain`] gives as `Value::String` of `text` itself.
+pub fn is_str(text: &str) -> bool {
+    resolve(text) == Tag::Str
+}
+
 /// `<<` and `=`, which PyYAML resolves to tags it has no constructor for.
 fn not_a_value(text: &str) -> NotResolved {
     let what = if text == "=" {

@@ -10,8 +10,8 @@
 
 use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
 use super::{
-    Domains, HALVES_FROM_HOSTS, Host, HostsFrom, MAX_PROBLEMS, Rollout, Strategy, Version,
-    derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
+    Domains, HALVES_FROM_HOSTS, Host, HostVarsText, HostsFrom, MAX_PROBLEMS, Rollout, Strategy,
+    VarsId, Version, derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
@@ -156,6 +156,8 @@ struct HostsRead<'s> {
     odd_names: bool,
     /// Whether an entry was reported (so "no hosts" would only repeat it).
     failed: bool,
+    /// The hosts' own vars, as JSON text.
+    vars: HostVarsText,
 }
 
 impl<'s> HostsRead<'s> {
@@ -702,34 +704,108 @@ impl<'s> Validator<'s, '_> {
     /// A vars mapping: each name once, none in the reserved `regal_` namespace,
     /// values as ansible-core reads them. `None` when it is no mapping.
     fn vars(&mut self, node: &Node<'s>) -> Option<Vars> {
-        if node.is_null() {
-            return Some(Vars::new());
-        }
-        let Some(entries) = node.entries() else {
-            self.wrong_type(node, "a mapping of var name -> value");
-            return None;
-        };
         let mut vars = Vars::new();
+        let entries = self.vars_entries(node)?;
+        self.var_entries(entries, |this, name, value| {
+            let value = this.value(value);
+            vars.insert(name.to_string(), value);
+        });
+        Some(vars)
+    }
+
+    /// The entries of a vars mapping (none for a null); `None` when it is no
+    /// mapping.
+    fn vars_entries<'n>(&mut self, node: &'n Node<'s>) -> Option<&'n [(Node<'s>, Node<'s>)]> {
+        if node.is_null() {
+            return Some(&[]);
+        }
+        let entries = node.entries();
+        if entries.is_none() {
+            self.wrong_type(node, "a mapping of var name -> value");
+        }
+        entries
+    }
+
+    /// Calls `each` with every var of a vars mapping that may be kept: each
+    /// name once, none in the reserved `regal_` namespace (others reported).
+    fn var_entries<'n>(
+        &mut self,
+        entries: &'n [(Node<'s>, Node<'s>)],
+        mut each: impl FnMut(&mut Self, &'n str, &'n Node<'s>),
+    ) {
+        // Nearly every host has a var or two: those are compared in a list.
+        let (mut few, mut kept): ([(&str, usize); 4], usize) = ([("", 0); 4], 0);
         let mut seen = HashMap::new();
         for (key, value) in entries {
             let Some(name) = key.scalar().map(|s| s.value.as_ref()) else {
                 self.wrong_type(key, "a var name");
                 continue;
             };
-            if self.merge_key(key) || self.duplicate(&mut seen, name, key.span.start()) {
+            if self.merge_key(key) {
+                continue;
+            }
+            let at = key.span.start();
+            if entries.len() <= few.len() {
+                if let Some(&(_, first)) = few[..kept].iter().find(|(n, _)| *n == name) {
+                    let kind = ProblemKind::DuplicateKey {
+                        key: name.to_string(),
+                        first: self.listing().then(|| self.location(first)),
+                    };
+                    self.report(at, kind);
+                    continue;
+                }
+                few[kept] = (name, at);
+                kept += 1;
+            } else if self.duplicate(&mut seen, name, at) {
                 continue;
             }
             if name.starts_with("regal_") {
                 let kind = ProblemKind::ReservedVar {
                     var: name.to_string(),
                 };
-                self.report(key.span.start(), kind);
+                self.report(at, kind);
                 continue;
             }
-            let value = self.value(value);
-            vars.insert(name.to_string(), value);
+            each(self, name, value);
         }
-        Some(vars)
+    }
+
+    /// A host's own vars, rendered into `out` as `serde_json` writes the map
+    /// [`Validator::vars`] gives; `None` when there are none (or the node is no
+    /// mapping, which is reported).
+    fn host_vars(
+        &mut self,
+        entries: &[(Node<'s>, Node<'s>)],
+        out: &mut HostVarsText,
+    ) -> Option<VarsId> {
+        let start = out.text().len();
+        out.text().push('{');
+        self.var_entries(entries, |this, name, value| {
+            let text = out.text();
+            if text.len() > start + 1 {
+                text.push(',');
+            }
+            push_json_str(text, name);
+            text.push(':');
+            this.write_value(value, text);
+        });
+        out.text().push('}');
+        out.finish(start)
+    }
+
+    /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
+    fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
+        use std::fmt::Write;
+        match node.scalar() {
+            Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
+                push_json_str(text, &scalar.value)
+            }
+            Some(scalar) if !scalar.is_plain() => push_json_str(text, &scalar.value),
+            _ => {
+                let value = self.value(node);
+                write!(text, "{value}").expect("a String takes any text");
+            }
+        }
     }
 
     /// A var's value as ansible-core reads it: a plain scalar by YAML 1.1, a
@@ -989,10 +1065,10 @@ impl<'s> Validator<'s, '_> {
             self.wrong_type(key, "a host name");
             return;
         };
-        let vars = self.vars(value).filter(|v| !v.is_empty());
-        // Rebuilt at its size: a map grown insert by insert keeps room for
-        // three vars, 224 bytes a host for the usual one (a million hosts).
-        let vars = vars.map(|v| Box::new(v.into_iter().collect()));
+        let vars = match self.vars_entries(value) {
+            Some(entries) => self.host_vars(entries, &mut read.vars),
+            None => None,
+        };
         self.push_entry(read, borrow(&name.value), vars, key.span.start());
     }
 
@@ -1003,7 +1079,7 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         read: &mut HostsRead<'s>,
         entry: Cow<'s, str>,
-        vars: Option<Box<Vars>>,
+        vars: Option<VarsId>,
         at: usize,
     ) {
         let flags = file::scan_name(&entry);
@@ -1035,7 +1111,7 @@ impl<'s> Validator<'s, '_> {
                 for name in names {
                     read.hosts.push(Host {
                         name: Cow::Owned(name),
-                        vars: vars.clone(),
+                        vars,
                     });
                 }
             }
@@ -1155,6 +1231,7 @@ impl<'s> Validator<'s, '_> {
             owned_at: Vec::new(),
             odd_names: false,
             failed: false,
+            vars: HostVarsText::default(),
         })
     }
 
@@ -1225,14 +1302,12 @@ impl<'s> Validator<'s, '_> {
             HostsFrom::Unavailable => ProblemKind::ExternalHostsUnavailable { version },
             HostsFrom::External(external) => match external.select(&pattern) {
                 Ok(names) if !names.is_empty() => {
+                    let mut vars = HostVarsText::default();
                     let hosts: Vec<Host> = names
                         .into_iter()
                         .map(|name| Host {
                             name: Cow::Owned(name.to_string()),
-                            vars: external
-                                .vars(name)
-                                .filter(|vars| !vars.is_empty())
-                                .map(|vars| Box::new(vars.clone())),
+                            vars: external.vars(name).and_then(|v| vars.push(v)),
                         })
                         .collect();
                     if !self.room_for(hosts.len() as u64, at) {
@@ -1243,6 +1318,7 @@ impl<'s> Validator<'s, '_> {
                         owned_at: vec![(0, at as u32)],
                         odd_names: true,
                         failed: false,
+                        vars,
                     };
                 }
                 Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
@@ -1291,6 +1367,8 @@ impl<'s> Validator<'s, '_> {
                 self.check_labels(&draft.read, domains.label(), &skipped);
             }
             let hosts = std::mem::take(&mut draft.read.hosts);
+            let mut host_vars = std::mem::take(&mut draft.read.vars);
+            host_vars.shrink_to_fit();
             let (hosts, excluded) = self.exclude(&draft, hosts, top_patterns, &mut top_used);
             places.push(draft.at);
             versions.push(Version {
@@ -1300,6 +1378,7 @@ impl<'s> Validator<'s, '_> {
                 hosts,
                 excluded,
                 plain_names: !draft.read.odd_names && draft.hosts_from.is_none(),
+                host_vars,
                 hosts_from: draft.hosts_from,
                 rollout,
             });
@@ -1525,17 +1604,19 @@ impl<'s> Validator<'s, '_> {
             if !skipped.is_empty() && skipped.contains(host.name.as_ref()) {
                 continue;
             }
-            let kind = match host.var(label) {
-                None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
+            let value = read
+                .vars
+                .host_var(host, label)
+                .map(|v| v.get().as_bytes()[0]);
+            let kind = match value {
+                None | Some(b'n') => ProblemKind::MissingDomainLabel {
                     host: host.name.to_string(),
                     label: label.to_string(),
                 },
-                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
-                    ProblemKind::BadDomainLabel {
-                        host: host.name.to_string(),
-                        label: label.to_string(),
-                    }
-                }
+                Some(b'[' | b'{') => ProblemKind::BadDomainLabel {
+                    host: host.name.to_string(),
+                    label: label.to_string(),
+                },
                 Some(_) => continue,
             };
             self.report(read.at(self.src, index), kind);
@@ -1660,6 +1741,21 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
             Err(ProblemKind::SizeTooLarge { text: text.into() })
         }
         Err(_) => Err(ProblemKind::NotASize { text: excerpt(v) }),
+    }
+}
+
+/// `text` as a JSON string, as `serde_json` writes it: only control
+/// characters, `"` and `\\` are escaped, so text without them is copied.
+fn push_json_str(out: &mut String, text: &str) {
+    let plain = text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).expect("a string renders"));
     }
 }
 
