@@ -13,7 +13,7 @@
 //! its own message. Tests and the fuzz targets compare the two builders, and
 //! both with serde_yaml.
 
-use crate::tree::{Kind, Node, PlainSeq, Scalar, Span, Style};
+use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -203,9 +203,8 @@ impl<'s> Parser<'s> {
         let start = self
             .next_line()
             .map_or(self.pos, |line| line.start + indent);
-        let mut items = Vec::new();
-        // While every item is a plain scalar, only where each one is.
-        let mut spans = Some(Vec::new());
+        // Plain scalars and host entries kept by their spans.
+        let mut items = SeqBuilder::new(self.src);
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -229,33 +228,12 @@ impl<'s> Parser<'s> {
             } else {
                 self.inline(line, at)?
             };
-            let plain = match &item.kind {
-                Kind::Scalar(s) => s.style == Style::Plain && !s.value.is_empty(),
-                _ => false,
-            };
-            match (&mut spans, item) {
-                (Some(spans), item) if plain => spans.push(item.span),
-                (_, item) => {
-                    if let Some(spans) = spans.take() {
-                        let plain = PlainSeq {
-                            src: self.src,
-                            spans,
-                        };
-                        items.extend(plain.spans.iter().map(|&span| plain.item(span)));
-                    }
-                    items.push(item);
-                }
-            }
+            items.push(item);
         }
         let end = self.last_end(start);
-        let kind = match spans {
-            Some(spans) if !spans.is_empty() => Kind::plain_seq(self.src, spans),
-            Some(_) => Kind::Seq(Vec::new()),
-            None => Kind::seq(items),
-        };
         Some(Node {
             span: Span::new(start, end),
-            kind,
+            kind: items.finish(),
         })
     }
 

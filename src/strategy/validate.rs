@@ -15,7 +15,7 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{Kind, LineIndex, Node, Scalar};
+use crate::tree::{HostItem, Kind, LineIndex, Node, Scalar};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -824,7 +824,7 @@ impl<'s> Validator<'s, '_> {
             }
             // Quoted, block or tagged: a string to ansible-core.
             Kind::Scalar(scalar) => Value::String(scalar.value.to_string()),
-            Kind::Seq(_) | Kind::PlainSeq(_) => {
+            Kind::Seq(_) | Kind::HostSeq(_) => {
                 let items = node.items().expect("a sequence");
                 Value::Array(items.map(|item| self.value(&item)).collect())
             }
@@ -1021,27 +1021,55 @@ impl<'s> Validator<'s, '_> {
             self.host_string(&mut read, scalar, node.span.start());
             return read;
         }
+        // A host list as the tree keeps it: names and host entries are read
+        // from their spans, without a node made for each.
+        if let Kind::HostSeq(seq) = &node.resolved().kind {
+            read.hosts.reserve(seq.len());
+            let mut pairs = Vec::new();
+            for item in seq.items() {
+                match item {
+                    HostItem::Scalar(name) => self.host_item(&mut read, &name),
+                    HostItem::Node(node) => self.host_item(&mut read, node),
+                    HostItem::Entry {
+                        name, pairs: vars, ..
+                    } => {
+                        pairs.clear();
+                        pairs.extend(vars);
+                        let vars = self.host_vars(&pairs, &mut read.vars);
+                        let text = name.scalar().map(|s| borrow(&s.value));
+                        let text = text.expect("a host entry's name is a scalar");
+                        self.push_entry(&mut read, text, vars, name.span.start());
+                    }
+                }
+            }
+            return read;
+        }
         let Some(items) = node.items() else {
             self.wrong_type(node, "hosts as a comma-separated string or a list");
             return read;
         };
         read.hosts.reserve(items.size_hint().0);
         for item in items {
-            let at = item.span.start();
-            match &item.resolved().kind {
-                Kind::Scalar(s) if s.is_null() => {
-                    let kind = ProblemKind::EmptyListItem;
-                    self.report(at, kind);
-                }
-                Kind::Scalar(s) => {
-                    let name = borrow(&s.value);
-                    self.push_entry(&mut read, name, None, at);
-                }
-                Kind::Map(entries) => self.host_with_vars(&mut read, entries, at),
-                _ => self.wrong_type(&item, "a host name, or `name: {host vars}`"),
-            }
+            self.host_item(&mut read, &item);
         }
         read
+    }
+
+    /// One item of a host list: a name, or `name: {host vars}`.
+    fn host_item(&mut self, read: &mut HostsRead<'s>, item: &Node<'s>) {
+        let at = item.span.start();
+        match &item.resolved().kind {
+            Kind::Scalar(s) if s.is_null() => {
+                let kind = ProblemKind::EmptyListItem;
+                self.report(at, kind);
+            }
+            Kind::Scalar(s) => {
+                let name = borrow(&s.value);
+                self.push_entry(read, name, None, at);
+            }
+            Kind::Map(entries) => self.host_with_vars(read, entries, at),
+            _ => self.wrong_type(item, "a host name, or `name: {host vars}`"),
+        }
     }
 
     fn host_with_vars(
