@@ -138,6 +138,12 @@ impl HostVarsText {
         self.finish(start)
     }
 
+    /// Makes room for `entries` more entries of `text` bytes in all.
+    pub fn reserve(&mut self, entries: usize, text: usize) {
+        self.ends.reserve(entries);
+        self.text.reserve(text);
+    }
+
     /// Frees the room grown past the text: a string grown by appending keeps
     /// up to twice its length.
     pub fn shrink_to_fit(&mut self) {

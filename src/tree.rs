@@ -220,6 +220,16 @@ impl<'s> HostSeq<'s> {
         self.spans.is_empty()
     }
 
+    /// How many items are host entries, and about how long their vars are
+    /// as JSON: the text of their vars mappings, with room for quotes around
+    /// every key and value and for braces.
+    pub fn vars_size(&self) -> (usize, usize) {
+        let text: usize = (self.entries.iter())
+            .map(|e| (e.vars.end - e.vars.start) as usize + 2)
+            .sum();
+        (self.entries.len(), text + 3 * self.pairs.len())
+    }
+
     /// The items in order, as [`HostItem`]s.
     pub fn items(&self) -> HostItems<'_, 's> {
         HostItems {
@@ -305,6 +315,9 @@ impl<'a, 's> HostItem<'a, 's> {
     }
 }
 
+/// After this many items, a sequence makes room for the rest at once.
+const RESERVE_AT: u32 = 4096;
+
 /// Builds the items of a sequence one by one, keeping what it can
 /// compactly (see [`HostSeq`]); both tree builders use it.
 pub struct SeqBuilder<'s> {
@@ -335,7 +348,9 @@ impl<'s> SeqBuilder<'s> {
 
     pub fn push(&mut self, node: Node<'s>) {
         self.end = Some(node.span.end);
-        let index = self.seq.spans.len() as u32;
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(node.span.end as usize);
+        }
         let src = self.seq.src;
         let plain_name = |node: &Node| {
             as_written(src, node) == Some(Style::Plain)
@@ -347,36 +362,93 @@ impl<'s> SeqBuilder<'s> {
         }
         if let Kind::Map(entries) = &node.kind
             && let [(name, vars)] = &entries[..]
-            && plain_name(name)
             && node.span.start == name.span.start
             && node.span.end == vars.span.end
             && let Kind::Map(pairs) = &vars.kind
-            && !pairs.is_empty()
+            && self.compact_entry(name, vars.span, pairs)
         {
-            let from = self.seq.pairs.len();
-            for (key, value) in pairs {
-                match (as_written(src, key), as_written(src, value)) {
-                    (Some(key_style), Some(value_style)) => self.seq.pairs.push(Pair {
-                        key: key.span,
-                        value: value.span,
-                        key_style,
-                        value_style,
-                    }),
-                    _ => {
-                        self.seq.pairs.truncate(from);
-                        return self.keep(node);
-                    }
-                }
-            }
-            self.seq.entries.push(HostEntry {
-                item: index,
-                vars: vars.span,
-                pairs_end: self.seq.pairs.len() as u32,
-            });
-            self.seq.spans.push(name.span);
             return;
         }
         self.keep(node);
+    }
+
+    /// Adds a host entry read without nodes for it and its mapping: `name`
+    /// mapped to the mapping of `pairs` written at `vars`. The same as
+    /// [`SeqBuilder::push`] of that node.
+    pub fn push_entry(&mut self, name: Node<'s>, vars: Span, pairs: &[(Node<'s>, Node<'s>)]) {
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars.end as usize);
+        }
+        self.end = Some(vars.end);
+        if !self.compact_entry(&name, vars, pairs) {
+            let vars = Node {
+                span: vars,
+                kind: Kind::map(pairs.to_vec()),
+            };
+            self.keep(Node {
+                span: Span {
+                    start: name.span.start,
+                    end: vars.span.end,
+                },
+                kind: Kind::map(vec![(name, vars)]),
+            });
+        }
+    }
+
+    /// Keeps the host entry of `name` and the mapping of `pairs` written at
+    /// `vars` by their spans, if it can be (see [`HostSeq`]).
+    fn compact_entry(
+        &mut self,
+        name: &Node<'s>,
+        vars: Span,
+        pairs: &[(Node<'s>, Node<'s>)],
+    ) -> bool {
+        let src = self.seq.src;
+        let plain_name = as_written(src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        if !plain_name || pairs.is_empty() {
+            return false;
+        }
+        let from = self.seq.pairs.len();
+        for (key, value) in pairs {
+            match (as_written(src, key), as_written(src, value)) {
+                (Some(key_style), Some(value_style)) => self.seq.pairs.push(Pair {
+                    key: key.span,
+                    value: value.span,
+                    key_style,
+                    value_style,
+                }),
+                _ => {
+                    self.seq.pairs.truncate(from);
+                    return false;
+                }
+            }
+        }
+        self.seq.entries.push(HostEntry {
+            item: self.seq.spans.len() as u32,
+            vars,
+            pairs_end: self.seq.pairs.len() as u32,
+        });
+        self.seq.spans.push(name.span);
+        true
+    }
+
+    /// Makes room for the items the rest of the source may hold, at the
+    /// rate of those so far (and a quarter more), so that a long list is not
+    /// copied as it grows: each copy touches fresh memory, and at a million
+    /// hosts the copies of the lists cost as much memory as the lists. Room
+    /// never written costs no memory; what is left over is given back by
+    /// [`SeqBuilder::finish`].
+    fn reserve(&mut self, at: usize) {
+        let seq = &mut self.seq;
+        let Some(first) = seq.spans.first() else {
+            return;
+        };
+        let (read, left) = (at.saturating_sub(first.start()).max(1), seq.src.len() - at);
+        let more = |count: usize| (count as f64 * left as f64 / read as f64 * 1.25) as usize;
+        seq.spans.reserve(more(seq.spans.len()));
+        seq.entries.reserve(more(seq.entries.len()));
+        seq.pairs.reserve(more(seq.pairs.len()));
     }
 
     fn keep(&mut self, node: Node<'s>) {

@@ -1025,6 +1025,9 @@ impl<'s> Validator<'s, '_> {
         // from their spans, without a node made for each.
         if let Kind::HostSeq(seq) = &node.resolved().kind {
             read.hosts.reserve(seq.len());
+            // Room made once: a text grown by doubling is copied as it grows.
+            let (entries, text) = seq.vars_size();
+            read.vars.reserve(entries, text);
             let mut pairs = Vec::new();
             for item in seq.items() {
                 match item {
