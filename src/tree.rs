@@ -175,18 +175,44 @@ impl<'s> Iterator for HostPairs<'_, 's> {
     }
 }
 
-/// The scalar of `style` written at `span`: its value is its text (inside
-/// the quotes, for a quoted one).
-fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
+impl<'a, 's> HostPairs<'a, 's> {
+    /// The vars as they are written, without nodes.
+    pub fn written(&self) -> impl ExactSizeIterator<Item = (Written<'s>, Written<'s>)> + use<'a, 's> {
+        let src = self.src;
+        let written = move |span: Span, style: Style| Written {
+            span,
+            style,
+            value: text_at(src, span, style),
+        };
+        (self.pairs.clone()).map(move |p| (written(p.key, p.key_style), written(p.value, p.value_style)))
+    }
+}
+
+/// A scalar of a host entry's vars: where it is written, its style, and its
+/// value (its text).
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'s> {
+    pub span: Span,
+    pub style: Style,
+    pub value: &'s str,
+}
+
+/// The value of the scalar of `style` written at `span`: its text (inside the
+/// quotes, for a quoted one).
+fn text_at(src: &str, span: Span, style: Style) -> &str {
     let (start, end) = (span.start(), span.end as usize);
-    let text = match style {
+    match style {
         Style::Plain => &src[start..end],
         _ => &src[start + 1..end - 1],
-    };
+    }
+}
+
+/// The scalar of `style` written at `span` (see [`text_at`]).
+fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
     Node {
         span,
         kind: Kind::Scalar(Scalar {
-            value: Cow::Borrowed(text),
+            value: Cow::Borrowed(text_at(src, span, style)),
             style,
             tag: None,
         }),

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{HostItem, Kind, LineIndex, Node, Scalar};
+use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Style};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -793,6 +793,50 @@ impl<'s> Validator<'s, '_> {
         out.finish(start)
     }
 
+    /// [`Validator::host_vars`] of a host entry of a compact host list, read
+    /// from the scalars as written, without nodes: for the usual host, a few
+    /// vars with nothing to report. `None` (nothing written) for anything
+    /// else, which `host_vars` then reads.
+    fn written_host_vars(
+        &mut self,
+        pairs: &HostPairs<'_, 's>,
+        out: &mut HostVarsText,
+    ) -> Option<Option<VarsId>> {
+        let pairs = pairs.written();
+        let mut names = [""; 4];
+        if pairs.len() > names.len() {
+            return None;
+        }
+        let start = out.text().len();
+        let text = out.text();
+        text.push('{');
+        for (index, (key, value)) in pairs.enumerate() {
+            let name = key.value;
+            let merge = key.style == Style::Plain && name == "<<";
+            if merge || names[..index].contains(&name) || name.starts_with("regal_") {
+                text.truncate(start);
+                return None;
+            }
+            names[index] = name;
+            if index > 0 {
+                text.push(',');
+            }
+            push_json_str(text, name);
+            text.push(':');
+            if value.style != Style::Plain || crate::yaml11::is_str(value.value) {
+                push_json_str(text, value.value);
+            } else if let Ok(value) = crate::yaml11::resolve_plain(value.value) {
+                use std::fmt::Write;
+                write!(text, "{value}").expect("a String takes any text");
+            } else {
+                text.truncate(start);
+                return None;
+            }
+        }
+        text.push('}');
+        Some(out.finish(start))
+    }
+
     /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
     fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
         use std::fmt::Write;
@@ -1036,9 +1080,14 @@ impl<'s> Validator<'s, '_> {
                     HostItem::Entry {
                         name, pairs: vars, ..
                     } => {
-                        pairs.clear();
-                        pairs.extend(vars);
-                        let vars = self.host_vars(&pairs, &mut read.vars);
+                        let vars = match self.written_host_vars(&vars, &mut read.vars) {
+                            Some(id) => id,
+                            None => {
+                                pairs.clear();
+                                pairs.extend(vars);
+                                self.host_vars(&pairs, &mut read.vars)
+                            }
+                        };
                         let text = name.scalar().map(|s| borrow(&s.value));
                         let text = text.expect("a host entry's name is a scalar");
                         self.push_entry(&mut read, text, vars, name.span.start());
