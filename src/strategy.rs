@@ -273,6 +273,23 @@ pub fn parse_with<'s>(
     source: &'s str,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
+    parse_as(source, hosts_from, true)
+}
+
+/// [`parse_with`] by the validator's reference path for host lists (see
+/// [`validate::validate_as`]): what the fast paths must give.
+pub fn parse_by_reference<'s>(
+    source: &'s str,
+    hosts_from: HostsFrom,
+) -> Result<Strategy<'s>, Vec<Problem>> {
+    parse_as(source, hosts_from, false)
+}
+
+fn parse_as<'s>(
+    source: &'s str,
+    hosts_from: HostsFrom,
+    fast: bool,
+) -> Result<Strategy<'s>, Vec<Problem>> {
     let located = |at: usize, kind: ProblemKind| {
         vec![Problem {
             location: Some(validate::locate(source, at)),
@@ -312,7 +329,7 @@ pub fn parse_with<'s>(
             Err(error) => return Err(located(error.at, ProblemKind::Yaml(error.message))),
         },
     };
-    validate::validate(source, &root, hosts_from)
+    validate::validate_as(source, &root, hosts_from, fast)
 }
 
 /// The first character no YAML reader takes as it is: a control character

@@ -177,14 +177,17 @@ impl<'s> Iterator for HostPairs<'_, 's> {
 
 impl<'a, 's> HostPairs<'a, 's> {
     /// The vars as they are written, without nodes.
-    pub fn written(&self) -> impl ExactSizeIterator<Item = (Written<'s>, Written<'s>)> + use<'a, 's> {
+    pub fn written(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (Written<'s>, Written<'s>)> + use<'a, 's> {
         let src = self.src;
         let written = move |span: Span, style: Style| Written {
             span,
             style,
             value: text_at(src, span, style),
         };
-        (self.pairs.clone()).map(move |p| (written(p.key, p.key_style), written(p.value, p.value_style)))
+        (self.pairs.clone())
+            .map(move |p| (written(p.key, p.key_style), written(p.value, p.value_style)))
     }
 }
 

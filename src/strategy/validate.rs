@@ -73,8 +73,21 @@ pub fn validate<'s>(
     root: &Node<'s>,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
+    validate_as(src, root, hosts_from, true)
+}
+
+/// [`validate`] without the fast paths for host lists (`fast` false): every
+/// item read as a node, every host's vars read into a map and rendered by
+/// `serde_json`. The reference the tests and fuzz targets compare with.
+pub fn validate_as<'s>(
+    src: &'s str,
+    root: &Node<'s>,
+    hosts_from: HostsFrom,
+    fast: bool,
+) -> Result<Strategy<'s>, Vec<Problem>> {
     let mut validator = Validator {
         src,
+        fast,
         hosts_from,
         lines: OnceCell::new(),
         problems: Vec::new(),
@@ -97,6 +110,8 @@ pub fn locate(src: &str, at: usize) -> Location {
 
 pub(super) struct Validator<'s, 'e> {
     src: &'s str,
+    /// Whether host lists take the fast paths (see [`validate_as`]).
+    fast: bool,
     hosts_from: HostsFrom<'e>,
     lines: OnceCell<LineIndex<'s>>,
     /// The first `MAX_PROBLEMS` problems found.
@@ -1067,7 +1082,9 @@ impl<'s> Validator<'s, '_> {
         }
         // A host list as the tree keeps it: names and host entries are read
         // from their spans, without a node made for each.
-        if let Kind::HostSeq(seq) = &node.resolved().kind {
+        if let Kind::HostSeq(seq) = &node.resolved().kind
+            && self.fast
+        {
             read.hosts.reserve(seq.len());
             // Room made once: a text grown by doubling is copied as it grows.
             let (entries, text) = seq.vars_size();
@@ -1146,7 +1163,10 @@ impl<'s> Validator<'s, '_> {
             return;
         };
         let vars = match self.vars_entries(value) {
-            Some(entries) => self.host_vars(entries, &mut read.vars),
+            Some(entries) if self.fast => self.host_vars(entries, &mut read.vars),
+            // The reference: the map `vars` reads, as serde_json writes it.
+            Some(_) => (self.vars(value).filter(|vars| !vars.is_empty()))
+                .and_then(|vars| read.vars.push(&vars)),
             None => None,
         };
         self.push_entry(read, borrow(&name.value), vars, key.span.start());
