@@ -7,7 +7,7 @@ use crate::config;
 use crate::error::Error;
 use crate::external::ExternalHosts;
 use crate::inventory::{self, Inventory};
-use crate::overview::{Overview, Summary};
+use crate::overview::{Limits, Overview, Summary};
 use crate::plan::Plan;
 use crate::resume::Resume;
 use crate::schema;
@@ -91,6 +91,11 @@ pub struct PlanArgs {
     /// Hosts shown per batch before the rest is only counted (0: all).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_hosts: usize,
+
+    /// Batches shown per version before the rest is only counted (0: all).
+    /// The JSON format always has every batch.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_batches: usize,
 
     /// When to colour the text view.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
@@ -279,7 +284,11 @@ fn overview(
         ColorWhen::Never => false,
         ColorWhen::Auto => env.stdout_is_terminal && !env.no_color,
     };
-    let text = overview.render(&path.display().to_string(), args.max_hosts, colour);
+    let limits = Limits {
+        max_hosts: args.max_hosts,
+        max_batches: args.max_batches,
+    };
+    let text = overview.render(&path.display().to_string(), limits, colour);
     out.write_all(text.as_bytes()).map_err(Error::Write)
 }
 
@@ -467,7 +476,8 @@ fn write_line(
         .map_err(Error::Write)
 }
 
+/// Writes `value` as indented JSON, through a buffer as [`write_line`] does
+/// (`plan --format json` of a million batches is gigabytes of small pieces).
 fn write_json_pretty(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Write(e.into()))?;
-    writeln!(out).map_err(Error::Write)
+    write_line(out, |out| Ok(serde_json::to_writer_pretty(out, value)?))
 }

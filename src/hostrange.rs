@@ -11,44 +11,120 @@ pub fn has_range(entry: &str) -> bool {
 }
 
 /// Expands every range in `entry`, in order. A name without a range expands to itself.
+pub fn expand(entry: &str) -> Result<Vec<String>, String> {
+    Ok(names(entry)?.collect())
+}
+
+/// The names `entry` stands for, in order, made one at a time: `h[0:9999999]`
+/// is ten million names, which a list of them all, as well as of the ten
+/// million numbers, would hold twice over while the hosts are read.
 ///
 /// Works left to right without recursion, so a name with thousands of ranges
 /// cannot overflow the stack, and bounds the product of all its ranges (not only
-/// each range), so `h[0:999][0:999][0:999]` cannot exhaust memory.
-pub fn expand(entry: &str) -> Result<Vec<String>, String> {
-    if find_range(entry).is_none() {
-        // The common case, without the bookkeeping below.
-        return Ok(vec![entry.to_string()]);
-    }
-    // Each part is the alternatives for one stretch of the name: literal text has one.
-    let mut parts: Vec<Vec<String>> = Vec::new();
+/// each range), so `h[0:999][0:999][0:999]` is refused before any name is made.
+pub fn names(entry: &str) -> Result<Names, String> {
+    let mut parts = Vec::new();
     let mut count: u64 = 1;
     let mut rest = entry;
     while let Some((open, close)) = find_range(rest) {
-        parts.push(vec![rest[..open].to_string()]);
-        let middles = expand_bounds(&rest[open + 1..close])?;
-        count = count.saturating_mul(middles.len() as u64);
+        let bounds = bounds(&rest[open + 1..close])?;
+        count = count.saturating_mul(bounds.len());
         if count > MAX_EXPANSION {
             return Err(too_many());
         }
-        parts.push(middles);
+        parts.push(Part::Text(rest[..open].to_string()));
+        parts.push(Part::Range(bounds));
         rest = &rest[close + 1..];
     }
-    parts.push(vec![rest.to_string()]);
-    let mut names = vec![String::new()];
-    for part in parts {
-        if let [only] = part.as_slice() {
-            // Appending in place keeps thousands of one-value ranges linear.
-            names.iter_mut().for_each(|name| name.push_str(only));
-        } else {
-            names = names
-                .iter()
-                .flat_map(|name| part.iter().map(move |middle| format!("{name}{middle}")))
-                .collect();
+    parts.push(Part::Text(rest.to_string()));
+    Ok(Names {
+        at: vec![0; parts.len()],
+        starts: vec![0; parts.len()],
+        parts,
+        name: String::new(),
+        left: count,
+        started: false,
+    })
+}
+
+/// The names of one entry with ranges, as [`names`] makes them: an odometer
+/// over its ranges, the last one turning fastest. Each name is the one before
+/// with only the parts from the range that turned on made again.
+#[derive(Debug)]
+pub struct Names {
+    parts: Vec<Part>,
+    /// Which value of each part the current name has (0 for text).
+    at: Vec<u64>,
+    /// Where each part starts in `name`.
+    starts: Vec<usize>,
+    /// The current name.
+    name: String,
+    /// Names not yet given.
+    left: u64,
+    started: bool,
+}
+
+/// A stretch of a name: text as written, or a range's values.
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Range(Bounds),
+}
+
+impl Part {
+    fn len(&self) -> u64 {
+        match self {
+            Part::Text(_) => 1,
+            Part::Range(bounds) => bounds.len(),
         }
     }
-    Ok(names)
 }
+
+impl Names {
+    /// Writes the parts from `from` on at their current values.
+    fn write_from(&mut self, from: usize) {
+        self.name.truncate(self.starts[from]);
+        for (i, part) in self.parts.iter().enumerate().skip(from) {
+            self.starts[i] = self.name.len();
+            match part {
+                Part::Text(text) => self.name.push_str(text),
+                Part::Range(bounds) => bounds.write(self.at[i], &mut self.name),
+            }
+        }
+    }
+}
+
+impl Iterator for Names {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        if !std::mem::replace(&mut self.started, true) {
+            self.write_from(0);
+            return Some(self.name.clone());
+        }
+        // The last part that has a value left turns; every part after it
+        // starts again. There is one, as a name is left.
+        let turned = (0..self.parts.len())
+            .rev()
+            .find(|&i| self.at[i] + 1 < self.parts[i].len())
+            .expect("a name is left");
+        self.at[turned] += 1;
+        self.at[turned + 1..].fill(0);
+        self.write_from(turned);
+        Some(self.name.clone())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.left).unwrap_or(usize::MAX);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Names {}
 
 fn too_many() -> String {
     format!("expands to more than {MAX_EXPANSION} hosts; split it or check the bounds")
@@ -74,6 +150,7 @@ fn find_range(entry: &str) -> Option<(usize, usize)> {
 pub const MAX_EXPANSION: u64 = if cfg!(fuzzing) { 10_000 } else { 10_000_000 };
 
 /// One checked `[begin:end]` or `[begin:end:step]`.
+#[derive(Debug)]
 enum Bounds {
     Numbers {
         first: u64,
@@ -99,27 +176,21 @@ impl Bounds {
         }
     }
 
-    fn names(&self) -> Vec<String> {
+    /// Writes value `k` (from 0) to `name`.
+    fn write(&self, k: u64, name: &mut String) {
+        use std::fmt::Write;
         match *self {
             Bounds::Numbers {
-                first,
-                last,
-                step,
-                width,
-            } => (first..=last)
-                .step_by(step as usize)
-                .map(|n| format!("{n:0width$}"))
-                .collect(),
-            Bounds::Letters { first, last, step } => (first..=last)
-                .step_by(step as usize)
-                .map(|c| (c as char).to_string())
-                .collect(),
+                first, step, width, ..
+            } => {
+                let _ = write!(name, "{:0width$}", first + k * step);
+            }
+            Bounds::Letters { first, step, .. } => {
+                // Below `last`, a letter: k * step fits in a byte.
+                name.push(char::from(first + (k * step) as u8));
+            }
         }
     }
-}
-
-fn expand_bounds(inner: &str) -> Result<Vec<String>, String> {
-    bounds(inner).map(|b| b.names())
 }
 
 /// How many names `entry` stands for (saturating), without building them. A
@@ -272,6 +343,27 @@ mod tests {
     fn thousands_of_ranges_do_not_recurse() {
         let entry = "h[1:1]".repeat(100_000);
         assert_eq!(expand(&entry).unwrap(), ["h1".repeat(100_000)]);
+    }
+
+    /// The odometer gives every combination once, the last range turning
+    /// fastest, with each range's padding, and counts down what is left.
+    #[test]
+    fn names_are_made_in_order_one_at_a_time() {
+        let mut expected = Vec::new();
+        for a in 8..=12 {
+            for b in ['x', 'z'] {
+                for c in [0, 5, 10] {
+                    expected.push(format!("r{a:02}-{b}.{c}:end"));
+                }
+            }
+        }
+        let mut made = names("r[08:12]-[x:z:2].[0:10:5]:end").unwrap();
+        assert_eq!(made.len(), 30);
+        assert_eq!(made.next().unwrap(), "r08-x.0:end");
+        assert_eq!(made.len(), 29);
+        let rest: Vec<String> = made.collect();
+        assert_eq!(rest, expected[1..]);
+        assert_eq!(names("web1").unwrap().collect::<Vec<_>>(), ["web1"]);
     }
 
     #[test]

@@ -3,6 +3,12 @@
 //! [`Inventory::write_json`], which writes host names itself (faster than serde
 //! at a million hosts); tests check that both give the same bytes.
 //!
+//! The model holds nothing of its own: a [`Group`] says which group it is (a
+//! version's batch 3, say), and its hosts, children and vars are read from the
+//! plan while it is written. Groups are made one at a time, so the memory of
+//! writing does not grow with the number of batches (ten million, from a
+//! 30-byte range).
+//!
 //! Keys come out in rollout order (`all`, then each version group followed by its
 //! batch groups and its excluded group, then `_meta`), because Ansible's wildcard
 //! patterns and its `groups` variable follow the order of the JSON keys.
@@ -12,31 +18,31 @@ use crate::strategy::Host;
 #[cfg(doc)]
 use crate::strategy::Version;
 use crate::strategy::file::Vars;
-use indexmap::IndexMap;
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// A whole `--list` inventory.
-#[derive(Debug, Serialize)]
+/// A whole `--list` inventory: its groups ([`Inventory::groups`]), then `_meta`.
+#[derive(Debug)]
 pub struct Inventory<'p> {
-    #[serde(flatten)]
-    pub groups: IndexMap<String, Group<'p>>,
-    #[serde(rename = "_meta")]
+    plan: &'p Plan<'p>,
     pub meta: Meta<'p>,
 }
 
-/// One Ansible group.
-#[derive(Debug, Default, Serialize)]
-pub struct Group<'p> {
-    #[serde(skip_serializing_if = "Hosts::is_empty")]
-    pub hosts: Hosts<'p>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<String>,
-    #[serde(skip_serializing_if = "Vars::is_empty")]
-    pub vars: Vars,
+/// One Ansible group of the inventory, by what it stands for.
+#[derive(Debug, Clone, Copy)]
+pub enum Group<'p> {
+    /// `all`: the version groups, the strategy's vars.
+    All(&'p Plan<'p>),
+    /// A version group: its batch groups, the version's vars.
+    Version(&'p VersionPlan<'p>),
+    /// Batch `index` of a version: its hosts, the canary or batch vars.
+    Batch(&'p VersionPlan<'p>, usize),
+    /// A version's excluded hosts (only for a version that has some).
+    Excluded(&'p VersionPlan<'p>),
 }
 
 /// The hosts of a group, read from the plan as they are written rather than
@@ -72,6 +78,186 @@ impl Serialize for Hosts<'_> {
             Hosts::Batch(plan, index) => serializer.collect_seq(plan.batch(index).map(name)),
             Hosts::Excluded(hosts) => serializer.collect_seq(hosts.iter().map(name)),
         }
+    }
+}
+
+/// The child groups of a group, named as they are written: a version of ten
+/// million batches has ten million of them.
+#[derive(Debug, Clone, Copy)]
+pub enum Children<'p> {
+    None,
+    /// The version groups, in rollout order (of `all`).
+    Versions(&'p Plan<'p>),
+    /// A version's batch groups, in order.
+    Batches(&'p VersionPlan<'p>),
+}
+
+impl Children<'_> {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Children::None => true,
+            Children::Versions(plan) => plan.versions.is_empty(),
+            Children::Batches(plan) => plan.batch_count() == 0,
+        }
+    }
+}
+
+impl Serialize for Children<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Children::None => serializer.collect_seq(std::iter::empty::<&str>()),
+            Children::Versions(plan) => {
+                serializer.collect_seq(plan.versions.iter().map(|v| &v.version.group))
+            }
+            Children::Batches(plan) => {
+                let group = &plan.version.group;
+                serializer.collect_seq((0..plan.batch_count()).map(|i| batch_group(group, i)))
+            }
+        }
+    }
+}
+
+/// A group's vars: the operator's as written (`own`), then regal-inventory's
+/// (`regal`). Names starting with `regal_` are refused in the operator's vars,
+/// so the two never share a name, and the JSON map is the two one after the
+/// other.
+#[derive(Debug)]
+pub struct GroupVars<'p> {
+    pub own: Option<&'p Vars>,
+    pub regal: Vec<(Cow<'static, str>, Value)>,
+}
+
+impl GroupVars<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.own.is_none_or(Vars::is_empty) && self.regal.is_empty()
+    }
+}
+
+impl Serialize for GroupVars<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let own = self.own.into_iter().flatten();
+        let regal = self
+            .regal
+            .iter()
+            .map(|(name, value)| (name.as_ref(), value));
+        serializer.collect_map(own.map(|(name, value)| (name.as_str(), value)).chain(regal))
+    }
+}
+
+impl<'p> Group<'p> {
+    /// The group's name.
+    pub fn name(&self) -> Cow<'p, str> {
+        match *self {
+            Group::All(_) => Cow::Borrowed("all"),
+            Group::Version(plan) => Cow::Borrowed(&plan.version.group),
+            Group::Batch(plan, index) => Cow::Owned(batch_group(&plan.version.group, index)),
+            Group::Excluded(plan) => Cow::Owned(excluded_group(&plan.version.group)),
+        }
+    }
+
+    pub fn hosts(&self) -> Hosts<'p> {
+        match *self {
+            Group::All(_) | Group::Version(_) => Hosts::None,
+            Group::Batch(plan, index) => Hosts::Batch(plan, index),
+            Group::Excluded(plan) => Hosts::Excluded(&plan.version.excluded),
+        }
+    }
+
+    pub fn children(&self) -> Children<'p> {
+        match *self {
+            Group::All(plan) => Children::Versions(plan),
+            Group::Version(plan) => Children::Batches(plan),
+            Group::Batch(..) | Group::Excluded(_) => Children::None,
+        }
+    }
+
+    /// The group's vars. No per-batch lists on a version group or `all`: every
+    /// host inherits its groups' vars, so a list with an entry per batch would
+    /// be copied into every host's vars (`ansible-inventory --list` grew with
+    /// hosts x batches). The rollout playbook reads the order from
+    /// `regal_versions` and each batch's `regal_batch`.
+    pub fn vars(&self) -> GroupVars<'p> {
+        let (own, regal) = match *self {
+            Group::All(plan) => {
+                let groups: Vec<&str> = (plan.versions.iter())
+                    .map(|v| v.version.group.as_str())
+                    .collect();
+                let excluded: usize = (plan.versions.iter())
+                    .map(|v| v.version.excluded.len())
+                    .sum();
+                let regal = vec![
+                    ("regal_versions".into(), json!(groups)),
+                    ("regal_excluded_count".into(), json!(excluded)),
+                ];
+                (Some(&plan.strategy.vars), regal)
+            }
+            Group::Version(plan) => {
+                let version = plan.version;
+                let mut regal = vec![("regal_version".into(), json!(version.name))];
+                let mut verify = Vars::new();
+                version.rollout.verify.group_vars(&mut verify);
+                regal.extend(verify.into_iter().map(|(name, value)| (name.into(), value)));
+                (Some(&version.vars), regal)
+            }
+            Group::Batch(plan, index) => {
+                let rollout = &plan.version.rollout;
+                let canary = index == 0;
+                let own = if canary {
+                    &rollout.canary_vars
+                } else {
+                    &rollout.batch_vars
+                };
+                let group = batch_group(&plan.version.group, index);
+                let mut regal = vec![
+                    ("regal_batch".into(), json!(index)),
+                    ("regal_batch_group".into(), Value::String(group)),
+                    ("regal_batch_count".into(), json!(plan.batch_count())),
+                    ("regal_canary".into(), Value::Bool(canary)),
+                    ("regal_progress".into(), json!(plan.progress(index))),
+                ];
+                let pause = rollout.pause_after(index);
+                if pause > 0 {
+                    regal.push(("regal_pause_after".into(), json!(pause)));
+                }
+                if rollout.confirm_after(index) {
+                    regal.push(("regal_confirm_after".into(), Value::Bool(true)));
+                }
+                (Some(own), regal)
+            }
+            Group::Excluded(_) => (None, vec![("regal_excluded".into(), Value::Bool(true))]),
+        };
+        GroupVars { own, regal }
+    }
+}
+
+/// A group as its JSON object: `hosts`, `children`, `vars`, each only when
+/// not empty.
+impl Serialize for Group<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (hosts, children, vars) = (self.hosts(), self.children(), self.vars());
+        let mut map = serializer.serialize_map(None)?;
+        if !hosts.is_empty() {
+            map.serialize_entry("hosts", &hosts)?;
+        }
+        if !children.is_empty() {
+            map.serialize_entry("children", &children)?;
+        }
+        if !vars.is_empty() {
+            map.serialize_entry("vars", &vars)?;
+        }
+        map.end()
+    }
+}
+
+/// The groups in rollout order, then `_meta`.
+impl Serialize for Inventory<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for group in self.groups() {
+            map.serialize_entry(&group.name(), &group)?;
+        }
+        map.serialize_entry("_meta", &self.meta)?;
+        map.end()
     }
 }
 
@@ -129,100 +315,29 @@ pub fn excluded_group(version_group: &str) -> String {
 }
 
 impl<'p> Inventory<'p> {
-    /// Renders a plan.
+    /// The inventory of a plan.
     pub fn new(plan: &'p Plan<'p>) -> Inventory<'p> {
-        let strategy = plan.strategy;
-        let version_groups: Vec<String> = plan
-            .versions
-            .iter()
-            .map(|v| v.version.group.clone())
-            .collect();
-        let excluded_count: usize = plan.versions.iter().map(|v| v.version.excluded.len()).sum();
-        let mut all_vars = strategy.vars.clone();
-        all_vars.insert("regal_versions".into(), json!(version_groups));
-        all_vars.insert("regal_excluded_count".into(), json!(excluded_count));
-
-        let mut groups = IndexMap::new();
-        groups.insert(
-            "all".to_string(),
-            Group {
-                children: version_groups,
-                vars: all_vars,
-                ..Group::default()
-            },
-        );
-        for version in &plan.versions {
-            add_version(&mut groups, version);
-        }
         Inventory {
-            groups,
+            plan,
             meta: Meta {
                 hostvars: HostVars(plan),
             },
         }
     }
-}
 
-fn add_version<'p>(groups: &mut IndexMap<String, Group<'p>>, plan: &'p VersionPlan<'p>) {
-    let version = plan.version;
-    let rollout = &version.rollout;
-    let count = plan.batch_count();
-    let batch_names: Vec<String> = (0..count).map(|i| batch_group(&version.group, i)).collect();
-    // No per-batch lists here: every host inherits its version group's vars,
-    // so a list with an entry per batch would be copied into every host's
-    // vars (`ansible-inventory --list` grew with hosts x batches). The rollout
-    // playbook reads the order from `regal_versions` and each batch's
-    // `regal_batch`.
-    let mut vars = version.vars.clone();
-    vars.insert("regal_version".into(), json!(version.name));
-    rollout.verify.group_vars(&mut vars);
-    groups.insert(
-        version.group.clone(),
-        Group {
-            children: batch_names.clone(),
-            vars,
-            ..Group::default()
-        },
-    );
-    for (index, name) in batch_names.into_iter().enumerate() {
-        let canary = index == 0;
-        let mut vars = if canary {
-            rollout.canary_vars.clone()
-        } else {
-            rollout.batch_vars.clone()
-        };
-        vars.insert("regal_batch".into(), json!(index));
-        vars.insert("regal_batch_group".into(), json!(name));
-        vars.insert("regal_batch_count".into(), json!(count));
-        vars.insert("regal_canary".into(), json!(canary));
-        vars.insert("regal_progress".into(), json!(plan.progress(index)));
-        let pause = rollout.pause_after(index);
-        if pause > 0 {
-            vars.insert("regal_pause_after".into(), json!(pause));
-        }
-        if rollout.confirm_after(index) {
-            vars.insert("regal_confirm_after".into(), Value::Bool(true));
-        }
-        groups.insert(
-            name,
-            Group {
-                hosts: Hosts::Batch(plan, index),
-                vars,
-                ..Group::default()
-            },
-        );
-    }
-    if !version.excluded.is_empty() {
-        let mut vars = Vars::new();
-        vars.insert("regal_excluded".into(), Value::Bool(true));
-        groups.insert(
-            excluded_group(&version.group),
-            Group {
-                hosts: Hosts::Excluded(&version.excluded),
-                vars,
-                ..Group::default()
-            },
-        );
+    /// Every group, in rollout order: `all`, then each version group followed
+    /// by its batch groups and its excluded group. Made one at a time, as
+    /// they are asked for.
+    pub fn groups(&self) -> impl Iterator<Item = Group<'p>> + use<'p> {
+        let plan = self.plan;
+        std::iter::once(Group::All(plan)).chain(plan.versions.iter().flat_map(|version| {
+            let batches = (0..version.batch_count()).map(move |i| Group::Batch(version, i));
+            let excluded =
+                (!version.version.excluded.is_empty()).then_some(Group::Excluded(version));
+            std::iter::once(Group::Version(version))
+                .chain(batches)
+                .chain(excluded)
+        }))
     }
 }
 
@@ -235,14 +350,14 @@ impl Inventory<'_> {
     /// through serde_json. Writing a 1M-host inventory takes 40% less time.
     pub fn write_json<W: Write>(&self, w: &mut W) -> io::Result<()> {
         w.write_all(b"{")?;
-        let plan = self.meta.hostvars.0;
+        let plan = self.plan;
         let in_order: Vec<Option<InOrder>> = plan.versions.iter().map(InOrder::of).collect();
         // The version whose batches are being written, in rollout order.
         let mut current = None;
-        for (name, group) in &self.groups {
-            write_str(w, name)?;
+        for group in self.groups() {
+            write_str(w, &group.name())?;
             w.write_all(b":")?;
-            if let Hosts::Batch(plan, 0) = group.hosts {
+            if let Group::Version(plan) = group {
                 current = in_order
                     .iter()
                     .flatten()
@@ -337,8 +452,9 @@ impl Group<'_> {
     /// its `Serialize`. `in_order`: a version's hosts in rollout order, used
     /// for this group's hosts when they are one of its batches.
     fn write_json<W: Write>(&self, w: &mut W, in_order: Option<&InOrder>) -> io::Result<()> {
+        let (hosts, children, vars) = (self.hosts(), self.children(), self.vars());
         let mut separator: &[u8] = b"{";
-        if !self.hosts.is_empty() {
+        if !hosts.is_empty() {
             w.write_all(separator)?;
             separator = b",";
             w.write_all(b"\"hosts\":")?;
@@ -358,7 +474,7 @@ impl Group<'_> {
                 })?;
                 write_str(w, name)
             };
-            match self.hosts {
+            match hosts {
                 Hosts::None => {}
                 Hosts::Batch(plan, index) => {
                     let plain = plan.version.plain_names;
@@ -377,17 +493,17 @@ impl Group<'_> {
             }
             w.write_all(b"]")?;
         }
-        if !self.children.is_empty() {
+        if !children.is_empty() {
             w.write_all(separator)?;
             separator = b",";
             w.write_all(b"\"children\":")?;
-            serde_json::to_writer(&mut *w, &self.children)?;
+            serde_json::to_writer(&mut *w, &children)?;
         }
-        if !self.vars.is_empty() {
+        if !vars.is_empty() {
             w.write_all(separator)?;
             separator = b",";
             w.write_all(b"\"vars\":")?;
-            serde_json::to_writer(&mut *w, &self.vars)?;
+            serde_json::to_writer(&mut *w, &vars)?;
         }
         if separator == b"{" {
             w.write_all(b"{")?; // no field: `{}`
@@ -460,5 +576,40 @@ mod tests {
             let serde = serde_json::to_string(&inventory).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), serde, "{source}");
         }
+    }
+
+    /// Groups are made one at a time as they are written: a plan of thousands
+    /// of batches comes out whole, in order, and as serde writes it.
+    #[test]
+    fn many_batches_are_written_whole_and_as_serde_writes_them() {
+        let source = "order: hash\nexclude: h7\nversions:\n  a: h[0:4999]\n  b:\n    hosts: g[1:300]\n    combine: 7\n";
+        let strategy = strategy::parse(source).unwrap();
+        let plan = Plan::new(&strategy);
+        let inventory = Inventory::new(&plan);
+        let mut written = Vec::new();
+        inventory.write_json(&mut written).unwrap();
+        assert!(written == serde_json::to_vec(&inventory).unwrap());
+
+        let json: Value = serde_json::from_slice(&written).unwrap();
+        let groups = json.as_object().unwrap();
+        // all, a, 4,999 batches, a_excluded, b, 1 + 299 / 7 rounded up batches, _meta.
+        assert_eq!(groups.len(), 1 + 1 + 4_999 + 1 + 1 + 44 + 1);
+        for (version, count) in [("a", 4_999), ("b", 44)] {
+            let children = json[version]["children"].as_array().unwrap();
+            assert_eq!(children.len(), count);
+            let mut hosts = 0;
+            for (index, child) in children.iter().enumerate() {
+                let name = format!("{version}_batch{index}");
+                assert_eq!(child, &json!(name));
+                let batch = &json[&name];
+                assert_eq!(batch["vars"]["regal_batch"], json!(index));
+                assert_eq!(batch["vars"]["regal_batch_group"], json!(name));
+                assert_eq!(batch["vars"]["regal_batch_count"], json!(count));
+                hosts += batch["hosts"].as_array().unwrap().len();
+            }
+            assert_eq!(hosts, if version == "a" { 4_999 } else { 300 });
+        }
+        assert_eq!(json["a_excluded"]["hosts"], json!(["h7"]));
+        assert_eq!(json["_meta"]["hostvars"].as_object().unwrap().len(), 5_300);
     }
 }

@@ -2,23 +2,27 @@
 //!
 //! Everything here works on indices into a version's host list and is pure.
 
-use crate::strategy::file::Order;
+use crate::strategy::file::{MAX_HOSTS, Order};
 use crate::strategy::{Domains, Host, HostVarsText, label_text};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// The hosts' indices in rollout order, and where each failure domain ends in it
-/// (one end, the total, unless domains go one at a time). `domains` comes
-/// with the hosts' vars, which hold their labels.
+/// (one end, the total, unless domains go one at a time). `None` for the file
+/// order (`order: input` without domains), which needs no list of its own.
+/// `domains` comes with the hosts' vars, which hold their labels.
+///
+/// Indices are `u32`, half the memory of `usize`: a strategy names at most
+/// [`MAX_HOSTS`] hosts.
 pub fn arrange(
     hosts: &[Host],
     order: Order,
     salt: &str,
     domains: Option<(&Domains, &HostVarsText)>,
-) -> (Vec<usize>, Vec<usize>) {
-    let indices: Vec<usize> = match order {
-        Order::Input => (0..hosts.len()).collect(),
+) -> (Option<Vec<u32>>, Vec<usize>) {
+    let indices: Option<Vec<u32>> = match order {
+        Order::Input => None,
         Order::Sorted => {
             // Comparing names run by run took seconds at a million hosts, each
             // comparison at two random places in memory. Each host gets the
@@ -26,10 +30,8 @@ pub fn arrange(
             // keys start alike are compared in full. Ties in the end (equal
             // names) keep file order, as the stable sort before did.
             let with_nul = hosts.iter().any(|h| h.name.contains('\0'));
-            let mut keyed: Vec<(u128, usize)> = hosts
-                .iter()
-                .enumerate()
-                .map(|(i, host)| {
+            let mut keyed: Vec<(u128, u32)> = (hosts.iter().zip(index_range(hosts)))
+                .map(|(host, i)| {
                     (
                         if with_nul {
                             0
@@ -43,31 +45,32 @@ pub fn arrange(
             keyed.sort_unstable_by(|&(key_a, a), &(key_b, b)| {
                 key_a
                     .cmp(&key_b)
-                    .then_with(|| natural_cmp(&hosts[a].name, &hosts[b].name))
+                    .then_with(|| natural_cmp(&hosts[a as usize].name, &hosts[b as usize].name))
                     .then(a.cmp(&b))
             });
-            keyed.into_iter().map(|(_, i)| i).collect()
+            Some(keyed.into_iter().map(|(_, i)| i).collect())
         }
         Order::Hash => {
             // (hash, index) pairs, sorted: ties (never in practice) keep file
             // order. The salt is hashed once, not once per host, and the pairs
             // take two thirds of the memory of sort_by_cached_key's.
             let salted = salted(salt);
-            let mut keyed: Vec<(u64, usize)> = hosts
-                .iter()
-                .enumerate()
-                .map(|(i, host)| (fnv1a(salted, host.name.as_bytes()), i))
+            let mut keyed: Vec<(u64, u32)> = (hosts.iter().zip(index_range(hosts)))
+                .map(|(host, i)| (fnv1a(salted, host.name.as_bytes()), i))
                 .collect();
             keyed.sort_unstable();
-            keyed.into_iter().map(|(_, i)| i).collect()
+            Some(keyed.into_iter().map(|(_, i)| i).collect())
         }
     };
     let Some((domains, vars)) = domains else {
         return (indices, vec![hosts.len()]);
     };
-    let by_domain = group_by_domain(hosts, vars, &indices, domains.label());
+    let by_domain = match indices {
+        Some(indices) => group_by_domain(hosts, vars, indices, domains.label()),
+        None => group_by_domain(hosts, vars, index_range(hosts), domains.label()),
+    };
     match domains {
-        Domains::Spread(_) => (round_robin(by_domain), vec![hosts.len()]),
+        Domains::Spread(_) => (Some(round_robin(by_domain)), vec![hosts.len()]),
         Domains::OneAtATime(_) => {
             let mut ends = Vec::with_capacity(by_domain.len());
             let mut ordered = Vec::with_capacity(hosts.len());
@@ -75,27 +78,33 @@ pub fn arrange(
                 ordered.extend(domain);
                 ends.push(ordered.len());
             }
-            (ordered, ends)
+            (Some(ordered), ends)
         }
     }
+}
+
+/// The indices of `hosts`, in file order.
+fn index_range(hosts: &[Host]) -> std::ops::Range<u32> {
+    const { assert!(MAX_HOSTS <= u32::MAX as u64) };
+    let count = u32::try_from(hosts.len()).expect("a strategy names at most MAX_HOSTS hosts");
+    0..count
 }
 
 /// Hosts grouped by the value of their `label` var, domains in order of first appearance.
 fn group_by_domain(
     hosts: &[Host],
     vars: &HostVarsText,
-    indices: &[usize],
+    indices: impl IntoIterator<Item = u32>,
     label: &str,
-) -> Vec<Vec<usize>> {
+) -> Vec<Vec<u32>> {
     // Borrowed labels: a copy of each host's label cost an allocation per host.
     let mut position: HashMap<Cow<str>, usize> = HashMap::new();
-    let mut domains: Vec<Vec<usize>> = Vec::new();
-    for &i in indices {
+    let mut domains: Vec<Vec<u32>> = Vec::new();
+    for i in indices {
         // A string's value, else the value as JSON; the strategy check
         // rejects hosts without a label.
-        let value = vars
-            .host_var(&hosts[i], label)
-            .map_or(Cow::Borrowed(""), label_text);
+        let value =
+            (vars.host_var(&hosts[i as usize], label)).map_or(Cow::Borrowed(""), label_text);
         let slot = *position.entry(value).or_insert_with(|| {
             domains.push(Vec::new());
             domains.len() - 1
@@ -106,7 +115,7 @@ fn group_by_domain(
 }
 
 /// One host from each domain in turn, until all are taken.
-fn round_robin(domains: Vec<Vec<usize>>) -> Vec<usize> {
+fn round_robin(domains: Vec<Vec<u32>>) -> Vec<u32> {
     let total = domains.iter().map(Vec::len).sum();
     let mut ordered = Vec::with_capacity(total);
     let mut iters: Vec<_> = domains.into_iter().map(Vec::into_iter).collect();
@@ -247,8 +256,13 @@ mod tests {
         (hosts, text)
     }
 
-    fn names(hosts: &[Host], order: &[usize]) -> Vec<String> {
-        order.iter().map(|&i| hosts[i].name.to_string()).collect()
+    fn names(hosts: &[Host], order: &Option<Vec<u32>>) -> Vec<String> {
+        let file_order: Vec<u32> = index_range(hosts).collect();
+        let order = order.as_ref().unwrap_or(&file_order);
+        order
+            .iter()
+            .map(|&i| hosts[i as usize].name.to_string())
+            .collect()
     }
 
     #[test]

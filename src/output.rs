@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
 /// Bytes handed to the writing thread at a time.
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 1 << 18;
 
 /// A writer that fills chunks here and writes them to `inner` on its own
 /// thread. `flush` waits until every byte is written and gives the first error;
@@ -130,7 +130,7 @@ pub fn unbuffered_stdout() -> Box<dyn Write + Send> {
     match io::stdout().as_fd().try_clone_to_owned() {
         Ok(fd) => {
             let file = std::fs::File::from(fd);
-            if was_closed(&file) {
+            if CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
                 closed("standard output was closed when regal-inventory started".into())
             } else {
                 Box::new(file)
@@ -140,23 +140,19 @@ pub fn unbuffered_stdout() -> Box<dyn Write + Send> {
     }
 }
 
-/// Whether standard output (`file`) was closed when the process started.
-/// Rust's runtime then opens `/dev/null` in its place, read-write, so that a
-/// closed stream looks like a discarded one; a shell's `>/dev/null` opens it
-/// write-only.
+/// Whether standard output was closed when the process started, as
+/// [`note_stdout_at_start`] saw it (false when it did not run).
 #[cfg(unix)]
-fn was_closed(file: &std::fs::File) -> bool {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    let (Ok(meta), Ok(null)) = (file.metadata(), std::fs::metadata("/dev/null")) else {
-        return false;
-    };
-    if !meta.file_type().is_char_device() || meta.rdev() != null.rdev() {
-        return false;
-    }
-    // SAFETY: F_GETFL only reads the flags of an open descriptor `file` owns.
-    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
-    flags != -1 && flags & libc::O_ACCMODE == libc::O_RDWR
+static CLOSED_AT_START: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes whether descriptor 1 is open. The binary runs this from `.init_array`,
+/// before Rust's runtime opens `/dev/null` in place of a closed standard stream,
+/// after which a closed stdout and `1<>/dev/null` look the same.
+#[cfg(unix)]
+pub extern "C" fn note_stdout_at_start() {
+    // SAFETY: F_GETFD only asks about descriptor 1; it fails (EBADF) when it is not open.
+    let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+    CLOSED_AT_START.store(closed, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Standard output that cannot be written: every write fails, saying why.

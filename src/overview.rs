@@ -4,7 +4,7 @@
 //! what it shows is what `--list` gives Ansible.
 
 use crate::inventory::{batch_group, excluded_group};
-use crate::plan::Plan;
+use crate::plan::{Plan, VersionPlan};
 use serde::Serialize;
 use std::fmt::{self, Write};
 
@@ -79,7 +79,16 @@ pub struct VersionOverview<'p> {
     /// The same checks, for the text view.
     #[serde(skip)]
     pub checks: &'p [crate::verify::Check],
-    pub batches: Vec<BatchOverview<'p>>,
+    pub batches: Batches<'p>,
+}
+
+/// A version's batches, each made when it is shown or written: a range can
+/// stand for ten million hosts in ten million batches.
+#[derive(Debug, Clone, Copy)]
+pub struct Batches<'p> {
+    plan: &'p VersionPlan<'p>,
+    /// Whether this is the last version: nothing waits after its last batch.
+    last_version: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -110,8 +119,55 @@ pub struct ExcludedOverview<'p> {
     pub hosts: Vec<&'p str>,
 }
 
+impl<'p> Batches<'p> {
+    pub fn len(&self) -> usize {
+        self.plan.batch_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The batches in order.
+    pub fn iter(&self) -> impl Iterator<Item = BatchOverview<'p>> + use<'p> {
+        let Batches { plan, last_version } = *self;
+        (0..plan.batch_count()).map(move |index| Batches::batch(plan, last_version, index))
+    }
+
+    fn batch(plan: &'p VersionPlan<'p>, last_version: bool, index: usize) -> BatchOverview<'p> {
+        let version = plan.version;
+        let rollout = &version.rollout;
+        let range = plan.batch_range(index);
+        // The rollout playbook never waits after the very last batch.
+        let last = last_version && index + 1 == plan.batch_count();
+        BatchOverview {
+            index,
+            group: batch_group(&version.group, index),
+            size: range.len(),
+            done: range.end,
+            progress: plan.progress(index),
+            canary: index == 0,
+            pause_after: if last { 0 } else { rollout.pause_after(index) },
+            confirm_after: !last && rollout.confirm_after(index),
+            checks: rollout.verify.checks.len(),
+            bake_after: if rollout.verify.bakes_after(last) {
+                rollout.verify.bake
+            } else {
+                0
+            },
+            hosts: plan.batch(index).map(|h| h.name.as_ref()).collect(),
+        }
+    }
+}
+
+impl Serialize for Batches<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 impl<'p> Overview<'p> {
-    pub fn new(plan: &Plan<'p>) -> Overview<'p> {
+    pub fn new(plan: &'p Plan<'p>) -> Overview<'p> {
         let last_version = plan.versions.len().saturating_sub(1);
         let versions = plan
             .versions
@@ -120,35 +176,6 @@ impl<'p> Overview<'p> {
             .map(|(v, version_plan)| {
                 let version = version_plan.version;
                 let rollout = &version.rollout;
-                let count = version_plan.batch_count();
-                let mut done = 0;
-                let batches = version_plan
-                    .sizes()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, size)| {
-                        done += size;
-                        // The rollout playbook never waits after the very last batch.
-                        let last = v == last_version && index + 1 == count;
-                        BatchOverview {
-                            index,
-                            group: batch_group(&version.group, index),
-                            size,
-                            done,
-                            progress: version_plan.progress(index),
-                            canary: index == 0,
-                            pause_after: if last { 0 } else { rollout.pause_after(index) },
-                            confirm_after: !last && rollout.confirm_after(index),
-                            checks: rollout.verify.checks.len(),
-                            bake_after: if rollout.verify.bakes_after(last) {
-                                rollout.verify.bake
-                            } else {
-                                0
-                            },
-                            hosts: version_plan.batch(index).map(|h| h.name.as_ref()).collect(),
-                        }
-                    })
-                    .collect();
                 VersionOverview {
                     name: &version.name,
                     group: &version.group,
@@ -158,7 +185,10 @@ impl<'p> Overview<'p> {
                         .map(crate::verify::Check::to_json)
                         .collect(),
                     checks: &rollout.verify.checks,
-                    batches,
+                    batches: Batches {
+                        plan: version_plan,
+                        last_version: v == last_version,
+                    },
                 }
             })
             .collect();
@@ -181,8 +211,19 @@ impl<'p> Overview<'p> {
     }
 
     /// The text view. Lists longer than `max_hosts` (0: no limit) end with a
-    /// count of the hosts left out.
-    pub fn render(&self, title: &str, max_hosts: usize, colour: bool) -> String {
+    /// count of the hosts left out; versions of more than `max_batches` batches
+    /// (0: no limit) show that many, then a count of the rest.
+    pub fn render(&self, title: &str, limits: Limits, colour: bool) -> String {
+        let Limits {
+            max_hosts,
+            max_batches,
+        } = limits;
+        let max_batches = if max_batches == 0 {
+            usize::MAX
+        } else {
+            max_batches
+        };
+        let shown = |batches: &Batches<'p>| batches.iter().take(max_batches);
         let paint = Paint(colour);
         let mut out = String::new();
         let _ = writeln!(
@@ -195,7 +236,7 @@ impl<'p> Overview<'p> {
         let size_width = self
             .versions
             .iter()
-            .flat_map(|v| &v.batches)
+            .flat_map(|v| shown(&v.batches))
             .map(|b| count(b.size, "host").len())
             .max()
             .unwrap_or(0);
@@ -219,7 +260,7 @@ impl<'p> Overview<'p> {
                 }
             }
             let done_width = version.hosts.to_string().len();
-            for batch in &version.batches {
+            for batch in shown(&version.batches) {
                 let _ = writeln!(
                     out,
                     "   batch {:<3} {:<6}  {:<size_width$}  {:>done_width$}/{} {:>3}%  {}",
@@ -250,6 +291,26 @@ impl<'p> Overview<'p> {
                     let _ = writeln!(out, "      {}", paint.yellow(&marks));
                 }
             }
+            let count_shown = max_batches.min(version.batches.len());
+            if count_shown < version.batches.len() {
+                let plan = version.batches.plan;
+                let left = version.batches.len() - count_shown;
+                let hosts = version.hosts - plan.batch_range(count_shown).start;
+                let first = batch_group(version.group, count_shown);
+                let groups = match left {
+                    1 => paint.cyan(&first),
+                    _ => {
+                        let last = batch_group(version.group, version.batches.len() - 1);
+                        format!("{} to {}", paint.cyan(&first), paint.cyan(&last))
+                    }
+                };
+                let _ = writeln!(
+                    out,
+                    "   ... and {left} more {} ({groups}, {}); --max-batches 0 shows them all",
+                    if left == 1 { "batch" } else { "batches" },
+                    count(hosts, "host"),
+                );
+            }
         }
         if !self.excluded.is_empty() {
             let _ = writeln!(out, "\n{}", paint.bold("Excluded (never rolled out):"));
@@ -265,6 +326,15 @@ impl<'p> Overview<'p> {
         }
         out
     }
+}
+
+/// How much of a long rollout the text view shows (0: everything).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Hosts shown per batch.
+    pub max_hosts: usize,
+    /// Batches shown per version.
+    pub max_batches: usize,
 }
 
 /// `a, b, c` or, past `max` names, `a, b ... and 7 more`.
@@ -343,7 +413,7 @@ mod tests {
                 ]
             );
             // Nothing waits after the very last batch.
-            let last = o.versions[1].batches.last().unwrap();
+            let last = o.versions[1].batches.iter().last().unwrap();
             assert_eq!((last.pause_after, last.confirm_after), (0, false));
             assert_eq!(o.excluded[0].group, "v2_excluded");
             assert_eq!(o.excluded[0].hosts, ["x"]);
@@ -358,11 +428,54 @@ mod tests {
             hosts.join(",")
         );
         overview_of(&yaml, |o| {
-            let text = o.render("regal.yml", 4, false);
+            let limits = |max_hosts| Limits {
+                max_hosts,
+                max_batches: 0,
+            };
+            let text = o.render("regal.yml", limits(4), false);
             assert!(text.contains("h2, h3, h4, h5 ... and 25 more"), "{text}");
             assert!(text.starts_with("Rollout of regal.yml: 1 version, 30 hosts in 2 batches"));
             assert!(!text.contains('\x1b'));
-            assert!(o.render("regal.yml", 0, true).contains("\x1b[1m"));
+            assert!(o.render("regal.yml", limits(0), true).contains("\x1b[1m"));
+        });
+    }
+
+    /// Past `max_batches`, a version's batches are counted, not listed: a
+    /// range of a million hosts in a million batches gives a few lines.
+    #[test]
+    fn text_view_counts_the_batches_past_the_limit() {
+        let yaml = "schedule: 2\ncombine: 3\nversions:\n  v: h[1:20]\n  w: g[0:999999]\n";
+        overview_of(yaml, |o| {
+            let limits = |max_batches| Limits {
+                max_hosts: 10,
+                max_batches,
+            };
+            let text = o.render("regal.yml", limits(2), false);
+            assert!(
+                text.contains("   batch 1           3 hosts   5/20  25%  v_batch1\n"),
+                "{text}"
+            );
+            assert!(!text.contains("v_batch2\n"), "{text}");
+            assert!(
+                text.contains("   ... and 5 more batches (v_batch2 to v_batch6, 15 hosts); --max-batches 0 shows them all\n"),
+                "{text}"
+            );
+            assert!(
+                text.contains(
+                    "   ... and 333332 more batches (w_batch2 to w_batch333333, 999995 hosts);"
+                ),
+                "{text}"
+            );
+            assert!(text.lines().count() < 20, "{text}");
+            let one_less = o.render("regal.yml", limits(6), false);
+            assert!(
+                one_less.contains("   ... and 1 more batch (v_batch6, 3 hosts);"),
+                "{one_less}"
+            );
+            let all = o.render("regal.yml", limits(0), false);
+            assert!(all.contains("v_batch6\n") && all.contains("w_batch333333\n"));
+            assert!(!all.contains("more batch"));
+            assert_eq!(o.versions[1].batches.iter().count(), 333_334);
         });
     }
 

@@ -3,8 +3,9 @@
 //! of regal-inventory lives here.
 
 use crate::order;
-use crate::strategy::file::Size;
+use crate::strategy::file::{MAX_HOSTS, Size};
 use crate::strategy::{Host, Strategy, Version};
+use std::ops::Range;
 
 /// The whole rollout: versions in rollout order, each cut into batches.
 #[derive(Debug)]
@@ -13,14 +14,17 @@ pub struct Plan<'s> {
     pub versions: Vec<VersionPlan<'s>>,
 }
 
-/// One version's batches. Batch `i` is `order[ends[i-1]..ends[i]]`.
+/// One version's batches: batch `i` is the hosts at `ends[i-1]..ends[i]` of
+/// the rollout order.
 #[derive(Debug)]
 pub struct VersionPlan<'s> {
     pub version: &'s Version<'s>,
-    /// Indices into `version.hosts`, in rollout order.
-    order: Vec<usize>,
-    /// Where each batch ends in `order`; never two equal ends, so no empty batch.
-    ends: Vec<usize>,
+    /// Indices into `version.hosts`, in rollout order; `None` when that is the
+    /// file order, which then costs no memory (4 bytes a host otherwise).
+    order: Option<Vec<u32>>,
+    /// Where each batch ends in the rollout order; never two equal ends, so
+    /// no empty batch.
+    ends: Vec<u32>,
 }
 
 impl<'s> Plan<'s> {
@@ -59,6 +63,8 @@ impl<'s> VersionPlan<'s> {
             (rollout.domains.as_ref()).map(|domains| (domains, &version.host_vars)),
         );
         let ends = batch_ends(&rollout.sizes, &domain_ends);
+        // An order that kept the file's (a file already sorted) is the file order.
+        let order = order.filter(|order| !order.iter().zip(0..).all(|(&i, k)| i == k));
         VersionPlan {
             version,
             order,
@@ -73,21 +79,29 @@ impl<'s> VersionPlan<'s> {
 
     /// The hosts of batch `index`, in order.
     pub fn batch(&self, index: usize) -> impl Iterator<Item = &'s Host<'s>> + '_ {
-        self.order[self.batch_range(index)]
-            .iter()
-            .map(|&i| &self.version.hosts[i])
+        self.in_order(self.batch_range(index))
+    }
+
+    /// The hosts at `range` of the rollout order.
+    fn in_order(&self, range: Range<usize>) -> impl Iterator<Item = &'s Host<'s>> + '_ {
+        let hosts: &'s [Host<'s>] = &self.version.hosts;
+        let (in_file_order, by_index) = match &self.order {
+            None => (&hosts[range], &[][..]),
+            Some(order) => (&[][..], &order[range]),
+        };
+        (in_file_order.iter()).chain(by_index.iter().map(|&i| &hosts[i as usize]))
     }
 
     /// Where batch `index` lies in the rollout order ([`VersionPlan::hosts`]).
-    pub fn batch_range(&self, index: usize) -> std::ops::Range<usize> {
+    pub fn batch_range(&self, index: usize) -> Range<usize> {
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        start..self.ends[index]
+        start as usize..self.ends[index] as usize
     }
 
     /// Whether the rollout order is the order of the file (by `order: input`,
     /// or by a file already sorted).
     pub fn in_file_order(&self) -> bool {
-        self.order.iter().enumerate().all(|(k, &i)| k == i)
+        self.order.is_none()
     }
 
     /// Batch sizes in order.
@@ -98,7 +112,7 @@ impl<'s> VersionPlan<'s> {
             .map(|&end| {
                 let size = end - start;
                 start = end;
-                size
+                size as usize
             })
             .collect()
     }
@@ -106,37 +120,53 @@ impl<'s> VersionPlan<'s> {
     /// The share of the version's hosts done after batch `index`, in whole percent
     /// (rounded down, so 100 only once every host is done).
     pub fn progress(&self, index: usize) -> u64 {
-        let done = self.ends[index] as u64;
-        let total = self.order.len() as u64;
+        let done = u64::from(self.ends[index]);
+        let total = self.version.hosts.len() as u64;
         done * 100 / total
     }
 
     /// All hosts rolled out, in rollout order.
     pub fn hosts(&self) -> impl Iterator<Item = &'s Host<'s>> + '_ {
-        self.order.iter().map(|&i| &self.version.hosts[i])
+        self.in_order(0..self.version.hosts.len())
     }
 }
 
 /// Where each batch ends, for `total` hosts cut by `sizes` (the last size repeats)
-/// without any batch crossing a domain end. `domain_ends` ends with the total.
-pub fn batch_ends(sizes: &[Size], domain_ends: &[usize]) -> Vec<usize> {
+/// without any batch crossing a domain end. `domain_ends` ends with the total,
+/// at most [`MAX_HOSTS`].
+///
+/// Counted first, then made at that length: ten million ends grown by doubling
+/// left as much again in freed blocks that the allocator kept.
+pub fn batch_ends(sizes: &[Size], domain_ends: &[usize]) -> Vec<u32> {
+    let mut ends = Vec::with_capacity(ends_of(sizes, domain_ends).count());
+    ends.extend(ends_of(sizes, domain_ends));
+    ends
+}
+
+/// The ends of [`batch_ends`], one at a time.
+fn ends_of<'a>(sizes: &'a [Size], domain_ends: &'a [usize]) -> impl Iterator<Item = u32> + 'a {
+    const { assert!(MAX_HOSTS <= u32::MAX as u64) };
     let total = domain_ends.last().copied().unwrap_or(0);
-    let mut ends = Vec::new();
-    let mut start = 0;
-    let mut domain = 0;
-    while start < total {
+    assert!(
+        total as u64 <= MAX_HOSTS,
+        "a strategy names at most MAX_HOSTS hosts"
+    );
+    let (mut start, mut domain, mut batch) = (0, 0, 0);
+    std::iter::from_fn(move || {
+        if start >= total {
+            return None;
+        }
         while domain_ends[domain] <= start {
             domain += 1;
         }
         let size = sizes
-            .get(ends.len())
+            .get(batch)
             .or(sizes.last())
             .map_or(1, |&s| resolve(s, total));
         let end = start.saturating_add(size).min(domain_ends[domain]);
-        ends.push(end);
-        start = end;
-    }
-    ends
+        (start, batch) = (end, batch + 1);
+        Some(end as u32)
+    })
 }
 
 /// A size in hosts: a percentage is of all the version's hosts, rounded down, at
@@ -160,7 +190,7 @@ mod tests {
             .map(|&e| {
                 let s = e - start;
                 start = e;
-                s
+                s as usize
             })
             .collect()
     }

@@ -474,10 +474,14 @@ impl<'s> SeqBuilder<'s> {
             return;
         };
         let (read, left) = (at.saturating_sub(first.start()).max(1), seq.src.len() - at);
-        let more = |count: usize| (count as f64 * left as f64 / read as f64 * 1.25) as usize;
-        seq.spans.reserve(more(seq.spans.len()));
-        seq.entries.reserve(more(seq.entries.len()));
-        seq.pairs.reserve(more(seq.pairs.len()));
+        let more = |count: usize| {
+            let more = (count as f64 * left as f64 / read as f64 * 1.25) as usize;
+            more.min(crate::strategy::file::MAX_HOSTS as usize)
+        };
+        // Too little room only grows as before.
+        let _ = seq.spans.try_reserve_exact(more(seq.spans.len()));
+        let _ = seq.entries.try_reserve_exact(more(seq.entries.len()));
+        let _ = seq.pairs.try_reserve_exact(more(seq.pairs.len()));
     }
 
     fn keep(&mut self, node: Node<'s>) {

@@ -9,7 +9,8 @@
 mod support;
 
 use serde_json::json;
-use support::{PlaybookRun, Scenario};
+use std::fs;
+use support::{PlaybookRun, Scenario, repo_root};
 
 /// h1 | h2 h3 | h4 h5
 const ONE_VERSION: &str = "\
@@ -318,10 +319,8 @@ versions:
     );
 }
 
-#[test]
-fn batch_of_only_unreachable_hosts_stops_the_rollout() {
-    let s = Scenario::new("all-unreachable").with_strategy(
-        "\
+/// h1 | h2 h3 (both unreachable) | h4 h5
+const ALL_UNREACHABLE_BATCH1: &str = "\
 schedule: 1
 combine: 2
 vars: {ansible_connection: local}
@@ -332,8 +331,11 @@ versions:
     - h3: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1}
     - h4
     - h5
-",
-    );
+";
+
+/// A batch whose every host is unreachable ends the play before any task of
+/// the batch runs: the playbook's callback prints the stop after the recap.
+fn assert_all_unreachable_stop(s: &Scenario) {
     let run = s.run(&[]);
     assert_code(&run, 4);
     assert_eq!(
@@ -343,13 +345,20 @@ versions:
         run.report()
     );
     assert_untouched(&run, &["h4", "h5"]);
-    // No task of the batch can run: the playbook's callback says it.
     let message = assert_one_stop_message(
         &run,
         &[
-            "in batch app_v1_0_batch1",
-            "unreachable: h2, h3",
-            "--limit 'app_v1_0:!app_v1_0_batch0'",
+            "Regal: rollout stopped in batch app_v1_0_batch1 (batch 1 of 3 of app-v1.0): ",
+            "unreachable: h2, h3; no later batch was started.",
+            &format!(
+                " -e regal_tasks={} --limit 'app_v1_0:!app_v1_0_batch0'",
+                s.tasks.display()
+            ),
+            &format!(
+                "Command: ansible-playbook -i {} {} ",
+                s.inventory.display(),
+                s.playbook.display()
+            ),
         ],
     );
     assert!(
@@ -357,6 +366,36 @@ versions:
         "the message comes last\n{}",
         run.report()
     );
+}
+
+#[test]
+fn batch_of_only_unreachable_hosts_stops_the_rollout() {
+    let s = Scenario::new("all-unreachable").with_strategy(ALL_UNREACHABLE_BATCH1);
+    assert_all_unreachable_stop(&s);
+}
+
+/// What AWX and AAP run: a playbook of the project, in a directory of its own,
+/// that imports `regal.inventory.rollout` from the collection on
+/// ANSIBLE_COLLECTIONS_PATH. The callback beside the collection's playbook is
+/// loaded all the same.
+#[test]
+fn batch_of_only_unreachable_hosts_stops_the_imported_collection_playbook() {
+    let collections = repo_root().join("collections");
+    let mut s = Scenario::new("all-unreachable-imported")
+        .with_strategy(ALL_UNREACHABLE_BATCH1)
+        .with_env(
+            "ANSIBLE_COLLECTIONS_PATH",
+            &collections.display().to_string(),
+        );
+    let project = s.dir.join("project");
+    fs::create_dir_all(&project).unwrap();
+    s.playbook = project.join("site.yml");
+    fs::write(
+        &s.playbook,
+        "- name: Regal rollout\n  ansible.builtin.import_playbook: regal.inventory.rollout\n",
+    )
+    .unwrap();
+    assert_all_unreachable_stop(&s);
 }
 
 #[test]

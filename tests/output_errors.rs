@@ -124,17 +124,21 @@ fn the_same_commands_succeed_silently_into_a_pipe_and_into_dev_null() {
             !out.stdout.is_empty() && out.stderr.is_empty(),
             "{args:?}: {out:?}"
         );
-        // `>/dev/null` is a choice, not a closed stdout.
-        let out = Command::new("sh")
-            .args(["-c", "exec \"$0\" \"$@\" >/dev/null", BIN, "--config"])
-            .arg(dir.path().join("regal.yml"))
-            .args(*args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success() && out.stderr.is_empty(),
-            "{args:?} >/dev/null: {out:?}"
-        );
+        // `>/dev/null` is a choice, not a closed stdout; so is `1<>/dev/null`, which opens it
+        // read-write as Rust's runtime does in place of a closed stdout.
+        for redirect in [">/dev/null", "1<>/dev/null"] {
+            let out = Command::new("sh")
+                .args(["-c", &format!("exec \"$0\" \"$@\" {redirect}"), BIN])
+                .arg("--config")
+                .arg(dir.path().join("regal.yml"))
+                .args(*args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+                "{args:?} {redirect}: {out:?}"
+            );
+        }
     }
 }
 

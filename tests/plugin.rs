@@ -630,3 +630,211 @@ fn constructed_composes_with_regal_metadata() {
         "an excluded host is in no wave"
     );
 }
+
+/// Earlier sources' host vars reach the binary whatever YAML made of them:
+/// a float infinity or NaN (which JSON cannot carry) and a date go as their
+/// text, so that failure-domain labels of those values batch exactly as the
+/// same labels written as quoted text, and other vars are no obstacle.
+#[test]
+fn earlier_vars_that_json_cannot_carry_still_batch_by_their_text() {
+    let dir = Dir::new("inf-nan-labels");
+    let hosts = |inf: &str, nan: &str, date: &str| {
+        format!(
+            "all:\n  children:\n    web:\n      hosts:\n        w1: {{zone: {inf}}}\n        w2: {{zone: eu, weight: {nan}}}\n        w3: {{zone: {inf}, built: {date}}}\n        w4: {{zone: {date}}}\n        w5: {{zone: eu, weight: -.inf}}\n        w6: {{zone: {nan}}}\n        w7: {{zone: {date}}}\n"
+        )
+    };
+    dir.write("values.yml", &hosts(".inf", ".nan", "2001-12-14"));
+    dir.write("texts.yml", &hosts("'inf'", "'nan'", "'2001-12-14'"));
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nspread: zone\nversions:\n  app:\n    hosts_from: web\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let graph = |source: &str| {
+        let run = dir.ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                source,
+                "-i",
+                "rollout.regal.yml",
+                "--graph",
+            ],
+            &[],
+        );
+        assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+        run.ok()
+    };
+    let by_values = graph("values.yml");
+    assert_eq!(by_values, graph("texts.yml"));
+    // Four domains, taken in turn: inf (w1, w3), eu (w2, w5), the date (w4, w7), nan (w6).
+    assert!(
+        by_values.contains(concat!(
+            "  |--@app:\n  |  |--@app_batch0:\n  |  |  |--w1\n",
+            "  |  |--@app_batch1:\n  |  |  |--w2\n  |  |  |--w4\n",
+            "  |  |--@app_batch2:\n  |  |  |--w6\n  |  |  |--w3\n",
+            "  |  |--@app_batch3:\n  |  |  |--w5\n  |  |  |--w7\n",
+        )),
+        "{by_values}"
+    );
+}
+
+/// An inline strategy's vars mean what they mean in a regal.yml and in a
+/// static inventory: a date or datetime is the text ansible-inventory prints
+/// for it (ISO, with a `T`), and `.inf` is refused at its place.
+#[test]
+fn inline_strategy_dates_read_as_in_a_static_inventory() {
+    let dir = Dir::new("inline-dates");
+    // The same vars, indented by `indent`.
+    let vars = |indent: &str| {
+        [
+            "d: 2001-12-14 21:59:43.10 -5",
+            "t: 2001-12-14t21:59:43Z",
+            "e: 2001-12-14",
+        ]
+        .map(|line| format!("{indent}{line}\n"))
+        .concat()
+    };
+    dir.write(
+        "static.yml",
+        &format!("all:\n  hosts:\n    a1:\n  vars:\n{}", vars("    ")),
+    );
+    dir.write(
+        "inline.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  vars:\n{}  versions:\n    app: a1\n",
+            vars("    ")
+        ),
+    );
+    dir.write(
+        "regal.yml",
+        &format!("vars:\n{}versions:\n  app: a1\n", vars("  ")),
+    );
+    let list = |source: &str| {
+        let inventory = dir
+            .ansible_inventory(
+                &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
+                &[],
+            )
+            .json();
+        let a1 = &inventory["_meta"]["hostvars"]["a1"];
+        [&a1["d"], &a1["t"], &a1["e"]].map(|v| v.as_str().unwrap_or_default().to_string())
+    };
+    let by_static = list("static.yml");
+    assert_eq!(
+        by_static,
+        [
+            "2001-12-14T21:59:43.100000-05:00",
+            "2001-12-14T21:59:43+00:00",
+            "2001-12-14"
+        ]
+    );
+    assert_eq!(list("inline.regal.yml"), by_static);
+    let script = dir.write(
+        "inventory.sh",
+        &format!(
+            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
+            dir.0.join("regal.yml").display()
+        ),
+    );
+    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(list("inventory.sh"), by_static);
+
+    dir.write(
+        "inf.regal.yml",
+        &format!("plugin: regal\nbinary: {BIN}\nstrategy:\n  vars: {{weight: .inf}}\n  versions:\n    app: a1\n"),
+    );
+    let stderr = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "inf.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .fails();
+    assert!(
+        stderr.contains("the `strategy:` of")
+            && stderr.contains("reads this unquoted value as the float infinity"),
+        "{stderr}"
+    );
+}
+
+/// What README says of a directory holding both the executable (a symlink to
+/// the binary) and regal.yml, given to Ansible as `-i inventory/prod/`:
+/// Ansible runs every file of it, so the strategy is read twice.
+#[test]
+fn a_directory_with_the_executable_and_regal_yml_reads_it_twice() {
+    let dir = Dir::new("exe-and-regal-yml");
+    let prod = dir.0.join("prod");
+    fs::create_dir_all(&prod).unwrap();
+    std::os::unix::fs::symlink(BIN, prod.join("regal-inventory")).unwrap();
+    fs::write(prod.join("hosts.ini"), "[web]\nw1\nw2\nw3\n").unwrap();
+    let strategy = "schedule: 1\ncombine: 2\nversions:\n  app: [a1, a2, a3]\n";
+    let (playbooks, bin) = (playbook_dir(), dir.bin_on_path());
+    let graph = |args: &[&str]| {
+        let mut all = vec!["--playbook-dir", &playbooks, "--graph"];
+        all.extend_from_slice(args);
+        dir.ansible_inventory(&all, &[("PATH", &bin)])
+    };
+    let app = "  |--@app:\n  |  |--@app_batch0:\n  |  |  |--a1\n  |  |--@app_batch1:\n  |  |  |--a2\n  |  |  |--a3\n";
+
+    // With a `plugin:` line: both the executable and the plugin read it, and
+    // give the same groups; no warning.
+    fs::write(prod.join("regal.yml"), format!("plugin: regal\n{strategy}")).unwrap();
+    let run = graph(&["-vvv", "-i", "prod/"]);
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let out = run.ok();
+    for parsed in [
+        "prod/regal-inventory inventory source with script plugin",
+        "prod/regal.yml inventory source with auto plugin",
+    ] {
+        assert!(out.contains(parsed), "{parsed}\n{out}");
+    }
+    assert!(out.contains(app), "{out}");
+    // The same groups as the executable alone.
+    let alone = graph(&["-i", "prod/regal-inventory"]).ok();
+    assert_eq!(
+        graph(&["-i", "prod/"])
+            .ok()
+            .replace("  |--@web:\n  |  |--w1\n  |  |--w2\n  |  |--w3\n", ""),
+        alone
+    );
+
+    // hosts_from needs earlier sources, which the executable never has: it
+    // fails, and with playbooks/ansible.cfg (unparsed_is_failed) so does the run.
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nversions:\n  web-v2:\n    hosts_from: web\n",
+    )
+    .unwrap();
+    let stderr = graph(&["-i", "prod/"]).fails();
+    assert!(
+        stderr.contains("prod/regal-inventory")
+            && stderr.contains("takes its hosts with `hosts_from`, which needs the hosts of earlier inventory sources"),
+        "{stderr}"
+    );
+
+    // Without a `plugin:` line, Ansible's yaml plugin reads regal.yml as a YAML
+    // inventory: warnings, and a group named after a key of the strategy.
+    fs::write(prod.join("regal.yml"), strategy).unwrap();
+    let run = graph(&["-i", "prod/"]);
+    assert!(
+        run.stderr
+            .contains("[WARNING]: Skipping 'schedule' as this is not a valid group definition"),
+        "{}",
+        run.stderr
+    );
+    let out = run.ok();
+    assert!(
+        out.contains(app) && out.contains("  |--@versions:\n"),
+        "{out}"
+    );
+}

@@ -110,6 +110,17 @@ fn private_data_dir(name: &str) -> PathBuf {
 }
 
 fn run(dir: &Path, ident: &str, extravars: &str) -> Job {
+    run_playbook(dir, "rollout.yml", ident, extravars, &[])
+}
+
+/// `ansible-runner run` of the project's `playbook`, with `env` added to its envvars.
+fn run_playbook(
+    dir: &Path,
+    playbook: &str,
+    ident: &str,
+    extravars: &str,
+    env: &[(&str, &str)],
+) -> Job {
     let bin = support::venv_bin(
         "runner-venv",
         &[
@@ -117,11 +128,14 @@ fn run(dir: &Path, ident: &str, extravars: &str) -> Job {
             ANSIBLE_RUNNER,
         ],
     );
-    let envvars = serde_json::json!({
+    let mut envvars = serde_json::json!({
         "REGAL_INVENTORY_BINARY": support::BIN,
         "ANSIBLE_PYTHON_INTERPRETER": bin.join("python"),
         "ANSIBLE_NOCOLOR": "1",
     });
+    for (key, value) in env {
+        envvars[*key] = Value::from(*value);
+    }
     fs::write(dir.join("env/envvars"), envvars.to_string()).unwrap();
     fs::write(dir.join("env/extravars"), extravars).unwrap();
     let mut cmd = Command::new(bin.join("ansible-runner"));
@@ -134,7 +148,7 @@ fn run(dir: &Path, ident: &str, extravars: &str) -> Job {
     let out = cmd
         .arg("run")
         .arg(dir)
-        .args(["-p", "rollout.yml", "--ident", ident])
+        .args(["-p", playbook, "--ident", ident])
         .env("PATH", support::path_with(&bin))
         .stdin(Stdio::null())
         .output()
@@ -226,5 +240,72 @@ fn runner_rolls_out_batch_by_batch_and_stops_at_a_failed_host() {
         &serde_json::json!({"h2": 1}),
         "only h2 is failed\n{}",
         job.report()
+    );
+}
+
+/// AWX's way to use the collection: a project playbook that imports
+/// `regal.inventory.rollout`, the collection on ANSIBLE_COLLECTIONS_PATH,
+/// ansible-runner's own stdout callback. When every host of a batch is
+/// unreachable, no task of the batch runs; the stop message comes from the
+/// callback beside the collection's playbook, in the job's output and events.
+#[test]
+fn runner_stops_the_imported_collection_playbook_at_an_unreachable_batch() {
+    let dir = private_data_dir("imported-unreachable");
+    fs::write(
+        dir.join("inventory/regal.yml"),
+        "plugin: regal.inventory.regal\nschedule: 1\ncombine: 2\nvars: {ansible_connection: local}\n\
+         versions:\n  app-v1.0:\n    - h1\n\
+         \x20   - h2: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1}\n\
+         \x20   - h3: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1}\n\
+         \x20   - h4\n",
+    )
+    .unwrap();
+    // A task that connects (deploy.yml's debug would not).
+    fs::write(
+        dir.join("project/touch.yml"),
+        "- name: Touch\n  ansible.builtin.command: 'true'\n  changed_when: false\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("project/site.yml"),
+        "- name: Regal rollout\n  ansible.builtin.import_playbook: regal.inventory.rollout\n",
+    )
+    .unwrap();
+    let collections = support::repo_root().join("collections");
+    let job = run_playbook(
+        &dir,
+        "site.yml",
+        "unreachable",
+        r#"{"regal_tasks": "touch.yml"}"#,
+        &[
+            (
+                "ANSIBLE_COLLECTIONS_PATH",
+                &collections.display().to_string(),
+            ),
+            ("ANSIBLE_TIMEOUT", "5"),
+        ],
+    );
+    assert_eq!(
+        (job.status.as_str(), job.rc.as_str()),
+        ("failed", "4"),
+        "{}",
+        job.report()
+    );
+    assert_eq!(job.hosts(), ["h1", "h2", "h3"], "{}", job.report());
+    let stops: Vec<&str> = job
+        .events
+        .iter()
+        .filter_map(|e| e["stdout"].as_str().map(str::trim_end))
+        .filter(|out| out.contains("Regal: rollout stopped"))
+        .collect();
+    assert_eq!(stops.len(), 1, "one stop message\n{}", job.report());
+    assert!(
+        stops[0].starts_with(
+            "Regal: rollout stopped in batch app_v1_0_batch1 (batch 1 of 3 of app-v1.0): \
+             unreachable: h2, h3; no later batch was started."
+        ) && stops[0]
+            .ends_with("site.yml -e regal_tasks=touch.yml --limit 'app_v1_0:!app_v1_0_batch0'"),
+        "{}",
+        stops[0]
     );
 }

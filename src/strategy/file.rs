@@ -463,12 +463,13 @@ pub fn check_host_count(names: u64) -> Result<(), ProblemKind> {
     Ok(())
 }
 
-/// The names one written entry stands for: checked, ranges expanded.
-pub fn checked_names(entry: &str) -> Result<Vec<String>, ProblemKind> {
+/// The names one written entry stands for: checked, ranges expanded as they
+/// are taken.
+pub fn checked_names(entry: &str) -> Result<hostrange::Names, ProblemKind> {
     if let Some(why) = host_name_problem(entry) {
         return Err(bad_host_name(entry, why));
     }
-    hostrange::expand(entry).map_err(|why| ProblemKind::BadRange {
+    hostrange::names(entry).map_err(|why| ProblemKind::BadRange {
         entry: entry.to_string(),
         why,
     })

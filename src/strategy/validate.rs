@@ -1385,7 +1385,11 @@ impl<'s> Validator<'s, '_> {
                 return None;
             }
             match file::checked_names(&written) {
-                Ok(names) => patterns.push(HostPattern { written, names, at }),
+                Ok(names) => patterns.push(HostPattern {
+                    written,
+                    names: names.collect(),
+                    at,
+                }),
                 Err(kind) => self.report(at, kind),
             }
         }

@@ -240,6 +240,8 @@ pub struct Scenario {
     pub inventory: PathBuf,
     pub tasks: PathBuf,
     pub log: PathBuf,
+    /// The playbook run: playbooks/rollout.yml unless changed.
+    pub playbook: PathBuf,
     /// Set in ansible-playbook's environment.
     pub env: Vec<(String, String)>,
 }
@@ -276,6 +278,7 @@ impl Scenario {
             dir,
             tasks,
             log,
+            playbook: repo_root().join("playbooks/rollout.yml"),
             env: Vec::new(),
         }
     }
@@ -352,10 +355,7 @@ impl Scenario {
         let mut args: Vec<String> = vec![
             "-i".into(),
             self.inventory.display().to_string(),
-            repo_root()
-                .join("playbooks/rollout.yml")
-                .display()
-                .to_string(),
+            self.playbook.display().to_string(),
             "-e".into(),
             format!("regal_tasks={}", self.tasks.display()),
         ];

@@ -19,6 +19,7 @@ description:
     when every host of a batch was unreachable.
 """
 
+import json
 import re
 import shlex
 
@@ -74,11 +75,18 @@ class CallbackModule(CallbackBase):
             return
         here = batches[0]
         version, index = _BATCH.match(here).groups()
+        # The batch's own vars, as tasks/regal_stop.yml words them: the batch
+        # group carries regal_batch_count, its version group regal_version.
+        group_vars = {}
+        for group in sorted(self._unreachable[0].get_groups(), key=lambda g: g.depth):
+            group_vars.update(group.get_vars())
         plan = {}
+        extra_vars = {}
         manager = self._play.get_variable_manager()
         if manager is not None:
             facts = getattr(manager, "_nonpersistent_fact_cache", {}).get("localhost", {})
             plan = facts.get("_regal_plan") or {}
+            extra_vars = getattr(manager, "extra_vars", None) or {}
         versions = list(plan.get("versions") or [version])
         position = versions.index(version) if version in versions else 0
         done = ["!%s_batch%d" % (version, i) for i in range(int(index))]
@@ -92,10 +100,26 @@ class CallbackModule(CallbackBase):
         for source in context.CLIARGS.get("inventory") or []:
             command += ["-i", shlex.quote(source)]
         command += [shlex.quote(arg) for arg in context.CLIARGS.get("args") or []]
+        for key in ("regal_group", "regal_tasks"):
+            if key in extra_vars:
+                value = extra_vars[key]
+                value = value if isinstance(value, str) else json.dumps(value)
+                command += ["-e", shlex.quote("%s=%s" % (key, value))]
         hosts = ", ".join(sorted(h.name for h in self._unreachable))
         self._display.display(
-            "%s in batch %s (batch %s of %s): unreachable: %s; no later batch was started. "
+            "%s in batch %s (batch %s of %s of %s): unreachable: %s; no later batch was started. "
             "Resume from %s (it is deployed again) once the hosts are fixed: --limit '%s' "
-            "Command: %s --limit '%s' (add your -e options)"
-            % (_STOPPED, here, index, version, hosts, here, limit, " ".join(command), limit)
+            "Command: %s --limit '%s'"
+            % (
+                _STOPPED,
+                here,
+                group_vars.get("regal_batch", index),
+                group_vars.get("regal_batch_count", "?"),
+                group_vars.get("regal_version", "?"),
+                hosts,
+                here,
+                limit,
+                " ".join(command),
+                limit,
+            )
         )

@@ -75,7 +75,9 @@ strategy: regal.yml
 #       hosts_from: webservers:!maintenance
 """
 
+import datetime
 import json
+import math
 import os
 import re
 import shutil
@@ -83,6 +85,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import uuid
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleParserError
@@ -115,8 +118,7 @@ class InventoryModule(BaseInventoryPlugin):
             if isinstance(strategy, Mapping):
                 strategy_path = os.path.join(tmp, "strategy.yml")
                 with open(strategy_path, "w") as f:
-                    # JSON is YAML; indented so that error lines point somewhere useful.
-                    json.dump(strategy, f, indent=2, default=str)
+                    f.write(_strategy_text(strategy))
             elif isinstance(strategy, str) and strategy:
                 strategy_path = os.path.join(here, os.path.expanduser(strategy))
             elif strategy is None:
@@ -128,7 +130,7 @@ class InventoryModule(BaseInventoryPlugin):
                 )
             external_path = os.path.join(tmp, "external-hosts.json")
             with open(external_path, "w") as f:
-                json.dump(self._earlier_hosts(inventory), f, default=str)
+                json.dump(self._earlier_hosts(inventory), f, allow_nan=False)
 
             command = [binary, "--list", "--config", strategy_path, "--external-hosts", external_path]
             self.display.vvv("regal: running %s" % " ".join(command))
@@ -176,7 +178,9 @@ class InventoryModule(BaseInventoryPlugin):
             # Only plain values: labels are plain, and a vaulted secret must not
             # be written out decrypted.
             hostvars[name] = {
-                k: v for k, v in combined.items() if isinstance(v, (str, int, float, bool))
+                k: _label(v)
+                for k, v in combined.items()
+                if isinstance(v, (str, int, float, bool, datetime.date))
             }
         return {"groups": groups, "hostvars": hostvars}
 
@@ -198,6 +202,46 @@ class InventoryModule(BaseInventoryPlugin):
         for host, host_vars in data.get("_meta", {}).get("hostvars", {}).items():
             for key, value in host_vars.items():
                 self.inventory.set_variable(host, key, _trusted(value))
+
+
+def _label(value):
+    """A plain host var as JSON can carry it. regal-inventory reads these vars
+    only as failure-domain labels, which it compares as text: a date goes as
+    the text ansible-inventory prints for it, and a float infinity or NaN
+    (which JSON cannot carry) as Python's text for it (`inf`, `-inf`, `nan`)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _strategy_text(strategy):
+    """An inline strategy as the binary reads it: JSON (which is YAML), indented
+    so that error lines point somewhere useful. Values mean what they mean in a
+    regal.yml: a date or datetime is the text ansible-inventory prints for it
+    (its ISO form), and a float infinity or NaN is written as YAML's `.inf` /
+    `.nan`, which regal-inventory refuses at its place, as in a regal.yml."""
+    marker = "regal-%s" % uuid.uuid4().hex
+    special = {}
+
+    def mark(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            text = ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+            special['"%s%s"' % (marker, text)] = text
+            return marker + text
+        if isinstance(value, Mapping):
+            return {key: mark(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [mark(item) for item in value]
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
+
+    text = json.dumps(mark(strategy), indent=2, default=str, allow_nan=False)
+    for quoted, plain in special.items():
+        text = text.replace(quoted, plain)
+    return text
 
 
 def _find_binary(binary, here):
