@@ -104,7 +104,7 @@ pub enum Style {
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style): the spans of the name, the vars mapping and each
-///   key and value, 44 bytes for one var rather than about 240 in nodes;
+///   key and value, 36 bytes for one var rather than about 240 in nodes;
 /// - any other item: the node.
 ///
 /// Built by [`SeqBuilder`], which both tree builders use; the validator reads
@@ -124,24 +124,56 @@ pub struct HostSeq<'s> {
     node_at: Vec<u32>,
 }
 
-/// A host entry of a [`HostSeq`].
+/// A host entry of a [`HostSeq`]: 12 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct HostEntry {
     item: u32,
-    /// The span of its vars mapping.
-    vars: Span,
     /// Where its vars end in `pairs`.
     pairs_end: u32,
+    /// Its vars mapping starts this many bytes before its first key (`{ `)
+    /// and ends this many after its last value (` }`).
+    open: u8,
+    close: u8,
 }
 
 /// One var of a host entry: key and value, scalars whose value is their text
-/// in the source (inside the quotes, for a quoted one).
+/// in the source (inside the quotes, for a quoted one), by where each starts
+/// and its length: 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Pair {
-    key: Span,
-    value: Span,
+    key: u32,
+    value: u32,
+    key_len: u16,
+    value_len: u16,
     key_style: Style,
     value_style: Style,
+}
+
+impl Pair {
+    fn key(&self) -> Span {
+        Span {
+            start: self.key,
+            end: self.key + u32::from(self.key_len),
+        }
+    }
+
+    fn value(&self) -> Span {
+        Span {
+            start: self.value,
+            end: self.value + u32::from(self.value_len),
+        }
+    }
+}
+
+impl HostEntry {
+    /// The span of the vars mapping of `pairs`, its vars.
+    fn vars(&self, pairs: &[Pair]) -> Span {
+        let (first, last) = (pairs[0].key, pairs[pairs.len() - 1].value());
+        Span {
+            start: first - u32::from(self.open),
+            end: last.end + u32::from(self.close),
+        }
+    }
 }
 
 /// One item of a [`HostSeq`], as [`HostSeq::item`] gives it.
@@ -169,8 +201,8 @@ impl<'s> Iterator for HostPairs<'_, 's> {
     fn next(&mut self) -> Option<Self::Item> {
         let pair = self.pairs.next()?;
         Some((
-            scalar_at(self.src, pair.key, pair.key_style),
-            scalar_at(self.src, pair.value, pair.value_style),
+            scalar_at(self.src, pair.key(), pair.key_style),
+            scalar_at(self.src, pair.value(), pair.value_style),
         ))
     }
 }
@@ -187,7 +219,7 @@ impl<'a, 's> HostPairs<'a, 's> {
             value: text_at(src, span, style),
         };
         (self.pairs.clone())
-            .map(move |p| (written(p.key, p.key_style), written(p.value, p.value_style)))
+            .map(move |p| (written(p.key(), p.key_style), written(p.value(), p.value_style)))
     }
 }
 
@@ -253,8 +285,13 @@ impl<'s> HostSeq<'s> {
     /// as JSON: the text of their vars mappings, with room for quotes around
     /// every key and value and for braces.
     pub fn vars_size(&self) -> (usize, usize) {
+        let mut from = 0;
         let text: usize = (self.entries.iter())
-            .map(|e| (e.vars.end - e.vars.start) as usize + 2)
+            .map(|e| {
+                let vars = e.vars(&self.pairs[from..e.pairs_end as usize]);
+                from = e.pairs_end as usize;
+                (vars.end - vars.start) as usize + 2
+            })
             .sum();
         (self.entries.len(), text + 3 * self.pairs.len())
     }
@@ -302,12 +339,13 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
             Some(host) if host.item == index as u32 => {
                 let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
                 self.entry += 1;
+                let pairs = &seq.pairs[from as usize..host.pairs_end as usize];
                 Some(HostItem::Entry {
                     name,
-                    vars: host.vars,
+                    vars: host.vars(pairs),
                     pairs: HostPairs {
                         src: seq.src,
-                        pairs: seq.pairs[from as usize..host.pairs_end as usize].iter(),
+                        pairs: pairs.iter(),
                     },
                 })
             }
@@ -438,15 +476,27 @@ impl<'s> SeqBuilder<'s> {
         if !plain_name || pairs.is_empty() {
             return false;
         }
+        let (first, last) = (pairs[0].0.span, pairs[pairs.len() - 1].1.span);
+        let open = u8::try_from(first.start.wrapping_sub(vars.start));
+        let close = u8::try_from(vars.end.wrapping_sub(last.end));
+        let (Ok(open), Ok(close)) = (open, close) else {
+            return false;
+        };
         let from = self.seq.pairs.len();
         for (key, value) in pairs {
-            match (as_written(src, key), as_written(src, value)) {
-                (Some(key_style), Some(value_style)) => self.seq.pairs.push(Pair {
-                    key: key.span,
-                    value: value.span,
-                    key_style,
-                    value_style,
-                }),
+            let length = |span: Span| u16::try_from(span.end - span.start).ok();
+            let (key_len, value_len) = (length(key.span), length(value.span));
+            match (as_written(src, key), as_written(src, value), key_len, value_len) {
+                (Some(key_style), Some(value_style), Some(key_len), Some(value_len)) => {
+                    self.seq.pairs.push(Pair {
+                        key: key.span.start,
+                        value: value.span.start,
+                        key_len,
+                        value_len,
+                        key_style,
+                        value_style,
+                    })
+                }
                 _ => {
                     self.seq.pairs.truncate(from);
                     return false;
@@ -455,8 +505,9 @@ impl<'s> SeqBuilder<'s> {
         }
         self.seq.entries.push(HostEntry {
             item: self.seq.spans.len() as u32,
-            vars,
             pairs_end: self.seq.pairs.len() as u32,
+            open,
+            close,
         });
         self.seq.spans.push(name.span);
         true
