@@ -84,12 +84,21 @@ pub struct VarsId(NonZeroU32);
 /// a host; this costs the text and 8 bytes, and `_meta.hostvars` copies the
 /// text as it is. What needs one var (failure-domain labels) reads it from the
 /// text ([`HostVarsText::var`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Hosts often carry the same vars (a zone, a rack, a role): an entry that
+/// is the same text as a recent one is that one (by a small table of recent
+/// entries by hash), so such a fleet costs little more than its names.
+#[derive(Debug, Clone, Default)]
 pub struct HostVarsText {
     text: String,
     /// Where each entry ends in `text`.
     ends: Vec<usize>,
+    /// Recent entries by a hash of their text (`RECENT` slots, made on first use).
+    recent: Vec<Option<VarsId>>,
 }
+
+/// Slots of [`HostVarsText`]'s table of recent entries.
+const RECENT: usize = 256;
 
 impl HostVarsText {
     /// The JSON text of entry `id`: an object with at least one var.
@@ -122,10 +131,22 @@ impl HostVarsText {
             self.text.truncate(start);
             return None;
         }
+        if self.recent.is_empty() {
+            self.recent = vec![None; RECENT];
+        }
+        let slot = name_hash(&self.text[start..]) as usize % RECENT;
+        if let Some(id) = self.recent[slot]
+            && self.get(id) == &self.text[start..]
+        {
+            self.text.truncate(start);
+            return Some(id);
+        }
         self.ends.push(self.text.len());
         // At most one entry per host, and hosts are bounded far below 2^32.
         let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 hosts");
-        Some(VarsId(NonZeroU32::new(id).expect("counted from 1")))
+        let id = VarsId(NonZeroU32::new(id).expect("counted from 1"));
+        self.recent[slot] = Some(id);
+        Some(id)
     }
 
     /// Adds `vars` (from earlier inventory sources): its id, `None` when empty.

@@ -1855,6 +1855,7 @@ fn push_json_str(out: &mut String, text: &str) {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
     });
     if plain {
+        out.reserve(text.len() + 2);
         out.push('"');
         out.push_str(text);
         out.push('"');
