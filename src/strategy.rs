@@ -93,8 +93,9 @@ pub struct HostVarsText {
     text: String,
     /// Where each entry ends in `text`.
     ends: Vec<usize>,
-    /// Recent entries by a hash of their text (`RECENT` slots, made on first use).
-    recent: Vec<Option<VarsId>>,
+    /// Recent entries by a hash of their text, with the hash (`RECENT`
+    /// slots, made on first use).
+    recent: Vec<(u64, Option<VarsId>)>,
 }
 
 /// Slots of [`HostVarsText`]'s table of recent entries.
@@ -132,10 +133,12 @@ impl HostVarsText {
             return None;
         }
         if self.recent.is_empty() {
-            self.recent = vec![None; RECENT];
+            self.recent = vec![(0, None); RECENT];
         }
-        let slot = name_hash(&self.text[start..]) as usize % RECENT;
-        if let Some(id) = self.recent[slot]
+        let hash = name_hash(&self.text[start..]);
+        let slot = hash as usize % RECENT;
+        if let (seen, Some(id)) = self.recent[slot]
+            && seen == hash
             && self.get(id) == &self.text[start..]
         {
             self.text.truncate(start);
@@ -145,7 +148,7 @@ impl HostVarsText {
         // At most one entry per host, and hosts are bounded far below 2^32.
         let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 hosts");
         let id = VarsId(NonZeroU32::new(id).expect("counted from 1"));
-        self.recent[slot] = Some(id);
+        self.recent[slot] = (hash, Some(id));
         Some(id)
     }
 

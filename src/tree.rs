@@ -9,7 +9,9 @@
 //! Two builders make this tree: the fast reader for plain block YAML
 //! ([`crate::strategy::block_yaml`]) and [`parse`] here, which builds it from
 //! the events of saphyr-parser (chosen by measurement, see docs/READER.md) for
-//! every other file.
+//! every other file. Both build sequences through [`SeqBuilder`], which keeps
+//! a host list compactly ([`HostSeq`]): at a million hosts, a node per name and
+//! per host var cost more memory than everything else read.
 
 use crate::error::Location;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -110,7 +112,7 @@ pub enum Style {
 /// - any other item: the node.
 ///
 /// Built by [`SeqBuilder`], which both tree builders use; the validator reads
-/// the host entries through [`HostSeq::item`] without making nodes of them.
+/// the host entries through [`HostSeq::items`] without making nodes of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostSeq<'s> {
     pub src: &'s str,
@@ -178,7 +180,7 @@ impl HostEntry {
     }
 }
 
-/// One item of a [`HostSeq`], as [`HostSeq::item`] gives it.
+/// One item of a [`HostSeq`], as [`HostSeq::items`] gives it.
 pub enum HostItem<'a, 's> {
     /// A plain scalar (a node made on the spot, which holds no allocation).
     Scalar(Node<'s>),
@@ -220,8 +222,12 @@ impl<'a, 's> HostPairs<'a, 's> {
             style,
             value: text_at(src, span, style),
         };
-        (self.pairs.clone())
-            .map(move |p| (written(p.key(), p.key_style), written(p.value(), p.value_style)))
+        (self.pairs.clone()).map(move |p| {
+            (
+                written(p.key(), p.key_style),
+                written(p.value(), p.value_style),
+            )
+        })
     }
 }
 
@@ -272,7 +278,8 @@ fn as_written(src: &str, node: &Node) -> Option<Style> {
     // Borrowed from that very text (as the fast reader's scalars are): no
     // need to compare the bytes.
     let value = scalar.value.as_bytes();
-    if std::ptr::eq(value.as_ptr(), src.as_ptr().wrapping_add(start)) && value.len() == end - start {
+    if std::ptr::eq(value.as_ptr(), src.as_ptr().wrapping_add(start)) && value.len() == end - start
+    {
         return Some(scalar.style);
     }
     (src.get(start..end)? == scalar.value).then_some(scalar.style)
@@ -492,7 +499,12 @@ impl<'s> SeqBuilder<'s> {
         for (key, value) in pairs {
             let length = |span: Span| u16::try_from(span.end - span.start).ok();
             let (key_len, value_len) = (length(key.span), length(value.span));
-            match (as_written(src, key), as_written(src, value), key_len, value_len) {
+            match (
+                as_written(src, key),
+                as_written(src, value),
+                key_len,
+                value_len,
+            ) {
                 (Some(key_style), Some(value_style), Some(key_len), Some(value_len)) => {
                     self.seq.pairs.push(Pair {
                         key: key.span.start,

@@ -158,7 +158,10 @@ fn resolve(text: &str) -> Tag {
     // `yYnNtTfFoO`, float and int: `-+0-9.`, merge `<`, null `~nN`, timestamp
     // `0-9`, value `=`): text starting with any other is a string.
     if let Some(first) = text.bytes().next()
-        && !matches!(first, b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O')
+        && !matches!(
+            first,
+            b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O'
+        )
         && !matches!(first, b'-' | b'+' | b'0'..=b'9' | b'.' | b'<' | b'~' | b'=')
     {
         return Tag::Str;

@@ -11,7 +11,8 @@
 //! returns, document markers other than a leading `---`) and on every error, so
 //! that [`crate::tree::parse`] then reads the file and gives its own result or
 //! its own message. Tests and the fuzz targets compare the two builders, and
-//! both with serde_yaml.
+//! both with serde_yaml. A host entry in a list (`- name: {var: value}`) is read
+//! straight into the list's compact form, without nodes (`Parser::host_entry`).
 
 use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;

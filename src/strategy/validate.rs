@@ -7,6 +7,12 @@
 //! Names are the scalar's text as written (`1.10` is the host `1.10`, never
 //! the number 1.1), whatever its style or tag. Var values resolve by YAML 1.1
 //! as ansible-core reads them ([`crate::yaml11`]).
+//!
+//! Host lists take measured fast paths (docs/READER.md, "How host vars are
+//! held"): a compact list's items are read from their spans, and a host's vars
+//! are rendered to JSON text at once, for the usual host straight from the
+//! scalars as written. [`validate_as`] without them is the reference the
+//! tests and fuzz targets compare them with.
 
 use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
 use super::{
