@@ -85,21 +85,15 @@ pub struct VarsId(NonZeroU32);
 /// text as it is. What needs one var (failure-domain labels) reads it from the
 /// text ([`HostVarsText::var`]).
 ///
-/// Hosts often carry the same vars (a zone, a rack, a role): an entry that
-/// is the same text as a recent one is that one (by a small table of recent
-/// entries by hash), so such a fleet costs little more than its names.
+/// Hosts often carry the same vars (a zone, a rack, a role): hosts whose vars
+/// are written alike share one entry (the validator finds them by the text
+/// they are written as), so such a fleet costs little more than its names.
 #[derive(Debug, Clone, Default)]
 pub struct HostVarsText {
     text: String,
     /// Where each entry ends in `text`.
     ends: Vec<usize>,
-    /// Recent entries by a hash of their text, with the hash (`RECENT`
-    /// slots, made on first use).
-    recent: Vec<(u64, Option<VarsId>)>,
 }
-
-/// Slots of [`HostVarsText`]'s table of recent entries.
-const RECENT: usize = 256;
 
 impl HostVarsText {
     /// The JSON text of entry `id`: an object with at least one var.
@@ -132,24 +126,10 @@ impl HostVarsText {
             self.text.truncate(start);
             return None;
         }
-        if self.recent.is_empty() {
-            self.recent = vec![(0, None); RECENT];
-        }
-        let hash = name_hash(&self.text[start..]);
-        let slot = hash as usize % RECENT;
-        if let (seen, Some(id)) = self.recent[slot]
-            && seen == hash
-            && self.get(id) == &self.text[start..]
-        {
-            self.text.truncate(start);
-            return Some(id);
-        }
         self.ends.push(self.text.len());
         // At most one entry per host, and hosts are bounded far below 2^32.
         let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 hosts");
-        let id = VarsId(NonZeroU32::new(id).expect("counted from 1"));
-        self.recent[slot] = (hash, Some(id));
-        Some(id)
+        Some(VarsId(NonZeroU32::new(id).expect("counted from 1")))
     }
 
     /// Adds `vars` (from earlier inventory sources): its id, `None` when empty.

@@ -1096,20 +1096,30 @@ impl<'s> Validator<'s, '_> {
             let (entries, text) = seq.vars_size();
             read.vars.reserve(entries, text);
             let mut pairs = Vec::new();
+            let mut recent = RecentVars::default();
             for item in seq.items() {
                 match item {
                     HostItem::Scalar(name) => self.host_item(&mut read, &name),
                     HostItem::Node(node) => self.host_item(&mut read, node),
                     HostItem::Entry {
-                        name, pairs: vars, ..
+                        name,
+                        vars: span,
+                        pairs: vars,
                     } => {
-                        let vars = match self.written_host_vars(&vars, &mut read.vars) {
-                            Some(id) => id,
-                            None => {
-                                pairs.clear();
-                                pairs.extend(vars);
-                                self.host_vars(&pairs, &mut read.vars)
-                            }
+                        let written = &self.src[span.start()..span.end as usize];
+                        let vars = match recent.get(written) {
+                            Some(id) => Some(id),
+                            None => match self.written_host_vars(&vars, &mut read.vars) {
+                                Some(id) => {
+                                    recent.put(written, id);
+                                    id
+                                }
+                                None => {
+                                    pairs.clear();
+                                    pairs.extend(vars);
+                                    self.host_vars(&pairs, &mut read.vars)
+                                }
+                            },
                         };
                         let text = name.scalar().map(|s| borrow(&s.value));
                         let text = text.expect("a host entry's name is a scalar");
@@ -1851,6 +1861,42 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
             Err(ProblemKind::SizeTooLarge { text: text.into() })
         }
         Err(_) => Err(ProblemKind::NotASize { text: excerpt(v) }),
+    }
+}
+
+/// The host vars read last from a compact host list, by the text they are
+/// written as: hosts often carry the same vars (a zone, a rack, a role), and
+/// the same text is the same vars, read without a problem, rendered once.
+/// A table of `SLOTS` by a hash of the text.
+#[derive(Default)]
+struct RecentVars<'s> {
+    slots: Vec<(u64, &'s str, Option<VarsId>)>,
+}
+
+impl<'s> RecentVars<'s> {
+    const SLOTS: usize = 256;
+
+    fn slot(written: &str) -> (u64, usize) {
+        let hash = name_hash(written);
+        (hash, hash as usize % Self::SLOTS)
+    }
+
+    /// The vars written as `written`, if read recently.
+    fn get(&self, written: &str) -> Option<VarsId> {
+        let (hash, slot) = Self::slot(written);
+        match self.slots.get(slot) {
+            Some(&(seen, text, id)) if seen == hash && text == written => id,
+            _ => None,
+        }
+    }
+
+    /// Notes that the vars written as `written` are `id` (`None`: none).
+    fn put(&mut self, written: &'s str, id: Option<VarsId>) {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, "", None); Self::SLOTS];
+        }
+        let (hash, slot) = Self::slot(written);
+        self.slots[slot] = (hash, written, id);
     }
 }
 
