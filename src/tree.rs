@@ -123,6 +123,9 @@ pub struct HostSeq<'s> {
     entries: Vec<HostEntry>,
     /// The vars of the host entries, one after another.
     pairs: Vec<Pair>,
+    /// The values of vars that are no scalar as written (`[a, b]`), each with
+    /// the index of its var in `pairs`.
+    values: Vec<(u32, Node<'s>)>,
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
@@ -150,7 +153,9 @@ struct Pair {
     key_len: u16,
     value_len: u16,
     key_style: Style,
-    value_style: Style,
+    /// `None`: the value is no scalar as written, and is kept as its node
+    /// in `values`.
+    value_style: Option<Style>,
 }
 
 impl Pair {
@@ -198,37 +203,58 @@ pub enum HostItem<'a, 's> {
 pub struct HostPairs<'a, 's> {
     src: &'s str,
     pairs: std::slice::Iter<'a, Pair>,
+    /// The values kept as nodes, in order.
+    values: std::slice::Iter<'a, (u32, Node<'s>)>,
 }
 
 impl<'s> Iterator for HostPairs<'_, 's> {
     type Item = (Node<'s>, Node<'s>);
     fn next(&mut self) -> Option<Self::Item> {
         let pair = self.pairs.next()?;
-        Some((
-            scalar_at(self.src, pair.key(), pair.key_style),
-            scalar_at(self.src, pair.value(), pair.value_style),
-        ))
+        let value = match pair.value_style {
+            Some(style) => scalar_at(self.src, pair.value(), style),
+            None => self.values.next().expect("a value per var").1.clone(),
+        };
+        Some((scalar_at(self.src, pair.key(), pair.key_style), value))
     }
 }
 
 impl<'a, 's> HostPairs<'a, 's> {
-    /// The vars as they are written, without nodes.
+    /// How many vars.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.len() == 0
+    }
+
+    /// The vars as they are written: scalars without nodes, other values as
+    /// the nodes kept.
     pub fn written(
         &self,
-    ) -> impl ExactSizeIterator<Item = (Written<'s>, Written<'s>)> + use<'a, 's> {
+    ) -> impl Iterator<Item = (Written<'s>, WrittenValue<'a, 's>)> + use<'a, 's> {
         let src = self.src;
         let written = move |span: Span, style: Style| Written {
             span,
             style,
             value: text_at(src, span, style),
         };
+        let mut values = self.values.clone();
         (self.pairs.clone()).map(move |p| {
-            (
-                written(p.key(), p.key_style),
-                written(p.value(), p.value_style),
-            )
+            let value = match p.value_style {
+                Some(style) => WrittenValue::Scalar(written(p.value(), style)),
+                None => WrittenValue::Node(&values.next().expect("a value per var").1),
+            };
+            (written(p.key(), p.key_style), value)
         })
     }
+}
+
+/// The value of a var of a host entry: a scalar as written, or a node.
+pub enum WrittenValue<'a, 's> {
+    Scalar(Written<'s>),
+    Node(&'a Node<'s>),
 }
 
 /// A scalar of a host entry's vars: where it is written, its style, and its
@@ -316,6 +342,7 @@ impl<'s> HostSeq<'s> {
             index: 0,
             entry: 0,
             node: 0,
+            value: 0,
         }
     }
 
@@ -323,7 +350,8 @@ impl<'s> HostSeq<'s> {
     fn size(&self) -> usize {
         let entries = self.entries.len() * 3 + self.pairs.len() * 2;
         let scalars = self.spans.len() - self.entries.len() - self.nodes.len();
-        1 + scalars + entries + self.nodes.iter().map(Node::size).sum::<usize>()
+        let values: usize = self.values.iter().map(|(_, v)| v.size() - 1).sum();
+        1 + scalars + entries + values + self.nodes.iter().map(Node::size).sum::<usize>()
     }
 }
 
@@ -331,9 +359,10 @@ impl<'s> HostSeq<'s> {
 pub struct HostItems<'a, 's> {
     seq: &'a HostSeq<'s>,
     index: usize,
-    /// The host entries and kept nodes before `index`.
+    /// The host entries, kept nodes and values kept as nodes before `index`.
     entry: usize,
     node: usize,
+    value: usize,
 }
 
 impl<'a, 's> Iterator for HostItems<'a, 's> {
@@ -353,12 +382,21 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                 let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
                 self.entry += 1;
                 let pairs = &seq.pairs[from as usize..host.pairs_end as usize];
+                let values = self.value;
+                while seq
+                    .values
+                    .get(self.value)
+                    .is_some_and(|v| v.0 < host.pairs_end)
+                {
+                    self.value += 1;
+                }
                 Some(HostItem::Entry {
                     name,
                     vars: host.vars(pairs),
                     pairs: HostPairs {
                         src: seq.src,
                         pairs: pairs.iter(),
+                        values: seq.values[values..self.value].iter(),
                     },
                 })
             }
@@ -414,6 +452,7 @@ impl<'s> SeqBuilder<'s> {
                 spans: Vec::new(),
                 entries: Vec::new(),
                 pairs: Vec::new(),
+                values: Vec::new(),
                 nodes: Vec::new(),
                 node_at: Vec::new(),
             },
@@ -426,7 +465,7 @@ impl<'s> SeqBuilder<'s> {
         self.end.map(|end| end as usize)
     }
 
-    pub fn push(&mut self, node: Node<'s>) {
+    pub fn push(&mut self, mut node: Node<'s>) {
         self.end = Some(node.span.end);
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(node.span.end as usize);
@@ -440,11 +479,12 @@ impl<'s> SeqBuilder<'s> {
             self.seq.spans.push(node.span);
             return;
         }
-        if let Kind::Map(entries) = &node.kind
-            && let [(name, vars)] = &entries[..]
-            && node.span.start == name.span.start
-            && node.span.end == vars.span.end
-            && let Kind::Map(pairs) = &vars.kind
+        let span = node.span;
+        if let Kind::Map(entries) = &mut node.kind
+            && let [(name, vars)] = &mut entries[..]
+            && span.start == name.span.start
+            && span.end == vars.span.end
+            && let Kind::Map(pairs) = &mut vars.kind
             && self.compact_entry(name, vars.span, pairs)
         {
             return;
@@ -455,7 +495,7 @@ impl<'s> SeqBuilder<'s> {
     /// Adds a host entry read without nodes for it and its mapping: `name`
     /// mapped to the mapping of `pairs` written at `vars`. The same as
     /// [`SeqBuilder::push`] of that node.
-    pub fn push_entry(&mut self, name: Node<'s>, vars: Span, pairs: &[(Node<'s>, Node<'s>)]) {
+    pub fn push_entry(&mut self, name: Node<'s>, vars: Span, pairs: &mut [(Node<'s>, Node<'s>)]) {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars.end as usize);
         }
@@ -481,7 +521,7 @@ impl<'s> SeqBuilder<'s> {
         &mut self,
         name: &Node<'s>,
         vars: Span,
-        pairs: &[(Node<'s>, Node<'s>)],
+        pairs: &mut [(Node<'s>, Node<'s>)],
     ) -> bool {
         let src = self.seq.src;
         let plain_name = as_written(src, name) == Some(Style::Plain)
@@ -495,31 +535,34 @@ impl<'s> SeqBuilder<'s> {
         let (Ok(open), Ok(close)) = (open, close) else {
             return false;
         };
-        let from = self.seq.pairs.len();
-        for (key, value) in pairs {
-            let length = |span: Span| u16::try_from(span.end - span.start).ok();
-            let (key_len, value_len) = (length(key.span), length(value.span));
-            match (
-                as_written(src, key),
-                as_written(src, value),
-                key_len,
-                value_len,
-            ) {
-                (Some(key_style), Some(value_style), Some(key_len), Some(value_len)) => {
-                    self.seq.pairs.push(Pair {
-                        key: key.span.start,
-                        value: value.span.start,
-                        key_len,
-                        value_len,
-                        key_style,
-                        value_style,
-                    })
-                }
-                _ => {
-                    self.seq.pairs.truncate(from);
-                    return false;
-                }
+        let length = |span: Span| u16::try_from(span.end - span.start).ok();
+        // Every key a scalar as written; a value that is none is kept as its node.
+        let fits = pairs.iter().all(|(key, value)| {
+            as_written(src, key).is_some()
+                && length(key.span).is_some()
+                && length(value.span).is_some()
+        });
+        if !fits {
+            return false;
+        }
+        for (key, value) in pairs.iter_mut() {
+            let value_style = as_written(src, value);
+            if value_style.is_none() {
+                let placeholder = Node {
+                    span: value.span,
+                    kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
+                };
+                let node = std::mem::replace(value, placeholder);
+                self.seq.values.push((self.seq.pairs.len() as u32, node));
             }
+            self.seq.pairs.push(Pair {
+                key: key.span.start,
+                value: value.span.start,
+                key_len: length(key.span).expect("fits"),
+                value_len: length(value.span).expect("fits"),
+                key_style: as_written(src, key).expect("fits"),
+                value_style,
+            });
         }
         self.seq.entries.push(HostEntry {
             item: self.seq.spans.len() as u32,
@@ -569,6 +612,7 @@ impl<'s> SeqBuilder<'s> {
         seq.spans.shrink_to_fit();
         seq.entries.shrink_to_fit();
         seq.pairs.shrink_to_fit();
+        seq.values.shrink_to_fit();
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
         Kind::HostSeq(Box::new(seq))

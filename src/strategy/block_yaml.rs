@@ -281,7 +281,7 @@ impl<'s> Parser<'s> {
         };
         let read = match vars {
             Some((vars, next)) if !pairs.is_empty() && ends(self, next) => {
-                items.push_entry(name, vars, &pairs);
+                items.push_entry(name, vars, &mut pairs);
                 self.pos = next;
                 true
             }

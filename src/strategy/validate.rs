@@ -21,7 +21,7 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Style};
+use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Style, WrittenValue};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -755,7 +755,7 @@ impl<'s> Validator<'s, '_> {
         mut each: impl FnMut(&mut Self, &'n str, &'n Node<'s>),
     ) {
         // Nearly every host has a var or two: those are compared in a list.
-        let (mut few, mut kept): ([(&str, usize); 4], usize) = ([("", 0); 4], 0);
+        let (mut few, mut kept): ([(&str, usize); 8], usize) = ([("", 0); 8], 0);
         let mut seen = HashMap::new();
         for (key, value) in entries {
             let Some(name) = key.scalar().map(|s| s.value.as_ref()) else {
@@ -815,46 +815,58 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// [`Validator::host_vars`] of a host entry of a compact host list, read
-    /// from the scalars as written, without nodes: for the usual host, a few
-    /// vars with nothing to report. `None` (nothing written) for anything
-    /// else, which `host_vars` then reads.
+    /// from the scalars as written, without nodes: for the usual host, up to
+    /// eight vars whose names are fine (values that are no scalar as written,
+    /// and values ansible-core cannot read, go through [`Validator::value`]
+    /// as there). `None` (nothing written, nothing reported) when a name has
+    /// something to report: `host_vars` then reads them all.
     fn written_host_vars(
         &mut self,
         pairs: &HostPairs<'_, 's>,
         out: &mut HostVarsText,
     ) -> Option<Option<VarsId>> {
-        let pairs = pairs.written();
-        let mut names = [""; 4];
+        let mut names = [""; 8];
         if pairs.len() > names.len() {
             return None;
         }
-        let start = out.text().len();
-        let text = out.text();
-        text.push('{');
-        for (index, (key, value)) in pairs.enumerate() {
+        for (index, (key, _)) in pairs.written().enumerate() {
             let name = key.value;
             let merge = key.style == Style::Plain && name == "<<";
             if merge || names[..index].contains(&name) || name.starts_with("regal_") {
-                text.truncate(start);
                 return None;
             }
             names[index] = name;
+        }
+        use std::fmt::Write;
+        let start = out.text().len();
+        out.text().push('{');
+        for (index, (key, value)) in pairs.written().enumerate() {
+            let text = out.text();
             if index > 0 {
                 text.push(',');
             }
-            push_json_str(text, name);
+            push_json_str(text, key.value);
             text.push(':');
-            if value.style != Style::Plain || crate::yaml11::is_str(value.value) {
-                push_json_str(text, value.value);
-            } else if let Ok(value) = crate::yaml11::resolve_plain(value.value) {
-                use std::fmt::Write;
-                write!(text, "{value}").expect("a String takes any text");
-            } else {
-                text.truncate(start);
-                return None;
+            match value {
+                WrittenValue::Scalar(value)
+                    if value.style != Style::Plain || crate::yaml11::is_str(value.value) =>
+                {
+                    push_json_str(text, value.value)
+                }
+                WrittenValue::Scalar(value) => match crate::yaml11::resolve_plain(value.value) {
+                    Ok(value) => write!(text, "{value}").expect("a String takes any text"),
+                    Err(why) => {
+                        text.push_str("null");
+                        self.report(value.span.start(), ProblemKind::VarValue { why });
+                    }
+                },
+                WrittenValue::Node(node) => {
+                    let value = self.value(node);
+                    write!(out.text(), "{value}").expect("a String takes any text");
+                }
             }
         }
-        text.push('}');
+        out.text().push('}');
         Some(out.finish(start))
     }
 
@@ -1107,11 +1119,16 @@ impl<'s> Validator<'s, '_> {
                         pairs: vars,
                     } => {
                         let written = &self.src[span.start()..span.end as usize];
+                        let reported = self.problems.len() + self.unlisted;
                         let vars = match recent.get(written) {
                             Some(id) => Some(id),
                             None => match self.written_host_vars(&vars, &mut read.vars) {
                                 Some(id) => {
-                                    recent.put(written, id);
+                                    // Only vars without a problem: the same text
+                                    // elsewhere must be reported there too.
+                                    if self.problems.len() + self.unlisted == reported {
+                                        recent.put(written, id);
+                                    }
                                     id
                                 }
                                 None => {
