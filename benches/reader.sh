@@ -110,10 +110,10 @@ done
 if [ "$range" = yes ]; then
     file=$work/range.yml
     for mode in --list check plan; do
-        # GNU time's line (seconds, KiB) after the byte count of the output.
-        out=$( { /usr/bin/time -f "%e %M" "$bin" $mode --config "$file" | wc -c; } 2>&1)
-        bytes=$(echo "$out" | head -1)
-        read -r secs rss <<< "$(echo "$out" | tail -1)"
+        # GNU time's seconds and KiB to a file: on stderr they may come
+        # before or after the byte count.
+        bytes=$(/usr/bin/time -o "$work/time" -f "%e %M" "$bin" $mode --config "$file" | wc -c)
+        read -r secs rss < "$work/time"
         if [ "$mode" = --list ]; then
             shown="$((bytes / 1000000)) MB"
             per=$(awk -v r="$rss" -v j="$bytes" 'BEGIN { printf "%.2f", r * 1024 / j }')

@@ -29,17 +29,17 @@ pub fn arrange(
             // start of a key whose byte order is natural order; only hosts whose
             // keys start alike are compared in full. Ties in the end (equal
             // names) keep file order, as the stable sort before did.
+            // The key as four words, not a u128, whose alignment made each
+            // pair 32 bytes rather than 20 (32 MB at a million hosts).
             let with_nul = hosts.iter().any(|h| h.name.contains('\0'));
-            let mut keyed: Vec<(u128, u32)> = (hosts.iter().zip(index_range(hosts)))
+            let mut keyed: Vec<([u32; 4], u32)> = (hosts.iter().zip(index_range(hosts)))
                 .map(|(host, i)| {
-                    (
-                        if with_nul {
-                            0
-                        } else {
-                            natural_prefix(&host.name)
-                        },
-                        i,
-                    )
+                    let prefix = if with_nul {
+                        0
+                    } else {
+                        natural_prefix(&host.name)
+                    };
+                    (words(prefix), i)
                 })
                 .collect();
             keyed.sort_unstable_by(|&(key_a, a), &(key_b, b)| {
@@ -81,6 +81,17 @@ pub fn arrange(
             (Some(ordered), ends)
         }
     }
+}
+
+/// `key` as four words, most significant first: compared as arrays, they
+/// order as `key` does.
+fn words(key: u128) -> [u32; 4] {
+    [
+        (key >> 96) as u32,
+        (key >> 64) as u32,
+        (key >> 32) as u32,
+        key as u32,
+    ]
 }
 
 /// The indices of `hosts`, in file order.
@@ -346,6 +357,25 @@ mod tests {
         let hs = hosts(&["b\0", "a10", "a9"]);
         let (order, _) = arrange(&hs, Order::Sorted, "", None);
         assert_eq!(names(&hs, &order), ["a9", "a10", "b\0"]);
+    }
+
+    #[test]
+    fn words_order_as_their_key() {
+        let keys = [
+            0,
+            1,
+            u128::from(u32::MAX),
+            1 << 32,
+            1 << 64,
+            1 << 96,
+            u128::MAX - 1,
+            u128::MAX,
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(words(a).cmp(&words(b)), a.cmp(&b), "{a} {b}");
+            }
+        }
     }
 
     #[test]
