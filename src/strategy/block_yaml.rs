@@ -228,7 +228,7 @@ impl<'s> Parser<'s> {
                 return None;
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)?
-            } else if self.bytes[at..line.end].iter().any(|&b| b == b':')
+            } else if self.bytes[at..line.end].contains(&b':')
                 && self.host_entry(line, at, &mut items)
             {
                 continue;
