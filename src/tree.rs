@@ -536,33 +536,40 @@ impl<'s> SeqBuilder<'s> {
             return false;
         };
         let length = |span: Span| u16::try_from(span.end - span.start).ok();
-        // Every key a scalar as written; a value that is none is kept as its node.
-        let fits = pairs.iter().all(|(key, value)| {
-            as_written(src, key).is_some()
-                && length(key.span).is_some()
-                && length(value.span).is_some()
-        });
-        if !fits {
-            return false;
-        }
-        for (key, value) in pairs.iter_mut() {
+        // Every key a scalar as written; a value that is none is kept as its
+        // node. The vars are added as read, and taken back if one does not fit.
+        let from = self.seq.pairs.len();
+        let mut nodes = false;
+        for (key, value) in pairs.iter() {
+            let lengths = (length(key.span), length(value.span));
+            let (Some(key_style), (Some(key_len), Some(value_len))) =
+                (as_written(src, key), lengths)
+            else {
+                self.seq.pairs.truncate(from);
+                return false;
+            };
             let value_style = as_written(src, value);
-            if value_style.is_none() {
-                let placeholder = Node {
-                    span: value.span,
-                    kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
-                };
-                let node = std::mem::replace(value, placeholder);
-                self.seq.values.push((self.seq.pairs.len() as u32, node));
-            }
+            nodes |= value_style.is_none();
             self.seq.pairs.push(Pair {
                 key: key.span.start,
                 value: value.span.start,
-                key_len: length(key.span).expect("fits"),
-                value_len: length(value.span).expect("fits"),
-                key_style: as_written(src, key).expect("fits"),
+                key_len,
+                value_len,
+                key_style,
                 value_style,
             });
+        }
+        if nodes {
+            for (index, (_, value)) in pairs.iter_mut().enumerate() {
+                if self.seq.pairs[from + index].value_style.is_none() {
+                    let placeholder = Node {
+                        span: value.span,
+                        kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
+                    };
+                    let node = std::mem::replace(value, placeholder);
+                    self.seq.values.push(((from + index) as u32, node));
+                }
+            }
         }
         self.seq.entries.push(HostEntry {
             item: self.seq.spans.len() as u32,
