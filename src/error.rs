@@ -97,6 +97,18 @@ pub enum ProblemKind {
         key: &'static str,
     },
     EmptyListItem,
+    /// A boolean setting written `yes`/`no`/`on`/`off`: a boolean to YAML 1.1
+    /// (ansible-core), text to YAML 1.2 (editors' schema checks).
+    BooleanWord {
+        text: String,
+        value: bool,
+    },
+    /// A setting YAML 1.1 and YAML 1.2 read as different numbers (`010`).
+    TwoReadings {
+        text: String,
+        yaml11: String,
+        yaml12: String,
+    },
     SizeZero,
     SizeNegative {
         text: String,
@@ -135,6 +147,11 @@ pub enum ProblemKind {
         code: u32,
     },
     MergeKey,
+    /// A var value with a tag other than `!!str`, `!unsafe`, `!vault` (or a
+    /// `!vault` that is no text).
+    VarTag {
+        tag: String,
+    },
     /// A plain var value that ansible-core reads as no JSON value.
     VarValue {
         why: crate::yaml11::NotResolved,
@@ -158,6 +175,10 @@ pub enum ProblemKind {
         group: String,
     },
     ReservedVar {
+        var: String,
+    },
+    /// A var name ansible-core warns about (and from 2.23 refuses).
+    BadVarName {
         var: String,
     },
     BatchesWithScheduleOrCombine,
@@ -288,6 +309,18 @@ impl fmt::Display for ProblemKind {
                 f,
                 "empty host entry in `an empty list item`; remove the extra comma or blank item"
             ),
+            BooleanWord { text, value } => write!(
+                f,
+                "`{text}` is {value} to YAML 1.1 (Ansible's reader) but text to YAML 1.2; write `{value}`"
+            ),
+            TwoReadings {
+                text,
+                yaml11,
+                yaml12,
+            } => write!(
+                f,
+                "`{text}` is {yaml11} to YAML 1.1 (Ansible's reader) but {yaml12} to YAML 1.2; write the number in plain decimal digits"
+            ),
             SizeZero => write!(
                 f,
                 "a batch size of 0 would be an empty batch; use a count >= 1 or a percentage like \"25%\""
@@ -334,6 +367,14 @@ impl fmt::Display for ProblemKind {
                 "the file holds the character U+{code:04X}, a line break to YAML 1.1 (Ansible's reader) but not to YAML 1.2; replace it with a plain line break (or write `\\u{code:04X}` in a double-quoted string)"
             ),
             VarValue { why } => write!(f, "{why}"),
+            VarTag { tag } if tag == "!vault" => write!(
+                f,
+                "a `!vault` value is the text `ansible-vault encrypt_string` prints; paste it as a block (`!vault |`)"
+            ),
+            VarTag { tag } => write!(
+                f,
+                "a var value tagged `{tag}`: only `!!str`, `!unsafe` and `!vault` are taken; remove the tag (an unquoted value means what it means to ansible-core)"
+            ),
             NotPrintable { code } => write!(
                 f,
                 "the file holds the character U+{code:04X} (a control or byte order mark), which YAML does not allow here; remove it (or write it as an escape in a double-quoted string)"
@@ -373,6 +414,10 @@ impl fmt::Display for ProblemKind {
             ReservedVar { var } => write!(
                 f,
                 "var `{var}` uses the `regal_` prefix that regal-inventory sets itself; rename it"
+            ),
+            BadVarName { var } => write!(
+                f,
+                "var name `{var}` is not a valid Ansible variable name (ansible-core 2.19 warns, and refuses it from 2.23); use letters, digits and `_`, not starting with a digit, and not `true`/`false`/`none`"
             ),
             BatchesWithScheduleOrCombine => write!(
                 f,
@@ -442,6 +487,7 @@ impl fmt::Display for ProblemKind {
                 "a host entry with vars has exactly one key (`- web1: {{ansible_host: 10.0.0.1}}`); put each host in its own list item"
             ),
             Verify(problem) => write!(f, "{problem}"),
+            More { count: 1 } => write!(f, "... and 1 more problem"),
             More { count } => write!(f, "... and {count} more problems"),
         }
     }
@@ -525,12 +571,17 @@ impl fmt::Display for Error {
                         _ => 1,
                     })
                     .sum();
-                if total > 1 {
-                    write!(
+                match total {
+                    0 | 1 => {}
+                    2 => write!(
+                        f,
+                        " (and 1 more problem; `regal-inventory check` lists them all)"
+                    )?,
+                    _ => write!(
                         f,
                         " (and {} more problems; `regal-inventory check` lists them all)",
                         total - 1
-                    )?;
+                    )?,
                 }
                 Ok(())
             }

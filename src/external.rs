@@ -69,6 +69,19 @@ impl ExternalHosts {
         let mut json = serde_json::Deserializer::from_str(text);
         let hosts = json.deserialize_map(ObjectOnly)?;
         json.end()?;
+        // Ansible refuses an empty host name; an inventory holding one would fail.
+        let in_group = hosts
+            .groups
+            .iter()
+            .find(|(_, hosts)| hosts.iter().any(String::is_empty));
+        if let Some((group, _)) = in_group {
+            let why = format!("group `{group}` lists an empty host name; remove it");
+            return Err(serde::de::Error::custom(why));
+        }
+        if hosts.hostvars.contains_key("") {
+            let why = "`hostvars` has an empty host name; remove it";
+            return Err(serde::de::Error::custom(why));
+        }
         Ok(hosts)
     }
 

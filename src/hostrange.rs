@@ -136,10 +136,12 @@ fn find_range(entry: &str) -> Option<(usize, usize)> {
     let close = open + entry[open..].find(']')?;
     let inner = &entry[open + 1..close];
     let parts: Vec<&str> = inner.split(':').collect();
+    // An empty begin is 0, as in Ansible (`web[:3]` is web0 to web3).
     let looks_like_range = (parts.len() == 2 || parts.len() == 3)
         && parts[..2]
             .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
+            .all(|p| p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && !parts[1].is_empty();
     looks_like_range.then_some((open, close))
 }
 
@@ -207,7 +209,8 @@ pub fn count(entry: &str) -> u64 {
 
 fn bounds(inner: &str) -> Result<Bounds, String> {
     let parts: Vec<&str> = inner.split(':').collect();
-    let (begin, end) = (parts[0], parts[1]);
+    let begin = if parts[0].is_empty() { "0" } else { parts[0] };
+    let end = parts[1];
     let step: u64 = match parts.get(2) {
         None | Some(&"") => 1,
         Some(step) => match step.parse() {
@@ -293,6 +296,13 @@ mod tests {
             expand("r[1:2]h[a:b]").unwrap(),
             ["r1ha", "r1hb", "r2ha", "r2hb"]
         );
+    }
+
+    #[test]
+    fn an_empty_begin_is_zero_as_in_ansible() {
+        assert_eq!(expand("w[:2]").unwrap(), ["w0", "w1", "w2"]);
+        assert_eq!(expand("w[:4:2]x").unwrap(), ["w0x", "w2x", "w4x"]);
+        assert_eq!(count("w[:2]"), 3);
     }
 
     #[test]

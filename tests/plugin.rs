@@ -48,6 +48,23 @@ impl Dir {
         path
     }
 
+    /// The strategy `strategy` (regal.yml in this directory) as two inventory
+    /// sources: the plugin (`rollout.regal.yml`) and a script (`inventory.sh`).
+    fn plugin_and_script(&self, strategy: &Path) {
+        self.write(
+            "rollout.regal.yml",
+            &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+        );
+        let script = self.write(
+            "inventory.sh",
+            &format!(
+                "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
+                strategy.display()
+            ),
+        );
+        fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+
     /// A PATH entry holding `regal-inventory`, for the plugin's default `binary`.
     fn bin_on_path(&self) -> PathBuf {
         let bin = self.0.join("bin");
@@ -59,8 +76,13 @@ impl Dir {
     /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
     /// setup, failing on any unparsed source (playbooks/ansible.cfg).
     fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
+        self.ansible_tool("ansible-inventory", args, env)
+    }
+
+    /// Runs the Ansible command `tool` (`ansible-inventory`, `ansible`) the same way.
+    fn ansible_tool(&self, tool: &str, args: &[&str], env: &[(&str, &Path)]) -> Run {
         let bin = ansible_bin();
-        let mut cmd = Command::new(bin.join("ansible-inventory"));
+        let mut cmd = Command::new(bin.join(tool));
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("ANSIBLE_") {
                 cmd.env_remove(key);
@@ -178,18 +200,7 @@ fn the_plugin_gives_what_the_script_inventory_gives() {
         "regal.yml",
         "schedule: 1\ncombine: 2\npriority: app-v2\npause_after_canary: 5\nvars: {ansible_user: deploy}\nexclude: [b3]\nversions:\n  app-v1: [a1, a2, a3]\n  app-v2:\n    hosts:\n      - b1: {ansible_host: 10.0.0.1}\n      - b2\n      - b3\n    vars: {color: green}\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    let script = dir.write(
-        "inventory.sh",
-        &format!(
-            "#!/bin/sh\nexec '{BIN}' --config '{}' \"$@\"\n",
-            strategy.display()
-        ),
-    );
-    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    dir.plugin_and_script(&strategy);
     let list = |source: &str| {
         dir.ansible_inventory(
             &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
@@ -205,6 +216,57 @@ fn the_plugin_gives_what_the_script_inventory_gives() {
         by_plugin["_meta"]["hostvars"]["b1"]["ansible_host"],
         json!("10.0.0.1")
     );
+}
+
+/// `!unsafe` and `!vault` vars of regal.yml mean in a task what they mean in a
+/// static inventory, through the script inventory and through the plugin: an
+/// unsafe text is never templated, a vaulted one stays encrypted.
+#[test]
+fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
+    let dir = Dir::new("unsafe-vault");
+    let vars = [
+        "b: !unsafe \"{{ lookup('pipe', 'echo ran') }}\"",
+        "n: !unsafe 010",
+        "l: [!unsafe \"{% x %}\", 1]",
+        "v: !vault |",
+        "  $ANSIBLE_VAULT;1.1;AES256",
+        "  6162",
+    ];
+    let indented = |by: &str| vars.map(|v| format!("{by}{v}\n")).concat();
+    dir.write(
+        "static.yml",
+        &format!("all:\n  hosts:\n    w1:\n{}", indented("      ")),
+    );
+    let strategy = dir.write(
+        "regal.yml",
+        &format!("versions:\n  app:\n    - w1:\n{}", indented("        ")),
+    );
+    dir.plugin_and_script(&strategy);
+    let shown = |source: &str| {
+        let msg = "msg={{ [b, n, l, v is vault_encrypted] }}";
+        let playbooks = playbook_dir();
+        let args = [
+            "w1",
+            "--playbook-dir",
+            &playbooks,
+            "-i",
+            source,
+            "-c",
+            "local",
+            "-m",
+            "debug",
+            "-a",
+            msg,
+        ];
+        let out = dir.ansible_tool("ansible", &args, &[]).ok();
+        let json = out.split_once(" => ").map_or("", |(_, json)| json);
+        let value: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {out}"));
+        value["msg"].clone()
+    };
+    let expected = json!(["{{ lookup('pipe', 'echo ran') }}", 8, ["{% x %}", 1], true]);
+    assert_eq!(shown("static.yml"), expected, "the static inventory");
+    assert_eq!(shown("inventory.sh"), expected, "the script inventory");
+    assert_eq!(shown("rollout.regal.yml"), expected, "the plugin");
 }
 
 #[test]

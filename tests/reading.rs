@@ -82,6 +82,15 @@ fn a_byte_order_mark_is_accepted() {
     assert_eq!(hosts(&inventory, "app"), ["web1"]);
     let inventory = list(b"\xef\xbb\xbfversions: {app: [web1, 'web2']}\n");
     assert_eq!(hosts(&inventory, "app"), ["web1", "web2"]);
+    // With a document start, a directive, a comment or CRLF: still one document.
+    for source in [
+        &b"\xef\xbb\xbf---\nversions:\n  app: [1.10]\n"[..],
+        b"\xef\xbb\xbf%YAML 1.1\n---\nversions:\n  app: [1.10]\n...\n",
+        b"\xef\xbb\xbf# c\r\nversions:\r\n  app:\r\n    - 1.10\r\n",
+    ] {
+        let inventory = list(source);
+        assert_eq!(hosts(&inventory, "app"), ["1.10"], "{source:?}");
+    }
 }
 
 #[test]
@@ -137,4 +146,13 @@ fn keys_inside_var_values_resolve_as_ansible_core_prints_them() {
         json!({"true": 1, "8": 2, "on": 3, "a": {"true": 4}})
     );
     assert_eq!(vars["on"], json!(5));
+}
+
+/// A host range with no start begins at 0, as Ansible expands it, in hosts and
+/// in `exclude` alike.
+#[test]
+fn a_range_without_a_start_begins_at_zero() {
+    let inventory = list(b"exclude: 'w[:1]'\nversions:\n  app: 'w[:3]'\n");
+    assert_eq!(hosts(&inventory, "app"), ["w2", "w3"]);
+    assert_eq!(excluded(&inventory, "app"), ["w0", "w1"]);
 }

@@ -482,6 +482,37 @@ fn external_hosts_must_be_an_object() {
     assert_eq!(inv["app_batch0"]["hosts"], json!(["web1"]));
 }
 
+/// Ansible refuses an empty host name: an inventory naming host "" would fail
+/// to parse, and a failing script inventory only warns.
+#[test]
+fn external_hosts_with_an_empty_host_name_are_refused() {
+    let case = strategy("versions:\n  app:\n    hosts_from: web\n");
+    for (file, json, why) in [
+        (
+            "group.json",
+            r#"{"groups": {"web": ["web1", ""]}}"#,
+            "group `web` lists an empty host name",
+        ),
+        (
+            "hostvars.json",
+            r#"{"groups": {"web": ["web1"]}, "hostvars": {"": {}}}"#,
+            "`hostvars` has an empty host name",
+        ),
+    ] {
+        case.file(file, json);
+        for mode in [&["--list"][..], &["check"]] {
+            let args = [mode, &["--external-hosts", file]].concat();
+            let err = case.fails(1, &args);
+            assert!(
+                err.starts_with(&format!(
+                    "regal-inventory: {file}: cannot use the external hosts: {why}"
+                )),
+                "{err}"
+            );
+        }
+    }
+}
+
 // ---- schema, completions, version, usage -------------------------------------------
 
 #[test]

@@ -231,6 +231,60 @@ fn read<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
     slot.is_some()
 }
 
+/// A var name ansible-core accepts (`validate_variable_name`): an ASCII
+/// identifier that is not one of Jinja's constants.
+fn is_var_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !["true", "false", "none", "True", "False", "None"].contains(&name)
+}
+
+/// A plain setting that YAML 1.1 (ansible-core, Regal 1.3) and YAML 1.2
+/// (editors, the schema) read as different numbers, or as a number and a
+/// text: `010` (8 or 10), `0o10`, `1_000`, `1:30`, `0b11`. The two
+/// readings, worded, or None when they agree or neither is a whole number.
+fn two_readings(text: &str) -> Option<(String, String)> {
+    use serde_json::Value;
+    let yaml11 = crate::yaml11::resolve_plain(text).ok()?;
+    let yaml12 = number(text);
+    let word = |n: &dyn std::fmt::Display| n.to_string();
+    match (&yaml11, yaml12) {
+        (Value::Number(a), Number::Int(b)) if a.as_i64().map(i128::from) == Some(b) => None,
+        (Value::Number(a), Number::Int(b)) if a.as_u64().map(i128::from) == Some(b) => None,
+        (Value::Number(a), Number::Int(b)) => Some((word(a), word(&b))),
+        // A fraction in either reading is no whole number in both: the
+        // setting's own message says so.
+        (Value::Number(a), Number::Float | Number::Text) if a.is_f64() => None,
+        (Value::Number(a), Number::Float) => Some((word(a), word(&"a fraction"))),
+        (Value::Number(a), Number::Text) => Some((word(a), word(&"text"))),
+        (Value::String(_), Number::Int(b)) => Some((word(&"text"), word(&b))),
+        _ => None,
+    }
+}
+
+/// A tag in its short form: `!!str` for YAML's own, `!unsafe` for a local
+/// one. The parser shows a tag as handle, `!`, suffix: `!!str` as
+/// `tag:yaml.org,2002:!str`, and a verbatim one with an empty handle
+/// (`!<!unsafe>` as `!!unsafe`, `!<tag:yaml.org,2002:str>` as
+/// `!tag:yaml.org,2002:str`).
+fn short_tag(shown: &str) -> String {
+    const YAML: &str = "tag:yaml.org,2002:";
+    let verbatim = shown.strip_prefix('!');
+    let tag = verbatim
+        .filter(|t| t.starts_with(YAML) || t.starts_with('!'))
+        .unwrap_or(shown);
+    match tag.strip_prefix(YAML) {
+        Some(name) => format!("!!{}", name.trim_start_matches('!')),
+        None => tag.to_string(),
+    }
+}
+
+/// What a batch size is, for a value of the wrong type.
+const SIZE_EXPECTED: &str = "a host count >= 1 or a percentage like \"25%\"";
+
 fn number(text: &str) -> Number {
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -304,7 +358,11 @@ impl<'s> Validator<'s, '_> {
     fn report(&mut self, at: usize, kind: ProblemKind) {
         if self.listing() {
             let location = Some(self.location(at));
-            self.problems.push(Problem { location, kind });
+            let problem = Problem { location, kind };
+            // A node used again through an alias is checked again: one line each.
+            if !self.problems.contains(&problem) {
+                self.problems.push(problem);
+            }
         } else {
             self.unlisted += 1;
         }
@@ -329,6 +387,25 @@ impl<'s> Validator<'s, '_> {
             });
         }
         problems
+    }
+
+    /// Whether a plain scalar read as a number means one thing to
+    /// ansible-core and another to YAML 1.2; reported if so.
+    fn two_numbers(&mut self, node: &Node<'s>) -> bool {
+        let Some(scalar) = node.scalar().filter(|s| s.is_plain()) else {
+            return false;
+        };
+        let Some((yaml11, yaml12)) = two_readings(&scalar.value) else {
+            return false;
+        };
+        let text = scalar.value.to_string();
+        let kind = ProblemKind::TwoReadings {
+            text,
+            yaml11,
+            yaml12,
+        };
+        self.report(node.span.start(), kind);
+        true
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &'static str) {
@@ -493,7 +570,7 @@ impl<'s> Validator<'s, '_> {
                 "canary_vars" => keys.canary_vars = self.vars(node),
                 "batch_vars" => keys.batch_vars = self.vars(node),
                 "verify" => keys.verify.verify = self.checks(node).map(verify::Checks),
-                "bake" => keys.verify.bake = self.typed(node),
+                "bake" => keys.verify.bake = self.typed_number(node),
                 "bake_last" => keys.verify.bake_last = self.boolean(node),
                 _ => {}
             }
@@ -555,15 +632,30 @@ impl<'s> Validator<'s, '_> {
         }
     }
 
+    /// A number of a type read by serde, refused where YAML 1.1 and 1.2
+    /// read it differently.
+    fn typed_number<T: serde::de::DeserializeOwned>(&mut self, node: &Node<'s>) -> Option<T> {
+        if self.two_numbers(node) {
+            return None;
+        }
+        self.typed(node)
+    }
+
     /// `status:` one code or a list, each code placed on its own.
     fn status(&mut self, node: &Node<'s>) -> Option<verify::Status> {
         let Some(items) = node.items() else {
-            return self.typed(node);
+            return self.typed_number(node);
         };
         let mut codes = Vec::new();
         let mut all = true;
         for item in items {
-            match self.typed::<verify::Status>(&item) {
+            // `typed` takes a null for "not given": in a list it is a hole.
+            if item.is_null() {
+                self.wrong_type(&item, "an HTTP status (e.g. 200)");
+                all = false;
+                continue;
+            }
+            match self.typed_number::<verify::Status>(&item) {
                 Some(verify::Status(code)) => codes.extend(code),
                 None => all = false,
             }
@@ -597,9 +689,9 @@ impl<'s> Validator<'s, '_> {
                     "command" => read(&mut check.command, self.typed(value)),
                     "status" => read(&mut check.status, self.status(value)),
                     "contains" => read(&mut check.contains, self.typed(value)),
-                    "timeout" => read(&mut check.timeout, self.typed(value)),
-                    "retries" => read(&mut check.retries, self.typed(value)),
-                    "delay" => read(&mut check.delay, self.typed(value)),
+                    "timeout" => read(&mut check.timeout, self.typed_number(value)),
+                    "retries" => read(&mut check.retries, self.typed_number(value)),
+                    "delay" => read(&mut check.delay, self.typed_number(value)),
                     _ => unreachable!("verify::CHECK_KEYS"),
                 } || value.is_null();
             }
@@ -619,10 +711,10 @@ impl<'s> Validator<'s, '_> {
 
     fn size(&mut self, node: &Node<'s>) -> Option<Size> {
         let Some(scalar) = node.scalar() else {
-            self.wrong_type(node, "a host count >= 1 or a percentage like \"25%\"");
+            self.wrong_type(node, SIZE_EXPECTED);
             return None;
         };
-        if scalar.is_null() {
+        if scalar.is_null() || self.two_numbers(node) {
             return None;
         }
         let text = scalar.value.as_ref();
@@ -658,6 +750,12 @@ impl<'s> Validator<'s, '_> {
         let mut sizes = Vec::new();
         let mut all = true;
         for item in items {
+            // `size` takes a null for "not given": in a list it is a hole.
+            if item.is_null() {
+                self.wrong_type(&item, SIZE_EXPECTED);
+                all = false;
+                continue;
+            }
             match self.size(&item) {
                 Some(size) => sizes.push(size),
                 None => all = false,
@@ -684,7 +782,7 @@ impl<'s> Validator<'s, '_> {
             self.wrong_type(node, EXPECTED);
             return None;
         };
-        if scalar.is_null() {
+        if scalar.is_null() || self.two_numbers(node) {
             return None;
         }
         let text = scalar.value.as_ref();
@@ -707,19 +805,25 @@ impl<'s> Validator<'s, '_> {
     }
 
     fn boolean(&mut self, node: &Node<'s>) -> Option<bool> {
-        match node
+        let text = node
             .scalar()
             .filter(|s| s.is_plain())
-            .map(|s| s.value.as_ref())
-        {
-            Some("true" | "True" | "TRUE") => Some(true),
-            Some("false" | "False" | "FALSE") => Some(false),
-            _ if node.is_null() => None,
-            _ => {
-                self.wrong_type(node, "a boolean");
-                None
-            }
+            .map(|s| s.value.as_ref());
+        match text {
+            Some("true" | "True" | "TRUE") => return Some(true),
+            Some("false" | "False" | "FALSE") => return Some(false),
+            _ if node.is_null() => return None,
+            _ => {}
         }
+        // `yes`, `off`, ...: what ansible-core reads, not what the schema allows.
+        match text.map(|t| (t, crate::yaml11::resolve_plain(t))) {
+            Some((text, Ok(serde_json::Value::Bool(value)))) => {
+                let text = text.to_string();
+                self.report(node.span.start(), ProblemKind::BooleanWord { text, value });
+            }
+            _ => self.wrong_type(node, "a boolean"),
+        }
+        None
     }
 
     /// A vars mapping: each name once, none in the reserved `regal_` namespace,
@@ -787,6 +891,13 @@ impl<'s> Validator<'s, '_> {
                 self.report(at, kind);
                 continue;
             }
+            if !is_var_name(name) {
+                let kind = ProblemKind::BadVarName {
+                    var: name.to_string(),
+                };
+                self.report(at, kind);
+                continue;
+            }
             each(self, name, value);
         }
     }
@@ -832,7 +943,8 @@ impl<'s> Validator<'s, '_> {
         for (index, (key, _)) in pairs.written().enumerate() {
             let name = key.value;
             let merge = key.style == Style::Plain && name == "<<";
-            if merge || names[..index].contains(&name) || name.starts_with("regal_") {
+            let odd = name.starts_with("regal_") || !is_var_name(name);
+            if merge || names[..index].contains(&name) || odd {
                 return None;
             }
             names[index] = name;
@@ -877,7 +989,10 @@ impl<'s> Validator<'s, '_> {
             Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
                 push_json_str(text, &scalar.value)
             }
-            Some(scalar) if !scalar.is_plain() => push_json_str(text, &scalar.value),
+            // Quoted or block, untagged: a string.
+            Some(scalar) if scalar.tag.is_none() && scalar.style != Style::Plain => {
+                push_json_str(text, &scalar.value)
+            }
             _ => {
                 let value = self.value(node);
                 write!(text, "{value}").expect("a String takes any text");
@@ -899,8 +1014,32 @@ impl<'s> Validator<'s, '_> {
                     }
                 }
             }
-            // Quoted, block or tagged: a string to ansible-core.
-            Kind::Scalar(scalar) => Value::String(scalar.value.to_string()),
+            // Quoted or block: a string to ansible-core.
+            Kind::Scalar(scalar) => match scalar.tag.as_deref().map(|t| short_tag(t)).as_deref() {
+                None | Some("!!str") => Value::String(scalar.value.to_string()),
+                // ansible-core's own tags, written as its script-inventory JSON
+                // carries them (and as `ansible-inventory --list` prints them).
+                Some(tag @ ("!unsafe" | "!vault")) => {
+                    // Both resolve their text as if it were plain.
+                    match crate::yaml11::resolve_plain(&scalar.value) {
+                        Ok(Value::String(text)) if tag == "!unsafe" => {
+                            serde_json::json!({ "__ansible_unsafe": text })
+                        }
+                        Ok(Value::String(text)) => serde_json::json!({ "__ansible_vault": text }),
+                        Ok(value) if tag == "!unsafe" => value,
+                        Ok(_) | Err(_) => {
+                            let tag = tag.to_string();
+                            self.report(node.span.start(), ProblemKind::VarTag { tag });
+                            Value::Null
+                        }
+                    }
+                }
+                Some(tag) => {
+                    let tag = tag.to_string();
+                    self.report(node.span.start(), ProblemKind::VarTag { tag });
+                    Value::Null
+                }
+            },
             Kind::Seq(_) | Kind::HostSeq(_) => {
                 let items = node.items().expect("a sequence");
                 Value::Array(items.map(|item| self.value(&item)).collect())

@@ -96,9 +96,21 @@ from ansible.utils.vars import combine_vars
 try:
     from ansible.template import trust_as_template
 except ImportError:  # before ansible-core 2.19 every inventory string is a template
+    from ansible.utils.unsafe_proxy import wrap_var as _untrusted
 
     def trust_as_template(value):
         return value
+
+else:  # a string not marked as a template is never templated
+
+    def _untrusted(value):
+        return value
+
+
+try:
+    from ansible.parsing.vault import EncryptedString
+except ImportError:  # before ansible-core 2.19
+    EncryptedString = None
 
 
 class InventoryModule(BaseInventoryPlugin):
@@ -270,11 +282,23 @@ def _trusted(value):
     """`value` with its strings marked as templates, as the script inventory
     marks them: the strategy is the operator's own config, like an INI file.
     (Set explicitly: ansible-core 2.19 applies a plugin's `trusted_by_default`
-    only when no earlier source set a variable.)"""
+    only when no earlier source set a variable.) A `!unsafe` or `!vault` value
+    comes as the script-inventory JSON carries it, `{"__ansible_unsafe": text}`
+    or `{"__ansible_vault": ciphertext}`, and is made what the script inventory
+    makes of it: text never templated, or an encrypted string."""
     if isinstance(value, str):
         return trust_as_template(value)
     if isinstance(value, list):
         return [_trusted(item) for item in value]
     if isinstance(value, dict):
+        if list(value) == ["__ansible_unsafe"]:
+            return _untrusted(value["__ansible_unsafe"])
+        if list(value) == ["__ansible_vault"]:
+            if EncryptedString is None:
+                raise AnsibleParserError(
+                    "a `!vault` var of the strategy needs ansible-core 2.19 or later with the regal plugin;"
+                    " use regal-inventory as a script inventory instead"
+                )
+            return EncryptedString(ciphertext=value["__ansible_vault"])
         return {key: _trusted(item) for key, item in value.items()}
     return value
