@@ -14,9 +14,11 @@
 //! returns outside CRLF, document markers other than a leading `---`) and on
 //! every error, so that [`crate::tree::parse`] then reads the file and gives its
 //! own result or its own message. Tests and the fuzz targets compare the two
-//! builders, and both with serde_yaml.
+//! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
+//! value}`) is read straight into the list's compact form, without nodes
+//! (`Parser::host_entry`).
 
-use crate::tree::{Kind, Node, PlainSeq, Scalar, Span, Style};
+use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -74,7 +76,9 @@ struct Parser<'s> {
     aliased: usize,
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
-    last_tag: Cell<Option<(&'s str, Box<str>)>>,
+    last_tag: Cell<Option<(&'s str, Box<String>)>>,
+    /// The vars of the host entry being read (see [`Parser::host_entry`]).
+    pairs: Vec<(Node<'s>, Node<'s>)>,
 }
 
 impl<'s> Parser<'s> {
@@ -111,6 +115,7 @@ impl<'s> Parser<'s> {
             aliases: 0,
             aliased: 0,
             last_tag: Cell::new(None),
+            pairs: Vec::new(),
         })
     }
 
@@ -233,7 +238,8 @@ impl<'s> Parser<'s> {
         let start = self
             .next_line()
             .map_or(self.pos, |line| line.start + indent);
-        let mut items = SeqItems::default();
+        // Plain scalars and host entries kept by their spans.
+        let mut items = SeqBuilder::new(self.src);
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -254,20 +260,136 @@ impl<'s> Parser<'s> {
                 return None;
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)?
+            } else if self.bytes[at..line.end].contains(&b':')
+                && self.host_entry(line, at, &mut items)
+            {
+                continue;
             } else {
                 self.inline(line, at, indent)?
             };
-            if items.is_empty() {
-                let line_len = line.end - line.start;
-                items.reserve_for_lines(self.bytes.len() - line.start, line_len);
-            }
-            items.push(self.src, item);
+            items.push(item);
         }
         let end = self.last_end(start);
         Some(Node {
             span: Span::new(start, end),
-            kind: items.kind(self.src),
+            kind: items.finish(),
         })
+    }
+    /// A host entry after a sequence entry's `- ` at `at`: a mapping of one
+    /// key to a mapping, `name: {k: v}` or `name:` then `k: v` lines of
+    /// one-line values. Read into `items` without a node made for the entry
+    /// or its mapping (at a million hosts, the nodes took most of the reading);
+    /// the result is the tree [`Parser::inline`] builds. False, with nothing
+    /// read, for anything else (which `inline` then reads).
+    fn host_entry(&mut self, line: Line, at: usize, items: &mut SeqBuilder<'s>) -> bool {
+        // As `inline`, then `map` at the key's column, then the value.
+        let depth = self.depth + 2;
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let Some((name, colon)) = self.key(line, at) else {
+            return false;
+        };
+        let column = at - line.start;
+        let mut pairs = std::mem::take(&mut self.pairs);
+        pairs.clear();
+        let value = self.skip_spaces(colon + 1, line.end);
+        let vars = if value < line.end && self.bytes[value] == b'{' {
+            let (mut none, mut last) = (SeqBuilder::new(self.src), line);
+            let end = self.flow_items(&mut last, value, depth, column, &mut none, &mut pairs);
+            end.filter(|&end| self.ends_line(last, end))
+                .map(|end| (Span::new(value, end), last.next))
+        } else if value == line.end || self.bytes[value] == b'#' {
+            self.block_vars(line.next, column, depth, &mut pairs)
+        } else {
+            None
+        };
+        // The mapping ends here: no second key at its column.
+        let ends = |p: &Self, next: usize| match p.line_at(next) {
+            Some(n) if n.indent > column => false,
+            Some(n) if n.indent == column => p.is_entry(n, n.start + column),
+            _ => true,
+        };
+        let read = match vars {
+            Some((vars, next)) if !pairs.is_empty() && ends(self, next) => {
+                items.push_entry(name, vars, &mut pairs);
+                self.pos = next;
+                true
+            }
+            _ => false,
+        };
+        self.pairs = pairs;
+        read
+    }
+
+    /// The `k: v` lines of one-line values, more indented than `column`,
+    /// starting with the line after `from`, into `pairs`: the span of the
+    /// mapping and where the line after it starts. None for anything else.
+    fn block_vars(
+        &self,
+        from: usize,
+        column: usize,
+        depth: usize,
+        pairs: &mut Vec<(Node<'s>, Node<'s>)>,
+    ) -> Option<(Span, usize)> {
+        let first = self.line_at(from)?;
+        let indent = first.indent;
+        if indent <= column || self.is_entry(first, first.start + indent) {
+            return None;
+        }
+        let mut next = from;
+        while let Some(line) = self.line_at(next) {
+            if line.indent < indent {
+                break;
+            }
+            if line.indent > indent || self.is_entry(line, line.start + indent) {
+                return None;
+            }
+            let (key, colon) = self.key(line, line.start + indent)?;
+            let at = self.skip_spaces(colon + 1, line.end);
+            if at == line.end || matches!(self.bytes[at], b'#' | b'&' | b'*') {
+                return None;
+            }
+            let mut on = line;
+            let (value, after) = match self.bytes[at] {
+                b'[' | b'{' => self.flow(&mut on, at, depth + 1, indent)?,
+                _ => self.scalar(&mut on, at, indent)?,
+            };
+            if on.start != line.start {
+                return None; // one-line values only
+            }
+            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+            if plain && after < line.end && self.bytes[after] == b':'
+                || !self.ends_line(line, after)
+            {
+                return None;
+            }
+            pairs.push((key, value));
+            next = line.next;
+        }
+        let start = first.start + indent;
+        let end = pairs.last()?.1.span.end as usize;
+        Some((Span::new(start, end), next))
+    }
+
+    /// Whether only spaces, then the line's end or a comment, follow `after`
+    /// (as [`Parser::end_of_value`], without reading the line).
+    fn ends_line(&self, line: Line, after: usize) -> bool {
+        let at = self.skip_spaces(after, line.end);
+        at == line.end || self.bytes[at] == b'#' && at > after
+    }
+
+    /// The next line with content from `pos` on (kept as [`Parser::next_line`]
+    /// keeps its answer).
+    fn line_at(&self, pos: usize) -> Option<Line> {
+        if let Some((at, line)) = self.peeked.get()
+            && at == pos
+        {
+            return line;
+        }
+        let line = self.line_from(pos);
+        self.peeked.set(Some((pos, line)));
+        line
     }
 
     /// The end of the last line read, for the span of a block that started at
@@ -347,7 +469,10 @@ impl<'s> Parser<'s> {
                 .next_line()
                 .map_or(self.pos, |line| line.start + indent),
         };
-        let mut entries = Vec::new();
+        // A mapping that starts after `- ` is nearly always a host entry, of
+        // one key: room for one (a list grown from empty has room for four,
+        // cut back when the mapping ends).
+        let mut entries = Vec::with_capacity(usize::from(first.is_some()));
         loop {
             let (line, at) = match first.take() {
                 Some(first) => first,
@@ -809,7 +934,7 @@ impl<'s> Parser<'s> {
     /// a scalar on its line: the tag as the event parser gives it, and where
     /// the scalar starts. Other tags, and tags on collections, are left to
     /// the event parser.
-    fn tag(&self, line: Line, at: usize) -> Option<(Box<str>, usize)> {
+    fn tag(&self, line: Line, at: usize) -> Option<(Box<String>, usize)> {
         let secondary = self.bytes.get(at + 1) == Some(&b'!');
         let from = at + 1 + usize::from(secondary);
         let end = from
@@ -833,7 +958,7 @@ impl<'s> Parser<'s> {
                     handle: (if secondary { "tag:yaml.org,2002:" } else { "!" }).to_string(),
                     suffix: self.src[from..end].to_string(),
                 };
-                tag.to_string().into_boxed_str()
+                Box::new(tag.to_string())
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
@@ -842,81 +967,12 @@ impl<'s> Parser<'s> {
 }
 
 /// `node`, a scalar, with `tag`, its span starting at the tag's `at`.
-fn tagged<'s>(mut node: Node<'s>, tag: Box<str>, at: usize) -> Node<'s> {
+fn tagged<'s>(mut node: Node<'s>, tag: Box<String>, at: usize) -> Node<'s> {
     if let Kind::Scalar(scalar) = &mut node.kind {
         scalar.tag = Some(tag);
     }
     node.span.start = at as u32;
     node
-}
-
-/// The items of a sequence being read: while every one is a scalar of one
-/// style that is a slice of the source, only where each one is (a million
-/// hosts in one list).
-struct SeqItems<'s> {
-    nodes: Vec<Node<'s>>,
-    spans: Option<Vec<Span>>,
-    style: Style,
-}
-
-impl Default for SeqItems<'_> {
-    fn default() -> Self {
-        SeqItems {
-            nodes: Vec::new(),
-            spans: Some(Vec::new()),
-            style: Style::Plain,
-        }
-    }
-}
-
-impl<'s> SeqItems<'s> {
-    fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.spans.as_ref().is_none_or(Vec::is_empty)
-    }
-
-    /// Room for a host list with an item a line (see [`reserve_for_lines`]).
-    fn reserve_for_lines(&mut self, rest: usize, line: usize) {
-        if let Some(spans) = &mut self.spans {
-            reserve_for_lines(spans, rest, line);
-        }
-    }
-
-    fn push(&mut self, src: &'s str, item: Node<'s>) {
-        // An untagged scalar whose value is the text of its span (within its
-        // quotes): not one with escapes, nor one folded over lines.
-        let style = match &item.kind {
-            Kind::Scalar(s) if s.tag.is_none() && matches!(s.value, Cow::Borrowed(_)) => {
-                match s.style {
-                    Style::Plain if !s.value.is_empty() => Some(s.style),
-                    Style::SingleQuoted | Style::DoubleQuoted => Some(s.style),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        match (&mut self.spans, style) {
-            (Some(spans), Some(style)) if spans.is_empty() || style == self.style => {
-                self.style = style;
-                spans.push(item.span);
-            }
-            _ => {
-                if let Some(spans) = self.spans.take() {
-                    let style = self.style;
-                    let seq = PlainSeq { src, spans, style };
-                    (self.nodes).extend(seq.spans.iter().map(|&span| seq.item(span)));
-                }
-                self.nodes.push(item);
-            }
-        }
-    }
-
-    fn kind(self, src: &'s str) -> Kind<'s> {
-        match self.spans {
-            Some(spans) if !spans.is_empty() => Kind::plain_seq(src, self.style, spans),
-            Some(_) => Kind::Seq(Vec::new()),
-            None => Kind::seq(self.nodes),
-        }
-    }
 }
 
 /// A quoted scalar from `start` to `end` (its quotes included).
@@ -948,17 +1004,37 @@ impl<'s> Parser<'s> {
         depth: usize,
         indent: usize,
     ) -> Option<(Node<'s>, usize)> {
+        let (mut items, mut entries) = (SeqBuilder::new(self.src), Vec::new());
+        let end = self.flow_items(line, at, depth, indent, &mut items, &mut entries)?;
+        let kind = match self.bytes[at] == b'{' {
+            true => Kind::map(entries),
+            false => items.finish(),
+        };
+        let node = Node {
+            span: Span::new(at, end),
+            kind,
+        };
+        Some((node, end))
+    }
+
+    /// The items of the flow sequence or the entries of the flow mapping at
+    /// `at` (see [`Parser::flow`]), added to `items` or `entries` (empty),
+    /// and the index just after it.
+    fn flow_items(
+        &self,
+        line: &mut Line,
+        at: usize,
+        depth: usize,
+        indent: usize,
+        items: &mut SeqBuilder<'s>,
+        entries: &mut Vec<(Node<'s>, Node<'s>)>,
+    ) -> Option<usize> {
         if depth > MAX_DEPTH {
             return None;
         }
         let is_map = self.bytes[at] == b'{';
         let close = if is_map { b'}' } else { b']' };
-        let (mut items, mut entries) = (SeqItems::default(), Vec::new());
         let mut i = self.flow_space(line, at + 1, indent)?;
-        if !is_map && line.start > at {
-            // A list with an item a line, as the block one.
-            items.reserve_for_lines(self.bytes.len() - line.start, line.end - line.start);
-        }
         while self.bytes[i] != close {
             let (key_at, key_line) = (i, line.start);
             let (node, after) = self.flow_node(line, i, depth, indent)?;
@@ -977,7 +1053,7 @@ impl<'s> Parser<'s> {
                 entries.push((node, value));
                 i = self.next_token(line, after, indent)?;
             } else {
-                items.push(self.src, node);
+                items.push(node);
             }
             match self.bytes[i] {
                 b',' => i = self.flow_space(line, i + 1, indent)?,
@@ -985,15 +1061,7 @@ impl<'s> Parser<'s> {
                 _ => return None,
             }
         }
-        let kind = match is_map {
-            true => Kind::map(entries),
-            false => items.kind(self.src),
-        };
-        let node = Node {
-            span: Span::new(at, i + 1),
-            kind,
-        };
-        Some((node, i + 1))
+        Some(i + 1)
     }
 
     /// Past spaces, comments and line breaks inside a flow collection from
@@ -1062,9 +1130,9 @@ impl<'s> Parser<'s> {
             | b':' => None,
             _ => {
                 let rest = &self.bytes[at..line.end];
-                let stop = rest
-                    .iter()
-                    .position(|b| b",[]{}:#".contains(b))
+                // A `match`, not `contains` on a list: that is a call per byte.
+                let stop = (rest.iter())
+                    .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b':' | b'#'))
                     .unwrap_or(rest.len());
                 match rest.get(stop) {
                     Some(b'#') if rest[stop - 1] != b' ' => return None,
@@ -1076,18 +1144,6 @@ impl<'s> Parser<'s> {
             }
         }
     }
-}
-
-/// Room in `spans` for as many items as lines of `line` bytes (and its line
-/// break) fit in the `rest` of the source, at most `MAX_HOSTS`. A million spans
-/// grown by doubling left 8 MB of freed blocks that the allocator kept, at the
-/// time the host list and the duplicate check need the most memory. Room never
-/// written takes no memory, and the `shrink_to_fit` that follows keeps the
-/// list in place when the estimate is less than twice too large (mimalloc
-/// shrinks a block by up to half in place); too little only grows as before.
-fn reserve_for_lines(spans: &mut Vec<Span>, rest: usize, line: usize) {
-    let estimate = rest / (line + 1);
-    let _ = spans.try_reserve_exact(estimate.min(crate::strategy::file::MAX_HOSTS as usize));
 }
 
 #[cfg(test)]
@@ -1140,19 +1196,46 @@ mod tests {
         }
     }
 
-    /// A host list, block or flow, over lines and with comments, plain or
-    /// quoted alike (JSON), is kept as spans (8 bytes a host).
+    /// A host list, block or flow, over lines and with comments, is kept
+    /// compactly (8 bytes a host).
     #[test]
-    fn host_lists_are_kept_as_spans() {
-        for source in [
-            "l:\n- x\n    # c\n- y\n",
-            "l: [\n  x,  # c\n\n  y,\n]\n",
-            "{\"l\": [\n  \"x\",\n  \"y\"\n]}\n",
-            "l:\n- 'x'\n- ''\n",
-        ] {
+    fn host_lists_are_kept_compactly() {
+        for source in ["l:\n- x\n    # c\n- y\n", "l: [\n  x,  # c\n\n  y,\n]\n"] {
             let root = read(source).unwrap();
             let list = &root.entries().unwrap()[0].1;
-            assert!(matches!(list.kind, Kind::PlainSeq(_)), "{source:?}");
+            assert!(matches!(list.kind, Kind::HostSeq(_)), "{source:?}");
+        }
+    }
+
+    /// Host entries read without nodes (`Parser::host_entry`) give the tree
+    /// the event parser builds, and everything near them is read as before.
+    #[test]
+    fn reads_host_entries_like_serde_yaml() {
+        for source in [
+            "h:\n- w1: {zone: a}\n- w2: {zone: 'b', \"k\": v}  # c\n- w3\n",
+            "h:\n  - w1:\n      zone: a\n      n: 1 # c\n\n  - w2:\n      # c\n      k: ''\n",
+            "h:\n- w1:\n    z: [a, b]\n    y: {c: d}\n- 'w2': {z: 1}\n- w3: {z: {y: x}}\n",
+            "h:\n- w1: {a: 1}\n  w2: {b: 2}\n- w3:\n    a: 1\n  w4: x\n",
+            "h:\n- w1: {}\n- w2:\n- w3: x\n- w4:\n  - a\n- w5: {a: b:c}\n",
+            "h:\n- w1:\n    a: 1\n- w2:\n    a:\n- w3:\n    a: &x 1\n- w4:\n    a: *x\n",
+            "h:\n- w1:\n    a: 1\nk: v\n",
+            "h:\n  - w1: {a: 1}\n  - w2:\n      a: 1\n  - w3:\n      - x\n",
+            "- w1:\n    a: 1\n    b:\n      c: d\n- w2: {a: 1}\n",
+            "- w1: {a: 1}\n- w2:\n    a: x y\n    b: 'p: q'\n",
+        ] {
+            if read(source).is_some() {
+                assert!(reference::agrees(source), "{source:?}");
+            } else {
+                assert!(crate::tree::parse(source).is_err() || reference::agrees(source));
+            }
+        }
+        // The host lists are read by this reader.
+        for source in [
+            "h:\n- w1: {zone: a}\n- w2: {zone: 'b', \"k\": v}  # c\n- w3\n",
+            "h:\n  - w1:\n      zone: a\n      n: 1 # c\n\n  - w2:\n      # c\n      k: ''\n",
+            "h:\n- w1:\n    z: [a, b]\n    y: {c: d}\n- 'w2': {z: 1}\n- w3: {z: {y: x}}\n",
+        ] {
+            same_as_serde_yaml(source);
         }
     }
 
