@@ -103,8 +103,9 @@ pub enum Style {
 /// sequence's ([`Node::items`] gives each one as a node), but held by their
 /// spans into the source:
 ///
-/// - a one-line plain scalar as written (`- web1`): its span, 8 bytes rather
-///   than a node's 48;
+/// - a one-line plain scalar as written (`- web1`), or one quoted without
+///   escapes (`- "web1"`, a list written as JSON), the list's scalars all of
+///   one style: its span, 8 bytes rather than a node's 48;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style): the spans of the name, the vars mapping and each
@@ -129,6 +130,9 @@ pub struct HostSeq<'s> {
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
+    /// The style of the scalar items kept by their spans: plain, or quoted
+    /// without escapes (a host list written as JSON).
+    names: Style,
 }
 
 /// A host entry of a [`HostSeq`]: 12 bytes.
@@ -376,7 +380,8 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
             self.node += 1;
             return Some(HostItem::Node(&seq.nodes[self.node - 1]));
         }
-        let name = scalar_at(seq.src, span, Style::Plain);
+        let entry = (seq.entries.get(self.entry)).is_some_and(|host| host.item == index as u32);
+        let name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
         match seq.entries.get(self.entry) {
             Some(host) if host.item == index as u32 => {
                 let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
@@ -442,6 +447,8 @@ pub struct SeqBuilder<'s> {
     seq: HostSeq<'s>,
     /// Where the last item ends.
     end: Option<u32>,
+    /// Whether a scalar item is kept by its span (and so `seq.names` set).
+    named: bool,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -455,8 +462,10 @@ impl<'s> SeqBuilder<'s> {
                 values: Vec::new(),
                 nodes: Vec::new(),
                 node_at: Vec::new(),
+                names: Style::Plain,
             },
             end: None,
+            named: false,
         }
     }
 
@@ -475,9 +484,20 @@ impl<'s> SeqBuilder<'s> {
             as_written(src, node) == Some(Style::Plain)
                 && node.scalar().is_some_and(|s| !s.value.is_empty())
         };
-        if plain_name(&node) {
-            self.seq.spans.push(node.span);
-            return;
+        let quoted_name = |node: &Node| {
+            matches!(
+                as_written(src, node),
+                Some(Style::SingleQuoted | Style::DoubleQuoted)
+            )
+        };
+        // Scalar items of one style: plain, or quoted alike.
+        if plain_name(&node) || quoted_name(&node) {
+            let style = node.scalar().map_or(Style::Plain, |s| s.style);
+            if !self.named || style == self.seq.names {
+                (self.seq.names, self.named) = (style, true);
+                self.seq.spans.push(node.span);
+                return;
+            }
         }
         let span = node.span;
         if let Kind::Map(entries) = &mut node.kind

@@ -1196,11 +1196,16 @@ mod tests {
         }
     }
 
-    /// A host list, block or flow, over lines and with comments, is kept
-    /// compactly (8 bytes a host).
+    /// A host list, block or flow, over lines and with comments, plain or
+    /// quoted alike (JSON), is kept compactly (8 bytes a host).
     #[test]
     fn host_lists_are_kept_compactly() {
-        for source in ["l:\n- x\n    # c\n- y\n", "l: [\n  x,  # c\n\n  y,\n]\n"] {
+        for source in [
+            "l:\n- x\n    # c\n- y\n",
+            "l: [\n  x,  # c\n\n  y,\n]\n",
+            "{\"l\": [\n  \"x\",\n  \"y\"\n]}\n",
+            "l:\n- 'x'\n- ''\n- 'y'\n",
+        ] {
             let root = read(source).unwrap();
             let list = &root.entries().unwrap()[0].1;
             assert!(matches!(list.kind, Kind::HostSeq(_)), "{source:?}");
