@@ -76,7 +76,7 @@ struct Parser<'s> {
     aliased: usize,
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
-    last_tag: Cell<Option<(&'s str, Box<String>)>>,
+    last_tag: Cell<Option<(&'s str, String)>>,
     /// The vars of the host entry being read (see [`Parser::host_entry`]).
     pairs: Vec<(Node<'s>, Node<'s>)>,
 }
@@ -934,7 +934,7 @@ impl<'s> Parser<'s> {
     /// a scalar on its line: the tag as the event parser gives it, and where
     /// the scalar starts. Other tags, and tags on collections, are left to
     /// the event parser.
-    fn tag(&self, line: Line, at: usize) -> Option<(Box<String>, usize)> {
+    fn tag(&self, line: Line, at: usize) -> Option<(String, usize)> {
         let secondary = self.bytes.get(at + 1) == Some(&b'!');
         let from = at + 1 + usize::from(secondary);
         let end = from
@@ -958,7 +958,7 @@ impl<'s> Parser<'s> {
                     handle: (if secondary { "tag:yaml.org,2002:" } else { "!" }).to_string(),
                     suffix: self.src[from..end].to_string(),
                 };
-                Box::new(tag.to_string())
+                tag.to_string()
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
@@ -967,9 +967,9 @@ impl<'s> Parser<'s> {
 }
 
 /// `node`, a scalar, with `tag`, its span starting at the tag's `at`.
-fn tagged<'s>(mut node: Node<'s>, tag: Box<String>, at: usize) -> Node<'s> {
+fn tagged<'s>(mut node: Node<'s>, tag: String, at: usize) -> Node<'s> {
     if let Kind::Scalar(scalar) = &mut node.kind {
-        scalar.tag = Some(tag);
+        scalar.tag = Some(Box::new(tag));
     }
     node.span.start = at as u32;
     node
