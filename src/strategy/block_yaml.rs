@@ -10,8 +10,9 @@
 //! aliases and comments. This reader takes exactly that subset and builds the
 //! same [`tree`](crate::tree) the event parser builds, spans included; it gives
 //! up (`None`) on anything else (an escaped line break, keep chomping, explicit
-//! block indentation, other tags, keys over several lines, tabs, carriage
-//! returns outside CRLF, document markers other than a leading `---`) and on
+//! block indentation, other tags, keys over several lines, tabs other than
+//! in a comment or after a value at a line's end (where YAML 1.1 and 1.2 agree
+//! that a tab changes nothing), carriage returns outside CRLF, document markers other than a leading `---`) and on
 //! every error, so that [`crate::tree::parse`] then reads the file and gives its
 //! own result or its own message. Tests and the fuzz targets compare the two
 //! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
@@ -20,7 +21,7 @@
 
 use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -79,11 +80,18 @@ struct Parser<'s> {
     last_tag: Cell<Option<(&'s str, String)>>,
     /// The vars of the host entry being read (see [`Parser::host_entry`]).
     pairs: Vec<(Node<'s>, Node<'s>)>,
+    /// Whether the source holds a tab: then the places where this reader
+    /// took one (in a comment, or after a value at a line's end, where YAML
+    /// 1.1 and 1.2 agree a tab changes nothing) are kept in `tabs_taken`, and
+    /// a tab anywhere else gives up (see [`Parser::tabs_all_taken`]).
+    tabs: bool,
+    tabs_taken: RefCell<Vec<(usize, usize)>>,
 }
 
 impl<'s> Parser<'s> {
     /// A parser, or `None` if the source has a character this reader leaves to
-    /// the event parser: a tab, a carriage return outside CRLF, another control character,
+    /// the event parser: a carriage return outside CRLF, a control character
+    /// other than a tab,
     /// a byte order mark past the start, a non-printable character or a
     /// Unicode line break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
@@ -91,7 +99,7 @@ impl<'s> Parser<'s> {
         let body = &src[bom..];
         // Without an early exit the loop runs over whole vectors of bytes.
         let controls = body.bytes().fold(false, |seen, b| {
-            seen | (b < b' ' && b != b'\n' && b != b'\r') | (b == 0x7F)
+            seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
         });
         // A carriage return only as the first half of a CRLF line break.
         if body.contains('\r') && body.matches('\r').count() != body.matches("\r\n").count() {
@@ -116,6 +124,8 @@ impl<'s> Parser<'s> {
             aliased: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
+            tabs: body.contains('\t'),
+            tabs_taken: RefCell::new(Vec::new()),
         })
     }
 
@@ -131,6 +141,7 @@ impl<'s> Parser<'s> {
             if !(rest.is_empty() || rest.starts_with('#') && content.as_bytes()[3] == b' ') {
                 return None;
             }
+            self.take_tabs(first.start + 3 + content[3..].len() - rest.len(), first.end);
             self.pos = first.next;
             first = self.next_line()?;
         }
@@ -144,10 +155,39 @@ impl<'s> Parser<'s> {
         } else {
             self.block(first)?
         };
-        if self.next_line().is_some() {
+        if self.next_line().is_some() || !self.tabs_all_taken() {
             return None;
         }
         Some(root)
+    }
+
+    /// Marks the tabs in `start..end` (a comment, or the spaces and tabs
+    /// after a value that end a line) as taken.
+    fn take_tabs(&self, start: usize, end: usize) {
+        if self.tabs && self.bytes[start..end].contains(&b'\t') {
+            self.tabs_taken.borrow_mut().push((start, end));
+        }
+    }
+
+    /// Whether every tab in the source is in a place marked by
+    /// [`Parser::take_tabs`].
+    fn tabs_all_taken(&self) -> bool {
+        if !self.tabs {
+            return true;
+        }
+        let mut taken = self.tabs_taken.take();
+        taken.sort_unstable();
+        let mut places = taken.iter().peekable();
+        (self.bytes.iter().enumerate()).all(|(i, &b)| {
+            while places.next_if(|&&(_, end)| end <= i).is_some() {}
+            b != b'\t' || places.peek().is_some_and(|&&(start, _)| start <= i)
+        })
+    }
+
+    /// `None` if `start..end`, read as text, holds a tab (which a comment
+    /// line inside it may have marked as taken).
+    fn no_tabs(&self, start: usize, end: usize) -> Option<()> {
+        (!self.tabs || !self.bytes[start..end.min(self.bytes.len())].contains(&b'\t')).then_some(())
     }
 
     /// The next line with content, from `self.pos`, without reading it.
@@ -167,8 +207,12 @@ impl<'s> Parser<'s> {
     /// The first line with content from `start` on.
     fn line_from(&self, mut start: usize) -> Option<Line> {
         while let Some(line) = self.raw_line(start) {
-            if line.start + line.indent < line.end && self.bytes[line.start + line.indent] != b'#' {
+            let at = line.start + line.indent;
+            if at < line.end && self.bytes[at] != b'#' {
                 return Some(line);
+            }
+            if at < line.end {
+                self.take_tabs(at, line.end);
             }
             start = line.next;
         }
@@ -212,9 +256,10 @@ impl<'s> Parser<'s> {
         self.pos = line.next;
     }
 
-    /// Whether a block sequence entry (`-` then a space or the line's end) is at `at`.
+    /// Whether a block sequence entry (`-` then a space, a tab or the line's
+    /// end) is at `at`.
     fn is_entry(&self, line: Line, at: usize) -> bool {
-        self.bytes[at] == b'-' && (at + 1 == line.end || self.bytes[at + 1] == b' ')
+        self.bytes[at] == b'-' && (at + 1 == line.end || matches!(self.bytes[at + 1], b' ' | b'\t'))
     }
 
     /// The block node whose first line is `line`, at its indent.
@@ -254,6 +299,7 @@ impl<'s> Parser<'s> {
             }
             let at = self.skip_spaces(dash + 1, line.end);
             let item = if at == line.end || self.bytes[at] == b'#' {
+                self.take_tabs(at, line.end);
                 self.finish(line);
                 self.nested(indent, false, dash + 1)?
             } else if self.is_entry(line, at) {
@@ -300,6 +346,7 @@ impl<'s> Parser<'s> {
             end.filter(|&end| self.ends_line(last, end))
                 .map(|end| (Span::new(value, end), last.next))
         } else if value == line.end || self.bytes[value] == b'#' {
+            self.take_tabs(value, line.end);
             self.block_vars(line.next, column, depth, &mut pairs)
         } else {
             None
@@ -375,8 +422,12 @@ impl<'s> Parser<'s> {
     /// Whether only spaces, then the line's end or a comment, follow `after`
     /// (as [`Parser::end_of_value`], without reading the line).
     fn ends_line(&self, line: Line, after: usize) -> bool {
-        let at = self.skip_spaces(after, line.end);
-        at == line.end || self.bytes[at] == b'#' && at > after
+        let at = self.skip_blanks(after, line.end);
+        let ends = at == line.end || self.bytes[at] == b'#' && at > after;
+        if ends {
+            self.take_tabs(after, line.end);
+        }
+        ends
     }
 
     /// The next line with content from `pos` on (kept as [`Parser::next_line`]
@@ -487,6 +538,7 @@ impl<'s> Parser<'s> {
             let (key, colon) = self.key(line, at)?;
             let at = self.skip_spaces(colon + 1, line.end);
             let value = if at == line.end || self.bytes[at] == b'#' {
+                self.take_tabs(at, line.end);
                 self.finish(line);
                 self.nested(indent, true, colon)?
             } else if matches!(self.bytes[at], b'&' | b'*') {
@@ -555,6 +607,7 @@ impl<'s> Parser<'s> {
         let aliases_before = self.aliases;
         let value_at = self.skip_spaces(name_end, line.end);
         let node = if value_at == line.end || self.bytes[value_at] == b'#' {
+            self.take_tabs(value_at, line.end);
             self.finish(line);
             self.nested(indent, is_value, name_end)?
         } else if matches!(self.bytes[value_at], b'&' | b'*' | b'-' | b'!') {
@@ -607,13 +660,24 @@ impl<'s> Parser<'s> {
     /// Marks the line read. (A more indented line after it, which would continue
     /// a plain scalar, is refused by the block that reads the next line.)
     fn end_of_value(&mut self, line: Line, after: usize) -> Option<()> {
-        let at = self.skip_spaces(after, line.end);
-        let comment = at < line.end && self.bytes[at] == b'#' && at > after;
-        if at != line.end && !comment {
-            return None;
-        }
+        self.ends_line(line, after).then_some(())?;
         self.finish(line);
         Some(())
+    }
+
+    /// Past spaces and, if the source has them, tabs (after a value, where
+    /// YAML takes both as white space).
+    fn skip_blanks(&self, at: usize, end: usize) -> usize {
+        match self.tabs {
+            false => self.skip_spaces(at, end),
+            true => {
+                let rest = &self.bytes[at..end];
+                at + rest
+                    .iter()
+                    .take_while(|&&b| b == b' ' || b == b'\t')
+                    .count()
+            }
+        }
     }
 
     fn skip_spaces(&self, mut at: usize, end: usize) -> usize {
@@ -651,12 +715,14 @@ impl<'s> Parser<'s> {
                     };
                     end += i;
                     match bytes[end] {
-                        b':' if end + 1 == line.end || bytes[end + 1] == b' ' => break,
-                        b'#' if bytes[end - 1] == b' ' => break,
+                        b':' if end + 1 == line.end || matches!(bytes[end + 1], b' ' | b'\t') => {
+                            break;
+                        }
+                        b'#' if matches!(bytes[end - 1], b' ' | b'\t') => break,
                         _ => end += 1,
                     }
                 }
-                let text = self.src[at..end].trim_end_matches(' ');
+                let text = self.src[at..end].trim_end_matches([' ', '\t']);
                 if end == line.end && self.goes_on(*line, indent) {
                     return self.plain_lines(line, text, indent);
                 }
@@ -713,6 +779,7 @@ impl<'s> Parser<'s> {
             value.push_str(text);
             (blanks, end, *line) = (0, at + text.len(), next);
         }
+        self.no_tabs(start, end)?;
         let node = Node {
             span: Span::new(start, end),
             kind: Kind::Scalar(Scalar::plain(value)),
@@ -774,6 +841,7 @@ impl<'s> Parser<'s> {
         if !strip && last.end < self.bytes.len() {
             value.push('\n');
         }
+        self.no_tabs(at, last.end)?;
         let start = first.start + text_indent;
         let node = Node {
             span: Span::new(start, last.next.min(self.bytes.len())),
@@ -820,6 +888,7 @@ impl<'s> Parser<'s> {
                 value.push('\'');
                 from = quote + 2;
             } else {
+                self.no_tabs(at, quote)?;
                 let node = quoted(Cow::Owned(value), Style::SingleQuoted, at, quote + 1);
                 return Some((node, quote + 1));
             }
@@ -891,6 +960,7 @@ impl<'s> Parser<'s> {
             let next = from + i;
             value.push_str(&self.src[from..next]);
             if self.bytes[next] == b'"' {
+                self.no_tabs(at, next)?;
                 let node = quoted(Cow::Owned(value), Style::DoubleQuoted, at, next + 1);
                 return Some((node, next + 1));
             }
@@ -1072,6 +1142,7 @@ impl<'s> Parser<'s> {
     fn flow_space(&self, line: &mut Line, at: usize, indent: usize) -> Option<usize> {
         let mut at = self.skip_spaces(at, line.end);
         while at == line.end || self.bytes[at] == b'#' && self.bytes[at - 1] == b' ' {
+            self.take_tabs(at, line.end);
             let next = self.line_from(line.next)?;
             let first = next.start + next.indent;
             let closes = matches!(self.bytes[first], b']' | b'}');
@@ -1191,8 +1262,56 @@ mod tests {
             "a: b\n ",
             "- x\n  ",
             "- x\n    # c\n- y\n",
+            // Tabs in comments and after values at a line's end.
+            "#\ttab in a comment\n--- # c\t\nversions:  # a\tb\n  app: # \t\n  - web1\t\n  - 'web2' \t# c\t\n",
+            "hosts:\n- web1: # \t\n    zone: z\t\n- &a web2 # \t\n- *a # \t\n",
+            "a: b\t\t\nc: \"d\"\t\n  # \tc\ne: [x, # \t\n  y]\t#\t\nf: |\n  x\n# c\t\n",
+            "- x \t# c\n- k: v\t\n  l: w\t # c\n",
         ] {
             same_as_serde_yaml(source);
+        }
+    }
+
+    /// The fuzz regression input with tabs in comments and at line ends.
+    #[test]
+    fn reads_a_strategy_with_tabs_in_comments() {
+        same_as_serde_yaml(include_str!(
+            "../../tests/fuzz_regressions/reader-tabs-in-comments-and-at-line-ends.yml"
+        ));
+    }
+
+    /// Tabs anywhere else (indentation, inside a scalar, between a key and
+    /// its value, in a comment inside a multi-line scalar) are left to the
+    /// event parser: YAML 1.1 and 1.2 read some of them differently.
+    #[test]
+    fn leaves_other_tabs_to_the_event_parser() {
+        for source in [
+            "a:\tb\n",
+            "a: b\tc\n",
+            "\ta: b\n",
+            "a:\n\t- b\n",
+            "a:\t\n  b: c\n",
+            "-\tx\n",
+            "a: 1\n\t\nb: 2\n",
+            "---\t# c\na: 1\n",
+            "- x\n\t\n- y\n",
+            "a: |\n  x\t\n",
+            "a: |\n  x\n  # \t\n",
+            "a: 'x\n  # \ty'\n",
+            "a: \"x\n  # \ty\"\n",
+            "a: x\t\n  y\n",
+            "a: x\n  # \t\n  y\n",
+            "a: [x\t, y]\n",
+            "a\t: b\n",
+            "- &a\t\n  x\n",
+            "a: &a\tb\n",
+            "a: !!str\tb\n",
+            "a: >\t\n  x\n",
+            "- -\t\n",
+            "- web1:\t\n",
+            "a: b:\t\n",
+        ] {
+            assert_eq!(read(source), None, "{source:?}");
         }
     }
 
@@ -1304,7 +1423,6 @@ mod tests {
             "a: multi\n  li: ne\n",
             "a: multi\n  line # c\n",
             "- multi\n  [line]\n",
-            "a:\tb\n",
             "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
             "a: 1\n...\n",
@@ -1540,7 +1658,8 @@ mod tests {
                 match self.byte() % 64 {
                     0..=13 => String::new(),
                     14..=23 => " ".to_string(),
-                    24..=43 => format!("\n{}", pad(past + 1)),
+                    24..=41 => format!("\n{}", pad(past + 1)),
+                    42 | 43 => format!(" #\tc\t\n{}", pad(past)),
                     44..=49 => format!(" # c\n{}", pad(past)),
                     50..=54 => format!("\n\n{}", pad(past + 2)),
                     55..=59 => format!("\n  # line\n{}", pad(past)),
@@ -1590,6 +1709,28 @@ mod tests {
             out.push(close);
         }
 
+        /// Tabs where they change nothing: `kind` 1 ends each line that does
+        /// not end in an indicator with a tab, 2 with a comment after a tab
+        /// holding tabs, 3 puts a comment line holding a tab first.
+        fn tabbed(text: String, kind: u8) -> String {
+            let end = match kind % 4 {
+                0 => return text,
+                1 => "\t",
+                2 => " \t# c\tc\t",
+                _ => return format!("#\tc\n{text}"),
+            };
+            let mut out = String::with_capacity(text.len() * 2);
+            for line in text.split_inclusive('\n') {
+                let body = line.trim_end_matches('\n');
+                out.push_str(body);
+                if !body.is_empty() && !body.ends_with([':', '|', '>', '-', '[', '{', ',', ' ']) {
+                    out.push_str(end);
+                }
+                out.push_str(&line[body.len()..]);
+            }
+            out
+        }
+
         /// Damage: insert, delete or repeat something at `at`.
         fn damage(mut text: String, kind: u8, at: usize, what: usize) -> String {
             const INSERT: &[&str] = &[
@@ -1621,12 +1762,14 @@ mod tests {
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
-            let (mut read, mut maps, mut aliases, mut blocks) = (0, 0, 0, 0);
-            for _ in 0..1000 {
+            let (mut read, mut maps, mut aliases, mut blocks, mut tabs) = (0, 0, 0, 0, 0);
+            for i in 0..1000usize {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
                 render(&doc, 0, 2, false, &mut text);
                 read += usize::from(super::super::read(&text).is_some());
+                let tabbed = tabbed(text.clone(), (i % 3 + 1) as u8);
+                tabs += usize::from(super::super::read(&tabbed).is_some());
                 maps += usize::from(
                     super::super::read(&text)
                         .is_some_and(|v| v.entries().is_some_and(|m| m.len() > 1)),
@@ -1636,8 +1779,9 @@ mod tests {
                 blocks += usize::from(block && super::super::read(&text).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10 && blocks > 15,
-                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}"
+                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80,
+                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}; \
+                 with tabs {tabs}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {
@@ -1665,10 +1809,12 @@ mod tests {
                 step in 1usize..5,
                 same: bool,
                 anchors: bool,
+                tabs in 0u8..8,
                 damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..3),
             ) {
                 let mut text = if anchors { String::from(ANCHORS) } else { String::new() };
                 render(&doc, 0, step, same, &mut text);
+                text = tabbed(text, tabs);
                 for (kind, at, what) in damages {
                     text = damage(text, kind, at, what);
                 }
