@@ -12,7 +12,7 @@
 //! up (`None`) on anything else (an escaped line break, keep chomping, explicit
 //! block indentation, other tags, keys over several lines, tabs other than
 //! in a comment or after a value at a line's end (where YAML 1.1 and 1.2 agree
-//! that a tab changes nothing), carriage returns outside CRLF, document markers other than a leading `---`) and on
+//! that a tab changes nothing), carriage returns outside CRLF, document markers other than a leading `---` and an ending `...`) and on
 //! every error, so that [`crate::tree::parse`] then reads the file and gives its
 //! own result or its own message. Tests and the fuzz targets compare the two
 //! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
@@ -146,6 +146,9 @@ impl<'s> Parser<'s> {
             first = self.next_line()?;
         }
         let at = first.start + first.indent;
+        if first.indent == 0 && self.src[at..first.end].starts_with("...") {
+            return None; // no document
+        }
         let root = if matches!(self.bytes[at], b'[' | b'{') {
             // A flow collection, JSON among them.
             let mut line = first;
@@ -155,6 +158,19 @@ impl<'s> Parser<'s> {
         } else {
             self.block(first)?
         };
+        // A document end marker (`...`), then nothing but comments.
+        if let Some(end) = self.next_line()
+            && end.indent == 0
+            && self.src[end.start..end.end].starts_with("...")
+        {
+            let rest = &self.src[end.start + 3..end.end];
+            let after = rest.trim_start_matches(' ');
+            if !(after.is_empty() || after.starts_with('#') && rest.starts_with(' ')) {
+                return None;
+            }
+            self.take_tabs(end.end - after.len(), end.end);
+            self.pos = end.next;
+        }
         if self.next_line().is_some() || !self.tabs_all_taken() {
             return None;
         }
@@ -529,6 +545,9 @@ impl<'s> Parser<'s> {
                 Some(first) => first,
                 None => match self.next_line() {
                     Some(line) if line.indent < indent => break,
+                    // `...` (a document end marker) or a key this reader
+                    // leaves: see `document`.
+                    Some(line) if line.indent == 0 && self.bytes[line.start] == b'.' => break,
                     Some(line) if line.indent > indent => return None,
                     Some(line) if self.is_entry(line, line.start + indent) => break,
                     Some(line) => (line, line.start + indent),
@@ -1262,6 +1281,16 @@ mod tests {
             "a: b\n ",
             "- x\n  ",
             "- x\n    # c\n- y\n",
+            // A document end marker.
+            "a: 1\n...\n",
+            "a: 1\n... # c\n# after\n\n",
+            "- x\n...\n",
+            "[a,\n b]\n...\n",
+            "a: |\n  x\n...\n",
+            "a: x\n  y\n...\n",
+            "a:\n  b:\n  - c\n...\n",
+            "--- # c\na:\n...\n",
+            "a: 1\n ...\n",
             // Tabs in comments and after values at a line's end.
             "#\ttab in a comment\n--- # c\t\nversions:  # a\tb\n  app: # \t\n  - web1\t\n  - 'web2' \t# c\t\n",
             "hosts:\n- web1: # \t\n    zone: z\t\n- &a web2 # \t\n- *a # \t\n",
@@ -1375,7 +1404,7 @@ mod tests {
             "a: [x,,]\n",
             "[a,\n---\n]\n",
             "[a,\n... ]\n",
-            "[a]\n...\n",
+            "[a]\n...\n[b]\n",
             "[a]: b\n",
             "{a: b} c\n",
             "a: [,]\n",
@@ -1425,7 +1454,12 @@ mod tests {
             "- multi\n  [line]\n",
             "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
-            "a: 1\n...\n",
+            "a: 1\n...\nb: 2\n",
+            "a: 1\n...\n---\nb: 2\n",
+            "a: 1\n...x\n",
+            "a: 1\n... x\n",
+            "a: 1\n.b: 2\n",
+            "a: 1\n...\t\n",
             "? a\n: b\n",
             "a: b: c\n",
             "  a: 1\n b: 2\n",
@@ -1810,11 +1844,15 @@ mod tests {
                 same: bool,
                 anchors: bool,
                 tabs in 0u8..8,
+                ended: bool,
                 damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..3),
             ) {
                 let mut text = if anchors { String::from(ANCHORS) } else { String::new() };
                 render(&doc, 0, step, same, &mut text);
                 text = tabbed(text, tabs);
+                if ended {
+                    text.push_str("... # end\n");
+                }
                 for (kind, at, what) in damages {
                     text = damage(text, kind, at, what);
                 }
