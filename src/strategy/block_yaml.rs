@@ -10,9 +10,10 @@
 //! aliases and comments. This reader takes exactly that subset and builds the
 //! same [`tree`](crate::tree) the event parser builds, spans included; it gives
 //! up (`None`) on anything else (an escaped line break, keep chomping, explicit
-//! block indentation, other tags, keys over several lines, tabs other than
-//! in a comment or after a value at a line's end (where YAML 1.1 and 1.2 agree
-//! that a tab changes nothing), carriage returns outside CRLF, document markers other than a leading `---` and an ending `...`) and on
+//! block indentation, other tags, keys over several lines, tabs other than in
+//! a comment or after a value at a line's end, where YAML 1.1 and 1.2 agree
+//! that a tab changes nothing, carriage returns outside CRLF, document markers
+//! other than a leading `---` and an ending `...`) and on
 //! every error, so that [`crate::tree::parse`] then reads the file and gives its
 //! own result or its own message. Tests and the fuzz targets compare the two
 //! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
