@@ -195,9 +195,10 @@ impl<'s> Parser<'s> {
         let mut taken = self.tabs_taken.take();
         taken.sort_unstable();
         let mut places = taken.iter().peekable();
-        (self.bytes.iter().enumerate()).all(|(i, &b)| {
+        // A search for a character: memchr's, far faster than a loop over bytes.
+        self.src.match_indices('\t').all(|(i, _)| {
             while places.next_if(|&&(_, end)| end <= i).is_some() {}
-            b != b'\t' || places.peek().is_some_and(|&&(start, _)| start <= i)
+            places.peek().is_some_and(|&&(start, _)| start <= i)
         })
     }
 
