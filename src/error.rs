@@ -65,6 +65,13 @@ pub enum ProblemKind {
         host: String,
         why: &'static str,
     },
+    /// A plain host name that goes on over a line break in a flow list
+    /// (`[web1,\n web2\n web3]`): two names and a missing comma.
+    MissingComma {
+        host: String,
+        first: String,
+        next: String,
+    },
     BadVersionName {
         version: String,
         why: &'static str,
@@ -258,6 +265,10 @@ impl fmt::Display for ProblemKind {
                 "empty host entry in `{entry}`; remove the extra comma or blank item"
             ),
             BadHostName { host, why } => write!(f, "host `{host}` {why}"),
+            MissingComma { host, first, next } => write!(
+                f,
+                "host `{host}` is `{first}` and `{next}` on separate lines of a flow list, which YAML joins into one name; add the missing comma after `{first}`"
+            ),
             BadVersionName { version, why } => write!(f, "version name `{version}` {why}"),
             DuplicateHost {
                 host,

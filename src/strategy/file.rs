@@ -475,9 +475,52 @@ pub fn checked_names(entry: &str) -> Result<hostrange::Names, ProblemKind> {
     })
 }
 
+/// A plain name at `at` in `src` that YAML joined over a line break inside a
+/// flow list (`[web1,\n web2\n web3]` gives `web2 web3`): the missing comma.
+pub fn missing_comma(src: &str, at: usize, name: &str) -> Option<ProblemKind> {
+    let mut words = name.split(' ').filter(|w| !w.is_empty());
+    let (first, next) = (words.next()?, words.next()?);
+    let rest = src.get(at..)?.strip_prefix(first)?;
+    let gap = &rest[..rest.len() - rest.trim_start().len()];
+    let before = src[..at].trim_end_matches([' ', '\t', '\r', '\n']);
+    let in_flow = before.ends_with(['[', ',']);
+    (in_flow && gap.contains('\n') && rest.trim_start().starts_with(next)).then(|| {
+        ProblemKind::MissingComma {
+            host: name.to_string(),
+            first: first.to_string(),
+            next: next.to_string(),
+        }
+    })
+}
+
 pub fn bad_host_name(entry: &str, why: &'static str) -> ProblemKind {
     ProblemKind::BadHostName {
         host: entry.to_string(),
         why,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The missing comma is named only for a plain name joined over a line
+    /// break inside a flow list.
+    #[test]
+    fn a_missing_comma_only_in_a_flow_list_over_lines() {
+        let flow = "a: [x,\n  web2\n  web3]\n";
+        let at = flow.find("web2").unwrap();
+        assert!(matches!(
+            missing_comma(flow, at, "web2 web3"),
+            Some(ProblemKind::MissingComma { first, next, .. }) if first == "web2" && next == "web3"
+        ));
+        for (source, name) in [
+            ("a:\n- x\n- web2\n  web3\n", "web2 web3"),
+            ("a: [x, web2 web3]\n", "web2 web3"),
+            ("a: [x, \"web2\n  web3\"]\n", "web2 web3"),
+        ] {
+            let at = source.find("web2").unwrap();
+            assert!(missing_comma(source, at, name).is_none(), "{source:?}");
+        }
     }
 }

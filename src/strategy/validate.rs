@@ -1360,7 +1360,8 @@ impl<'s> Validator<'s, '_> {
             if (flags & file::NOT_PLAIN != 0 || entry.is_empty())
                 && let Some(why) = file::host_name_problem(&entry)
             {
-                self.report(at, file::bad_host_name(&entry, why));
+                let kind = file::missing_comma(self.src, at, &entry);
+                self.report(at, kind.unwrap_or_else(|| file::bad_host_name(&entry, why)));
                 return;
             }
             if !self.room_for(1, at) {
