@@ -333,7 +333,7 @@ pub fn group_name_for(version: &str) -> String {
 
 /// For `x_batch3` or `x_excluded`, the `x` they would belong to, and the
 /// batch number. Only the numbers regal-inventory writes: `x_batch01` is no
-/// batch group.
+/// batch group (and `x_excluded` only one when `x` excludes hosts).
 fn derived_group_stem(group: &str) -> Option<(&str, Option<usize>)> {
     if let Some(stem) = group.strip_suffix("_excluded") {
         return Some((stem, None));

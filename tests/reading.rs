@@ -103,6 +103,20 @@ fn a_group_that_only_looks_like_a_batch_group_is_no_clash() {
     assert_eq!(hosts(&inventory, "a_batch5"), ["web1"]);
 }
 
+/// `a_excluded` is `a`'s group only when `a` excludes hosts (the clash is in
+/// tests/bad_strategies/rule-group-clash-excluded-group.yml).
+#[test]
+fn an_excluded_group_of_a_version_that_excludes_nothing_is_no_clash() {
+    let inventory = list(b"versions: {a_excluded: web1, a: \"web2,web3\"}\n");
+    assert_eq!(hosts(&inventory, "a"), ["web2", "web3"]);
+    assert_eq!(hosts(&inventory, "a_excluded"), ["web1"]);
+    assert_eq!(inventory["a_excluded"]["vars"].get("regal_excluded"), None);
+    // Nor when the exclusion is of another version's host.
+    let inventory = list(b"exclude: web1\nversions:\n  a: web2\n  a_excluded: web1, web3\n");
+    assert_eq!(hosts(&inventory, "a_excluded"), ["web3"]);
+    assert_eq!(excluded(&inventory, "a_excluded"), ["web1"]);
+}
+
 /// The vars of every vars mapping mean what they mean to ansible-core
 /// (YAML 1.1); the table itself is checked against ansible-inventory in
 /// tests/yaml11_ansible.rs.

@@ -1705,7 +1705,8 @@ impl<'s> Validator<'s, '_> {
             }
             owner.insert(group, index);
         }
-        // A version group may not be another version's batch or excluded group.
+        // A version group may not be another version's batch group, nor its
+        // excluded group when it has one (only a version that excludes hosts).
         for (version, &at) in versions.iter().zip(places) {
             let group = version.group.as_str();
             let Some((stem, batch)) = derived_group_stem(group) else {
@@ -1715,7 +1716,7 @@ impl<'s> Validator<'s, '_> {
                 continue;
             };
             let clash = match batch {
-                None => true,
+                None => !versions[other].excluded.is_empty(),
                 Some(index) => index < batch_count_bound(&versions[other]),
             };
             if clash {
