@@ -73,6 +73,8 @@ pub enum ProblemKind {
         host: String,
         first_version: String,
         second_version: String,
+        /// Where it was first listed (when listed).
+        first: Option<Location>,
     },
     DuplicateKey {
         key: String,
@@ -263,16 +265,21 @@ impl fmt::Display for ProblemKind {
                 host,
                 first_version,
                 second_version,
+                first,
             } => {
+                let first = match first {
+                    Some(Location { line, column }) => format!(" at line {line} column {column}"),
+                    None => String::new(),
+                };
                 if first_version == second_version {
                     write!(
                         f,
-                        "host `{host}` is listed twice in version `{first_version}`; keep one"
+                        "host `{host}` is listed twice in version `{first_version}`, first{first}; keep one"
                     )
                 } else {
                     write!(
                         f,
-                        "host `{host}` is listed in version `{first_version}` and again in version `{second_version}`; a host can run only one version, keep one"
+                        "host `{host}` is listed in version `{first_version}`{first} and again here in version `{second_version}`; a host can run only one version, keep one"
                     )
                 }
             }

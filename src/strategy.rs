@@ -363,10 +363,10 @@ mod tests {
         assert_eq!(
             found,
             [
-                "r.yml:4:7: host `y` is listed in version `b` and again in version `c`; a host can run only one version, keep one",
-                "r.yml:4:10: host `x` is listed in version `a` and again in version `c`; a host can run only one version, keep one",
-                "r.yml:4:16: host `z` is listed twice in version `c`; keep one",
-                "r.yml:5:6: host `w` is listed in version `a` and again in version `d`; a host can run only one version, keep one",
+                "r.yml:4:7: host `y` is listed in version `b` at line 3 column 7 and again here in version `c`; a host can run only one version, keep one",
+                "r.yml:4:10: host `x` is listed in version `a` at line 2 column 7 and again here in version `c`; a host can run only one version, keep one",
+                "r.yml:4:16: host `z` is listed twice in version `c`, first at line 4 column 13; keep one",
+                "r.yml:5:6: host `w` is listed in version `a` at line 2 column 10 and again here in version `d`; a host can run only one version, keep one",
             ]
         );
     }
@@ -428,10 +428,11 @@ mod tests {
         let found = problems(&line(&twice.join(",")));
         // Placed at the second listing: after `  a: "`, 75,000 names and commas.
         let column = 7 + 75_000 * (names[0].len() + 1);
+        let first = 7 + 3 * (names[0].len() + 1);
         assert_eq!(
             found,
             [format!(
-                "r.yml:2:{column}: host `web-000003.example.com` is listed twice in version `a`; keep one"
+                "r.yml:2:{column}: host `web-000003.example.com` is listed twice in version `a`, first at line 2 column {first}; keep one"
             )]
         );
     }

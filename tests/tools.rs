@@ -307,7 +307,7 @@ versions:
         err,
         "\
 regal.yml:1:12: priority names `nope`, which is not a version; use one of `app-v1`, `app-v2`
-regal.yml:5:13: host `b` is listed in version `app-v1` and again in version `app-v2`; a host can run only one version, keep one
+regal.yml:5:13: host `b` is listed in version `app-v1` at line 3 column 15 and again here in version `app-v2`; a host can run only one version, keep one
 regal.yml:6:15: exclude entry `zz` matches no host of version `app-v2`; fix the name (a typo here would deploy to the host you meant to skip)
 regal-inventory: 3 problems in regal.yml
 "
@@ -432,7 +432,7 @@ fn hosts_from_problems() {
     );
     check(
         "versions:\n  old: [web1]\n  app:\n    hosts_from: web\n",
-        "host `web1` is listed in version `old` and again in version `app`",
+        "host `web1` is listed in version `old` at line 2 column 9 and again here in version `app`",
     );
 }
 

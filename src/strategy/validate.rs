@@ -15,7 +15,7 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{Kind, LineIndex, Node, Scalar};
+use crate::tree::{Kind, LineIndex, Node, Scalar, Span, Style};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -1076,8 +1076,11 @@ impl<'s> Validator<'s, '_> {
         if node.is_null() {
             return read;
         }
+        // Hosts that come in through an alias are placed at the alias, where
+        // they are listed again, not where the anchor first wrote them.
+        let list_alias = is_alias(node).then(|| node.span.start());
         if let Some(scalar) = node.scalar() {
-            self.host_string(&mut read, scalar, node.span.start());
+            self.host_string(&mut read, scalar, node.span, list_alias.is_some());
             return read;
         }
         let Some(items) = node.items() else {
@@ -1087,16 +1090,17 @@ impl<'s> Validator<'s, '_> {
         read.hosts.reserve(items.size_hint().0);
         for item in items {
             let at = item.span.start();
+            let alias = list_alias.or(is_alias(&item).then_some(at));
             match &item.resolved().kind {
                 Kind::Scalar(s) if s.is_null() => {
                     let kind = ProblemKind::EmptyListItem;
-                    self.report(at, kind);
+                    self.report(alias.unwrap_or(at), kind);
                 }
                 Kind::Scalar(s) => {
-                    let name = borrow(&s.value);
+                    let (name, at) = through_alias(borrow(&s.value), alias, at);
                     self.push_entry(&mut read, name, None, at);
                 }
-                Kind::Map(entries) => self.host_with_vars(&mut read, entries, at),
+                Kind::Map(entries) => self.host_with_vars(&mut read, entries, alias, at),
                 _ => self.wrong_type(&item, "a host name, or `name: {host vars}`"),
             }
         }
@@ -1107,8 +1111,10 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         read: &mut HostsRead<'s>,
         entries: &[(Node<'s>, Node<'s>)],
+        alias: Option<usize>,
         at: usize,
     ) {
+        let at = alias.unwrap_or(at);
         let [(key, value)] = entries else {
             let kind = if entries.is_empty() {
                 ProblemKind::EmptyHostEntry {
@@ -1128,7 +1134,9 @@ impl<'s> Validator<'s, '_> {
         // Rebuilt at its size: a map grown insert by insert keeps room for
         // three vars, 224 bytes a host for the usual one (a million hosts).
         let vars = vars.map(|v| Box::new(v.into_iter().collect()));
-        self.push_entry(read, borrow(&name.value), vars, key.span.start());
+        let alias = alias.or(is_alias(key).then(|| key.span.start()));
+        let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
+        self.push_entry(read, name, vars, at);
     }
 
     /// Checks one entry as written and appends the hosts it stands for.
@@ -1179,7 +1187,14 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// The hosts of a string of comma-separated names.
-    fn host_string(&mut self, read: &mut HostsRead<'s>, scalar: &Scalar<'s>, at: usize) {
+    fn host_string(
+        &mut self,
+        read: &mut HostsRead<'s>,
+        scalar: &Scalar<'s>,
+        span: Span,
+        aliased: bool,
+    ) {
+        let at = span.start();
         let text = borrow(&scalar.value);
         if text.trim().is_empty() {
             return;
@@ -1187,7 +1202,8 @@ impl<'s> Validator<'s, '_> {
         // Where the text lies in the source, if it does: each entry is then
         // placed exactly.
         let base = self.src.as_ptr() as usize;
-        let in_source = matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
+        let in_source = !aliased
+            && matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
             && (t.as_ptr() as usize) <= base + self.src.len());
         if let Cow::Borrowed(text) = text
             && in_source
@@ -1212,13 +1228,24 @@ impl<'s> Validator<'s, '_> {
                 }
             }
             Cow::Owned(text) => {
+                // A string over several lines, or with escapes, is not the
+                // source's text: each entry is found in the string's source,
+                // after the one before.
+                let mut seen = match aliased {
+                    true => None,
+                    false => Some(at),
+                };
                 for entry in text.split(',') {
                     let trimmed = entry.trim();
+                    let place = match &mut seen {
+                        Some(from) => written_at(self.src, from, span, trimmed, scalar.style),
+                        None => at,
+                    };
                     if trimmed.is_empty() {
-                        self.empty_entry(&text, entry, at);
+                        self.empty_entry(&text, entry, place);
                         continue;
                     }
-                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, at);
+                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, place);
                 }
             }
         }
@@ -1498,7 +1525,7 @@ impl<'s> Validator<'s, '_> {
         }
         // The exact check, in file order, over the suspects only: the version
         // that listed each name first, and every later listing.
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
         let mut again = Vec::new();
         for (index, draft) in drafts.iter().enumerate() {
             for (position, host) in draft.read.hosts.iter().enumerate() {
@@ -1508,7 +1535,7 @@ impl<'s> Validator<'s, '_> {
                 match first.entry(&host.name) {
                     Entry::Occupied(_) => again.push((index, position)),
                     Entry::Vacant(slot) => {
-                        slot.insert(index);
+                        slot.insert((index, position));
                     }
                 }
             }
@@ -1517,10 +1544,14 @@ impl<'s> Validator<'s, '_> {
             let draft = &drafts[index];
             let host = &draft.read.hosts[position].name;
             let at = draft.read.at(self.src, position);
+            let (first_index, first_position) = first[host.as_ref()];
+            let first_draft = &drafts[first_index];
+            let first_at = first_draft.read.at(self.src, first_position);
             let kind = ProblemKind::DuplicateHost {
                 host: host.to_string(),
-                first_version: drafts[first[host.as_ref()]].name.clone(),
+                first_version: first_draft.name.clone(),
                 second_version: draft.name.clone(),
+                first: self.listing().then(|| self.location(first_at)),
             };
             self.report(at, kind);
         }
@@ -1773,6 +1804,43 @@ fn batch_count_bound(version: &Version) -> usize {
     match version.rollout.domains {
         Some(_) => total,
         None => crate::plan::batch_ends(&version.rollout.sizes, &[total]).len(),
+    }
+}
+
+/// Where `entry` of a host string that is not the source's text (folded over
+/// lines, or with escapes) is written: the first place at or after `from`
+/// inside the string's `span` where its text lies (not right after an
+/// escape's backslash); `from` then moves past the comma after it. An empty
+/// entry is placed at `from`; one made by escapes, not found as such, too.
+fn written_at(src: &str, from: &mut usize, span: Span, entry: &str, style: Style) -> usize {
+    let end = (span.end as usize).clamp(*from, src.len());
+    let escaped = |i: usize| style == Style::DoubleQuoted && src[..i].ends_with('\\');
+    let found = match entry.is_empty() {
+        true => None,
+        false => (src[*from..end].match_indices(entry))
+            .map(|(i, _)| *from + i)
+            .find(|&i| !escaped(i)),
+    };
+    let place = found.unwrap_or(*from);
+    let after = found.map_or(place, |i| i + entry.len());
+    *from = match src[after..end].find(',') {
+        Some(comma) => after + comma + 1,
+        None => end,
+    };
+    place
+}
+
+fn is_alias(node: &Node) -> bool {
+    matches!(node.kind, Kind::Alias(_))
+}
+
+/// A host name and its place: one that came through an alias at `alias` is
+/// placed there, its text owned (a name borrowed from the source is placed
+/// where its text lies, which is the anchor).
+fn through_alias<'s>(name: Cow<'s, str>, alias: Option<usize>, at: usize) -> (Cow<'s, str>, usize) {
+    match alias {
+        Some(alias) => (Cow::Owned(name.into_owned()), alias),
+        None => (name, at),
     }
 }
 
