@@ -241,7 +241,19 @@ impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ProblemKind::*;
         match self {
-            Yaml(message) => write!(f, "{message}"),
+            Yaml(message) => {
+                write!(f, "{message}")?;
+                // The parser's words say what is wrong, not what to write.
+                if message.starts_with("invalid indentation") {
+                    write!(
+                        f,
+                        "; indent every continuation line with spaces past its key (a flow list, flow mapping or quoted string continued on another line must be indented; see README's Known limits)"
+                    )?;
+                } else if message.starts_with("tabs disallowed") {
+                    write!(f, "; indent with spaces, not tabs")?;
+                }
+                Ok(())
+            }
             EmptyFile => write!(
                 f,
                 "the file is empty; write at least `versions:` with one version and its hosts"
