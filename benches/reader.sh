@@ -3,10 +3,11 @@
 # 1M hosts, `--list` (the path Ansible runs) and `check` on a plain valid file
 # against the same fleet written other ways (integer-looking names, IPv4
 # names, CRLF line breaks, a flow list over many lines, one comma string, host
-# vars) and with hundreds of problems (duplicate hosts); and the 30-byte file
-# whose range expands to the 10M-host limit.
+# vars in flow and in block style, several vars on one host in ten) and with
+# hundreds of problems (duplicate hosts); and the 30-byte file whose range
+# expands to the 10M-host limit.
 #
-# Usage: benches/reader.sh [--runs N] [--hosts N] [--range]
+# Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
 #
 # --range adds the 10M-host range file (10M batches, about 2 GB of JSON): one
 # run each of `--list`, `check` and `plan`, with time and peak RSS from GNU
@@ -24,12 +25,14 @@ root=$PWD
 runs=3
 hosts=1000000
 range=no
+only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift ;;
         --hosts) hosts=$2; shift ;;
+        --cases) only=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,19p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,20p' "$0" | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -58,6 +61,15 @@ write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
       first="combine: 1000\nversions:\n  app: [\n")
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
+write("host-vars-block", (f"    - {name(i)}:\n        zone: z{i % 3}" for i in range(n)))
+# One host in ten with several vars, nested values among them; the rest none.
+def mixed(i):
+    if i % 10:
+        return f"    - {name(i)}"
+    return (f"    - {name(i)}:\n        zone: z{i % 3}\n        rack: r{i % 40}\n"
+            f"        tags: [web, 'edge']\n        limits: {{cpu: 2, mem: 4096}}\n"
+            f"        maintenance: no")
+write("host-vars-mixed", (mixed(i) for i in range(n)))
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
 with open(f"{work}/range.yml", "w") as f:
@@ -79,7 +91,9 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines comma host-vars dup-25 dup-300"
+cases="valid numbers ipv4 crlf flow-lines comma host-vars host-vars-block host-vars-mixed dup-25 dup-300"
+# --cases: only these (the valid run, the base of the ratios, always first).
+[ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
 for case in $cases; do
     for mode in --list check; do

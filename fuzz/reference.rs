@@ -101,7 +101,7 @@ pub fn same_tree(a: &Node, b: &Node, span: bool) -> bool {
                     .zip(y)
                     .all(|((ka, va), (kb, vb))| same_tree(ka, kb, true) && same_tree(va, vb, true))
         }
-        (Kind::Seq(_) | Kind::PlainSeq(_), Kind::Seq(_) | Kind::PlainSeq(_)) => {
+        (Kind::Seq(_) | Kind::HostSeq(_), Kind::Seq(_) | Kind::HostSeq(_)) => {
             let (x, y): (Vec<_>, Vec<_>) =
                 (a.items().unwrap().collect(), b.items().unwrap().collect());
             x.len() == y.len() && x.iter().zip(&y).all(|(p, q)| same_tree(p, q, true))

@@ -5,6 +5,9 @@
 //!
 //! A strategy with `hosts_from` also goes the inventory plugin's way, with the
 //! hosts of a small fixed "earlier source", and `check`'s way (hosts unknown).
+//! The validator's fast paths for host lists (host entries read from their
+//! spans, vars rendered without a map) must give what its reference path
+//! gives: the same inventory, or the same problems.
 //! Shared by the fuzz target and tests/fuzz_regressions.rs.
 
 use regal_inventory::external::ExternalHosts;
@@ -37,6 +40,14 @@ pub fn whole_path(data: &[u8]) {
 }
 
 fn run(data: &[u8], hosts_from: HostsFrom) {
+    if let Ok(source) = std::str::from_utf8(data) {
+        let fast = outcome(strategy::parse_with(source, hosts_from));
+        let reference = outcome(strategy::parse_by_reference(source, hosts_from));
+        assert!(
+            fast == reference,
+            "the validator's fast paths and its reference differ: {fast:?} {reference:?}"
+        );
+    }
     match strategy::parse_bytes_with(data, hosts_from) {
         Ok(strategy) => {
             let plan = Plan::new(&strategy);
@@ -58,5 +69,23 @@ fn run(data: &[u8], hosts_from: HostsFrom) {
                 let _ = problem.at(std::path::Path::new("regal.yml")).to_string();
             }
         }
+    }
+}
+
+/// The inventory JSON of a strategy read, or its problems as printed.
+fn outcome(
+    read: Result<strategy::Strategy, Vec<regal_inventory::error::Problem>>,
+) -> Result<String, Vec<String>> {
+    match read {
+        Ok(strategy) => {
+            let plan = Plan::new(&strategy);
+            let mut written = Vec::new();
+            (Inventory::new(&plan).write_json(&mut written)).expect("inventory is written");
+            Ok(String::from_utf8(written).expect("JSON is UTF-8"))
+        }
+        Err(problems) => Err(problems
+            .iter()
+            .map(|p| p.at(std::path::Path::new("regal.yml")).to_string())
+            .collect()),
     }
 }

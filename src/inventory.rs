@@ -14,12 +14,13 @@
 //! patterns and its `groups` variable follow the order of the JSON keys.
 
 use crate::plan::{Plan, VersionPlan};
-use crate::strategy::Host;
 #[cfg(doc)]
 use crate::strategy::Version;
 use crate::strategy::file::Vars;
+use crate::strategy::{Host, VarsId};
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{Error as _, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -279,14 +280,22 @@ impl Serialize for HostVars<'_> {
             .sum();
         let mut map = serializer.serialize_map(Some(count))?;
         for (host, vars) in own_vars(self.0) {
-            map.serialize_entry(&host.name, vars.unwrap_or(&empty))?;
+            match vars {
+                // The text as it was rendered (with serde_json's serializer).
+                Some(text) => {
+                    let raw: &RawValue = serde_json::from_str(text).map_err(S::Error::custom)?;
+                    map.serialize_entry(&host.name, raw)?
+                }
+                None => map.serialize_entry(&host.name, &empty)?,
+            }
         }
         map.end()
     }
 }
 
-/// Every host of the plan with the vars regal-inventory gives it, in rollout order.
-fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host<'p>, Option<&'p Vars>)> {
+/// Every host of the plan with the vars regal-inventory gives it (JSON text),
+/// in rollout order.
+fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host<'p>, Option<&'p str>)> {
     plan.versions.iter().flat_map(|v| {
         let version = v.version;
         v.hosts()
@@ -359,8 +368,7 @@ impl Inventory<'_> {
         }
         w.write_all(b"\"_meta\":{\"hostvars\":{")?;
         let mut first = true;
-        let mut write_host = |name: &str, plain: bool, vars: Option<&Vars>| {
-            let vars = vars.filter(|vars| !vars.is_empty());
+        let mut write_host = |name: &str, plain: bool, vars: Option<&str>| {
             // The usual host, a plain name without vars: three writes, two of a
             // size known here, so plain stores rather than calls.
             if plain && vars.is_none() {
@@ -374,11 +382,8 @@ impl Inventory<'_> {
             }
             write_name(w, name, plain)?;
             w.write_all(b":")?;
-            match vars {
-                Some(vars) => serde_json::to_writer(&mut *w, vars)?,
-                None => w.write_all(b"{}")?,
-            }
-            Ok::<(), io::Error>(())
+            // Rendered once, as serde_json writes the map, when the strategy was read.
+            w.write_all(vars.unwrap_or("{}").as_bytes())
         };
         // As `own_vars`: each version's hosts in rollout order, then its excluded ones.
         for (plan, in_order) in plan.versions.iter().zip(&in_order) {
@@ -411,8 +416,9 @@ struct InOrder<'p> {
     text: String,
     /// Where each name ends in `text`.
     ends: Vec<u32>,
-    /// Each host's own vars; empty when no host of the version has any.
-    vars: Vec<Option<&'p Vars>>,
+    /// Each host's own vars (4 bytes a host); empty when no host of the
+    /// version has any.
+    vars: Vec<Option<VarsId>>,
 }
 
 impl<'p> InOrder<'p> {
@@ -436,7 +442,7 @@ impl<'p> InOrder<'p> {
             in_order.text.push_str(&host.name);
             in_order.ends.push(in_order.text.len() as u32);
             if with_vars {
-                in_order.vars.push(plan.version.own_vars(host));
+                in_order.vars.push(host.vars);
             }
         }
         Some(in_order)
@@ -447,9 +453,10 @@ impl<'p> InOrder<'p> {
         self.ends.len()
     }
 
-    /// The own vars of the `k`th host in rollout order.
-    fn vars(&self, k: usize) -> Option<&'p Vars> {
-        self.vars.get(k).copied().flatten()
+    /// The own vars of the `k`th host in rollout order (JSON text).
+    fn vars(&self, k: usize) -> Option<&'p str> {
+        let id = self.vars.get(k).copied().flatten()?;
+        Some(self.plan.version.host_vars.get(id))
     }
 
     /// The name of the `k`th host in rollout order.
@@ -557,7 +564,8 @@ fn write_quoted<W: Write>(w: &mut W, text: &str) -> io::Result<()> {
 pub fn host_vars<'p>(plan: &Plan<'p>, name: &str) -> Vars {
     own_vars(plan)
         .find(|(host, _)| host.name == name)
-        .and_then(|(_, vars)| vars.cloned())
+        .and_then(|(_, vars)| vars)
+        .map(|text| serde_json::from_str(text).expect("rendered from a map"))
         .unwrap_or_default()
 }
 

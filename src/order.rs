@@ -3,7 +3,7 @@
 //! Everything here works on indices into a version's host list and is pure.
 
 use crate::strategy::file::{MAX_HOSTS, Order};
-use crate::strategy::{Domains, Host};
+use crate::strategy::{Domains, Host, HostVarsText, label_text};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -11,6 +11,7 @@ use std::collections::HashMap;
 /// The hosts' indices in rollout order, and where each failure domain ends in it
 /// (one end, the total, unless domains go one at a time). `None` for the file
 /// order (`order: input` without domains), which needs no list of its own.
+/// `domains` comes with the hosts' vars, which hold their labels.
 ///
 /// Indices are `u32`, half the memory of `usize`: a strategy names at most
 /// [`MAX_HOSTS`] hosts.
@@ -18,7 +19,7 @@ pub fn arrange(
     hosts: &[Host],
     order: Order,
     salt: &str,
-    domains: Option<&Domains>,
+    domains: Option<(&Domains, &HostVarsText)>,
 ) -> (Option<Vec<u32>>, Vec<usize>) {
     let indices: Option<Vec<u32>> = match order {
         Order::Input => None,
@@ -61,12 +62,12 @@ pub fn arrange(
             Some(keyed.into_iter().map(|(_, i)| i).collect())
         }
     };
-    let Some(domains) = domains else {
+    let Some((domains, vars)) = domains else {
         return (indices, vec![hosts.len()]);
     };
     let by_domain = match indices {
-        Some(indices) => group_by_domain(hosts, indices, domains.label()),
-        None => group_by_domain(hosts, index_range(hosts), domains.label()),
+        Some(indices) => group_by_domain(hosts, vars, indices, domains.label()),
+        None => group_by_domain(hosts, vars, index_range(hosts), domains.label()),
     };
     match domains {
         Domains::Spread(_) => (Some(round_robin(by_domain)), vec![hosts.len()]),
@@ -103,6 +104,7 @@ fn index_range(hosts: &[Host]) -> std::ops::Range<u32> {
 /// Hosts grouped by the value of their `label` var, domains in order of first appearance.
 fn group_by_domain(
     hosts: &[Host],
+    vars: &HostVarsText,
     indices: impl IntoIterator<Item = u32>,
     label: &str,
 ) -> Vec<Vec<u32>> {
@@ -110,11 +112,10 @@ fn group_by_domain(
     let mut position: HashMap<Cow<str>, usize> = HashMap::new();
     let mut domains: Vec<Vec<u32>> = Vec::new();
     for i in indices {
-        let value = match hosts[i as usize].var(label) {
-            Some(serde_json::Value::String(s)) => Cow::Borrowed(s.as_str()),
-            Some(other) => Cow::Owned(other.to_string()),
-            None => Cow::Borrowed(""), // the strategy check rejects hosts without a label
-        };
+        // A string's value, else the value as JSON; the strategy check
+        // rejects hosts without a label.
+        let value =
+            (vars.host_var(&hosts[i as usize], label)).map_or(Cow::Borrowed(""), label_text);
         let slot = *position.entry(value).or_insert_with(|| {
             domains.push(Vec::new());
             domains.len() - 1
@@ -250,18 +251,20 @@ mod tests {
             .collect()
     }
 
-    fn labelled(entries: &[(&str, &str)]) -> Vec<Host<'static>> {
-        entries
+    fn labelled(entries: &[(&str, &str)]) -> (Vec<Host<'static>>, HostVarsText) {
+        let mut text = HostVarsText::default();
+        let hosts = entries
             .iter()
             .map(|(n, zone)| {
                 let mut vars = serde_json::Map::new();
                 vars.insert("zone".into(), serde_json::Value::String(zone.to_string()));
                 Host {
                     name: n.to_string().into(),
-                    vars: Some(Box::new(vars)),
+                    vars: text.push(&vars),
                 }
             })
-            .collect()
+            .collect();
+        (hosts, text)
     }
 
     fn names(hosts: &[Host], order: &Option<Vec<u32>>) -> Vec<String> {
@@ -388,7 +391,7 @@ mod tests {
 
     #[test]
     fn spread_takes_domains_in_turn() {
-        let hs = labelled(&[
+        let (hs, vars) = labelled(&[
             ("a1", "A"),
             ("a2", "A"),
             ("a3", "A"),
@@ -396,20 +399,17 @@ mod tests {
             ("c1", "C"),
             ("b2", "B"),
         ]);
-        let (order, ends) = arrange(&hs, Order::Input, "", Some(&Domains::Spread("zone".into())));
+        let spread = Domains::Spread("zone".into());
+        let (order, ends) = arrange(&hs, Order::Input, "", Some((&spread, &vars)));
         assert_eq!(names(&hs, &order), ["a1", "b1", "c1", "a2", "b2", "a3"]);
         assert_eq!(ends, [6]);
     }
 
     #[test]
     fn one_domain_at_a_time() {
-        let hs = labelled(&[("a1", "A"), ("b1", "B"), ("a2", "A"), ("c1", "C")]);
-        let (order, ends) = arrange(
-            &hs,
-            Order::Input,
-            "",
-            Some(&Domains::OneAtATime("zone".into())),
-        );
+        let (hs, vars) = labelled(&[("a1", "A"), ("b1", "B"), ("a2", "A"), ("c1", "C")]);
+        let one = Domains::OneAtATime("zone".into());
+        let (order, ends) = arrange(&hs, Order::Input, "", Some((&one, &vars)));
         assert_eq!(names(&hs, &order), ["a1", "a2", "b1", "c1"]);
         assert_eq!(ends, [2, 3, 4]);
     }

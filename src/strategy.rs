@@ -9,7 +9,9 @@ use crate::external::ExternalHosts;
 use crate::tree;
 use crate::verify::Verify;
 use file::{Order, Size, Vars};
+use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::num::NonZeroU32;
 
 /// A checked strategy: every version has hosts, every host is listed once.
 /// Host names borrow from the text it was read from (`'s`) where they can.
@@ -43,6 +45,8 @@ pub struct Version<'s> {
     /// each as it is, and a million names need not be checked for escapes twice
     /// more when the inventory is written. False when not known.
     pub plain_names: bool,
+    /// The own vars of its hosts, kept and excluded.
+    pub host_vars: HostVarsText,
     pub rollout: Rollout,
 }
 
@@ -52,24 +56,141 @@ pub struct Host<'s> {
     /// Borrowed from the strategy's text when read in place: at a million hosts,
     /// a copy of each name would cost more memory than the rest of the host.
     pub name: Cow<'s, str>,
-    pub vars: Option<Box<Vars>>,
+    /// Its own vars: an entry of its version's [`HostVarsText`] (hosts of one
+    /// range share theirs); `None` for a host without vars.
+    pub vars: Option<VarsId>,
 }
 
 impl Version<'_> {
-    /// The vars regal-inventory gives `host` of this version: none for hosts from
-    /// earlier inventory sources, whose vars stay with those sources.
-    pub fn own_vars<'v>(&self, host: &'v Host) -> Option<&'v Vars> {
+    /// The vars regal-inventory gives `host` of this version, as JSON text:
+    /// none for hosts from earlier inventory sources, whose vars stay with
+    /// those sources.
+    pub fn own_vars(&self, host: &Host) -> Option<&str> {
         match self.hosts_from {
             Some(_) => None,
-            None => host.vars.as_deref(),
+            None => host.vars.map(|id| self.host_vars.get(id)),
         }
     }
 }
 
-impl Host<'_> {
-    /// A host var, if the host has it.
-    pub fn var(&self, name: &str) -> Option<&serde_json::Value> {
-        self.vars.as_ref().and_then(|vars| vars.get(name))
+/// Which entry of a [`HostVarsText`] a host's vars are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VarsId(NonZeroU32);
+
+/// The own vars of a version's hosts, each rendered to JSON text once, when
+/// the strategy is read, exactly as `serde_json` writes that map; the texts
+/// lie one after another in one string. At a million hosts with a var each, a
+/// map of its own per host (a `serde_json::Map` in a box) cost about 230 bytes
+/// a host; this costs the text and 8 bytes, and `_meta.hostvars` copies the
+/// text as it is. What needs one var (failure-domain labels) reads it from the
+/// text ([`HostVarsText::var`]).
+///
+/// Hosts often carry the same vars (a zone, a rack, a role): hosts whose vars
+/// are written alike share one entry (the validator finds them by the text
+/// they are written as), so such a fleet costs little more than its names.
+#[derive(Debug, Clone, Default)]
+pub struct HostVarsText {
+    text: String,
+    /// Where each entry ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl HostVarsText {
+    /// The JSON text of entry `id`: an object with at least one var.
+    pub fn get(&self, id: VarsId) -> &str {
+        let index = id.0.get() as usize - 1;
+        let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[index]]
+    }
+
+    /// Var `name` of entry `id`, as JSON text, if the entry has it.
+    pub fn var(&self, id: VarsId, name: &str) -> Option<&RawValue> {
+        var_in(self.get(id), name)
+    }
+
+    /// Var `name` of `host`, if it has it.
+    pub fn host_var(&self, host: &Host, name: &str) -> Option<&RawValue> {
+        self.var(host.vars?, name)
+    }
+
+    /// The text to append an entry to: call [`HostVarsText::finish`] with
+    /// the length it had before, once the object is written.
+    pub fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// Ends the entry written from `start` on: its id, or `None` (and the
+    /// text taken back) when it is `{}` or nothing.
+    pub fn finish(&mut self, start: usize) -> Option<VarsId> {
+        if self.text.len() <= start + 2 {
+            self.text.truncate(start);
+            return None;
+        }
+        self.ends.push(self.text.len());
+        // At most one entry per host, and hosts are bounded far below 2^32.
+        let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 hosts");
+        Some(VarsId(NonZeroU32::new(id).expect("counted from 1")))
+    }
+
+    /// Adds `vars` (from earlier inventory sources): its id, `None` when empty.
+    pub fn push(&mut self, vars: &Vars) -> Option<VarsId> {
+        let start = self.text.len();
+        if !vars.is_empty() {
+            let json = serde_json::to_string(vars).expect("a JSON map renders");
+            self.text.push_str(&json);
+        }
+        self.finish(start)
+    }
+
+    /// Makes room for `entries` more entries of `text` bytes in all.
+    pub fn reserve(&mut self, entries: usize, text: usize) {
+        self.ends.reserve(entries);
+        self.text.reserve(text);
+    }
+
+    /// Frees the room grown past the text: a string grown by appending keeps
+    /// up to twice its length.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+/// Var `name` of the JSON object `json`, as the JSON text of its value.
+fn var_in<'j>(json: &'j str, name: &str) -> Option<&'j RawValue> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Find<'n>(&'n str);
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if found.is_none() && key == self.0 {
+                    found = Some(map.next_value::<&'de RawValue>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut reader = serde_json::Deserializer::from_str(json);
+    reader.deserialize_map(Find(name)).expect("rendered JSON")
+}
+
+/// A JSON value's text as a label: a string's value, else the text itself
+/// (as `serde_json` prints that value).
+pub fn label_text(value: &RawValue) -> Cow<'_, str> {
+    let text = value.get();
+    if !text.starts_with('"') {
+        return Cow::Borrowed(text);
+    }
+    match serde_json::from_str::<&str>(text) {
+        Ok(plain) => Cow::Borrowed(plain),
+        Err(_) => Cow::Owned(serde_json::from_str::<String>(text).expect("a JSON string")),
     }
 }
 
@@ -156,6 +277,23 @@ pub fn parse_with<'s>(
     source: &'s str,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
+    parse_as(source, hosts_from, true)
+}
+
+/// [`parse_with`] by the validator's reference path for host lists (see
+/// [`validate::validate_as`]): what the fast paths must give.
+pub fn parse_by_reference<'s>(
+    source: &'s str,
+    hosts_from: HostsFrom,
+) -> Result<Strategy<'s>, Vec<Problem>> {
+    parse_as(source, hosts_from, false)
+}
+
+fn parse_as<'s>(
+    source: &'s str,
+    hosts_from: HostsFrom,
+    fast: bool,
+) -> Result<Strategy<'s>, Vec<Problem>> {
     let located = |at: usize, kind: ProblemKind| {
         vec![Problem {
             location: Some(validate::locate(source, at)),
@@ -195,7 +333,7 @@ pub fn parse_with<'s>(
             Err(error) => return Err(located(error.at, ProblemKind::Yaml(error.message))),
         },
     };
-    validate::validate(source, &root, hosts_from)
+    validate::validate_as(source, &root, hosts_from, fast)
 }
 
 /// The first character no YAML reader takes as it is: a control character

@@ -9,7 +9,9 @@
 //! Two builders make this tree: the fast reader for plain block YAML
 //! ([`crate::strategy::block_yaml`]) and [`parse`] here, which builds it from
 //! the events of saphyr-parser (chosen by measurement, see docs/READER.md) for
-//! every other file.
+//! every other file. Both build sequences through [`SeqBuilder`], which keeps
+//! a host list compactly ([`HostSeq`]): at a million hosts, a node per name and
+//! per host var cost more memory than everything else read.
 
 use crate::error::Location;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -52,9 +54,9 @@ pub struct Node<'s> {
 pub enum Kind<'s> {
     Scalar(Scalar<'s>),
     Seq(Vec<Node<'s>>),
-    /// A sequence whose items are all one-line plain scalars (a host list),
-    /// kept as their spans: 8 bytes an item rather than a node's 48.
-    PlainSeq(Box<PlainSeq<'s>>),
+    /// A sequence of host names and host entries (`name: {var: value}`) kept
+    /// compactly, by their spans (see [`HostSeq`]).
+    HostSeq(Box<HostSeq<'s>>),
     Map(Vec<(Node<'s>, Node<'s>)>),
     /// An anchored node (`&name value`), or an alias of one (`*name`): the node
     /// itself, shared.
@@ -74,12 +76,6 @@ impl<'s> Kind<'s> {
         entries.shrink_to_fit();
         Kind::Map(entries)
     }
-
-    /// A sequence of plain scalars by their spans.
-    pub fn plain_seq(src: &'s str, mut spans: Vec<Span>) -> Kind<'s> {
-        spans.shrink_to_fit();
-        Kind::PlainSeq(Box::new(PlainSeq { src, spans }))
-    }
 }
 
 /// A scalar: its value (escapes and folding applied, otherwise the text as
@@ -89,7 +85,9 @@ pub struct Scalar<'s> {
     pub value: Cow<'s, str>,
     pub style: Style,
     /// The tag as the parser resolved it (`tag:yaml.org,2002:str`, `!unsafe`).
-    pub tag: Option<Box<str>>,
+    /// Boxed once more, to keep a node at 48 bytes: tags are rare, nodes
+    /// are many and moved often.
+    pub tag: Option<Box<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,24 +99,530 @@ pub enum Style {
     Folded,
 }
 
-/// The items of a [`Kind::PlainSeq`], as spans into the source.
+/// A sequence kept compactly: a host list. Its items are nodes as any
+/// sequence's ([`Node::items`] gives each one as a node), but held by their
+/// spans into the source:
+///
+/// - a one-line plain scalar as written (`- web1`): its span, 8 bytes rather
+///   than a node's 48;
+/// - a host entry, a mapping of one plain name to a mapping of scalars as
+///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
+///   same in block style): the spans of the name, the vars mapping and each
+///   key and value, 36 bytes for one var rather than about 240 in nodes;
+/// - any other item: the node.
+///
+/// Built by [`SeqBuilder`], which both tree builders use; the validator reads
+/// the host entries through [`HostSeq::items`] without making nodes of them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlainSeq<'s> {
+pub struct HostSeq<'s> {
     pub src: &'s str,
-    pub spans: Vec<Span>,
+    /// Each item's span: a plain scalar's, or a host entry's name's (a kept
+    /// node's own span, for an item kept as a node).
+    spans: Vec<Span>,
+    /// The host entries, in item order.
+    entries: Vec<HostEntry>,
+    /// The vars of the host entries, one after another.
+    pairs: Vec<Pair>,
+    /// The values of vars that are no scalar as written (`[a, b]`), each with
+    /// the index of its var in `pairs`.
+    values: Vec<(u32, Node<'s>)>,
+    /// The items kept as nodes, in item order, and the index of each.
+    nodes: Vec<Node<'s>>,
+    node_at: Vec<u32>,
 }
 
-impl<'s> PlainSeq<'s> {
-    /// Item `span` as a node.
-    pub fn item(&self, span: Span) -> Node<'s> {
-        Node {
-            span,
-            kind: Kind::Scalar(Scalar {
-                value: Cow::Borrowed(&self.src[span.start()..span.end as usize]),
-                style: Style::Plain,
-                tag: None,
-            }),
+/// A host entry of a [`HostSeq`]: 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct HostEntry {
+    item: u32,
+    /// Where its vars end in `pairs`.
+    pairs_end: u32,
+    /// Its vars mapping starts this many bytes before its first key (`{ `)
+    /// and ends this many after its last value (` }`).
+    open: u8,
+    close: u8,
+}
+
+/// One var of a host entry: key and value, scalars whose value is their text
+/// in the source (inside the quotes, for a quoted one), by where each starts
+/// and its length: 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pair {
+    key: u32,
+    value: u32,
+    key_len: u16,
+    value_len: u16,
+    key_style: Style,
+    /// `None`: the value is no scalar as written, and is kept as its node
+    /// in `values`.
+    value_style: Option<Style>,
+}
+
+impl Pair {
+    fn key(&self) -> Span {
+        Span {
+            start: self.key,
+            end: self.key + u32::from(self.key_len),
         }
+    }
+
+    fn value(&self) -> Span {
+        Span {
+            start: self.value,
+            end: self.value + u32::from(self.value_len),
+        }
+    }
+}
+
+impl HostEntry {
+    /// The span of the vars mapping of `pairs`, its vars.
+    fn vars(&self, pairs: &[Pair]) -> Span {
+        let (first, last) = (pairs[0].key, pairs[pairs.len() - 1].value());
+        Span {
+            start: first - u32::from(self.open),
+            end: last.end + u32::from(self.close),
+        }
+    }
+}
+
+/// One item of a [`HostSeq`], as [`HostSeq::items`] gives it.
+pub enum HostItem<'a, 's> {
+    /// A plain scalar (a node made on the spot, which holds no allocation).
+    Scalar(Node<'s>),
+    /// A host entry: its name, and its vars (scalar nodes made on the spot).
+    Entry {
+        name: Node<'s>,
+        vars: Span,
+        pairs: HostPairs<'a, 's>,
+    },
+    Node(&'a Node<'s>),
+}
+
+/// The vars of a host entry, as pairs of scalar nodes.
+#[derive(Clone)]
+pub struct HostPairs<'a, 's> {
+    src: &'s str,
+    pairs: std::slice::Iter<'a, Pair>,
+    /// The values kept as nodes, in order.
+    values: std::slice::Iter<'a, (u32, Node<'s>)>,
+}
+
+impl<'s> Iterator for HostPairs<'_, 's> {
+    type Item = (Node<'s>, Node<'s>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let pair = self.pairs.next()?;
+        let value = match pair.value_style {
+            Some(style) => scalar_at(self.src, pair.value(), style),
+            None => self.values.next().expect("a value per var").1.clone(),
+        };
+        Some((scalar_at(self.src, pair.key(), pair.key_style), value))
+    }
+}
+
+impl<'a, 's> HostPairs<'a, 's> {
+    /// How many vars.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.len() == 0
+    }
+
+    /// The vars as they are written: scalars without nodes, other values as
+    /// the nodes kept.
+    pub fn written(
+        &self,
+    ) -> impl Iterator<Item = (Written<'s>, WrittenValue<'a, 's>)> + use<'a, 's> {
+        let src = self.src;
+        let written = move |span: Span, style: Style| Written {
+            span,
+            style,
+            value: text_at(src, span, style),
+        };
+        let mut values = self.values.clone();
+        (self.pairs.clone()).map(move |p| {
+            let value = match p.value_style {
+                Some(style) => WrittenValue::Scalar(written(p.value(), style)),
+                None => WrittenValue::Node(&values.next().expect("a value per var").1),
+            };
+            (written(p.key(), p.key_style), value)
+        })
+    }
+}
+
+/// The value of a var of a host entry: a scalar as written, or a node.
+pub enum WrittenValue<'a, 's> {
+    Scalar(Written<'s>),
+    Node(&'a Node<'s>),
+}
+
+/// A scalar of a host entry's vars: where it is written, its style, and its
+/// value (its text).
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'s> {
+    pub span: Span,
+    pub style: Style,
+    pub value: &'s str,
+}
+
+/// The value of the scalar of `style` written at `span`: its text (inside the
+/// quotes, for a quoted one).
+fn text_at(src: &str, span: Span, style: Style) -> &str {
+    let (start, end) = (span.start(), span.end as usize);
+    match style {
+        Style::Plain => &src[start..end],
+        _ => &src[start + 1..end - 1],
+    }
+}
+
+/// The scalar of `style` written at `span` (see [`text_at`]).
+fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
+    Node {
+        span,
+        kind: Kind::Scalar(Scalar {
+            value: Cow::Borrowed(text_at(src, span, style)),
+            style,
+            tag: None,
+        }),
+    }
+}
+
+/// How a scalar node can be kept in a [`HostSeq`]: its style, when its value
+/// is its text as written and it has no tag.
+fn as_written(src: &str, node: &Node) -> Option<Style> {
+    let Kind::Scalar(scalar) = &node.kind else {
+        return None;
+    };
+    let (start, end) = (node.span.start(), node.span.end as usize);
+    let (start, end) = match scalar.style {
+        _ if scalar.tag.is_some() => return None,
+        Style::Plain => (start, end),
+        Style::SingleQuoted | Style::DoubleQuoted if end >= start + 2 => (start + 1, end - 1),
+        _ => return None,
+    };
+    // Borrowed from that very text (as the fast reader's scalars are): no
+    // need to compare the bytes.
+    let value = scalar.value.as_bytes();
+    if std::ptr::eq(value.as_ptr(), src.as_ptr().wrapping_add(start)) && value.len() == end - start
+    {
+        return Some(scalar.style);
+    }
+    (src.get(start..end)? == scalar.value).then_some(scalar.style)
+}
+
+impl<'s> HostSeq<'s> {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// How many items are host entries, and about how long their vars are
+    /// as JSON: the text of their vars mappings, with room for quotes around
+    /// every key and value and for braces.
+    pub fn vars_size(&self) -> (usize, usize) {
+        let mut from = 0;
+        let text: usize = (self.entries.iter())
+            .map(|e| {
+                let vars = e.vars(&self.pairs[from..e.pairs_end as usize]);
+                from = e.pairs_end as usize;
+                (vars.end - vars.start) as usize + 2
+            })
+            .sum();
+        (self.entries.len(), text + 3 * self.pairs.len())
+    }
+
+    /// The items in order, as [`HostItem`]s.
+    pub fn items(&self) -> HostItems<'_, 's> {
+        HostItems {
+            seq: self,
+            index: 0,
+            entry: 0,
+            node: 0,
+            value: 0,
+        }
+    }
+
+    /// How many nodes it holds, as [`Node::size`] counts.
+    fn size(&self) -> usize {
+        let entries = self.entries.len() * 3 + self.pairs.len() * 2;
+        let scalars = self.spans.len() - self.entries.len() - self.nodes.len();
+        let values: usize = self.values.iter().map(|(_, v)| v.size() - 1).sum();
+        1 + scalars + entries + values + self.nodes.iter().map(Node::size).sum::<usize>()
+    }
+}
+
+/// The items of a [`HostSeq`], in order.
+pub struct HostItems<'a, 's> {
+    seq: &'a HostSeq<'s>,
+    index: usize,
+    /// The host entries, kept nodes and values kept as nodes before `index`.
+    entry: usize,
+    node: usize,
+    value: usize,
+}
+
+impl<'a, 's> Iterator for HostItems<'a, 's> {
+    type Item = HostItem<'a, 's>;
+    fn next(&mut self) -> Option<HostItem<'a, 's>> {
+        let seq = self.seq;
+        let index = self.index;
+        let span = *seq.spans.get(index)?;
+        self.index += 1;
+        if seq.node_at.get(self.node) == Some(&(index as u32)) {
+            self.node += 1;
+            return Some(HostItem::Node(&seq.nodes[self.node - 1]));
+        }
+        let name = scalar_at(seq.src, span, Style::Plain);
+        match seq.entries.get(self.entry) {
+            Some(host) if host.item == index as u32 => {
+                let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
+                self.entry += 1;
+                let pairs = &seq.pairs[from as usize..host.pairs_end as usize];
+                let values = self.value;
+                while seq
+                    .values
+                    .get(self.value)
+                    .is_some_and(|v| v.0 < host.pairs_end)
+                {
+                    self.value += 1;
+                }
+                Some(HostItem::Entry {
+                    name,
+                    vars: host.vars(pairs),
+                    pairs: HostPairs {
+                        src: seq.src,
+                        pairs: pairs.iter(),
+                        values: seq.values[values..self.value].iter(),
+                    },
+                })
+            }
+            _ => Some(HostItem::Scalar(name)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.seq.spans.len() - self.index;
+        (left, Some(left))
+    }
+}
+
+impl<'a, 's> HostItem<'a, 's> {
+    /// The item as a node.
+    pub fn into_node(self) -> Cow<'a, Node<'s>> {
+        match self {
+            HostItem::Scalar(node) => Cow::Owned(node),
+            HostItem::Node(node) => Cow::Borrowed(node),
+            HostItem::Entry { name, vars, pairs } => {
+                let value = Node {
+                    span: vars,
+                    kind: Kind::Map(pairs.collect()),
+                };
+                Cow::Owned(Node {
+                    span: Span {
+                        start: name.span.start,
+                        end: vars.end,
+                    },
+                    kind: Kind::Map(vec![(name, value)]),
+                })
+            }
+        }
+    }
+}
+
+/// After this many items, a sequence makes room for the rest at once.
+const RESERVE_AT: u32 = 4096;
+
+/// Builds the items of a sequence one by one, keeping what it can
+/// compactly (see [`HostSeq`]); both tree builders use it.
+pub struct SeqBuilder<'s> {
+    seq: HostSeq<'s>,
+    /// Where the last item ends.
+    end: Option<u32>,
+}
+
+impl<'s> SeqBuilder<'s> {
+    pub fn new(src: &'s str) -> SeqBuilder<'s> {
+        SeqBuilder {
+            seq: HostSeq {
+                src,
+                spans: Vec::new(),
+                entries: Vec::new(),
+                pairs: Vec::new(),
+                values: Vec::new(),
+                nodes: Vec::new(),
+                node_at: Vec::new(),
+            },
+            end: None,
+        }
+    }
+
+    /// Where the last item ends, if there is one.
+    pub fn last_end(&self) -> Option<usize> {
+        self.end.map(|end| end as usize)
+    }
+
+    pub fn push(&mut self, mut node: Node<'s>) {
+        self.end = Some(node.span.end);
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(node.span.end as usize);
+        }
+        let src = self.seq.src;
+        let plain_name = |node: &Node| {
+            as_written(src, node) == Some(Style::Plain)
+                && node.scalar().is_some_and(|s| !s.value.is_empty())
+        };
+        if plain_name(&node) {
+            self.seq.spans.push(node.span);
+            return;
+        }
+        let span = node.span;
+        if let Kind::Map(entries) = &mut node.kind
+            && let [(name, vars)] = &mut entries[..]
+            && span.start == name.span.start
+            && span.end == vars.span.end
+            && let Kind::Map(pairs) = &mut vars.kind
+            && self.compact_entry(name, vars.span, pairs)
+        {
+            return;
+        }
+        self.keep(node);
+    }
+
+    /// Adds a host entry read without nodes for it and its mapping: `name`
+    /// mapped to the mapping of `pairs` written at `vars`. The same as
+    /// [`SeqBuilder::push`] of that node.
+    pub fn push_entry(&mut self, name: Node<'s>, vars: Span, pairs: &mut [(Node<'s>, Node<'s>)]) {
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars.end as usize);
+        }
+        self.end = Some(vars.end);
+        if !self.compact_entry(&name, vars, pairs) {
+            let vars = Node {
+                span: vars,
+                kind: Kind::map(pairs.to_vec()),
+            };
+            self.keep(Node {
+                span: Span {
+                    start: name.span.start,
+                    end: vars.span.end,
+                },
+                kind: Kind::map(vec![(name, vars)]),
+            });
+        }
+    }
+
+    /// Keeps the host entry of `name` and the mapping of `pairs` written at
+    /// `vars` by their spans, if it can be (see [`HostSeq`]).
+    fn compact_entry(
+        &mut self,
+        name: &Node<'s>,
+        vars: Span,
+        pairs: &mut [(Node<'s>, Node<'s>)],
+    ) -> bool {
+        let src = self.seq.src;
+        let plain_name = as_written(src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        if !plain_name || pairs.is_empty() {
+            return false;
+        }
+        let (first, last) = (pairs[0].0.span, pairs[pairs.len() - 1].1.span);
+        let open = u8::try_from(first.start.wrapping_sub(vars.start));
+        let close = u8::try_from(vars.end.wrapping_sub(last.end));
+        let (Ok(open), Ok(close)) = (open, close) else {
+            return false;
+        };
+        let length = |span: Span| u16::try_from(span.end - span.start).ok();
+        // Every key a scalar as written; a value that is none is kept as its
+        // node. The vars are added as read, and taken back if one does not fit.
+        let from = self.seq.pairs.len();
+        let mut nodes = false;
+        for (key, value) in pairs.iter() {
+            let lengths = (length(key.span), length(value.span));
+            let (Some(key_style), (Some(key_len), Some(value_len))) =
+                (as_written(src, key), lengths)
+            else {
+                self.seq.pairs.truncate(from);
+                return false;
+            };
+            let value_style = as_written(src, value);
+            nodes |= value_style.is_none();
+            self.seq.pairs.push(Pair {
+                key: key.span.start,
+                value: value.span.start,
+                key_len,
+                value_len,
+                key_style,
+                value_style,
+            });
+        }
+        if nodes {
+            for (index, (_, value)) in pairs.iter_mut().enumerate() {
+                if self.seq.pairs[from + index].value_style.is_none() {
+                    let placeholder = Node {
+                        span: value.span,
+                        kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
+                    };
+                    let node = std::mem::replace(value, placeholder);
+                    self.seq.values.push(((from + index) as u32, node));
+                }
+            }
+        }
+        self.seq.entries.push(HostEntry {
+            item: self.seq.spans.len() as u32,
+            pairs_end: self.seq.pairs.len() as u32,
+            open,
+            close,
+        });
+        self.seq.spans.push(name.span);
+        true
+    }
+
+    /// Makes room for the items the rest of the source may hold, at the
+    /// rate of those so far (and a quarter more), so that a long list is not
+    /// copied as it grows: each copy touches fresh memory, and at a million
+    /// hosts the copies of the lists cost as much memory as the lists. Room
+    /// never written costs no memory; what is left over is given back by
+    /// [`SeqBuilder::finish`].
+    fn reserve(&mut self, at: usize) {
+        let seq = &mut self.seq;
+        let Some(first) = seq.spans.first() else {
+            return;
+        };
+        let (read, left) = (at.saturating_sub(first.start()).max(1), seq.src.len() - at);
+        let more = |count: usize| {
+            let more = (count as f64 * left as f64 / read as f64 * 1.25) as usize;
+            more.min(crate::strategy::file::MAX_HOSTS as usize)
+        };
+        // Too little room only grows as before.
+        let _ = seq.spans.try_reserve_exact(more(seq.spans.len()));
+        let _ = seq.entries.try_reserve_exact(more(seq.entries.len()));
+        let _ = seq.pairs.try_reserve_exact(more(seq.pairs.len()));
+    }
+
+    fn keep(&mut self, node: Node<'s>) {
+        self.seq.node_at.push(self.seq.spans.len() as u32);
+        self.seq.spans.push(node.span);
+        self.seq.nodes.push(node);
+    }
+
+    /// The sequence: a [`Kind::Seq`] when every item is kept as a node (or
+    /// there is none), else a [`Kind::HostSeq`].
+    pub fn finish(self) -> Kind<'s> {
+        let mut seq = self.seq;
+        if seq.nodes.len() == seq.spans.len() {
+            return Kind::seq(seq.nodes);
+        }
+        seq.spans.shrink_to_fit();
+        seq.entries.shrink_to_fit();
+        seq.pairs.shrink_to_fit();
+        seq.values.shrink_to_fit();
+        seq.nodes.shrink_to_fit();
+        seq.node_at.shrink_to_fit();
+        Kind::HostSeq(Box::new(seq))
     }
 }
 
@@ -178,7 +682,7 @@ impl<'s> Node<'s> {
     pub fn items(&self) -> Option<Items<'_, 's>> {
         match &self.resolved().kind {
             Kind::Seq(items) => Some(Items::Nodes(items.iter())),
-            Kind::PlainSeq(plain) => Some(Items::Plain(plain, plain.spans.iter())),
+            Kind::HostSeq(seq) => Some(Items::Host(seq.items())),
             _ => None,
         }
     }
@@ -186,7 +690,7 @@ impl<'s> Node<'s> {
     /// What the node is, for a message: "sequence", "map", or the scalar.
     pub fn describe(&self) -> String {
         match &self.resolved().kind {
-            Kind::Seq(_) | Kind::PlainSeq(_) => "sequence".to_string(),
+            Kind::Seq(_) | Kind::HostSeq(_) => "sequence".to_string(),
             Kind::Map(_) => "map".to_string(),
             Kind::Scalar(s) if s.is_null() => "null".to_string(),
             Kind::Scalar(s) => format!("string {:?}", crate::error::excerpt(&s.value)),
@@ -199,7 +703,7 @@ impl<'s> Node<'s> {
         match &self.kind {
             Kind::Scalar(_) => 1,
             Kind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            Kind::PlainSeq(plain) => 1 + plain.spans.len(),
+            Kind::HostSeq(seq) => seq.size(),
             Kind::Map(entries) => {
                 1 + entries
                     .iter()
@@ -214,7 +718,7 @@ impl<'s> Node<'s> {
 /// The items of a sequence node.
 pub enum Items<'a, 's> {
     Nodes(std::slice::Iter<'a, Node<'s>>),
-    Plain(&'a PlainSeq<'s>, std::slice::Iter<'a, Span>),
+    Host(HostItems<'a, 's>),
 }
 
 impl<'a, 's> Iterator for Items<'a, 's> {
@@ -222,13 +726,13 @@ impl<'a, 's> Iterator for Items<'a, 's> {
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Items::Nodes(iter) => iter.next().map(Cow::Borrowed),
-            Items::Plain(plain, iter) => iter.next().map(|&span| Cow::Owned(plain.item(span))),
+            Items::Host(iter) => iter.next().map(HostItem::into_node),
         }
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self {
             Items::Nodes(iter) => iter.size_hint(),
-            Items::Plain(_, iter) => iter.size_hint(),
+            Items::Host(iter) => iter.size_hint(),
         }
     }
 }
@@ -332,10 +836,9 @@ enum Frame<'s> {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<Node<'s>>,
-        /// While every item is a one-line plain scalar: only their spans
-        /// (a million hosts in one list).
-        plain: Option<Vec<Span>>,
+        /// Plain scalars and host entries kept by their spans (a million
+        /// hosts in one list).
+        items: SeqBuilder<'s>,
     },
     Map {
         start: usize,
@@ -393,7 +896,7 @@ impl<'s> Builder<'s> {
                             ScalarStyle::Literal => Style::Literal,
                             ScalarStyle::Folded => Style::Folded,
                         },
-                        tag: tag.map(|t| t.to_string().into_boxed_str()),
+                        tag: tag.map(|t| Box::new(t.to_string())),
                     }),
                 };
                 self.add(node, anchor);
@@ -425,8 +928,7 @@ impl<'s> Builder<'s> {
                     Event::SequenceStart(..) => Frame::Seq {
                         start,
                         anchor,
-                        items: Vec::new(),
-                        plain: Some(Vec::new()),
+                        items: SeqBuilder::new(self.offsets.whole),
                     },
                     _ => Frame::Map {
                         start,
@@ -442,18 +944,10 @@ impl<'s> Builder<'s> {
                         start,
                         anchor,
                         items,
-                        plain,
                     } => {
-                        let last = plain.as_ref().and_then(|p| p.last().copied());
-                        let last = last.or_else(|| items.last().map(|n| n.span));
-                        let end = last.map_or(span.start(), |s| s.end as usize);
-                        let kind = match plain {
-                            Some(spans) if !spans.is_empty() => {
-                                Kind::plain_seq(self.offsets.whole, spans)
-                            }
-                            _ => Kind::seq(items),
-                        };
+                        let end = items.last_end().unwrap_or(span.start());
                         let span = Span::new(start, end.max(start));
+                        let kind = items.finish();
                         (Node { span, kind }, anchor)
                     }
                     Frame::Map {
@@ -495,30 +989,9 @@ impl<'s> Builder<'s> {
                 kind: Kind::Alias(shared),
             }
         };
-        let whole = self.offsets.whole;
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, plain, .. }) => {
-                let compact = match (&node.kind, plain.as_ref()) {
-                    (Kind::Scalar(s), Some(_)) => {
-                        s.is_plain()
-                            && !s.value.is_empty()
-                            && whole.get(node.span.start()..node.span.end as usize)
-                                == Some(s.value.as_ref())
-                    }
-                    _ => false,
-                };
-                match plain {
-                    Some(spans) if compact => spans.push(node.span),
-                    _ => {
-                        if let Some(spans) = plain.take() {
-                            let seq = PlainSeq { src: whole, spans };
-                            items.extend(seq.spans.iter().map(|&span| seq.item(span)));
-                        }
-                        items.push(node);
-                    }
-                }
-            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => entries.push((k, node)),
@@ -672,6 +1145,61 @@ mod tests {
         );
         let src = "# c\r\r\nversions:\n";
         assert_eq!(LineIndex::new(src).location(src.find('v').unwrap()).line, 3);
+    }
+
+    /// A host list keeps its plain names and host entries by their spans,
+    /// anything else as nodes, and gives every item back as the node it was.
+    #[test]
+    fn a_host_list_gives_back_its_items_as_they_were() {
+        let src = concat!(
+            "- web1\n- w2: {zone: a, 'k': \"v\", e: }\n- w3:\n    zone: b\n",
+            "- ~\n- 'q'\n- w4: {}\n- w5: {z: [1]}\n- w6: {z: !t x}\n- 'w7': {z: a}\n",
+            "- w8: {z: 'it''s'}\n- w9: {z: \"e\\t\"}\n- &a w10\n- *a\n- [x]\n- w11: x\n",
+            "- w12: {a: 1}\n  w13: {b: 2}\n- w14:\n",
+        );
+        // The fast reader leaves escapes to the event parser.
+        let unescaped = (src.replace("- w9: {z: \"e\\t\"}\n", ""))
+            .replace("!t x", "x")
+            .replace("e: }", "e: ''}");
+        let read = [
+            (src, parse(src).unwrap()),
+            (&unescaped, parse(&unescaped).unwrap()),
+            (&unescaped, crate::strategy::block_yaml::read(&unescaped)),
+        ];
+        assert!(crate::strategy::block_yaml::read(src).is_none());
+        for (which, (src, root)) in read.iter().enumerate() {
+            let root = root.as_ref().unwrap();
+            let Kind::HostSeq(seq) = &root.kind else {
+                panic!("{which}: {:?}", root.kind);
+            };
+            assert!(
+                seq.entries.len() >= 2 && seq.nodes.len() >= 8,
+                "{which}: {seq:?}"
+            );
+            // Each item as the event parser builds it when no item is compact.
+            let mut items = SeqBuilder::new(src);
+            for item in root.items().unwrap() {
+                items.keep(item.into_owned());
+            }
+            let whole = Node {
+                span: root.span,
+                kind: items.finish(),
+            };
+            assert!(matches!(whole.kind, Kind::Seq(_)));
+            assert!(crate::reference::same_tree(root, &whole, true), "{which}");
+            assert_eq!(root.size(), whole.size(), "{which}");
+        }
+        // Each item compacted is the node it came from.
+        let root = parse(src).unwrap().unwrap();
+        for item in root.items().unwrap() {
+            let mut one = SeqBuilder::new(src);
+            one.push(item.clone().into_owned());
+            let Kind::HostSeq(seq) = one.finish() else {
+                continue; // kept as a node
+            };
+            let back = seq.items().next().unwrap().into_node();
+            assert_eq!(*back, *item);
+        }
     }
 
     #[test]

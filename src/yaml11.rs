@@ -101,6 +101,12 @@ pub fn resolve_plain(text: &str) -> Result<Value, NotResolved> {
     }
 }
 
+/// Whether the plain scalar `text` is a string to ansible-core: what
+/// [`resolve_plain`] gives as `Value::String` of `text` itself.
+pub fn is_str(text: &str) -> bool {
+    resolve(text) == Tag::Str
+}
+
 /// `<<` and `=`, which PyYAML resolves to tags it has no constructor for.
 fn not_a_value(text: &str) -> NotResolved {
     let what = if text == "=" {
@@ -148,6 +154,18 @@ enum Tag {
 /// PyYAML's `Resolver.resolve` for a plain scalar. Its regexes never overlap, so the order in
 /// which it tries them does not matter.
 fn resolve(text: &str) -> Tag {
+    // PyYAML looks its implicit resolvers up by the first character (bool:
+    // `yYnNtTfFoO`, float and int: `-+0-9.`, merge `<`, null `~nN`, timestamp
+    // `0-9`, value `=`): text starting with any other is a string.
+    if let Some(first) = text.bytes().next()
+        && !matches!(
+            first,
+            b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O'
+        )
+        && !matches!(first, b'-' | b'+' | b'0'..=b'9' | b'.' | b'<' | b'~' | b'=')
+    {
+        return Tag::Str;
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
         "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {

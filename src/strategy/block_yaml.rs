@@ -11,9 +11,10 @@
 //! returns, document markers other than a leading `---`) and on every error, so
 //! that [`crate::tree::parse`] then reads the file and gives its own result or
 //! its own message. Tests and the fuzz targets compare the two builders, and
-//! both with serde_yaml.
+//! both with serde_yaml. A host entry in a list (`- name: {var: value}`) is read
+//! straight into the list's compact form, without nodes (`Parser::host_entry`).
 
-use crate::tree::{Kind, Node, PlainSeq, Scalar, Span, Style};
+use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -65,6 +66,8 @@ struct Parser<'s> {
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
+    /// The vars of the host entry being read (see [`Parser::host_entry`]).
+    pairs: Vec<(Node<'s>, Node<'s>)>,
 }
 
 impl<'s> Parser<'s> {
@@ -100,6 +103,7 @@ impl<'s> Parser<'s> {
             anchors: HashMap::new(),
             aliases: 0,
             aliased: 0,
+            pairs: Vec::new(),
         })
     }
 
@@ -134,13 +138,12 @@ impl<'s> Parser<'s> {
         {
             return line;
         }
-        let line = self.find_line();
+        let line = self.line_from(self.pos);
         self.peeked.set(Some((self.pos, line)));
         line
     }
 
-    fn find_line(&self) -> Option<Line> {
-        let mut start = self.pos;
+    fn line_from(&self, mut start: usize) -> Option<Line> {
         while start < self.bytes.len() {
             // Most lines are short, where a plain loop beats memchr's setup; a
             // long one (a comma string) is left to memchr.
@@ -203,9 +206,8 @@ impl<'s> Parser<'s> {
         let start = self
             .next_line()
             .map_or(self.pos, |line| line.start + indent);
-        let mut items = Vec::new();
-        // While every item is a plain scalar, only where each one is.
-        let mut spans = Some(Vec::new());
+        // Plain scalars and host entries kept by their spans.
+        let mut items = SeqBuilder::new(self.src);
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -226,46 +228,133 @@ impl<'s> Parser<'s> {
                 return None;
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)?
+            } else if self.bytes[at..line.end].contains(&b':')
+                && self.host_entry(line, at, &mut items)
+            {
+                continue;
             } else {
                 self.inline(line, at)?
             };
-            let plain = match &item.kind {
-                Kind::Scalar(s) => s.style == Style::Plain && !s.value.is_empty(),
-                _ => false,
-            };
-            match (&mut spans, item) {
-                (Some(spans), item) if plain => {
-                    if spans.is_empty() {
-                        reserve_for_lines(
-                            spans,
-                            self.bytes.len() - line.start,
-                            line.end - line.start,
-                        );
-                    }
-                    spans.push(item.span)
-                }
-                (_, item) => {
-                    if let Some(spans) = spans.take() {
-                        let plain = PlainSeq {
-                            src: self.src,
-                            spans,
-                        };
-                        items.extend(plain.spans.iter().map(|&span| plain.item(span)));
-                    }
-                    items.push(item);
-                }
-            }
+            items.push(item);
         }
         let end = self.last_end(start);
-        let kind = match spans {
-            Some(spans) if !spans.is_empty() => Kind::plain_seq(self.src, spans),
-            Some(_) => Kind::Seq(Vec::new()),
-            None => Kind::seq(items),
-        };
         Some(Node {
             span: Span::new(start, end),
-            kind,
+            kind: items.finish(),
         })
+    }
+
+    /// A host entry after a sequence entry's `- ` at `at`: a mapping of one
+    /// key to a mapping, `name: {k: v}` or `name:` then `k: v` lines of
+    /// one-line values. Read into `items` without a node made for the entry
+    /// or its mapping (at a million hosts, the nodes took most of the reading);
+    /// the result is the tree [`Parser::inline`] builds. False, with nothing
+    /// read, for anything else (which `inline` then reads).
+    fn host_entry(&mut self, line: Line, at: usize, items: &mut SeqBuilder<'s>) -> bool {
+        // As `inline`, then `map` at the key's column, then the value.
+        let depth = self.depth + 2;
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let Some((name, colon)) = self.key(line, at) else {
+            return false;
+        };
+        let column = at - line.start;
+        let mut pairs = std::mem::take(&mut self.pairs);
+        pairs.clear();
+        let value = self.skip_spaces(colon + 1, line.end);
+        let vars = if value < line.end && self.bytes[value] == b'{' {
+            let mut none = Vec::new();
+            let end = self.flow_items(line, value, depth, &mut none, &mut pairs);
+            end.filter(|&end| self.ends_line(line, end))
+                .map(|end| (Span::new(value, end), line.next))
+        } else if value == line.end || self.bytes[value] == b'#' {
+            self.block_vars(line.next, column, depth, &mut pairs)
+        } else {
+            None
+        };
+        // The mapping ends here: no second key at its column.
+        let ends = |p: &Self, next: usize| match p.line_at(next) {
+            Some(n) if n.indent > column => false,
+            Some(n) if n.indent == column => p.is_entry(n, n.start + column),
+            _ => true,
+        };
+        let read = match vars {
+            Some((vars, next)) if !pairs.is_empty() && ends(self, next) => {
+                items.push_entry(name, vars, &mut pairs);
+                self.pos = next;
+                true
+            }
+            _ => false,
+        };
+        self.pairs = pairs;
+        read
+    }
+
+    /// The `k: v` lines of one-line values, more indented than `column`,
+    /// starting with the line after `from`, into `pairs`: the span of the
+    /// mapping and where the line after it starts. None for anything else.
+    fn block_vars(
+        &self,
+        from: usize,
+        column: usize,
+        depth: usize,
+        pairs: &mut Vec<(Node<'s>, Node<'s>)>,
+    ) -> Option<(Span, usize)> {
+        let first = self.line_at(from)?;
+        let indent = first.indent;
+        if indent <= column || self.is_entry(first, first.start + indent) {
+            return None;
+        }
+        let mut next = from;
+        while let Some(line) = self.line_at(next) {
+            if line.indent < indent {
+                break;
+            }
+            if line.indent > indent || self.is_entry(line, line.start + indent) {
+                return None;
+            }
+            let (key, colon) = self.key(line, line.start + indent)?;
+            let at = self.skip_spaces(colon + 1, line.end);
+            if at == line.end || matches!(self.bytes[at], b'#' | b'&' | b'*') {
+                return None;
+            }
+            let (value, after) = match self.bytes[at] {
+                b'[' | b'{' => self.flow(line, at, depth + 1)?,
+                _ => self.scalar(line, at)?,
+            };
+            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+            if plain && after < line.end && self.bytes[after] == b':'
+                || !self.ends_line(line, after)
+            {
+                return None;
+            }
+            pairs.push((key, value));
+            next = line.next;
+        }
+        let start = first.start + indent;
+        let end = pairs.last()?.1.span.end as usize;
+        Some((Span::new(start, end), next))
+    }
+
+    /// Whether only spaces, then the line's end or a comment, follow `after`
+    /// (as [`Parser::end_of_value`], without reading the line).
+    fn ends_line(&self, line: Line, after: usize) -> bool {
+        let at = self.skip_spaces(after, line.end);
+        at == line.end || self.bytes[at] == b'#' && at > after
+    }
+
+    /// The next line with content from `pos` on (kept as [`Parser::next_line`]
+    /// keeps its answer).
+    fn line_at(&self, pos: usize) -> Option<Line> {
+        if let Some((at, line)) = self.peeked.get()
+            && at == pos
+        {
+            return line;
+        }
+        let line = self.line_from(pos);
+        self.peeked.set(Some((pos, line)));
+        line
     }
 
     /// The end of the last line read, for the span of a block that started at
@@ -341,7 +430,10 @@ impl<'s> Parser<'s> {
                 .next_line()
                 .map_or(self.pos, |line| line.start + indent),
         };
-        let mut entries = Vec::new();
+        // A mapping that starts after `- ` is nearly always a host entry, of
+        // one key: room for one (a list grown from empty has room for four,
+        // cut back when the mapping ends).
+        let mut entries = Vec::with_capacity(usize::from(first.is_some()));
         loop {
             let (line, at) = match first.take() {
                 Some(first) => first,
@@ -561,12 +653,36 @@ impl<'s> Parser<'s> {
     /// comma before the closing bracket, a `key: value` pair in a sequence, a
     /// key without a value, and `:` or `#` inside a plain scalar.
     fn flow(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
+        let (mut items, mut entries) = (Vec::new(), Vec::new());
+        let end = self.flow_items(line, at, depth, &mut items, &mut entries)?;
+        let kind = if self.bytes[at] == b'{' {
+            Kind::map(entries)
+        } else {
+            Kind::seq(items)
+        };
+        let node = Node {
+            span: Span::new(at, end),
+            kind,
+        };
+        Some((node, end))
+    }
+
+    /// The items of the flow sequence or the entries of the flow mapping at
+    /// `at` (see [`Parser::flow`]), appended to `items` or `entries` (empty),
+    /// and the index just after it.
+    fn flow_items(
+        &self,
+        line: Line,
+        at: usize,
+        depth: usize,
+        items: &mut Vec<Node<'s>>,
+        entries: &mut Vec<(Node<'s>, Node<'s>)>,
+    ) -> Option<usize> {
         if depth > MAX_DEPTH {
             return None;
         }
         let is_map = self.bytes[at] == b'{';
         let close = if is_map { b'}' } else { b']' };
-        let (mut items, mut entries) = (Vec::new(), Vec::new());
         let mut i = self.skip_spaces(at + 1, line.end);
         loop {
             if i < line.end && self.bytes[i] == close && items.is_empty() && entries.is_empty() {
@@ -597,16 +713,7 @@ impl<'s> Parser<'s> {
                 _ => return None,
             }
         }
-        let kind = if is_map {
-            Kind::map(entries)
-        } else {
-            Kind::seq(items)
-        };
-        let node = Node {
-            span: Span::new(at, i + 1),
-            kind,
-        };
-        Some((node, i + 1))
+        Some(i + 1)
     }
 
     /// One entry of a flow collection: a nested one, a quoted scalar, or a
@@ -620,7 +727,9 @@ impl<'s> Parser<'s> {
             | b'?' | b':' => None,
             _ => {
                 let rest = &self.bytes[at..line.end];
-                let stop = rest.iter().position(|b| b",[]{}:#".contains(b))?;
+                // A `match`, not `contains` on a list: that is a call per byte.
+                let stop = (rest.iter())
+                    .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b':' | b'#'))?;
                 match rest[stop] {
                     b'#' => return None,
                     b':' if rest.get(stop + 1) != Some(&b' ') => return None,
@@ -631,18 +740,6 @@ impl<'s> Parser<'s> {
             }
         }
     }
-}
-
-/// Room in `spans` for as many items as lines of `line` bytes (and its line
-/// break) fit in the `rest` of the source, at most `MAX_HOSTS`. A million spans
-/// grown by doubling left 8 MB of freed blocks that the allocator kept, at the
-/// time the host list and the duplicate check need the most memory. Room never
-/// written takes no memory, and the `shrink_to_fit` that follows keeps the
-/// list in place when the estimate is less than twice too large (mimalloc
-/// shrinks a block by up to half in place); too little only grows as before.
-fn reserve_for_lines(spans: &mut Vec<Span>, rest: usize, line: usize) {
-    let estimate = rest / (line + 1);
-    let _ = spans.try_reserve_exact(estimate.min(crate::strategy::file::MAX_HOSTS as usize));
 }
 
 #[cfg(test)]
@@ -673,6 +770,38 @@ mod tests {
             "l:\n- &h web1\n- *h\n- &m\n  k: v\n- *m\nx: &x 1\ny: *x\n",
             "a: 1.5\nb: -1\nc: 0x10\nd: 1e3\ne: .inf\nz: 18446744073709551616\nf: 1.10\n",
             "a: 1\r\nb:\r\n  - x  \r\n  - 'y' # c\r\n\r\nc: [d, e]\r\n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+    }
+
+    /// Host entries read without nodes (`Parser::host_entry`) give the tree
+    /// the event parser builds, and everything near them is read as before.
+    #[test]
+    fn reads_host_entries_like_serde_yaml() {
+        for source in [
+            "h:\n- w1: {zone: a}\n- w2: {zone: 'b', \"k\": v}  # c\n- w3\n",
+            "h:\n  - w1:\n      zone: a\n      n: 1 # c\n\n  - w2:\n      # c\n      k: ''\n",
+            "h:\n- w1:\n    z: [a, b]\n    y: {c: d}\n- 'w2': {z: 1}\n- w3: {z: {y: x}}\n",
+            "h:\n- w1: {a: 1}\n  w2: {b: 2}\n- w3:\n    a: 1\n  w4: x\n",
+            "h:\n- w1: {}\n- w2:\n- w3: x\n- w4:\n  - a\n- w5: {a: b:c}\n",
+            "h:\n- w1:\n    a: 1\n- w2:\n    a:\n- w3:\n    a: &x 1\n- w4:\n    a: *x\n",
+            "h:\n- w1:\n    a: 1\nk: v\n",
+            "h:\n  - w1: {a: 1}\n  - w2:\n      a: 1\n  - w3:\n      - x\n",
+            "- w1:\n    a: 1\n    b:\n      c: d\n- w2: {a: 1}\n",
+            "- w1: {a: 1}\n- w2:\n    a: x y\n    b: 'p: q'\n",
+        ] {
+            if read(source).is_some() {
+                assert!(reference::agrees(source), "{source:?}");
+            } else {
+                assert!(crate::tree::parse(source).is_err() || reference::agrees(source));
+            }
+        }
+        // The host lists are read by this reader.
+        for source in [
+            "h:\n- w1: {zone: a}\n- w2: {zone: 'b', \"k\": v}  # c\n- w3\n",
+            "h:\n  - w1:\n      zone: a\n      n: 1 # c\n\n  - w2:\n      # c\n      k: ''\n",
+            "h:\n- w1:\n    z: [a, b]\n    y: {c: d}\n- 'w2': {z: 1}\n- w3: {z: {y: x}}\n",
         ] {
             same_as_serde_yaml(source);
         }

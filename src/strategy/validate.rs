@@ -7,15 +7,21 @@
 //! Names are the scalar's text as written (`1.10` is the host `1.10`, never
 //! the number 1.1), whatever its style or tag. Var values resolve by YAML 1.1
 //! as ansible-core reads them ([`crate::yaml11`]).
+//!
+//! Host lists take measured fast paths (docs/READER.md, "How host vars are
+//! held"): a compact list's items are read from their spans, and a host's vars
+//! are rendered to JSON text at once, for the usual host straight from the
+//! scalars as written. [`validate_as`] without them is the reference the
+//! tests and fuzz targets compare them with.
 
 use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
 use super::{
-    Domains, HALVES_FROM_HOSTS, Host, HostsFrom, MAX_PROBLEMS, Rollout, Strategy, Version,
-    derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
+    Domains, HALVES_FROM_HOSTS, Host, HostVarsText, HostsFrom, MAX_PROBLEMS, Rollout, Strategy,
+    VarsId, Version, derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{Kind, LineIndex, Node, Scalar, Span, Style};
+use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -73,8 +79,21 @@ pub fn validate<'s>(
     root: &Node<'s>,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
+    validate_as(src, root, hosts_from, true)
+}
+
+/// [`validate`] without the fast paths for host lists (`fast` false): every
+/// item read as a node, every host's vars read into a map and rendered by
+/// `serde_json`. The reference the tests and fuzz targets compare with.
+pub fn validate_as<'s>(
+    src: &'s str,
+    root: &Node<'s>,
+    hosts_from: HostsFrom,
+    fast: bool,
+) -> Result<Strategy<'s>, Vec<Problem>> {
     let mut validator = Validator {
         src,
+        fast,
         hosts_from,
         lines: OnceCell::new(),
         problems: Vec::new(),
@@ -97,6 +116,8 @@ pub fn locate(src: &str, at: usize) -> Location {
 
 pub(super) struct Validator<'s, 'e> {
     src: &'s str,
+    /// Whether host lists take the fast paths (see [`validate_as`]).
+    fast: bool,
     hosts_from: HostsFrom<'e>,
     lines: OnceCell<LineIndex<'s>>,
     /// The first `MAX_PROBLEMS` problems found.
@@ -156,6 +177,8 @@ struct HostsRead<'s> {
     odd_names: bool,
     /// Whether an entry was reported (so "no hosts" would only repeat it).
     failed: bool,
+    /// The hosts' own vars, as JSON text.
+    vars: HostVarsText,
 }
 
 impl<'s> HostsRead<'s> {
@@ -806,41 +829,175 @@ impl<'s> Validator<'s, '_> {
     /// A vars mapping: each name once, none in the reserved `regal_` namespace,
     /// values as ansible-core reads them. `None` when it is no mapping.
     fn vars(&mut self, node: &Node<'s>) -> Option<Vars> {
-        if node.is_null() {
-            return Some(Vars::new());
-        }
-        let Some(entries) = node.entries() else {
-            self.wrong_type(node, "a mapping of var name -> value");
-            return None;
-        };
         let mut vars = Vars::new();
+        let entries = self.vars_entries(node)?;
+        self.var_entries(entries, |this, name, value| {
+            let value = this.value(value);
+            vars.insert(name.to_string(), value);
+        });
+        Some(vars)
+    }
+
+    /// The entries of a vars mapping (none for a null); `None` when it is no
+    /// mapping.
+    fn vars_entries<'n>(&mut self, node: &'n Node<'s>) -> Option<&'n [(Node<'s>, Node<'s>)]> {
+        if node.is_null() {
+            return Some(&[]);
+        }
+        let entries = node.entries();
+        if entries.is_none() {
+            self.wrong_type(node, "a mapping of var name -> value");
+        }
+        entries
+    }
+
+    /// Calls `each` with every var of a vars mapping that may be kept: each
+    /// name once, none in the reserved `regal_` namespace (others reported).
+    fn var_entries<'n>(
+        &mut self,
+        entries: &'n [(Node<'s>, Node<'s>)],
+        mut each: impl FnMut(&mut Self, &'n str, &'n Node<'s>),
+    ) {
+        // Nearly every host has a var or two: those are compared in a list.
+        let (mut few, mut kept): ([(&str, usize); 8], usize) = ([("", 0); 8], 0);
         let mut seen = HashMap::new();
         for (key, value) in entries {
             let Some(name) = key.scalar().map(|s| s.value.as_ref()) else {
                 self.wrong_type(key, "a var name");
                 continue;
             };
-            if self.merge_key(key) || self.duplicate(&mut seen, name, key.span.start()) {
+            if self.merge_key(key) {
+                continue;
+            }
+            let at = key.span.start();
+            if entries.len() <= few.len() {
+                if let Some(&(_, first)) = few[..kept].iter().find(|(n, _)| *n == name) {
+                    let kind = ProblemKind::DuplicateKey {
+                        key: name.to_string(),
+                        first: self.listing().then(|| self.location(first)),
+                    };
+                    self.report(at, kind);
+                    continue;
+                }
+                few[kept] = (name, at);
+                kept += 1;
+            } else if self.duplicate(&mut seen, name, at) {
                 continue;
             }
             if name.starts_with("regal_") {
                 let kind = ProblemKind::ReservedVar {
                     var: name.to_string(),
                 };
-                self.report(key.span.start(), kind);
+                self.report(at, kind);
                 continue;
             }
             if !is_var_name(name) {
                 let kind = ProblemKind::BadVarName {
                     var: name.to_string(),
                 };
-                self.report(key.span.start(), kind);
+                self.report(at, kind);
                 continue;
             }
-            let value = self.value(value);
-            vars.insert(name.to_string(), value);
+            each(self, name, value);
         }
-        Some(vars)
+    }
+
+    /// A host's own vars, rendered into `out` as `serde_json` writes the map
+    /// [`Validator::vars`] gives; `None` when there are none (or the node is no
+    /// mapping, which is reported).
+    fn host_vars(
+        &mut self,
+        entries: &[(Node<'s>, Node<'s>)],
+        out: &mut HostVarsText,
+    ) -> Option<VarsId> {
+        let start = out.text().len();
+        out.text().push('{');
+        self.var_entries(entries, |this, name, value| {
+            let text = out.text();
+            if text.len() > start + 1 {
+                text.push(',');
+            }
+            push_json_str(text, name);
+            text.push(':');
+            this.write_value(value, text);
+        });
+        out.text().push('}');
+        out.finish(start)
+    }
+
+    /// [`Validator::host_vars`] of a host entry of a compact host list, read
+    /// from the scalars as written, without nodes: for the usual host, up to
+    /// eight vars whose names are fine (values that are no scalar as written,
+    /// and values ansible-core cannot read, go through [`Validator::value`]
+    /// as there). `None` (nothing written, nothing reported) when a name has
+    /// something to report: `host_vars` then reads them all.
+    fn written_host_vars(
+        &mut self,
+        pairs: &HostPairs<'_, 's>,
+        out: &mut HostVarsText,
+    ) -> Option<Option<VarsId>> {
+        let mut names = [""; 8];
+        if pairs.len() > names.len() {
+            return None;
+        }
+        for (index, (key, _)) in pairs.written().enumerate() {
+            let name = key.value;
+            let merge = key.style == Style::Plain && name == "<<";
+            let odd = name.starts_with("regal_") || !is_var_name(name);
+            if merge || names[..index].contains(&name) || odd {
+                return None;
+            }
+            names[index] = name;
+        }
+        use std::fmt::Write;
+        let start = out.text().len();
+        out.text().push('{');
+        for (index, (key, value)) in pairs.written().enumerate() {
+            let text = out.text();
+            if index > 0 {
+                text.push(',');
+            }
+            push_json_str(text, key.value);
+            text.push(':');
+            match value {
+                WrittenValue::Scalar(value)
+                    if value.style != Style::Plain || crate::yaml11::is_str(value.value) =>
+                {
+                    push_json_str(text, value.value)
+                }
+                WrittenValue::Scalar(value) => match crate::yaml11::resolve_plain(value.value) {
+                    Ok(value) => write!(text, "{value}").expect("a String takes any text"),
+                    Err(why) => {
+                        text.push_str("null");
+                        self.report(value.span.start(), ProblemKind::VarValue { why });
+                    }
+                },
+                WrittenValue::Node(node) => {
+                    let value = self.value(node);
+                    write!(out.text(), "{value}").expect("a String takes any text");
+                }
+            }
+        }
+        out.text().push('}');
+        Some(out.finish(start))
+    }
+
+    /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
+    fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
+        use std::fmt::Write;
+        match node.scalar() {
+            Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
+                push_json_str(text, &scalar.value)
+            }
+            // Quoted or block, untagged: a string.
+            Some(scalar) if scalar.tag.is_none() && scalar.style != Style::Plain => {
+                push_json_str(text, &scalar.value)
+            }
+            _ => {
+                let value = self.value(node);
+                write!(text, "{value}").expect("a String takes any text");
+            }
+        }
     }
 
     /// A var's value as ansible-core reads it: a plain scalar by YAML 1.1, a
@@ -858,7 +1015,7 @@ impl<'s> Validator<'s, '_> {
                 }
             }
             // Quoted or block: a string to ansible-core.
-            Kind::Scalar(scalar) => match scalar.tag.as_deref().map(short_tag).as_deref() {
+            Kind::Scalar(scalar) => match scalar.tag.as_deref().map(|t| short_tag(t)).as_deref() {
                 None | Some("!!str") => Value::String(scalar.value.to_string()),
                 // ansible-core's own tags, written as its script-inventory JSON
                 // carries them (and as `ansible-inventory --list` prints them).
@@ -883,7 +1040,7 @@ impl<'s> Validator<'s, '_> {
                     Value::Null
                 }
             },
-            Kind::Seq(_) | Kind::PlainSeq(_) => {
+            Kind::Seq(_) | Kind::HostSeq(_) => {
                 let items = node.items().expect("a sequence");
                 Value::Array(items.map(|item| self.value(&item)).collect())
             }
@@ -1076,11 +1233,59 @@ impl<'s> Validator<'s, '_> {
         if node.is_null() {
             return read;
         }
-        // Hosts that come in through an alias are placed at the alias, where
-        // they are listed again, not where the anchor first wrote them.
+        // Hosts that come in through an alias are placed there (`host_item`).
         let list_alias = is_alias(node).then(|| node.span.start());
         if let Some(scalar) = node.scalar() {
             self.host_string(&mut read, scalar, node.span, list_alias.is_some());
+            return read;
+        }
+        // A host list as the tree keeps it: names and host entries are read
+        // from their spans, without a node made for each.
+        if let Kind::HostSeq(seq) = &node.resolved().kind
+            && self.fast
+        {
+            read.hosts.reserve(seq.len());
+            // Room made once: a text grown by doubling is copied as it grows.
+            let (entries, text) = seq.vars_size();
+            read.vars.reserve(entries, text);
+            let mut pairs = Vec::new();
+            let mut recent = RecentVars::default();
+            for item in seq.items() {
+                match item {
+                    HostItem::Scalar(name) => self.host_item(&mut read, &name, list_alias),
+                    HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
+                    HostItem::Entry {
+                        name,
+                        vars: span,
+                        pairs: vars,
+                    } => {
+                        let written = &self.src[span.start()..span.end as usize];
+                        let reported = self.problems.len() + self.unlisted;
+                        let vars = match recent.get(written) {
+                            Some(id) => Some(id),
+                            None => match self.written_host_vars(&vars, &mut read.vars) {
+                                Some(id) => {
+                                    // Only vars without a problem: the same text
+                                    // elsewhere must be reported there too.
+                                    if self.problems.len() + self.unlisted == reported {
+                                        recent.put(written, id);
+                                    }
+                                    id
+                                }
+                                None => {
+                                    pairs.clear();
+                                    pairs.extend(vars);
+                                    self.host_vars(&pairs, &mut read.vars)
+                                }
+                            },
+                        };
+                        let text = name.scalar().map(|s| borrow(&s.value));
+                        let text = text.expect("a host entry's name is a scalar");
+                        let (text, at) = through_alias(text, list_alias, name.span.start());
+                        self.push_entry(&mut read, text, vars, at);
+                    }
+                }
+            }
             return read;
         }
         let Some(items) = node.items() else {
@@ -1089,22 +1294,30 @@ impl<'s> Validator<'s, '_> {
         };
         read.hosts.reserve(items.size_hint().0);
         for item in items {
-            let at = item.span.start();
-            let alias = list_alias.or(is_alias(&item).then_some(at));
-            match &item.resolved().kind {
-                Kind::Scalar(s) if s.is_null() => {
-                    let kind = ProblemKind::EmptyListItem;
-                    self.report(alias.unwrap_or(at), kind);
-                }
-                Kind::Scalar(s) => {
-                    let (name, at) = through_alias(borrow(&s.value), alias, at);
-                    self.push_entry(&mut read, name, None, at);
-                }
-                Kind::Map(entries) => self.host_with_vars(&mut read, entries, alias, at),
-                _ => self.wrong_type(&item, "a host name, or `name: {host vars}`"),
-            }
+            self.host_item(&mut read, &item, list_alias);
         }
         read
+    }
+
+    /// One item of a host list: a name, or `name: {host vars}`. Hosts that
+    /// come in through an alias (`list_alias` when the whole list does) are
+    /// placed at the alias, where they are listed again, not where the anchor
+    /// first wrote them.
+    fn host_item(&mut self, read: &mut HostsRead<'s>, item: &Node<'s>, list_alias: Option<usize>) {
+        let at = item.span.start();
+        let alias = list_alias.or(is_alias(item).then_some(at));
+        match &item.resolved().kind {
+            Kind::Scalar(s) if s.is_null() => {
+                let kind = ProblemKind::EmptyListItem;
+                self.report(alias.unwrap_or(at), kind);
+            }
+            Kind::Scalar(s) => {
+                let (name, at) = through_alias(borrow(&s.value), alias, at);
+                self.push_entry(read, name, None, at);
+            }
+            Kind::Map(entries) => self.host_with_vars(read, entries, alias, at),
+            _ => self.wrong_type(item, "a host name, or `name: {host vars}`"),
+        }
     }
 
     fn host_with_vars(
@@ -1130,10 +1343,13 @@ impl<'s> Validator<'s, '_> {
             self.wrong_type(key, "a host name");
             return;
         };
-        let vars = self.vars(value).filter(|v| !v.is_empty());
-        // Rebuilt at its size: a map grown insert by insert keeps room for
-        // three vars, 224 bytes a host for the usual one (a million hosts).
-        let vars = vars.map(|v| Box::new(v.into_iter().collect()));
+        let vars = match self.vars_entries(value) {
+            Some(entries) if self.fast => self.host_vars(entries, &mut read.vars),
+            // The reference: the map `vars` reads, as serde_json writes it.
+            Some(_) => (self.vars(value).filter(|vars| !vars.is_empty()))
+                .and_then(|vars| read.vars.push(&vars)),
+            None => None,
+        };
         let alias = alias.or(is_alias(key).then(|| key.span.start()));
         let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
         self.push_entry(read, name, vars, at);
@@ -1146,7 +1362,7 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         read: &mut HostsRead<'s>,
         entry: Cow<'s, str>,
-        vars: Option<Box<Vars>>,
+        vars: Option<VarsId>,
         at: usize,
     ) {
         let flags = file::scan_name(&entry);
@@ -1178,7 +1394,7 @@ impl<'s> Validator<'s, '_> {
                 for name in names {
                     read.hosts.push(Host {
                         name: Cow::Owned(name),
-                        vars: vars.clone(),
+                        vars,
                     });
                 }
             }
@@ -1317,6 +1533,7 @@ impl<'s> Validator<'s, '_> {
             owned_at: Vec::new(),
             odd_names: false,
             failed: false,
+            vars: HostVarsText::default(),
         })
     }
 
@@ -1391,14 +1608,12 @@ impl<'s> Validator<'s, '_> {
             HostsFrom::Unavailable => ProblemKind::ExternalHostsUnavailable { version },
             HostsFrom::External(external) => match external.select(&pattern) {
                 Ok(names) if !names.is_empty() => {
+                    let mut vars = HostVarsText::default();
                     let hosts: Vec<Host> = names
                         .into_iter()
                         .map(|name| Host {
                             name: Cow::Owned(name.to_string()),
-                            vars: external
-                                .vars(name)
-                                .filter(|vars| !vars.is_empty())
-                                .map(|vars| Box::new(vars.clone())),
+                            vars: external.vars(name).and_then(|v| vars.push(v)),
                         })
                         .collect();
                     if !self.room_for(hosts.len() as u64, at) {
@@ -1409,6 +1624,7 @@ impl<'s> Validator<'s, '_> {
                         owned_at: vec![(0, at as u32)],
                         odd_names: true,
                         failed: false,
+                        vars,
                     };
                 }
                 Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
@@ -1457,6 +1673,8 @@ impl<'s> Validator<'s, '_> {
                 self.check_labels(&draft.read, domains.label(), &skipped);
             }
             let hosts = std::mem::take(&mut draft.read.hosts);
+            let mut host_vars = std::mem::take(&mut draft.read.vars);
+            host_vars.shrink_to_fit();
             let (hosts, excluded) = self.exclude(&draft, hosts, top_patterns, &mut top_used);
             places.push(draft.at);
             versions.push(Version {
@@ -1466,6 +1684,7 @@ impl<'s> Validator<'s, '_> {
                 hosts,
                 excluded,
                 plain_names: !draft.read.odd_names && draft.hosts_from.is_none(),
+                host_vars,
                 hosts_from: draft.hosts_from,
                 rollout,
             });
@@ -1695,17 +1914,19 @@ impl<'s> Validator<'s, '_> {
             if !skipped.is_empty() && skipped.contains(host.name.as_ref()) {
                 continue;
             }
-            let kind = match host.var(label) {
-                None | Some(serde_json::Value::Null) => ProblemKind::MissingDomainLabel {
+            let value = read
+                .vars
+                .host_var(host, label)
+                .map(|v| v.get().as_bytes()[0]);
+            let kind = match value {
+                None | Some(b'n') => ProblemKind::MissingDomainLabel {
                     host: host.name.to_string(),
                     label: label.to_string(),
                 },
-                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
-                    ProblemKind::BadDomainLabel {
-                        host: host.name.to_string(),
-                        label: label.to_string(),
-                    }
-                }
+                Some(b'[' | b'{') => ProblemKind::BadDomainLabel {
+                    host: host.name.to_string(),
+                    label: label.to_string(),
+                },
                 Some(_) => continue,
             };
             self.report(read.at(self.src, index), kind);
@@ -1868,6 +2089,58 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
             Err(ProblemKind::SizeTooLarge { text: text.into() })
         }
         Err(_) => Err(ProblemKind::NotASize { text: excerpt(v) }),
+    }
+}
+
+/// The host vars read last from a compact host list, by the text they are
+/// written as: hosts often carry the same vars (a zone, a rack, a role), and
+/// the same text is the same vars, read without a problem, rendered once.
+/// A table of `SLOTS` by a hash of the text.
+#[derive(Default)]
+struct RecentVars<'s> {
+    slots: Vec<(u64, &'s str, Option<VarsId>)>,
+}
+
+impl<'s> RecentVars<'s> {
+    const SLOTS: usize = 256;
+
+    fn slot(written: &str) -> (u64, usize) {
+        let hash = name_hash(written);
+        (hash, hash as usize % Self::SLOTS)
+    }
+
+    /// The vars written as `written`, if read recently.
+    fn get(&self, written: &str) -> Option<VarsId> {
+        let (hash, slot) = Self::slot(written);
+        match self.slots.get(slot) {
+            Some(&(seen, text, id)) if seen == hash && text == written => id,
+            _ => None,
+        }
+    }
+
+    /// Notes that the vars written as `written` are `id` (`None`: none).
+    fn put(&mut self, written: &'s str, id: Option<VarsId>) {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, "", None); Self::SLOTS];
+        }
+        let (hash, slot) = Self::slot(written);
+        self.slots[slot] = (hash, written, id);
+    }
+}
+
+/// `text` as a JSON string, as `serde_json` writes it: only control
+/// characters, `"` and `\\` are escaped, so text without them is copied.
+fn push_json_str(out: &mut String, text: &str) {
+    let plain = text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        out.reserve(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(text).expect("a string renders"));
     }
 }
 
