@@ -59,7 +59,15 @@ pub struct Host<'s> {
     /// Its own vars: an entry of its version's [`HostVarsText`] (hosts of one
     /// range share theirs); `None` for a host without vars.
     pub vars: Option<VarsId>,
+    /// Its failure domain, for a version with `spread` / `domain_at_a_time`:
+    /// the label as written, numbered from 1 in the order the version's hosts
+    /// first give each label (0: none). Labels are compared as written, not as
+    /// the values they resolve to: `1.10` and `1.1`, `true` and `'true'` are
+    /// two domains. Held in room the name and vars leave: a host stays 32 bytes.
+    pub domain: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Host>() <= 32);
 
 impl Version<'_> {
     /// The vars regal-inventory gives `host` of this version, as JSON text:
@@ -179,19 +187,6 @@ fn var_in<'j>(json: &'j str, name: &str) -> Option<&'j RawValue> {
     }
     let mut reader = serde_json::Deserializer::from_str(json);
     reader.deserialize_map(Find(name)).expect("rendered JSON")
-}
-
-/// A JSON value's text as a label: a string's value, else the text itself
-/// (as `serde_json` prints that value).
-pub fn label_text(value: &RawValue) -> Cow<'_, str> {
-    let text = value.get();
-    if !text.starts_with('"') {
-        return Cow::Borrowed(text);
-    }
-    match serde_json::from_str::<&str>(text) {
-        Ok(plain) => Cow::Borrowed(plain),
-        Err(_) => Cow::Owned(serde_json::from_str::<String>(text).expect("a JSON string")),
-    }
 }
 
 /// How one version is cut into batches, all defaults resolved.

@@ -570,3 +570,21 @@ fn plan_names_the_pattern_of_external_hosts() {
     let err = case.fails(1, &["plan"]);
     assert!(err.contains("pass --external-hosts FILE"), "{err}");
 }
+
+/// Labels of hosts from earlier sources are their values' text as the plugin
+/// passes them: `true` and `"true"`, `1.1` and `"1.1"` are separate domains.
+#[test]
+fn external_labels_keep_a_string_apart_from_a_value_written_alike() {
+    let case = strategy(
+        "schedule: 10\ncombine: 10\nversions:\n  app:\n    hosts_from: all\n    domain_at_a_time: zone\n",
+    );
+    case.file(
+        "hosts.json",
+        r#"{"hostvars": {"h1": {"zone": true}, "h2": {"zone": "true"}, "h3": {"zone": 1.1}, "h4": {"zone": "1.1"}, "h5": {"zone": 1.1}}}"#,
+    );
+    let inv = case.json(&["--list", "--external-hosts", "hosts.json"]);
+    assert_eq!(inv["app_batch0"]["hosts"], json!(["h1"]));
+    assert_eq!(inv["app_batch1"]["hosts"], json!(["h2"]));
+    assert_eq!(inv["app_batch2"]["hosts"], json!(["h3", "h5"]));
+    assert_eq!(inv["app_batch3"]["hosts"], json!(["h4"]));
+}

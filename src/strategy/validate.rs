@@ -100,6 +100,8 @@ pub fn validate_as<'s>(
         unlisted: 0,
         names: 0,
         too_many: false,
+        domain_label: None,
+        domain_labels: Default::default(),
         version_here: None,
     };
     let strategy = validator.root(root);
@@ -128,6 +130,11 @@ pub(super) struct Validator<'s, 'e> {
     /// Host names read so far, ranges expanded (bounded by `MAX_HOSTS`).
     names: u64,
     too_many: bool,
+    /// The host var that labels failure domains in the version being read,
+    /// and the labels its hosts gave so far as written, with their numbers
+    /// (other values, then strings to ansible-core).
+    domain_label: Option<String>,
+    domain_labels: [HashMap<Box<str>, u32>; 2],
     /// The version whose rollout is being resolved, for messages.
     version_here: Option<String>,
 }
@@ -541,7 +548,7 @@ impl<'s> Validator<'s, '_> {
             }
         }
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
-        let drafts = self.versions(versions, versions_at);
+        let drafts = self.versions(versions, versions_at, &top.keys);
         let versions = self.cross_checks(drafts, &top);
         let priority = self.check_priority(priority, &versions);
         Some(Strategy {
@@ -1107,7 +1114,12 @@ impl<'s> Validator<'s, '_> {
         Some(names)
     }
 
-    fn versions<'t>(&mut self, node: &'t Node<'s>, key_at: usize) -> Vec<Draft<'t, 's>> {
+    fn versions<'t>(
+        &mut self,
+        node: &'t Node<'s>,
+        key_at: usize,
+        top: &RolloutKeys,
+    ) -> Vec<Draft<'t, 's>> {
         if node.is_null() {
             self.report(key_at, ProblemKind::NoVersions);
             return Vec::new();
@@ -1137,12 +1149,18 @@ impl<'s> Validator<'s, '_> {
                 };
                 self.report(at, kind);
             }
-            drafts.push(self.version(name.to_string(), at, value));
+            drafts.push(self.version(name.to_string(), at, value, top));
         }
         drafts
     }
 
-    fn version<'t>(&mut self, name: String, at: usize, value: &'t Node<'s>) -> Draft<'t, 's> {
+    fn version<'t>(
+        &mut self,
+        name: String,
+        at: usize,
+        value: &'t Node<'s>,
+        top: &RolloutKeys,
+    ) -> Draft<'t, 's> {
         let (body, hosts_node) = match value.entries() {
             Some(entries) => {
                 let fields = self.fields(entries, &version_keys());
@@ -1158,6 +1176,9 @@ impl<'s> Validator<'s, '_> {
             }
             None => (RolloutKeys::default(), None),
         };
+        // Its hosts are numbered by failure domain as they are read.
+        self.domain_label = domains(&keys, top).map(|d| d.label().to_string());
+        self.domain_labels = Default::default();
         let field = |name: &str| body.as_ref().and_then(|f| f.get(name));
         let hosts_from_node = field("hosts_from");
         let hosts_from = hosts_from_node.and_then(|node| self.name(node, "a host pattern"));
@@ -1259,6 +1280,12 @@ impl<'s> Validator<'s, '_> {
                         vars: span,
                         pairs: vars,
                     } => {
+                        let domain = match self.domain_label {
+                            Some(_) => (vars.clone())
+                                .find_map(|(key, value)| self.domain_in(&key, &value))
+                                .unwrap_or(0),
+                            None => 0,
+                        };
                         let written = &self.src[span.start()..span.end as usize];
                         let reported = self.problems.len() + self.unlisted;
                         let vars = match recent.get(written) {
@@ -1282,7 +1309,7 @@ impl<'s> Validator<'s, '_> {
                         let text = name.scalar().map(|s| borrow(&s.value));
                         let text = text.expect("a host entry's name is a scalar");
                         let (text, at) = through_alias(text, list_alias, name.span.start());
-                        self.push_entry(&mut read, text, vars, at);
+                        self.push_entry(&mut read, text, vars, domain, at);
                     }
                 }
             }
@@ -1313,7 +1340,7 @@ impl<'s> Validator<'s, '_> {
             }
             Kind::Scalar(s) => {
                 let (name, at) = through_alias(borrow(&s.value), alias, at);
-                self.push_entry(read, name, None, at);
+                self.push_entry(read, name, None, 0, at);
             }
             Kind::Map(entries) => self.host_with_vars(read, entries, alias, at),
             _ => self.wrong_type(item, "a host name, or `name: {host vars}`"),
@@ -1350,9 +1377,49 @@ impl<'s> Validator<'s, '_> {
                 .and_then(|vars| read.vars.push(&vars)),
             None => None,
         };
+        let domain = match (&self.domain_label, value.entries()) {
+            (Some(_), Some(entries)) => (entries.iter())
+                .find_map(|(key, value)| self.domain_in(key, value))
+                .unwrap_or(0),
+            _ => 0,
+        };
         let alias = alias.or(is_alias(key).then(|| key.span.start()));
         let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
-        self.push_entry(read, name, vars, at);
+        self.push_entry(read, name, vars, domain, at);
+    }
+
+    /// The failure domain a host var gives, if it is the label: the label's
+    /// number, a label written as before keeping its number. A label is a
+    /// scalar's text as written (`1.10` is not `1.1`), kept apart by whether
+    /// ansible-core reads it as a string (`true` is not `'true'`); a quoted
+    /// string is the same label as the plain one (`eu`, `"eu"`). Some(0) for
+    /// a label that is no scalar (`check_labels` reports it).
+    fn domain_in(&mut self, key: &Node<'s>, value: &Node<'s>) -> Option<u32> {
+        let label = self.domain_label.as_deref()?;
+        if key.scalar()?.value != label {
+            return None;
+        }
+        let Some(scalar) = value.scalar() else {
+            return Some(0);
+        };
+        let string = !scalar.is_plain()
+            || matches!(
+                crate::yaml11::resolve_plain(&scalar.value),
+                Ok(serde_json::Value::String(_))
+            );
+        Some(self.domain_number(string, &scalar.value))
+    }
+
+    /// The number of a label (from 1), given it when new.
+    fn domain_number(&mut self, string: bool, text: &str) -> u32 {
+        let count = self.domain_labels.iter().map(HashMap::len).sum::<usize>();
+        let labels = &mut self.domain_labels[usize::from(string)];
+        if let Some(&number) = labels.get(text) {
+            return number;
+        }
+        let number = u32::try_from(count + 1).expect("at most MAX_HOSTS labels");
+        labels.insert(Box::from(text), number);
+        number
     }
 
     /// Checks one entry as written and appends the hosts it stands for.
@@ -1363,6 +1430,7 @@ impl<'s> Validator<'s, '_> {
         read: &mut HostsRead<'s>,
         entry: Cow<'s, str>,
         vars: Option<VarsId>,
+        domain: u32,
         at: usize,
     ) {
         let flags = file::scan_name(&entry);
@@ -1380,7 +1448,11 @@ impl<'s> Validator<'s, '_> {
             if let Cow::Owned(_) = entry {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
             }
-            read.hosts.push(Host { name: entry, vars });
+            read.hosts.push(Host {
+                name: entry,
+                vars,
+                domain,
+            });
             return;
         }
         let count = crate::hostrange::count(&entry);
@@ -1395,6 +1467,7 @@ impl<'s> Validator<'s, '_> {
                     read.hosts.push(Host {
                         name: Cow::Owned(name),
                         vars,
+                        domain,
                     });
                 }
             }
@@ -1440,7 +1513,7 @@ impl<'s> Validator<'s, '_> {
                         self.empty_entry(text, entry, place(entry));
                         continue;
                     }
-                    self.push_entry(read, Cow::Borrowed(trimmed), None, place(trimmed));
+                    self.push_entry(read, Cow::Borrowed(trimmed), None, 0, place(trimmed));
                 }
             }
             Cow::Owned(text) => {
@@ -1461,7 +1534,7 @@ impl<'s> Validator<'s, '_> {
                         self.empty_entry(&text, entry, place);
                         continue;
                     }
-                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, place);
+                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, 0, place);
                 }
             }
         }
@@ -1609,13 +1682,26 @@ impl<'s> Validator<'s, '_> {
             HostsFrom::External(external) => match external.select(&pattern) {
                 Ok(names) if !names.is_empty() => {
                     let mut vars = HostVarsText::default();
-                    let hosts: Vec<Host> = names
-                        .into_iter()
-                        .map(|name| Host {
+                    let mut hosts: Vec<Host> = Vec::with_capacity(names.len());
+                    for name in names {
+                        let own = external.vars(name);
+                        // A label is the value's text as the plugin passes it,
+                        // a string apart from a value written alike.
+                        let label =
+                            (self.domain_label.as_deref()).and_then(|label| own?.get(label));
+                        let domain = match label {
+                            Some(serde_json::Value::String(text)) => self.domain_number(true, text),
+                            Some(value) if !value.is_null() => {
+                                self.domain_number(false, &value.to_string())
+                            }
+                            _ => 0,
+                        };
+                        hosts.push(Host {
                             name: Cow::Owned(name.to_string()),
-                            vars: external.vars(name).and_then(|v| vars.push(v)),
-                        })
-                        .collect();
+                            vars: own.and_then(|v| vars.push(v)),
+                            domain,
+                        });
+                    }
                     if !self.room_for(hosts.len() as u64, at) {
                         return HostsRead::default();
                     }
@@ -1804,19 +1890,7 @@ impl<'s> Validator<'s, '_> {
             };
             self.report(at.unwrap_or(0), ProblemKind::SaltWithoutHash);
         }
-        let spread = own.spread.clone().or_else(|| top_keys.spread.clone());
-        let one_at_a_time =
-            (own.domain_at_a_time.clone()).or_else(|| top_keys.domain_at_a_time.clone());
-        let domains = match (own.spread.clone(), own.domain_at_a_time.clone()) {
-            (Some(label), None) => Some(Domains::Spread(label)),
-            (None, Some(label)) => Some(Domains::OneAtATime(label)),
-            (Some(_), Some(_)) => None, // reported by `level`
-            (None, None) => match (spread, one_at_a_time) {
-                (Some(label), None) => Some(Domains::Spread(label)),
-                (None, Some(label)) => Some(Domains::OneAtATime(label)),
-                _ => None,
-            },
-        };
+        let domains = domains(own, top_keys);
         let vars = |own: &Option<Vars>, top: &Option<Vars>| {
             own.as_ref().or(top.as_ref()).cloned().unwrap_or_default()
         };
@@ -2051,6 +2125,23 @@ fn written_at(src: &str, from: &mut usize, span: Span, entry: &str, style: Style
     place
 }
 
+/// A version's failure domains: its own `spread` / `domain_at_a_time`, else
+/// the top level's.
+fn domains(own: &RolloutKeys, top: &RolloutKeys) -> Option<Domains> {
+    let spread = own.spread.clone().or_else(|| top.spread.clone());
+    let one_at_a_time = (own.domain_at_a_time.clone()).or_else(|| top.domain_at_a_time.clone());
+    match (own.spread.clone(), own.domain_at_a_time.clone()) {
+        (Some(label), None) => Some(Domains::Spread(label)),
+        (None, Some(label)) => Some(Domains::OneAtATime(label)),
+        (Some(_), Some(_)) => None, // reported by `level`
+        (None, None) => match (spread, one_at_a_time) {
+            (Some(label), None) => Some(Domains::Spread(label)),
+            (None, Some(label)) => Some(Domains::OneAtATime(label)),
+            _ => None,
+        },
+    }
+}
+
 fn is_alias(node: &Node) -> bool {
     matches!(node.kind, Kind::Alias(_))
 }
@@ -2156,6 +2247,7 @@ fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s
         hosts.push(Host {
             name: Cow::Borrowed(entry),
             vars: None,
+            domain: 0,
         });
     }
     Some(hosts)
