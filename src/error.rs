@@ -154,6 +154,10 @@ pub enum ProblemKind {
     VarTag {
         tag: String,
     },
+    /// A tag on a whole vars mapping.
+    VarsTag {
+        tag: String,
+    },
     /// A plain var value that ansible-core reads as no JSON value.
     VarValue {
         why: crate::yaml11::NotResolved,
@@ -393,6 +397,10 @@ impl fmt::Display for ProblemKind {
             VarTag { tag } => write!(
                 f,
                 "a var value tagged `{tag}`: only `!!str`, `!unsafe` and `!vault` are taken; remove the tag (an unquoted value means what it means to ansible-core)"
+            ),
+            VarsTag { tag } => write!(
+                f,
+                "a vars mapping tagged `{tag}`: tag its values instead (`x: !unsafe \"{{{{ a }}}}\"`, `y: !unsafe [..]`), or remove the tag"
             ),
             NotPrintable { code } => write!(
                 f,

@@ -102,6 +102,7 @@ pub fn validate_as<'s>(
         too_many: false,
         domain_label: None,
         domain_labels: Default::default(),
+        unsafe_depth: 0,
         version_here: None,
     };
     let strategy = validator.root(root);
@@ -135,6 +136,9 @@ pub(super) struct Validator<'s, 'e> {
     /// (other values, then strings to ansible-core).
     domain_label: Option<String>,
     domain_labels: [HashMap<Box<str>, u32>; 2],
+    /// How many `!unsafe` collections the var value being read is inside:
+    /// every string in one is unsafe, as ansible-core reads it.
+    unsafe_depth: u32,
     /// The version whose rollout is being resolved, for messages.
     version_here: Option<String>,
 }
@@ -851,6 +855,12 @@ impl<'s> Validator<'s, '_> {
         if node.is_null() {
             return Some(&[]);
         }
+        if let Some(tag) = node.collection_tag().map(short_tag)
+            && tag != "!!map"
+        {
+            self.report(node.span.start(), ProblemKind::VarsTag { tag });
+            return None;
+        }
         let entries = node.entries();
         if entries.is_none() {
             self.wrong_type(node, "a mapping of var name -> value");
@@ -992,7 +1002,7 @@ impl<'s> Validator<'s, '_> {
     /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
     fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
         use std::fmt::Write;
-        match node.scalar() {
+        match node.scalar().filter(|_| self.unsafe_depth == 0) {
             Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
                 push_json_str(text, &scalar.value)
             }
@@ -1011,9 +1021,45 @@ impl<'s> Validator<'s, '_> {
     /// quoted or block one as text; duplicate keys at any depth reported.
     fn value(&mut self, node: &Node<'s>) -> serde_json::Value {
         use serde_json::Value;
+        if let Some(tag) = node.collection_tag() {
+            let tag = short_tag(tag);
+            let is_map = node.entries().is_some();
+            match tag.as_str() {
+                // Every string in it is unsafe, as ansible-core's `!unsafe`
+                // constructor reads a collection (keys are never templated).
+                "!unsafe" => {
+                    self.unsafe_depth += 1;
+                    let value = self.untagged_value(node);
+                    self.unsafe_depth -= 1;
+                    return value;
+                }
+                // What the collection is anyway.
+                "!!seq" if !is_map => {}
+                "!!map" if is_map => {}
+                _ => {
+                    self.report(node.span.start(), ProblemKind::VarTag { tag });
+                    return Value::Null;
+                }
+            }
+        }
+        self.untagged_value(node)
+    }
+
+    /// A string of a var value: unsafe inside an `!unsafe` collection.
+    fn string(&self, text: String) -> serde_json::Value {
+        match self.unsafe_depth {
+            0 => serde_json::Value::String(text),
+            _ => serde_json::json!({ "__ansible_unsafe": text }),
+        }
+    }
+
+    /// [`Validator::value`] of a node, its collection tag (if any) read.
+    fn untagged_value(&mut self, node: &Node<'s>) -> serde_json::Value {
+        use serde_json::Value;
         match &node.resolved().kind {
             Kind::Scalar(scalar) if scalar.is_plain() => {
                 match crate::yaml11::resolve_plain(&scalar.value) {
+                    Ok(Value::String(text)) => self.string(text),
                     Ok(value) => value,
                     Err(why) => {
                         self.report(node.span.start(), ProblemKind::VarValue { why });
@@ -1023,7 +1069,7 @@ impl<'s> Validator<'s, '_> {
             }
             // Quoted or block: a string to ansible-core.
             Kind::Scalar(scalar) => match scalar.tag.as_deref().map(|t| short_tag(t)).as_deref() {
-                None | Some("!!str") => Value::String(scalar.value.to_string()),
+                None | Some("!!str") => self.string(scalar.value.to_string()),
                 // ansible-core's own tags, written as its script-inventory JSON
                 // carries them (and as `ansible-inventory --list` prints them).
                 Some(tag @ ("!unsafe" | "!vault")) => {
@@ -1089,7 +1135,7 @@ impl<'s> Validator<'s, '_> {
                 }
                 Value::Object(map)
             }
-            Kind::Alias(_) => unreachable!("resolved"),
+            Kind::Alias(_) | Kind::Tagged(_) => unreachable!("resolved"),
         }
     }
 
