@@ -2,8 +2,10 @@
 # Benchmark of the read-and-check stage on inputs that used to be cliffs: at
 # 1M hosts, `--list` (the path Ansible runs) and `check` on a plain valid file
 # against the same fleet written other ways (integer-looking names, IPv4
-# names, CRLF line breaks, a flow list over many lines, one comma string, host
-# vars in flow and in block style, several vars on one host in ten) and with
+# names, CRLF line breaks, a flow list over many lines, JSON, quoted names with
+# an escape, `!!str` names, one comma string on one line or over many, a
+# folded block scalar, files the fast reader leaves, host vars in flow and in
+# block style, several vars on one host in ten) and with
 # hundreds of problems (duplicate hosts); and the 30-byte file whose range
 # expands to the 10M-host limit.
 #
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
         --hosts) hosts=$2; shift ;;
         --cases) only=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,20p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,22p' "$0" | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -60,6 +62,21 @@ write("crlf", (f"    - {name(i)}" for i in range(n)), nl="\r\n")
 write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
       first="combine: 1000\nversions:\n  app: [\n")
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
+# Other ways to write the same fleet: the whole file as JSON, every name
+# double-quoted with an escape or tagged `!!str`, one comma string over many
+# lines (plain, or a folded block scalar); and files the fast reader leaves
+# to the event parser: a tab in a comment on the first line (given up before
+# reading), and the block list with a var after it that it does not take (keep
+# chomping, `|+`): given up at the end.
+import json
+with open(f"{work}/json.yml", "w") as f:
+    json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)
+write("dq-escape", (f'    - "web-{i:07d}\\x2eexample.com"' for i in range(n)))
+write("str-tag", (f"    - !!str {name(i)}" for i in range(n)))
+write("comma-lines", [",\n".join(f"    {name(i)}" for i in range(n))])
+write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine: 1000\nversions:\n  app: >-\n")
+write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
+write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
 write("host-vars-block", (f"    - {name(i)}:\n        zone: z{i % 3}" for i in range(n)))
 # One host in ten with several vars, nested values among them; the rest none.
@@ -91,7 +108,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines comma host-vars host-vars-block host-vars-mixed dup-25 dup-300"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up host-vars host-vars-block host-vars-mixed dup-25 dup-300"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

@@ -32,6 +32,14 @@ pub fn agrees(source: &str) -> bool {
             .as_bytes()
             .windows(2)
             .any(|w| w[0] == b'?' && !w[1].is_ascii_whitespace());
+    // Likewise a `:` after a blank or flow indicator and before a non-blank
+    // (`{!t :b}`): a value indicator to libyaml, the start of a plain scalar
+    // `:b` to YAML 1.2 (found by fuzzing).
+    let flow_colon = source.contains(['[', '{'])
+        && source
+            .as_bytes()
+            .windows(3)
+            .any(|w| b" \t\r\n[{,".contains(&w[0]) && w[1] == b':' && !w[2].is_ascii_whitespace());
     if let Some(fast) = block_yaml::read(source) {
         match &events {
             Ok(Some(node)) if same_tree(&fast, node, true) => {}
@@ -74,7 +82,16 @@ pub fn agrees(source: &str) -> bool {
     let root_block = matches!(&events, Ok(Some(node)) if node.scalar().is_some_and(|s| {
         matches!(s.style, tree::Style::Literal | tree::Style::Folded)
     }));
-    if flow_question || odd_anchor || redefined || root_block {
+    // A block scalar with an explicit indentation (`|2`, `>+1`) whose last
+    // lines hold only blanks and tabs: saphyr-parser and libyaml count its
+    // line breaks and spaces differently (found by fuzzing; not corrected).
+    let explicit_indent = source.as_bytes().windows(3).any(|w| {
+        matches!(w[0], b'|' | b'>')
+            && (w[1].is_ascii_digit() || matches!(w[1], b'+' | b'-') && w[2].is_ascii_digit())
+    }) && source
+        .trim_end_matches(['\n', '\r'])
+        .ends_with([' ', '\t', '\n', '\r']);
+    if flow_question || flow_colon || odd_anchor || redefined || root_block || explicit_indent {
         return true;
     }
     match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {

@@ -108,8 +108,9 @@ pub enum Style {
 /// sequence's ([`Node::items`] gives each one as a node), but held by their
 /// spans into the source:
 ///
-/// - a one-line plain scalar as written (`- web1`): its span, 8 bytes rather
-///   than a node's 48;
+/// - a one-line plain scalar as written (`- web1`), or one quoted without
+///   escapes (`- "web1"`, a list written as JSON), the list's scalars all of
+///   one style: its span, 8 bytes rather than a node's 48;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style): the spans of the name, the vars mapping and each
@@ -134,6 +135,9 @@ pub struct HostSeq<'s> {
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
+    /// The style of the scalar items kept by their spans: plain, or quoted
+    /// without escapes (a host list written as JSON).
+    names: Style,
 }
 
 /// A host entry of a [`HostSeq`]: 12 bytes.
@@ -381,7 +385,8 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
             self.node += 1;
             return Some(HostItem::Node(&seq.nodes[self.node - 1]));
         }
-        let name = scalar_at(seq.src, span, Style::Plain);
+        let entry = (seq.entries.get(self.entry)).is_some_and(|host| host.item == index as u32);
+        let name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
         match seq.entries.get(self.entry) {
             Some(host) if host.item == index as u32 => {
                 let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
@@ -447,6 +452,8 @@ pub struct SeqBuilder<'s> {
     seq: HostSeq<'s>,
     /// Where the last item ends.
     end: Option<u32>,
+    /// Whether a scalar item is kept by its span (and so `seq.names` set).
+    named: bool,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -460,8 +467,10 @@ impl<'s> SeqBuilder<'s> {
                 values: Vec::new(),
                 nodes: Vec::new(),
                 node_at: Vec::new(),
+                names: Style::Plain,
             },
             end: None,
+            named: false,
         }
     }
 
@@ -480,9 +489,20 @@ impl<'s> SeqBuilder<'s> {
             as_written(src, node) == Some(Style::Plain)
                 && node.scalar().is_some_and(|s| !s.value.is_empty())
         };
-        if plain_name(&node) {
-            self.seq.spans.push(node.span);
-            return;
+        let quoted_name = |node: &Node| {
+            matches!(
+                as_written(src, node),
+                Some(Style::SingleQuoted | Style::DoubleQuoted)
+            )
+        };
+        // Scalar items of one style: plain, or quoted alike.
+        if plain_name(&node) || quoted_name(&node) {
+            let style = node.scalar().map_or(Style::Plain, |s| s.style);
+            if !self.named || style == self.seq.names {
+                (self.seq.names, self.named) = (style, true);
+                self.seq.spans.push(node.span);
+                return;
+            }
         }
         let span = node.span;
         if let Kind::Map(entries) = &mut node.kind
@@ -901,7 +921,8 @@ impl<'s> Builder<'s> {
             }
             Event::Scalar(mut value, style, anchor, tag) => {
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    clip_at_end(&mut value, self.offsets.whole, span);
+                    let properties = anchor != 0 || tag.is_some();
+                    clip_at_end(&mut value, self.offsets.whole, span, properties);
                 }
                 let node = Node {
                     span,
@@ -1032,17 +1053,38 @@ impl<'s> Builder<'s> {
 }
 
 /// A block scalar with the default ("clip") chomping that ends the file keeps
-/// one final line break exactly when the file has one after its last line
-/// (libyaml and PyYAML agree; saphyr-parser does not at the end of a file).
-fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
+/// one final line break exactly when the file has one after its last line,
+/// and with "keep" chomping no line break the file does not have (libyaml and
+/// PyYAML agree; saphyr-parser does not at the end of a file).
+fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bool) {
     let tail = &whole[span.start().min(whole.len())..];
     let content = tail.trim_end_matches([' ', '\t', '\n', '\r']);
     let after = whole.get(span.end as usize..).unwrap_or_default();
     if !after.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
         return; // not the end of the file
     }
-    // The span starts at the content; the header (`|`, `>-`, `|+2`) is before.
-    let Some(indicator) = whole[..span.start().min(whole.len())].rfind(['|', '>']) else {
+    // The span starts at the content, the header (`|`, `>-`, `|+2`) before
+    // it; or at the node's `properties`, its tag or anchor, the header after
+    // them (`!t &a |`); or, with no text, at the header.
+    let start = span.start().min(whole.len());
+    let no_text = value.bytes().all(|b| b == b'\n');
+    let indicator = match properties {
+        false if no_text && whole[start..].starts_with(['|', '>']) => Some(start),
+        true => {
+            let line = whole[start..]
+                .split(['\n', '\r'])
+                .next()
+                .unwrap_or_default();
+            let mut at = start;
+            line.split([' ', '\t']).find_map(|token| {
+                let found = token.starts_with(['|', '>']).then_some(at);
+                at += token.len() + 1;
+                found
+            })
+        }
+        false => whole[..start].rfind(['|', '>']),
+    };
+    let Some(indicator) = indicator else {
         return;
     };
     let header = whole[indicator + 1..]
@@ -1050,29 +1092,47 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span) {
         .next()
         .unwrap_or_default();
     let chomping = header.split([' ', '#']).next().unwrap_or_default();
-    if chomping.contains(['+', '-']) {
+    if chomping.contains('-') {
         return;
     }
     // The file's last line is content when it holds text, or more blanks than
     // the block's indentation; only then does no line break follow the content.
     let body = &whole[indicator..];
+    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let keep = chomping.contains('+');
     let Some(indent) = body
         .split(['\n', '\r'])
         .skip(1)
         .find(|line| !line.trim().is_empty())
         .map(|line| line.len() - line.trim_start_matches(' ').len())
     else {
+        // No text: kept, the line breaks after the header's.
+        if keep {
+            let breaks = body.replace("\r\n", "\n").matches(['\n', '\r']).count();
+            let kept = "\n".repeat(breaks.saturating_sub(1));
+            if kept != **value {
+                *value = Cow::Owned(kept);
+            }
+        }
         return;
     };
-    if header
+    let has_text = !last_line.trim().is_empty();
+    let explicit = header
         .trim_start_matches(['+', '-'])
-        .starts_with(|c: char| c.is_ascii_digit())
-    {
-        return; // an explicit indentation: left as parsed
+        .starts_with(|c: char| c.is_ascii_digit());
+    if explicit && !has_text && !last_line.is_empty() {
+        return; // blanks whose indentation decides: left as parsed
     }
-    let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
-    let last_is_content =
-        !last_line.is_empty() && (!last_line.trim().is_empty() || last_line.len() > indent);
+    if keep {
+        // Keep: nor is a line break kept that the file does not have after a
+        // last line in the block (saphyr-parser adds one; found by fuzzing).
+        let in_block = has_text || last_line.len() >= indent;
+        if !last_line.is_empty() && in_block && value.ends_with('\n') {
+            value.to_mut().pop();
+        }
+        return;
+    }
+    let last_is_content = !last_line.is_empty() && (has_text || last_line.len() > indent);
     let has_break = !last_is_content && !content.is_empty();
     let text = value.trim_end_matches('\n');
     let clipped = match (text.is_empty(), has_break) {
@@ -1230,6 +1290,31 @@ mod tests {
             };
             let back = seq.items().next().unwrap().into_node();
             assert_eq!(*back, *item);
+        }
+    }
+
+    /// At the end of a file without a final line break, as libyaml and
+    /// PyYAML read them (found by fuzzing against serde_yaml).
+    #[test]
+    fn block_scalars_at_the_end_keep_only_the_line_breaks_written() {
+        for (src, value) in [
+            ("a: |+\n  x", "x"),
+            ("a: |+\n  x\n  ", "x\n"),
+            ("a: |+\n  x\n ", "x\n"),
+            ("a: >+\n\n    -x", "\n-x"),
+            ("a: !t |\n  x", "x"),
+            ("a: &x |\n  x", "x"),
+            ("a: !t &y |+\n  x\n", "x\n"),
+            ("a: |\n  !x\n    t", "!x\n  t"),
+            ("a: &z |\n  &x\n    t", "&x\n  t"),
+            ("a: >1\n v:\n n", "v: n"),
+            ("a: |2-\n   x", " x"),
+            ("a: >+\n ", ""),
+            ("a: |+\n\n ", "\n"),
+        ] {
+            let root = parse(src).unwrap().unwrap();
+            let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
+            assert_eq!(scalar.value, value, "{src:?}");
         }
     }
 

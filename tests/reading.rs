@@ -7,16 +7,21 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_regal-inventory");
 
-/// `--list` of the strategy `yaml` (raw bytes); must succeed silently.
-fn list(yaml: &[u8]) -> Value {
+/// The binary with `mode` on the strategy `yaml` (raw bytes), as `regal.yml`.
+fn run(mode: &str, yaml: &[u8]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("regal.yml"), yaml).unwrap();
-    let out = Command::new(BIN)
-        .args(["--list", "--config", "regal.yml"])
+    Command::new(BIN)
+        .args([mode, "--config", "regal.yml"])
         .current_dir(dir.path())
         .env_remove("REGAL_CONFIG")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `--list` of the strategy `yaml` (raw bytes); must succeed silently.
+fn list(yaml: &[u8]) -> Value {
+    let out = run("--list", yaml);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{yaml:?}: {stderr}");
     assert_eq!(stderr, "", "stderr must stay silent on success");
@@ -160,6 +165,67 @@ fn keys_inside_var_values_resolve_as_ansible_core_prints_them() {
         json!({"true": 1, "8": 2, "on": 3, "a": {"true": 4}})
     );
     assert_eq!(vars["on"], json!(5));
+}
+
+/// `check` of the strategy `yaml`: its exit code and the problems it lists
+/// (stderr), with the file's name taken out.
+fn check(yaml: &str) -> (Option<i32>, String) {
+    let out = run("check", yaml.as_bytes());
+    let stderr = String::from_utf8_lossy(&out.stderr).replace("regal.yml", "F");
+    (out.status.code(), stderr)
+}
+
+/// A flow list over many lines, with comments, blank lines, a trailing comma,
+/// escapes and tags, gives the hosts of the same list in block style; the
+/// fast reader takes it, and the event parser (which takes a file the fast
+/// reader leaves, here for a tab in a comment) gives the same.
+#[test]
+fn a_flow_list_over_many_lines_reads_as_the_block_list() {
+    let flow = "versions:\n  app: [\n    web1,  # first\n\n    # more\n    'web2', \"web\\x2d3\",\n    !!str 1.10,\n    010\n    , web5,\n  ]\n  db: {hosts: [db1,\n      db2], vars: {a: 1,\n   b: [x, y,],}}\n";
+    let block = "versions:\n  app:\n    - web1\n    - web2\n    - web-3\n    - 1.10\n    - 010\n    - web5\n  db:\n    hosts: [db1, db2]\n    vars: {a: 1, b: [x, y]}\n";
+    assert!(regal_inventory::strategy::block_yaml::read(flow).is_some());
+    let with_tab = flow.replace("# more", "#\tmore");
+    assert!(regal_inventory::strategy::block_yaml::read(&with_tab).is_none());
+    let expected = list(block.as_bytes());
+    for source in [flow.to_string(), with_tab, flow.replace('\n', "\r\n")] {
+        assert_eq!(list(source.as_bytes()), expected, "{source:?}");
+    }
+}
+
+/// Problems inside a flow list over many lines are placed at their entries,
+/// by either reader.
+#[test]
+fn problems_in_a_flow_list_over_many_lines_are_placed_at_their_entries() {
+    let yaml = "versions:\n  app: [\n    web1,  # first\n\n    'web 2',\n    # a comment\n    '',\n       web1, web3,\n    web3\n  ]\n  db: {hosts: [db1,\n      db1], vars: {a: 1,\n    a: 2}}\n";
+    let (code, fast) = check(yaml);
+    assert_eq!(code, Some(1), "{fast}");
+    let at: Vec<&str> = (fast.lines())
+        .filter_map(|line| line.strip_prefix("F:")?.split(": ").next())
+        .collect();
+    assert_eq!(at, ["5:5", "7:5", "8:8", "9:5", "12:7", "13:5"], "{fast}");
+    for source in [
+        yaml.replace("# first", "#\tfirst"),
+        yaml.replace('\n', "\r\n"),
+    ] {
+        assert_eq!(check(&source), (code, fast.clone()), "{source:?}");
+    }
+}
+
+/// Literal and folded block scalars in vars, with comments and blank lines,
+/// read the same by the fast reader and by the event parser (which reads the
+/// file with a tab in a comment).
+#[test]
+fn block_scalars_read_the_same_by_either_reader() {
+    let yaml = "vars:\n  motd: |\n    Welcome\n     to\n\n    # not a comment\n  # a comment\n  hosts: >-\n    web1,\n    web2\n\n    web3\n  last: |\n    end\nversions: {app: [web1]}\n";
+    assert!(regal_inventory::strategy::block_yaml::read(yaml).is_some());
+    let inventory = list(yaml.as_bytes());
+    let vars = &inventory["all"]["vars"];
+    assert_eq!(vars["motd"], "Welcome\n to\n\n# not a comment\n");
+    assert_eq!(vars["hosts"], "web1, web2\nweb3");
+    assert_eq!(vars["last"], "end\n");
+    let with_tab = yaml.replace("# a comment", "#\ta comment");
+    assert!(regal_inventory::strategy::block_yaml::read(&with_tab).is_none());
+    assert_eq!(list(with_tab.as_bytes()), inventory);
 }
 
 /// A host range with no start begins at 0, as Ansible expands it, in hosts and

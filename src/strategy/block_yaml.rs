@@ -1,18 +1,22 @@
-//! A fast reader for the plain block YAML that strategy files are written in.
+//! A fast reader for the plain YAML that strategy files are written in.
 //!
 //! A measured fast path (see docs/READER.md): a general YAML parser scans every
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
-//! plain block YAML: mappings, sequences, one-line plain or quoted scalars,
-//! one-line flow collections and comments. This reader takes exactly that
-//! subset and builds the same [`tree`](crate::tree) the event parser builds,
-//! spans included; it gives up (`None`) on anything else (tags, block scalars,
-//! scalars or flow collections over several lines, escapes, tabs, carriage
-//! returns, document markers other than a leading `---`) and on every error, so
-//! that [`crate::tree::parse`] then reads the file and gives its own result or
-//! its own message. Tests and the fuzz targets compare the two builders, and
-//! both with serde_yaml. A host entry in a list (`- name: {var: value}`) is read
-//! straight into the list's compact form, without nodes (`Parser::host_entry`).
+//! plain YAML: block mappings and sequences, plain and quoted scalars on one
+//! line or over several (double-quoted ones with their escapes), literal and
+//! folded block scalars, `!!str`-like tags on scalars, flow collections on one
+//! line or over several (a host list, a whole file written as JSON), anchors,
+//! aliases and comments. This reader takes exactly that subset and builds the
+//! same [`tree`](crate::tree) the event parser builds, spans included; it gives
+//! up (`None`) on anything else (an escaped line break, keep chomping, explicit
+//! block indentation, other tags, keys over several lines, tabs, carriage
+//! returns outside CRLF, document markers other than a leading `---`) and on
+//! every error, so that [`crate::tree::parse`] then reads the file and gives its
+//! own result or its own message. Tests and the fuzz targets compare the two
+//! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
+//! value}`) is read straight into the list's compact form, without nodes
+//! (`Parser::host_entry`).
 
 use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
@@ -28,6 +32,10 @@ pub fn read(source: &str) -> Option<Node<'_>> {
     }
     Parser::new(source)?.document()
 }
+
+/// The block indent of a flow collection that is the whole document: its
+/// lines may start anywhere.
+const ROOT: usize = usize::MAX;
 
 /// Deeper documents are left to the event parser, which has its own limit.
 const MAX_DEPTH: usize = 64;
@@ -66,6 +74,9 @@ struct Parser<'s> {
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
+    /// The last tag read, as written and as the tree holds it: a list of
+    /// `!!str` names builds it once.
+    last_tag: Cell<Option<(&'s str, String)>>,
     /// The vars of the host entry being read (see [`Parser::host_entry`]).
     pairs: Vec<(Node<'s>, Node<'s>)>,
 }
@@ -103,6 +114,7 @@ impl<'s> Parser<'s> {
             anchors: HashMap::new(),
             aliases: 0,
             aliased: 0,
+            last_tag: Cell::new(None),
             pairs: Vec::new(),
         })
     }
@@ -122,7 +134,16 @@ impl<'s> Parser<'s> {
             self.pos = first.next;
             first = self.next_line()?;
         }
-        let root = self.block(first)?;
+        let at = first.start + first.indent;
+        let root = if matches!(self.bytes[at], b'[' | b'{') {
+            // A flow collection, JSON among them.
+            let mut line = first;
+            let (root, after) = self.flow(&mut line, at, 1, ROOT)?;
+            self.end_of_value(line, after)?;
+            root
+        } else {
+            self.block(first)?
+        };
         if self.next_line().is_some() {
             return None;
         }
@@ -143,36 +164,47 @@ impl<'s> Parser<'s> {
         line
     }
 
+    /// The first line with content from `start` on.
     fn line_from(&self, mut start: usize) -> Option<Line> {
-        while start < self.bytes.len() {
-            // Most lines are short, where a plain loop beats memchr's setup; a
-            // long one (a comma string) is left to memchr.
-            let head = &self.bytes[start..self.bytes.len().min(start + 128)];
-            let end = match head.iter().position(|&b| b == b'\n') {
-                Some(i) => start + i,
-                None if head.len() < 128 => self.bytes.len(),
-                None => self.src[start..]
-                    .find('\n')
-                    .map_or(self.bytes.len(), |i| start + i),
-            };
-            let next = end + 1;
-            let end = match end > start && self.bytes[end - 1] == b'\r' {
-                true => end - 1,
-                false => end,
-            };
-            let line = &self.bytes[start..end];
-            let indent = line.iter().take_while(|&&b| b == b' ').count();
-            if indent < line.len() && line[indent] != b'#' {
-                return Some(Line {
-                    start,
-                    indent,
-                    end,
-                    next,
-                });
+        while let Some(line) = self.raw_line(start) {
+            if line.start + line.indent < line.end && self.bytes[line.start + line.indent] != b'#' {
+                return Some(line);
             }
-            start = next;
+            start = line.next;
         }
         None
+    }
+
+    /// The line that starts at `start`, blank or not (`None` past the source).
+    fn raw_line(&self, start: usize) -> Option<Line> {
+        if start >= self.bytes.len() {
+            return None;
+        }
+        // Most lines are short, where a plain loop beats memchr's setup; a
+        // long one (a comma string) is left to memchr.
+        let head = &self.bytes[start..self.bytes.len().min(start + 128)];
+        let end = match head.iter().position(|&b| b == b'\n') {
+            Some(i) => start + i,
+            None if head.len() < 128 => self.bytes.len(),
+            None => self.src[start..]
+                .find('\n')
+                .map_or(self.bytes.len(), |i| start + i),
+        };
+        let next = end + 1;
+        let end = match end > start && self.bytes[end - 1] == b'\r' {
+            true => end - 1,
+            false => end,
+        };
+        let indent = self.bytes[start..end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        Some(Line {
+            start,
+            indent,
+            end,
+            next,
+        })
     }
 
     /// Marks `line` read.
@@ -233,7 +265,7 @@ impl<'s> Parser<'s> {
             {
                 continue;
             } else {
-                self.inline(line, at)?
+                self.inline(line, at, indent)?
             };
             items.push(item);
         }
@@ -243,7 +275,6 @@ impl<'s> Parser<'s> {
             kind: items.finish(),
         })
     }
-
     /// A host entry after a sequence entry's `- ` at `at`: a mapping of one
     /// key to a mapping, `name: {k: v}` or `name:` then `k: v` lines of
     /// one-line values. Read into `items` without a node made for the entry
@@ -264,10 +295,10 @@ impl<'s> Parser<'s> {
         pairs.clear();
         let value = self.skip_spaces(colon + 1, line.end);
         let vars = if value < line.end && self.bytes[value] == b'{' {
-            let mut none = Vec::new();
-            let end = self.flow_items(line, value, depth, &mut none, &mut pairs);
-            end.filter(|&end| self.ends_line(line, end))
-                .map(|end| (Span::new(value, end), line.next))
+            let (mut none, mut last) = (SeqBuilder::new(self.src), line);
+            let end = self.flow_items(&mut last, value, depth, column, &mut none, &mut pairs);
+            end.filter(|&end| self.ends_line(last, end))
+                .map(|end| (Span::new(value, end), last.next))
         } else if value == line.end || self.bytes[value] == b'#' {
             self.block_vars(line.next, column, depth, &mut pairs)
         } else {
@@ -319,10 +350,14 @@ impl<'s> Parser<'s> {
             if at == line.end || matches!(self.bytes[at], b'#' | b'&' | b'*') {
                 return None;
             }
+            let mut on = line;
             let (value, after) = match self.bytes[at] {
-                b'[' | b'{' => self.flow(line, at, depth + 1)?,
-                _ => self.scalar(line, at)?,
+                b'[' | b'{' => self.flow(&mut on, at, depth + 1, indent)?,
+                _ => self.scalar(&mut on, at, indent)?,
             };
+            if on.start != line.start {
+                return None; // one-line values only
+            }
             let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
             if plain && after < line.end && self.bytes[after] == b':'
                 || !self.ends_line(line, after)
@@ -406,12 +441,16 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// A node starting at `at`, inside `line`, after a sequence entry's `- `:
-    /// a scalar, or a mapping whose first key is here.
-    fn inline(&mut self, line: Line, at: usize) -> Option<Node<'s>> {
-        let (scalar, after) = self.scalar(line, at)?;
+    /// A node starting at `at`, inside `line`, after a sequence entry's `- `
+    /// at `indent`: a scalar, or a mapping whose first key is here.
+    fn inline(&mut self, first: Line, at: usize, indent: usize) -> Option<Node<'s>> {
+        let mut line = first;
+        let (scalar, after) = self.scalar(&mut line, at, indent)?;
         let next = self.skip_spaces(after, line.end);
         if next < line.end && self.bytes[next] == b':' {
+            if line.start != first.start {
+                return None; // a key over several lines
+            }
             self.depth += 1;
             let map = self.map(at - line.start, Some((line, at)));
             self.depth -= 1;
@@ -453,7 +492,8 @@ impl<'s> Parser<'s> {
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, true)?
             } else {
-                let (value, after) = self.scalar(line, at)?;
+                let mut line = line;
+                let (value, after) = self.scalar(&mut line, at, indent)?;
                 let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
                 if plain && after < line.end && self.bytes[after] == b':' {
                     return None; // `a: b: c`
@@ -517,10 +557,11 @@ impl<'s> Parser<'s> {
         let node = if value_at == line.end || self.bytes[value_at] == b'#' {
             self.finish(line);
             self.nested(indent, is_value, name_end)?
-        } else if matches!(self.bytes[value_at], b'&' | b'*' | b'-') {
+        } else if matches!(self.bytes[value_at], b'&' | b'*' | b'-' | b'!') {
             return None;
         } else {
-            let (node, after) = self.scalar(line, value_at)?;
+            let mut line = line;
+            let (node, after) = self.scalar(&mut line, value_at, indent)?;
             let next = self.skip_spaces(after, line.end);
             if next < line.end && self.bytes[next] == b':' {
                 return None; // `- &a k: v` anchors the key
@@ -544,10 +585,17 @@ impl<'s> Parser<'s> {
 
     /// A mapping key at `at` and the index of its `:`.
     fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
-        if matches!(self.bytes[at], b'-' | b'.' | b'[' | b'{') {
+        if matches!(
+            self.bytes[at],
+            b'-' | b'.' | b'[' | b'{' | b'!' | b'|' | b'>'
+        ) {
             return None; // document markers, and keys this reader leaves alone
         }
-        let (key, after) = self.scalar(line, at)?;
+        let mut on = line;
+        let (key, after) = self.scalar(&mut on, at, 0)?;
+        if on.start != line.start {
+            return None; // a key over several lines
+        }
         let colon = self.skip_spaces(after, line.end);
         let key_ends = colon < line.end
             && self.bytes[colon] == b':'
@@ -575,43 +623,23 @@ impl<'s> Parser<'s> {
         at
     }
 
-    /// The one-line scalar at `at` and the index just after it (a plain
-    /// scalar's trailing spaces not included).
-    fn scalar(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+    /// The scalar at `at` (one line) or flow collection (one line or more,
+    /// `line` then becomes the line it ends on) and the index just after it
+    /// (a plain scalar's trailing spaces not included). `indent` is the
+    /// block's, which the lines of a flow collection must pass.
+    fn scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
         match self.bytes[at] {
-            b'\'' => {
-                let quote = at + 1 + self.src[at + 1..line.end].find('\'')?;
-                if self.bytes.get(quote + 1) != Some(&b'\'') || quote + 1 == line.end {
-                    let text = Cow::Borrowed(&self.src[at + 1..quote]);
-                    return Some((quoted(text, Style::SingleQuoted, at, quote + 1), quote + 1));
-                }
-                // `''` is a quote.
-                let mut value = String::new();
-                let mut from = at + 1;
-                loop {
-                    let quote = from + self.src[from..line.end].find('\'')?;
-                    value.push_str(&self.src[from..quote]);
-                    if self.bytes.get(quote + 1) == Some(&b'\'') && quote + 1 < line.end {
-                        value.push('\'');
-                        from = quote + 2;
-                    } else {
-                        let node = quoted(Cow::Owned(value), Style::SingleQuoted, at, quote + 1);
-                        return Some((node, quote + 1));
-                    }
-                }
+            b'\'' => self.single_quoted(line, at, indent),
+            b'"' => self.double_quoted(line, at, indent),
+            b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
+            b'|' | b'>' => self.block_scalar(line, at, indent),
+            b'!' => {
+                let (tag, value_at) = self.tag(*line, at)?;
+                let (node, after) = self.scalar(line, value_at, indent)?;
+                Some((tagged(node, tag, at), after))
             }
-            b'"' => {
-                // Two memchr passes: far faster than one search for either byte
-                // on a long comma string.
-                let end = at + 1 + self.src[at + 1..line.end].find('"')?;
-                let text = &self.src[at + 1..end];
-                let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
-                (!text.contains('\\')).then_some((node, end + 1))
-            }
-            b'[' | b'{' => self.flow(line, at, self.depth + 1),
-            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
-            | b'?' | b':' => None,
-            b'-' if self.is_entry(line, at) => None,
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'%' | b'@' | b'`' | b'?' | b':' => None,
+            b'-' if self.is_entry(*line, at) => None,
             _ => {
                 // Ends at `: `, a `:` ending the line, or ` #`.
                 let bytes = &self.bytes[..line.end];
@@ -629,10 +657,322 @@ impl<'s> Parser<'s> {
                     }
                 }
                 let text = self.src[at..end].trim_end_matches(' ');
+                if end == line.end && self.goes_on(*line, indent) {
+                    return self.plain_lines(line, text, indent);
+                }
                 Some((self.plain(text), at + text.len()))
             }
         }
     }
+
+    /// Whether the line after `line` may go on with a plain scalar that ends
+    /// `line`: it is blank or indented past the block's `indent`. (Most
+    /// often it is the block's next entry: only its indent is counted.)
+    fn goes_on(&self, line: Line, indent: usize) -> bool {
+        let rest = self.bytes.get(line.next..).unwrap_or_default();
+        let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+        indent != ROOT
+            && !rest.is_empty()
+            && (spaces > indent || matches!(rest.get(spaces), None | Some(b'\n' | b'\r')))
+    }
+
+    /// A plain scalar `first` ending `line` and going on over the lines after
+    /// it that are indented past the block's `indent`, folded as YAML folds
+    /// them (a line break is a space, blank lines are line breaks), and the
+    /// index after it; `line` becomes its last line. Not taken: a line that
+    /// goes on with an indicator, or holds `: ` or ` #`.
+    fn plain_lines(
+        &self,
+        line: &mut Line,
+        first: &'s str,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        let start = first.as_ptr() as usize - self.src.as_ptr() as usize;
+        let (mut value, mut end, mut blanks) = (Cow::Borrowed(first), start + first.len(), 0);
+        let mut row = *line;
+        while let Some(next) = self.raw_line(row.next) {
+            let at = next.start + next.indent;
+            row = next;
+            if at == next.end {
+                blanks += 1;
+                continue;
+            }
+            if next.indent <= indent || self.bytes[at] == b'#' {
+                break;
+            }
+            let text = self.src[at..next.end].trim_end_matches(' ');
+            let indicator = b"-?:,[]{}#&*!|>'\"%@`".contains(&self.bytes[at]);
+            if indicator || text.contains(": ") || text.ends_with(':') || text.contains(" #") {
+                return None;
+            }
+            let value = value.to_mut();
+            match blanks {
+                0 => value.push(' '),
+                n => value.extend(std::iter::repeat_n('\n', n)),
+            }
+            value.push_str(text);
+            (blanks, end, *line) = (0, at + text.len(), next);
+        }
+        let node = Node {
+            span: Span::new(start, end),
+            kind: Kind::Scalar(Scalar::plain(value)),
+        };
+        Some((node, end))
+    }
+
+    /// A literal or folded block scalar whose header (`|`, `>`, `|-`, `>-`)
+    /// is at `at`, and the end of its last line, which `line` becomes; its
+    /// lines are indented past the block's `indent`. Not taken: an explicit
+    /// indentation, keep chomping (`+`), blank lines before the first line or
+    /// holding more spaces than the text's indentation, a folded line indented
+    /// more than the first, and an empty scalar.
+    fn block_scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
+        let folded = self.bytes[at] == b'>';
+        let strip = self.bytes.get(at + 1) == Some(&b'-');
+        let header_end = at + 1 + usize::from(strip);
+        let after = self.skip_spaces(header_end, line.end);
+        let comment =
+            after < line.end && self.bytes[at..after].ends_with(b" ") && self.bytes[after] == b'#';
+        if after < line.end && !comment {
+            return None;
+        }
+        let first = self.raw_line(line.next)?;
+        let text_indent = first.indent;
+        if first.start + text_indent == first.end || text_indent <= indent || indent == ROOT {
+            return None;
+        }
+        let mut value = String::new();
+        let (mut last, mut blanks) = (first, 0);
+        let mut next = Some(first);
+        while let Some(row) = next {
+            if row.start + row.indent == row.end {
+                if row.end - row.start > text_indent {
+                    return None;
+                }
+                blanks += 1;
+            } else if row.indent < text_indent {
+                break;
+            } else {
+                if folded && row.indent > text_indent {
+                    return None;
+                }
+                // Between lines: literal, their line breaks; folded, a space, or
+                // the blank lines' breaks.
+                if row.start != first.start {
+                    match (folded, blanks) {
+                        (true, 0) => value.push(' '),
+                        (true, n) => value.extend(std::iter::repeat_n('\n', n)),
+                        (false, n) => value.extend(std::iter::repeat_n('\n', n + 1)),
+                    }
+                }
+                value.push_str(&self.src[row.start + text_indent..row.end]);
+                (last, blanks) = (row, 0);
+            }
+            next = self.raw_line(row.next);
+        }
+        // Clip chomping keeps the line break after the last line, if there is one.
+        if !strip && last.end < self.bytes.len() {
+            value.push('\n');
+        }
+        let start = first.start + text_indent;
+        let node = Node {
+            span: Span::new(start, last.next.min(self.bytes.len())),
+            kind: Kind::Scalar(Scalar {
+                value: Cow::Owned(value),
+                style: if folded {
+                    Style::Folded
+                } else {
+                    Style::Literal
+                },
+                tag: None,
+            }),
+        };
+        *line = last;
+        Some((node, last.end))
+    }
+
+    /// A single-quoted scalar at `at`, and the index after it; over several
+    /// lines (see [`Self::fold_quoted`]), `line` becomes its last.
+    fn single_quoted(
+        &self,
+        line: &mut Line,
+        at: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        if let Some(i) = self.src[at + 1..line.end].find('\'') {
+            let quote = at + 1 + i;
+            if quote + 1 == line.end || self.bytes[quote + 1] != b'\'' {
+                let text = Cow::Borrowed(&self.src[at + 1..quote]);
+                return Some((quoted(text, Style::SingleQuoted, at, quote + 1), quote + 1));
+            }
+        }
+        // `''` is a quote.
+        let mut value = String::with_capacity(line.end - at);
+        let mut from = at + 1;
+        loop {
+            let Some(i) = self.src[from..line.end].find('\'') else {
+                from = self.fold_quoted(line, from, &mut value, indent)?;
+                continue;
+            };
+            let quote = from + i;
+            value.push_str(&self.src[from..quote]);
+            if quote + 1 < line.end && self.bytes[quote + 1] == b'\'' {
+                value.push('\'');
+                from = quote + 2;
+            } else {
+                let node = quoted(Cow::Owned(value), Style::SingleQuoted, at, quote + 1);
+                return Some((node, quote + 1));
+            }
+        }
+    }
+
+    /// The text of a quoted scalar's line from `from` to the line's end, then
+    /// the fold to the next line with text: `value` gets the text without its
+    /// trailing spaces, and a space, or a line break for each blank line
+    /// between. `line` becomes that next line, which must be indented past
+    /// the block's `indent`; where its text starts.
+    fn fold_quoted(
+        &self,
+        line: &mut Line,
+        from: usize,
+        value: &mut String,
+        indent: usize,
+    ) -> Option<usize> {
+        value.push_str(self.src[from..line.end].trim_end_matches(' '));
+        let mut next = self.raw_line(line.next)?;
+        let mut blanks = 0;
+        while next.start + next.indent == next.end {
+            blanks += 1;
+            next = self.raw_line(next.next)?;
+        }
+        if indent == ROOT || next.indent <= indent {
+            return None;
+        }
+        match blanks {
+            0 => value.push(' '),
+            n => value.extend(std::iter::repeat_n('\n', n)),
+        }
+        *line = next;
+        Some(next.start + next.indent)
+    }
+
+    /// A double-quoted scalar at `at`, its escapes applied, and the index
+    /// after it; over several lines (see [`Self::fold_quoted`]), `line`
+    /// becomes its last. Not taken: an escaped line break, an escape YAML
+    /// does not know, a code point that is no character.
+    fn double_quoted(
+        &self,
+        line: &mut Line,
+        at: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        // Two memchr passes: far faster than one search for either byte on a
+        // long comma string.
+        if let Some(i) = self.src[at + 1..line.end].find('"') {
+            let end = at + 1 + i;
+            let text = &self.src[at + 1..end];
+            if !text.contains('\\') {
+                let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
+                return Some((node, end + 1));
+            }
+        }
+        // Room for the rest of the line: a name with an escape in a list of a
+        // million is not grown by doubling.
+        let mut value = String::with_capacity(line.end - at);
+        let mut from = at + 1;
+        loop {
+            let stop = self.bytes[from..line.end]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\');
+            let Some(i) = stop else {
+                from = self.fold_quoted(line, from, &mut value, indent)?;
+                continue;
+            };
+            let next = from + i;
+            value.push_str(&self.src[from..next]);
+            if self.bytes[next] == b'"' {
+                let node = quoted(Cow::Owned(value), Style::DoubleQuoted, at, next + 1);
+                return Some((node, next + 1));
+            }
+            let escape = *self.bytes[..line.end].get(next + 1)?;
+            let hex = |digits: usize| {
+                let hex = self.src.get(next + 2..next + 2 + digits)?;
+                let code = u32::from_str_radix(hex, 16).ok()?;
+                let ok =
+                    next + 2 + digits <= line.end && hex.bytes().all(|b| b.is_ascii_hexdigit());
+                ok.then(|| char::from_u32(code))?
+            };
+            let (c, len) = match escape {
+                b'0' => ('\0', 2),
+                b'a' => ('\u{7}', 2),
+                b'b' => ('\u{8}', 2),
+                b't' => ('\t', 2),
+                b'n' => ('\n', 2),
+                b'v' => ('\u{B}', 2),
+                b'f' => ('\u{C}', 2),
+                b'r' => ('\r', 2),
+                b'e' => ('\u{1B}', 2),
+                b' ' => (' ', 2),
+                b'"' => ('"', 2),
+                b'/' => ('/', 2),
+                b'\\' => ('\\', 2),
+                b'N' => ('\u{85}', 2),
+                b'_' => ('\u{A0}', 2),
+                b'L' => ('\u{2028}', 2),
+                b'P' => ('\u{2029}', 2),
+                b'x' => (hex(2)?, 4),
+                b'u' => (hex(4)?, 6),
+                b'U' => (hex(8)?, 10),
+                _ => return None,
+            };
+            value.push(c);
+            from = next + len;
+        }
+    }
+
+    /// A tag at `at` (`!!str`, `!name`: letters, digits, `-` and `_`) before
+    /// a scalar on its line: the tag as the event parser gives it, and where
+    /// the scalar starts. Other tags, and tags on collections, are left to
+    /// the event parser.
+    fn tag(&self, line: Line, at: usize) -> Option<(String, usize)> {
+        let secondary = self.bytes.get(at + 1) == Some(&b'!');
+        let from = at + 1 + usize::from(secondary);
+        let end = from
+            + self.bytes[from.min(line.end)..line.end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+                .count();
+        if end == from || end == line.end || self.bytes[end] != b' ' {
+            return None;
+        }
+        let value_at = self.skip_spaces(end, line.end);
+        let value = *self.bytes[..line.end].get(value_at)?;
+        if matches!(value, b'[' | b'{' | b'!' | b'&' | b'*' | b'#' | b'|' | b'>') {
+            return None;
+        }
+        let written = &self.src[at..end];
+        let tag = match self.last_tag.take() {
+            Some((last, tag)) if last == written => tag,
+            _ => {
+                let tag = saphyr_parser::Tag {
+                    handle: (if secondary { "tag:yaml.org,2002:" } else { "!" }).to_string(),
+                    suffix: self.src[from..end].to_string(),
+                };
+                tag.to_string()
+            }
+        };
+        self.last_tag.set(Some((written, tag.clone())));
+        Some((tag, value_at))
+    }
+}
+
+/// `node`, a scalar, with `tag`, its span starting at the tag's `at`.
+fn tagged<'s>(mut node: Node<'s>, tag: String, at: usize) -> Node<'s> {
+    if let Kind::Scalar(scalar) = &mut node.kind {
+        scalar.tag = Some(Box::new(tag));
+    }
+    node.span.start = at as u32;
+    node
 }
 
 /// A quoted scalar from `start` to `end` (its quotes included).
@@ -648,17 +988,27 @@ fn quoted(value: Cow<'_, str>, style: Style, start: usize, end: usize) -> Node<'
 }
 
 impl<'s> Parser<'s> {
-    /// A flow sequence or mapping (`[a, b]`, `{zone: a}`) at `at`, on one line,
-    /// and the index just after it. Not taken: an entry spread over lines, a
-    /// comma before the closing bracket, a `key: value` pair in a sequence, a
-    /// key without a value, and `:` or `#` inside a plain scalar.
-    fn flow(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
-        let (mut items, mut entries) = (Vec::new(), Vec::new());
-        let end = self.flow_items(line, at, depth, &mut items, &mut entries)?;
-        let kind = if self.bytes[at] == b'{' {
-            Kind::map(entries)
-        } else {
-            Kind::seq(items)
+    /// A flow sequence or mapping (`[a, b]`, `{zone: a}`) at `at`, on one
+    /// line or over several, and the index just after it; `line` becomes the
+    /// line it ends on. Its lines after the first need more indent than the
+    /// block's `indent` (a line starting with a closing bracket: as much), as
+    /// the event parser asks. Taken: comments between entries, a trailing
+    /// comma, a value on the line after its key's `:`. Not taken: a plain
+    /// scalar over several lines, a key whose `:` is on a later line, a
+    /// `key: value` pair in a sequence, a key without a value, and `:` or `#`
+    /// inside a plain scalar.
+    fn flow(
+        &self,
+        line: &mut Line,
+        at: usize,
+        depth: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        let (mut items, mut entries) = (SeqBuilder::new(self.src), Vec::new());
+        let end = self.flow_items(line, at, depth, indent, &mut items, &mut entries)?;
+        let kind = match self.bytes[at] == b'{' {
+            true => Kind::map(entries),
+            false => items.finish(),
         };
         let node = Node {
             span: Span::new(at, end),
@@ -668,14 +1018,15 @@ impl<'s> Parser<'s> {
     }
 
     /// The items of the flow sequence or the entries of the flow mapping at
-    /// `at` (see [`Parser::flow`]), appended to `items` or `entries` (empty),
+    /// `at` (see [`Parser::flow`]), added to `items` or `entries` (empty),
     /// and the index just after it.
     fn flow_items(
         &self,
-        line: Line,
+        line: &mut Line,
         at: usize,
         depth: usize,
-        items: &mut Vec<Node<'s>>,
+        indent: usize,
+        items: &mut SeqBuilder<'s>,
         entries: &mut Vec<(Node<'s>, Node<'s>)>,
     ) -> Option<usize> {
         if depth > MAX_DEPTH {
@@ -683,56 +1034,109 @@ impl<'s> Parser<'s> {
         }
         let is_map = self.bytes[at] == b'{';
         let close = if is_map { b'}' } else { b']' };
-        let mut i = self.skip_spaces(at + 1, line.end);
-        loop {
-            if i < line.end && self.bytes[i] == close && items.is_empty() && entries.is_empty() {
-                break;
+        let mut i = self.flow_space(line, at + 1, indent)?;
+        while self.bytes[i] != close {
+            let (key_at, key_line) = (i, line.start);
+            let (node, after) = self.flow_node(line, i, depth, indent)?;
+            if is_map && line.start != key_line {
+                return None; // a key over several lines
             }
-            let (node, after) = self.flow_node(line, i, depth)?;
-            i = self.skip_spaces(after, line.end);
+            i = self.next_token(line, after, indent)?;
             if is_map {
-                let colon = i + 1 < line.end && self.bytes[i] == b':' && self.bytes[i + 1] == b' ';
-                if !colon || !matches!(node.kind, Kind::Scalar(_)) {
+                let colon =
+                    self.bytes[i] == b':' && (i + 1 == line.end || self.bytes[i + 1] == b' ');
+                if !colon || !matches!(node.kind, Kind::Scalar(_)) || i - key_at > MAX_KEY {
                     return None;
                 }
-                let at = self.skip_spaces(i + 1, line.end);
-                let (value, after) = self.flow_node(line, at, depth)?;
+                let at = self.flow_space(line, i + 1, indent)?;
+                let (value, after) = self.flow_node(line, at, depth, indent)?;
                 entries.push((node, value));
-                i = self.skip_spaces(after, line.end);
+                i = self.next_token(line, after, indent)?;
             } else {
                 items.push(node);
             }
-            match self.bytes[..line.end].get(i) {
-                Some(b',') => {
-                    i = self.skip_spaces(i + 1, line.end);
-                    if i >= line.end || self.bytes[i] == close {
-                        return None;
-                    }
-                }
-                Some(&b) if b == close => break,
+            match self.bytes[i] {
+                b',' => i = self.flow_space(line, i + 1, indent)?,
+                b if b == close => {}
                 _ => return None,
             }
         }
         Some(i + 1)
     }
 
+    /// Past spaces, comments and line breaks inside a flow collection from
+    /// `at`: the index of the next token, `line` moved to its line. `None` if
+    /// the source ends first, or a line is not indented past the block's
+    /// `indent` (a closing bracket: as far), or at the root ([`ROOT`]) starts
+    /// like a document marker.
+    fn flow_space(&self, line: &mut Line, at: usize, indent: usize) -> Option<usize> {
+        let mut at = self.skip_spaces(at, line.end);
+        while at == line.end || self.bytes[at] == b'#' && self.bytes[at - 1] == b' ' {
+            let next = self.line_from(line.next)?;
+            let first = next.start + next.indent;
+            let closes = matches!(self.bytes[first], b']' | b'}');
+            let placed = match indent {
+                ROOT => !matches!(
+                    self.bytes.get(next.start..next.start + 3),
+                    Some(b"---" | b"...")
+                ),
+                _ => next.indent > indent || next.indent == indent && closes,
+            };
+            if !placed {
+                return None;
+            }
+            *line = next;
+            at = first;
+        }
+        Some(at)
+    }
+
+    /// [`Self::flow_space`] after an entry that ended at `after`: a token on a
+    /// later line must be `,` or a closing bracket (anything else would go on
+    /// a plain scalar, or put a key's `:` on another line than the key).
+    fn next_token(&self, line: &mut Line, after: usize, indent: usize) -> Option<usize> {
+        let on = line.start;
+        let at = self.flow_space(line, after, indent)?;
+        (line.start == on || matches!(self.bytes[at], b',' | b']' | b'}')).then_some(at)
+    }
+
     /// One entry of a flow collection: a nested one, a quoted scalar, or a
-    /// plain scalar, which ends before `,`, a bracket, or `: `.
-    fn flow_node(&self, line: Line, at: usize, depth: usize) -> Option<(Node<'s>, usize)> {
-        match *self.bytes[..line.end].get(at)? {
-            b'[' | b'{' => self.flow(line, at, depth + 1),
-            b'\'' | b'"' => self.scalar(line, at),
-            b'-' if matches!(self.bytes.get(at + 1), Some(b' ' | b',' | b']' | b'}')) => None,
-            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
-            | b'?' | b':' => None,
+    /// plain scalar, which ends before `,`, a bracket, `: `, a `:` ending the
+    /// line, ` #` or the line's end.
+    fn flow_node(
+        &self,
+        line: &mut Line,
+        at: usize,
+        depth: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, usize)> {
+        match self.bytes[at] {
+            b'[' | b'{' => self.flow(line, at, depth + 1, indent),
+            b'\'' => self.single_quoted(line, at, indent),
+            b'"' => self.double_quoted(line, at, indent),
+            b'!' => {
+                let (tag, value_at) = self.tag(*line, at)?;
+                let (node, after) = self.flow_node(line, value_at, depth, indent)?;
+                Some((tagged(node, tag, at), after))
+            }
+            b'-' if matches!(
+                self.bytes[..line.end].get(at + 1),
+                None | Some(b' ' | b',' | b'[' | b']' | b'{' | b'}')
+            ) =>
+            {
+                None
+            }
+            b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?'
+            | b':' => None,
             _ => {
                 let rest = &self.bytes[at..line.end];
                 // A `match`, not `contains` on a list: that is a call per byte.
                 let stop = (rest.iter())
-                    .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b':' | b'#'))?;
-                match rest[stop] {
-                    b'#' => return None,
-                    b':' if rest.get(stop + 1) != Some(&b' ') => return None,
+                    .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b':' | b'#'))
+                    .unwrap_or(rest.len());
+                match rest.get(stop) {
+                    Some(b'#') if rest[stop - 1] != b' ' => return None,
+                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => return None,
                     _ => {}
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
@@ -770,8 +1174,41 @@ mod tests {
             "l:\n- &h web1\n- *h\n- &m\n  k: v\n- *m\nx: &x 1\ny: *x\n",
             "a: 1.5\nb: -1\nc: 0x10\nd: 1e3\ne: .inf\nz: 18446744073709551616\nf: 1.10\n",
             "a: 1\r\nb:\r\n  - x  \r\n  - 'y' # c\r\n\r\nc: [d, e]\r\n",
+            "a: [x, y,]\nb: {k: v,}\nc: [x,\n  y]\n",
+            "versions:\n  app: [\n    web-01,  # first\n\n    # a comment line\n    'web-02',\n    \"web-03\",\n  ]\n",
+            "a:\n  - [x,\n    y]\n  - {k:\n      v, l: [1,\n   2]\n    }\n",
+            "- [x\n  , y]\n- {k: [a,\n b], l: c}\n- &a [x,\n  y]\n- *a\n",
+            "a: [x,\n]\nb: {k: v\n}\nc: [\n]\n",
+            "{\n  \"versions\": {\n    \"app\": [\n      \"web1\",\n      \"web2\"\n    ],\n    \"db\": {\"hosts\": \"db1\", \"vars\": {\"n\": 1, \"t\": true, \"z\": null}}\n  }\n}\n",
+            "---\n[a,\nb, [c,\nd]] # c\n",
+            "a: \"e\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\ \\0\\N\\_\"\nb: [\"x\\\"y\", \"\\\\\"]\n",
+            "a: !!str 1\nb: !local x\nc:\n- !!str 1.10\n- !!int '7'\nd: [!!str x, !t \"y\"]\n",
+            "a: |\n  x\n   y\n\n  # z\nb: >-\n    x\n    y\n\n\n    z\n  # c\nc:\n- |-\n  w\n- > # c\n  v\n\n",
+            "a: |\r\n  x\r\n\r\n  y\r\nb: &a >\n  z\nc: *a\nd: |\n  end",
+            "a: multi\n  line\n\n\n   plain  \n  # c\nb:\n- x\n y\n- k: v\n   w\n",
+            "a: \"two\n  lines \\x41\"\nb: 'it''s\n\n   three  \n  lines'\nc:\n- \"x\n y\"\n- ['a\n   b', \"c\n\n   d\"]\n",
+            // Spaces that end the file after a plain scalar (found by the property test).
+            "a: b\n ",
+            "- x\n  ",
+            "- x\n    # c\n- y\n",
         ] {
             same_as_serde_yaml(source);
+        }
+    }
+
+    /// A host list, block or flow, over lines and with comments, plain or
+    /// quoted alike (JSON), is kept compactly (8 bytes a host).
+    #[test]
+    fn host_lists_are_kept_compactly() {
+        for source in [
+            "l:\n- x\n    # c\n- y\n",
+            "l: [\n  x,  # c\n\n  y,\n]\n",
+            "{\"l\": [\n  \"x\",\n  \"y\"\n]}\n",
+            "l:\n- 'x'\n- ''\n- 'y'\n",
+        ] {
+            let root = read(source).unwrap();
+            let list = &root.entries().unwrap()[0].1;
+            assert!(matches!(list.kind, Kind::HostSeq(_)), "{source:?}");
         }
     }
 
@@ -810,10 +1247,36 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x, y,]\n",
             "a: [x: 1]\n",
+            "a: [x,\n  y\n  z]\n",
+            "a: [x # c\n  y]\n",
+            "a: {x\n  : 1}\n",
+            "a:\n  b: [\n  x]\n",
+            "a:\n  b: [\n    x,\n ]\n",
+            "a: [x,,]\n",
+            "[a,\n---\n]\n",
+            "[a,\n... ]\n",
+            "[a]\n...\n",
+            "[a]: b\n",
+            "{a: b} c\n",
+            "a: [,]\n",
+            "a: [-\n ]\n",
+            "a: \"x\\\n  y\"\n",
+            "a: \"\\q\"\n",
+            "a: \"x\ny\"\n",
+            "\"a\n b\": c\n",
+            "a: {'k\n  l': v}\n",
+            "- \"a\n  b\": c\n",
+            "a: 'x\n",
+            "a: \"\\uD800\"\n",
+            "a: \"\\x+1\"\n",
+            "a: !!str\n  x\n",
+            "a: !!seq [x]\n",
+            "a: !<tag:yaml.org,2002:str> x\n",
+            "a: ! x\n",
+            "!!str a: x\n",
+            "a: &x !!str x\n",
             "a: {x}\n",
-            "a: [x,\n  y]\n",
             "a: {x: 1}}\n",
             "[a]: 1\n",
             "a: *x\n",
@@ -827,10 +1290,20 @@ mod tests {
             "a: &x 1\nb: &x 2\nc: *x\n",
             "a: &x\n  b: &x 1\nc: *x\n",
             "a: &x *x\n",
-            "a: !!str 1\n",
-            "a: |\n  text\n",
-            "a: multi\n  line\n",
-            "a: \"esc\\n\"\n",
+            "a: |+\n  text\n",
+            "a: |2\n  text\n",
+            "a: |\n\n  text\n",
+            "a: |\n  text\n   \n",
+            "a: >\n  text\n    more\n",
+            "a: |\n",
+            "a: |\nb: c\n",
+            "a:\n  b: |\n  x\n",
+            "a: |#c\n  x\n",
+            "a: !!str |\n  x\n",
+            "a: multi\n  - line\n",
+            "a: multi\n  li: ne\n",
+            "a: multi\n  line # c\n",
+            "- multi\n  [line]\n",
             "a:\tb\n",
             "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
@@ -865,6 +1338,11 @@ mod tests {
             "[a,b]", "{a: 1,b: 2}", "[web1, 10.1.1.9, 007, ~, true, 'x, y']", "{k: ''}",
             "[[a], [b, [c]]]", "{'q': \"v\"}", "[a b, c-d]", "{a: 1} # c", "&a x", "*a",
             "&b [1, 2]", "*b", "&a", "&c {k: v}", "*c", "*d",
+            // Block scalars and plain scalars over lines: a line break here goes
+            // on at the block's indent and two more.
+            "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
+            "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'", "web1,\nweb2,\nweb3", "multi\nline\n\nplain ",
+            "\"quoted \\x41\n two  \n\nlines\"", "'it''s\nquoted'",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -872,7 +1350,7 @@ mod tests {
             "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
             "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
         ];
-        const SCALARS_READ: usize = 67;
+        const SCALARS_READ: usize = 78;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -918,7 +1396,22 @@ mod tests {
             Scalar(usize),
             Seq(Vec<Doc>),
             Map(Vec<(usize, Doc)>),
+            /// The document in flow style, laid out over lines by the bytes.
+            Flow(Box<Doc>, Vec<u8>),
         }
+
+        /// Scalars in a flow collection: mostly ones the fast reader takes.
+        #[rustfmt::skip]
+        const FLOW_SCALARS: &[&str] = &[
+            "web1", "web-01.example.com", "10.1.1.9", "'q'", "'it''s'", "\"dq\"", "a b", "~",
+            "-x", "1.10", "007", "true", "\"e\\x41\\t\\\"\"", "\"\\u00e9\\/\"", "!!str t", "!x y",
+            "!!str 'q'", "!!int \"7\"", "{}", "[]", "'a, b'", "web[1:3]", "\u{e9}t\u{e9}", "x ",
+            "'two\n          lines'", "\"two\n\n          lines\"",
+            // Left to the event parser.
+            "x#c", "a:b", "http://x", "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"",
+            "a: b", "|", "x\n  y",
+        ];
+        const FLOW_READ: usize = 26;
 
         fn doc() -> impl Strategy<Value = Doc> {
             let leaf = prop_oneof![
@@ -928,10 +1421,36 @@ mod tests {
             let key = prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()];
             leaf.prop_recursive(5, 64, 6, move |inner| {
                 prop_oneof![
-                    prop::collection::vec(inner.clone(), 0..6).prop_map(Doc::Seq),
-                    prop::collection::vec((key.clone(), inner), 0..6).prop_map(Doc::Map),
+                    2 => prop::collection::vec(inner.clone(), 0..6).prop_map(Doc::Seq),
+                    2 => prop::collection::vec((key.clone(), inner.clone()), 0..6).prop_map(Doc::Map),
+                    1 => (inner, prop::collection::vec(any::<u8>(), 4..24))
+                        .prop_map(|(doc, layout)| Doc::Flow(Box::new(doc), layout)),
                 ]
             })
+        }
+
+        /// A flow collection over lines as a mapping's value, maybe in a
+        /// sequence, maybe in another mapping (`versions:\n  app: [`).
+        fn flow_doc() -> impl Strategy<Value = Doc> {
+            let key = prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()];
+            let layout = prop::collection::vec(any::<u8>(), 4..32);
+            (doc(), layout, key, any::<bool>(), any::<bool>()).prop_map(
+                |(doc, layout, key, in_seq, nested)| {
+                    let flow = Doc::Flow(Box::new(doc), layout);
+                    let value = if in_seq { Doc::Seq(vec![flow]) } else { flow };
+                    let map = Doc::Map(vec![(key, value)]);
+                    if nested {
+                        Doc::Map(vec![(0, map)])
+                    } else {
+                        map
+                    }
+                },
+            )
+        }
+
+        /// Scalar `s` written at the block indent `pad`.
+        fn text(s: usize, pad: &str) -> String {
+            SCALARS[s].replace('\n', &format!("\n{pad}  "))
         }
 
         /// Block YAML for `doc` at `indent`; `step` is the nesting indent and
@@ -939,11 +1458,21 @@ mod tests {
         fn render(doc: &Doc, indent: usize, step: usize, same: bool, out: &mut String) {
             let pad = " ".repeat(indent);
             match doc {
-                Doc::Scalar(s) => out.push_str(&format!("{pad}{}\n", SCALARS[*s])),
+                Doc::Scalar(s) => out.push_str(&format!("{pad}{}\n", text(*s, &pad))),
+                Doc::Flow(doc, layout) => {
+                    out.push_str(&pad);
+                    flow(doc, &mut Layout::new(layout, indent), out);
+                    out.push('\n');
+                }
                 Doc::Seq(items) => {
                     for item in items {
                         match item {
-                            Doc::Scalar(s) => out.push_str(&format!("{pad}- {}\n", SCALARS[*s])),
+                            Doc::Scalar(s) => out.push_str(&format!("{pad}- {}\n", text(*s, &pad))),
+                            Doc::Flow(doc, layout) => {
+                                out.push_str(&format!("{pad}- "));
+                                flow(doc, &mut Layout::new(layout, indent), out);
+                                out.push('\n');
+                            }
                             nested => {
                                 let mut inner = String::new();
                                 render(nested, indent + 2, step, same, &mut inner);
@@ -959,7 +1488,12 @@ mod tests {
                     for (key, value) in entries {
                         out.push_str(&format!("{pad}{}:", KEYS[*key]));
                         match value {
-                            Doc::Scalar(s) => out.push_str(&format!(" {}\n", SCALARS[*s])),
+                            Doc::Scalar(s) => out.push_str(&format!(" {}\n", text(*s, &pad))),
+                            Doc::Flow(doc, layout) => {
+                                out.push(' ');
+                                flow(doc, &mut Layout::new(layout, indent), out);
+                                out.push('\n');
+                            }
                             Doc::Seq(_) if same => {
                                 out.push('\n');
                                 render(value, indent, step, same, out);
@@ -972,6 +1506,88 @@ mod tests {
                     }
                 }
             }
+        }
+
+        /// Where a flow collection breaks its lines, read from bytes in turn;
+        /// `indent` is the block's, which its lines should pass.
+        struct Layout<'a> {
+            bytes: &'a [u8],
+            next: usize,
+            indent: usize,
+        }
+
+        impl Layout<'_> {
+            fn new(bytes: &[u8], indent: usize) -> Layout<'_> {
+                Layout {
+                    bytes,
+                    next: 0,
+                    indent,
+                }
+            }
+
+            fn byte(&mut self) -> u8 {
+                let byte = self.bytes.get(self.next).copied().unwrap_or(0);
+                self.next += 1;
+                byte
+            }
+
+            /// Space between tokens: none, spaces, or a line break (after a
+            /// comment, before blank or comment lines), mostly to a line
+            /// indented past the block, sometimes to one that is not.
+            fn space(&mut self) -> String {
+                let pad = |n: usize| " ".repeat(n);
+                let past = self.indent + 1;
+                match self.byte() % 64 {
+                    0..=13 => String::new(),
+                    14..=23 => " ".to_string(),
+                    24..=43 => format!("\n{}", pad(past + 1)),
+                    44..=49 => format!(" # c\n{}", pad(past)),
+                    50..=54 => format!("\n\n{}", pad(past + 2)),
+                    55..=59 => format!("\n  # line\n{}", pad(past)),
+                    60 | 61 => format!("  \n{}", pad(past)),
+                    62 => format!("\n{}", pad(self.indent)),
+                    _ => "\n".to_string(),
+                }
+            }
+        }
+
+        /// `doc` in flow style.
+        fn flow(doc: &Doc, layout: &mut Layout, out: &mut String) {
+            let (open, close, len) = match doc {
+                Doc::Scalar(s) if *s < SCALARS_READ => {
+                    return out.push_str(FLOW_SCALARS[*s % FLOW_READ]);
+                }
+                Doc::Scalar(s) => return out.push_str(FLOW_SCALARS[*s % FLOW_SCALARS.len()]),
+                Doc::Flow(doc, _) => return flow(doc, layout, out),
+                Doc::Seq(items) => ('[', ']', items.len()),
+                Doc::Map(entries) => ('{', '}', entries.len()),
+            };
+            out.push(open);
+            for i in 0..len {
+                out.push_str(&layout.space());
+                match doc {
+                    Doc::Seq(items) => flow(&items[i], layout, out),
+                    Doc::Map(entries) => {
+                        out.push_str(KEYS[entries[i].0]);
+                        // Mostly right after the key; on the next line, the
+                        // event parser's.
+                        let space = layout.space();
+                        out.push_str(if space.len() > 1 { " " } else { &space });
+                        out.push(':');
+                        let space = layout.space();
+                        out.push_str(if space.is_empty() { " " } else { &space });
+                        flow(&entries[i].1, layout, out);
+                    }
+                    _ => unreachable!(),
+                }
+                out.push_str(&layout.space());
+                // A trailing comma, sometimes.
+                if i + 1 < len || layout.byte().is_multiple_of(3) {
+                    out.push(',');
+                }
+            }
+            out.push_str(&layout.space());
+            out.push(close);
         }
 
         /// Damage: insert, delete or repeat something at `at`.
@@ -1005,7 +1621,7 @@ mod tests {
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
-            let (mut read, mut maps, mut aliases) = (0, 0, 0);
+            let (mut read, mut maps, mut aliases, mut blocks) = (0, 0, 0, 0);
             for _ in 0..1000 {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
@@ -1016,10 +1632,28 @@ mod tests {
                         .is_some_and(|v| v.entries().is_some_and(|m| m.len() > 1)),
                 );
                 aliases += usize::from(text.contains(" *") && super::super::read(&text).is_some());
+                let block = text.contains("|\n") || text.contains(">-\n");
+                blocks += usize::from(block && super::super::read(&text).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10,
-                "read {read}, of which maps {maps}, with aliases {aliases}"
+                read > 300 && maps > 100 && aliases > 10 && blocks > 15,
+                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}"
+            );
+            let (mut read, mut lines, mut nested) = (0, 0, 0);
+            for _ in 0..1000 {
+                let doc = flow_doc().new_tree(&mut runner).unwrap().current();
+                let mut text = String::new();
+                render(&doc, 0, 2, false, &mut text);
+                let Some(tree) = super::super::read(&text) else {
+                    continue;
+                };
+                read += 1;
+                lines += usize::from(text.lines().count() > 3);
+                nested += usize::from(format!("{tree:?}").matches("Seq(").count() > 1);
+            }
+            assert!(
+                read > 500 && lines > 300 && nested > 150,
+                "read {read}, of which over 3+ lines {lines}, with nested sequences {nested}"
             );
         }
 
@@ -1027,7 +1661,7 @@ mod tests {
             #![proptest_config(ProptestConfig::with_cases(3000))]
             #[test]
             fn where_the_fast_reader_reads_serde_yaml_reads_the_same(
-                doc in doc(),
+                doc in prop_oneof![doc(), flow_doc()],
                 step in 1usize..5,
                 same: bool,
                 anchors: bool,
