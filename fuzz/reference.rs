@@ -108,6 +108,7 @@ pub fn same_tree(a: &Node, b: &Node, span: bool) -> bool {
             (!span || a.span.start == b.span.start) && same_tree(x, y, false)
         }
         (Kind::Alias(_), _) | (_, Kind::Alias(_)) => false,
+        (Kind::Tagged(x), Kind::Tagged(y)) => x.0 == y.0 && same_tree(&x.1, &y.1, span),
         (Kind::Scalar(x), Kind::Scalar(y)) => {
             let placed = !span || x.value.is_empty() || a.span.start == b.span.start;
             x.value == y.value && x.style == y.style && x.tag == y.tag && placed

@@ -80,6 +80,8 @@ pub enum ProblemKind {
         host: String,
         first_version: String,
         second_version: String,
+        /// Where it was first listed (when listed).
+        first: Option<Location>,
     },
     DuplicateKey {
         key: String,
@@ -157,6 +159,10 @@ pub enum ProblemKind {
     /// A var value with a tag other than `!!str`, `!unsafe`, `!vault` (or a
     /// `!vault` that is no text).
     VarTag {
+        tag: String,
+    },
+    /// A tag on a whole vars mapping.
+    VarsTag {
         tag: String,
     },
     /// A plain var value that ansible-core reads as no JSON value.
@@ -246,7 +252,19 @@ impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ProblemKind::*;
         match self {
-            Yaml(message) => write!(f, "{message}"),
+            Yaml(message) => {
+                write!(f, "{message}")?;
+                // The parser's words say what is wrong, not what to write.
+                if message.starts_with("invalid indentation") {
+                    write!(
+                        f,
+                        "; indent every continuation line with spaces past its key (a flow list, flow mapping or quoted string continued on another line must be indented; see README's Known limits)"
+                    )?;
+                } else if message.starts_with("tabs disallowed") {
+                    write!(f, "; indent with spaces, not tabs")?;
+                }
+                Ok(())
+            }
             EmptyFile => write!(
                 f,
                 "the file is empty; write at least `versions:` with one version and its hosts"
@@ -274,16 +292,21 @@ impl fmt::Display for ProblemKind {
                 host,
                 first_version,
                 second_version,
+                first,
             } => {
+                let first = match first {
+                    Some(Location { line, column }) => format!(" at line {line} column {column}"),
+                    None => String::new(),
+                };
                 if first_version == second_version {
                     write!(
                         f,
-                        "host `{host}` is listed twice in version `{first_version}`; keep one"
+                        "host `{host}` is listed twice in version `{first_version}`, first{first}; keep one"
                     )
                 } else {
                     write!(
                         f,
-                        "host `{host}` is listed in version `{first_version}` and again in version `{second_version}`; a host can run only one version, keep one"
+                        "host `{host}` is listed in version `{first_version}`{first} and again here in version `{second_version}`; a host can run only one version, keep one"
                     )
                 }
             }
@@ -385,6 +408,10 @@ impl fmt::Display for ProblemKind {
             VarTag { tag } => write!(
                 f,
                 "a var value tagged `{tag}`: only `!!str`, `!unsafe` and `!vault` are taken; remove the tag (an unquoted value means what it means to ansible-core)"
+            ),
+            VarsTag { tag } => write!(
+                f,
+                "a vars mapping tagged `{tag}`: tag its values instead (`x: !unsafe \"{{{{ a }}}}\"`, `y: !unsafe [..]`), or remove the tag"
             ),
             NotPrintable { code } => write!(
                 f,

@@ -7,7 +7,7 @@
 
 /// Whether `entry` contains a range that [`expand`] would expand.
 pub fn has_range(entry: &str) -> bool {
-    find_range(entry).is_some()
+    matches!(find_range(entry), Ok(Some(_)))
 }
 
 /// Expands every range in `entry`, in order. A name without a range expands to itself.
@@ -23,10 +23,15 @@ pub fn expand(entry: &str) -> Result<Vec<String>, String> {
 /// cannot overflow the stack, and bounds the product of all its ranges (not only
 /// each range), so `h[0:999][0:999][0:999]` is refused before any name is made.
 pub fn names(entry: &str) -> Result<Names, String> {
+    if bar_and_bracket(entry) {
+        return Err(
+            "contains `|` next to a range, which Ansible cannot read; remove the `|`".into(),
+        );
+    }
     let mut parts = Vec::new();
     let mut count: u64 = 1;
     let mut rest = entry;
-    while let Some((open, close)) = find_range(rest) {
+    while let Some((open, close)) = find_range(rest)? {
         let bounds = bounds(&rest[open + 1..close])?;
         count = count.saturating_mul(bounds.len());
         if count > MAX_EXPANSION {
@@ -130,19 +135,43 @@ fn too_many() -> String {
     format!("expands to more than {MAX_EXPANSION} hosts; split it or check the bounds")
 }
 
-/// The first `[...]` whose content looks like `a:b` or `a:b:c` (not an IPv6 literal).
-fn find_range(entry: &str) -> Option<(usize, usize)> {
-    let open = entry.find('[')?;
-    let close = open + entry[open..].find(']')?;
-    let inner = &entry[open + 1..close];
-    let parts: Vec<&str> = inner.split(':').collect();
-    // An empty begin is 0, as in Ansible (`web[:3]` is web0 to web3).
-    let looks_like_range = (parts.len() == 2 || parts.len() == 3)
-        && parts[..2]
-            .iter()
-            .all(|p| p.chars().all(|c| c.is_ascii_alphanumeric()))
-        && !parts[1].is_empty();
-    looks_like_range.then_some((open, close))
+/// Whether `entry` has both `[` and `|`: Ansible expands a range by splitting
+/// the name at `|` after putting `|` for the brackets, and fails.
+fn bar_and_bracket(entry: &str) -> bool {
+    entry.contains('[') && entry.contains('|')
+}
+
+/// The first `[...]` of `rest`, which must be a range: Ansible's YAML and INI
+/// inventories read every `[` in a host name as the start of one (its
+/// `detect_range` is `'[' in line`), and `--limit` reads `[` as a subscript,
+/// so a name with a stray `[` (`w[1:]`, `w[1:3`, `[::1]`) is refused, not
+/// taken as a literal name. A `]` with no `[` after it (`w1]`) is a plain
+/// character, as in Ansible.
+fn find_range(rest: &str) -> Result<Option<(usize, usize)>, String> {
+    let Some(open) = rest.find('[') else {
+        return Ok(None);
+    };
+    const WHAT: &str = "Ansible reads `[` in a host name as the start of a range: write a range (`web[1:3]`, `db-[a:f]`) or leave the brackets out";
+    let Some(close) = rest.find(']') else {
+        return Err(format!("opens `[` without a closing `]`; {WHAT}"));
+    };
+    if close < open {
+        return Err(format!("has `]` before `[`; {WHAT}"));
+    }
+    let inner = &rest[open + 1..close];
+    let whole_name = open == 0 && (rest.len() == close + 1 || rest[close + 1..].starts_with(':'));
+    if whole_name && inner.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Err(format!(
+            "is an IPv6 address in brackets, which Ansible reads as a range; write the address without brackets (`{inner}`), and a port as the host var `ansible_port`"
+        ));
+    }
+    let parts = inner.split(':').count();
+    if parts != 2 && parts != 3 {
+        return Err(format!(
+            "has `[{inner}]`, not `[begin:end]` or `[begin:end:step]`; {WHAT}"
+        ));
+    }
+    Ok(Some((open, close)))
 }
 
 /// Upper bound on what one entry may expand to, so a typo cannot exhaust memory.
@@ -198,9 +227,15 @@ impl Bounds {
 /// How many names `entry` stands for (saturating), without building them. A
 /// bad range counts as none: [`expand`] reports it.
 pub fn count(entry: &str) -> u64 {
+    if bar_and_bracket(entry) {
+        return 0;
+    }
     let mut count: u64 = 1;
     let mut rest = entry;
-    while let Some((open, close)) = find_range(rest) {
+    while let Some((open, close)) = find_range(rest).unwrap_or(Some((0, 0))) {
+        if close == 0 {
+            return 0;
+        }
         count = count.saturating_mul(bounds(&rest[open + 1..close]).map_or(0, |b| b.len()));
         rest = &rest[close + 1..];
     }
@@ -211,8 +246,18 @@ fn bounds(inner: &str) -> Result<Bounds, String> {
     let parts: Vec<&str> = inner.split(':').collect();
     let begin = if parts[0].is_empty() { "0" } else { parts[0] };
     let end = parts[1];
+    if end.is_empty() {
+        return Err(format!(
+            "has no end in `[{inner}]`; write both bounds (`[1:9]`, `[a:f]`)"
+        ));
+    }
     let step: u64 = match parts.get(2) {
-        None | Some(&"") => 1,
+        None => 1,
+        Some(&"") => {
+            return Err(format!(
+                "has an empty step in `[{inner}]`; leave out the last `:` or write a whole number >= 1"
+            ));
+        }
         Some(step) => match step.parse() {
             Ok(0) | Err(_) => return Err(format!("has step `{step}`; use a whole number >= 1")),
             Ok(step) => step,
@@ -310,6 +355,41 @@ mod tests {
         assert!(!has_range("web1"));
         assert!(!has_range("[::1]"));
         assert_eq!(expand("web1").unwrap(), ["web1"]);
+        assert_eq!(expand("fe80::1").unwrap(), ["fe80::1"]);
+        assert_eq!(expand("fe80::[1:2]").unwrap(), ["fe80::1", "fe80::2"]);
+        // A `]` with no `[` after it is a plain character, as in Ansible.
+        assert_eq!(expand("w1]").unwrap(), ["w1]"]);
+        assert_eq!(expand("w[1:2]x]").unwrap(), ["w1x]", "w2x]"]);
+    }
+
+    /// Ansible's YAML and INI inventories refuse a `[` that starts no range
+    /// (tests/bad_strategies/rule-range-stray-bracket.yml runs them through
+    /// the binary; tests/ansible.rs checks that Ansible refuses them too).
+    #[test]
+    fn a_bracket_that_is_no_range_is_refused() {
+        for (entry, why) in [
+            ("w[1:]", "has no end in `[1:]`"),
+            ("w[a:]", "has no end in `[a:]`"),
+            ("w[:]", "has no end"),
+            ("w[1:3", "without a closing `]`"),
+            ("w[1:2]b[c", "without a closing `]`"),
+            ("w[x]", "has `[x]`, not `[begin:end]`"),
+            ("w[]", "has `[]`, not `[begin:end]`"),
+            ("w[1:2:3:4]", "has `[1:2:3:4]`"),
+            ("w[1:2]x[y]", "has `[y]`"),
+            ("w[1:2]x]y[1:2]", "has `]` before `[`"),
+            ("a]1:2[x", "has `]` before `[`"),
+            ("w|x[1:2]", "contains `|`"),
+            ("w[1:3:]", "has an empty step"),
+            ("[::1]", "write the address without brackets (`::1`)"),
+            ("[fe80::1]:22", "without brackets (`fe80::1`)"),
+            ("[::1]w[1:2]", "has no end in `[::1]`"),
+            ("w[1::3]", "has no end"),
+        ] {
+            let error = expand(entry).unwrap_err();
+            assert!(error.contains(why), "{entry}: {error}");
+            assert_eq!(count(entry), 0, "{entry}");
+        }
     }
 
     #[test]
@@ -327,7 +407,7 @@ mod tests {
             "web1",
             "w[1:20]",
             "w[01:20:3]x[a:c]",
-            "[::1]",
+            "fe80::1",
             "h[0:99][0:99]",
         ] {
             assert_eq!(count(entry), expand(entry).unwrap().len() as u64, "{entry}");
@@ -374,11 +454,5 @@ mod tests {
         let rest: Vec<String> = made.collect();
         assert_eq!(rest, expected[1..]);
         assert_eq!(names("web1").unwrap().collect::<Vec<_>>(), ["web1"]);
-    }
-
-    #[test]
-    fn text_after_a_non_range_bracket_stays_literal() {
-        assert_eq!(expand("[::1]w[1:2]").unwrap(), ["[::1]w[1:2]"]);
-        assert_eq!(expand("w[1:2]x[y]").unwrap(), ["w1x[y]", "w2x[y]"]);
     }
 }

@@ -3,15 +3,13 @@
 //! Everything here works on indices into a version's host list and is pure.
 
 use crate::strategy::file::{MAX_HOSTS, Order};
-use crate::strategy::{Domains, Host, HostVarsText, label_text};
-use std::borrow::Cow;
+use crate::strategy::{Domains, Host};
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 /// The hosts' indices in rollout order, and where each failure domain ends in it
 /// (one end, the total, unless domains go one at a time). `None` for the file
 /// order (`order: input` without domains), which needs no list of its own.
-/// `domains` comes with the hosts' vars, which hold their labels.
+/// Each host's failure domain is its `domain` number.
 ///
 /// Indices are `u32`, half the memory of `usize`: a strategy names at most
 /// [`MAX_HOSTS`] hosts.
@@ -19,7 +17,7 @@ pub fn arrange(
     hosts: &[Host],
     order: Order,
     salt: &str,
-    domains: Option<(&Domains, &HostVarsText)>,
+    domains: Option<&Domains>,
 ) -> (Option<Vec<u32>>, Vec<usize>) {
     let indices: Option<Vec<u32>> = match order {
         Order::Input => None,
@@ -62,12 +60,12 @@ pub fn arrange(
             Some(keyed.into_iter().map(|(_, i)| i).collect())
         }
     };
-    let Some((domains, vars)) = domains else {
+    let Some(domains) = domains else {
         return (indices, vec![hosts.len()]);
     };
     let by_domain = match indices {
-        Some(indices) => group_by_domain(hosts, vars, indices, domains.label()),
-        None => group_by_domain(hosts, vars, index_range(hosts), domains.label()),
+        Some(indices) => group_by_domain(hosts, indices),
+        None => group_by_domain(hosts, index_range(hosts)),
     };
     match domains {
         Domains::Spread(_) => (Some(round_robin(by_domain)), vec![hosts.len()]),
@@ -101,26 +99,22 @@ fn index_range(hosts: &[Host]) -> std::ops::Range<u32> {
     0..count
 }
 
-/// Hosts grouped by the value of their `label` var, domains in order of first appearance.
-fn group_by_domain(
-    hosts: &[Host],
-    vars: &HostVarsText,
-    indices: impl IntoIterator<Item = u32>,
-    label: &str,
-) -> Vec<Vec<u32>> {
-    // Borrowed labels: a copy of each host's label cost an allocation per host.
-    let mut position: HashMap<Cow<str>, usize> = HashMap::new();
+/// Hosts grouped by their failure domain, domains in order of first appearance.
+fn group_by_domain(hosts: &[Host], indices: impl IntoIterator<Item = u32>) -> Vec<Vec<u32>> {
+    const NONE: usize = usize::MAX;
+    // The slot of each domain number, by number: numbers are small and dense.
+    let mut slot_of: Vec<usize> = Vec::new();
     let mut domains: Vec<Vec<u32>> = Vec::new();
     for i in indices {
-        // A string's value, else the value as JSON; the strategy check
-        // rejects hosts without a label.
-        let value =
-            (vars.host_var(&hosts[i as usize], label)).map_or(Cow::Borrowed(""), label_text);
-        let slot = *position.entry(value).or_insert_with(|| {
+        let domain = hosts[i as usize].domain as usize;
+        if domain >= slot_of.len() {
+            slot_of.resize(domain + 1, NONE);
+        }
+        if slot_of[domain] == NONE {
+            slot_of[domain] = domains.len();
             domains.push(Vec::new());
-            domains.len() - 1
-        });
-        domains[slot].push(i);
+        }
+        domains[slot_of[domain]].push(i);
     }
     domains
 }
@@ -247,24 +241,31 @@ mod tests {
             .map(|n| Host {
                 name: n.to_string().into(),
                 vars: None,
+                domain: 0,
             })
             .collect()
     }
 
-    fn labelled(entries: &[(&str, &str)]) -> (Vec<Host<'static>>, HostVarsText) {
-        let mut text = HostVarsText::default();
-        let hosts = entries
-            .iter()
-            .map(|(n, zone)| {
-                let mut vars = serde_json::Map::new();
-                vars.insert("zone".into(), serde_json::Value::String(zone.to_string()));
+    /// Hosts with the domain numbers the reader gives: from 1, in order of
+    /// each label's first host.
+    fn labelled(entries: &[(&str, &str)]) -> Vec<Host<'static>> {
+        let mut labels: Vec<&str> = Vec::new();
+        (entries.iter())
+            .map(|&(n, zone)| {
+                let number = match labels.iter().position(|&l| l == zone) {
+                    Some(index) => index + 1,
+                    None => {
+                        labels.push(zone);
+                        labels.len()
+                    }
+                };
                 Host {
                     name: n.to_string().into(),
-                    vars: text.push(&vars),
+                    vars: None,
+                    domain: number as u32,
                 }
             })
-            .collect();
-        (hosts, text)
+            .collect()
     }
 
     fn names(hosts: &[Host], order: &Option<Vec<u32>>) -> Vec<String> {
@@ -391,7 +392,7 @@ mod tests {
 
     #[test]
     fn spread_takes_domains_in_turn() {
-        let (hs, vars) = labelled(&[
+        let hs = labelled(&[
             ("a1", "A"),
             ("a2", "A"),
             ("a3", "A"),
@@ -400,16 +401,16 @@ mod tests {
             ("b2", "B"),
         ]);
         let spread = Domains::Spread("zone".into());
-        let (order, ends) = arrange(&hs, Order::Input, "", Some((&spread, &vars)));
+        let (order, ends) = arrange(&hs, Order::Input, "", Some(&spread));
         assert_eq!(names(&hs, &order), ["a1", "b1", "c1", "a2", "b2", "a3"]);
         assert_eq!(ends, [6]);
     }
 
     #[test]
     fn one_domain_at_a_time() {
-        let (hs, vars) = labelled(&[("a1", "A"), ("b1", "B"), ("a2", "A"), ("c1", "C")]);
+        let hs = labelled(&[("a1", "A"), ("b1", "B"), ("a2", "A"), ("c1", "C")]);
         let one = Domains::OneAtATime("zone".into());
-        let (order, ends) = arrange(&hs, Order::Input, "", Some((&one, &vars)));
+        let (order, ends) = arrange(&hs, Order::Input, "", Some(&one));
         assert_eq!(names(&hs, &order), ["a1", "a2", "b1", "c1"]);
         assert_eq!(ends, [2, 3, 4]);
     }

@@ -60,7 +60,7 @@ impl<'s> VersionPlan<'s> {
             &version.hosts,
             rollout.order,
             &rollout.salt,
-            (rollout.domains.as_ref()).map(|domains| (domains, &version.host_vars)),
+            rollout.domains.as_ref(),
         );
         let ends = batch_ends(&rollout.sizes, &domain_ends);
         // An order that kept the file's (a file already sorted) is the file order.

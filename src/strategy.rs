@@ -59,7 +59,15 @@ pub struct Host<'s> {
     /// Its own vars: an entry of its version's [`HostVarsText`] (hosts of one
     /// range share theirs); `None` for a host without vars.
     pub vars: Option<VarsId>,
+    /// Its failure domain, for a version with `spread` / `domain_at_a_time`:
+    /// the label as written, numbered from 1 in the order the version's hosts
+    /// first give each label (0: none). Labels are compared as written, not as
+    /// the values they resolve to: `1.10` and `1.1`, `true` and `'true'` are
+    /// two domains. Held in room the name and vars leave: a host stays 32 bytes.
+    pub domain: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Host>() <= 32);
 
 impl Version<'_> {
     /// The vars regal-inventory gives `host` of this version, as JSON text:
@@ -179,19 +187,6 @@ fn var_in<'j>(json: &'j str, name: &str) -> Option<&'j RawValue> {
     }
     let mut reader = serde_json::Deserializer::from_str(json);
     reader.deserialize_map(Find(name)).expect("rendered JSON")
-}
-
-/// A JSON value's text as a label: a string's value, else the text itself
-/// (as `serde_json` prints that value).
-pub fn label_text(value: &RawValue) -> Cow<'_, str> {
-    let text = value.get();
-    if !text.starts_with('"') {
-        return Cow::Borrowed(text);
-    }
-    match serde_json::from_str::<&str>(text) {
-        Ok(plain) => Cow::Borrowed(plain),
-        Err(_) => Cow::Owned(serde_json::from_str::<String>(text).expect("a JSON string")),
-    }
 }
 
 /// How one version is cut into batches, all defaults resolved.
@@ -471,7 +466,7 @@ pub fn group_name_for(version: &str) -> String {
 
 /// For `x_batch3` or `x_excluded`, the `x` they would belong to, and the
 /// batch number. Only the numbers regal-inventory writes: `x_batch01` is no
-/// batch group.
+/// batch group (and `x_excluded` only one when `x` excludes hosts).
 fn derived_group_stem(group: &str) -> Option<(&str, Option<usize>)> {
     if let Some(stem) = group.strip_suffix("_excluded") {
         return Some((stem, None));
@@ -501,10 +496,10 @@ mod tests {
         assert_eq!(
             found,
             [
-                "r.yml:4:7: host `y` is listed in version `b` and again in version `c`; a host can run only one version, keep one",
-                "r.yml:4:10: host `x` is listed in version `a` and again in version `c`; a host can run only one version, keep one",
-                "r.yml:4:16: host `z` is listed twice in version `c`; keep one",
-                "r.yml:5:6: host `w` is listed in version `a` and again in version `d`; a host can run only one version, keep one",
+                "r.yml:4:7: host `y` is listed in version `b` at line 3 column 7 and again here in version `c`; a host can run only one version, keep one",
+                "r.yml:4:10: host `x` is listed in version `a` at line 2 column 7 and again here in version `c`; a host can run only one version, keep one",
+                "r.yml:4:16: host `z` is listed twice in version `c`, first at line 4 column 13; keep one",
+                "r.yml:5:6: host `w` is listed in version `a` at line 2 column 10 and again here in version `d`; a host can run only one version, keep one",
             ]
         );
     }
@@ -566,10 +561,11 @@ mod tests {
         let found = problems(&line(&twice.join(",")));
         // Placed at the second listing: after `  a: "`, 75,000 names and commas.
         let column = 7 + 75_000 * (names[0].len() + 1);
+        let first = 7 + 3 * (names[0].len() + 1);
         assert_eq!(
             found,
             [format!(
-                "r.yml:2:{column}: host `web-000003.example.com` is listed twice in version `a`; keep one"
+                "r.yml:2:{column}: host `web-000003.example.com` is listed twice in version `a`, first at line 2 column {first}; keep one"
             )]
         );
     }

@@ -61,6 +61,11 @@ pub enum Kind<'s> {
     /// An anchored node (`&name value`), or an alias of one (`*name`): the node
     /// itself, shared.
     Alias(Rc<Node<'s>>),
+    /// A collection with a tag (`!unsafe [a, "{{ b }}"]`, `!!set {a, b}`): the
+    /// tag as the parser resolved it, and the collection. Boxed: such tags are
+    /// rare. [`Node::resolved`] sees through it; vars read the tag
+    /// ([`Node::collection_tag`]).
+    Tagged(Box<(String, Node<'s>)>),
 }
 
 impl<'s> Kind<'s> {
@@ -673,7 +678,17 @@ impl<'s> Node<'s> {
     pub fn resolved(&self) -> &Node<'s> {
         match &self.kind {
             Kind::Alias(node) => node.resolved(),
+            Kind::Tagged(tagged) => tagged.1.resolved(),
             _ => self,
+        }
+    }
+
+    /// The tag of a collection (through aliases), as the parser resolved it.
+    pub fn collection_tag(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Alias(node) => node.collection_tag(),
+            Kind::Tagged(tagged) => Some(&tagged.0),
+            _ => None,
         }
     }
 
@@ -714,7 +729,7 @@ impl<'s> Node<'s> {
             Kind::Map(_) => "map".to_string(),
             Kind::Scalar(s) if s.is_null() => "null".to_string(),
             Kind::Scalar(s) => format!("string {:?}", crate::error::excerpt(&s.value)),
-            Kind::Alias(_) => unreachable!("resolved"),
+            Kind::Alias(_) | Kind::Tagged(_) => unreachable!("resolved"),
         }
     }
 
@@ -731,6 +746,7 @@ impl<'s> Node<'s> {
                     .sum::<usize>()
             }
             Kind::Alias(node) => node.size(),
+            Kind::Tagged(tagged) => tagged.1.size(),
         }
     }
 }
@@ -856,6 +872,7 @@ enum Frame<'s> {
     Seq {
         start: usize,
         anchor: usize,
+        tag: Option<String>,
         /// Plain scalars and host entries kept by their spans (a million
         /// hosts in one list).
         items: SeqBuilder<'s>,
@@ -863,6 +880,7 @@ enum Frame<'s> {
     Map {
         start: usize,
         anchor: usize,
+        tag: Option<String>,
         entries: Vec<(Node<'s>, Node<'s>)>,
         key: Option<Node<'s>>,
     },
@@ -938,42 +956,47 @@ impl<'s> Builder<'s> {
                 };
                 self.add(node, 0);
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if self.stack.len() >= MAX_DEPTH {
                     return Err(error(
                         "recursion limit exceeded: the document nests too deep",
                     ));
                 }
                 let start = span.start();
+                let tag = tag.as_ref().map(|t| t.to_string());
                 self.stack.push(match event {
                     Event::SequenceStart(..) => Frame::Seq {
                         start,
                         anchor,
+                        tag,
                         items: SeqBuilder::new(self.offsets.whole),
                     },
                     _ => Frame::Map {
                         start,
                         anchor,
+                        tag,
                         entries: Vec::new(),
                         key: None,
                     },
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop().expect("an open collection") {
+                let (node, anchor, tag) = match self.stack.pop().expect("an open collection") {
                     Frame::Seq {
                         start,
                         anchor,
+                        tag,
                         items,
                     } => {
                         let end = items.last_end().unwrap_or(span.start());
                         let span = Span::new(start, end.max(start));
                         let kind = items.finish();
-                        (Node { span, kind }, anchor)
+                        (Node { span, kind }, anchor, tag)
                     }
                     Frame::Map {
                         start,
                         anchor,
+                        tag,
                         entries,
                         ..
                     } => {
@@ -986,8 +1009,16 @@ impl<'s> Builder<'s> {
                                 kind: Kind::map(entries),
                             },
                             anchor,
+                            tag,
                         )
                     }
+                };
+                let node = match tag {
+                    Some(tag) => Node {
+                        span: node.span,
+                        kind: Kind::Tagged(Box::new((tag, node))),
+                    },
+                    None => node,
                 };
                 self.add(node, anchor);
             }

@@ -379,7 +379,7 @@ const BAD: &[(&str, &str, &str)] = &[
     (
         "versions:\n  a: [x]\n  b:\n    hosts: [y, x]\n",
         "regal.yml:4:16",
-        "host `x` is listed in version `a` and again in version `b`",
+        "host `x` is listed in version `a` at line 2 column 7 and again here in version `b`",
     ),
     (
         "schedule: 0\nversions: {a: x}\n",

@@ -220,7 +220,8 @@ fn the_plugin_gives_what_the_script_inventory_gives() {
 
 /// `!unsafe` and `!vault` vars of regal.yml mean in a task what they mean in a
 /// static inventory, through the script inventory and through the plugin: an
-/// unsafe text is never templated, a vaulted one stays encrypted.
+/// unsafe text is never templated (nor any string of an `!unsafe` list or
+/// mapping), a vaulted one stays encrypted.
 #[test]
 fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
     let dir = Dir::new("unsafe-vault");
@@ -228,6 +229,8 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
         "b: !unsafe \"{{ lookup('pipe', 'echo ran') }}\"",
         "n: !unsafe 010",
         "l: [!unsafe \"{% x %}\", 1]",
+        "u: !unsafe [a, \"{{ lookup('pipe', 'echo ran') }}\", 010, [\"{{ x }}\"]]",
+        "m: !unsafe {k: \"{{ lookup('pipe', 'echo ran') }}\", n: on}",
         "v: !vault |",
         "  $ANSIBLE_VAULT;1.1;AES256",
         "  6162",
@@ -243,7 +246,7 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
     );
     dir.plugin_and_script(&strategy);
     let shown = |source: &str| {
-        let msg = "msg={{ [b, n, l, v is vault_encrypted] }}";
+        let msg = "msg={{ [b, n, l, v is vault_encrypted, u, m] }}";
         let playbooks = playbook_dir();
         let args = [
             "w1",
@@ -263,7 +266,14 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
         let value: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {out}"));
         value["msg"].clone()
     };
-    let expected = json!(["{{ lookup('pipe', 'echo ran') }}", 8, ["{% x %}", 1], true]);
+    let expected = json!([
+        "{{ lookup('pipe', 'echo ran') }}",
+        8,
+        ["{% x %}", 1],
+        true,
+        ["a", "{{ lookup('pipe', 'echo ran') }}", 8, ["{{ x }}"]],
+        {"k": "{{ lookup('pipe', 'echo ran') }}", "n": true}
+    ]);
     assert_eq!(shown("static.yml"), expected, "the static inventory");
     assert_eq!(shown("inventory.sh"), expected, "the script inventory");
     assert_eq!(shown("rollout.regal.yml"), expected, "the plugin");

@@ -108,6 +108,20 @@ fn a_group_that_only_looks_like_a_batch_group_is_no_clash() {
     assert_eq!(hosts(&inventory, "a_batch5"), ["web1"]);
 }
 
+/// `a_excluded` is `a`'s group only when `a` excludes hosts (the clash is in
+/// tests/bad_strategies/rule-group-clash-excluded-group.yml).
+#[test]
+fn an_excluded_group_of_a_version_that_excludes_nothing_is_no_clash() {
+    let inventory = list(b"versions: {a_excluded: web1, a: \"web2,web3\"}\n");
+    assert_eq!(hosts(&inventory, "a"), ["web2", "web3"]);
+    assert_eq!(hosts(&inventory, "a_excluded"), ["web1"]);
+    assert_eq!(inventory["a_excluded"]["vars"].get("regal_excluded"), None);
+    // Nor when the exclusion is of another version's host.
+    let inventory = list(b"exclude: web1\nversions:\n  a: web2\n  a_excluded: web1, web3\n");
+    assert_eq!(hosts(&inventory, "a_excluded"), ["web3"]);
+    assert_eq!(excluded(&inventory, "a_excluded"), ["web1"]);
+}
+
 /// The vars of every vars mapping mean what they mean to ansible-core
 /// (YAML 1.1); the table itself is checked against ansible-inventory in
 /// tests/yaml11_ansible.rs.
@@ -221,4 +235,50 @@ fn a_range_without_a_start_begins_at_zero() {
     let inventory = list(b"exclude: 'w[:1]'\nversions:\n  app: 'w[:3]'\n");
     assert_eq!(hosts(&inventory, "app"), ["w2", "w3"]);
     assert_eq!(excluded(&inventory, "app"), ["w0", "w1"]);
+}
+
+/// Every batch of `group`, in order, as its hosts.
+fn batches(inventory: &Value, group: &str) -> Vec<Vec<String>> {
+    let batches = inventory[group]["children"].as_array().unwrap();
+    (batches.iter())
+        .map(|b| inventory[b.as_str().unwrap()]["hosts"].as_array().unwrap())
+        .map(|hosts| {
+            hosts
+                .iter()
+                .map(|h| h.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// A failure-domain label is the text as written: `1.10` and `1.1`, `on`,
+/// `true` and `'true'`, `010` and `8` are each a domain of their own, so that
+/// `domain_at_a_time` never puts in one batch what the operator wrote as two
+/// domains. A string is the same label however it is quoted (`eu`, `"eu"`).
+#[test]
+fn failure_domain_labels_are_the_text_as_written() {
+    let yaml = b"schedule: 10\ncombine: 10\ndomain_at_a_time: zone\nversions:\n  app:\n    - a1: {zone: 1.10}\n    - a2: {zone: 1.1}\n    - b1: {zone: on}\n    - b2: {zone: true}\n    - b3: {zone: 'true'}\n    - c1: {zone: 010}\n    - c2: {zone: 8}\n    - d1: {zone: eu}\n    - d2: {zone: \"eu\"}\n    - d[3:4]: {zone: eu}\n    - e1: {zone: \"1.10\"}\n";
+    let inventory = list(yaml);
+    let expected: Vec<Vec<&str>> = vec![
+        vec!["a1"],
+        vec!["a2"],
+        vec!["b1"],
+        vec!["b2"],
+        vec!["b3"],
+        vec!["c1"],
+        vec!["c2"],
+        vec!["d1", "d2", "d3", "d4"],
+        vec!["e1"],
+    ];
+    assert_eq!(batches(&inventory, "app"), expected);
+    // `spread` takes one host of each domain in turn: nine domains, then d2..d4.
+    let spread = String::from_utf8_lossy(yaml).replace("domain_at_a_time", "spread");
+    let inventory = list(spread.as_bytes());
+    let order = hosts(&inventory, "app");
+    assert_eq!(
+        order,
+        [
+            "a1", "a2", "b1", "b2", "b3", "c1", "c2", "d1", "e1", "d2", "d3", "d4"
+        ]
+    );
 }

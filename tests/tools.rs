@@ -307,7 +307,7 @@ versions:
         err,
         "\
 regal.yml:1:12: priority names `nope`, which is not a version; use one of `app-v1`, `app-v2`
-regal.yml:5:13: host `b` is listed in version `app-v1` and again in version `app-v2`; a host can run only one version, keep one
+regal.yml:5:13: host `b` is listed in version `app-v1` at line 3 column 15 and again here in version `app-v2`; a host can run only one version, keep one
 regal.yml:6:15: exclude entry `zz` matches no host of version `app-v2`; fix the name (a typo here would deploy to the host you meant to skip)
 regal-inventory: 3 problems in regal.yml
 "
@@ -432,7 +432,7 @@ fn hosts_from_problems() {
     );
     check(
         "versions:\n  old: [web1]\n  app:\n    hosts_from: web\n",
-        "host `web1` is listed in version `old` and again in version `app`",
+        "host `web1` is listed in version `old` at line 2 column 9 and again here in version `app`",
     );
 }
 
@@ -569,4 +569,22 @@ fn plan_names_the_pattern_of_external_hosts() {
     );
     let err = case.fails(1, &["plan"]);
     assert!(err.contains("pass --external-hosts FILE"), "{err}");
+}
+
+/// Labels of hosts from earlier sources are their values' text as the plugin
+/// passes them: `true` and `"true"`, `1.1` and `"1.1"` are separate domains.
+#[test]
+fn external_labels_keep_a_string_apart_from_a_value_written_alike() {
+    let case = strategy(
+        "schedule: 10\ncombine: 10\nversions:\n  app:\n    hosts_from: all\n    domain_at_a_time: zone\n",
+    );
+    case.file(
+        "hosts.json",
+        r#"{"hostvars": {"h1": {"zone": true}, "h2": {"zone": "true"}, "h3": {"zone": 1.1}, "h4": {"zone": "1.1"}, "h5": {"zone": 1.1}}}"#,
+    );
+    let inv = case.json(&["--list", "--external-hosts", "hosts.json"]);
+    assert_eq!(inv["app_batch0"]["hosts"], json!(["h1"]));
+    assert_eq!(inv["app_batch1"]["hosts"], json!(["h2"]));
+    assert_eq!(inv["app_batch2"]["hosts"], json!(["h3", "h5"]));
+    assert_eq!(inv["app_batch3"]["hosts"], json!(["h4"]));
 }

@@ -889,3 +889,93 @@ fn regal_inventory_refuses_what_json_cannot_carry_and_what_ansible_cannot_read()
         refused.len()
     );
 }
+
+/// Host entries with brackets, expanded by `hostrange` and by the function
+/// ansible-core's YAML inventory plugin runs on each host key
+/// (`_expand_hostpattern`: `parse_address`, then `expand_hostname_range` when
+/// the name holds a `[`). Where regal-inventory takes an entry, Ansible gives
+/// the same names; where Ansible refuses one, so does regal-inventory (it may
+/// refuse a few Ansible takes: `w[ 1:2]`, `w[-1:2]`, `a]1:2[x`).
+#[test]
+fn host_ranges_expand_or_fail_as_in_ansibles_yaml_inventory() {
+    const ENTRIES: &[&str] = &[
+        "w[1:3]",
+        "w[01:10:3]x[a:c]",
+        "w[:2]",
+        "w[a:c:2]",
+        "10.0.0.[1:3]",
+        "fe80::[1:2]",
+        "fe80::1",
+        "w1]",
+        "w[1:3]x]",
+        "w]1",
+        "w[1:2][3:4]",
+        "w[1:]",
+        "w[a:]",
+        "w[:]",
+        "w[1:3",
+        "w[1:2]b[c",
+        "w[x]",
+        "w[]",
+        "w[1:2:3:4]",
+        "w[1:2]x[y]",
+        "w[1:2]x]y[1:2]",
+        "w|x[1:2]",
+        "w[1:3:]",
+        "w[1:3:0]",
+        "w[a:c:]",
+        "[::1]",
+        "[fe80::1]",
+        "[::1]w[1:2]",
+        "[w1]",
+        "w[1:a]",
+        "w[A:c]",
+        "w[5:1]",
+        "w[01:5]",
+        "w[ 1:2]",
+        "w[-1:2]",
+        "a]1:2[x",
+    ];
+    let script = "import json, sys\n\
+        from ansible.plugins.inventory.yaml import InventoryModule\n\
+        plugin = InventoryModule()\n\
+        out = []\n\
+        for entry in json.load(sys.stdin):\n\
+        \x20   try:\n\
+        \x20       names, port = plugin._expand_hostpattern(entry)\n\
+        \x20       out.append(None if port else [str(n) for n in names])\n\
+        \x20   except Exception as e:\n\
+        \x20       out.append(None)\n\
+        print(json.dumps(out))\n";
+    let mut child = Command::new(support::ansible_bin().join("python"))
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ansible-core's python");
+    use std::io::Write;
+    (child.stdin.take().unwrap())
+        .write_all(serde_json::to_string(ENTRIES).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let ansible: Vec<Option<Vec<String>>> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut refused = 0;
+    for (entry, ansible) in ENTRIES.iter().zip(ansible) {
+        match (regal_inventory::hostrange::expand(entry), ansible) {
+            (Ok(ours), Some(theirs)) => assert_eq!(ours, theirs, "{entry}"),
+            (Ok(ours), None) => {
+                panic!("{entry}: Ansible refuses it, regal-inventory gives {ours:?}")
+            }
+            (Err(_), _) => refused += 1,
+        }
+    }
+    assert!(refused > 20, "the table holds the stray brackets");
+    // And the whole plugin refuses such a file, as regal-inventory refuses the strategy.
+    let out = ansible_inventory(&work_dir("bracket"), "all:\n  hosts:\n    '[::1]':\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Failed to parse inventory with 'yaml' plugin"),
+        "{stderr}"
+    );
+}

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Style, WrittenValue};
+use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -100,6 +100,9 @@ pub fn validate_as<'s>(
         unlisted: 0,
         names: 0,
         too_many: false,
+        domain_label: None,
+        domain_labels: Default::default(),
+        unsafe_depth: 0,
         version_here: None,
     };
     let strategy = validator.root(root);
@@ -128,6 +131,14 @@ pub(super) struct Validator<'s, 'e> {
     /// Host names read so far, ranges expanded (bounded by `MAX_HOSTS`).
     names: u64,
     too_many: bool,
+    /// The host var that labels failure domains in the version being read,
+    /// and the labels its hosts gave so far as written, with their numbers
+    /// (other values, then strings to ansible-core).
+    domain_label: Option<String>,
+    domain_labels: [HashMap<Box<str>, u32>; 2],
+    /// How many `!unsafe` collections the var value being read is inside:
+    /// every string in one is unsafe, as ansible-core reads it.
+    unsafe_depth: u32,
     /// The version whose rollout is being resolved, for messages.
     version_here: Option<String>,
 }
@@ -541,7 +552,7 @@ impl<'s> Validator<'s, '_> {
             }
         }
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
-        let drafts = self.versions(versions, versions_at);
+        let drafts = self.versions(versions, versions_at, &top.keys);
         let versions = self.cross_checks(drafts, &top);
         let priority = self.check_priority(priority, &versions);
         Some(Strategy {
@@ -844,6 +855,12 @@ impl<'s> Validator<'s, '_> {
         if node.is_null() {
             return Some(&[]);
         }
+        if let Some(tag) = node.collection_tag().map(short_tag)
+            && tag != "!!map"
+        {
+            self.report(node.span.start(), ProblemKind::VarsTag { tag });
+            return None;
+        }
         let entries = node.entries();
         if entries.is_none() {
             self.wrong_type(node, "a mapping of var name -> value");
@@ -985,7 +1002,7 @@ impl<'s> Validator<'s, '_> {
     /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
     fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
         use std::fmt::Write;
-        match node.scalar() {
+        match node.scalar().filter(|_| self.unsafe_depth == 0) {
             Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
                 push_json_str(text, &scalar.value)
             }
@@ -1004,9 +1021,45 @@ impl<'s> Validator<'s, '_> {
     /// quoted or block one as text; duplicate keys at any depth reported.
     fn value(&mut self, node: &Node<'s>) -> serde_json::Value {
         use serde_json::Value;
+        if let Some(tag) = node.collection_tag() {
+            let tag = short_tag(tag);
+            let is_map = node.entries().is_some();
+            match tag.as_str() {
+                // Every string in it is unsafe, as ansible-core's `!unsafe`
+                // constructor reads a collection (keys are never templated).
+                "!unsafe" => {
+                    self.unsafe_depth += 1;
+                    let value = self.untagged_value(node);
+                    self.unsafe_depth -= 1;
+                    return value;
+                }
+                // What the collection is anyway.
+                "!!seq" if !is_map => {}
+                "!!map" if is_map => {}
+                _ => {
+                    self.report(node.span.start(), ProblemKind::VarTag { tag });
+                    return Value::Null;
+                }
+            }
+        }
+        self.untagged_value(node)
+    }
+
+    /// A string of a var value: unsafe inside an `!unsafe` collection.
+    fn string(&self, text: String) -> serde_json::Value {
+        match self.unsafe_depth {
+            0 => serde_json::Value::String(text),
+            _ => serde_json::json!({ "__ansible_unsafe": text }),
+        }
+    }
+
+    /// [`Validator::value`] of a node, its collection tag (if any) read.
+    fn untagged_value(&mut self, node: &Node<'s>) -> serde_json::Value {
+        use serde_json::Value;
         match &node.resolved().kind {
             Kind::Scalar(scalar) if scalar.is_plain() => {
                 match crate::yaml11::resolve_plain(&scalar.value) {
+                    Ok(Value::String(text)) => self.string(text),
                     Ok(value) => value,
                     Err(why) => {
                         self.report(node.span.start(), ProblemKind::VarValue { why });
@@ -1016,7 +1069,7 @@ impl<'s> Validator<'s, '_> {
             }
             // Quoted or block: a string to ansible-core.
             Kind::Scalar(scalar) => match scalar.tag.as_deref().map(|t| short_tag(t)).as_deref() {
-                None | Some("!!str") => Value::String(scalar.value.to_string()),
+                None | Some("!!str") => self.string(scalar.value.to_string()),
                 // ansible-core's own tags, written as its script-inventory JSON
                 // carries them (and as `ansible-inventory --list` prints them).
                 Some(tag @ ("!unsafe" | "!vault")) => {
@@ -1082,7 +1135,7 @@ impl<'s> Validator<'s, '_> {
                 }
                 Value::Object(map)
             }
-            Kind::Alias(_) => unreachable!("resolved"),
+            Kind::Alias(_) | Kind::Tagged(_) => unreachable!("resolved"),
         }
     }
 
@@ -1107,7 +1160,12 @@ impl<'s> Validator<'s, '_> {
         Some(names)
     }
 
-    fn versions<'t>(&mut self, node: &'t Node<'s>, key_at: usize) -> Vec<Draft<'t, 's>> {
+    fn versions<'t>(
+        &mut self,
+        node: &'t Node<'s>,
+        key_at: usize,
+        top: &RolloutKeys,
+    ) -> Vec<Draft<'t, 's>> {
         if node.is_null() {
             self.report(key_at, ProblemKind::NoVersions);
             return Vec::new();
@@ -1137,12 +1195,18 @@ impl<'s> Validator<'s, '_> {
                 };
                 self.report(at, kind);
             }
-            drafts.push(self.version(name.to_string(), at, value));
+            drafts.push(self.version(name.to_string(), at, value, top));
         }
         drafts
     }
 
-    fn version<'t>(&mut self, name: String, at: usize, value: &'t Node<'s>) -> Draft<'t, 's> {
+    fn version<'t>(
+        &mut self,
+        name: String,
+        at: usize,
+        value: &'t Node<'s>,
+        top: &RolloutKeys,
+    ) -> Draft<'t, 's> {
         let (body, hosts_node) = match value.entries() {
             Some(entries) => {
                 let fields = self.fields(entries, &version_keys());
@@ -1158,6 +1222,9 @@ impl<'s> Validator<'s, '_> {
             }
             None => (RolloutKeys::default(), None),
         };
+        // Its hosts are numbered by failure domain as they are read.
+        self.domain_label = domains(&keys, top).map(|d| d.label().to_string());
+        self.domain_labels = Default::default();
         let field = |name: &str| body.as_ref().and_then(|f| f.get(name));
         let hosts_from_node = field("hosts_from");
         let hosts_from = hosts_from_node.and_then(|node| self.name(node, "a host pattern"));
@@ -1233,8 +1300,10 @@ impl<'s> Validator<'s, '_> {
         if node.is_null() {
             return read;
         }
+        // Hosts that come in through an alias are placed there (`host_item`).
+        let list_alias = is_alias(node).then(|| node.span.start());
         if let Some(scalar) = node.scalar() {
-            self.host_string(&mut read, scalar, node.span.start());
+            self.host_string(&mut read, scalar, node.span, list_alias.is_some());
             return read;
         }
         // A host list as the tree keeps it: names and host entries are read
@@ -1250,13 +1319,19 @@ impl<'s> Validator<'s, '_> {
             let mut recent = RecentVars::default();
             for item in seq.items() {
                 match item {
-                    HostItem::Scalar(name) => self.host_item(&mut read, &name),
-                    HostItem::Node(node) => self.host_item(&mut read, node),
+                    HostItem::Scalar(name) => self.host_item(&mut read, &name, list_alias),
+                    HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
                     HostItem::Entry {
                         name,
                         vars: span,
                         pairs: vars,
                     } => {
+                        let domain = match self.domain_label {
+                            Some(_) => (vars.clone())
+                                .find_map(|(key, value)| self.domain_in(&key, &value))
+                                .unwrap_or(0),
+                            None => 0,
+                        };
                         let written = &self.src[span.start()..span.end as usize];
                         let reported = self.problems.len() + self.unlisted;
                         let vars = match recent.get(written) {
@@ -1279,7 +1354,8 @@ impl<'s> Validator<'s, '_> {
                         };
                         let text = name.scalar().map(|s| borrow(&s.value));
                         let text = text.expect("a host entry's name is a scalar");
-                        self.push_entry(&mut read, text, vars, name.span.start());
+                        let (text, at) = through_alias(text, list_alias, name.span.start());
+                        self.push_entry(&mut read, text, vars, domain, at);
                     }
                 }
             }
@@ -1291,24 +1367,28 @@ impl<'s> Validator<'s, '_> {
         };
         read.hosts.reserve(items.size_hint().0);
         for item in items {
-            self.host_item(&mut read, &item);
+            self.host_item(&mut read, &item, list_alias);
         }
         read
     }
 
-    /// One item of a host list: a name, or `name: {host vars}`.
-    fn host_item(&mut self, read: &mut HostsRead<'s>, item: &Node<'s>) {
+    /// One item of a host list: a name, or `name: {host vars}`. Hosts that
+    /// come in through an alias (`list_alias` when the whole list does) are
+    /// placed at the alias, where they are listed again, not where the anchor
+    /// first wrote them.
+    fn host_item(&mut self, read: &mut HostsRead<'s>, item: &Node<'s>, list_alias: Option<usize>) {
         let at = item.span.start();
+        let alias = list_alias.or(is_alias(item).then_some(at));
         match &item.resolved().kind {
             Kind::Scalar(s) if s.is_null() => {
                 let kind = ProblemKind::EmptyListItem;
-                self.report(at, kind);
+                self.report(alias.unwrap_or(at), kind);
             }
             Kind::Scalar(s) => {
-                let name = borrow(&s.value);
-                self.push_entry(read, name, None, at);
+                let (name, at) = through_alias(borrow(&s.value), alias, at);
+                self.push_entry(read, name, None, 0, at);
             }
-            Kind::Map(entries) => self.host_with_vars(read, entries, at),
+            Kind::Map(entries) => self.host_with_vars(read, entries, alias, at),
             _ => self.wrong_type(item, "a host name, or `name: {host vars}`"),
         }
     }
@@ -1317,8 +1397,10 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         read: &mut HostsRead<'s>,
         entries: &[(Node<'s>, Node<'s>)],
+        alias: Option<usize>,
         at: usize,
     ) {
+        let at = alias.unwrap_or(at);
         let [(key, value)] = entries else {
             let kind = if entries.is_empty() {
                 ProblemKind::EmptyHostEntry {
@@ -1341,7 +1423,49 @@ impl<'s> Validator<'s, '_> {
                 .and_then(|vars| read.vars.push(&vars)),
             None => None,
         };
-        self.push_entry(read, borrow(&name.value), vars, key.span.start());
+        let domain = match (&self.domain_label, value.entries()) {
+            (Some(_), Some(entries)) => (entries.iter())
+                .find_map(|(key, value)| self.domain_in(key, value))
+                .unwrap_or(0),
+            _ => 0,
+        };
+        let alias = alias.or(is_alias(key).then(|| key.span.start()));
+        let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
+        self.push_entry(read, name, vars, domain, at);
+    }
+
+    /// The failure domain a host var gives, if it is the label: the label's
+    /// number, a label written as before keeping its number. A label is a
+    /// scalar's text as written (`1.10` is not `1.1`), kept apart by whether
+    /// ansible-core reads it as a string (`true` is not `'true'`); a quoted
+    /// string is the same label as the plain one (`eu`, `"eu"`). Some(0) for
+    /// a label that is no scalar (`check_labels` reports it).
+    fn domain_in(&mut self, key: &Node<'s>, value: &Node<'s>) -> Option<u32> {
+        let label = self.domain_label.as_deref()?;
+        if key.scalar()?.value != label {
+            return None;
+        }
+        let Some(scalar) = value.scalar() else {
+            return Some(0);
+        };
+        let string = !scalar.is_plain()
+            || matches!(
+                crate::yaml11::resolve_plain(&scalar.value),
+                Ok(serde_json::Value::String(_))
+            );
+        Some(self.domain_number(string, &scalar.value))
+    }
+
+    /// The number of a label (from 1), given it when new.
+    fn domain_number(&mut self, string: bool, text: &str) -> u32 {
+        let count = self.domain_labels.iter().map(HashMap::len).sum::<usize>();
+        let labels = &mut self.domain_labels[usize::from(string)];
+        if let Some(&number) = labels.get(text) {
+            return number;
+        }
+        let number = u32::try_from(count + 1).expect("at most MAX_HOSTS labels");
+        labels.insert(Box::from(text), number);
+        number
     }
 
     /// Checks one entry as written and appends the hosts it stands for.
@@ -1352,6 +1476,7 @@ impl<'s> Validator<'s, '_> {
         read: &mut HostsRead<'s>,
         entry: Cow<'s, str>,
         vars: Option<VarsId>,
+        domain: u32,
         at: usize,
     ) {
         let flags = file::scan_name(&entry);
@@ -1370,7 +1495,11 @@ impl<'s> Validator<'s, '_> {
             if let Cow::Owned(_) = entry {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
             }
-            read.hosts.push(Host { name: entry, vars });
+            read.hosts.push(Host {
+                name: entry,
+                vars,
+                domain,
+            });
             return;
         }
         let count = crate::hostrange::count(&entry);
@@ -1385,6 +1514,7 @@ impl<'s> Validator<'s, '_> {
                     read.hosts.push(Host {
                         name: Cow::Owned(name),
                         vars,
+                        domain,
                     });
                 }
             }
@@ -1393,7 +1523,14 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// The hosts of a string of comma-separated names.
-    fn host_string(&mut self, read: &mut HostsRead<'s>, scalar: &Scalar<'s>, at: usize) {
+    fn host_string(
+        &mut self,
+        read: &mut HostsRead<'s>,
+        scalar: &Scalar<'s>,
+        span: Span,
+        aliased: bool,
+    ) {
+        let at = span.start();
         let text = borrow(&scalar.value);
         if text.trim().is_empty() {
             return;
@@ -1401,7 +1538,8 @@ impl<'s> Validator<'s, '_> {
         // Where the text lies in the source, if it does: each entry is then
         // placed exactly.
         let base = self.src.as_ptr() as usize;
-        let in_source = matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
+        let in_source = !aliased
+            && matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
             && (t.as_ptr() as usize) <= base + self.src.len());
         if let Cow::Borrowed(text) = text
             && in_source
@@ -1422,17 +1560,28 @@ impl<'s> Validator<'s, '_> {
                         self.empty_entry(text, entry, place(entry));
                         continue;
                     }
-                    self.push_entry(read, Cow::Borrowed(trimmed), None, place(trimmed));
+                    self.push_entry(read, Cow::Borrowed(trimmed), None, 0, place(trimmed));
                 }
             }
             Cow::Owned(text) => {
+                // A string over several lines, or with escapes, is not the
+                // source's text: each entry is found in the string's source,
+                // after the one before.
+                let mut seen = match aliased {
+                    true => None,
+                    false => Some(at),
+                };
                 for entry in text.split(',') {
                     let trimmed = entry.trim();
+                    let place = match &mut seen {
+                        Some(from) => written_at(self.src, from, span, trimmed, scalar.style),
+                        None => at,
+                    };
                     if trimmed.is_empty() {
-                        self.empty_entry(&text, entry, at);
+                        self.empty_entry(&text, entry, place);
                         continue;
                     }
-                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, at);
+                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, 0, place);
                 }
             }
         }
@@ -1580,13 +1729,26 @@ impl<'s> Validator<'s, '_> {
             HostsFrom::External(external) => match external.select(&pattern) {
                 Ok(names) if !names.is_empty() => {
                     let mut vars = HostVarsText::default();
-                    let hosts: Vec<Host> = names
-                        .into_iter()
-                        .map(|name| Host {
+                    let mut hosts: Vec<Host> = Vec::with_capacity(names.len());
+                    for name in names {
+                        let own = external.vars(name);
+                        // A label is the value's text as the plugin passes it,
+                        // a string apart from a value written alike.
+                        let label =
+                            (self.domain_label.as_deref()).and_then(|label| own?.get(label));
+                        let domain = match label {
+                            Some(serde_json::Value::String(text)) => self.domain_number(true, text),
+                            Some(value) if !value.is_null() => {
+                                self.domain_number(false, &value.to_string())
+                            }
+                            _ => 0,
+                        };
+                        hosts.push(Host {
                             name: Cow::Owned(name.to_string()),
-                            vars: external.vars(name).and_then(|v| vars.push(v)),
-                        })
-                        .collect();
+                            vars: own.and_then(|v| vars.push(v)),
+                            domain,
+                        });
+                    }
                     if !self.room_for(hosts.len() as u64, at) {
                         return HostsRead::default();
                     }
@@ -1715,7 +1877,7 @@ impl<'s> Validator<'s, '_> {
         }
         // The exact check, in file order, over the suspects only: the version
         // that listed each name first, and every later listing.
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
         let mut again = Vec::new();
         for (index, draft) in drafts.iter().enumerate() {
             for (position, host) in draft.read.hosts.iter().enumerate() {
@@ -1725,7 +1887,7 @@ impl<'s> Validator<'s, '_> {
                 match first.entry(&host.name) {
                     Entry::Occupied(_) => again.push((index, position)),
                     Entry::Vacant(slot) => {
-                        slot.insert(index);
+                        slot.insert((index, position));
                     }
                 }
             }
@@ -1734,10 +1896,14 @@ impl<'s> Validator<'s, '_> {
             let draft = &drafts[index];
             let host = &draft.read.hosts[position].name;
             let at = draft.read.at(self.src, position);
+            let (first_index, first_position) = first[host.as_ref()];
+            let first_draft = &drafts[first_index];
+            let first_at = first_draft.read.at(self.src, first_position);
             let kind = ProblemKind::DuplicateHost {
                 host: host.to_string(),
-                first_version: drafts[first[host.as_ref()]].name.clone(),
+                first_version: first_draft.name.clone(),
                 second_version: draft.name.clone(),
+                first: self.listing().then(|| self.location(first_at)),
             };
             self.report(at, kind);
         }
@@ -1771,19 +1937,7 @@ impl<'s> Validator<'s, '_> {
             };
             self.report(at.unwrap_or(0), ProblemKind::SaltWithoutHash);
         }
-        let spread = own.spread.clone().or_else(|| top_keys.spread.clone());
-        let one_at_a_time =
-            (own.domain_at_a_time.clone()).or_else(|| top_keys.domain_at_a_time.clone());
-        let domains = match (own.spread.clone(), own.domain_at_a_time.clone()) {
-            (Some(label), None) => Some(Domains::Spread(label)),
-            (None, Some(label)) => Some(Domains::OneAtATime(label)),
-            (Some(_), Some(_)) => None, // reported by `level`
-            (None, None) => match (spread, one_at_a_time) {
-                (Some(label), None) => Some(Domains::Spread(label)),
-                (None, Some(label)) => Some(Domains::OneAtATime(label)),
-                _ => None,
-            },
-        };
+        let domains = domains(own, top_keys);
         let vars = |own: &Option<Vars>, top: &Option<Vars>| {
             own.as_ref().or(top.as_ref()).cloned().unwrap_or_default()
         };
@@ -1924,7 +2078,8 @@ impl<'s> Validator<'s, '_> {
             }
             owner.insert(group, index);
         }
-        // A version group may not be another version's batch or excluded group.
+        // A version group may not be another version's batch group, nor its
+        // excluded group when it has one (only a version that excludes hosts).
         for (version, &at) in versions.iter().zip(places) {
             let group = version.group.as_str();
             let Some((stem, batch)) = derived_group_stem(group) else {
@@ -1934,7 +2089,7 @@ impl<'s> Validator<'s, '_> {
                 continue;
             };
             let clash = match batch {
-                None => true,
+                None => !versions[other].excluded.is_empty(),
                 Some(index) => index < batch_count_bound(&versions[other]),
             };
             if clash {
@@ -1991,6 +2146,60 @@ fn batch_count_bound(version: &Version) -> usize {
     match version.rollout.domains {
         Some(_) => total,
         None => crate::plan::batch_ends(&version.rollout.sizes, &[total]).len(),
+    }
+}
+
+/// Where `entry` of a host string that is not the source's text (folded over
+/// lines, or with escapes) is written: the first place at or after `from`
+/// inside the string's `span` where its text lies (not right after an
+/// escape's backslash); `from` then moves past the comma after it. An empty
+/// entry is placed at `from`; one made by escapes, not found as such, too.
+fn written_at(src: &str, from: &mut usize, span: Span, entry: &str, style: Style) -> usize {
+    let end = (span.end as usize).clamp(*from, src.len());
+    let escaped = |i: usize| style == Style::DoubleQuoted && src[..i].ends_with('\\');
+    let found = match entry.is_empty() {
+        true => None,
+        false => (src[*from..end].match_indices(entry))
+            .map(|(i, _)| *from + i)
+            .find(|&i| !escaped(i)),
+    };
+    let place = found.unwrap_or(*from);
+    let after = found.map_or(place, |i| i + entry.len());
+    *from = match src[after..end].find(',') {
+        Some(comma) => after + comma + 1,
+        None => end,
+    };
+    place
+}
+
+/// A version's failure domains: its own `spread` / `domain_at_a_time`, else
+/// the top level's.
+fn domains(own: &RolloutKeys, top: &RolloutKeys) -> Option<Domains> {
+    let spread = own.spread.clone().or_else(|| top.spread.clone());
+    let one_at_a_time = (own.domain_at_a_time.clone()).or_else(|| top.domain_at_a_time.clone());
+    match (own.spread.clone(), own.domain_at_a_time.clone()) {
+        (Some(label), None) => Some(Domains::Spread(label)),
+        (None, Some(label)) => Some(Domains::OneAtATime(label)),
+        (Some(_), Some(_)) => None, // reported by `level`
+        (None, None) => match (spread, one_at_a_time) {
+            (Some(label), None) => Some(Domains::Spread(label)),
+            (None, Some(label)) => Some(Domains::OneAtATime(label)),
+            _ => None,
+        },
+    }
+}
+
+fn is_alias(node: &Node) -> bool {
+    matches!(node.kind, Kind::Alias(_))
+}
+
+/// A host name and its place: one that came through an alias at `alias` is
+/// placed there, its text owned (a name borrowed from the source is placed
+/// where its text lies, which is the anchor).
+fn through_alias<'s>(name: Cow<'s, str>, alias: Option<usize>, at: usize) -> (Cow<'s, str>, usize) {
+    match alias {
+        Some(alias) => (Cow::Owned(name.into_owned()), alias),
+        None => (name, at),
     }
 }
 
@@ -2085,6 +2294,7 @@ fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s
         hosts.push(Host {
             name: Cow::Borrowed(entry),
             vars: None,
+            domain: 0,
         });
     }
     Some(hosts)
