@@ -64,10 +64,10 @@ write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
 # Other ways to write the same fleet: the whole file as JSON, every name
 # double-quoted with an escape or tagged `!!str`, one comma string over many
-# lines (plain, or a folded block scalar); and files the fast reader leaves
-# to the event parser: a tab in a comment on the first line (given up before
-# reading), and the block list with a var after it that it does not take (keep
-# chomping, `|+`): given up at the end.
+# lines (plain, or a folded block scalar), a tab in a comment on the first
+# line (the fast reader takes tabs in comments); and a file the fast reader
+# leaves to the event parser: the block list with a var after it that it does
+# not take (keep chomping, `|+`), given up at the end.
 import json
 with open(f"{work}/json.yml", "w") as f:
     json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)

@@ -1581,7 +1581,13 @@ impl<'s> Validator<'s, '_> {
                         self.empty_entry(&text, entry, place);
                         continue;
                     }
-                    self.push_entry(read, Cow::Owned(trimmed.to_string()), None, 0, place);
+                    // Found as written (no escape in it, not over a line
+                    // break): borrowed from the source, as a one-line string's.
+                    let written = (self.src.get(place..place + trimmed.len()))
+                        .filter(|written| seen.is_some() && *written == trimmed);
+                    let name =
+                        written.map_or_else(|| Cow::Owned(trimmed.to_string()), Cow::Borrowed);
+                    self.push_entry(read, name, None, 0, place);
                 }
             }
         }
