@@ -110,7 +110,12 @@ pub enum Style {
 ///
 /// - a one-line plain scalar as written (`- web1`), or one quoted without
 ///   escapes (`- "web1"`, a list written as JSON), the list's scalars all of
-///   one style: its span, 8 bytes rather than a node's 48;
+///   one style and one tag (`- !!str web1`): its span, 8 bytes rather than a
+///   node's 48 (and a tag's string);
+/// - a scalar of that style and tag whose value is not its text as written
+///   (`- "web\x2d1"`, a plain name over lines): its span, and its value in
+///   one text shared by the list (`decoded`), rather than a node and a
+///   string;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style): the spans of the name, the vars mapping and each
@@ -136,8 +141,14 @@ pub struct HostSeq<'s> {
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
     /// The style of the scalar items kept by their spans: plain, or quoted
-    /// without escapes (a host list written as JSON).
+    /// (a host list written as JSON), and their tag, if they have one.
     names: Style,
+    names_tag: Option<Box<String>>,
+    /// The values of the scalar items that are not their text as written,
+    /// one after another, and for each such item its index and where its
+    /// value ends in `decoded`, in item order.
+    decoded: String,
+    decoded_at: Vec<(u32, u32)>,
 }
 
 /// A host entry of a [`HostSeq`]: 12 bytes.
@@ -196,7 +207,8 @@ impl HostEntry {
 
 /// One item of a [`HostSeq`], as [`HostSeq::items`] gives it.
 pub enum HostItem<'a, 's> {
-    /// A plain scalar (a node made on the spot, which holds no allocation).
+    /// A scalar (a node made on the spot: it holds an allocation only for a
+    /// tag, or a value that is not its text as written).
     Scalar(Node<'s>),
     /// A host entry: its name, and its vars (scalar nodes made on the spot).
     Entry {
@@ -300,12 +312,24 @@ fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
 /// How a scalar node can be kept in a [`HostSeq`]: its style, when its value
 /// is its text as written and it has no tag.
 fn as_written(src: &str, node: &Node) -> Option<Style> {
+    match &node.kind {
+        Kind::Scalar(scalar) if scalar.tag.is_none() => as_written_tagged(src, node),
+        _ => None,
+    }
+}
+
+/// [`as_written`], a tag allowed: the value is then the text after the tag
+/// and a space (see [`name_at`]).
+fn as_written_tagged(src: &str, node: &Node) -> Option<Style> {
     let Kind::Scalar(scalar) = &node.kind else {
         return None;
     };
-    let (start, end) = (node.span.start(), node.span.end as usize);
+    let span = match scalar.tag {
+        Some(_) => after_tag(src, node.span)?,
+        None => node.span,
+    };
+    let (start, end) = (span.start(), span.end as usize);
     let (start, end) = match scalar.style {
-        _ if scalar.tag.is_some() => return None,
         Style::Plain => (start, end),
         Style::SingleQuoted | Style::DoubleQuoted if end >= start + 2 => (start + 1, end - 1),
         _ => return None,
@@ -318,6 +342,26 @@ fn as_written(src: &str, node: &Node) -> Option<Style> {
         return Some(scalar.style);
     }
     (src.get(start..end)? == scalar.value).then_some(scalar.style)
+}
+
+/// The span of a tagged scalar's text after its tag (`!!str web1`): after
+/// the first space and the spaces after it.
+fn after_tag(src: &str, span: Span) -> Option<Span> {
+    let text = src.get(span.start()..span.end as usize)?;
+    let value = text.split_once(' ')?.1.trim_start_matches(' ');
+    Some(Span::new(
+        span.end as usize - value.len(),
+        span.end as usize,
+    ))
+}
+
+/// The value of a scalar item of a [`HostSeq`] kept by its span: its text
+/// as written, after its tag if `tagged`.
+fn name_at(src: &str, span: Span, style: Style, tagged: bool) -> &str {
+    match tagged {
+        true => text_at(src, after_tag(src, span).expect("checked when kept"), style),
+        false => text_at(src, span, style),
+    }
 }
 
 impl<'s> HostSeq<'s> {
@@ -352,6 +396,7 @@ impl<'s> HostSeq<'s> {
             entry: 0,
             node: 0,
             value: 0,
+            decoded: 0,
         }
     }
 
@@ -372,6 +417,7 @@ pub struct HostItems<'a, 's> {
     entry: usize,
     node: usize,
     value: usize,
+    decoded: usize,
 }
 
 impl<'a, 's> Iterator for HostItems<'a, 's> {
@@ -386,7 +432,20 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
             return Some(HostItem::Node(&seq.nodes[self.node - 1]));
         }
         let entry = (seq.entries.get(self.entry)).is_some_and(|host| host.item == index as u32);
-        let name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
+        let mut name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
+        if !entry && let Kind::Scalar(scalar) = &mut name.kind {
+            if seq.names_tag.is_some() {
+                scalar.tag.clone_from(&seq.names_tag);
+                scalar.value = Cow::Borrowed(name_at(seq.src, span, seq.names, true));
+            }
+            if let Some(&(item, end)) = seq.decoded_at.get(self.decoded)
+                && item == index as u32
+            {
+                let start = (self.decoded.checked_sub(1)).map_or(0, |d| seq.decoded_at[d].1);
+                self.decoded += 1;
+                scalar.value = Cow::Owned(seq.decoded[start as usize..end as usize].to_string());
+            }
+        }
         match seq.entries.get(self.entry) {
             Some(host) if host.item == index as u32 => {
                 let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
@@ -468,6 +527,9 @@ impl<'s> SeqBuilder<'s> {
                 nodes: Vec::new(),
                 node_at: Vec::new(),
                 names: Style::Plain,
+                names_tag: None,
+                decoded: String::new(),
+                decoded_at: Vec::new(),
             },
             end: None,
             named: false,
@@ -484,25 +546,23 @@ impl<'s> SeqBuilder<'s> {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(node.span.end as usize);
         }
-        let src = self.seq.src;
-        let plain_name = |node: &Node| {
-            as_written(src, node) == Some(Style::Plain)
-                && node.scalar().is_some_and(|s| !s.value.is_empty())
-        };
-        let quoted_name = |node: &Node| {
-            matches!(
-                as_written(src, node),
-                Some(Style::SingleQuoted | Style::DoubleQuoted)
-            )
-        };
-        // Scalar items of one style: plain, or quoted alike.
-        if plain_name(&node) || quoted_name(&node) {
-            let style = node.scalar().map_or(Style::Plain, |s| s.style);
-            if !self.named || style == self.seq.names {
+        // Scalar items of one style and tag: plain, or quoted alike.
+        if let Some((style, decoded)) = self.name_style(&node)
+            && let Kind::Scalar(scalar) = &mut node.kind
+            && (!self.named || style == self.seq.names && scalar.tag == self.seq.names_tag)
+        {
+            if !self.named {
                 (self.seq.names, self.named) = (style, true);
-                self.seq.spans.push(node.span);
-                return;
+                self.seq.names_tag = scalar.tag.take();
             }
+            if decoded {
+                let seq = &mut self.seq;
+                seq.decoded.push_str(&scalar.value);
+                let end = u32::try_from(seq.decoded.len()).expect("a source is at most 4 GiB");
+                seq.decoded_at.push((seq.spans.len() as u32, end));
+            }
+            self.seq.spans.push(node.span);
+            return;
         }
         let span = node.span;
         if let Kind::Map(entries) = &mut node.kind
@@ -515,6 +575,21 @@ impl<'s> SeqBuilder<'s> {
             return;
         }
         self.keep(node);
+    }
+
+    /// How a scalar item can be kept by its span: its style, and whether its
+    /// value is not its text as written (and so goes into `decoded`). Not an
+    /// empty plain scalar (null), nor a block scalar.
+    fn name_style(&self, node: &Node<'s>) -> Option<(Style, bool)> {
+        let scalar = node.scalar()?;
+        match (as_written_tagged(self.seq.src, node), scalar.style) {
+            (_, Style::Plain) if scalar.value.is_empty() => None,
+            (Some(style), _) => Some((style, false)),
+            (None, style @ (Style::Plain | Style::SingleQuoted | Style::DoubleQuoted)) => {
+                Some((style, true))
+            }
+            _ => None,
+        }
     }
 
     /// Adds a host entry read without nodes for it and its mapping: `name`
@@ -647,6 +722,8 @@ impl<'s> SeqBuilder<'s> {
         seq.values.shrink_to_fit();
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
+        seq.decoded.shrink_to_fit();
+        seq.decoded_at.shrink_to_fit();
         Kind::HostSeq(Box::new(seq))
     }
 }

@@ -1355,10 +1355,42 @@ mod tests {
             "l: [\n  x,  # c\n\n  y,\n]\n",
             "{\"l\": [\n  \"x\",\n  \"y\"\n]}\n",
             "l:\n- 'x'\n- ''\n- 'y'\n",
+            // Names that are not their text as written, or tagged, without
+            // a node each either.
+            "l:\n- \"w\\x41\"\n- \"y\"\n- \"z\\t\\u00e9\"\n- \"it\\\"s\"\n",
+            "l:\n- 'it''s'\n- 'b'\n",
+            "l:\n- !!str x\n- !!str   1.10\n",
+            "l: [!!str 'a', !!str 'b''c']\n",
+            "l:\n- over\n  lines\n- x\n",
         ] {
+            same_as_serde_yaml(source);
             let root = read(source).unwrap();
             let list = &root.entries().unwrap()[0].1;
             assert!(matches!(list.kind, Kind::HostSeq(_)), "{source:?}");
+            assert!(
+                format!("{list:?}").contains("nodes: []"),
+                "{source:?}: {list:?}"
+            );
+            let events = crate::tree::parse(source).unwrap().unwrap();
+            let theirs = &events.entries().unwrap()[0].1;
+            assert!(
+                format!("{theirs:?}").contains("nodes: []"),
+                "{source:?}: {theirs:?}"
+            );
+        }
+        // Mixed tags or styles: the items that differ from the first are nodes.
+        for source in [
+            "l:\n- !!str x\n- y\n",
+            "l:\n- \"x\"\n- !!str \"y\"\n",
+            "l:\n- x\n- 'y'\n",
+        ] {
+            same_as_serde_yaml(source);
+            let root = read(source).unwrap();
+            let list = &root.entries().unwrap()[0].1;
+            assert!(
+                !format!("{list:?}").contains("nodes: []"),
+                "{source:?}: {list:?}"
+            );
         }
     }
 

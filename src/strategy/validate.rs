@@ -1319,6 +1319,19 @@ impl<'s> Validator<'s, '_> {
             let mut recent = RecentVars::default();
             for item in seq.items() {
                 match item {
+                    // A name that is not its text as written (an escape, a
+                    // tag): its value moved, not copied.
+                    HostItem::Scalar(Node {
+                        span,
+                        kind:
+                            Kind::Scalar(Scalar {
+                                value: Cow::Owned(name),
+                                ..
+                            }),
+                    }) => {
+                        let (name, at) = through_alias(Cow::Owned(name), list_alias, span.start());
+                        self.push_entry(&mut read, name, None, 0, at);
+                    }
                     HostItem::Scalar(name) => self.host_item(&mut read, &name, list_alias),
                     HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
                     HostItem::Entry {
@@ -1535,6 +1548,10 @@ impl<'s> Validator<'s, '_> {
         if text.trim().is_empty() {
             return;
         }
+        // Room made once for a long string's names: a list grown by doubling
+        // may hold twice the room it needs.
+        let names = text.bytes().filter(|&b| b == b',').count() + 1;
+        let _ = read.hosts.try_reserve(names.min(file::MAX_HOSTS as usize));
         // Where the text lies in the source, if it does: each entry is then
         // placed exactly.
         let base = self.src.as_ptr() as usize;
