@@ -143,7 +143,7 @@ pub struct HostSeq<'s> {
     /// The style of the scalar items kept by their spans: plain, or quoted
     /// (a host list written as JSON), and their tag, if they have one.
     names: Style,
-    names_tag: Option<Box<String>>,
+    names_tag: Option<String>,
     /// The values of the scalar items that are not their text as written,
     /// one after another, and for each such item its index and where its
     /// value ends in `decoded`, in item order.
@@ -435,7 +435,7 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         let mut name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
         if !entry && let Kind::Scalar(scalar) = &mut name.kind {
             if seq.names_tag.is_some() {
-                scalar.tag.clone_from(&seq.names_tag);
+                scalar.tag = seq.names_tag.clone().map(Box::new);
                 scalar.value = Cow::Borrowed(name_at(seq.src, span, seq.names, true));
             }
             if let Some(&(item, end)) = seq.decoded_at.get(self.decoded)
@@ -549,11 +549,13 @@ impl<'s> SeqBuilder<'s> {
         // Scalar items of one style and tag: plain, or quoted alike.
         if let Some((style, decoded)) = self.name_style(&node)
             && let Kind::Scalar(scalar) = &mut node.kind
-            && (!self.named || style == self.seq.names && scalar.tag == self.seq.names_tag)
+            && (!self.named
+                || style == self.seq.names
+                    && scalar.tag.as_deref().map(String::as_str) == self.seq.names_tag.as_deref())
         {
             if !self.named {
                 (self.seq.names, self.named) = (style, true);
-                self.seq.names_tag = scalar.tag.take();
+                self.seq.names_tag = scalar.tag.take().map(|tag| *tag);
             }
             if decoded {
                 let seq = &mut self.seq;
