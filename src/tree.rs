@@ -364,6 +364,56 @@ fn name_at(src: &str, span: Span, style: Style, tagged: bool) -> &str {
     }
 }
 
+/// The value of a double-quoted scalar on one line whose text inside the
+/// quotes is `text`: its escapes applied (borrowed when it has none); `None`
+/// for a line break or an escape this does not take. Kept items are checked
+/// against their value, so this only saves memory, never changes a name.
+fn unescape(text: &str) -> Option<Cow<'_, str>> {
+    if !text.contains('\\') {
+        return Some(Cow::Borrowed(text));
+    }
+    if text.contains(['\n', '\r']) {
+        return None;
+    }
+    let mut value = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        value.push_str(&rest[..i]);
+        let hex = |digits: usize| {
+            let hex = rest.get(i + 2..i + 2 + digits)?;
+            let hex_digits = hex.bytes().all(|b| b.is_ascii_hexdigit());
+            char::from_u32(u32::from_str_radix(hex, 16).ok().filter(|_| hex_digits)?)
+        };
+        let (c, len) = match rest.as_bytes().get(i + 1)? {
+            b'0' => ('\0', 2),
+            b'a' => ('\u{7}', 2),
+            b'b' => ('\u{8}', 2),
+            b't' | b'\t' => ('\t', 2),
+            b'n' => ('\n', 2),
+            b'v' => ('\u{B}', 2),
+            b'f' => ('\u{C}', 2),
+            b'r' => ('\r', 2),
+            b'e' => ('\u{1B}', 2),
+            b' ' => (' ', 2),
+            b'"' => ('"', 2),
+            b'/' => ('/', 2),
+            b'\\' => ('\\', 2),
+            b'N' => ('\u{85}', 2),
+            b'_' => ('\u{A0}', 2),
+            b'L' => ('\u{2028}', 2),
+            b'P' => ('\u{2029}', 2),
+            b'x' => (hex(2)?, 4),
+            b'u' => (hex(4)?, 6),
+            b'U' => (hex(8)?, 10),
+            _ => return None,
+        };
+        value.push(c);
+        rest = &rest[i + len..];
+    }
+    value.push_str(rest);
+    Some(Cow::Owned(value))
+}
+
 impl<'s> HostSeq<'s> {
     pub fn len(&self) -> usize {
         self.spans.len()
@@ -434,9 +484,9 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         let entry = (seq.entries.get(self.entry)).is_some_and(|host| host.item == index as u32);
         let mut name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
         if !entry && let Kind::Scalar(scalar) = &mut name.kind {
-            if seq.names_tag.is_some() {
+            let tagged = seq.names_tag.is_some();
+            if tagged {
                 scalar.tag = seq.names_tag.clone().map(Box::new);
-                scalar.value = Cow::Borrowed(name_at(seq.src, span, seq.names, true));
             }
             if let Some(&(item, end)) = seq.decoded_at.get(self.decoded)
                 && item == index as u32
@@ -444,6 +494,14 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                 let start = (self.decoded.checked_sub(1)).map_or(0, |d| seq.decoded_at[d].1);
                 self.decoded += 1;
                 scalar.value = Cow::Owned(seq.decoded[start as usize..end as usize].to_string());
+            } else if tagged || seq.names == Style::DoubleQuoted {
+                let text = name_at(seq.src, span, seq.names, tagged);
+                scalar.value = match seq.names {
+                    // Checked when kept (a text with a backslash is never
+                    // its own value, so the items kept as written have none).
+                    Style::DoubleQuoted => unescape(text).unwrap_or(Cow::Borrowed(text)),
+                    _ => Cow::Borrowed(text),
+                };
             }
         }
         match seq.entries.get(self.entry) {
@@ -584,9 +642,25 @@ impl<'s> SeqBuilder<'s> {
     /// empty plain scalar (null), nor a block scalar.
     fn name_style(&self, node: &Node<'s>) -> Option<(Style, bool)> {
         let scalar = node.scalar()?;
+        // Escapes on one line are applied again as the items are read, rather
+        // than their values kept.
+        let escaped = || {
+            let span = match scalar.tag {
+                Some(_) => after_tag(self.seq.src, node.span)?,
+                None => node.span,
+            };
+            let text = self
+                .seq
+                .src
+                .get(span.start() + 1..(span.end as usize).checked_sub(1)?)?;
+            (unescape(text)? == scalar.value).then_some(())
+        };
         match (as_written_tagged(self.seq.src, node), scalar.style) {
             (_, Style::Plain) if scalar.value.is_empty() => None,
             (Some(style), _) => Some((style, false)),
+            (None, Style::DoubleQuoted) if escaped().is_some() => {
+                Some((Style::DoubleQuoted, false))
+            }
             (None, style @ (Style::Plain | Style::SingleQuoted | Style::DoubleQuoted)) => {
                 Some((style, true))
             }
