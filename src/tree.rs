@@ -379,39 +379,46 @@ fn unescape(text: &str) -> Option<Cow<'_, str>> {
     let mut rest = text;
     while let Some(i) = rest.find('\\') {
         value.push_str(&rest[..i]);
-        let hex = |digits: usize| {
-            let hex = rest.get(i + 2..i + 2 + digits)?;
-            let hex_digits = hex.bytes().all(|b| b.is_ascii_hexdigit());
-            char::from_u32(u32::from_str_radix(hex, 16).ok().filter(|_| hex_digits)?)
-        };
-        let (c, len) = match rest.as_bytes().get(i + 1)? {
-            b'0' => ('\0', 2),
-            b'a' => ('\u{7}', 2),
-            b'b' => ('\u{8}', 2),
-            b't' | b'\t' => ('\t', 2),
-            b'n' => ('\n', 2),
-            b'v' => ('\u{B}', 2),
-            b'f' => ('\u{C}', 2),
-            b'r' => ('\r', 2),
-            b'e' => ('\u{1B}', 2),
-            b' ' => (' ', 2),
-            b'"' => ('"', 2),
-            b'/' => ('/', 2),
-            b'\\' => ('\\', 2),
-            b'N' => ('\u{85}', 2),
-            b'_' => ('\u{A0}', 2),
-            b'L' => ('\u{2028}', 2),
-            b'P' => ('\u{2029}', 2),
-            b'x' => (hex(2)?, 4),
-            b'u' => (hex(4)?, 6),
-            b'U' => (hex(8)?, 10),
-            _ => return None,
-        };
+        let (c, len) = escape(&rest[i..])?;
         value.push(c);
         rest = &rest[i + len..];
     }
     value.push_str(rest);
     Some(Cow::Owned(value))
+}
+
+/// The character a double-quoted scalar's escape stands for, and the
+/// escape's length; `text` starts at its backslash. `None` for an escape
+/// this does not take (an escaped line break, an unknown one).
+pub fn escape(text: &str) -> Option<(char, usize)> {
+    let hex = |digits: usize| {
+        let hex = text.get(2..2 + digits)?;
+        let hex_digits = hex.bytes().all(|b| b.is_ascii_hexdigit());
+        char::from_u32(u32::from_str_radix(hex, 16).ok().filter(|_| hex_digits)?)
+    };
+    Some(match text.as_bytes().get(1)? {
+        b'0' => ('\0', 2),
+        b'a' => ('\u{7}', 2),
+        b'b' => ('\u{8}', 2),
+        b't' => ('\t', 2),
+        b'n' => ('\n', 2),
+        b'v' => ('\u{B}', 2),
+        b'f' => ('\u{C}', 2),
+        b'r' => ('\r', 2),
+        b'e' => ('\u{1B}', 2),
+        b' ' => (' ', 2),
+        b'"' => ('"', 2),
+        b'/' => ('/', 2),
+        b'\\' => ('\\', 2),
+        b'N' => ('\u{85}', 2),
+        b'_' => ('\u{A0}', 2),
+        b'L' => ('\u{2028}', 2),
+        b'P' => ('\u{2029}', 2),
+        b'x' => (hex(2)?, 4),
+        b'u' => (hex(4)?, 6),
+        b'U' => (hex(8)?, 10),
+        _ => return None,
+    })
 }
 
 impl<'s> HostSeq<'s> {

@@ -985,37 +985,7 @@ impl<'s> Parser<'s> {
                 let node = quoted(Cow::Owned(value), Style::DoubleQuoted, at, next + 1);
                 return Some((node, next + 1));
             }
-            let escape = *self.bytes[..line.end].get(next + 1)?;
-            let hex = |digits: usize| {
-                let hex = self.src.get(next + 2..next + 2 + digits)?;
-                let code = u32::from_str_radix(hex, 16).ok()?;
-                let ok =
-                    next + 2 + digits <= line.end && hex.bytes().all(|b| b.is_ascii_hexdigit());
-                ok.then(|| char::from_u32(code))?
-            };
-            let (c, len) = match escape {
-                b'0' => ('\0', 2),
-                b'a' => ('\u{7}', 2),
-                b'b' => ('\u{8}', 2),
-                b't' => ('\t', 2),
-                b'n' => ('\n', 2),
-                b'v' => ('\u{B}', 2),
-                b'f' => ('\u{C}', 2),
-                b'r' => ('\r', 2),
-                b'e' => ('\u{1B}', 2),
-                b' ' => (' ', 2),
-                b'"' => ('"', 2),
-                b'/' => ('/', 2),
-                b'\\' => ('\\', 2),
-                b'N' => ('\u{85}', 2),
-                b'_' => ('\u{A0}', 2),
-                b'L' => ('\u{2028}', 2),
-                b'P' => ('\u{2029}', 2),
-                b'x' => (hex(2)?, 4),
-                b'u' => (hex(4)?, 6),
-                b'U' => (hex(8)?, 10),
-                _ => return None,
-            };
+            let (c, len) = crate::tree::escape(&self.src[next..line.end])?;
             value.push(c);
             from = next + len;
         }
