@@ -387,6 +387,27 @@ fn unescape(text: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(value))
 }
 
+/// Whether [`unescape`] of `text` gives `value` (without making it).
+fn unescapes_to(text: &str, mut value: &str) -> bool {
+    if text.contains(['\n', '\r']) {
+        return false;
+    }
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        let Some(after) = value.strip_prefix(&rest[..i]) else {
+            return false;
+        };
+        let Some((c, len)) = escape(&rest[i..]) else {
+            return false;
+        };
+        let Some(after) = after.strip_prefix(c) else {
+            return false;
+        };
+        (value, rest) = (after, &rest[i + len..]);
+    }
+    rest == value
+}
+
 /// The character a double-quoted scalar's escape stands for, and the
 /// escape's length; `text` starts at its backslash. `None` for an escape
 /// this does not take (an escaped line break, an unknown one).
@@ -660,7 +681,7 @@ impl<'s> SeqBuilder<'s> {
                 .seq
                 .src
                 .get(span.start() + 1..(span.end as usize).checked_sub(1)?)?;
-            (unescape(text)? == scalar.value).then_some(())
+            unescapes_to(text, &scalar.value).then_some(())
         };
         match (as_written_tagged(self.seq.src, node), scalar.style) {
             (_, Style::Plain) if scalar.value.is_empty() => None,
