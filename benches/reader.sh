@@ -6,8 +6,8 @@
 # an escape, `!!str` names, one comma string on one line or over many, a
 # folded block scalar, files the fast reader leaves, host vars in flow and in
 # block style, several vars on one host in ten, a distinct var on every host)
-# and with hundreds of problems (duplicate hosts; 900 of three kinds); and the 30-byte file whose range
-# expands to the 10M-host limit.
+# and with hundreds of problems (duplicate hosts; 900 of three kinds); and the
+# 30-byte file whose range expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
 #
