@@ -5,9 +5,9 @@
 # names, CRLF line breaks, a flow list over many lines, JSON, quoted names with
 # an escape, `!!str` names, one comma string on one line or over many, a
 # folded block scalar, files the fast reader leaves, host vars in flow and in
-# block style, several vars on one host in ten) and with
-# hundreds of problems (duplicate hosts); and the 30-byte file whose range
-# expands to the 10M-host limit.
+# block style, several vars on one host in ten, a distinct var on every host)
+# and with hundreds of problems (duplicate hosts; 900 of three kinds); and the
+# 30-byte file whose range expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
 #
@@ -87,6 +87,19 @@ def mixed(i):
             f"        tags: [web, 'edge']\n        limits: {{cpu: 2, mem: 4096}}\n"
             f"        maintenance: no")
 write("host-vars-mixed", (mixed(i) for i in range(n)))
+# Every host with a var of its own, no two alike (an address each).
+write("host-vars-unique", (f"    - {name(i)}: {{ansible_host: 10.{i >> 16}.{(i >> 8) & 255}.{i & 255}}}" for i in range(n)))
+# Hundreds of problems of three kinds: a name with a space, a `regal_` var,
+# a host listed twice (one of each in every 3,333 hosts: 900 at 1M hosts).
+def problem(i):
+    if i % 3333 == 0:
+        return f"    - web {i}"
+    if i % 3333 == 1:
+        return f"    - {name(i)}: {{regal_x: 1}}"
+    if i % 3333 == 2:
+        return f"    - {name(i - 1)}"
+    return f"    - {name(i)}"
+write("problems-900", (problem(i) for i in range(n)))
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
 with open(f"{work}/range.yml", "w") as f:
@@ -108,7 +121,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up host-vars host-vars-block host-vars-mixed dup-25 dup-300"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
