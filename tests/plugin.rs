@@ -73,6 +73,27 @@ impl Dir {
         bin
     }
 
+    /// README's inventory directory `inventory/prod/`, made empty.
+    fn prod(&self) -> PathBuf {
+        let prod = self.0.join("inventory/prod");
+        fs::create_dir_all(&prod).unwrap();
+        prod
+    }
+
+    /// `ansible-inventory --list -i inventory/prod/`, with `bin` first on PATH.
+    fn list_prod(&self, bin: &Path) -> Run {
+        self.ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "inventory/prod/",
+                "--list",
+            ],
+            &[("PATH", bin)],
+        )
+    }
+
     /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
     /// setup, failing on any unparsed source (playbooks/ansible.cfg).
     fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
@@ -570,8 +591,7 @@ fn the_collection_builds_installs_and_documents_the_plugin() {
 #[test]
 fn an_inventory_directory_with_regal_yml_parses_cleanly() {
     let dir = Dir::new("inventory-dir");
-    let prod = dir.0.join("inventory/prod");
-    fs::create_dir_all(&prod).unwrap();
+    let prod = dir.prod();
     fs::write(
         prod.join("hosts.ini"),
         "[web]\nw1\nw2\nw3\n\n[db]\nd1\n\n[all:vars]\nansible_connection=local\n",
@@ -583,16 +603,7 @@ fn an_inventory_directory_with_regal_yml_parses_cleanly() {
     )
     .unwrap();
     let bin = dir.bin_on_path();
-    let run = dir.ansible_inventory(
-        &[
-            "--playbook-dir",
-            &playbook_dir(),
-            "-i",
-            "inventory/prod/",
-            "--list",
-        ],
-        &[("PATH", &bin)],
-    );
+    let run = dir.list_prod(&bin);
     assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
     let inventory = run.json();
     let mut groups: Vec<&str> = inventory
@@ -655,8 +666,7 @@ fn an_inventory_directory_with_regal_yml_parses_cleanly() {
 #[test]
 fn constructed_composes_with_regal_metadata() {
     let dir = Dir::new("constructed");
-    let prod = dir.0.join("inventory/prod");
-    fs::create_dir_all(&prod).unwrap();
+    let prod = dir.prod();
     fs::write(
         prod.join("regal.yml"),
         "plugin: regal\nschedule: 1\ncombine: 2\nexclude: [a3]\nversions:\n  app-v1: [a1, a2, a3, a4]\n  app-v2: [b1, b2]\n",
@@ -668,16 +678,7 @@ fn constructed_composes_with_regal_metadata() {
         .expect("README shows inventory/prod/waves.yml");
     let end = start + readme[start..].find("```").unwrap();
     fs::write(prod.join("waves.yml"), &readme[start..end]).unwrap();
-    let run = dir.ansible_inventory(
-        &[
-            "--playbook-dir",
-            &playbook_dir(),
-            "-i",
-            "inventory/prod/",
-            "--list",
-        ],
-        &[("PATH", &dir.bin_on_path())],
-    );
+    let run = dir.list_prod(&dir.bin_on_path());
     assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
     let inventory = run.json();
     let sorted = |group: &str| {
