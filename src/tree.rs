@@ -977,27 +977,61 @@ pub fn bom_len(src: &str) -> usize {
 /// holds no node (only comments).
 pub fn parse(src: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let base = bom_len(src);
-    let body = &src[base..];
-    let mut builder = Builder {
-        offsets: Offsets::new(src, base),
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        aliased: 0,
-        root: None,
-        documents: 0,
-    };
-    let mut parser = Parser::new_from_str(body);
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
-        let span = Span::new(
-            builder.offsets.byte(span.start.index()),
-            builder.offsets.byte(span.end.index()),
-        );
-        if builder.event(event, span)? {
-            break;
-        }
-    }
+    let mut builder = Builder::new(src, base, src.len(), MAX_DEPTH);
+    builder.run()?;
     Ok(builder.root)
+}
+
+/// The items or entries of a block collection read from part of a source:
+/// what [`parse_region`] gives.
+#[derive(Debug)]
+pub enum Region<'s> {
+    /// A block sequence whose first `-` is at the region's expected place.
+    Seq(Vec<Node<'s>>),
+    /// A block mapping whose first key is at the region's expected place.
+    Map(Vec<(Node<'s>, Node<'s>)>),
+}
+
+/// The block collection that `whole[start..end]` holds, read by the event
+/// parser as if that text were the whole file, its spans those of `whole`
+/// (the region starts at a line's start, so columns are the same): its items
+/// or entries, not yet put into a collection. For the fast reader's hand-over
+/// of the entries it does not take (see `block_yaml`). `None` (the whole
+/// file must be read) unless the region is one block collection starting at
+/// `first` (its first `-` or key), no deeper than `max_depth`, without
+/// anchors, and the event parser reads it without an error.
+///
+/// What the event parser places at the region's end (a block scalar's end,
+/// an empty value) is placed, as in the whole file, after the `indent`
+/// spaces that start the line after the region.
+pub fn parse_region(
+    whole: &str,
+    (start, end): (usize, usize),
+    first: usize,
+    indent: usize,
+    max_depth: usize,
+) -> Option<Region<'_>> {
+    let mut builder = Builder::new(whole, start, end, max_depth);
+    builder.region = Some(Vec::new());
+    builder.at_end = (end < whole.len()).then_some((end, indent));
+    builder.run().ok()?;
+    let root = builder.root?;
+    let items = builder.region?;
+    if root.span.start() != first || !builder.anchors.is_empty() || builder.aliased != 0 {
+        return None;
+    }
+    match (root.kind, whole.as_bytes()[first]) {
+        (Kind::Seq(_) | Kind::HostSeq(_), b'-') => Some(Region::Seq(items)),
+        (Kind::Map(_), b) if b != b'[' && b != b'{' => {
+            let mut entries = Vec::with_capacity(items.len() / 2);
+            let mut items = items.into_iter();
+            while let (Some(key), Some(value)) = (items.next(), items.next()) {
+                entries.push((key, value));
+            }
+            Some(Region::Map(entries))
+        }
+        _ => None,
+    }
 }
 
 /// Turns saphyr's character indices into byte offsets, walking a cursor along
@@ -1013,8 +1047,8 @@ struct Offsets<'s> {
 }
 
 impl<'s> Offsets<'s> {
-    fn new(whole: &'s str, base: usize) -> Offsets<'s> {
-        let src = &whole[base..];
+    fn new(whole: &'s str, base: usize, end: usize) -> Offsets<'s> {
+        let src = &whole[base..end];
         Offsets {
             whole,
             src,
@@ -1074,9 +1108,54 @@ struct Builder<'s> {
     aliased: usize,
     root: Option<Node<'s>>,
     documents: usize,
+    /// Collections may nest this deep.
+    max_depth: usize,
+    /// Reading a region ([`parse_region`]): the root collection's items, or
+    /// its keys and values in turn, kept here rather than in it.
+    region: Option<Vec<Node<'s>>>,
+    /// Reading a region: its end, and how far past it the event parser
+    /// would have placed what it places there when reading the whole file
+    /// (after the next line's indentation).
+    at_end: Option<(usize, usize)>,
 }
 
 impl<'s> Builder<'s> {
+    /// A builder for `whole[base..end]`, its spans offsets into `whole`.
+    fn new(whole: &'s str, base: usize, end: usize, max_depth: usize) -> Builder<'s> {
+        Builder {
+            offsets: Offsets::new(whole, base, end),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            aliased: 0,
+            root: None,
+            documents: 0,
+            max_depth,
+            region: None,
+            at_end: None,
+        }
+    }
+
+    /// Reads every event of the text.
+    fn run(&mut self) -> Result<(), SyntaxError> {
+        let mut parser = Parser::new_from_str(self.offsets.src);
+        while let Some(event) = parser.next_event() {
+            let (event, span) = event.map_err(|e| self.scan_error(&e))?;
+            let (start, end) = (span.start.index(), span.end.index());
+            let (start, end) = (self.offsets.byte(start), self.offsets.byte(end));
+            let span = match self.at_end {
+                Some((at, by)) => Span::new(
+                    start + if start == at { by } else { 0 },
+                    end + if end == at { by } else { 0 },
+                ),
+                None => Span::new(start, end),
+            };
+            if self.event(event, span)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn scan_error(&mut self, error: &ScanError) -> SyntaxError {
         SyntaxError {
             at: self.offsets.byte(error.marker().index()),
@@ -1138,7 +1217,7 @@ impl<'s> Builder<'s> {
                 self.add(node, 0);
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
-                if self.stack.len() >= MAX_DEPTH {
+                if self.stack.len() >= self.max_depth {
                     return Err(error(
                         "recursion limit exceeded: the document nests too deep",
                     ));
@@ -1222,6 +1301,9 @@ impl<'s> Builder<'s> {
                 kind: Kind::Alias(shared),
             }
         };
+        if let (Some(items), 1) = (&mut self.region, self.stack.len()) {
+            return items.push(node);
+        }
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),

@@ -35,6 +35,30 @@ pub fn read(source: &str) -> Option<Node<'_>> {
     Parser::new(source)?.document()
 }
 
+/// [`read`], and a copy of each node it took from the event parser for the
+/// entries it handed over (see [`Parser::hand_over`]): for the tests and
+/// fuzz targets, which compare those with the event parser's whole tree.
+pub fn read_recording(source: &str) -> Option<(Node<'_>, Vec<Node<'_>>)> {
+    if source.len() > crate::tree::MAX_SOURCE {
+        return None;
+    }
+    let mut parser = Parser::new(source)?;
+    let record = Rc::new(RefCell::new(Vec::new()));
+    parser.recorded = Some(Rc::clone(&record));
+    let root = parser.document()?;
+    let handed = record.take();
+    Some((root, handed))
+}
+
+/// [`read`] without handing any entry over to the event parser: what this
+/// reader takes by itself (for tests).
+#[cfg(test)]
+fn read_alone(source: &str) -> Option<Node<'_>> {
+    let mut parser = Parser::new(source)?;
+    parser.no_hand_over = true;
+    parser.document()
+}
+
 /// The block indent of a flow collection that is the whole document: its
 /// lines may start anywhere.
 const ROOT: usize = usize::MAX;
@@ -44,6 +68,11 @@ const MAX_DEPTH: usize = 64;
 
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
+
+/// After this many entries of one collection were handed over to the event
+/// parser, the next hand-over takes the rest of the collection (one parser
+/// for many entries rather than one each).
+const HAND_OVER_REST_AFTER: usize = 8;
 
 /// Nodes that aliases may repeat in all; past this, the event parser reads the file.
 const MAX_ALIASED: usize = 100_000;
@@ -87,6 +116,11 @@ struct Parser<'s> {
     /// a tab anywhere else gives up (see [`Parser::tabs_all_taken`]).
     tabs: bool,
     tabs_taken: RefCell<Vec<(usize, usize)>>,
+    /// Set when a hand-over to the event parser failed: the whole file is
+    /// read by it (see [`Parser::hand_over`]).
+    no_hand_over: bool,
+    /// For [`read_recording`]: where the nodes handed over go too.
+    recorded: Option<Rc<RefCell<Vec<Node<'s>>>>>,
 }
 
 impl<'s> Parser<'s> {
@@ -127,6 +161,8 @@ impl<'s> Parser<'s> {
             pairs: Vec::new(),
             tabs: body.contains('\t'),
             tabs_taken: RefCell::new(Vec::new()),
+            no_hand_over: false,
+            recorded: None,
         })
     }
 
@@ -303,6 +339,8 @@ impl<'s> Parser<'s> {
             .map_or(self.pos, |line| line.start + indent);
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
+        // Entries handed over to the event parser (see `hand_over`).
+        let mut handed = 0;
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -316,22 +354,33 @@ impl<'s> Parser<'s> {
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
+            let depth = self.depth;
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
                 self.finish(line);
-                self.nested(indent, false, dash + 1)?
+                self.nested(indent, false, dash + 1)
             } else if self.is_entry(line, at) {
-                return None;
+                None
             } else if matches!(self.bytes[at], b'&' | b'*') {
-                self.anchored(line, at, indent, false)?
+                self.anchored(line, at, indent, false)
             } else if self.bytes[at..line.end].contains(&b':')
                 && self.host_entry(line, at, &mut items)
             {
                 continue;
             } else {
-                self.inline(line, at, indent)?
+                self.inline(line, at, indent)
             };
-            items.push(item);
+            match item {
+                Some(item) => items.push(item),
+                None => {
+                    self.depth = depth;
+                    let rest = handed >= HAND_OVER_REST_AFTER;
+                    for item in self.hand_over(line, indent, true, rest)? {
+                        items.push(item);
+                    }
+                    handed += 1;
+                }
+            }
         }
         let end = self.last_end(start);
         Some(Node {
@@ -504,7 +553,19 @@ impl<'s> Parser<'s> {
                 self.depth += 1;
                 let seq = self.seq(indent);
                 self.depth -= 1;
-                seq
+                // A sequence at its key's indent starts, as the event parser
+                // places it, after its first `-` and the blanks after it (at
+                // the line's end, if only a comment follows).
+                let at = self.skip_blanks(next.start + indent + 1, next.end);
+                let start = match at < next.end && self.bytes[at] != b'#' {
+                    true => at,
+                    false => next.end,
+                };
+                seq.map(|mut seq| {
+                    seq.span.start = start as u32;
+                    seq.span.end = seq.span.end.max(seq.span.start);
+                    seq
+                })
             }
             _ => Some(self.missing(missing_at)),
         }
@@ -542,6 +603,8 @@ impl<'s> Parser<'s> {
         // one key: room for one (a list grown from empty has room for four,
         // cut back when the mapping ends).
         let mut entries = Vec::with_capacity(usize::from(first.is_some()));
+        // Entries handed over to the event parser (see `hand_over`).
+        let mut handed = 0;
         loop {
             let (line, at) = match first.take() {
                 Some(first) => first,
@@ -556,25 +619,21 @@ impl<'s> Parser<'s> {
                     None => break,
                 },
             };
-            let (key, colon) = self.key(line, at)?;
-            let at = self.skip_spaces(colon + 1, line.end);
-            let value = if at == line.end || self.bytes[at] == b'#' {
-                self.take_tabs(at, line.end);
-                self.finish(line);
-                self.nested(indent, true, colon)?
-            } else if matches!(self.bytes[at], b'&' | b'*') {
-                self.anchored(line, at, indent, true)?
-            } else {
-                let mut line = line;
-                let (value, after) = self.scalar(&mut line, at, indent)?;
-                let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
-                if plain && after < line.end && self.bytes[after] == b':' {
-                    return None; // `a: b: c`
+            let depth = self.depth;
+            match self.map_entry(line, at, indent) {
+                Some(entry) => entries.push(entry),
+                // A key that starts after `- `: the sequence entry is handed over.
+                None if at != line.start + line.indent => return None,
+                None => {
+                    self.depth = depth;
+                    let rest = handed >= HAND_OVER_REST_AFTER;
+                    let mut nodes = self.hand_over(line, indent, false, rest)?.into_iter();
+                    while let (Some(key), Some(value)) = (nodes.next(), nodes.next()) {
+                        entries.push((key, value));
+                    }
+                    handed += 1;
                 }
-                self.end_of_value(line, after)?;
-                value
-            };
-            entries.push((key, value));
+            }
         }
         let end = entries
             .last()
@@ -583,6 +642,134 @@ impl<'s> Parser<'s> {
             span: Span::new(start, end.max(start)),
             kind: Kind::map(entries),
         })
+    }
+
+    /// One entry of a block mapping whose keys are at `indent`: the key at
+    /// `at` in `line`, and its value.
+    fn map_entry(&mut self, line: Line, at: usize, indent: usize) -> Option<(Node<'s>, Node<'s>)> {
+        let (key, colon) = self.key(line, at)?;
+        let at = self.skip_spaces(colon + 1, line.end);
+        let value = if at == line.end || self.bytes[at] == b'#' {
+            self.take_tabs(at, line.end);
+            self.finish(line);
+            self.nested(indent, true, colon)?
+        } else if matches!(self.bytes[at], b'&' | b'*') {
+            self.anchored(line, at, indent, true)?
+        } else {
+            let mut line = line;
+            let (value, after) = self.scalar(&mut line, at, indent)?;
+            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+            if plain && after < line.end && self.bytes[after] == b':' {
+                return None; // `a: b: c`
+            }
+            self.end_of_value(line, after)?;
+            value
+        };
+        Some((key, value))
+    }
+
+    /// Hands the entry of a block collection whose first line is `line` (a
+    /// sequence's `-`, or a mapping's key, at `indent`), which this reader
+    /// gave up on, to the event parser; with `rest`, that entry and the rest
+    /// of the collection. The region handed over is its lines, from the
+    /// line's start (so that columns stay the same), up to the next line with
+    /// content at `indent` or less (for a mapping, but a `-` there, which
+    /// goes on with a sequence value at the key's indent; with `rest`, up to
+    /// a line at less than `indent`, or at it and not a `-` of a sequence).
+    /// Its items, or its keys and values in turn, with the spans they have in
+    /// the whole file; reading goes on after them.
+    ///
+    /// `None`, and the whole file goes to the event parser, wherever the
+    /// result could differ from reading the whole file: a tab in a line's
+    /// indentation, an anchor or alias in the region, a collection that is
+    /// not one block collection at `line`'s indent, or an error. An earlier
+    /// hand-over that failed is not tried again by an enclosing collection.
+    fn hand_over(
+        &mut self,
+        line: Line,
+        indent: usize,
+        seq: bool,
+        rest: bool,
+    ) -> Option<Vec<Node<'s>>> {
+        if self.no_hand_over {
+            return None;
+        }
+        // Not tried again by the collections around this one.
+        self.no_hand_over = true;
+        let first = line.start + indent;
+        // An explicit value (`: v` after `? k`) belongs to the key before it.
+        let value = |at: usize| {
+            self.bytes[at] == b':'
+                && matches!(
+                    self.bytes.get(at + 1),
+                    None | Some(b' ' | b'\t' | b'\r' | b'\n')
+                )
+        };
+        if value(first) {
+            return None;
+        }
+        let (mut end, mut last, mut after) = (self.bytes.len(), line.next, 0);
+        let mut row = line;
+        while let Some(next) = self.raw_line(row.next) {
+            row = next;
+            let at = next.start + next.indent;
+            if at == next.end {
+                continue; // blank
+            }
+            // Spaces, then a tab: the indentation is not known by spaces.
+            if self.bytes[at] == b'\t' {
+                return None;
+            }
+            if self.bytes[at] == b'#' {
+                continue;
+            }
+            let stops = match next.indent.cmp(&indent) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal if value(at) => false,
+                std::cmp::Ordering::Equal => {
+                    let entry = self.is_entry(next, at);
+                    match (seq, rest) {
+                        (true, false) => true,
+                        (true, true) => !entry,
+                        (false, _) => !entry,
+                    }
+                }
+                std::cmp::Ordering::Greater => false,
+            };
+            if stops {
+                (end, after) = (next.start, next.indent);
+                break;
+            }
+            last = next.next;
+        }
+        let max_depth = crate::tree::MAX_DEPTH.checked_sub(self.depth + 2)?;
+        let nodes = match crate::tree::parse_region(
+            self.src,
+            (line.start, end),
+            first,
+            after,
+            max_depth,
+        )? {
+            crate::tree::Region::Seq(items) if seq && (rest || items.len() == 1) => items,
+            crate::tree::Region::Map(entries) if !seq && (rest || entries.len() == 1) => {
+                entries.into_iter().flat_map(|(k, v)| [k, v]).collect()
+            }
+            _ => return None,
+        };
+        // A block scalar without text is placed at what follows it, which
+        // is not in the region: the whole file is read.
+        if nodes.iter().any(empty_block_scalar) {
+            return None;
+        }
+        // The event parser took every tab in the region as the whole file's
+        // reading would.
+        self.take_tabs(line.start, end);
+        if let Some(recorded) = &self.recorded {
+            recorded.borrow_mut().extend(nodes.iter().cloned());
+        }
+        self.pos = last;
+        self.no_hand_over = false;
+        Some(nodes)
     }
 
     /// A value that starts with an anchor (`&name`) or is an alias (`*name`),
@@ -1027,6 +1214,23 @@ impl<'s> Parser<'s> {
     }
 }
 
+/// Whether `node` is or holds a literal or folded block scalar without text.
+fn empty_block_scalar(node: &Node<'_>) -> bool {
+    match &node.kind {
+        Kind::Scalar(s) => {
+            matches!(s.style, Style::Literal | Style::Folded) && s.value.bytes().all(|b| b == b'\n')
+        }
+        Kind::Map(entries) => entries
+            .iter()
+            .any(|(k, v)| empty_block_scalar(k) || empty_block_scalar(v)),
+        Kind::Seq(_) | Kind::HostSeq(_) => node
+            .items()
+            .is_some_and(|mut items| items.any(|item| empty_block_scalar(&item))),
+        Kind::Alias(node) => empty_block_scalar(node),
+        Kind::Tagged(tagged) => empty_block_scalar(&tagged.1),
+    }
+}
+
 /// `node`, a scalar, with `tag`, its span starting at the tag's `at`.
 fn tagged<'s>(mut node: Node<'s>, tag: String, at: usize) -> Node<'s> {
     if let Kind::Scalar(scalar) = &mut node.kind {
@@ -1273,6 +1477,34 @@ mod tests {
         }
     }
 
+    /// Entries this reader does not take are handed to the event parser one
+    /// by one (or, after a few in one collection, the rest of it), and the
+    /// tree is the one the event parser builds for the whole file.
+    #[test]
+    fn hands_over_the_entries_it_does_not_take() {
+        for source in [
+            "l:\n- a\n- |+\n  keep\n\n- b\n",
+            "l:\n  - a\n  - x: |+\n      keep\n\n  - b\nm: 1\n",
+            "vars:\n  a: 1\n  motd: |+\n    text\n\n  b: 2\nc: 3\n",
+            "vars:\n  motd: |+\n    text\n",
+            "l:\n- a: |2\n    x\n- !!str\n  b\n- \"x\\\n  y\"\n- c\n",
+            "l:\n- !!seq [a]\n- !!map {a: b}\n- c\n",
+            "l:\n- ? a\n  : b\n- c\n",
+            "k:\n- x: >\n    a\n      b\n  y: 1\n- z\nj: 2\n",
+            "a:\n  b: >\n    x\n      y\n  c:\n  - 1\n  - 2\n",
+            "l:\n- a\\tb\n- \"c\"\n",
+            "l:\n- x: |+\n    a\n\n\n- y: |+\n    b\n  \n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+        // Every host entry handed over: one by one, then the rest at once.
+        let mut many = String::from("l:\n");
+        for i in 0..40 {
+            many.push_str(&format!("- w{i}:\n    motd: |+\n      hi\n\n"));
+        }
+        same_as_serde_yaml(&many);
+    }
+
     /// The fuzz regression input with tabs in comments and at line ends.
     #[test]
     fn reads_a_strategy_with_tabs_in_comments() {
@@ -1312,7 +1544,8 @@ mod tests {
             "- web1:\t\n",
             "a: b:\t\n",
         ] {
-            assert_eq!(read(source), None, "{source:?}");
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
         }
     }
 
@@ -1483,7 +1716,8 @@ mod tests {
             "a: -\n",
             "a:\n    b: 1\n  c: 2\n",
         ] {
-            assert_eq!(read(source), None, "{source:?}");
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
         }
     }
 
