@@ -72,7 +72,7 @@ const MAX_KEY: usize = 1000;
 /// After this many entries of one collection were handed over to the event
 /// parser, the next hand-over takes the rest of the collection (one parser
 /// for many entries rather than one each).
-const HAND_OVER_REST_AFTER: usize = 8;
+const HAND_OVER_REST_AFTER: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8 };
 
 /// Nodes that aliases may repeat in all; past this, the event parser reads the file.
 const MAX_ALIASED: usize = 100_000;
@@ -1750,8 +1750,16 @@ mod tests {
             "[a", "{a: 1}}", "[a:b]", "[-, a]", "[- a]", "{[a]: b}", "[a]b", "!t x",
             "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
             "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
+            // From here on, values an entry is handed to the event parser
+            // for (or, with a tab or an anchor, the whole file).
+            "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
+            "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
+            "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1",
         ];
         const SCALARS_READ: usize = 78;
+        /// How many values at the end of `SCALARS` are handed over.
+        const HANDED: usize = 18;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -1818,6 +1826,7 @@ mod tests {
             let leaf = prop_oneof![
                 20 => (0..SCALARS_READ).prop_map(Doc::Scalar),
                 1 => (0..SCALARS.len()).prop_map(Doc::Scalar),
+                3 => (SCALARS.len() - HANDED..SCALARS.len()).prop_map(Doc::Scalar),
             ];
             let key = prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()];
             leaf.prop_recursive(5, 64, 6, move |inner| {
@@ -2046,11 +2055,15 @@ mod tests {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
             let (mut read, mut maps, mut aliases, mut blocks, mut tabs) = (0, 0, 0, 0, 0);
+            let mut handed = 0;
             for i in 0..1000usize {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
                 render(&doc, 0, 2, false, &mut text);
                 read += usize::from(super::super::read(&text).is_some());
+                handed += usize::from(
+                    super::super::read_recording(&text).is_some_and(|(_, h)| !h.is_empty()),
+                );
                 let tabbed = tabbed(text.clone(), (i % 3 + 1) as u8);
                 tabs += usize::from(super::super::read(&tabbed).is_some());
                 maps += usize::from(
@@ -2062,9 +2075,9 @@ mod tests {
                 blocks += usize::from(block && super::super::read(&text).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80,
-                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}; \
-                 with tabs {tabs}"
+                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80 && handed > 40,
+                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}, \
+                 with entries handed over {handed}; with tabs {tabs}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {
