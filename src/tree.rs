@@ -855,6 +855,24 @@ impl<'s> Scalar<'s> {
 }
 
 impl<'s> Node<'s> {
+    /// Whether this is or holds a literal or folded scalar without text.
+    pub fn holds_empty_block_scalar(&self) -> bool {
+        match &self.kind {
+            Kind::Scalar(s) => {
+                matches!(s.style, Style::Literal | Style::Folded)
+                    && s.value.bytes().all(|b| b == b'\n')
+            }
+            Kind::Map(entries) => entries
+                .iter()
+                .any(|(k, v)| k.holds_empty_block_scalar() || v.holds_empty_block_scalar()),
+            Kind::Seq(_) | Kind::HostSeq(_) => self
+                .items()
+                .is_some_and(|mut items| items.any(|item| item.holds_empty_block_scalar())),
+            Kind::Alias(node) => node.holds_empty_block_scalar(),
+            Kind::Tagged(tagged) => tagged.1.holds_empty_block_scalar(),
+        }
+    }
+
     /// The node itself, or the one it is an alias of.
     pub fn resolved(&self) -> &Node<'s> {
         match &self.kind {
@@ -986,51 +1004,108 @@ pub fn parse(src: &str) -> Result<Option<Node<'_>>, SyntaxError> {
 /// what [`parse_region`] gives.
 #[derive(Debug)]
 pub enum Region<'s> {
-    /// A block sequence whose first `-` is at the region's expected place.
-    Seq(Vec<Node<'s>>),
+    /// A block sequence whose first `-` is at the region's expected place:
+    /// how many items it had, added to the [`SeqBuilder`] given.
+    Seq(usize),
     /// A block mapping whose first key is at the region's expected place.
     Map(Vec<(Node<'s>, Node<'s>)>),
 }
 
-/// The block collection that `whole[start..end]` holds, read by the event
-/// parser as if that text were the whole file, its spans those of `whole`
-/// (the region starts at a line's start, so columns are the same): its items
-/// or entries, not yet put into a collection. For the fast reader's hand-over
-/// of the entries it does not take (see `block_yaml`). `None` (the whole
-/// file must be read) unless the region is one block collection starting at
-/// `first` (its first `-` or key), no deeper than `max_depth`, without
-/// anchors, and the event parser reads it without an error.
-///
-/// What the event parser places at the region's end (a block scalar's end,
-/// an empty value) is placed, as in the whole file, after the `indent`
-/// spaces that start the line after the region.
-pub fn parse_region(
-    whole: &str,
-    (start, end): (usize, usize),
-    first: usize,
-    indent: usize,
-    max_depth: usize,
-) -> Option<Region<'_>> {
-    let mut builder = Builder::new(whole, start, end, max_depth);
-    builder.region = Some(Vec::new());
-    builder.at_end = (end < whole.len()).then_some((end, indent));
+/// Part of a source for [`parse_region`]: `whole[start..end]`, whose block
+/// collection starts at `first` (its first `-` or key); what the event
+/// parser places at the region's end (a block scalar's end, an empty value)
+/// goes, as in the whole file, after the `indent` spaces that start the
+/// line after the region.
+#[derive(Debug, Clone, Copy)]
+pub struct RegionAt {
+    pub start: usize,
+    pub end: usize,
+    pub first: usize,
+    pub indent: usize,
+    /// Collections may nest this deep in the region.
+    pub max_depth: usize,
+}
+
+/// The block collection in a region of `whole` ([`RegionAt`]), read by the
+/// event parser as if that text were the whole file, its spans those of
+/// `whole` (the region starts at a line's start, so columns are the same):
+/// a sequence's items added to `items` (a host list stays compact), a
+/// mapping's entries. For the fast reader's hand-over of the entries it does
+/// not take (see `block_yaml`). `None` (the whole file must be read) unless
+/// the region is one block collection starting at `first`, no deeper than
+/// allowed, without anchors or a literal or folded scalar without text
+/// (placed at what follows it), and the event parser reads it without an
+/// error. With `record`, a copy of each node taken is added to it too.
+pub fn parse_region<'s>(
+    whole: &'s str,
+    at: RegionAt,
+    items: &mut SeqBuilder<'s>,
+    record: Option<&mut Vec<Node<'s>>>,
+) -> Option<Region<'s>> {
+    let mut builder = Builder::new(whole, at.start, at.end, at.max_depth);
+    builder.region = Some(RegionItems {
+        seq: std::mem::replace(items, SeqBuilder::new(whole)),
+        nodes: Vec::new(),
+        count: 0,
+        record: record.is_some(),
+        empty_block: false,
+    });
+    builder.at_end = (at.end < whole.len()).then_some((at.end, at.indent));
     builder.run().ok()?;
     let root = builder.root?;
-    let items = builder.region?;
-    if root.span.start() != first || !builder.anchors.is_empty() || builder.aliased != 0 {
+    let region = builder.region?;
+    if root.span.start() != at.first
+        || !builder.anchors.is_empty()
+        || builder.aliased != 0
+        || region.empty_block
+    {
         return None;
     }
-    match (root.kind, whole.as_bytes()[first]) {
-        (Kind::Seq(_) | Kind::HostSeq(_), b'-') => Some(Region::Seq(items)),
+    if let Some(record) = record {
+        record.extend(region.nodes.iter().cloned());
+    }
+    match (root.kind, whole.as_bytes()[at.first]) {
+        (Kind::Seq(_) | Kind::HostSeq(_), b'-') => {
+            *items = region.seq;
+            Some(Region::Seq(region.count))
+        }
         (Kind::Map(_), b) if b != b'[' && b != b'{' => {
-            let mut entries = Vec::with_capacity(items.len() / 2);
-            let mut items = items.into_iter();
-            while let (Some(key), Some(value)) = (items.next(), items.next()) {
+            let mut entries = Vec::with_capacity(region.nodes.len() / 2);
+            let mut nodes = region.nodes.into_iter();
+            while let (Some(key), Some(value)) = (nodes.next(), nodes.next()) {
                 entries.push((key, value));
             }
             Some(Region::Map(entries))
         }
         _ => None,
+    }
+}
+
+/// What a region's root collection holds, while it is read (see
+/// [`parse_region`]).
+struct RegionItems<'s> {
+    /// A sequence's items.
+    seq: SeqBuilder<'s>,
+    /// A mapping's keys and values in turn; a sequence's items too when
+    /// recorded.
+    nodes: Vec<Node<'s>>,
+    count: usize,
+    record: bool,
+    /// Whether a literal or folded scalar without text was read.
+    empty_block: bool,
+}
+
+impl<'s> RegionItems<'s> {
+    fn add(&mut self, node: Node<'s>, in_seq: bool) {
+        self.empty_block |= node.holds_empty_block_scalar();
+        self.count += 1;
+        if !in_seq {
+            return self.nodes.push(node);
+        }
+        if self.record {
+            self.nodes.push(node.clone());
+        }
+        self.seq.push(node);
     }
 }
 
@@ -1112,7 +1187,7 @@ struct Builder<'s> {
     max_depth: usize,
     /// Reading a region ([`parse_region`]): the root collection's items, or
     /// its keys and values in turn, kept here rather than in it.
-    region: Option<Vec<Node<'s>>>,
+    region: Option<RegionItems<'s>>,
     /// Reading a region: its end, and how far past it the event parser
     /// would have placed what it places there when reading the whole file
     /// (after the next line's indentation).
@@ -1301,8 +1376,8 @@ impl<'s> Builder<'s> {
                 kind: Kind::Alias(shared),
             }
         };
-        if let (Some(items), 1) = (&mut self.region, self.stack.len()) {
-            return items.push(node);
+        if let (Some(region), [root]) = (&mut self.region, &self.stack[..]) {
+            return region.add(node, matches!(root, Frame::Seq { .. }));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),

@@ -69,9 +69,9 @@ const MAX_DEPTH: usize = 64;
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
-/// After this many entries of one collection were handed over to the event
-/// parser, the next hand-over takes the rest of the collection (one parser
-/// for many entries rather than one each).
+/// After this many entries of one collection needed a hand-over to the
+/// event parser, the next one hands over the rest of the collection (one
+/// parser for many entries rather than one each).
 const HAND_OVER_REST_AFTER: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8 };
 
 /// Nodes that aliases may repeat in all; past this, the event parser reads the file.
@@ -119,6 +119,10 @@ struct Parser<'s> {
     /// Set when a hand-over to the event parser failed: the whole file is
     /// read by it (see [`Parser::hand_over`]).
     no_hand_over: bool,
+    /// Hand-overs so far, and for each collection being read, how many of
+    /// its entries needed one (see [`Parser::hand_over`]).
+    handed: usize,
+    frames: Vec<usize>,
     /// For [`read_recording`]: where the nodes handed over go too.
     recorded: Option<Rc<RefCell<Vec<Node<'s>>>>>,
 }
@@ -162,6 +166,8 @@ impl<'s> Parser<'s> {
             tabs: body.contains('\t'),
             tabs_taken: RefCell::new(Vec::new()),
             no_hand_over: false,
+            handed: 0,
+            frames: Vec::new(),
             recorded: None,
         })
     }
@@ -339,8 +345,7 @@ impl<'s> Parser<'s> {
             .map_or(self.pos, |line| line.start + indent);
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
-        // Entries handed over to the event parser (see `hand_over`).
-        let mut handed = 0;
+        let frame = self.open();
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -354,7 +359,7 @@ impl<'s> Parser<'s> {
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
-            let depth = self.depth;
+            let (depth, handed) = (self.depth, self.handed);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
                 self.finish(line);
@@ -374,14 +379,12 @@ impl<'s> Parser<'s> {
                 Some(item) => items.push(item),
                 None => {
                     self.depth = depth;
-                    let rest = handed >= HAND_OVER_REST_AFTER;
-                    for item in self.hand_over(line, indent, true, rest)? {
-                        items.push(item);
-                    }
-                    handed += 1;
+                    self.hand_over(frame, line, indent, Some(&mut items))?;
                 }
             }
+            self.entry_read(frame, handed);
         }
+        self.frames.truncate(frame);
         let end = self.last_end(start);
         Some(Node {
             span: Span::new(start, end),
@@ -603,8 +606,7 @@ impl<'s> Parser<'s> {
         // one key: room for one (a list grown from empty has room for four,
         // cut back when the mapping ends).
         let mut entries = Vec::with_capacity(usize::from(first.is_some()));
-        // Entries handed over to the event parser (see `hand_over`).
-        let mut handed = 0;
+        let frame = self.open();
         loop {
             let (line, at) = match first.take() {
                 Some(first) => first,
@@ -619,22 +621,19 @@ impl<'s> Parser<'s> {
                     None => break,
                 },
             };
-            let depth = self.depth;
+            let (depth, handed) = (self.depth, self.handed);
             match self.map_entry(line, at, indent) {
                 Some(entry) => entries.push(entry),
                 // A key that starts after `- `: the sequence entry is handed over.
                 None if at != line.start + line.indent => return None,
                 None => {
                     self.depth = depth;
-                    let rest = handed >= HAND_OVER_REST_AFTER;
-                    let mut nodes = self.hand_over(line, indent, false, rest)?.into_iter();
-                    while let (Some(key), Some(value)) = (nodes.next(), nodes.next()) {
-                        entries.push((key, value));
-                    }
-                    handed += 1;
+                    entries.extend(self.hand_over(frame, line, indent, None)?);
                 }
             }
+            self.entry_read(frame, handed);
         }
+        self.frames.truncate(frame);
         let end = entries
             .last()
             .map_or(start, |(_, value): &(Node, Node)| value.span.end as usize);
@@ -686,14 +685,21 @@ impl<'s> Parser<'s> {
     /// hand-over that failed is not tried again by an enclosing collection.
     fn hand_over(
         &mut self,
+        frame: usize,
         line: Line,
         indent: usize,
-        seq: bool,
-        rest: bool,
-    ) -> Option<Vec<Node<'s>>> {
-        if self.no_hand_over {
+        items: Option<&mut SeqBuilder<'s>>,
+    ) -> Option<Vec<(Node<'s>, Node<'s>)>> {
+        let seq = items.is_some();
+        self.frames.truncate(frame + 1);
+        // A collection around this one whose entries needed hand-overs
+        // often: it hands over the rest of itself (one parser for many
+        // entries, rather than one for each entry inside them).
+        let often = |&handed: &usize| handed >= HAND_OVER_REST_AFTER;
+        if self.no_hand_over || self.frames[..frame].iter().any(often) {
             return None;
         }
+        let rest = often(&self.frames[frame]);
         // Not tried again by the collections around this one.
         self.no_hand_over = true;
         let first = line.start + indent;
@@ -742,34 +748,48 @@ impl<'s> Parser<'s> {
             }
             last = next.next;
         }
-        let max_depth = crate::tree::MAX_DEPTH.checked_sub(self.depth + 2)?;
-        let nodes = match crate::tree::parse_region(
-            self.src,
-            (line.start, end),
+        let at = crate::tree::RegionAt {
+            start: line.start,
+            end,
             first,
-            after,
-            max_depth,
-        )? {
-            crate::tree::Region::Seq(items) if seq && (rest || items.len() == 1) => items,
-            crate::tree::Region::Map(entries) if !seq && (rest || entries.len() == 1) => {
-                entries.into_iter().flat_map(|(k, v)| [k, v]).collect()
-            }
+            indent: after,
+            max_depth: crate::tree::MAX_DEPTH.checked_sub(self.depth + 2)?,
+        };
+        let recorded = self.recorded.clone();
+        let mut recorded = recorded.as_ref().map(|r| r.borrow_mut());
+        let record = recorded.as_deref_mut();
+        let mut none = SeqBuilder::new(self.src);
+        let entries = match (
+            crate::tree::parse_region(self.src, at, items.unwrap_or(&mut none), record)?,
+            seq,
+        ) {
+            (crate::tree::Region::Seq(count), true) if rest || count == 1 => Vec::new(),
+            (crate::tree::Region::Map(entries), false) if rest || entries.len() == 1 => entries,
             _ => return None,
         };
-        // A block scalar without text is placed at what follows it, which
-        // is not in the region: the whole file is read.
-        if nodes.iter().any(empty_block_scalar) {
-            return None;
-        }
         // The event parser took every tab in the region as the whole file's
         // reading would.
         self.take_tabs(line.start, end);
-        if let Some(recorded) = &self.recorded {
-            recorded.borrow_mut().extend(nodes.iter().cloned());
-        }
         self.pos = last;
         self.no_hand_over = false;
-        Some(nodes)
+        self.handed += 1;
+        Some(entries)
+    }
+
+    /// A new collection's count of entries that needed a hand-over (see
+    /// [`Parser::hand_over`]): its index in `frames`.
+    fn open(&mut self) -> usize {
+        self.frames.push(0);
+        self.frames.len() - 1
+    }
+
+    /// After an entry of the collection at `frame` was read: counts it if a
+    /// hand-over (`handed` was the count before it) was needed in it.
+    fn entry_read(&mut self, frame: usize, handed: usize) {
+        self.frames.truncate(frame + 1);
+        if self.handed != handed {
+            self.frames[frame] += 1;
+        }
     }
 
     /// A value that starts with an anchor (`&name`) or is an alias (`*name`),
@@ -1211,23 +1231,6 @@ impl<'s> Parser<'s> {
         };
         self.last_tag.set(Some((written, tag.clone())));
         Some((tag, value_at))
-    }
-}
-
-/// Whether `node` is or holds a literal or folded block scalar without text.
-fn empty_block_scalar(node: &Node<'_>) -> bool {
-    match &node.kind {
-        Kind::Scalar(s) => {
-            matches!(s.style, Style::Literal | Style::Folded) && s.value.bytes().all(|b| b == b'\n')
-        }
-        Kind::Map(entries) => entries
-            .iter()
-            .any(|(k, v)| empty_block_scalar(k) || empty_block_scalar(v)),
-        Kind::Seq(_) | Kind::HostSeq(_) => node
-            .items()
-            .is_some_and(|mut items| items.any(|item| empty_block_scalar(&item))),
-        Kind::Alias(node) => empty_block_scalar(node),
-        Kind::Tagged(tagged) => empty_block_scalar(&tagged.1),
     }
 }
 
