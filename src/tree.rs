@@ -855,21 +855,18 @@ impl<'s> Scalar<'s> {
 }
 
 impl<'s> Node<'s> {
-    /// Whether this is or holds a literal or folded scalar without text.
-    pub fn holds_empty_block_scalar(&self) -> bool {
+    /// Whether `f` holds for this node or a scalar inside it.
+    pub fn any_scalar(&self, f: &mut dyn FnMut(&Node<'s>, &Scalar<'s>) -> bool) -> bool {
         match &self.kind {
-            Kind::Scalar(s) => {
-                matches!(s.style, Style::Literal | Style::Folded)
-                    && s.value.bytes().all(|b| b == b'\n')
-            }
+            Kind::Scalar(scalar) => f(self, scalar),
             Kind::Map(entries) => entries
                 .iter()
-                .any(|(k, v)| k.holds_empty_block_scalar() || v.holds_empty_block_scalar()),
+                .any(|(k, v)| k.any_scalar(f) || v.any_scalar(f)),
             Kind::Seq(_) | Kind::HostSeq(_) => self
                 .items()
-                .is_some_and(|mut items| items.any(|item| item.holds_empty_block_scalar())),
-            Kind::Alias(node) => node.holds_empty_block_scalar(),
-            Kind::Tagged(tagged) => tagged.1.holds_empty_block_scalar(),
+                .is_some_and(|mut items| items.any(|item| item.any_scalar(f))),
+            Kind::Alias(node) => node.any_scalar(f),
+            Kind::Tagged(tagged) => tagged.1.any_scalar(f),
         }
     }
 
@@ -1048,7 +1045,8 @@ pub fn parse_region<'s>(
         nodes: Vec::new(),
         count: 0,
         record: record.is_some(),
-        empty_block: false,
+        end: at.end,
+        empty: false,
     });
     builder.at_end = (at.end < whole.len()).then_some((at.end, at.indent));
     builder.run().ok()?;
@@ -1057,7 +1055,7 @@ pub fn parse_region<'s>(
     if root.span.start() != at.first
         || !builder.anchors.is_empty()
         || builder.aliased != 0
-        || region.empty_block
+        || region.empty
     {
         return None;
     }
@@ -1091,13 +1089,20 @@ struct RegionItems<'s> {
     nodes: Vec<Node<'s>>,
     count: usize,
     record: bool,
-    /// Whether a literal or folded scalar without text was read.
-    empty_block: bool,
+    /// Where the region ends.
+    end: usize,
+    /// Whether a scalar placed by what follows it was read: a literal or
+    /// folded one without text, or an empty one at the region's end.
+    empty: bool,
 }
 
 impl<'s> RegionItems<'s> {
     fn add(&mut self, node: Node<'s>, in_seq: bool) {
-        self.empty_block |= node.holds_empty_block_scalar();
+        let end = self.end;
+        self.empty |= node.any_scalar(&mut |node, scalar| match scalar.style {
+            Style::Literal | Style::Folded => scalar.value.bytes().all(|b| b == b'\n'),
+            _ => scalar.value.is_empty() && node.span.end as usize >= end,
+        });
         self.count += 1;
         if !in_seq {
             return self.nodes.push(node);
