@@ -4,21 +4,32 @@
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
 //! plain YAML: block mappings and sequences, plain and quoted scalars on one
-//! line or over several (double-quoted ones with their escapes), literal and
-//! folded block scalars, `!!str`-like tags on scalars, flow collections on one
-//! line or over several (a host list, a whole file written as JSON), anchors,
-//! aliases and comments. This reader takes exactly that subset and builds the
-//! same [`tree`](crate::tree) the event parser builds, spans included; it gives
-//! up (`None`) on anything else (an escaped line break, keep chomping, explicit
-//! block indentation, other tags, keys over several lines, tabs other than in
-//! a comment or after a value at a line's end, where YAML 1.1 and 1.2 agree
-//! that a tab changes nothing, carriage returns outside CRLF, document markers
-//! other than a leading `---` and an ending `...`) and on
-//! every error, so that [`crate::tree::parse`] then reads the file and gives its
-//! own result or its own message. Tests and the fuzz targets compare the two
-//! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
-//! value}`) is read straight into the list's compact form, without nodes
-//! (`Parser::host_entry`).
+//! line or over several (double-quoted ones with their escapes, an escaped
+//! line break among them), literal and folded block scalars (keep chomping
+//! and indentation indicators too), `!!str`-like tags on scalars (the value
+//! on the tag's line or the next) and on flow collections, flow collections
+//! on one line or over several (a host list, a whole file written as JSON),
+//! anchors, aliases and comments. This reader takes exactly that subset and
+//! builds the same [`tree`](crate::tree) the event parser builds, spans
+//! included.
+//!
+//! An entry of a block sequence or mapping that it does not take (a folded
+//! line indented more than the first, a tag on a block collection, `?` keys,
+//! a key over several lines, ...) is handed over to the event parser alone:
+//! its lines, from the line's start, read by [`crate::tree::parse_region`]
+//! into nodes with the whole file's spans; after a few such entries in one
+//! collection, the rest of the collection at once (`Parser::hand_over`).
+//! Wherever that could differ from reading the whole file (an anchor or alias
+//! in the entry, a tab in indentation, an error, ...) and on what it does not
+//! take outside such entries (tabs other than in a comment or after a value
+//! at a line's end, where YAML 1.1 and 1.2 agree that a tab changes nothing;
+//! carriage returns outside CRLF; document markers other than a leading `---`
+//! and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
+//! then reads the whole file and gives its own result or its own message.
+//! Tests and the fuzz targets compare the two builders (every node handed
+//! over with the whole file's, spans included), and both with serde_yaml. A
+//! host entry in a list (`- name: {var: value}`) is read straight into the
+//! list's compact form, without nodes (`Parser::host_entry`).
 
 use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
@@ -36,7 +47,7 @@ pub fn read(source: &str) -> Option<Node<'_>> {
 }
 
 /// [`read`], and a copy of each node it took from the event parser for the
-/// entries it handed over (see [`Parser::hand_over`]): for the tests and
+/// entries it handed over (see `Parser::hand_over`): for the tests and
 /// fuzz targets, which compare those with the event parser's whole tree.
 pub fn read_recording(source: &str) -> Option<(Node<'_>, Vec<Node<'_>>)> {
     if source.len() > crate::tree::MAX_SOURCE {
