@@ -1032,8 +1032,7 @@ impl<'s> Parser<'s> {
     /// `line` becomes; its lines are indented past the block's `indent` (with
     /// an indentation indicator, by exactly that much). Not taken: blank lines
     /// before the first line or holding more spaces than the text's
-    /// indentation, a folded line indented more than the first, an empty
-    /// scalar, and with keep chomping or an indentation indicator, a scalar
+    /// indentation, an empty scalar, and with keep chomping or an indentation indicator, a scalar
     /// that ends the file (where readers differ, see `tree::clip_at_end`) or a
     /// first line indented more than the indicator says.
     fn block_scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
@@ -1066,7 +1065,7 @@ impl<'s> Parser<'s> {
             return None;
         }
         let mut value = String::new();
-        let (mut last, mut blanks) = (first, 0);
+        let (mut last, mut blanks, mut last_more) = (first, 0, false);
         let mut next = Some(first);
         while let Some(row) = next {
             if row.start + row.indent == row.end {
@@ -1077,20 +1076,19 @@ impl<'s> Parser<'s> {
             } else if row.indent < text_indent {
                 break;
             } else {
-                if folded && row.indent > text_indent {
-                    return None;
-                }
-                // Between lines: literal, their line breaks; folded, a space, or
-                // the blank lines' breaks.
+                // Between lines: literal, their line breaks; folded, a space,
+                // or the blank lines' breaks, but next to a line indented
+                // more than the text, which is not folded, the line breaks.
+                let more = row.indent > text_indent;
                 if row.start != first.start {
-                    match (folded, blanks) {
+                    match (folded && !more && !last_more, blanks) {
                         (true, 0) => value.push(' '),
                         (true, n) => value.extend(std::iter::repeat_n('\n', n)),
                         (false, n) => value.extend(std::iter::repeat_n('\n', n + 1)),
                     }
                 }
                 value.push_str(&self.src[row.start + text_indent..row.end]);
-                (last, blanks) = (row, 0);
+                (last, blanks, last_more) = (row, 0, more);
             }
             next = self.raw_line(row.next);
         }
@@ -1562,6 +1560,8 @@ mod tests {
             "l:\n- !!str\n  web1\n- !!str\n\n  # c\n  'web2'\n- !t\n  x\n  y\nk: !!str\n  v\n",
             "a: !!seq [x]\nb: !t {k: v}\nc: [!!map {}, !x [y]]\nd:\n- !!seq [1]\n- k: !!map {a: b}\n",
             "h:\n- w1: {a: !!seq [x]}\n- w2:\n    a: !t {b: c}\n",
+            // Folded lines indented more than the text are not folded.
+            "a: >\n  x\n    more\n  y\n\n  z\n   m\n\n   n\n  w\nb: >-\n  x\n\n    m\n\n\n  y\n",
         ] {
             same_as_serde_yaml(source);
             assert!(read_alone(source).is_some(), "{source:?}");
@@ -1778,7 +1778,6 @@ mod tests {
             "a: |2\n  text\n",
             "a: |\n\n  text\n",
             "a: |\n  text\n   \n",
-            "a: >\n  text\n    more\n",
             "a: |\n",
             "a: |\nb: c\n",
             "a:\n  b: |\n  x\n",
@@ -1843,11 +1842,11 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b",
         ];
         const SCALARS_READ: usize = 78;
         /// How many values at the end of `SCALARS` are handed over.
-        const HANDED: usize = 18;
+        const HANDED: usize = 19;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
