@@ -78,14 +78,14 @@ write("comma-lines", [",\n".join(f"    {name(i)}" for i in range(n))])
 write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine: 1000\nversions:\n  app: >-\n")
 write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
 write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
-# Host entries the fast reader hands over to the event parser (a var whose
-# value is a tagged block list, which it does not take): one in the middle of
-# the list, and on every host (then the rest of the list goes to the event
-# parser at once); and a keep-chomped var on every host, which the fast
-# reader takes.
-tagged = "        tags: !!seq\n          - web"
-write("handed-mid", (f"    - {name(i)}:\n{tagged}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
-write("handed-every", (f"    - {name(i)}:\n{tagged}" for i in range(n)))
+# Host entries the fast reader hands over to the event parser (a var holding
+# a list of lists written compactly, `- - a`, which it does not take): one in
+# the middle of the list, and on every host (then the rest of the list goes
+# to the event parser at once); and a keep-chomped var on every host, which
+# the fast reader takes.
+nested = "        pairs:\n          - - a\n            - b"
+write("handed-mid", (f"    - {name(i)}:\n{nested}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
+write("handed-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
 write("host-vars-block", (f"    - {name(i)}:\n        zone: z{i % 3}" for i in range(n)))

@@ -379,6 +379,8 @@ impl<'s> Parser<'s> {
                 None
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)
+            } else if let Some(node) = self.tagged_block(line, at, indent) {
+                node
             } else if self.bytes[at..line.end].contains(&b':')
                 && self.host_entry(line, at, &mut items)
             {
@@ -665,6 +667,8 @@ impl<'s> Parser<'s> {
             self.nested(indent, true, colon)?
         } else if matches!(self.bytes[at], b'&' | b'*') {
             self.anchored(line, at, indent, true)?
+        } else if let Some(node) = self.tagged_block(line, at, indent) {
+            node?
         } else {
             let mut line = line;
             let (value, after) = self.scalar(&mut line, at, indent)?;
@@ -801,6 +805,26 @@ impl<'s> Parser<'s> {
         if self.handed != handed {
             self.frames[frame] += 1;
         }
+    }
+
+    /// A tag at `at` that ends its line (`!!map`, `!unsafe`), before a block
+    /// collection on the lines after it, more indented than `indent`: the
+    /// collection in a [`Kind::Tagged`], placed at the tag, as the event
+    /// parser builds it (`Some(None)` if it cannot be read). `None`, with
+    /// nothing read, for anything else.
+    fn tagged_block(&mut self, line: Line, at: usize, indent: usize) -> Option<Option<Node<'s>>> {
+        if self.bytes[at] != b'!' {
+            return None;
+        }
+        let (tag, end) = self.tag_name(line, at)?;
+        let next = self.line_from(line.next)?;
+        let first = next.start + next.indent;
+        let block = self.is_entry(next, first) || self.key(next, first).is_some();
+        if self.skip_spaces(end, line.end) != line.end || next.indent <= indent || !block {
+            return None;
+        }
+        self.finish(line);
+        Some(self.block(next).map(|node| tagged(node, tag, at)))
     }
 
     /// A value that starts with an anchor (`&name`) or is an alias (`*name`),
@@ -1262,16 +1286,7 @@ impl<'s> Parser<'s> {
     /// parser gives it, and where the value starts. Other tags, and tags on
     /// block collections, are left to the event parser.
     fn tag(&self, line: &mut Line, at: usize, indent: Option<usize>) -> Option<(String, usize)> {
-        let secondary = self.bytes.get(at + 1) == Some(&b'!');
-        let from = at + 1 + usize::from(secondary);
-        let end = from
-            + self.bytes[from.min(line.end)..line.end]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-                .count();
-        if end == from || end < line.end && self.bytes[end] != b' ' {
-            return None;
-        }
+        let (tag, end) = self.tag_name(*line, at)?;
         let mut value_at = self.skip_spaces(end, line.end);
         if value_at == line.end {
             let indent = indent.filter(|&indent| indent != ROOT)?;
@@ -1288,6 +1303,23 @@ impl<'s> Parser<'s> {
         if matches!(value, b'!' | b'&' | b'*' | b'#' | b'|' | b'>') {
             return None;
         }
+        Some((tag, value_at))
+    }
+
+    /// The tag at `at` (`!!str`, `!name`: letters, digits, `-` and `_`),
+    /// followed by a space or its line's end: as the event parser gives it,
+    /// and where it ends.
+    fn tag_name(&self, line: Line, at: usize) -> Option<(String, usize)> {
+        let secondary = self.bytes.get(at + 1) == Some(&b'!');
+        let from = at + 1 + usize::from(secondary);
+        let end = from
+            + self.bytes[from.min(line.end)..line.end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+                .count();
+        if end == from || end < line.end && self.bytes[end] != b' ' {
+            return None;
+        }
         let written = &self.src[at..end];
         let tag = match self.last_tag.take() {
             Some((last, tag)) if last == written => tag,
@@ -1300,7 +1332,7 @@ impl<'s> Parser<'s> {
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
-        Some((tag, value_at))
+        Some((tag, end))
     }
 }
 
@@ -1560,6 +1592,8 @@ mod tests {
             "l:\n- !!str\n  web1\n- !!str\n\n  # c\n  'web2'\n- !t\n  x\n  y\nk: !!str\n  v\n",
             "a: !!seq [x]\nb: !t {k: v}\nc: [!!map {}, !x [y]]\nd:\n- !!seq [1]\n- k: !!map {a: b}\n",
             "h:\n- w1: {a: !!seq [x]}\n- w2:\n    a: !t {b: c}\n",
+            // Tags on block collections.
+            "a: !!map\n  k: v\nb:\n- !t\n  - x\n- !!map\n  k: 1\nc: !unsafe\n  d: \"{{ x }}\"\n",
             // Folded lines indented more than the text are not folded.
             "a: >\n  x\n    more\n  y\n\n  z\n   m\n\n   n\n  w\nb: >-\n  x\n\n    m\n\n\n  y\n",
         ] {
@@ -1842,11 +1876,11 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "- - a\n  - b",
         ];
         const SCALARS_READ: usize = 78;
         /// How many values at the end of `SCALARS` are handed over.
-        const HANDED: usize = 19;
+        const HANDED: usize = 20;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
