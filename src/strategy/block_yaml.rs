@@ -19,12 +19,13 @@
 //! its lines, from the line's start, read by [`crate::tree::parse_region`]
 //! into nodes with the whole file's spans; after a few such entries in one
 //! collection, the rest of the collection at once (`Parser::hand_over`).
-//! Wherever that could differ from reading the whole file (an anchor or alias
-//! in the entry, a tab in indentation, an error, ...) and on what it does not
-//! take outside such entries (tabs other than in a comment or after a value
-//! at a line's end, where YAML 1.1 and 1.2 agree that a tab changes nothing;
-//! carriage returns outside CRLF; document markers other than a leading `---`
-//! and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
+//! A tab inside a plain scalar hands its entry over too; a tab in a comment or
+//! after a value at a line's end (where YAML 1.1 and 1.2 agree that a tab
+//! changes nothing) is read here. Wherever a hand-over could differ from
+//! reading the whole file (an anchor or alias in the entry, a tab in
+//! indentation, an error, ...) and on what it does not take outside such
+//! entries (other tabs, carriage returns outside CRLF, document markers
+//! other than a leading `---` and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
 //! then reads the whole file and gives its own result or its own message.
 //! Tests and the fuzz targets compare the two builders (every node handed
 //! over with the whole file's, spans included), and both with serde_yaml. A
@@ -989,6 +990,8 @@ impl<'s> Parser<'s> {
                 if end == line.end && self.goes_on(*line, indent) {
                     return self.plain_lines(line, text, indent);
                 }
+                // A tab inside: the entry is handed over (see `hand_over`).
+                self.no_tabs(at, at + text.len())?;
                 Some((self.plain(text), at + text.len()))
             }
         }
@@ -1518,6 +1521,7 @@ impl<'s> Parser<'s> {
                     _ => {}
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
+                self.no_tabs(at, at + text.len())?;
                 Some((self.plain(text), at + text.len()))
             }
         }
