@@ -65,7 +65,7 @@ pub fn read_recording(source: &str) -> Option<(Node<'_>, Vec<Node<'_>>)> {
 /// [`read`] without handing any entry over to the event parser: what this
 /// reader takes by itself (for tests).
 #[cfg(test)]
-fn read_alone(source: &str) -> Option<Node<'_>> {
+pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
     let mut parser = Parser::new(source)?;
     parser.no_hand_over = true;
     parser.document()
