@@ -1634,6 +1634,36 @@ mod tests {
         same_as_serde_yaml(&many);
     }
 
+    /// A file with entries handed over gives the validator's messages, in
+    /// the same places, that the whole file read by the event parser gives.
+    #[test]
+    fn hand_over_keeps_the_messages_of_the_whole_file() {
+        use crate::strategy::{HostsFrom, validate};
+        let messages = |source: &str, root: &Node| match validate::validate(
+            source,
+            root,
+            HostsFrom::Unavailable,
+        ) {
+            Ok(_) => vec![],
+            Err(problems) => problems
+                .iter()
+                .map(|p| p.at(std::path::Path::new("regal.yml")).to_string())
+                .collect(),
+        };
+        for source in [
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs:\n      - - a\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - - a\n    - w2\n    ordr: 1\n",
+            "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
+        ] {
+            let fast = read(source).unwrap_or_else(|| panic!("{source:?}"));
+            assert!(read_alone(source).is_none(), "{source:?}");
+            let whole = crate::tree::parse(source).unwrap().unwrap();
+            let ours = messages(source, &fast);
+            assert!(!ours.is_empty(), "{source:?}");
+            assert_eq!(ours, messages(source, &whole), "{source:?}");
+        }
+    }
+
     /// The fuzz regression input with tabs in comments and at line ends.
     #[test]
     fn reads_a_strategy_with_tabs_in_comments() {
