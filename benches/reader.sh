@@ -80,12 +80,13 @@ write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment
 write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 # Host entries the fast reader hands over to the event parser (a var holding
 # a list of lists written compactly, `- - a`, which it does not take): one in
-# the middle of the list, and on every host (then the rest of the list goes
-# to the event parser at once); and a keep-chomped var on every host, which
+# the middle of the list, one host in a hundred (each alone), and on every
+# host (then the rest of the list goes to the event parser at once); and a keep-chomped var on every host, which
 # the fast reader takes.
 nested = "        pairs:\n          - - a\n            - b"
 write("handed-mid", (f"    - {name(i)}:\n{nested}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
 write("handed-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
+write("handed-1pc", (f"    - {name(i)}:\n{nested}" if i % 100 == 50 else f"    - {name(i)}" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
 write("host-vars-block", (f"    - {name(i)}:\n        zone: z{i % 3}" for i in range(n)))
@@ -131,7 +132,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

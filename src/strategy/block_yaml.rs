@@ -82,8 +82,8 @@ const MAX_DEPTH: usize = 64;
 const MAX_KEY: usize = 1000;
 
 /// After this many entries of one collection needed a hand-over to the
-/// event parser, the next one hands over the rest of the collection (one
-/// parser for many entries rather than one each).
+/// event parser (and at least one in four), the next one hands over the rest
+/// of the collection (one parser for many entries rather than one each).
 const HAND_OVER_REST_AFTER: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8 };
 
 /// Nodes that aliases may repeat in all; past this, the event parser reads the file.
@@ -131,10 +131,11 @@ struct Parser<'s> {
     /// Set when a hand-over to the event parser failed: the whole file is
     /// read by it (see [`Parser::hand_over`]).
     no_hand_over: bool,
-    /// Hand-overs so far, and for each collection being read, how many of
-    /// its entries needed one (see [`Parser::hand_over`]).
+    /// Hand-overs so far, and for each collection being read, how many
+    /// entries it has had and how many of them needed one (see
+    /// [`Parser::hand_over`]).
     handed: usize,
-    frames: Vec<usize>,
+    frames: Vec<(usize, usize)>,
     /// For [`read_recording`]: where the nodes handed over go too.
     recorded: Option<Rc<RefCell<Vec<Node<'s>>>>>,
 }
@@ -385,6 +386,7 @@ impl<'s> Parser<'s> {
             } else if self.bytes[at..line.end].contains(&b':')
                 && self.host_entry(line, at, &mut items)
             {
+                self.frames[frame].0 += 1;
                 continue;
             } else {
                 self.inline(line, at, indent)
@@ -709,9 +711,12 @@ impl<'s> Parser<'s> {
         let seq = items.is_some();
         self.frames.truncate(frame + 1);
         // A collection around this one whose entries needed hand-overs
-        // often: it hands over the rest of itself (one parser for many
-        // entries, rather than one for each entry inside them).
-        let often = |&handed: &usize| handed >= HAND_OVER_REST_AFTER;
+        // often (8 times, and one entry in four): it hands over the rest of
+        // itself (one parser for many entries, rather than one for each
+        // entry inside them).
+        let often = |&(entries, handed): &(usize, usize)| {
+            handed >= HAND_OVER_REST_AFTER && handed * 4 >= entries
+        };
         if self.no_hand_over || self.frames[..frame].iter().any(often) {
             return None;
         }
@@ -795,7 +800,7 @@ impl<'s> Parser<'s> {
     /// A new collection's count of entries that needed a hand-over (see
     /// [`Parser::hand_over`]): its index in `frames`.
     fn open(&mut self) -> usize {
-        self.frames.push(0);
+        self.frames.push((0, 0));
         self.frames.len() - 1
     }
 
@@ -803,9 +808,9 @@ impl<'s> Parser<'s> {
     /// hand-over (`handed` was the count before it) was needed in it.
     fn entry_read(&mut self, frame: usize, handed: usize) {
         self.frames.truncate(frame + 1);
-        if self.handed != handed {
-            self.frames[frame] += 1;
-        }
+        let (entries, needed) = &mut self.frames[frame];
+        *entries += 1;
+        *needed += usize::from(self.handed != handed);
     }
 
     /// A tag at `at` that ends its line (`!!map`, `!unsafe`), before a block
