@@ -732,7 +732,8 @@ impl<'s> Parser<'s> {
                     None | Some(b' ' | b'\t' | b'\r' | b'\n')
                 )
         };
-        if value(first) {
+        // A tab at the entry's start: its indentation is not known by spaces.
+        if value(first) || self.bytes[first] == b'\t' {
             return None;
         }
         let (mut end, mut last, mut after) = (self.bytes.len(), line.next, 0);
