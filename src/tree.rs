@@ -1265,10 +1265,10 @@ impl<'s> Builder<'s> {
                     clip_at_end(&mut value, self.offsets.whole, span, properties);
                 }
                 let mut span = span;
-                if let ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted = style {
-                    if let Some(end) = quoted_end(self.offsets.whole, span) {
-                        span.end = end as u32;
-                    }
+                if let ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted = style
+                    && let Some(end) = quoted_end(self.offsets.whole, span)
+                {
+                    span.end = end as u32;
                 }
                 let node = Node {
                     span,
