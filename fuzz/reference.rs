@@ -97,7 +97,18 @@ pub fn agrees(source: &str) -> bool {
     }) && source
         .trim_end_matches(['\n', '\r'])
         .ends_with([' ', '\t', '\n', '\r']);
-    if flow_question || flow_colon || odd_anchor || redefined || root_block || explicit_indent {
+    // serde_yaml's libyaml counts a leading byte order mark as a column
+    // (`\u{FEFF}a:\n b: c` is two keys to it); PyYAML, ansible-core's
+    // reader, and YAML 1.2 do not (found by fuzzing).
+    let bom = tree::bom_len(source) > 0;
+    if flow_question
+        || flow_colon
+        || odd_anchor
+        || redefined
+        || root_block
+        || explicit_indent
+        || bom
+    {
         return true;
     }
     match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {
