@@ -455,7 +455,7 @@ impl<'s> Parser<'s> {
         read
     }
 
-    /// The `k: v` lines of one-line values, more indented than `column`,
+    /// The `k: v` lines of one-line values (or block scalars), more indented than `column`,
     /// starting with the line after `from`, into `pairs`: the span of the
     /// mapping and where the line after it starts. None for anything else.
     fn block_vars(
@@ -488,17 +488,18 @@ impl<'s> Parser<'s> {
                 b'[' | b'{' => self.flow(&mut on, at, depth + 1, indent)?,
                 _ => self.scalar(&mut on, at, indent)?,
             };
-            if on.start != line.start {
-                return None; // one-line values only
+            // One-line values, or a literal or folded block scalar (kept as
+            // its node in the compact entry).
+            let block = matches!(&value.kind, Kind::Scalar(s) if matches!(s.style, Style::Literal | Style::Folded));
+            if on.start != line.start && !block {
+                return None;
             }
             let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
-            if plain && after < line.end && self.bytes[after] == b':'
-                || !self.ends_line(line, after)
-            {
+            if plain && after < on.end && self.bytes[after] == b':' || !self.ends_line(on, after) {
                 return None;
             }
             pairs.push((key, value));
-            next = line.next;
+            next = on.next;
         }
         let start = first.start + indent;
         let end = pairs.last()?.1.span.end as usize;
@@ -1795,8 +1796,10 @@ mod tests {
                 assert!(crate::tree::parse(source).is_err() || reference::agrees(source));
             }
         }
-        // The host lists are read by this reader.
+        // The host lists are read by this reader (block scalar vars too,
+        // kept in the compact entry as their nodes).
         for source in [
+            "h:\n- w1:\n    motd: |+\n      hi\n\n    z: 1\n- w2:\n    m: >-\n      a\n      b\n",
             "h:\n- w1: {zone: a}\n- w2: {zone: 'b', \"k\": v}  # c\n- w3\n",
             "h:\n  - w1:\n      zone: a\n      n: 1 # c\n\n  - w2:\n      # c\n      k: ''\n",
             "h:\n- w1:\n    z: [a, b]\n    y: {c: d}\n- 'w2': {z: 1}\n- w3: {z: {y: x}}\n",
