@@ -758,7 +758,7 @@ fn earlier_vars_that_json_cannot_carry_still_batch_by_their_text() {
 
 /// An inline strategy's vars mean what they mean in a regal.yml and in a
 /// static inventory: a date or datetime is the text ansible-inventory prints
-/// for it (ISO, with a `T`), and `.inf` is refused at its place.
+/// for it (ISO, with a `T`), and `.inf` is refused at its place in the plugin's file.
 #[test]
 fn inline_strategy_dates_read_as_in_a_static_inventory() {
     let dir = Dir::new("inline-dates");
@@ -834,8 +834,7 @@ fn inline_strategy_dates_read_as_in_a_static_inventory() {
         )
         .fails();
     assert!(
-        stderr.contains("the `strategy:` of")
-            && stderr.contains("reads this unquoted value as the float infinity"),
+        stderr.contains("inf.regal.yml:4:18: ansible-core reads this unquoted value as the float infinity"),
         "{stderr}"
     );
 }
@@ -909,5 +908,173 @@ fn a_directory_with_the_executable_and_regal_yml_reads_it_twice() {
     assert!(
         out.contains(app) && out.contains("  |--@versions:\n"),
         "{out}"
+    );
+}
+
+/// Versions spelled as YAML 1.1 turns into non-text (`yes` is true, `1.10` the
+/// float 1.1, `010` the int 8, ...), each with its hosts spelled the same way
+/// and an exclude entry: (version as written, its group, hosts as written,
+/// exclude as written, hosts rolled out in order).
+const SPELLED: &[(&str, &str, &str, &str, &[&str])] = &[
+    ("yes", "yes", "1.1, 1.10, 010", "1.10", &["1.1", "010"]),
+    ("1.10", "_1_10", "0x1F, 1_000, on, 1e3", "on", &["0x1F", "1_000", "1e3"]),
+    ("010", "_010", "8, 'true', 2001-12-14", "8", &["true", "2001-12-14"]),
+    ("null", "null", "1:30, .nan, .inf, 12:30:00", "'.nan'", &["1:30", ".inf", "12:30:00"]),
+    ("2001-12-14", "_2001_12_14", "off, 0o17, 1.0e+3", "0o17", &["off", "1.0e+3"]),
+    ("0x1F", "_0x1F", "NO, Off, -0", "Off", &["NO", "-0"]),
+    ("1_000", "_1_000", "0b11, 1:30:00, +1", "+1", &["0b11", "1:30:00"]),
+];
+
+/// An inline `strategy:` is read as written in the plugin's file, not as the
+/// value Ansible's YAML 1.1 loader made of it: version names, hosts (also in
+/// lists), `exclude` and `priority` entries stay the text as written, in the
+/// block form, the flow form and the same lines as a regal.yml alike.
+#[test]
+fn inline_strategy_names_are_the_text_as_written() {
+    let dir = Dir::new("inline-names");
+    let versions: Vec<String> = SPELLED
+        .iter()
+        .map(|(version, _, hosts, exclude, _)| {
+            format!("{version}: {{hosts: [{hosts}], exclude: [{exclude}]}}")
+        })
+        .collect();
+    let vars = "vars: {x: 010, y: no, z: 1_000}";
+    let priority = "priority: [010, yes]";
+    let block = format!(
+        "schedule: 1\ncombine: 1\n{priority}\n{vars}\nversions:\n{}",
+        versions.iter().map(|v| format!("  {v}\n")).collect::<String>()
+    );
+    dir.write("regal.yml", &block);
+    dir.write(
+        "file.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let indented: String = block.lines().map(|l| format!("  {l}\n")).collect();
+    dir.write(
+        "block.regal.yml",
+        &format!("# an inline strategy\nplugin: regal\nstrategy:\n{indented}binary: {BIN}\n"),
+    );
+    dir.write(
+        "flow.regal.yml",
+        &format!(
+            "{{plugin: regal, strategy: {{schedule: 1, combine: 1, {priority}, {vars}, versions: {{{}}}}}, binary: {BIN}}}\n",
+            versions.join(", ")
+        ),
+    );
+    let list = |source: &str| {
+        dir.ansible_inventory(
+            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
+            &[],
+        )
+        .json()
+    };
+    let by_file = list("file.regal.yml");
+    assert_eq!(list("block.regal.yml"), by_file);
+    assert_eq!(list("flow.regal.yml"), by_file);
+
+    let groups: Vec<&str> = SPELLED.iter().map(|s| s.1).collect();
+    let mut order = vec!["_010", "yes"];
+    order.extend(groups.iter().filter(|g| !["_010", "yes"].contains(g)));
+    assert_eq!(
+        by_file["_meta"]["hostvars"]["1.1"]["regal_versions"],
+        json!(order),
+        "priority [010, yes] as written"
+    );
+    let hostvars = &by_file["_meta"]["hostvars"];
+    for (version, group, _, exclude, hosts) in SPELLED {
+        let vars = &hostvars[hosts[0]];
+        assert_eq!(vars["regal_version"], json!(version), "{version}: {vars}");
+        for (n, host) in hosts.iter().enumerate() {
+            assert_eq!(
+                hosts_of(&by_file, &format!("{group}_batch{n}")),
+                [*host],
+                "{version}"
+            );
+        }
+        let excluded = exclude.trim_matches('\'');
+        assert_eq!(hosts_of(&by_file, &format!("{group}_excluded")), [excluded]);
+    }
+    // Vars mean what they mean to ansible-core.
+    assert_eq!(
+        [&hostvars["1.1"]["x"], &hostvars["1.1"]["y"], &hostvars["1.1"]["z"]],
+        [&json!(8), &json!(false), &json!(1000)]
+    );
+}
+
+/// A problem in an inline strategy is reported at its line and column in the
+/// plugin's file, with the name as written.
+#[test]
+fn inline_strategy_problems_point_into_the_plugin_file() {
+    let dir = Dir::new("inline-problems");
+    dir.write(
+        "rollout.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  versions:\n    yes:\n      hosts: [1.1, 2.2]\n      exclude: [1.10]\n"
+        ),
+    );
+    let stderr = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "rollout.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .fails();
+    assert!(
+        stderr.contains(&format!(
+            "{}:7:17: exclude entry `1.10` matches no host of version `yes`",
+            dir.0.join("rollout.regal.yml").display()
+        )),
+        "{stderr}"
+    );
+
+    // The binary sees only the strategy: an alias to an anchor outside it
+    // is refused at the alias.
+    dir.write(
+        "rollout.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nhosts: &web [w1, w2]\nstrategy:\n  versions:\n    app: *web\n"
+        ),
+    );
+    let stderr = dir
+        .ansible_inventory(
+            &["--playbook-dir", &playbook_dir(), "-i", "rollout.regal.yml", "--list"],
+            &[],
+        )
+        .fails();
+    assert!(
+        stderr.contains(&format!(
+            "{}:6:10: the alias `*web` names an anchor outside the inline `strategy:`; define the anchor inside `strategy:`",
+            dir.0.join("rollout.regal.yml").display()
+        )),
+        "{stderr}"
+    );
+}
+
+/// The rollout playbook deploys the hosts of an inline strategy by their
+/// names as written: `1.10` and `010`, not `1.1` and `8`.
+#[test]
+fn playbook_rolls_out_inline_hosts_by_their_names_as_written() {
+    let mut s = Scenario::new("plugin-inline-rollout");
+    s.inventory = s.dir.join("rollout.regal.yml");
+    fs::write(
+        &s.inventory,
+        format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  vars: {{ansible_connection: local}}\n  versions:\n    yes: [1.10, 010, 1.1]\n"
+        ),
+    )
+    .unwrap();
+    let run = s.run(&[]);
+    assert!(run.success(), "{}", run.report());
+    let batch = |n: u32, host: &str| ("yes".to_string(), n, vec![host.to_string()]);
+    assert_eq!(
+        run.batches(),
+        [batch(0, "1.10"), batch(1, "010"), batch(2, "1.1")],
+        "{}",
+        run.report()
     );
 }
