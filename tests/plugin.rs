@@ -94,6 +94,14 @@ impl Dir {
         )
     }
 
+    /// `ansible-inventory --list -i source`, with the plugins of playbooks/.
+    fn list(&self, source: &str) -> Run {
+        self.ansible_inventory(
+            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
+            &[],
+        )
+    }
+
     /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
     /// setup, failing on any unparsed source (playbooks/ansible.cfg).
     fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
@@ -222,13 +230,7 @@ fn the_plugin_gives_what_the_script_inventory_gives() {
         "schedule: 1\ncombine: 2\npriority: app-v2\npause_after_canary: 5\nvars: {ansible_user: deploy}\nexclude: [b3]\nversions:\n  app-v1: [a1, a2, a3]\n  app-v2:\n    hosts:\n      - b1: {ansible_host: 10.0.0.1}\n      - b2\n      - b3\n    vars: {color: green}\n",
     );
     dir.plugin_and_script(&strategy);
-    let list = |source: &str| {
-        dir.ansible_inventory(
-            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
-            &[],
-        )
-        .json()
-    };
+    let list = |source: &str| dir.list(source).json();
     let by_plugin = list("rollout.regal.yml");
     let by_script = list("inventory.sh");
     assert_eq!(by_plugin, by_script);
@@ -406,18 +408,7 @@ fn an_invalid_strategy_fails_with_the_binarys_message() {
     );
 
     // Without earlier sources the pattern matches nothing.
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("rollout.regal.yml").fails();
     assert!(stderr.contains("names no group or host"), "{stderr}");
 }
 
@@ -429,18 +420,7 @@ fn a_missing_binary_fails_with_a_hint() {
         "rollout.regal.yml",
         "plugin: regal\nstrategy: regal.yml\nbinary: ./nowhere/regal-inventory\n",
     );
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("rollout.regal.yml").fails();
     assert!(
         stderr.contains("cannot run regal-inventory") && stderr.contains("set `binary:`"),
         "{stderr}"
@@ -788,12 +768,7 @@ fn inline_strategy_dates_read_as_in_a_static_inventory() {
         &format!("vars:\n{}versions:\n  app: a1\n", vars("  ")),
     );
     let list = |source: &str| {
-        let inventory = dir
-            .ansible_inventory(
-                &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
-                &[],
-            )
-            .json();
+        let inventory = dir.list(source).json();
         let a1 = &inventory["_meta"]["hostvars"]["a1"];
         [&a1["d"], &a1["t"], &a1["e"]].map(|v| v.as_str().unwrap_or_default().to_string())
     };
@@ -821,20 +796,11 @@ fn inline_strategy_dates_read_as_in_a_static_inventory() {
         "inf.regal.yml",
         &format!("plugin: regal\nbinary: {BIN}\nstrategy:\n  vars: {{weight: .inf}}\n  versions:\n    app: a1\n"),
     );
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "inf.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("inf.regal.yml").fails();
     assert!(
-        stderr.contains("inf.regal.yml:4:18: ansible-core reads this unquoted value as the float infinity"),
+        stderr.contains(
+            "inf.regal.yml:4:18: ansible-core reads this unquoted value as the float infinity"
+        ),
         "{stderr}"
     );
 }
@@ -917,12 +883,42 @@ fn a_directory_with_the_executable_and_regal_yml_reads_it_twice() {
 /// exclude as written, hosts rolled out in order).
 const SPELLED: &[(&str, &str, &str, &str, &[&str])] = &[
     ("yes", "yes", "1.1, 1.10, 010", "1.10", &["1.1", "010"]),
-    ("1.10", "_1_10", "0x1F, 1_000, on, 1e3", "on", &["0x1F", "1_000", "1e3"]),
-    ("010", "_010", "8, 'true', 2001-12-14", "8", &["true", "2001-12-14"]),
-    ("null", "null", "1:30, .nan, .inf, 12:30:00", "'.nan'", &["1:30", ".inf", "12:30:00"]),
-    ("2001-12-14", "_2001_12_14", "off, 0o17, 1.0e+3", "0o17", &["off", "1.0e+3"]),
+    (
+        "1.10",
+        "_1_10",
+        "0x1F, 1_000, on, 1e3",
+        "on",
+        &["0x1F", "1_000", "1e3"],
+    ),
+    (
+        "010",
+        "_010",
+        "8, 'true', 2001-12-14",
+        "8",
+        &["true", "2001-12-14"],
+    ),
+    (
+        "null",
+        "null",
+        "1:30, .nan, .inf, 12:30:00",
+        "'.nan'",
+        &["1:30", ".inf", "12:30:00"],
+    ),
+    (
+        "2001-12-14",
+        "_2001_12_14",
+        "off, 0o17, 1.0e+3",
+        "0o17",
+        &["off", "1.0e+3"],
+    ),
     ("0x1F", "_0x1F", "NO, Off, -0", "Off", &["NO", "-0"]),
-    ("1_000", "_1_000", "0b11, 1:30:00, +1", "+1", &["0b11", "1:30:00"]),
+    (
+        "1_000",
+        "_1_000",
+        "0b11, 1:30:00, +1",
+        "+1",
+        &["0b11", "1:30:00"],
+    ),
 ];
 
 /// An inline `strategy:` is read as written in the plugin's file, not as the
@@ -942,7 +938,10 @@ fn inline_strategy_names_are_the_text_as_written() {
     let priority = "priority: [010, yes]";
     let block = format!(
         "schedule: 1\ncombine: 1\n{priority}\n{vars}\nversions:\n{}",
-        versions.iter().map(|v| format!("  {v}\n")).collect::<String>()
+        versions
+            .iter()
+            .map(|v| format!("  {v}\n"))
+            .collect::<String>()
     );
     dir.write("regal.yml", &block);
     dir.write(
@@ -961,13 +960,7 @@ fn inline_strategy_names_are_the_text_as_written() {
             versions.join(", ")
         ),
     );
-    let list = |source: &str| {
-        dir.ansible_inventory(
-            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
-            &[],
-        )
-        .json()
-    };
+    let list = |source: &str| dir.list(source).json();
     let by_file = list("file.regal.yml");
     assert_eq!(list("block.regal.yml"), by_file);
     assert_eq!(list("flow.regal.yml"), by_file);
@@ -996,7 +989,11 @@ fn inline_strategy_names_are_the_text_as_written() {
     }
     // Vars mean what they mean to ansible-core.
     assert_eq!(
-        [&hostvars["1.1"]["x"], &hostvars["1.1"]["y"], &hostvars["1.1"]["z"]],
+        [
+            &hostvars["1.1"]["x"],
+            &hostvars["1.1"]["y"],
+            &hostvars["1.1"]["z"]
+        ],
         [&json!(8), &json!(false), &json!(1000)]
     );
 }
@@ -1012,18 +1009,7 @@ fn inline_strategy_problems_point_into_the_plugin_file() {
             "plugin: regal\nbinary: {BIN}\nstrategy:\n  versions:\n    yes:\n      hosts: [1.1, 2.2]\n      exclude: [1.10]\n"
         ),
     );
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("rollout.regal.yml").fails();
     assert!(
         stderr.contains(&format!(
             "{}:7:17: exclude entry `1.10` matches no host of version `yes`",
@@ -1040,12 +1026,7 @@ fn inline_strategy_problems_point_into_the_plugin_file() {
             "plugin: regal\nbinary: {BIN}\nhosts: &web [w1, w2]\nstrategy:\n  versions:\n    app: *web\n"
         ),
     );
-    let stderr = dir
-        .ansible_inventory(
-            &["--playbook-dir", &playbook_dir(), "-i", "rollout.regal.yml", "--list"],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("rollout.regal.yml").fails();
     assert!(
         stderr.contains(&format!(
             "{}:6:10: the alias `*web` names an anchor outside the inline `strategy:`; define the anchor inside `strategy:`",
