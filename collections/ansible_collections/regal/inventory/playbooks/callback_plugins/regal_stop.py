@@ -25,6 +25,7 @@ import shlex
 
 from ansible import context
 from ansible.plugins.callback import CallbackBase
+from ansible.plugins.loader import lookup_loader
 
 _BATCH = re.compile(r"^(.+)_batch([0-9]+)$")
 _ROLLOUT_PLAY = "Regal rollout"
@@ -96,10 +97,8 @@ class CallbackModule(CallbackBase):
         else:
             terms = versions[position:] + done
         limit = ":".join(terms)
-        command = ["ansible-playbook"]
-        for source in context.CLIARGS.get("inventory") or []:
-            command += ["-i", shlex.quote(source)]
-        command += [shlex.quote(arg) for arg in context.CLIARGS.get("args") or []]
+        # The same start as the playbook's stop message (lookup_plugins/ beside it).
+        command = [lookup_loader.get("regal_command").run([])[0]]
         for key in ("regal_group", "regal_tasks"):
             if key in extra_vars:
                 value = extra_vars[key]

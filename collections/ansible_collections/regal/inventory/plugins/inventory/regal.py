@@ -83,7 +83,6 @@ import datetime
 import json
 import math
 import os
-import re
 import shutil
 import subprocess
 import sys
