@@ -407,9 +407,76 @@ fn an_invalid_strategy_fails_with_the_binarys_message() {
         "{stderr}"
     );
 
-    // Without earlier sources the pattern matches nothing.
-    let stderr = dir.list("rollout.regal.yml").fails();
-    assert!(stderr.contains("names no group or host"), "{stderr}");
+    // The plugin file given first (or alone): no earlier source gave a host,
+    // and the message says to give them first.
+    for args in [
+        &["-i", "rollout.regal.yml"][..],
+        &["-i", "rollout.regal.yml", "-i", "hosts.ini"][..],
+    ] {
+        let playbooks = playbook_dir();
+        let mut all = vec!["--playbook-dir", &playbooks, "--list"];
+        all.extend_from_slice(args);
+        let stderr = dir.ansible_inventory(&all, &[]).fails();
+        assert!(
+            stderr.contains(
+                "regal.yml:3:17: `hosts_from: web:!maintenanse` of version `app-v2` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`"
+            ),
+            "{stderr}"
+        );
+    }
+
+    // A failure-domain label missing on a host of an earlier source: it is
+    // given in that source, not in regal.yml.
+    dir.write(
+        "regal.yml",
+        "spread: color\nversions:\n  app-v2:\n    hosts_from: web\n",
+    );
+    let stderr = dir.ansible_inventory(&args, &[]).fails();
+    assert!(
+        stderr.contains(
+            "regal.yml:4:17: host `web1` (from `hosts_from`) has no `color` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `web1 color=zone-a` in an INI file)"
+        ),
+        "{stderr}"
+    );
+}
+
+/// A regal.yml that is its own plugin file may name the binary, as a
+/// separate plugin file does; regal-inventory itself ignores the key (and
+/// checks it is text).
+#[test]
+fn a_strategy_with_a_plugin_line_may_name_the_binary() {
+    let dir = Dir::new("own-binary");
+    let prod = dir.prod();
+    fs::write(
+        prod.join("regal.yml"),
+        format!("plugin: regal\nbinary: {BIN}\nschedule: 1\nversions:\n  app: [a1, a2]\n"),
+    )
+    .unwrap();
+    // No regal-inventory on PATH: only `binary:` names it.
+    let inventory = dir.list("inventory/prod/").json();
+    assert_eq!(hosts_of(&inventory, "app_batch1"), ["a2"]);
+    let check = Command::new(BIN)
+        .args(["check", "--config"])
+        .arg(prod.join("regal.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nbinary: [x]\nversions:\n  app: [a1, a2]\n",
+    )
+    .unwrap();
+    let check = Command::new(BIN)
+        .args(["check", "--config"])
+        .arg(prod.join("regal.yml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        !check.status.success() && stderr.contains("regal.yml:2:9: "),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -1058,4 +1125,36 @@ fn playbook_rolls_out_inline_hosts_by_their_names_as_written() {
         "{}",
         run.report()
     );
+}
+
+/// Mistakes in the plugin file's own options are refused with what to write.
+#[test]
+fn plugin_option_mistakes_say_what_to_change() {
+    let dir = Dir::new("option-mistakes");
+    dir.write("regal.yml", "versions: {app: [a1]}\n");
+    for (text, message) in [
+        (
+            "stratgy: regal.yml\n",
+            "rollout.regal.yml: `stratgy` is no option of the regal plugin; did you mean `strategy`?",
+        ),
+        (
+            "Strategy: regal.yml\n",
+            "rollout.regal.yml: `Strategy` is no option of the regal plugin; did you mean `strategy`?",
+        ),
+        (
+            "strategy:\n",
+            "rollout.regal.yml: `strategy` is a path to a regal.yml or the strategy as a mapping",
+        ),
+        (
+            "strategy: [regal.yml]\n",
+            "rollout.regal.yml: `strategy` is a path to a regal.yml or the strategy as a mapping",
+        ),
+    ] {
+        dir.write(
+            "rollout.regal.yml",
+            &format!("plugin: regal\nbinary: {BIN}\n{text}"),
+        );
+        let stderr = dir.list("rollout.regal.yml").fails();
+        assert!(stderr.contains(message), "{text}: {stderr}");
+    }
 }

@@ -80,6 +80,7 @@ strategy: regal.yml
 """
 
 import datetime
+import difflib
 import json
 import math
 import os
@@ -125,7 +126,7 @@ class InventoryModule(BaseInventoryPlugin):
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
         here = os.path.dirname(os.path.abspath(path))
         binary = _find_binary(self.get_option("binary"), here)
         strategy = self.get_option("strategy")
@@ -137,8 +138,15 @@ class InventoryModule(BaseInventoryPlugin):
                     f.write(_inline_strategy(loader, path))
             elif isinstance(strategy, str) and strategy:
                 strategy_path = os.path.join(here, os.path.expanduser(strategy))
-            elif strategy is None:
-                # A regal.yml with `plugin: regal`: the file is its own strategy.
+            elif strategy is None and "strategy" not in config:
+                # A regal.yml with `plugin: regal`: the file is its own strategy;
+                # a misspelt `strategy:` would make it one by mistake.
+                typo = difflib.get_close_matches("strategy", [str(key) for key in config], 1)
+                if typo:
+                    raise AnsibleParserError(
+                        "%s: `%s` is no option of the regal plugin; did you mean `strategy`?"
+                        " (Without `strategy:` the file itself is the strategy.)" % (path, typo[0])
+                    )
                 strategy_path = os.path.abspath(path)
             else:
                 raise AnsibleParserError(
