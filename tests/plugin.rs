@@ -1158,3 +1158,61 @@ fn plugin_option_mistakes_say_what_to_change() {
         assert!(stderr.contains(message), "{text}: {stderr}");
     }
 }
+
+/// A group regal-inventory makes that an earlier source already defines with
+/// other hosts is refused: its hosts would join a batch regal never put them
+/// in (here `d1` in `app_batch1`), or take a version's vars.
+#[test]
+fn a_group_an_earlier_source_defines_otherwise_is_refused() {
+    let dir = Dir::new("group-clash");
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let graph = |hosts: &str, strategy: &str| {
+        dir.write("hosts.ini", hosts);
+        dir.write("regal.yml", strategy);
+        dir.ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "--graph",
+            ],
+            &[],
+        )
+    };
+    let web = "[web]\nw1\nw2\n[db]\nd1\n";
+    for (hosts, strategy, group, listed) in [
+        (
+            "[web]\nw1\n[app_batch1]\nd1\n",
+            "versions:\n  app: [a1, a2]\n",
+            "app_batch1",
+            "d1",
+        ),
+        (
+            web,
+            "versions:\n  web:\n    hosts_from: web\n",
+            "web",
+            "w1, w2",
+        ),
+    ] {
+        let stderr = graph(hosts, strategy).fails();
+        assert!(
+            stderr.contains(&format!("rollout.regal.yml: regal-inventory makes the group `{group}`, which an earlier inventory source already defines otherwise (hosts: {listed}); give the version a `group:` name of its own")),
+            "{stderr}"
+        );
+    }
+    let out = graph(
+        web,
+        "versions:\n  web:\n    hosts_from: web\n    group: web_rollout\n",
+    )
+    .ok();
+    assert!(
+        out.contains("  |--@web_rollout:\n  |  |--@web_rollout_batch0:\n  |  |  |--w1\n"),
+        "{out}"
+    );
+}

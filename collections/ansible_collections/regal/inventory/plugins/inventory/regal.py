@@ -181,6 +181,7 @@ class InventoryModule(BaseInventoryPlugin):
             data = json.loads(done.stdout)
         except ValueError as e:
             raise AnsibleParserError("%s: regal-inventory printed no JSON inventory: %s" % (path, e))
+        self._refuse_clashes(path, data)
         self._add(data)
 
     def _earlier_hosts(self, inventory):
@@ -202,6 +203,26 @@ class InventoryModule(BaseInventoryPlugin):
                 if isinstance(v, (str, int, float, bool, datetime.date))
             }
         return {"groups": groups, "hostvars": hostvars}
+
+    def _refuse_clashes(self, path, data):
+        """A group regal-inventory makes must not be one an earlier source
+        made otherwise: its hosts would join a batch (or a version group) that
+        regal never put there. The same group again (regal-inventory read
+        twice, e.g. the executable next to regal.yml) is no clash."""
+        for name, group in data.items():
+            old = self.inventory.groups.get(name)
+            if name in ("_meta", "all") or old is None:
+                continue
+            hosts = {host.name for host in old.hosts}
+            children = {child.name for child in old.child_groups}
+            if hosts == set(group.get("hosts", [])) and children <= set(group.get("children", [])):
+                continue
+            raise AnsibleParserError(
+                "%s: regal-inventory makes the group `%s`, which an earlier inventory source"
+                " already defines otherwise (hosts: %s); give the version a `group:` name of its"
+                " own in the strategy, or rename that group"
+                % (path, name, ", ".join(sorted(hosts)) or "none")
+            )
 
     def _add(self, data):
         """Adds the groups in the order printed (the rollout order), then the host
