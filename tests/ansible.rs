@@ -437,6 +437,29 @@ fn stop_command_names_the_playbook_the_operator_ran() {
     }
 }
 
+/// A copy of rollout.yml without `lookup_plugins/` beside it fails in the
+/// first play, before any host runs, naming the lookup it lacks (a stop
+/// later would lose its resume command).
+#[test]
+fn a_copy_without_lookup_plugins_fails_before_any_host() {
+    let mut s = Scenario::new("copy-without-lookup").with_strategy(ONE_VERSION);
+    let copy = s.dir.join("copy");
+    fs::create_dir_all(&copy).unwrap();
+    let playbooks = repo_root().join("playbooks");
+    for entry in ["rollout.yml", "tasks", "templates", "callback_plugins"] {
+        std::os::unix::fs::symlink(playbooks.join(entry), copy.join(entry)).unwrap();
+    }
+    s.playbook = copy.join("rollout.yml");
+    let run = s.run(&[]);
+    assert!(!run.success(), "{}", run.report());
+    assert!(run.hosts().is_empty(), "no host may run\n{}", run.report());
+    assert!(
+        output(&run).contains("The lookup plugin 'regal_command' was not found"),
+        "{}",
+        run.report()
+    );
+}
+
 #[test]
 fn broken_strategy_fails_before_any_host_runs() {
     let s = Scenario::new("broken").with_strategy("schedule: [1\nversions: {app-v1.0: [h1, h2]}\n");

@@ -552,7 +552,10 @@ impl<'s> Validator<'s, '_> {
             }
         }
         if let Some(node) = top.fields.get("binary") {
-            self.name(node, "the regal-inventory executable, a path or a name in PATH");
+            self.name(
+                node,
+                "the regal-inventory executable, a path or a name in PATH",
+            );
         }
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
         let drafts = self.versions(versions, versions_at, &top.keys);

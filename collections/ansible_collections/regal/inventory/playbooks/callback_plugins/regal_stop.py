@@ -25,7 +25,6 @@ import shlex
 
 from ansible import context
 from ansible.plugins.callback import CallbackBase
-from ansible.plugins.loader import lookup_loader
 
 _BATCH = re.compile(r"^(.+)_batch([0-9]+)$")
 _ROLLOUT_PLAY = "Regal rollout"
@@ -82,6 +81,7 @@ class CallbackModule(CallbackBase):
         for group in sorted(self._unreachable[0].get_groups(), key=lambda g: g.depth):
             group_vars.update(group.get_vars())
         plan = {}
+        facts = {}
         extra_vars = {}
         manager = self._play.get_variable_manager()
         if manager is not None:
@@ -97,8 +97,9 @@ class CallbackModule(CallbackBase):
         else:
             terms = versions[position:] + done
         limit = ":".join(terms)
-        # The same start as the playbook's stop message (lookup_plugins/ beside it).
-        command = [lookup_loader.get("regal_command").run([])[0]]
+        # The same start as the playbook's stop message: the command the
+        # operator ran, which the first play read (lookup_plugins/ beside it).
+        command = [facts.get("_regal_command") or "ansible-playbook"]
         for key in ("regal_group", "regal_tasks"):
             if key in extra_vars:
                 value = extra_vars[key]
