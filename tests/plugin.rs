@@ -268,6 +268,13 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
         &format!("versions:\n  app:\n    - w1:\n{}", indented("        ")),
     );
     dir.plugin_and_script(&strategy);
+    dir.write(
+        "inline.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  versions:\n    app:\n      - w1:\n{}",
+            indented("          ")
+        ),
+    );
     let shown = |source: &str| {
         let msg = "msg={{ [b, n, l, v is vault_encrypted, u, m] }}";
         let playbooks = playbook_dir();
@@ -300,6 +307,7 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
     assert_eq!(shown("static.yml"), expected, "the static inventory");
     assert_eq!(shown("inventory.sh"), expected, "the script inventory");
     assert_eq!(shown("rollout.regal.yml"), expected, "the plugin");
+    assert_eq!(shown("inline.regal.yml"), expected, "an inline strategy");
 }
 
 #[test]
