@@ -1224,3 +1224,51 @@ fn a_group_an_earlier_source_defines_otherwise_is_refused() {
         "{out}"
     );
 }
+
+/// What README says of vars through the plugin: the strategy's top-level
+/// `vars:` are vars of `all`, so they reach every host of the inventory (also
+/// one no version rolls out) over an earlier source's `[all:vars]`; a
+/// version's `vars:` reach only its hosts.
+#[test]
+fn top_level_vars_reach_every_host_version_vars_only_its_own() {
+    let dir = Dir::new("vars-scope");
+    dir.write(
+        "hosts.ini",
+        "[web]\nw1\n[db]\nd1\n[all:vars]\nansible_user=ops\n",
+    );
+    dir.write(
+        "regal.yml",
+        "vars: {ansible_user: deploy}\nversions:\n  app:\n    hosts_from: web\n    vars: {color: green}\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let inventory = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .json();
+    let hostvars = &inventory["_meta"]["hostvars"];
+    assert_eq!(
+        hostvars["d1"]["ansible_user"],
+        json!("deploy"),
+        "{hostvars}"
+    );
+    assert_eq!(
+        hostvars["w1"]["ansible_user"],
+        json!("deploy"),
+        "{hostvars}"
+    );
+    assert_eq!(hostvars["w1"]["color"], json!("green"), "{hostvars}");
+    assert!(hostvars["d1"].get("color").is_none(), "{hostvars}");
+}
