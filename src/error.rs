@@ -105,7 +105,21 @@ pub enum ProblemKind {
     EmptyName {
         key: &'static str,
     },
-    EmptyListItem,
+    /// A list item with nothing in it (`- ` alone on its line).
+    EmptyListItem {
+        of: NameOf,
+    },
+    /// A plain `~`, `null`, `Null` or `NULL` where a name goes: YAML's
+    /// null, not the text. `text` is as written (with its tag, for `!!null`).
+    NullName {
+        text: String,
+        of: NameOf,
+    },
+    /// Two commas with nothing between in a flow list (`[a,,b]`), which YAML
+    /// does not allow; `hosts` when the list is one of host names.
+    EmptyFlowItem {
+        hosts: bool,
+    },
     /// A boolean setting written `yes`/`no`/`on`/`off`: a boolean to YAML 1.1
     /// (ansible-core), text to YAML 1.2 (editors' schema checks).
     BooleanWord {
@@ -202,6 +216,12 @@ pub enum ProblemKind {
         host: String,
         label: String,
         /// The host came from an earlier inventory source (`hosts_from`).
+        from_source: bool,
+    },
+    /// The label var is there but null (`zone: ~`).
+    NullDomainLabel {
+        host: String,
+        label: String,
         from_source: bool,
     },
     BadDomainLabel {
@@ -346,9 +366,28 @@ impl fmt::Display for ProblemKind {
                 write!(f, "invalid type: {found}, expected {expected}")
             }
             EmptyName { key } => write!(f, "`{key}` is empty; name the host var it reads"),
-            EmptyListItem => write!(
+            EmptyListItem { of } => write!(
                 f,
-                "empty host entry in `an empty list item`; remove the extra comma or blank item"
+                "empty {} entry; remove the extra comma or blank item",
+                of.entry()
+            ),
+            NullName { text, of } if text.starts_with("!!null") => write!(
+                f,
+                "`{text}` is tagged as YAML's null, not a {}; remove the `!!null` tag",
+                of.noun()
+            ),
+            NullName { text, of } => write!(
+                f,
+                "`{text}` is read by YAML as null, not as a {}; write the name (or remove the {}), or quote it (`'{text}'`) if it really is the name",
+                of.noun(),
+                of.whole()
+            ),
+            EmptyFlowItem { hosts: true } => {
+                write!(f, "empty host entry; remove the extra comma or blank item")
+            }
+            EmptyFlowItem { hosts: false } => write!(
+                f,
+                "empty item (nothing between two commas); remove the extra comma"
             ),
             BooleanWord { text, value } => write!(
                 f,
@@ -498,6 +537,22 @@ impl fmt::Display for ProblemKind {
                 f,
                 "host `{host}` (from `hosts_from`) has no `{label}` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `{host} {label}=zone-a` in an INI file)"
             ),
+            NullDomainLabel {
+                host,
+                label,
+                from_source: false,
+            } => write!(
+                f,
+                "the `{label}` var of host `{host}` is null (YAML reads a plain `~`, `null` or nothing as null), which names no failure domain; give it one, e.g. `- {host}: {{{label}: zone-a}}`, or quote it (`'~'`) if that is the domain's name"
+            ),
+            NullDomainLabel {
+                host,
+                label,
+                from_source: true,
+            } => write!(
+                f,
+                "the `{label}` var of host `{host}` (from `hosts_from`) is null in its inventory source, which names no failure domain; give it a value there"
+            ),
             BadDomainLabel { host, label } => write!(
                 f,
                 "host `{host}` has a `{label}` var that is not a plain value; use a string or number"
@@ -550,6 +605,46 @@ impl fmt::Display for ProblemKind {
             Verify(problem) => write!(f, "{problem}"),
             More { count: 1 } => write!(f, "... and 1 more problem"),
             More { count } => write!(f, "... and {count} more problems"),
+        }
+    }
+}
+
+/// What a name stands for, where an entry is empty or null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameOf {
+    /// An item or key of a host list.
+    Host,
+    /// An item of `exclude:`.
+    Exclude,
+    /// A key of `versions:`.
+    Version,
+    /// An item of `priority:`.
+    Priority,
+}
+
+impl NameOf {
+    /// What an empty item of it is.
+    fn entry(self) -> &'static str {
+        match self {
+            NameOf::Host | NameOf::Exclude => "host",
+            NameOf::Version => "version",
+            NameOf::Priority => "priority",
+        }
+    }
+
+    /// What it names.
+    fn noun(self) -> &'static str {
+        match self {
+            NameOf::Host | NameOf::Exclude => "host name",
+            NameOf::Version | NameOf::Priority => "version name",
+        }
+    }
+
+    /// What is removed with it.
+    fn whole(self) -> &'static str {
+        match self {
+            NameOf::Host | NameOf::Exclude | NameOf::Priority => "entry",
+            NameOf::Version => "version",
         }
     }
 }

@@ -102,6 +102,18 @@ impl Dir {
         )
     }
 
+    /// Runs `regal-inventory args` in this directory.
+    fn regal(&self, args: &[&str]) -> Run {
+        let out = Command::new(BIN)
+            .args(args)
+            .current_dir(&self.0)
+            .env_remove("REGAL_CONFIG")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run::of(out)
+    }
+
     /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
     /// setup, failing on any unparsed source (playbooks/ansible.cfg).
     fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
@@ -137,11 +149,7 @@ impl Dir {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::of(out)
     }
 }
 
@@ -152,6 +160,14 @@ struct Run {
 }
 
 impl Run {
+    fn of(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     fn ok(self) -> String {
         assert_eq!(
             self.code,
@@ -1271,4 +1287,53 @@ fn top_level_vars_reach_every_host_version_vars_only_its_own() {
     );
     assert_eq!(hostvars["w1"]["color"], json!("green"), "{hostvars}");
     assert!(hostvars["d1"].get("color").is_none(), "{hostvars}");
+}
+
+/// ansible-core's YAML inventory refuses a host key that YAML reads as null
+/// (`~`, `null`, `NULL`, and `? ` with no key): `ansible-inventory --list` fails to parse
+/// the source with "Host pattern None must be a string" (with
+/// playbooks/ansible.cfg, the run fails). Quoted (`"~"`, `'null'`) they are
+/// host names as written. regal-inventory does the same with a regal.yml:
+/// the plain spellings are refused at their place, the quoted ones are the
+/// same hosts as Ansible's.
+#[test]
+fn null_host_names_are_refused_as_ansible_core_refuses_them() {
+    let dir = Dir::new("null-host-names");
+    for (name, key) in [("tilde", "~"), ("null", "null"), ("upper", "NULL")] {
+        let source = format!("{name}.yml");
+        dir.write(
+            &source,
+            &format!("all:\n  hosts:\n    web1:\n    {key}:\n      a: 1\n"),
+        );
+        let stderr = dir.list(&source).fails();
+        assert!(
+            stderr.contains("Host pattern None must be a string"),
+            "{key:?}: {stderr}"
+        );
+        dir.write(
+            "regal.yml",
+            &format!("versions:\n  app:\n    - web1\n    - {key}: {{a: 1}}\n"),
+        );
+        let check = dir.regal(&["check", "--config", "regal.yml"]);
+        let stderr = check.stderr;
+        assert_eq!(check.code, Some(1), "{key:?}: {stderr}");
+        let expected =
+            format!("regal.yml:4:7: `{key}` is read by YAML as null, not as a host name");
+        assert!(stderr.starts_with(&expected), "{key:?}: {stderr}");
+    }
+    // Quoted, they are names, the same to Ansible and to regal-inventory.
+    dir.write(
+        "quoted.yml",
+        "all:\n  children:\n    app:\n      hosts:\n        web1:\n        \"~\":\n          a: 1\n        'null':\n        \"NULL\":\n",
+    );
+    let ansible = dir.list("quoted.yml").json();
+    dir.write(
+        "regal.yml",
+        "schedule: 4\nversions:\n  app:\n    - web1\n    - \"~\": {a: 1}\n    - 'null'\n    - \"NULL\"\n",
+    );
+    let regal = dir.regal(&["--list", "--config", "regal.yml"]).json();
+    assert_eq!(hosts_of(&ansible, "app"), ["web1", "~", "null", "NULL"]);
+    assert_eq!(hosts_of(&regal, "app_batch0"), hosts_of(&ansible, "app"));
+    assert_eq!(regal["_meta"]["hostvars"]["~"]["a"], json!(1));
+    assert_eq!(ansible["_meta"]["hostvars"]["~"]["a"], json!(1));
 }
