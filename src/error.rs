@@ -663,6 +663,80 @@ fn backticked(names: &[String]) -> String {
     quoted.join(", ")
 }
 
+/// What is wrong with an `--external-hosts` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternalProblem {
+    /// It cannot be read.
+    Read(String),
+    /// Not JSON, or not the plugin's shape, in serde_json's words.
+    Json(String),
+    Array,
+    EmptyHostInGroup {
+        group: String,
+    },
+    EmptyHostInHostvars,
+    /// `ansible-inventory --list`: `_meta` (or its `hostvars`) is no mapping.
+    MetaNotMapping,
+    HostvarsNotMapping {
+        host: String,
+    },
+    GroupNotMapping {
+        group: String,
+    },
+    /// A group's `hosts` or `children` is no list of names.
+    NotNames {
+        group: String,
+        key: &'static str,
+    },
+    GroupKey {
+        group: String,
+        key: String,
+    },
+    /// A group with `vars`: `--list --export`, whose host vars leave out
+    /// the group vars.
+    Export {
+        group: String,
+    },
+}
+
+impl fmt::Display for ExternalProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ExternalProblem::*;
+        match self {
+            Read(why) | Json(why) => write!(f, "{why}"),
+            Array => write!(f, "it holds a JSON array, where one JSON object is needed"),
+            EmptyHostInGroup { group } => {
+                write!(f, "group `{group}` lists an empty host name; remove it")
+            }
+            EmptyHostInHostvars => write!(f, "`hostvars` has an empty host name; remove it"),
+            MetaNotMapping => write!(
+                f,
+                "`_meta` (or its `hostvars`) is not a mapping, as `ansible-inventory --list` prints it"
+            ),
+            HostvarsNotMapping { host } => write!(
+                f,
+                "the `_meta.hostvars` of host `{host}` are not a mapping of var name -> value"
+            ),
+            GroupNotMapping { group } => write!(
+                f,
+                "group `{group}` is not a mapping with `hosts` and `children`, as `ansible-inventory --list` prints a group"
+            ),
+            NotNames { group, key } => {
+                write!(f, "`{key}` of group `{group}` is not a list of names")
+            }
+            GroupKey { group, key } => write!(
+                f,
+                "group `{group}` has a key `{}`; `ansible-inventory --list` gives a group only `hosts` and `children`",
+                excerpt(key)
+            ),
+            Export { group } => write!(
+                f,
+                "group `{group}` has `vars`: this is `ansible-inventory --list --export`, whose host vars leave out the group vars (a failure-domain label may be one); write the file with `ansible-inventory --list` without --export (and with `export = False` under [inventory] in ansible.cfg)"
+            ),
+        }
+    }
+}
+
 /// Why a run failed. `Display` gives the one stderr message.
 #[derive(Debug)]
 pub enum Error {
@@ -684,7 +758,7 @@ pub enum Error {
         problems: Vec<Problem>,
     },
     /// The `--external-hosts` file cannot be read or is not the expected JSON.
-    ExternalHosts { path: PathBuf, why: String },
+    ExternalHosts { path: PathBuf, why: ExternalProblem },
     /// `plan --resume-from` names no batch of the rollout.
     UnknownBatch { group: String, batches: Vec<String> },
     /// Writing the output failed (e.g. a closed pipe).
@@ -757,7 +831,7 @@ impl fmt::Display for Error {
             }
             Error::ExternalHosts { path, why } => write!(
                 f,
-                "{}: cannot use the external hosts: {why}; the file is what the `regal` inventory plugin writes: {{\"groups\": {{group: [host, ...]}}, \"hostvars\": {{host: {{var: value}}}}}}",
+                "{}: cannot use the external hosts: {why}; the file is what `ansible-inventory -i SOURCES --list` prints, or what the `regal` inventory plugin writes: {{\"groups\": {{group: [host, ...]}}, \"hostvars\": {{host: {{var: value}}}}}}",
                 path.display()
             ),
             Error::UnknownBatch { group, batches } => {
