@@ -173,9 +173,22 @@ impl ExternalHosts {
         for name in named {
             listed.entry(name).or_default();
         }
-        let groups = (listed.keys())
+        let groups: IndexMap<String, Vec<String>> = (listed.keys())
             .map(|name| (name.clone(), resolve(&listed, name)))
             .collect();
+        // Printed sorted by name, and only hosts with vars: every host is
+        // given its vars in the order of `all`, as the plugin gives them in
+        // the order the hosts were added (a glob matches hosts in that
+        // order, see `term`, which the output does not hold).
+        if let Some(all) = groups.get("all") {
+            let mut ordered = IndexMap::with_capacity(all.len());
+            for host in all {
+                let vars = hostvars.swap_remove(host).unwrap_or_default();
+                ordered.insert(host.clone(), vars);
+            }
+            ordered.extend(hostvars);
+            hostvars = ordered;
+        }
         Ok(ExternalHosts { groups, hostvars })
     }
 
@@ -250,7 +263,12 @@ impl ExternalHosts {
                     hosts.extend(members.iter().map(String::as_str));
                 }
             }
-            for host in self.all() {
+            // Ansible matches hosts in the order they were first added: the
+            // plugin writes `hostvars` in that order.
+            let order: IndexSet<&str> = (self.hostvars.keys().map(String::as_str))
+                .chain(self.all())
+                .collect();
+            for host in order {
                 if glob_match(name, host) {
                     known = true;
                     hosts.insert(host);
@@ -437,6 +455,8 @@ mod tests {
         assert_eq!(listed("all:!web"), ["top1", "top2", "d1"]);
         assert_eq!(listed("db:&web"), ["e1"]);
         assert_eq!(listed("maintenance"), Vec::<String>::new());
+        // Hosts matched by a glob, in the order of `all`.
+        assert_eq!(listed("?1"), ["d1", "e1", "u1", "c1"]);
         let ext = ExternalHosts::from_json(LISTED).unwrap();
         // Plain vars only, as the plugin passes them; a null is kept.
         assert_eq!(ext.vars("e1").unwrap().len(), 1);
@@ -519,6 +539,19 @@ mod tests {
                 .unwrap(),
             ["w1"]
         );
+    }
+
+    /// The plugin writes `hostvars` in the order Ansible added the hosts,
+    /// which is the order a glob matches hosts in (not `all`'s).
+    #[test]
+    fn globs_match_hosts_in_the_order_they_were_added() {
+        let ext = ExternalHosts::from_json(
+            r#"{"groups": {"all": ["b1", "a1", "c2"], "g": ["b1"]},
+                "hostvars": {"a1": {}, "c2": {}, "b1": {}}}"#,
+        )
+        .unwrap();
+        assert_eq!(ext.select("?1").unwrap(), ["a1", "b1"]);
+        assert_eq!(ext.select("all").unwrap(), ["b1", "a1", "c2"]);
     }
 
     #[test]
