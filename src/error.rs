@@ -584,7 +584,7 @@ impl fmt::Display for ProblemKind {
             ),
             NoEarlierHosts { version, pattern } => write!(
                 f,
-                "`hosts_from: {pattern}` of version `{version}` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`; in an inventory directory, files are read in name order)"
+                "`hosts_from: {pattern}` of version `{version}` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`; in an inventory directory, files are read in name order), or, with --external-hosts, write the file from sources that have hosts"
             ),
             UnknownHostsFromTerm {
                 version,

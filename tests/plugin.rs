@@ -1569,3 +1569,48 @@ fn all_through_the_plugin_and_through_ansible_inventory_list() {
     ];
     assert_eq!(hosts_of(&regal, "app_batch0"), from_list);
 }
+
+/// `ansible-inventory --list --export` leaves group vars out of the host
+/// vars (failure-domain labels may be among them): refused, naming the file
+/// and the way to write it.
+#[test]
+fn ansible_inventory_list_export_is_refused_naming_the_file() {
+    let dir = Dir::nested("external-export");
+    dir.write(
+        "regal.yml",
+        "spread: zone\nversions:\n  app:\n    hosts_from: web\n",
+    );
+    let export = dir.list_nested(&["--export"]);
+    dir.write("exported.json", &export.to_string());
+    let args = [
+        "plan",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "exported.json",
+    ];
+    let run = dir.regal(&args);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.starts_with(
+            "regal-inventory: exported.json: cannot use the external hosts: group `web"
+        ) && run
+            .stderr
+            .contains("this is `ansible-inventory --list --export`")
+            && run.stderr.contains("without --export"),
+        "{}",
+        run.stderr
+    );
+    // Without --export, the labels come from the group vars.
+    dir.write("listed.json", &dir.list_nested(&[]).to_string());
+    let args = [
+        "--list",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "listed.json",
+    ];
+    let inventory = dir.regal(&args).json();
+    assert_eq!(hosts_of(&inventory, "app_batch0"), ["w0"]);
+}
