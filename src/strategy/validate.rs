@@ -2462,6 +2462,38 @@ fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s
 mod tests {
     use super::*;
 
+    /// `[a,,b]` is an empty host entry where the list holds host names, an
+    /// empty item elsewhere, and any other syntax error keeps its words.
+    #[test]
+    fn two_commas_in_a_flow_list() {
+        let problem = |src: &str| {
+            let error = crate::tree::parse(src).unwrap_err();
+            syntax_problem(src, error.at, error.message)
+        };
+        let hosts = ProblemKind::EmptyFlowItem { hosts: true };
+        let other = ProblemKind::EmptyFlowItem { hosts: false };
+        for src in [
+            "versions:\n  app: [a,,b]\n",
+            "versions:\n  # c\n\n  app: [, a]\n",
+            "versions:\n  app: [a,\n    , b]\n",
+            "versions:\n  app:\n    hosts: [a, , b]\n",
+            "versions: {app: [a,,b]}\n",
+            "versions:\n  app: {hosts: [a,,b]}\n",
+            "exclude: [a,,b]\nversions: {app: a}\n",
+        ] {
+            assert_eq!(problem(src), hosts, "{src:?}");
+        }
+        for src in [
+            "batches: [1,,2]\nversions: {app: a}\n",
+            "priority: [a,,b]\nversions: {a: x}\n",
+            "vars: {x: 1,, y: 2}\nversions: {app: a}\n",
+            "versions:\n  app:\n    vars: {x: [1,,2]}\n    hosts: a\n",
+        ] {
+            assert_eq!(problem(src), other, "{src:?}");
+        }
+        assert!(matches!(problem("versions: [a, b\n"), ProblemKind::Yaml(_)));
+    }
+
     /// The keys the validator reads are those of the schema (generated from
     /// [`file`]), in its order, so that neither can drift.
     #[test]
