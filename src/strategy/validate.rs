@@ -588,9 +588,9 @@ impl<'s> Validator<'s, '_> {
 
     /// Whether a name is written as YAML's null (`~`, `null`, `Null`,
     /// `NULL`, or tagged `!!null`), reported if so. ansible-core refuses such
-    /// a host (see tests/ansible.rs); a quoted `'~'` is a name as written. An
-    /// empty name, null too to YAML, is left to the caller: it is an empty
-    /// item or an empty name.
+    /// a host (tests/plugin.rs, `null_host_names_are_refused_as_ansible_core_refuses_them`);
+    /// a quoted `'~'` is a name as written. An empty name, null too to YAML,
+    /// is left to the caller: it is an empty item or an empty name.
     fn null_name(&mut self, scalar: &Scalar<'s>, at: usize, of: NameOf) -> bool {
         let tagged_null = (scalar.tag.as_deref()).is_some_and(|tag| short_tag(tag) == "!!null");
         if scalar.value.is_empty() || !(scalar.is_null() || tagged_null) {
