@@ -1614,3 +1614,63 @@ fn ansible_inventory_list_export_is_refused_naming_the_file() {
     let inventory = dir.regal(&args).json();
     assert_eq!(hosts_of(&inventory, "app_batch0"), ["w0"]);
 }
+
+/// A stopped rollout of `hosts_from` hosts, resumed as README says without
+/// the plugin's help: `plan --resume-from` with `--external-hosts` of
+/// `ansible-inventory --list` prints the limit, and `ansible-playbook` with
+/// the plugin and that limit runs exactly the remaining batches.
+#[test]
+fn resume_of_hosts_from_with_ansible_inventory_list() {
+    let mut s = Scenario::new("resume-hosts-from-list");
+    s.inventory = s.dir.join("hosts.ini");
+    let local = "\n[all:vars]\nansible_connection=local\n";
+    fs::write(&s.inventory, format!("{NESTED_INI}{local}")).unwrap();
+    let dir = Dir(s.dir.clone());
+    dir.write("hosts.yml", NESTED_YML);
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nversions:\n  app-web:\n    hosts_from: 'web:!maintenance'\n",
+    );
+    let plugin = dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    dir.write("earlier.json", &dir.list_nested(&[]).to_string());
+    let resume = [
+        "plan",
+        "--resume-from",
+        "app_web_batch1",
+        "--format",
+        "json",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "earlier.json",
+    ];
+    let resume = dir.regal(&resume).json();
+    let limit = resume["limit"].as_str().unwrap();
+    let run = s.run(&[
+        "-i",
+        "hosts.yml",
+        "-i",
+        &plugin.display().to_string(),
+        "--limit",
+        limit,
+    ]);
+    assert!(run.success(), "{}", run.report());
+    let batch = |n: u32, hosts: &[&str]| {
+        let hosts = hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+        ("app-web".to_string(), n, hosts)
+    };
+    assert_eq!(
+        run.batches(),
+        [
+            batch(1, &["e1", "e2"]),
+            batch(2, &["u1", "u2"]),
+            batch(3, &["c1"])
+        ],
+        "{}",
+        run.report()
+    );
+    assert!(!run.ran("w0"), "{}", run.report());
+}
