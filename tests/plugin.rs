@@ -1410,6 +1410,17 @@ impl Dir {
         dir
     }
 
+    /// `rollout.regal.yml`, the plugin reading `strategy`.
+    fn plugin_file(&self, strategy: &str) -> PathBuf {
+        let text = format!("plugin: regal\nstrategy: {strategy}\nbinary: {BIN}\n");
+        self.write("rollout.regal.yml", &text)
+    }
+
+    /// `earlier.json`: `ansible-inventory --list` of the nested sources.
+    fn earlier_json(&self) {
+        self.write("earlier.json", &self.list_nested(&[]).to_string());
+    }
+
     /// `ansible-inventory --list` of the nested sources and `more`.
     fn list_nested(&self, more: &[&str]) -> Value {
         let playbooks = playbook_dir();
@@ -1449,7 +1460,7 @@ fn batches_of(inventory: &Value) -> Vec<(String, Vec<String>)> {
 fn ansible_inventory_list_as_external_hosts_gives_the_plugins_batches() {
     let dir = Dir::nested("external-from-list");
     let list = |more: &[&str]| dir.list_nested(more);
-    dir.write("earlier.json", &list(&[]).to_string());
+    dir.earlier_json();
     let ansible_order = |pattern: &str| dir.nested_order(pattern);
     let version_hosts = |inventory: &Value, version: &str| -> Vec<String> {
         (batches_of(inventory).into_iter())
@@ -1474,10 +1485,7 @@ fn ansible_inventory_list_as_external_hosts_gives_the_plugins_batches() {
             strategy += &format!("  {version}:\n    hosts_from: '{pattern}'{more}\n");
         }
         dir.write(name, &strategy);
-        dir.write(
-            "rollout.regal.yml",
-            &format!("plugin: regal\nstrategy: {name}\nbinary: {BIN}\n"),
-        );
+        dir.plugin_file(name);
         let plugin = list(&["-i", "rollout.regal.yml"]);
         let external = [
             "--list",
@@ -1544,10 +1552,7 @@ fn all_through_the_plugin_and_through_ansible_inventory_list() {
         "regal.yml",
         "combine: '100%'\nschedule: '100%'\nversions:\n  app:\n    hosts_from: all\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
+    dir.plugin_file("regal.yml");
     let plugin = dir.list_nested(&["-i", "rollout.regal.yml"]);
     let ansible = dir.nested_order("all");
     let all = [
@@ -1555,7 +1560,7 @@ fn all_through_the_plugin_and_through_ansible_inventory_list() {
     ];
     assert_eq!(ansible, all);
     assert_eq!(hosts_of(&plugin, "app_batch0"), all);
-    dir.write("earlier.json", &dir.list_nested(&[]).to_string());
+    dir.earlier_json();
     let external = [
         "--list",
         "--config",
@@ -1631,11 +1636,8 @@ fn resume_of_hosts_from_with_ansible_inventory_list() {
         "regal.yml",
         "schedule: 1\ncombine: 2\nversions:\n  app-web:\n    hosts_from: 'web:!maintenance'\n",
     );
-    let plugin = dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    dir.write("earlier.json", &dir.list_nested(&[]).to_string());
+    let plugin = dir.plugin_file("regal.yml");
+    dir.earlier_json();
     let resume = [
         "plan",
         "--resume-from",
