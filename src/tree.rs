@@ -16,6 +16,7 @@
 use crate::error::Location;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -42,6 +43,33 @@ impl Span {
 
 /// The largest source the tree can hold.
 pub const MAX_SOURCE: usize = u32::MAX as usize;
+
+/// Texts kept beside the source, as long as it: the values of a host list's
+/// names that are not their text as written (`"web\x2d1"`, a name over lines),
+/// decoded once while the list is read, one text per list. The names read from
+/// the tree borrow them, as the others borrow the source, so a million such
+/// names cost no string each. Only added to; the caller keeps it as long as
+/// the source.
+#[derive(Debug, Default)]
+pub struct Texts {
+    text: OnceCell<String>,
+    next: OnceCell<Box<Texts>>,
+}
+
+impl Texts {
+    /// Keeps `text` as long as `self`. One step for each text kept before:
+    /// a strategy keeps one per host list that has such names.
+    pub fn keep(&self, mut text: String) -> &str {
+        let mut at = self;
+        loop {
+            match at.text.set(text) {
+                Ok(()) => return at.text.get().expect("just kept"),
+                Err(back) => text = back,
+            }
+            at = at.next.get_or_init(Box::default);
+        }
+    }
+}
 
 /// One node of the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +143,8 @@ pub enum Style {
 /// - a scalar of that style and tag whose value is not its text as written
 ///   (`- "web\x2d1"`, a plain name over lines): its span, and its value in
 ///   one text shared by the list (`decoded`), rather than a node and a
-///   string;
+///   string; [`Node::keep_decoded`] moves that text into a [`Texts`], and the
+///   names read from the list borrow it;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style): the spans of the name, the vars mapping and each
@@ -146,8 +175,9 @@ pub struct HostSeq<'s> {
     names_tag: Option<String>,
     /// The values of the scalar items that are not their text as written,
     /// one after another, and for each such item its index and where its
-    /// value ends in `decoded`, in item order.
-    decoded: String,
+    /// value ends in `decoded`, in item order. Borrowed from the [`Texts`]
+    /// the list was read with, if any (the names then borrow it too).
+    decoded: Cow<'s, str>,
     decoded_at: Vec<(u32, u32)>,
 }
 
@@ -364,50 +394,6 @@ fn name_at(src: &str, span: Span, style: Style, tagged: bool) -> &str {
     }
 }
 
-/// The value of a double-quoted scalar on one line whose text inside the
-/// quotes is `text`: its escapes applied (borrowed when it has none); `None`
-/// for a line break or an escape this does not take. Kept items are checked
-/// against their value, so this only saves memory, never changes a name.
-fn unescape(text: &str) -> Option<Cow<'_, str>> {
-    if !text.contains('\\') {
-        return Some(Cow::Borrowed(text));
-    }
-    if text.contains(['\n', '\r']) {
-        return None;
-    }
-    let mut value = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('\\') {
-        value.push_str(&rest[..i]);
-        let (c, len) = escape(&rest[i..])?;
-        value.push(c);
-        rest = &rest[i + len..];
-    }
-    value.push_str(rest);
-    Some(Cow::Owned(value))
-}
-
-/// Whether [`unescape`] of `text` gives `value` (without making it).
-fn unescapes_to(text: &str, mut value: &str) -> bool {
-    if text.contains(['\n', '\r']) {
-        return false;
-    }
-    let mut rest = text;
-    while let Some(i) = rest.find('\\') {
-        let Some(after) = value.strip_prefix(&rest[..i]) else {
-            return false;
-        };
-        let Some((c, len)) = escape(&rest[i..]) else {
-            return false;
-        };
-        let Some(after) = after.strip_prefix(c) else {
-            return false;
-        };
-        (value, rest) = (after, &rest[i + len..]);
-    }
-    rest == value
-}
-
 /// The character a double-quoted scalar's escape stands for, and the
 /// escape's length; `text` starts at its backslash. `None` for an escape
 /// this does not take (an escaped line break, an unknown one).
@@ -521,15 +507,13 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
             {
                 let start = (self.decoded.checked_sub(1)).map_or(0, |d| seq.decoded_at[d].1);
                 self.decoded += 1;
-                scalar.value = Cow::Owned(seq.decoded[start as usize..end as usize].to_string());
-            } else if tagged || seq.names == Style::DoubleQuoted {
-                let text = name_at(seq.src, span, seq.names, tagged);
-                scalar.value = match seq.names {
-                    // Checked when kept (a text with a backslash is never
-                    // its own value, so the items kept as written have none).
-                    Style::DoubleQuoted => unescape(text).unwrap_or(Cow::Borrowed(text)),
-                    _ => Cow::Borrowed(text),
+                let range = start as usize..end as usize;
+                scalar.value = match &seq.decoded {
+                    Cow::Borrowed(decoded) => Cow::Borrowed(&decoded[range]),
+                    Cow::Owned(decoded) => Cow::Owned(decoded[range].to_string()),
                 };
+            } else if tagged {
+                scalar.value = Cow::Borrowed(name_at(seq.src, span, seq.names, tagged));
             }
         }
         match seq.entries.get(self.entry) {
@@ -614,7 +598,7 @@ impl<'s> SeqBuilder<'s> {
                 node_at: Vec::new(),
                 names: Style::Plain,
                 names_tag: None,
-                decoded: String::new(),
+                decoded: Cow::Borrowed(""),
                 decoded_at: Vec::new(),
             },
             end: None,
@@ -645,7 +629,7 @@ impl<'s> SeqBuilder<'s> {
             }
             if decoded {
                 let seq = &mut self.seq;
-                seq.decoded.push_str(&scalar.value);
+                seq.decoded.to_mut().push_str(&scalar.value);
                 let end = u32::try_from(seq.decoded.len()).expect("a source is at most 4 GiB");
                 seq.decoded_at.push((seq.spans.len() as u32, end));
             }
@@ -670,25 +654,9 @@ impl<'s> SeqBuilder<'s> {
     /// empty plain scalar (null), nor a block scalar.
     fn name_style(&self, node: &Node<'s>) -> Option<(Style, bool)> {
         let scalar = node.scalar()?;
-        // Escapes on one line are applied again as the items are read, rather
-        // than their values kept.
-        let escaped = || {
-            let span = match scalar.tag {
-                Some(_) => after_tag(self.seq.src, node.span)?,
-                None => node.span,
-            };
-            let text = self
-                .seq
-                .src
-                .get(span.start() + 1..(span.end as usize).checked_sub(1)?)?;
-            unescapes_to(text, &scalar.value).then_some(())
-        };
         match (as_written_tagged(self.seq.src, node), scalar.style) {
             (_, Style::Plain) if scalar.value.is_empty() => None,
             (Some(style), _) => Some((style, false)),
-            (None, Style::DoubleQuoted) if escaped().is_some() => {
-                Some((Style::DoubleQuoted, false))
-            }
             (None, style @ (Style::Plain | Style::SingleQuoted | Style::DoubleQuoted)) => {
                 Some((style, true))
             }
@@ -805,6 +773,9 @@ impl<'s> SeqBuilder<'s> {
         let _ = seq.spans.try_reserve_exact(more(seq.spans.len()));
         let _ = seq.entries.try_reserve_exact(more(seq.entries.len()));
         let _ = seq.pairs.try_reserve_exact(more(seq.pairs.len()));
+        if let Cow::Owned(decoded) = &mut seq.decoded {
+            let _ = decoded.try_reserve_exact(more(decoded.len()));
+        }
     }
 
     fn keep(&mut self, node: Node<'s>) {
@@ -826,7 +797,9 @@ impl<'s> SeqBuilder<'s> {
         seq.values.shrink_to_fit();
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
-        seq.decoded.shrink_to_fit();
+        if let Cow::Owned(decoded) = &mut seq.decoded {
+            decoded.shrink_to_fit();
+        }
         seq.decoded_at.shrink_to_fit();
         Kind::HostSeq(Box::new(seq))
     }
@@ -911,6 +884,32 @@ impl<'s> Node<'s> {
             Kind::Scalar(s) if s.is_null() => "null".to_string(),
             Kind::Scalar(s) => format!("string {:?}", crate::error::excerpt(&s.value)),
             Kind::Alias(_) | Kind::Tagged(_) => unreachable!("resolved"),
+        }
+    }
+
+    /// Moves the decoded names of its host lists into `texts` (see
+    /// [`Texts`]), so that the names read from them borrow it. A list shared
+    /// by an alias keeps its own (its names are then copied as they are read).
+    pub fn keep_decoded(&mut self, texts: &'s Texts) {
+        match &mut self.kind {
+            Kind::Scalar(_) => {}
+            Kind::Seq(items) => items.iter_mut().for_each(|item| item.keep_decoded(texts)),
+            Kind::HostSeq(seq) => {
+                if let Cow::Owned(decoded) = &mut seq.decoded {
+                    seq.decoded = Cow::Borrowed(texts.keep(std::mem::take(decoded)));
+                }
+                (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded(texts));
+            }
+            Kind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
+                key.keep_decoded(texts);
+                value.keep_decoded(texts);
+            }),
+            Kind::Alias(node) => {
+                if let Some(node) = Rc::get_mut(node) {
+                    node.keep_decoded(texts);
+                }
+            }
+            Kind::Tagged(tagged) => tagged.1.keep_decoded(texts),
         }
     }
 
