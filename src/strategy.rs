@@ -280,13 +280,13 @@ pub fn parse_with<'s>(
 }
 
 /// [`parse_with`] by the validator's reference path for host lists (see
-/// [`validate::validate_as`]): what the fast paths must give.
+/// [`validate::validate_as`]): what the fast paths must give. Names that are
+/// not their text as written are copied, as [`parse`] does.
 pub fn parse_by_reference<'s>(
     source: &'s str,
-    texts: &'s tree::Texts,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
-    parse_as(source, Some(texts), hosts_from, false)
+    parse_as(source, None, hosts_from, false)
 }
 
 fn parse_as<'s>(

@@ -237,9 +237,14 @@ impl HostEntry {
 
 /// One item of a [`HostSeq`], as [`HostSeq::items`] gives it.
 pub enum HostItem<'a, 's> {
-    /// A scalar (a node made on the spot: it holds an allocation only for a
-    /// tag, or a value that is not its text as written).
-    Scalar(Node<'s>),
+    /// A scalar: a node made on the spot, without its tag (the list's, if
+    /// its names have one: `!!str`), which [`HostItem::into_node`] adds. It
+    /// holds an allocation only for a value that is not its text as written,
+    /// in a list not kept in a [`Texts`].
+    Scalar {
+        name: Node<'s>,
+        tag: Option<&'a str>,
+    },
     /// A host entry: its name, and its vars (scalar nodes made on the spot).
     Entry {
         name: Node<'s>,
@@ -377,12 +382,11 @@ fn as_written_tagged(src: &str, node: &Node) -> Option<Style> {
 /// The span of a tagged scalar's text after its tag (`!!str web1`): after
 /// the first space and the spaces after it.
 fn after_tag(src: &str, span: Span) -> Option<Span> {
-    let text = src.get(span.start()..span.end as usize)?;
-    let value = text.split_once(' ')?.1.trim_start_matches(' ');
-    Some(Span::new(
-        span.end as usize - value.len(),
-        span.end as usize,
-    ))
+    // Bytes, not `split_once`: a million `!!str` names come here twice.
+    let text = src.as_bytes().get(span.start()..span.end as usize)?;
+    let space = text.iter().position(|&b| b == b' ')?;
+    let spaces = text[space..].iter().take_while(|&&b| b == b' ').count();
+    Some(Span::new(span.start() + space + spaces, span.end as usize))
 }
 
 /// The value of a scalar item of a [`HostSeq`] kept by its span: its text
@@ -499,9 +503,6 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         let mut name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
         if !entry && let Kind::Scalar(scalar) = &mut name.kind {
             let tagged = seq.names_tag.is_some();
-            if tagged {
-                scalar.tag = seq.names_tag.clone().map(Box::new);
-            }
             if let Some(&(item, end)) = seq.decoded_at.get(self.decoded)
                 && item == index as u32
             {
@@ -539,7 +540,10 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                     },
                 })
             }
-            _ => Some(HostItem::Scalar(name)),
+            _ => Some(HostItem::Scalar {
+                name,
+                tag: seq.names_tag.as_deref(),
+            }),
         }
     }
 
@@ -553,7 +557,12 @@ impl<'a, 's> HostItem<'a, 's> {
     /// The item as a node.
     pub fn into_node(self) -> Cow<'a, Node<'s>> {
         match self {
-            HostItem::Scalar(node) => Cow::Owned(node),
+            HostItem::Scalar { mut name, tag } => {
+                if let (Kind::Scalar(scalar), Some(tag)) = (&mut name.kind, tag) {
+                    scalar.tag = Some(Box::new(tag.to_string()));
+                }
+                Cow::Owned(name)
+            }
             HostItem::Node(node) => Cow::Borrowed(node),
             HostItem::Entry { name, vars, pairs } => {
                 let value = Node {

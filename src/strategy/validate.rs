@@ -195,13 +195,9 @@ struct HostsRead<'s> {
 impl<'s> HostsRead<'s> {
     /// Where host `index` is written.
     fn at(&self, src: &str, index: usize) -> usize {
-        let name = self.hosts[index].name.as_ref();
-        let (base, here) = (src.as_ptr() as usize, name.as_ptr() as usize);
-        if let Cow::Borrowed(_) = self.hosts[index].name
-            && here >= base
-            && here <= base + src.len()
-        {
-            return here - base;
+        let name = &self.hosts[index].name;
+        if in_source(src, name) {
+            return name.as_ptr() as usize - src.as_ptr() as usize;
         }
         let entry = self
             .owned_at
@@ -1319,20 +1315,22 @@ impl<'s> Validator<'s, '_> {
             let mut recent = RecentVars::default();
             for item in seq.items() {
                 match item {
-                    // A name that is not its text as written (an escape, a
-                    // tag): its value moved, not copied.
-                    HostItem::Scalar(Node {
-                        span,
-                        kind:
-                            Kind::Scalar(Scalar {
-                                value: Cow::Owned(name),
-                                ..
-                            }),
-                    }) => {
-                        let (name, at) = through_alias(Cow::Owned(name), list_alias, span.start());
+                    // A tagged name (`!!str web1`), or one that is not its
+                    // text as written, is a name, never null: taken as it
+                    // is (a value copied when the list was not kept in a
+                    // `Texts`: moved), without a tag made for each.
+                    HostItem::Scalar {
+                        name:
+                            Node {
+                                span,
+                                kind: Kind::Scalar(Scalar { value, .. }),
+                            },
+                        tag,
+                    } if tag.is_some() || matches!(value, Cow::Owned(_)) => {
+                        let (name, at) = through_alias(value, list_alias, span.start());
                         self.push_entry(&mut read, name, None, 0, at);
                     }
-                    HostItem::Scalar(name) => self.host_item(&mut read, &name, list_alias),
+                    HostItem::Scalar { name, .. } => self.host_item(&mut read, &name, list_alias),
                     HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
                     HostItem::Entry {
                         name,
@@ -1505,7 +1503,7 @@ impl<'s> Validator<'s, '_> {
             if !self.room_for(1, at) {
                 return;
             }
-            if let Cow::Owned(_) = entry {
+            if !in_source(self.src, &entry) {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
             }
             read.hosts.push(Host {
@@ -2224,6 +2222,13 @@ fn through_alias<'s>(name: Cow<'s, str>, alias: Option<usize>, at: usize) -> (Co
         Some(alias) => (Cow::Owned(name.into_owned()), alias),
         None => (name, at),
     }
+}
+
+/// Whether `name` is a slice of `src` (where it is written), not a copy nor
+/// a name decoded into a [`crate::tree::Texts`]: the hosts are placed by it.
+fn in_source(src: &str, name: &Cow<'_, str>) -> bool {
+    let (base, here) = (src.as_ptr() as usize, name.as_ptr() as usize);
+    matches!(name, Cow::Borrowed(_)) && here >= base && here + name.len() <= base + src.len()
 }
 
 /// A scalar's text, borrowed from the source when the tree holds it so.
