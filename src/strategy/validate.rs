@@ -1542,7 +1542,8 @@ impl<'s> Validator<'s, '_> {
         aliased: bool,
     ) {
         let at = span.start();
-        let text = borrow(&scalar.value);
+        // Read where it is: a string over a million lines is not copied.
+        let text = &scalar.value;
         if text.trim().is_empty() {
             return;
         }
@@ -1556,7 +1557,7 @@ impl<'s> Validator<'s, '_> {
         let in_source = !aliased
             && matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
             && (t.as_ptr() as usize) <= base + self.src.len());
-        if let Cow::Borrowed(text) = text
+        if let Cow::Borrowed(text) = *text
             && in_source
             && let Some(halves) = self.string_in_halves(text)
         {
@@ -1568,7 +1569,7 @@ impl<'s> Validator<'s, '_> {
             false => at,
         };
         match text {
-            Cow::Borrowed(text) => {
+            &Cow::Borrowed(text) => {
                 for entry in text.split(',') {
                     let trimmed = entry.trim();
                     if trimmed.is_empty() {
@@ -1593,7 +1594,7 @@ impl<'s> Validator<'s, '_> {
                         None => at,
                     };
                     if trimmed.is_empty() {
-                        self.empty_entry(&text, entry, place);
+                        self.empty_entry(text, entry, place);
                         continue;
                     }
                     // Found as written (no escape in it, not over a line
