@@ -441,6 +441,11 @@ impl<'s> HostSeq<'s> {
         self.spans.is_empty()
     }
 
+    /// How many scalar items are not their text as written (see `decoded`).
+    pub fn decoded_len(&self) -> usize {
+        self.decoded_at.len()
+    }
+
     /// How many items are host entries, and about how long their vars are
     /// as JSON: the text of their vars mappings, with room for quotes around
     /// every key and value and for braces.
@@ -785,6 +790,7 @@ impl<'s> SeqBuilder<'s> {
         if let Cow::Owned(decoded) = &mut seq.decoded {
             let _ = decoded.try_reserve_exact(more(decoded.len()));
         }
+        let _ = seq.decoded_at.try_reserve_exact(more(seq.decoded_at.len()));
     }
 
     fn keep(&mut self, node: Node<'s>) {

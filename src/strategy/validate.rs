@@ -1308,6 +1308,8 @@ impl<'s> Validator<'s, '_> {
             && self.fast
         {
             read.hosts.reserve(seq.len());
+            // Names not in the source are placed by their entries.
+            read.owned_at.reserve(seq.decoded_len());
             // Room made once: a text grown by doubling is copied as it grows.
             let (entries, text) = seq.vars_size();
             read.vars.reserve(entries, text);
