@@ -667,6 +667,25 @@ mod tests {
             );
             assert_eq!(copied.versions[0].hosts, *hosts);
         }
+        // Placed at their items, as the copies are: a host listed twice among
+        // thousands, and one more as a copy (through an alias).
+        let names: Vec<String> = (0..5000)
+            .map(|i| format!("    - \"w\\x2d{i}\"\n"))
+            .collect();
+        let source = format!(
+            "versions:\n  a:\n{}    - &d \"w\\x2d4321\"\n    - \"w\\x2d7\"\n  b: [*d]\n",
+            names.concat()
+        );
+        let texts = tree::Texts::default();
+        let kept = parse_with(&source, &texts, HostsFrom::Unavailable).unwrap_err();
+        let copied = parse(&source).unwrap_err();
+        assert_eq!(kept, copied);
+        let lines: Vec<usize> = kept.iter().map(|p| p.location.unwrap().line).collect();
+        assert_eq!(lines, [5003, 5004, 5005], "{kept:?}");
+        assert_eq!(
+            kept[1].kind.to_string().matches("line 10 column 7").count(),
+            1
+        );
     }
 
     /// An empty entry in a 2 MB host string is placed where it is, and the

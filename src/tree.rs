@@ -441,9 +441,26 @@ impl<'s> HostSeq<'s> {
         self.spans.is_empty()
     }
 
-    /// How many scalar items are not their text as written (see `decoded`).
-    pub fn decoded_len(&self) -> usize {
-        self.decoded_at.len()
+    /// Where the item whose value `name` is written, if `name` is (a slice
+    /// of) the value of an item that is not its text as written, as the list
+    /// keeps it in a [`Texts`]: names borrowed from there are placed by it.
+    pub fn decoded_place(&self, name: &str) -> Option<usize> {
+        let offset = self.decoded_offset(name)?;
+        let at = self
+            .decoded_at
+            .partition_point(|&(_, end)| end as usize <= offset);
+        let &(item, _) = self.decoded_at.get(at)?;
+        Some(self.spans[item as usize].start())
+    }
+
+    /// Where `name` starts in the decoded names kept in a [`Texts`], if it
+    /// is a non-empty slice of them.
+    pub fn decoded_offset(&self, name: &str) -> Option<usize> {
+        let Cow::Borrowed(decoded) = self.decoded else {
+            return None;
+        };
+        let offset = (name.as_ptr() as usize).checked_sub(decoded.as_ptr() as usize)?;
+        (!name.is_empty() && offset + name.len() <= decoded.len()).then_some(offset)
     }
 
     /// How many items are host entries, and about how long their vars are

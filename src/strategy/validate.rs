@@ -21,7 +21,9 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue};
+use crate::tree::{
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue,
+};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -178,12 +180,16 @@ struct Level<'t, 's> {
 
 /// Hosts read from one node, with what it takes to place each one.
 #[derive(Default)]
-struct HostsRead<'s> {
+struct HostsRead<'t, 's> {
     hosts: Vec<Host<'s>>,
-    /// For the hosts whose name is not a slice of the source (a range, an
-    /// escaped name, `hosts_from`): (index of the first host of an entry,
-    /// byte offset of the entry), in order.
+    /// For the hosts whose name is neither a slice of the source nor of a
+    /// list in `decoded` (a range, an escaped name copied, `hosts_from`):
+    /// (index of the first host of an entry, byte offset of the entry), in
+    /// order.
     owned_at: Vec<(u32, u32)>,
+    /// The host list read, when it keeps names that are not their text as
+    /// written in a `Texts`: such names are placed by it.
+    decoded: Option<&'t HostSeq<'s>>,
     /// Whether a name may hold a byte other than letters, digits and `.-_:]`.
     odd_names: bool,
     /// Whether an entry was reported (so "no hosts" would only repeat it).
@@ -192,12 +198,15 @@ struct HostsRead<'s> {
     vars: HostVarsText,
 }
 
-impl<'s> HostsRead<'s> {
+impl HostsRead<'_, '_> {
     /// Where host `index` is written.
     fn at(&self, src: &str, index: usize) -> usize {
         let name = &self.hosts[index].name;
         if in_source(src, name) {
             return name.as_ptr() as usize - src.as_ptr() as usize;
+        }
+        if let Some(at) = self.decoded_place(name) {
+            return at;
         }
         let entry = self
             .owned_at
@@ -205,6 +214,14 @@ impl<'s> HostsRead<'s> {
         entry
             .checked_sub(1)
             .map_or(0, |entry| self.owned_at[entry].1 as usize)
+    }
+
+    /// Where a name borrowed from the decoded names of the list read is.
+    fn decoded_place(&self, name: &Cow<'_, str>) -> Option<usize> {
+        match name {
+            Cow::Borrowed(name) => self.decoded?.decoded_place(name),
+            Cow::Owned(_) => None,
+        }
     }
 }
 
@@ -219,7 +236,7 @@ struct Draft<'t, 's> {
     group: Option<String>,
     vars: Vars,
     hosts_unknown: bool,
-    read: HostsRead<'s>,
+    read: HostsRead<'t, 's>,
 }
 
 /// A YAML number as a plain scalar may spell it (YAML 1.2 core, as sizes and
@@ -1284,14 +1301,14 @@ impl<'s> Validator<'s, '_> {
 
     /// The hosts a node lists: a comma-separated string, or a list of names
     /// and `name: {vars}` items.
-    fn hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+    fn hosts<'t>(&mut self, node: &'t Node<'s>) -> HostsRead<'t, 's> {
         let before = self.problems.len() + self.unlisted;
         let mut read = self.read_hosts(node);
         read.failed = self.problems.len() + self.unlisted > before;
         read
     }
 
-    fn read_hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+    fn read_hosts<'t>(&mut self, node: &'t Node<'s>) -> HostsRead<'t, 's> {
         let mut read = HostsRead::default();
         if node.is_null() {
             return read;
@@ -1308,8 +1325,8 @@ impl<'s> Validator<'s, '_> {
             && self.fast
         {
             read.hosts.reserve(seq.len());
-            // Names not in the source are placed by their entries.
-            read.owned_at.reserve(seq.decoded_len());
+            // Names kept in a `Texts` are placed by the list.
+            read.decoded = Some(seq);
             // Room made once: a text grown by doubling is copied as it grows.
             let (entries, text) = seq.vars_size();
             read.vars.reserve(entries, text);
@@ -1389,7 +1406,12 @@ impl<'s> Validator<'s, '_> {
     /// come in through an alias (`list_alias` when the whole list does) are
     /// placed at the alias, where they are listed again, not where the anchor
     /// first wrote them.
-    fn host_item(&mut self, read: &mut HostsRead<'s>, item: &Node<'s>, list_alias: Option<usize>) {
+    fn host_item(
+        &mut self,
+        read: &mut HostsRead<'_, 's>,
+        item: &Node<'s>,
+        list_alias: Option<usize>,
+    ) {
         let at = item.span.start();
         let alias = list_alias.or(is_alias(item).then_some(at));
         match &item.resolved().kind {
@@ -1408,7 +1430,7 @@ impl<'s> Validator<'s, '_> {
 
     fn host_with_vars(
         &mut self,
-        read: &mut HostsRead<'s>,
+        read: &mut HostsRead<'_, 's>,
         entries: &[(Node<'s>, Node<'s>)],
         alias: Option<usize>,
         at: usize,
@@ -1486,7 +1508,7 @@ impl<'s> Validator<'s, '_> {
     /// and is kept as it came (borrowed from the source where it lies there).
     fn push_entry(
         &mut self,
-        read: &mut HostsRead<'s>,
+        read: &mut HostsRead<'_, 's>,
         entry: Cow<'s, str>,
         vars: Option<VarsId>,
         domain: u32,
@@ -1505,7 +1527,15 @@ impl<'s> Validator<'s, '_> {
             if !self.room_for(1, at) {
                 return;
             }
-            if !in_source(self.src, &entry) {
+            let decoded = match (&entry, read.decoded) {
+                (Cow::Borrowed(name), Some(seq)) => seq.decoded_offset(name).is_some(),
+                _ => false,
+            };
+            // A name borrowed from the list's decoded names is placed at its
+            // item (checked here in debug builds, and by the fuzz target
+            // against the reference, which copies such names).
+            debug_assert!(!decoded || read.decoded_place(&entry) == Some(at));
+            if !decoded && !in_source(self.src, &entry) {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
             }
             read.hosts.push(Host {
@@ -1538,7 +1568,7 @@ impl<'s> Validator<'s, '_> {
     /// The hosts of a string of comma-separated names.
     fn host_string(
         &mut self,
-        read: &mut HostsRead<'s>,
+        read: &mut HostsRead<'_, 's>,
         scalar: &Scalar<'s>,
         span: Span,
         aliased: bool,
@@ -1641,7 +1671,7 @@ impl<'s> Validator<'s, '_> {
     /// string is the largest piece of work in reading a strategy. None when
     /// the string is short or either half has anything to report: the string
     /// is then read in one piece, which reports it.
-    fn string_in_halves(&mut self, text: &'s str) -> Option<HostsRead<'s>> {
+    fn string_in_halves<'t>(&mut self, text: &'s str) -> Option<HostsRead<'t, 's>> {
         if text.len() < HALVES_FROM_BYTES || self.too_many {
             return None;
         }
@@ -1674,10 +1704,7 @@ impl<'s> Validator<'s, '_> {
         hosts.extend(second);
         Some(HostsRead {
             hosts,
-            owned_at: Vec::new(),
-            odd_names: false,
-            failed: false,
-            vars: HostVarsText::default(),
+            ..HostsRead::default()
         })
     }
 
@@ -1745,7 +1772,7 @@ impl<'s> Validator<'s, '_> {
     /// The hosts a `hosts_from` pattern selects, in the order the earlier
     /// sources gave them, with the plain vars those sources gave (for domain
     /// labels).
-    fn external_hosts(&mut self, version: &str, pattern: &str, at: usize) -> HostsRead<'s> {
+    fn external_hosts<'t>(&mut self, version: &str, pattern: &str, at: usize) -> HostsRead<'t, 's> {
         let (version, pattern) = (version.to_string(), pattern.to_string());
         let kind = match self.hosts_from {
             HostsFrom::Unchecked => return HostsRead::default(),
@@ -1780,8 +1807,8 @@ impl<'s> Validator<'s, '_> {
                         hosts,
                         owned_at: vec![(0, at as u32)],
                         odd_names: true,
-                        failed: false,
                         vars,
+                        ..HostsRead::default()
                     };
                 }
                 Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
