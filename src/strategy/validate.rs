@@ -1527,16 +1527,20 @@ impl<'s> Validator<'s, '_> {
             if !self.room_for(1, at) {
                 return;
             }
-            let decoded = match (&entry, read.decoded) {
-                (Cow::Borrowed(name), Some(seq)) => seq.decoded_offset(name).is_some(),
-                _ => false,
-            };
             // A name borrowed from the list's decoded names is placed at its
             // item (checked here in debug builds, and by the fuzz target
             // against the reference, which copies such names).
-            debug_assert!(!decoded || read.decoded_place(&entry) == Some(at));
-            if !decoded && !in_source(self.src, &entry) {
+            if let Cow::Owned(_) = entry {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
+            } else if !in_source(self.src, &entry) {
+                let decoded = match (&entry, read.decoded) {
+                    (Cow::Borrowed(name), Some(seq)) => seq.decoded_offset(name).is_some(),
+                    _ => false,
+                };
+                debug_assert!(!decoded || read.decoded_place(&entry) == Some(at));
+                if !decoded {
+                    read.owned_at.push((read.hosts.len() as u32, at as u32));
+                }
             }
             read.hosts.push(Host {
                 name: entry,
@@ -2208,8 +2212,15 @@ fn batch_count_bound(version: &Version) -> usize {
 fn written_at(src: &str, from: &mut usize, span: Span, entry: &str, style: Style) -> usize {
     let end = (span.end as usize).clamp(*from, src.len());
     let escaped = |i: usize| style == Style::DoubleQuoted && src[..i].ends_with('\\');
+    // Nearly always right after the comma before it, its blanks and line
+    // breaks: found there without a search (an entry starts with none).
+    let next = *from
+        + (src.as_bytes()[*from..end].iter())
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
     let found = match entry.is_empty() {
         true => None,
+        false if src[next..end].starts_with(entry) && !escaped(next) => Some(next),
         false => (src[*from..end].match_indices(entry))
             .map(|(i, _)| *from + i)
             .find(|&i| !escaped(i)),
