@@ -217,11 +217,8 @@ impl HostsRead<'_, '_> {
     }
 
     /// Where a name borrowed from the decoded names of the list read is.
-    fn decoded_place(&self, name: &Cow<'_, str>) -> Option<usize> {
-        match name {
-            Cow::Borrowed(name) => self.decoded?.decoded_place(name),
-            Cow::Owned(_) => None,
-        }
+    fn decoded_place(&self, name: &str) -> Option<usize> {
+        self.decoded?.decoded_place(name)
     }
 }
 
@@ -1533,10 +1530,8 @@ impl<'s> Validator<'s, '_> {
             if let Cow::Owned(_) = entry {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
             } else if !in_source(self.src, &entry) {
-                let decoded = match (&entry, read.decoded) {
-                    (Cow::Borrowed(name), Some(seq)) => seq.decoded_offset(name).is_some(),
-                    _ => false,
-                };
+                let decoded =
+                    (read.decoded).is_some_and(|seq| seq.decoded_offset(&entry).is_some());
                 debug_assert!(!decoded || read.decoded_place(&entry) == Some(at));
                 if !decoded {
                     read.owned_at.push((read.hosts.len() as u32, at as u32));
@@ -2267,9 +2262,9 @@ fn through_alias<'s>(name: Cow<'s, str>, alias: Option<usize>, at: usize) -> (Co
 
 /// Whether `name` is a slice of `src` (where it is written), not a copy nor
 /// a name decoded into a [`crate::tree::Texts`]: the hosts are placed by it.
-fn in_source(src: &str, name: &Cow<'_, str>) -> bool {
+fn in_source(src: &str, name: &str) -> bool {
     let (base, here) = (src.as_ptr() as usize, name.as_ptr() as usize);
-    matches!(name, Cow::Borrowed(_)) && here >= base && here + name.len() <= base + src.len()
+    here >= base && here + name.len() <= base + src.len()
 }
 
 /// A scalar's text, borrowed from the source when the tree holds it so.
