@@ -57,13 +57,14 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// Keeps `text` as long as `self`. One step for each text kept before:
-    /// a strategy keeps one per host list that has such names.
-    pub fn keep(&self, mut text: String) -> &str {
+    /// Keeps `text` as long as `self`, in the first free place from `self`
+    /// on; gives that place too, to keep the next text from there (one step
+    /// for each text kept before it, else).
+    pub fn keep(&self, mut text: String) -> (&Texts, &str) {
         let mut at = self;
         loop {
             match at.text.set(text) {
-                Ok(()) => return at.text.get().expect("just kept"),
+                Ok(()) => return (at, at.text.get().expect("just kept")),
                 Err(back) => text = back,
             }
             at = at.next.get_or_init(Box::default);
@@ -923,25 +924,31 @@ impl<'s> Node<'s> {
     /// [`Texts`]), so that the names read from them borrow it. A list shared
     /// by an alias keeps its own (its names are then copied as they are read).
     pub fn keep_decoded(&mut self, texts: &'s Texts) {
+        self.keep_decoded_from(&mut { texts });
+    }
+
+    /// [`Node::keep_decoded`], each text kept from where the last one was.
+    fn keep_decoded_from(&mut self, texts: &mut &'s Texts) {
         match &mut self.kind {
             Kind::Scalar(_) => {}
-            Kind::Seq(items) => items.iter_mut().for_each(|item| item.keep_decoded(texts)),
+            Kind::Seq(items) => (items.iter_mut()).for_each(|item| item.keep_decoded_from(texts)),
             Kind::HostSeq(seq) => {
                 if let Cow::Owned(decoded) = &mut seq.decoded {
-                    seq.decoded = Cow::Borrowed(texts.keep(std::mem::take(decoded)));
+                    let (at, kept) = texts.keep(std::mem::take(decoded));
+                    (*texts, seq.decoded) = (at, Cow::Borrowed(kept));
                 }
-                (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded(texts));
+                (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded_from(texts));
             }
             Kind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
-                key.keep_decoded(texts);
-                value.keep_decoded(texts);
+                key.keep_decoded_from(texts);
+                value.keep_decoded_from(texts);
             }),
             Kind::Alias(node) => {
                 if let Some(node) = Rc::get_mut(node) {
-                    node.keep_decoded(texts);
+                    node.keep_decoded_from(texts);
                 }
             }
-            Kind::Tagged(tagged) => tagged.1.keep_decoded(texts),
+            Kind::Tagged(tagged) => tagged.1.keep_decoded_from(texts),
         }
     }
 
@@ -1422,6 +1429,36 @@ impl<'s> LineIndex<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text kept stays as it was, however many; a host list shared by
+    /// an alias keeps its own.
+    #[test]
+    fn texts_keep_every_text() {
+        let texts = Texts::default();
+        let mut at = &texts;
+        let kept: Vec<&str> = (0..1000)
+            .map(|i| {
+                let (next, text) = at.keep(format!("t{i}"));
+                at = next;
+                text
+            })
+            .collect();
+        assert!(kept.iter().enumerate().all(|(i, t)| *t == format!("t{i}")));
+        assert_eq!(texts.keep("again".to_string()).1, "again");
+        let src = "a: &l\n- \"w\\x2d1\"\nb: *l\nc:\n- \"v\\x2d1\"\n";
+        let mut root = parse(src).unwrap().unwrap();
+        let texts = Texts::default();
+        root.keep_decoded(&texts);
+        let lists: Vec<_> = (root.entries().unwrap().iter())
+            .map(|(_, list)| match &list.resolved().kind {
+                Kind::HostSeq(seq) => {
+                    (matches!(seq.decoded, Cow::Borrowed(_)), seq.items().count())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(lists, [(false, 1), (false, 1), (true, 1)]);
+    }
 
     #[test]
     fn lines_break_as_yaml_breaks_them() {
