@@ -164,9 +164,15 @@ pub struct HostSeq<'s> {
     entries: Vec<HostEntry>,
     /// The vars of the host entries, one after another.
     pairs: Vec<Pair>,
-    /// The values of vars that are no scalar as written (`[a, b]`), each with
-    /// the index of its var in `pairs`.
-    values: Vec<(u32, Node<'s>)>,
+    /// The values of vars that are no scalar as written (`[a, b]`), in var
+    /// order, each the node of `value_trees` it is written as, moved on.
+    values: Vec<Value>,
+    /// The nodes of `values`: a value that is the last one kept here, written
+    /// alike further on (the same nodes, values and styles, each as many
+    /// bytes further on), is that node and how far on, not a node of its own
+    /// (a million hosts that each write the same list: 12 bytes each rather
+    /// than about 370 in nodes).
+    value_trees: Vec<Node<'s>>,
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
@@ -207,6 +213,16 @@ struct Pair {
     /// `None`: the value is no scalar as written, and is kept as its node
     /// in `values`.
     value_style: Option<Style>,
+}
+
+/// A var's value kept as a node in a [`HostSeq`]: 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Value {
+    /// The index of its var in `pairs`.
+    pair: u32,
+    /// Its node in `value_trees`, and how many bytes further on it is.
+    node: u32,
+    shift: u32,
 }
 
 impl Pair {
@@ -260,8 +276,9 @@ pub enum HostItem<'a, 's> {
 pub struct HostPairs<'a, 's> {
     src: &'s str,
     pairs: std::slice::Iter<'a, Pair>,
-    /// The values kept as nodes, in order.
-    values: std::slice::Iter<'a, (u32, Node<'s>)>,
+    /// The values kept as nodes, in order, and their nodes.
+    values: std::slice::Iter<'a, Value>,
+    nodes: &'a [Node<'s>],
 }
 
 impl<'s> Iterator for HostPairs<'_, 's> {
@@ -270,7 +287,10 @@ impl<'s> Iterator for HostPairs<'_, 's> {
         let pair = self.pairs.next()?;
         let value = match pair.value_style {
             Some(style) => scalar_at(self.src, pair.value(), style),
-            None => self.values.next().expect("a value per var").1.clone(),
+            None => {
+                let value = self.values.next().expect("a value per var");
+                shifted(self.src, &self.nodes[value.node as usize], value.shift)
+            }
         };
         Some((scalar_at(self.src, pair.key(), pair.key_style), value))
     }
@@ -297,11 +317,18 @@ impl<'a, 's> HostPairs<'a, 's> {
             style,
             value: text_at(src, span, style),
         };
-        let mut values = self.values.clone();
+        let (mut values, nodes) = (self.values.clone(), self.nodes);
         (self.pairs.clone()).map(move |p| {
             let value = match p.value_style {
                 Some(style) => WrittenValue::Scalar(written(p.value(), style)),
-                None => WrittenValue::Node(&values.next().expect("a value per var").1),
+                None => {
+                    let value = values.next().expect("a value per var");
+                    let node = &nodes[value.node as usize];
+                    WrittenValue::Node(match value.shift {
+                        0 => Cow::Borrowed(node),
+                        shift => Cow::Owned(shifted(src, node, shift)),
+                    })
+                }
             };
             (written(p.key(), p.key_style), value)
         })
@@ -311,7 +338,7 @@ impl<'a, 's> HostPairs<'a, 's> {
 /// The value of a var of a host entry: a scalar as written, or a node.
 pub enum WrittenValue<'a, 's> {
     Scalar(Written<'s>),
-    Node(&'a Node<'s>),
+    Node(Cow<'a, Node<'s>>),
 }
 
 /// A scalar of a host entry's vars: where it is written, its style, and its
@@ -342,6 +369,120 @@ fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
             style,
             tag: None,
         }),
+    }
+}
+
+/// Whether `b` is `a` written `shift` bytes further on in `src`: the same
+/// nodes, each `shift` bytes on, with the same values (borrowed from the
+/// source `shift` bytes on), styles and tags; no alias, no names kept decoded.
+fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
+    let text = |span: Span| src.get(span.start()..span.end as usize);
+    let span = |a: Span, b: Span| {
+        a.start + shift == b.start
+            && a.end + shift == b.end
+            && text(a).is_some()
+            && text(a) == text(b)
+    };
+    if !span(a.span, b.span) {
+        return false;
+    }
+    let all = |a: &[Node], b: &[Node]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_shifted(src, a, b, shift))
+    };
+    match (&a.kind, &b.kind) {
+        (Kind::Scalar(a), Kind::Scalar(b)) => {
+            let value = match (&a.value, &b.value) {
+                (Cow::Borrowed(x), Cow::Borrowed(y)) => {
+                    x == y
+                        && in_source(src, x)
+                            .is_some_and(|at| in_source(src, y) == Some(at + shift as usize))
+                }
+                (Cow::Owned(x), Cow::Owned(y)) => x == y,
+                _ => false,
+            };
+            value && a.style == b.style && a.tag == b.tag
+        }
+        (Kind::Seq(a), Kind::Seq(b)) => all(a, b),
+        (Kind::Map(a), Kind::Map(b)) => {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|((ak, av), (bk, bv))| {
+                    same_shifted(src, ak, bk, shift) && same_shifted(src, av, bv, shift)
+                })
+        }
+        (Kind::Tagged(a), Kind::Tagged(b)) => a.0 == b.0 && same_shifted(src, &a.1, &b.1, shift),
+        (Kind::HostSeq(a), Kind::HostSeq(b)) => {
+            let pair = |a: &Pair, b: &Pair| {
+                span(a.key(), b.key())
+                    && span(a.value(), b.value())
+                    && (a.key_len, a.value_len, a.key_style, a.value_style)
+                        == (b.key_len, b.value_len, b.key_style, b.value_style)
+            };
+            a.decoded.is_empty()
+                && b.decoded.is_empty()
+                && a.spans.len() == b.spans.len()
+                && a.spans.iter().zip(&b.spans).all(|(x, y)| span(*x, *y))
+                && a.entries == b.entries
+                && a.pairs.len() == b.pairs.len()
+                && a.pairs.iter().zip(&b.pairs).all(|(x, y)| pair(x, y))
+                && a.values == b.values
+                && all(&a.value_trees, &b.value_trees)
+                && all(&a.nodes, &b.nodes)
+                && a.node_at == b.node_at
+                && a.names == b.names
+                && a.names_tag == b.names_tag
+                && a.decoded_at == b.decoded_at
+        }
+        _ => false,
+    }
+}
+
+/// Where `text` starts in `src`, if it is a slice of it.
+fn in_source(src: &str, text: &str) -> Option<usize> {
+    let at = (text.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
+    (at + text.len() <= src.len()).then_some(at)
+}
+
+/// A copy of `node` written `shift` bytes further on in `src` (see
+/// [`same_shifted`]).
+fn shifted<'s>(src: &'s str, node: &Node<'s>, shift: u32) -> Node<'s> {
+    let mut node = node.clone();
+    if shift != 0 {
+        shift_by(src, &mut node, shift);
+    }
+    node
+}
+
+fn shift_by<'s>(src: &'s str, node: &mut Node<'s>, shift: u32) {
+    let span = |span: &mut Span| {
+        span.start += shift;
+        span.end += shift;
+    };
+    span(&mut node.span);
+    match &mut node.kind {
+        Kind::Scalar(scalar) => {
+            if let Cow::Borrowed(text) = scalar.value
+                && let Some(at) = in_source(src, text)
+            {
+                let at = at + shift as usize;
+                scalar.value = Cow::Borrowed(&src[at..at + text.len()]);
+            }
+        }
+        Kind::Seq(items) => items.iter_mut().for_each(|item| shift_by(src, item, shift)),
+        Kind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
+            shift_by(src, key, shift);
+            shift_by(src, value, shift);
+        }),
+        Kind::Tagged(tagged) => shift_by(src, &mut tagged.1, shift),
+        Kind::HostSeq(seq) => {
+            seq.spans.iter_mut().for_each(span);
+            seq.pairs.iter_mut().for_each(|pair| {
+                pair.key += shift;
+                pair.value += shift;
+            });
+            (seq.value_trees.iter_mut()).for_each(|node| shift_by(src, node, shift));
+            (seq.nodes.iter_mut()).for_each(|node| shift_by(src, node, shift));
+        }
+        Kind::Alias(_) => {}
     }
 }
 
@@ -495,7 +636,9 @@ impl<'s> HostSeq<'s> {
     fn size(&self) -> usize {
         let entries = self.entries.len() * 3 + self.pairs.len() * 2;
         let scalars = self.spans.len() - self.entries.len() - self.nodes.len();
-        let values: usize = self.values.iter().map(|(_, v)| v.size() - 1).sum();
+        let values: usize = (self.values.iter())
+            .map(|v| self.value_trees[v.node as usize].size() - 1)
+            .sum();
         1 + scalars + entries + values + self.nodes.iter().map(Node::size).sum::<usize>()
     }
 }
@@ -549,7 +692,7 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                 while seq
                     .values
                     .get(self.value)
-                    .is_some_and(|v| v.0 < host.pairs_end)
+                    .is_some_and(|v| v.pair < host.pairs_end)
                 {
                     self.value += 1;
                 }
@@ -560,6 +703,7 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                         src: seq.src,
                         pairs: pairs.iter(),
                         values: seq.values[values..self.value].iter(),
+                        nodes: &seq.value_trees,
                     },
                 })
             }
@@ -626,6 +770,7 @@ impl<'s> SeqBuilder<'s> {
                 entries: Vec::new(),
                 pairs: Vec::new(),
                 values: Vec::new(),
+                value_trees: Vec::new(),
                 nodes: Vec::new(),
                 node_at: Vec::new(),
                 names: Style::Plain,
@@ -771,7 +916,21 @@ impl<'s> SeqBuilder<'s> {
                         kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
                     };
                     let node = std::mem::replace(value, placeholder);
-                    self.seq.values.push(((from + index) as u32, node));
+                    let seq = &mut self.seq;
+                    let last = seq.value_trees.last();
+                    let shift = last.and_then(|last| {
+                        let shift = node.span.start.checked_sub(last.span.start)?;
+                        same_shifted(src, last, &node, shift).then_some(shift)
+                    });
+                    let shift = shift.unwrap_or_else(|| {
+                        seq.value_trees.push(node);
+                        0
+                    });
+                    seq.values.push(Value {
+                        pair: (from + index) as u32,
+                        node: seq.value_trees.len() as u32 - 1,
+                        shift,
+                    });
                 }
             }
         }
@@ -828,6 +987,7 @@ impl<'s> SeqBuilder<'s> {
         seq.entries.shrink_to_fit();
         seq.pairs.shrink_to_fit();
         seq.values.shrink_to_fit();
+        seq.value_trees.shrink_to_fit();
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
         if let Cow::Owned(decoded) = &mut seq.decoded {
@@ -1717,6 +1877,57 @@ mod tests {
 
     /// A host list keeps its plain names and host entries by their spans,
     /// anything else as nodes, and gives every item back as the node it was.
+    #[test]
+    fn values_written_alike_share_one_node_and_come_back_where_written() {
+        let alike = "- w{i}:\n    z:\n      - - a\n        - \"b\\tc\"\n      - {k: [v, 'w']}\n";
+        let mut src = String::new();
+        for i in 0..6 {
+            src.push_str(&alike.replace("{i}", &i.to_string()));
+        }
+        // Written otherwise: a longer name (same shape), another value, a tag.
+        src.push_str("- w100:\n    z:\n      - - a\n        - \"b\\tc\"\n      - {k: [v, 'w']}\n");
+        src.push_str("- w7:\n    z:\n      - - x\n        - \"b\\tc\"\n      - {k: [v, 'w']}\n");
+        src.push_str("- w8:\n    z: !t\n      - - a\n        - \"b\\tc\"\n      - {k: [v, 'w']}\n");
+        let src = src.as_str();
+        for (which, root) in [parse(src).unwrap(), crate::strategy::block_yaml::read(src)]
+            .iter()
+            .enumerate()
+        {
+            let root = root.as_ref().unwrap();
+            let Kind::HostSeq(seq) = &root.kind else {
+                panic!("{which}: {:?}", root.kind);
+            };
+            // The fast reader hands the first entries over one by one (their
+            // values end after the `}` there), then the rest at once.
+            let trees = if which == 0 { 3 } else { 4 };
+            assert_eq!(
+                (seq.values.len(), seq.value_trees.len()),
+                (9, trees),
+                "{which}"
+            );
+            let mut items = SeqBuilder::new(src);
+            for item in root.items().unwrap() {
+                items.keep(item.into_owned());
+            }
+            let whole = Node {
+                span: root.span,
+                kind: items.finish(),
+            };
+            assert!(crate::reference::same_tree(root, &whole, true), "{which}");
+            assert_eq!(root.size(), whole.size(), "{which}");
+            // Values borrowed from the source are where they are written.
+            for item in root.items().unwrap() {
+                item.any_scalar(&mut |node, scalar| {
+                    if let Cow::Borrowed(text) = scalar.value {
+                        let at = in_source(src, text).unwrap();
+                        assert!(at >= node.span.start() && at < node.span.end as usize);
+                    }
+                    false
+                });
+            }
+        }
+    }
+
     #[test]
     fn a_host_list_gives_back_its_items_as_they_were() {
         let src = concat!(

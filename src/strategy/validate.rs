@@ -1093,7 +1093,7 @@ impl<'s> Validator<'s, '_> {
                     }
                 },
                 WrittenValue::Node(node) => {
-                    let value = self.value(node);
+                    let value = self.value(&node);
                     write!(out.text(), "{value}").expect("a String takes any text");
                 }
             }
