@@ -42,6 +42,11 @@ const ROOT: usize = usize::MAX;
 /// Deeper documents are left to the event parser, which has its own limit.
 const MAX_DEPTH: usize = 64;
 
+/// A scalar over lines this long (a comma string over many lines) gets room
+/// for the rest of the source at once, rather than copies into fresh memory
+/// as it doubles; room never written costs no memory.
+const LONG: usize = 1 << 16;
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
@@ -280,6 +285,11 @@ impl<'s> Parser<'s> {
         self.bytes[at] == b'-' && (at + 1 == line.end || matches!(self.bytes[at + 1], b' ' | b'\t'))
     }
 
+    /// Whether a plain or quoted scalar starts at `at`, inside `line`.
+    fn starts_scalar(&self, line: Line, at: usize) -> bool {
+        !b"?:,[]{}#&*!|>%@`.".contains(&self.bytes[at]) && !self.is_entry(line, at)
+    }
+
     /// The block node whose first line is `line`, at its indent.
     fn block(&mut self, line: Line) -> Option<Node<'s>> {
         self.depth += 1;
@@ -495,7 +505,21 @@ impl<'s> Parser<'s> {
         missing_at: usize,
     ) -> Option<Node<'s>> {
         match self.next_line() {
-            Some(next) if next.indent > indent => self.block(next),
+            Some(next) if next.indent > indent => {
+                // A scalar on the lines after its key or `-` (a comma string
+                // over many lines), not a key: its lines go on past `indent`.
+                let at = next.start + next.indent;
+                if self.starts_scalar(next, at) {
+                    let mut line = next;
+                    let (node, after) = self.scalar(&mut line, at, indent)?;
+                    let colon = self.skip_spaces(after, line.end);
+                    if line.start != next.start || colon == line.end || self.bytes[colon] != b':' {
+                        self.end_of_value(line, after)?;
+                        return Some(node);
+                    }
+                }
+                self.block(next)
+            }
             Some(next)
                 if same_indent_seq
                     && next.indent == indent
@@ -793,6 +817,9 @@ impl<'s> Parser<'s> {
                 return None;
             }
             let value = value.to_mut();
+            if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
+                value.reserve_exact(self.src.len() - at);
+            }
             match blanks {
                 0 => value.push(' '),
                 n => value.extend(std::iter::repeat_n('\n', n)),
@@ -846,6 +873,11 @@ impl<'s> Parser<'s> {
                 }
                 // Between lines: literal, their line breaks; folded, a space, or
                 // the blank lines' breaks.
+                if value.len() >= LONG
+                    && value.capacity() - value.len() < row.end - row.start + blanks + 1
+                {
+                    value.reserve_exact(self.src.len() - row.start);
+                }
                 if row.start != first.start {
                     match (folded, blanks) {
                         (true, 0) => value.push(' '),
@@ -1268,6 +1300,10 @@ mod tests {
             "hosts:\n- web1: # \t\n    zone: z\t\n- &a web2 # \t\n- *a # \t\n",
             "a: b\t\t\nc: \"d\"\t\n  # \tc\ne: [x, # \t\n  y]\t#\t\nf: |\n  x\n# c\t\n",
             "- x \t# c\n- k: v\t\n  l: w\t # c\n",
+            // A plain scalar on the lines after its key or `-`.
+            "versions:\n  app:\n    web1,\n    web2,\n   web3\n  db:\n    db1\n",
+            "a:\n  x # c\nb:\n-\n  y\n\n   z\n- k\nc: &x\n  p\n   q\nd: *x\n",
+            "- a:\n    x\n      y\n  b: 1\n-\n x\n",
         ] {
             same_as_serde_yaml(source);
         }
@@ -1407,6 +1443,21 @@ mod tests {
         }
     }
 
+    /// Scalars longer than [`LONG`] over many lines, after their key: room
+    /// for them made once.
+    #[test]
+    fn reads_long_scalars_over_lines_like_serde_yaml() {
+        let names: Vec<String> = (0..10_000).map(|i| format!("web-{i:05}.example.com")).collect();
+        let lines = names.join(",\n    ");
+        for source in [
+            format!("versions:\n  app:\n    {lines}\n  db: x\n"),
+            format!("versions:\n  app: >-\n    {lines}\n\n    x\nvars:\n  t: |\n    {lines}\n"),
+        ] {
+            assert!(source.len() > 2 * LONG);
+            same_as_serde_yaml(&source);
+        }
+    }
+
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
@@ -1482,6 +1533,9 @@ mod tests {
             "l:\n- - x\n",
             "a: -\n",
             "a:\n    b: 1\n  c: 2\n",
+            "a:\n  x\n    y: 1\n",
+            "a:\n  x # c\n    y\n",
+            "- \n  x\n   - y\n",
         ] {
             assert_eq!(read(source), None, "{source:?}");
         }
@@ -1655,6 +1709,14 @@ mod tests {
                     for (key, value) in entries {
                         out.push_str(&format!("{pad}{}:", KEYS[*key]));
                         match value {
+                            // Now and then on the next line, one step in
+                            // (a block scalar's header stays on the key's).
+                            Doc::Scalar(s)
+                                if (key + s) % 4 == 0 && !SCALARS[*s].starts_with(['|', '>']) =>
+                            {
+                                let pad = " ".repeat(indent + step);
+                                out.push_str(&format!("\n{pad}{}\n", text(*s, &pad)));
+                            }
                             Doc::Scalar(s) => out.push_str(&format!(" {}\n", text(*s, &pad))),
                             Doc::Flow(doc, layout) => {
                                 out.push(' ');
