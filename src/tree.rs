@@ -56,7 +56,7 @@ pub enum Kind<'s> {
     Seq(Vec<Node<'s>>),
     /// A sequence of host names and host entries (`name: {var: value}`) kept
     /// compactly, by their spans (see [`HostSeq`]).
-    HostSeq(Box<HostSeq<'s>>),
+    HostSeq(Rc<HostSeq<'s>>),
     Map(Vec<(Node<'s>, Node<'s>)>),
     /// An anchored node (`&name value`), or an alias of one (`*name`): the node
     /// itself, shared.
@@ -466,6 +466,20 @@ impl<'s> HostSeq<'s> {
         (self.entries.len(), text + 3 * self.pairs.len())
     }
 
+    /// The vars of host entry `k` (the `k`th [`HostItem::Entry`] of
+    /// [`HostSeq::items`]), if each is a scalar as written: the strategy
+    /// keeps the list (an `Rc`) and writes them as JSON from here, rather
+    /// than a copy of them as JSON text (see `strategy::HostVarsText`).
+    pub fn entry_vars(&self, k: usize) -> Option<HostPairs<'_, 's>> {
+        let from = (k.checked_sub(1)).map_or(0, |before| self.entries[before].pairs_end);
+        let pairs = &self.pairs[from as usize..self.entries.get(k)?.pairs_end as usize];
+        (pairs.iter().all(|p| p.value_style.is_some())).then(|| HostPairs {
+            src: self.src,
+            pairs: pairs.iter(),
+            values: [].iter(),
+        })
+    }
+
     /// The items in order, as [`HostItem`]s.
     pub fn items(&self) -> HostItems<'_, 's> {
         HostItems {
@@ -828,7 +842,7 @@ impl<'s> SeqBuilder<'s> {
         seq.node_at.shrink_to_fit();
         seq.decoded.shrink_to_fit();
         seq.decoded_at.shrink_to_fit();
-        Kind::HostSeq(Box::new(seq))
+        Kind::HostSeq(Rc::new(seq))
     }
 }
 

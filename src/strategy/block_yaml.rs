@@ -1447,7 +1447,9 @@ mod tests {
     /// for them made once.
     #[test]
     fn reads_long_scalars_over_lines_like_serde_yaml() {
-        let names: Vec<String> = (0..10_000).map(|i| format!("web-{i:05}.example.com")).collect();
+        let names: Vec<String> = (0..10_000)
+            .map(|i| format!("web-{i:05}.example.com"))
+            .collect();
         let lines = names.join(",\n    ");
         for source in [
             format!("versions:\n  app:\n    {lines}\n  db: x\n"),

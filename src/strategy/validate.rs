@@ -21,12 +21,16 @@ use super::{
 };
 use crate::error::{Location, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue};
+use crate::tree::{
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
+};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
+use crate::yaml11::NotResolved;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// The keys every level takes: defaults at the top, overrides in a version.
 pub const ROLLOUT_KEYS: [&str; 16] = [
@@ -189,7 +193,7 @@ struct HostsRead<'s> {
     /// Whether an entry was reported (so "no hosts" would only repeat it).
     failed: bool,
     /// The hosts' own vars, as JSON text.
-    vars: HostVarsText,
+    vars: HostVarsText<'s>,
 }
 
 impl<'s> HostsRead<'s> {
@@ -951,7 +955,8 @@ impl<'s> Validator<'s, '_> {
     fn written_host_vars(
         &mut self,
         pairs: &HostPairs<'_, 's>,
-        out: &mut HostVarsText,
+        out: &mut HostVarsText<'s>,
+        (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
     ) -> Option<Option<VarsId>> {
         let mut names = [""; 8];
         if pairs.len() > names.len() {
@@ -966,7 +971,22 @@ impl<'s> Validator<'s, '_> {
             }
             names[index] = name;
         }
+        // Scalars that ansible-core reads: kept as written, with the list.
+        let readable = |value: &WrittenValue| match value {
+            WrittenValue::Scalar(value) => {
+                value.style != Style::Plain
+                    || crate::yaml11::is_str(value.value)
+                    || crate::yaml11::resolve_plain(value.value).is_ok()
+            }
+            WrittenValue::Node(_) => false,
+        };
+        if pairs.written().all(|(_, value)| readable(&value))
+            && let Some(id) = out.written(seq, entry)
+        {
+            return Some(Some(id));
+        }
         use std::fmt::Write;
+        out.reserve_once(room.0, room.1);
         let start = out.text().len();
         out.text().push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
@@ -974,22 +994,16 @@ impl<'s> Validator<'s, '_> {
             if index > 0 {
                 text.push(',');
             }
-            push_json_str(text, key.value);
-            text.push(':');
             match value {
-                WrittenValue::Scalar(value)
-                    if value.style != Style::Plain || crate::yaml11::is_str(value.value) =>
-                {
-                    push_json_str(text, value.value)
-                }
-                WrittenValue::Scalar(value) => match crate::yaml11::resolve_plain(value.value) {
-                    Ok(value) => write!(text, "{value}").expect("a String takes any text"),
-                    Err(why) => {
+                WrittenValue::Scalar(value) => {
+                    if let Err(why) = push_written_var(text, key.value, &value) {
                         text.push_str("null");
                         self.report(value.span.start(), ProblemKind::VarValue { why });
                     }
-                },
+                }
                 WrittenValue::Node(node) => {
+                    push_json_str(text, key.value);
+                    text.push(':');
                     let value = self.value(node);
                     write!(out.text(), "{value}").expect("a String takes any text");
                 }
@@ -1312,11 +1326,13 @@ impl<'s> Validator<'s, '_> {
             && self.fast
         {
             read.hosts.reserve(seq.len());
-            // Room made once: a text grown by doubling is copied as it grows.
-            let (entries, text) = seq.vars_size();
-            read.vars.reserve(entries, text);
+            // Room for the vars rendered, made once (a text grown by doubling
+            // is copied as it grows), when the first is.
+            let room = seq.vars_size();
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
+            // The host entries before this item.
+            let mut entry = 0;
             for item in seq.items() {
                 match item {
                     // A name that is not its text as written (an escape, a
@@ -1347,9 +1363,11 @@ impl<'s> Validator<'s, '_> {
                         };
                         let written = &self.src[span.start()..span.end as usize];
                         let reported = self.problems.len() + self.unlisted;
+                        let kept = (seq, entry, room);
+                        entry += 1;
                         let vars = match recent.get(written) {
                             Some(id) => Some(id),
-                            None => match self.written_host_vars(&vars, &mut read.vars) {
+                            None => match self.written_host_vars(&vars, &mut read.vars, kept) {
                                 Some(id) => {
                                     // Only vars without a problem: the same text
                                     // elsewhere must be reported there too.
@@ -1361,6 +1379,7 @@ impl<'s> Validator<'s, '_> {
                                 None => {
                                     pairs.clear();
                                     pairs.extend(vars);
+                                    read.vars.reserve_once(room.0, room.1);
                                     self.host_vars(&pairs, &mut read.vars)
                                 }
                             },
@@ -2291,6 +2310,26 @@ impl<'s> RecentVars<'s> {
 
 /// `text` as a JSON string, as `serde_json` writes it: only control
 /// characters, `"` and `\\` are escaped, so text without them is copied.
+/// A host var whose value is a scalar as written, as `serde_json` writes it
+/// in the vars map: `"key":value`. Err (with `"key":` written) when
+/// ansible-core cannot read the value.
+pub(super) fn push_written_var(
+    out: &mut String,
+    key: &str,
+    value: &Written,
+) -> Result<(), NotResolved> {
+    use std::fmt::Write;
+    push_json_str(out, key);
+    out.push(':');
+    if value.style != Style::Plain || crate::yaml11::is_str(value.value) {
+        push_json_str(out, value.value);
+        return Ok(());
+    }
+    let value = crate::yaml11::resolve_plain(value.value)?;
+    write!(out, "{value}").expect("a String takes any text");
+    Ok(())
+}
+
 fn push_json_str(out: &mut String, text: &str) {
     let plain = text.bytes().fold(true, |plain, b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
