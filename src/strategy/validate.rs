@@ -951,12 +951,17 @@ impl<'s> Validator<'s, '_> {
     /// eight vars whose names are fine (values that are no scalar as written,
     /// and values ansible-core cannot read, go through [`Validator::value`]
     /// as there). `None` (nothing written, nothing reported) when a name has
-    /// something to report: `host_vars` then reads them all.
+    /// something to report: `host_vars` then reads them all. Vars that are
+    /// all scalars ansible-core reads are not rendered: entry `entry` of
+    /// `seq` is kept as written (see [`HostVarsText`]). Others written alike
+    /// (`written`, their text) share one rendering (`recent`).
     fn written_host_vars(
         &mut self,
         pairs: &HostPairs<'_, 's>,
         out: &mut HostVarsText<'s>,
         (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
+        written: &'s str,
+        recent: &mut RecentVars<'s>,
     ) -> Option<Option<VarsId>> {
         let mut names = [""; 8];
         if pairs.len() > names.len() {
@@ -985,6 +990,11 @@ impl<'s> Validator<'s, '_> {
         {
             return Some(Some(id));
         }
+        // Rendered: vars written alike (`written`, their text) share it.
+        if let Some(id) = recent.get(written) {
+            return Some(Some(id));
+        }
+        let reported = self.problems.len() + self.unlisted;
         use std::fmt::Write;
         out.reserve_once(room.0, room.1);
         let start = out.text().len();
@@ -1010,7 +1020,13 @@ impl<'s> Validator<'s, '_> {
             }
         }
         out.text().push('}');
-        Some(out.finish(start))
+        let id = out.finish(start);
+        // Only vars without a problem: the same text elsewhere must be
+        // reported there too.
+        if self.problems.len() + self.unlisted == reported {
+            recent.put(written, id);
+        }
+        Some(id)
     }
 
     /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
@@ -1362,27 +1378,22 @@ impl<'s> Validator<'s, '_> {
                             None => 0,
                         };
                         let written = &self.src[span.start()..span.end as usize];
-                        let reported = self.problems.len() + self.unlisted;
                         let kept = (seq, entry, room);
                         entry += 1;
-                        let vars = match recent.get(written) {
-                            Some(id) => Some(id),
-                            None => match self.written_host_vars(&vars, &mut read.vars, kept) {
-                                Some(id) => {
-                                    // Only vars without a problem: the same text
-                                    // elsewhere must be reported there too.
-                                    if self.problems.len() + self.unlisted == reported {
-                                        recent.put(written, id);
-                                    }
-                                    id
-                                }
-                                None => {
-                                    pairs.clear();
-                                    pairs.extend(vars);
-                                    read.vars.reserve_once(room.0, room.1);
-                                    self.host_vars(&pairs, &mut read.vars)
-                                }
-                            },
+                        let vars = match self.written_host_vars(
+                            &vars,
+                            &mut read.vars,
+                            kept,
+                            written,
+                            &mut recent,
+                        ) {
+                            Some(id) => id,
+                            None => {
+                                pairs.clear();
+                                pairs.extend(vars);
+                                read.vars.reserve_once(room.0, room.1);
+                                self.host_vars(&pairs, &mut read.vars)
+                            }
                         };
                         let text = name.scalar().map(|s| borrow(&s.value));
                         let text = text.expect("a host entry's name is a scalar");
