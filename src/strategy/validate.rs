@@ -30,6 +30,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::mem::MaybeUninit;
 use std::rc::Rc;
 
 /// The keys every level takes: defaults at the top, overrides in a version.
@@ -1578,10 +1579,6 @@ impl<'s> Validator<'s, '_> {
         if text.trim().is_empty() {
             return;
         }
-        // Room made once for a long string's names: a list grown by doubling
-        // may hold twice the room it needs.
-        let names = text.bytes().filter(|&b| b == b',').count() + 1;
-        let _ = read.hosts.try_reserve(names.min(file::MAX_HOSTS as usize));
         // Where the text lies in the source, if it does: each entry is then
         // placed exactly.
         let base = self.src.as_ptr() as usize;
@@ -1595,6 +1592,10 @@ impl<'s> Validator<'s, '_> {
             *read = halves;
             return;
         }
+        // Room made once for a long string's names: a list grown by doubling
+        // may hold twice the room it needs.
+        let names = text.bytes().filter(|&b| b == b',').count() + 1;
+        let _ = read.hosts.try_reserve(names.min(file::MAX_HOSTS as usize));
         let place = |entry: &str| match in_source {
             true => entry.as_ptr() as usize - base,
             false => at,
@@ -1678,29 +1679,29 @@ impl<'s> Validator<'s, '_> {
         let half = text.len() / 2;
         let middle = half + text.as_bytes()[half..].iter().position(|&b| b == b',')?;
         let (first, second) = (&text[..middle], &text[middle + 1..]);
-        // The lists are made with room for their hosts, so that they do not
-        // grow by copies into fresh memory, and the first with room for every
-        // host of the string, so that the second half's hosts are appended
-        // without a copy of the first's. The count is estimated from the first
-        // entries, plus one in eight: room never used takes no memory, too
-        // little only costs a copy, and room that cannot be had is not taken.
-        let sample = &text.as_bytes()[..text.len().min(4096)];
-        let entries = sample.iter().filter(|&&b| b == b',').count() + 1;
-        let room = (text.len() / sample.len() * entries * 9 / 8).min(file::MAX_HOSTS as usize);
-        let (mut list, mut second_list) = (Vec::new(), Vec::new());
-        let _ = list.try_reserve_exact(room);
-        let _ = second_list.try_reserve_exact(room / 2);
-        let (first, second) = crate::parallel::join(
-            || plain_half(first, list),
-            || plain_half(second, second_list),
-        );
-        let (mut hosts, second) = (first?, second?);
-        let total = (hosts.len() + second.len()) as u64;
-        if file::check_host_count(self.names + total).is_err() {
+        // One host per entry: the list is made with room for exactly these,
+        // and each half writes its hosts into its part of that room at once
+        // (no list of the second half's hosts copied after the first's).
+        let entries = |part: &str| part.bytes().filter(|&b| b == b',').count() + 1;
+        let (count, second_count) = crate::parallel::join(|| entries(first), || entries(second));
+        let total = count + second_count;
+        if file::check_host_count(self.names + total as u64).is_err() {
             return None;
         }
-        self.names += total;
-        hosts.extend(second);
+        let mut hosts = Vec::new();
+        hosts.try_reserve_exact(total).ok()?;
+        let (room, second_room) = hosts.spare_capacity_mut()[..total].split_at_mut(count);
+        let (a, b) = crate::parallel::join(
+            || plain_half(first, room),
+            || plain_half(second, second_room),
+        );
+        if !(a && b) {
+            return None;
+        }
+        // SAFETY: `plain_half` gave true, so it wrote a host into each of
+        // the `total` places of the room (one per entry of its half).
+        unsafe { hosts.set_len(total) };
+        self.names += total as u64;
         Some(HostsRead {
             hosts,
             owned_at: Vec::new(),
@@ -2355,22 +2356,27 @@ fn push_json_str(out: &mut String, text: &str) {
     }
 }
 
-/// One half of a long host string, read as plain names only; None at the
-/// first entry that needs anything more (the whole string is then read in one
-/// piece, which reports it).
-fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s>>> {
+/// One half of a long host string, read as plain names only into `room`, a
+/// host in each place; false at the first entry that needs anything more
+/// (the whole string is then read in one piece, which reports it), or when
+/// its entries do not fill the room exactly.
+fn plain_half<'s>(part: &'s str, room: &mut [MaybeUninit<Host<'s>>]) -> bool {
+    let mut places = room.iter_mut();
     for entry in part.split(',') {
         let entry = entry.trim();
         if entry.is_empty() || file::scan_name(entry) != 0 {
-            return None;
+            return false;
         }
-        hosts.push(Host {
+        let Some(place) = places.next() else {
+            return false;
+        };
+        place.write(Host {
             name: Cow::Borrowed(entry),
             vars: None,
             domain: 0,
         });
     }
-    Some(hosts)
+    places.len() == 0
 }
 
 #[cfg(test)]
