@@ -120,8 +120,13 @@ pub struct HostVarsText<'s> {
     written: Option<Rc<tree::HostSeq<'s>>>,
 }
 
-/// Set in the id of a host entry kept as written: the rest is its number.
+/// Set in the id of a host entry kept as written: the rest is its number,
+/// and [`STRINGS`].
 const WRITTEN: u32 = 1 << 31;
+
+/// Set in the id of a host entry kept as written whose values are all read
+/// as strings (known when it was read).
+const STRINGS: u32 = 1 << 30;
 
 impl<'s> HostVarsText<'s> {
     /// The JSON text of entry `id`: an object with at least one var.
@@ -154,9 +159,12 @@ impl<'s> HostVarsText<'s> {
         }
     }
 
-    fn written_entry(&self, id: VarsId) -> Option<usize> {
+    /// The number of the host entry kept as written that `id` is, and
+    /// whether its values are all strings.
+    fn written_entry(&self, id: VarsId) -> Option<(usize, bool)> {
         let id = id.0.get();
-        (id & WRITTEN != 0).then_some((id & !WRITTEN) as usize)
+        let k = (id & !(WRITTEN | STRINGS)) as usize;
+        (id & WRITTEN != 0).then_some((k, id & STRINGS != 0))
     }
 
     fn rendered(&self, id: VarsId) -> &str {
@@ -165,8 +173,9 @@ impl<'s> HostVarsText<'s> {
         &self.text[start..self.ends[index]]
     }
 
-    /// Host entry `k` of the list kept, as `serde_json` writes its vars.
-    fn render(&self, k: usize, out: &mut String) {
+    /// Host entry `k` of the list kept, as `serde_json` writes its vars;
+    /// `strings`: its values are all strings.
+    fn render(&self, (k, strings): (usize, bool), out: &mut String) {
         let seq = self.written.as_ref().expect("entries kept with their list");
         let pairs = seq.entry_vars(k).expect("kept: scalars as written");
         out.push('{');
@@ -177,7 +186,14 @@ impl<'s> HostVarsText<'s> {
             let tree::WrittenValue::Scalar(value) = value else {
                 unreachable!("kept: scalars as written")
             };
-            validate::push_written_var(out, key.value, &value).expect("read when kept");
+            // A var name, checked when read: nothing in it to escape.
+            out.push('"');
+            out.push_str(key.value);
+            out.push_str("\":");
+            match strings {
+                true => validate::push_json_str(out, value.value),
+                false => validate::push_written_value(out, &value).expect("read when kept"),
+            }
         }
         out.push('}');
     }
@@ -193,14 +209,19 @@ impl<'s> HostVarsText<'s> {
     }
 
     /// Host entry `k` of `seq` (see [`tree::HostSeq::entry_vars`]), kept
-    /// as written: its id, or `None` when it cannot be (vars of another
-    /// list kept already).
-    pub fn written(&mut self, seq: &Rc<tree::HostSeq<'s>>, k: usize) -> Option<VarsId> {
+    /// as written (`strings`: its values are all read as strings): its id,
+    /// or `None` when it cannot be (vars of another list kept already).
+    pub fn written(
+        &mut self,
+        seq: &Rc<tree::HostSeq<'s>>,
+        k: usize,
+        strings: bool,
+    ) -> Option<VarsId> {
         let kept = self.written.get_or_insert_with(|| Rc::clone(seq));
-        let k = u32::try_from(k)
-            .ok()
-            .filter(|&k| k < WRITTEN && Rc::ptr_eq(kept, seq))?;
-        NonZeroU32::new(k | WRITTEN).map(VarsId)
+        let k = u32::try_from(k).ok();
+        let k = k.filter(|&k| k < STRINGS && Rc::ptr_eq(kept, seq))?;
+        let strings = if strings { STRINGS } else { 0 };
+        NonZeroU32::new(k | WRITTEN | strings).map(VarsId)
     }
 
     /// The text to append an entry to: call [`HostVarsText::finish`] with

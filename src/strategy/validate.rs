@@ -978,17 +978,18 @@ impl<'s> Validator<'s, '_> {
             names[index] = name;
         }
         // Scalars that ansible-core reads: kept as written, with the list.
-        let readable = |value: &WrittenValue| match value {
-            WrittenValue::Scalar(value) => {
-                value.style != Style::Plain
-                    || crate::yaml11::is_str(value.value)
-                    || crate::yaml11::resolve_plain(value.value).is_ok()
+        let (mut readable, mut strings) = (true, true);
+        for (_, value) in pairs.written() {
+            let WrittenValue::Scalar(value) = value else {
+                readable = false;
+                break;
+            };
+            if !is_written_str(&value) {
+                strings = false;
+                readable &= crate::yaml11::resolve_plain(value.value).is_ok();
             }
-            WrittenValue::Node(_) => false,
-        };
-        if pairs.written().all(|(_, value)| readable(&value))
-            && let Some(id) = out.written(seq, entry)
-        {
+        }
+        if readable && let Some(id) = out.written(seq, entry, strings) {
             return Some(Some(id));
         }
         // Rendered: vars written alike (`written`, their text) share it.
@@ -1007,7 +1008,9 @@ impl<'s> Validator<'s, '_> {
             }
             match value {
                 WrittenValue::Scalar(value) => {
-                    if let Err(why) = push_written_var(text, key.value, &value) {
+                    push_json_str(text, key.value);
+                    text.push(':');
+                    if let Err(why) = push_written_value(text, &value) {
                         text.push_str("null");
                         self.report(value.span.start(), ProblemKind::VarValue { why });
                     }
@@ -2322,18 +2325,11 @@ impl<'s> RecentVars<'s> {
 
 /// `text` as a JSON string, as `serde_json` writes it: only control
 /// characters, `"` and `\\` are escaped, so text without them is copied.
-/// A host var whose value is a scalar as written, as `serde_json` writes it
-/// in the vars map: `"key":value`. Err (with `"key":` written) when
-/// ansible-core cannot read the value.
-pub(super) fn push_written_var(
-    out: &mut String,
-    key: &str,
-    value: &Written,
-) -> Result<(), NotResolved> {
+/// A host var's value that is a scalar as written, as `serde_json` writes it
+/// in the vars map. Err (nothing written) when ansible-core cannot read it.
+pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<(), NotResolved> {
     use std::fmt::Write;
-    push_json_str(out, key);
-    out.push(':');
-    if value.style != Style::Plain || crate::yaml11::is_str(value.value) {
+    if is_written_str(value) {
         push_json_str(out, value.value);
         return Ok(());
     }
@@ -2342,7 +2338,12 @@ pub(super) fn push_written_var(
     Ok(())
 }
 
-fn push_json_str(out: &mut String, text: &str) {
+/// Whether ansible-core reads a host var's value written so as a string.
+pub(super) fn is_written_str(value: &Written) -> bool {
+    value.style != Style::Plain || crate::yaml11::is_str(value.value)
+}
+
+pub(super) fn push_json_str(out: &mut String, text: &str) {
     let plain = text.bytes().fold(true, |plain, b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
     });
