@@ -579,6 +579,39 @@ mod tests {
     use super::*;
     use crate::strategy;
 
+    /// Host vars kept as their entries as written (values of their own,
+    /// numbers, booleans, quoted), shared by hosts that write them alike,
+    /// or rendered (a list value): `write_json` gives serde's bytes, and the
+    /// same inventory as the validator's reference path, also past the point
+    /// where vars of their own on every host stop being looked up.
+    #[test]
+    fn host_vars_kept_as_written_write_as_the_reference_reads_them() {
+        let mut source = String::from("versions:\n  a:\n");
+        for i in 0..2_000 {
+            let vars = match i % 7 {
+                0 if i > 1_000 => "{zone: z1}".to_string(),
+                1 => format!("{{n: {i}, ok: yes, q: 'it\"s {i}'}}"),
+                2 => format!("{{ip: 10.0.{}.{}, t: [x, {i}]}}", i / 256, i % 256),
+                3 => "{zone: z1, rack: 7, off: 0o17, when: 2001-12-14}".to_string(),
+                _ => format!("{{ip: 10.0.{}.{}}}", i / 256, i % 256),
+            };
+            source.push_str(&format!("    - h{i}: {vars}\n"));
+        }
+        source.push_str("    - h-last:\n        zone: z1\n        rack: 7\n");
+        let fast = strategy::parse(&source).unwrap();
+        let reference =
+            strategy::parse_by_reference(&source, strategy::HostsFrom::Unavailable).unwrap();
+        let json = |strategy| {
+            let plan = Plan::new(strategy);
+            let inventory = Inventory::new(&plan);
+            let mut written = Vec::new();
+            inventory.write_json(&mut written).unwrap();
+            assert_eq!(written, serde_json::to_vec(&inventory).unwrap());
+            written
+        };
+        assert_eq!(json(&fast), json(&reference));
+    }
+
     /// `write_json` gives serde's bytes, also for names and vars that need
     /// escaping, excluded hosts, host vars and groups without fields.
     #[test]

@@ -118,6 +118,8 @@ pub struct HostVarsText<'s> {
     ends: Vec<usize>,
     /// The host list whose entries the ids with [`WRITTEN`] set number.
     written: Option<Rc<tree::HostSeq<'s>>>,
+    /// Whether [`HostVarsText::reserve_once`] made room.
+    reserved: bool,
 }
 
 /// Set in the id of a host entry kept as written: the rest is its number,
@@ -224,6 +226,19 @@ impl<'s> HostVarsText<'s> {
         NonZeroU32::new(k | WRITTEN | strings).map(VarsId)
     }
 
+    /// Entry `id` rendered (itself when it is): for vars that several hosts
+    /// share, written once rather than at each host.
+    pub fn rendered_once(&mut self, id: VarsId) -> VarsId {
+        let Some(entry) = self.written_entry(id) else {
+            return id;
+        };
+        let mut text = std::mem::take(&mut self.text);
+        let start = text.len();
+        self.render(entry, &mut text);
+        self.text = text;
+        self.finish(start).expect("a host entry has vars")
+    }
+
     /// The text to append an entry to: call [`HostVarsText::finish`] with
     /// the length it had before, once the object is written.
     pub fn text(&mut self) -> &mut String {
@@ -257,7 +272,7 @@ impl<'s> HostVarsText<'s> {
     /// Makes room for `entries` more rendered entries of `text` bytes in all,
     /// once: the first time it is asked to.
     pub fn reserve_once(&mut self, entries: usize, text: usize) {
-        if self.text.capacity() == 0 {
+        if !std::mem::replace(&mut self.reserved, true) {
             self.ends.reserve(entries);
             self.text.reserve(text);
         }

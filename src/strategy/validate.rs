@@ -964,6 +964,14 @@ impl<'s> Validator<'s, '_> {
         written: &'s str,
         recent: &mut RecentVars<'s>,
     ) -> Option<Option<VarsId>> {
+        // Vars written alike (`written`, their text) share one entry.
+        let look = recent.worth_it();
+        if look && let Some(id) = recent.get(written) {
+            // Shared: rendered once, rather than at each host.
+            let id = out.rendered_once(id);
+            recent.put(written, Some(id));
+            return Some(Some(id));
+        }
         let mut names = [""; 8];
         if pairs.len() > names.len() {
             return None;
@@ -990,9 +998,12 @@ impl<'s> Validator<'s, '_> {
             }
         }
         if readable && let Some(id) = out.written(seq, entry, strings) {
+            if look {
+                recent.put(written, Some(id));
+            }
             return Some(Some(id));
         }
-        // Rendered: vars written alike (`written`, their text) share it.
+        // Rendered: each text shared where it can be.
         if let Some(id) = recent.get(written) {
             return Some(Some(id));
         }
@@ -2294,6 +2305,8 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
 #[derive(Default)]
 struct RecentVars<'s> {
     slots: Vec<(u64, &'s str, Option<VarsId>)>,
+    /// Lookups in a row that found nothing.
+    misses: u32,
 }
 
 impl<'s> RecentVars<'s> {
@@ -2304,13 +2317,26 @@ impl<'s> RecentVars<'s> {
         (hash, hash as usize % Self::SLOTS)
     }
 
+    /// Whether vars that may be kept as written (which cost nothing more
+    /// when not shared) are worth looking up: always, but one time in 64
+    /// while the last 256 lookups found nothing (vars of their own on every
+    /// host).
+    fn worth_it(&mut self) -> bool {
+        self.misses = self.misses.saturating_add(1);
+        self.misses <= 256 || self.misses % 64 == 0
+    }
+
     /// The vars written as `written`, if read recently.
-    fn get(&self, written: &str) -> Option<VarsId> {
+    fn get(&mut self, written: &str) -> Option<VarsId> {
         let (hash, slot) = Self::slot(written);
-        match self.slots.get(slot) {
+        let found = match self.slots.get(slot) {
             Some(&(seen, text, id)) if seen == hash && text == written => id,
             _ => None,
+        };
+        if found.is_some() {
+            self.misses = 0;
         }
+        found
     }
 
     /// Notes that the vars written as `written` are `id` (`None`: none).
@@ -2323,8 +2349,6 @@ impl<'s> RecentVars<'s> {
     }
 }
 
-/// `text` as a JSON string, as `serde_json` writes it: only control
-/// characters, `"` and `\\` are escaped, so text without them is copied.
 /// A host var's value that is a scalar as written, as `serde_json` writes it
 /// in the vars map. Err (nothing written) when ansible-core cannot read it.
 pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<(), NotResolved> {
@@ -2343,6 +2367,8 @@ pub(super) fn is_written_str(value: &Written) -> bool {
     value.style != Style::Plain || crate::yaml11::is_str(value.value)
 }
 
+/// `text` as a JSON string, as `serde_json` writes it: only control
+/// characters, `"` and `\\` are escaped, so text without them is copied.
 pub(super) fn push_json_str(out: &mut String, text: &str) {
     let plain = text.bytes().fold(true, |plain, b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
