@@ -201,6 +201,8 @@ pub enum ProblemKind {
     MissingDomainLabel {
         host: String,
         label: String,
+        /// The host came from an earlier inventory source (`hosts_from`).
+        from_source: bool,
     },
     BadDomainLabel {
         host: String,
@@ -235,6 +237,11 @@ pub enum ProblemKind {
         version: String,
         pattern: String,
         term: String,
+    },
+    /// `hosts_from` with no host in any earlier source.
+    NoEarlierHosts {
+        version: String,
+        pattern: String,
     },
     HostsAndHostsFrom {
         version: String,
@@ -475,9 +482,21 @@ impl fmt::Display for ProblemKind {
                 f,
                 "`spread` and `domain_at_a_time` cannot both apply to a version; choose one"
             ),
-            MissingDomainLabel { host, label } => write!(
+            MissingDomainLabel {
+                host,
+                label,
+                from_source: false,
+            } => write!(
                 f,
                 "host `{host}` has no `{label}` var, which the failure-domain rule needs; give it one, e.g. `- {host}: {{{label}: zone-a}}`"
+            ),
+            MissingDomainLabel {
+                host,
+                label,
+                from_source: true,
+            } => write!(
+                f,
+                "host `{host}` (from `hosts_from`) has no `{label}` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `{host} {label}=zone-a` in an INI file)"
             ),
             BadDomainLabel { host, label } => write!(
                 f,
@@ -507,6 +526,10 @@ impl fmt::Display for ProblemKind {
             EmptyHostsFromTerm { version, pattern } => write!(
                 f,
                 "`hosts_from: {pattern}` of version `{version}` has an empty part; write groups or hosts joined by `:` (`web:&eu:!canary`)"
+            ),
+            NoEarlierHosts { version, pattern } => write!(
+                f,
+                "`hosts_from: {pattern}` of version `{version}` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`; in an inventory directory, files are read in name order)"
             ),
             UnknownHostsFromTerm {
                 version,

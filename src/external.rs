@@ -90,6 +90,11 @@ impl ExternalHosts {
         self.hostvars.get(host)
     }
 
+    /// No earlier source gave any host (the plugin file came first).
+    pub fn has_no_hosts(&self) -> bool {
+        self.all().is_empty()
+    }
+
     /// Every host, in inventory order.
     fn all(&self) -> Vec<&str> {
         if let Some(all) = self.groups.get("all") {

@@ -376,17 +376,13 @@ fn batch_of_only_unreachable_hosts_stops_the_rollout() {
 
 /// What AWX and AAP run: a playbook of the project, in a directory of its own,
 /// that imports `regal.inventory.rollout` from the collection on
-/// ANSIBLE_COLLECTIONS_PATH. The callback beside the collection's playbook is
-/// loaded all the same.
-#[test]
-fn batch_of_only_unreachable_hosts_stops_the_imported_collection_playbook() {
+/// ANSIBLE_COLLECTIONS_PATH.
+fn imported_collection_playbook(name: &str, strategy: &str) -> Scenario {
     let collections = repo_root().join("collections");
-    let mut s = Scenario::new("all-unreachable-imported")
-        .with_strategy(ALL_UNREACHABLE_BATCH1)
-        .with_env(
-            "ANSIBLE_COLLECTIONS_PATH",
-            &collections.display().to_string(),
-        );
+    let mut s = Scenario::new(name).with_strategy(strategy).with_env(
+        "ANSIBLE_COLLECTIONS_PATH",
+        &collections.display().to_string(),
+    );
     let project = s.dir.join("project");
     fs::create_dir_all(&project).unwrap();
     s.playbook = project.join("site.yml");
@@ -395,7 +391,73 @@ fn batch_of_only_unreachable_hosts_stops_the_imported_collection_playbook() {
         "- name: Regal rollout\n  ansible.builtin.import_playbook: regal.inventory.rollout\n",
     )
     .unwrap();
+    s
+}
+
+/// The callback beside the collection's playbook is loaded all the same.
+#[test]
+fn batch_of_only_unreachable_hosts_stops_the_imported_collection_playbook() {
+    let s = imported_collection_playbook("all-unreachable-imported", ALL_UNREACHABLE_BATCH1);
     assert_all_unreachable_stop(&s);
+}
+
+/// The stop message's command names the playbook the operator ran (their
+/// own, or `regal.inventory.rollout`), as the callback's does, never the
+/// collection's rollout.yml; run again with the limit it prints, it resumes.
+#[test]
+fn stop_command_names_the_playbook_the_operator_ran() {
+    let mut s = imported_collection_playbook("failed-imported", ONE_VERSION);
+    for playbook in [
+        s.playbook.display().to_string(),
+        "regal.inventory.rollout".to_string(),
+    ] {
+        s.playbook = playbook.clone().into();
+        let run = s.run(&["-e", r#"{"test_fail_hosts": ["h2"]}"#]);
+        assert_code(&run, 2);
+        let message = assert_one_stop_message(
+            &run,
+            &[
+                "h2 failed at 'Test | fail on demand'",
+                &format!(
+                    "Command: ansible-playbook -i {} {playbook} -e regal_tasks={} --limit 'app_v1_0:!app_v1_0_batch0'",
+                    s.inventory.display(),
+                    s.tasks.display()
+                ),
+            ],
+        );
+        assert!(!message.contains("rollout.yml"), "{message}");
+        let run = s.run(&["--limit", &resume_limit(&message)]);
+        assert_code(&run, 0);
+        assert_eq!(
+            run.batch_order(),
+            [("app-v1.0".to_string(), 1), ("app-v1.0".to_string(), 2)],
+            "{}",
+            run.report()
+        );
+    }
+}
+
+/// A copy of rollout.yml without `lookup_plugins/` beside it fails in the
+/// first play, before any host runs, naming the lookup it lacks (a stop
+/// later would lose its resume command).
+#[test]
+fn a_copy_without_lookup_plugins_fails_before_any_host() {
+    let mut s = Scenario::new("copy-without-lookup").with_strategy(ONE_VERSION);
+    let copy = s.dir.join("copy");
+    fs::create_dir_all(&copy).unwrap();
+    let playbooks = repo_root().join("playbooks");
+    for entry in ["rollout.yml", "tasks", "templates", "callback_plugins"] {
+        std::os::unix::fs::symlink(playbooks.join(entry), copy.join(entry)).unwrap();
+    }
+    s.playbook = copy.join("rollout.yml");
+    let run = s.run(&[]);
+    assert!(!run.success(), "{}", run.report());
+    assert!(run.hosts().is_empty(), "no host may run\n{}", run.report());
+    assert!(
+        output(&run).contains("The lookup plugin 'regal_command' was not found"),
+        "{}",
+        run.report()
+    );
 }
 
 #[test]

@@ -212,6 +212,8 @@ fn collection_tarball() -> &'static Path {
             "plugins/inventory/regal.py",
             "playbooks/rollout.yml",
             "playbooks/tasks/example.yml",
+            "playbooks/callback_plugins/regal_stop.py",
+            "playbooks/lookup_plugins/regal_command.py",
             "LICENSES/MIT.txt",
             "LICENSES/Apache-2.0.txt",
             "README.md",

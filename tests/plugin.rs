@@ -94,6 +94,14 @@ impl Dir {
         )
     }
 
+    /// `ansible-inventory --list -i source`, with the plugins of playbooks/.
+    fn list(&self, source: &str) -> Run {
+        self.ansible_inventory(
+            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
+            &[],
+        )
+    }
+
     /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
     /// setup, failing on any unparsed source (playbooks/ansible.cfg).
     fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
@@ -222,13 +230,7 @@ fn the_plugin_gives_what_the_script_inventory_gives() {
         "schedule: 1\ncombine: 2\npriority: app-v2\npause_after_canary: 5\nvars: {ansible_user: deploy}\nexclude: [b3]\nversions:\n  app-v1: [a1, a2, a3]\n  app-v2:\n    hosts:\n      - b1: {ansible_host: 10.0.0.1}\n      - b2\n      - b3\n    vars: {color: green}\n",
     );
     dir.plugin_and_script(&strategy);
-    let list = |source: &str| {
-        dir.ansible_inventory(
-            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
-            &[],
-        )
-        .json()
-    };
+    let list = |source: &str| dir.list(source).json();
     let by_plugin = list("rollout.regal.yml");
     let by_script = list("inventory.sh");
     assert_eq!(by_plugin, by_script);
@@ -266,6 +268,13 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
         &format!("versions:\n  app:\n    - w1:\n{}", indented("        ")),
     );
     dir.plugin_and_script(&strategy);
+    dir.write(
+        "inline.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  versions:\n    app:\n      - w1:\n{}",
+            indented("          ")
+        ),
+    );
     let shown = |source: &str| {
         let msg = "msg={{ [b, n, l, v is vault_encrypted, u, m] }}";
         let playbooks = playbook_dir();
@@ -298,6 +307,7 @@ fn unsafe_and_vault_vars_mean_what_they_mean_in_a_static_inventory() {
     assert_eq!(shown("static.yml"), expected, "the static inventory");
     assert_eq!(shown("inventory.sh"), expected, "the script inventory");
     assert_eq!(shown("rollout.regal.yml"), expected, "the plugin");
+    assert_eq!(shown("inline.regal.yml"), expected, "an inline strategy");
 }
 
 #[test]
@@ -405,20 +415,76 @@ fn an_invalid_strategy_fails_with_the_binarys_message() {
         "{stderr}"
     );
 
-    // Without earlier sources the pattern matches nothing.
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
-    assert!(stderr.contains("names no group or host"), "{stderr}");
+    // The plugin file given first (or alone): no earlier source gave a host,
+    // and the message says to give them first.
+    for args in [
+        &["-i", "rollout.regal.yml"][..],
+        &["-i", "rollout.regal.yml", "-i", "hosts.ini"][..],
+    ] {
+        let playbooks = playbook_dir();
+        let mut all = vec!["--playbook-dir", &playbooks, "--list"];
+        all.extend_from_slice(args);
+        let stderr = dir.ansible_inventory(&all, &[]).fails();
+        assert!(
+            stderr.contains(
+                "regal.yml:3:17: `hosts_from: web:!maintenanse` of version `app-v2` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`"
+            ),
+            "{stderr}"
+        );
+    }
+
+    // A failure-domain label missing on a host of an earlier source: it is
+    // given in that source, not in regal.yml.
+    dir.write(
+        "regal.yml",
+        "spread: color\nversions:\n  app-v2:\n    hosts_from: web\n",
+    );
+    let stderr = dir.ansible_inventory(&args, &[]).fails();
+    assert!(
+        stderr.contains(
+            "regal.yml:4:17: host `web1` (from `hosts_from`) has no `color` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `web1 color=zone-a` in an INI file)"
+        ),
+        "{stderr}"
+    );
+}
+
+/// A regal.yml that is its own plugin file may name the binary, as a
+/// separate plugin file does; regal-inventory itself ignores the key (and
+/// checks it is text).
+#[test]
+fn a_strategy_with_a_plugin_line_may_name_the_binary() {
+    let dir = Dir::new("own-binary");
+    let prod = dir.prod();
+    fs::write(
+        prod.join("regal.yml"),
+        format!("plugin: regal\nbinary: {BIN}\nschedule: 1\nversions:\n  app: [a1, a2]\n"),
+    )
+    .unwrap();
+    // No regal-inventory on PATH: only `binary:` names it.
+    let inventory = dir.list("inventory/prod/").json();
+    assert_eq!(hosts_of(&inventory, "app_batch1"), ["a2"]);
+    let check = Command::new(BIN)
+        .args(["check", "--config"])
+        .arg(prod.join("regal.yml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nbinary: [x]\nversions:\n  app: [a1, a2]\n",
+    )
+    .unwrap();
+    let check = Command::new(BIN)
+        .args(["check", "--config"])
+        .arg(prod.join("regal.yml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        !check.status.success() && stderr.contains("regal.yml:2:9: "),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -429,18 +495,7 @@ fn a_missing_binary_fails_with_a_hint() {
         "rollout.regal.yml",
         "plugin: regal\nstrategy: regal.yml\nbinary: ./nowhere/regal-inventory\n",
     );
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("rollout.regal.yml").fails();
     assert!(
         stderr.contains("cannot run regal-inventory") && stderr.contains("set `binary:`"),
         "{stderr}"
@@ -758,7 +813,7 @@ fn earlier_vars_that_json_cannot_carry_still_batch_by_their_text() {
 
 /// An inline strategy's vars mean what they mean in a regal.yml and in a
 /// static inventory: a date or datetime is the text ansible-inventory prints
-/// for it (ISO, with a `T`), and `.inf` is refused at its place.
+/// for it (ISO, with a `T`), and `.inf` is refused at its place in the plugin's file.
 #[test]
 fn inline_strategy_dates_read_as_in_a_static_inventory() {
     let dir = Dir::new("inline-dates");
@@ -788,12 +843,7 @@ fn inline_strategy_dates_read_as_in_a_static_inventory() {
         &format!("vars:\n{}versions:\n  app: a1\n", vars("  ")),
     );
     let list = |source: &str| {
-        let inventory = dir
-            .ansible_inventory(
-                &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
-                &[],
-            )
-            .json();
+        let inventory = dir.list(source).json();
         let a1 = &inventory["_meta"]["hostvars"]["a1"];
         [&a1["d"], &a1["t"], &a1["e"]].map(|v| v.as_str().unwrap_or_default().to_string())
     };
@@ -821,21 +871,11 @@ fn inline_strategy_dates_read_as_in_a_static_inventory() {
         "inf.regal.yml",
         &format!("plugin: regal\nbinary: {BIN}\nstrategy:\n  vars: {{weight: .inf}}\n  versions:\n    app: a1\n"),
     );
-    let stderr = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "inf.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .fails();
+    let stderr = dir.list("inf.regal.yml").fails();
     assert!(
-        stderr.contains("the `strategy:` of")
-            && stderr.contains("reads this unquoted value as the float infinity"),
+        stderr.contains(
+            "inf.regal.yml:4:18: ansible-core reads this unquoted value as the float infinity"
+        ),
         "{stderr}"
     );
 }
@@ -910,4 +950,325 @@ fn a_directory_with_the_executable_and_regal_yml_reads_it_twice() {
         out.contains(app) && out.contains("  |--@versions:\n"),
         "{out}"
     );
+}
+
+/// Versions spelled as YAML 1.1 turns into non-text (`yes` is true, `1.10` the
+/// float 1.1, `010` the int 8, ...), each with its hosts spelled the same way
+/// and an exclude entry: (version as written, its group, hosts as written,
+/// exclude as written, hosts rolled out in order).
+const SPELLED: &[(&str, &str, &str, &str, &[&str])] = &[
+    ("yes", "yes", "1.1, 1.10, 010", "1.10", &["1.1", "010"]),
+    (
+        "1.10",
+        "_1_10",
+        "0x1F, 1_000, on, 1e3",
+        "on",
+        &["0x1F", "1_000", "1e3"],
+    ),
+    (
+        "010",
+        "_010",
+        "8, 'true', 2001-12-14",
+        "8",
+        &["true", "2001-12-14"],
+    ),
+    (
+        "null",
+        "null",
+        "1:30, .nan, .inf, 12:30:00",
+        "'.nan'",
+        &["1:30", ".inf", "12:30:00"],
+    ),
+    (
+        "2001-12-14",
+        "_2001_12_14",
+        "off, 0o17, 1.0e+3",
+        "0o17",
+        &["off", "1.0e+3"],
+    ),
+    ("0x1F", "_0x1F", "NO, Off, -0", "Off", &["NO", "-0"]),
+    (
+        "1_000",
+        "_1_000",
+        "0b11, 1:30:00, +1",
+        "+1",
+        &["0b11", "1:30:00"],
+    ),
+];
+
+/// An inline `strategy:` is read as written in the plugin's file, not as the
+/// value Ansible's YAML 1.1 loader made of it: version names, hosts (also in
+/// lists), `exclude` and `priority` entries stay the text as written, in the
+/// block form, the flow form and the same lines as a regal.yml alike.
+#[test]
+fn inline_strategy_names_are_the_text_as_written() {
+    let dir = Dir::new("inline-names");
+    let versions: Vec<String> = SPELLED
+        .iter()
+        .map(|(version, _, hosts, exclude, _)| {
+            format!("{version}: {{hosts: [{hosts}], exclude: [{exclude}]}}")
+        })
+        .collect();
+    let vars = "vars: {x: 010, y: no, z: 1_000}";
+    let priority = "priority: [010, yes]";
+    let block = format!(
+        "schedule: 1\ncombine: 1\n{priority}\n{vars}\nversions:\n{}",
+        versions
+            .iter()
+            .map(|v| format!("  {v}\n"))
+            .collect::<String>()
+    );
+    dir.write("regal.yml", &block);
+    dir.write(
+        "file.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let indented: String = block.lines().map(|l| format!("  {l}\n")).collect();
+    dir.write(
+        "block.regal.yml",
+        &format!("# an inline strategy\nplugin: regal\nstrategy:\n{indented}binary: {BIN}\n"),
+    );
+    dir.write(
+        "flow.regal.yml",
+        &format!(
+            "{{plugin: regal, strategy: {{schedule: 1, combine: 1, {priority}, {vars}, versions: {{{}}}}}, binary: {BIN}}}\n",
+            versions.join(", ")
+        ),
+    );
+    let list = |source: &str| dir.list(source).json();
+    let by_file = list("file.regal.yml");
+    assert_eq!(list("block.regal.yml"), by_file);
+    assert_eq!(list("flow.regal.yml"), by_file);
+
+    let groups: Vec<&str> = SPELLED.iter().map(|s| s.1).collect();
+    let mut order = vec!["_010", "yes"];
+    order.extend(groups.iter().filter(|g| !["_010", "yes"].contains(g)));
+    assert_eq!(
+        by_file["_meta"]["hostvars"]["1.1"]["regal_versions"],
+        json!(order),
+        "priority [010, yes] as written"
+    );
+    let hostvars = &by_file["_meta"]["hostvars"];
+    for (version, group, _, exclude, hosts) in SPELLED {
+        let vars = &hostvars[hosts[0]];
+        assert_eq!(vars["regal_version"], json!(version), "{version}: {vars}");
+        for (n, host) in hosts.iter().enumerate() {
+            assert_eq!(
+                hosts_of(&by_file, &format!("{group}_batch{n}")),
+                [*host],
+                "{version}"
+            );
+        }
+        let excluded = exclude.trim_matches('\'');
+        assert_eq!(hosts_of(&by_file, &format!("{group}_excluded")), [excluded]);
+    }
+    // Vars mean what they mean to ansible-core.
+    assert_eq!(
+        [
+            &hostvars["1.1"]["x"],
+            &hostvars["1.1"]["y"],
+            &hostvars["1.1"]["z"]
+        ],
+        [&json!(8), &json!(false), &json!(1000)]
+    );
+}
+
+/// A problem in an inline strategy is reported at its line and column in the
+/// plugin's file, with the name as written.
+#[test]
+fn inline_strategy_problems_point_into_the_plugin_file() {
+    let dir = Dir::new("inline-problems");
+    dir.write(
+        "rollout.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  versions:\n    yes:\n      hosts: [1.1, 2.2]\n      exclude: [1.10]\n"
+        ),
+    );
+    let stderr = dir.list("rollout.regal.yml").fails();
+    assert!(
+        stderr.contains(&format!(
+            "{}:7:17: exclude entry `1.10` matches no host of version `yes`",
+            dir.0.join("rollout.regal.yml").display()
+        )),
+        "{stderr}"
+    );
+
+    // The binary sees only the strategy: an alias to an anchor outside it
+    // is refused at the alias.
+    dir.write(
+        "rollout.regal.yml",
+        &format!(
+            "plugin: regal\nbinary: {BIN}\nhosts: &web [w1, w2]\nstrategy:\n  versions:\n    app: *web\n"
+        ),
+    );
+    let stderr = dir.list("rollout.regal.yml").fails();
+    assert!(
+        stderr.contains(&format!(
+            "{}:6:10: the alias `*web` names an anchor outside the inline `strategy:`; define the anchor inside `strategy:`",
+            dir.0.join("rollout.regal.yml").display()
+        )),
+        "{stderr}"
+    );
+}
+
+/// The rollout playbook deploys the hosts of an inline strategy by their
+/// names as written: `1.10` and `010`, not `1.1` and `8`.
+#[test]
+fn playbook_rolls_out_inline_hosts_by_their_names_as_written() {
+    let mut s = Scenario::new("plugin-inline-rollout");
+    s.inventory = s.dir.join("rollout.regal.yml");
+    fs::write(
+        &s.inventory,
+        format!(
+            "plugin: regal\nbinary: {BIN}\nstrategy:\n  vars: {{ansible_connection: local}}\n  versions:\n    yes: [1.10, 010, 1.1]\n"
+        ),
+    )
+    .unwrap();
+    let run = s.run(&[]);
+    assert!(run.success(), "{}", run.report());
+    let batch = |n: u32, host: &str| ("yes".to_string(), n, vec![host.to_string()]);
+    assert_eq!(
+        run.batches(),
+        [batch(0, "1.10"), batch(1, "010"), batch(2, "1.1")],
+        "{}",
+        run.report()
+    );
+}
+
+/// Mistakes in the plugin file's own options are refused with what to write.
+#[test]
+fn plugin_option_mistakes_say_what_to_change() {
+    let dir = Dir::new("option-mistakes");
+    dir.write("regal.yml", "versions: {app: [a1]}\n");
+    for (text, message) in [
+        (
+            "stratgy: regal.yml\n",
+            "rollout.regal.yml: `stratgy` is no option of the regal plugin; did you mean `strategy`?",
+        ),
+        (
+            "Strategy: regal.yml\n",
+            "rollout.regal.yml: `Strategy` is no option of the regal plugin; did you mean `strategy`?",
+        ),
+        (
+            "strategy:\n",
+            "rollout.regal.yml: `strategy` is a path to a regal.yml or the strategy as a mapping",
+        ),
+        (
+            "strategy: [regal.yml]\n",
+            "rollout.regal.yml: `strategy` is a path to a regal.yml or the strategy as a mapping",
+        ),
+    ] {
+        dir.write(
+            "rollout.regal.yml",
+            &format!("plugin: regal\nbinary: {BIN}\n{text}"),
+        );
+        let stderr = dir.list("rollout.regal.yml").fails();
+        assert!(stderr.contains(message), "{text}: {stderr}");
+    }
+}
+
+/// A group regal-inventory makes that an earlier source already defines with
+/// other hosts is refused: its hosts would join a batch regal never put them
+/// in (here `d1` in `app_batch1`), or take a version's vars.
+#[test]
+fn a_group_an_earlier_source_defines_otherwise_is_refused() {
+    let dir = Dir::new("group-clash");
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let graph = |hosts: &str, strategy: &str| {
+        dir.write("hosts.ini", hosts);
+        dir.write("regal.yml", strategy);
+        dir.ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "--graph",
+            ],
+            &[],
+        )
+    };
+    let web = "[web]\nw1\nw2\n[db]\nd1\n";
+    for (hosts, strategy, group, listed) in [
+        (
+            "[web]\nw1\n[app_batch1]\nd1\n",
+            "versions:\n  app: [a1, a2]\n",
+            "app_batch1",
+            "d1",
+        ),
+        (
+            web,
+            "versions:\n  web:\n    hosts_from: web\n",
+            "web",
+            "w1, w2",
+        ),
+    ] {
+        let stderr = graph(hosts, strategy).fails();
+        assert!(
+            stderr.contains(&format!("rollout.regal.yml: regal-inventory makes the group `{group}`, which an earlier inventory source already defines otherwise (hosts: {listed}); give the version a `group:` name of its own")),
+            "{stderr}"
+        );
+    }
+    let out = graph(
+        web,
+        "versions:\n  web:\n    hosts_from: web\n    group: web_rollout\n",
+    )
+    .ok();
+    assert!(
+        out.contains("  |--@web_rollout:\n  |  |--@web_rollout_batch0:\n  |  |  |--w1\n"),
+        "{out}"
+    );
+}
+
+/// What README says of vars through the plugin: the strategy's top-level
+/// `vars:` are vars of `all`, so they reach every host of the inventory (also
+/// one no version rolls out) over an earlier source's `[all:vars]`; a
+/// version's `vars:` reach only its hosts.
+#[test]
+fn top_level_vars_reach_every_host_version_vars_only_its_own() {
+    let dir = Dir::new("vars-scope");
+    dir.write(
+        "hosts.ini",
+        "[web]\nw1\n[db]\nd1\n[all:vars]\nansible_user=ops\n",
+    );
+    dir.write(
+        "regal.yml",
+        "vars: {ansible_user: deploy}\nversions:\n  app:\n    hosts_from: web\n    vars: {color: green}\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let inventory = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "--list",
+            ],
+            &[],
+        )
+        .json();
+    let hostvars = &inventory["_meta"]["hostvars"];
+    assert_eq!(
+        hostvars["d1"]["ansible_user"],
+        json!("deploy"),
+        "{hostvars}"
+    );
+    assert_eq!(
+        hostvars["w1"]["ansible_user"],
+        json!("deploy"),
+        "{hostvars}"
+    );
+    assert_eq!(hostvars["w1"]["color"], json!("green"), "{hostvars}");
+    assert!(hostvars["d1"].get("color").is_none(), "{hostvars}");
 }

@@ -94,6 +94,7 @@ fn private_data_dir(name: &str) -> PathBuf {
         "tasks",
         "templates",
         "inventory_plugins",
+        "lookup_plugins",
         "ansible.cfg",
     ] {
         symlink(playbooks.join(entry), project.join(entry)).unwrap();

@@ -393,7 +393,10 @@ fn external_vars_label_failure_domains() {
     let case = strategy("versions:\n  app:\n    hosts_from: all\n    spread: zone\n");
     case.file("hosts.json", EXTERNAL);
     let err = case.fails(1, &["--list", "--external-hosts", "hosts.json"]);
-    assert!(err.contains("host `db1` has no `zone` var"), "{err}");
+    assert!(
+        err.contains("host `db1` (from `hosts_from`) has no `zone` var"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -112,6 +112,11 @@ with_rollout_keys! {
         /// plugin tries it as an inventory).
         #[serde(default)]
         pub plugin: Option<String>,
+        /// For the `regal` plugin, not read by regal-inventory: the
+        /// regal-inventory executable the plugin runs (a path relative to this
+        /// file, or a name looked up in PATH).
+        #[serde(default)]
+        pub binary: Option<String>,
     }
 }
 

@@ -56,7 +56,7 @@ pub const ROLLOUT_KEYS: [&str; 16] = [
 /// The keys of the top level, in the schema's order.
 pub fn top_keys() -> Vec<&'static str> {
     [
-        &["versions", "priority", "vars", "plugin"][..],
+        &["versions", "priority", "vars", "plugin", "binary"][..],
         &ROLLOUT_KEYS,
     ]
     .concat()
@@ -555,6 +555,12 @@ impl<'s> Validator<'s, '_> {
                 );
                 self.report(node.span.start(), ProblemKind::Yaml(text));
             }
+        }
+        if let Some(node) = top.fields.get("binary") {
+            self.name(
+                node,
+                "the regal-inventory executable, a path or a name in PATH",
+            );
         }
         let versions_at = top.fields.key_at("versions").unwrap_or(0);
         let drafts = self.versions(versions, versions_at, &top.keys);
@@ -1832,6 +1838,9 @@ impl<'s> Validator<'s, '_> {
                 Err(PatternProblem::EmptyTerm) => {
                     ProblemKind::EmptyHostsFromTerm { version, pattern }
                 }
+                Err(PatternProblem::UnknownTerm(_)) if external.has_no_hosts() => {
+                    ProblemKind::NoEarlierHosts { version, pattern }
+                }
                 Err(PatternProblem::UnknownTerm(term)) => ProblemKind::UnknownHostsFromTerm {
                     version,
                     pattern,
@@ -1871,7 +1880,8 @@ impl<'s> Validator<'s, '_> {
                     .flat_map(|p| &p.names)
                     .map(String::as_str)
                     .collect();
-                self.check_labels(&draft.read, domains.label(), &skipped);
+                let from_source = draft.hosts_from.is_some();
+                self.check_labels(&draft.read, domains.label(), &skipped, from_source);
             }
             let hosts = std::mem::take(&mut draft.read.hosts);
             let mut host_vars = std::mem::take(&mut draft.read.vars);
@@ -2098,7 +2108,15 @@ impl<'s> Validator<'s, '_> {
     }
 
     /// Every host of a version with failure domains must carry a plain label.
-    fn check_labels(&mut self, read: &HostsRead, label: &str, skipped: &HashSet<&str>) {
+    /// `from_source`: the hosts came with `hosts_from`, their vars from
+    /// their own inventory sources.
+    fn check_labels(
+        &mut self,
+        read: &HostsRead,
+        label: &str,
+        skipped: &HashSet<&str>,
+        from_source: bool,
+    ) {
         for (index, host) in read.hosts.iter().enumerate() {
             if !skipped.is_empty() && skipped.contains(host.name.as_ref()) {
                 continue;
@@ -2111,6 +2129,7 @@ impl<'s> Validator<'s, '_> {
                 None | Some(b'n') => ProblemKind::MissingDomainLabel {
                     host: host.name.to_string(),
                     label: label.to_string(),
+                    from_source,
                 },
                 Some(b'[' | b'{') => ProblemKind::BadDomainLabel {
                     host: host.name.to_string(),

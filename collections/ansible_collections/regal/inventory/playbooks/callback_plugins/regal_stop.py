@@ -81,6 +81,7 @@ class CallbackModule(CallbackBase):
         for group in sorted(self._unreachable[0].get_groups(), key=lambda g: g.depth):
             group_vars.update(group.get_vars())
         plan = {}
+        facts = {}
         extra_vars = {}
         manager = self._play.get_variable_manager()
         if manager is not None:
@@ -96,10 +97,9 @@ class CallbackModule(CallbackBase):
         else:
             terms = versions[position:] + done
         limit = ":".join(terms)
-        command = ["ansible-playbook"]
-        for source in context.CLIARGS.get("inventory") or []:
-            command += ["-i", shlex.quote(source)]
-        command += [shlex.quote(arg) for arg in context.CLIARGS.get("args") or []]
+        # The same start as the playbook's stop message: the command the
+        # operator ran, which the first play read (lookup_plugins/ beside it).
+        command = [facts.get("_regal_command") or "ansible-playbook"]
         for key in ("regal_group", "regal_tasks"):
             if key in extra_vars:
                 value = extra_vars[key]

@@ -33,6 +33,10 @@ options:
     description:
       - The rollout strategy, either a path to a regal.yml (relative to this file)
         or the strategy itself as a mapping (with C(versions:) and so on).
+      - An inline mapping is read from this file's text, exactly as the same lines
+        in a regal.yml, with names as written (a version C(yes), a host C(1.10) or
+        C(010) stay that text), vars as ansible-core reads them, and errors at
+        their line and column in this file. Anchors it uses must be defined inside it.
       - Left out, this file itself is the strategy, a regal.yml with a C(plugin:)
         line (regal-inventory accepts that key). Then C(-i inventory/prod/) of a
         directory holding it reads it through this plugin only, and no other
@@ -76,17 +80,18 @@ strategy: regal.yml
 """
 
 import datetime
+import difflib
 import json
 import math
 import os
-import re
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tempfile
-import uuid
 from collections.abc import Mapping
+
+import yaml
 
 from ansible.errors import AnsibleParserError
 from ansible.inventory.helpers import get_group_vars
@@ -121,7 +126,7 @@ class InventoryModule(BaseInventoryPlugin):
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
         here = os.path.dirname(os.path.abspath(path))
         binary = _find_binary(self.get_option("binary"), here)
         strategy = self.get_option("strategy")
@@ -129,12 +134,19 @@ class InventoryModule(BaseInventoryPlugin):
         with tempfile.TemporaryDirectory(prefix="regal-inventory-") as tmp:
             if isinstance(strategy, Mapping):
                 strategy_path = os.path.join(tmp, "strategy.yml")
-                with open(strategy_path, "w") as f:
-                    f.write(_strategy_text(strategy))
+                with open(strategy_path, "w", encoding="utf-8") as f:
+                    f.write(_inline_strategy(loader, path))
             elif isinstance(strategy, str) and strategy:
                 strategy_path = os.path.join(here, os.path.expanduser(strategy))
-            elif strategy is None:
-                # A regal.yml with `plugin: regal`: the file is its own strategy.
+            elif strategy is None and "strategy" not in config:
+                # A regal.yml with `plugin: regal`: the file is its own strategy;
+                # a misspelt `strategy:` would make it one by mistake.
+                typo = difflib.get_close_matches("strategy", [str(key) for key in config], 1)
+                if typo:
+                    raise AnsibleParserError(
+                        "%s: `%s` is no option of the regal plugin; did you mean `strategy`?"
+                        " (Without `strategy:` the file itself is the strategy.)" % (path, typo[0])
+                    )
                 strategy_path = os.path.abspath(path)
             else:
                 raise AnsibleParserError(
@@ -159,13 +171,8 @@ class InventoryModule(BaseInventoryPlugin):
                 )
             stderr = done.stderr.decode("utf-8", "replace").strip()
             if isinstance(strategy, Mapping):
-                # Positions are in the JSON written out, not in this file.
-                stderr = re.sub(
-                    re.escape(strategy_path) + r"(?::(\d+):(\d+))?",
-                    lambda m: "the `strategy:` of %s%s"
-                    % (path, " (line %s, column %s of it as JSON)" % m.groups() if m[1] else ""),
-                    stderr,
-                )
+                # The positions are this file's own (see _inline_strategy).
+                stderr = stderr.replace(strategy_path, path)
             if done.returncode != 0:
                 raise AnsibleParserError(
                     "%s: regal-inventory failed (exit code %d): %s" % (path, done.returncode, stderr)
@@ -174,6 +181,7 @@ class InventoryModule(BaseInventoryPlugin):
             data = json.loads(done.stdout)
         except ValueError as e:
             raise AnsibleParserError("%s: regal-inventory printed no JSON inventory: %s" % (path, e))
+        self._refuse_clashes(path, data)
         self._add(data)
 
     def _earlier_hosts(self, inventory):
@@ -195,6 +203,26 @@ class InventoryModule(BaseInventoryPlugin):
                 if isinstance(v, (str, int, float, bool, datetime.date))
             }
         return {"groups": groups, "hostvars": hostvars}
+
+    def _refuse_clashes(self, path, data):
+        """A group regal-inventory makes must not be one an earlier source
+        made otherwise: its hosts would join a batch (or a version group) that
+        regal never put there. The same group again (regal-inventory read
+        twice, e.g. the executable next to regal.yml) is no clash."""
+        for name, group in data.items():
+            old = self.inventory.groups.get(name)
+            if name in ("_meta", "all") or old is None:
+                continue
+            hosts = {host.name for host in old.hosts}
+            children = {child.name for child in old.child_groups}
+            if hosts == set(group.get("hosts", [])) and children <= set(group.get("children", [])):
+                continue
+            raise AnsibleParserError(
+                "%s: regal-inventory makes the group `%s`, which an earlier inventory source"
+                " already defines otherwise (hosts: %s); give the version a `group:` name of its"
+                " own in the strategy, or rename that group"
+                % (path, name, ", ".join(sorted(hosts)) or "none")
+            )
 
     def _add(self, data):
         """Adds the groups in the order printed (the rollout order), then the host
@@ -228,32 +256,54 @@ def _label(value):
     return value
 
 
-def _strategy_text(strategy):
-    """An inline strategy as the binary reads it: JSON (which is YAML), indented
-    so that error lines point somewhere useful. Values mean what they mean in a
-    regal.yml: a date or datetime is the text ansible-inventory prints for it
-    (its ISO form), and a float infinity or NaN is written as YAML's `.inf` /
-    `.nan`, which regal-inventory refuses at its place, as in a regal.yml."""
-    marker = "regal-%s" % uuid.uuid4().hex
-    special = {}
+# The line breaks YAML counts (as PyYAML and regal-inventory count them).
+_BREAKS = {"\r": "\r", "\n": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"}
 
-    def mark(value):
-        if isinstance(value, float) and not math.isfinite(value):
-            text = ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
-            special['"%s%s"' % (marker, text)] = text
-            return marker + text
-        if isinstance(value, Mapping):
-            return {key: mark(item) for key, item in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [mark(item) for item in value]
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value
 
-    text = json.dumps(mark(strategy), indent=2, default=str, allow_nan=False)
-    for quoted, plain in special.items():
-        text = text.replace(quoted, plain)
-    return text
+def _inline_strategy(loader, path):
+    """An inline `strategy:` as the text written in the plugin file, for the
+    binary to read exactly as it reads a regal.yml: names as written (Ansible's
+    YAML 1.1 loader has made `yes` true and `1.10` the float 1.1 in the value it
+    handed over), vars by the same rules, and every position this file's own.
+    It is the file's text with everything but the value of `strategy:` blanked
+    out: every character a space, every line break kept (NEL, U+2028 and
+    U+2029 as a line feed), so that lines and columns stay where they are."""
+    try:
+        text = loader._get_file_contents(path)[0].decode("utf-8")
+        # The pure-Python composer: its marks count characters of `text`
+        # (libyaml's leave out a byte order mark).
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except Exception as e:
+        raise AnsibleParserError("%s: cannot read the inline `strategy:` as written: %s" % (path, e))
+    node = None
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if isinstance(key, yaml.ScalarNode) and key.value == "strategy":
+            node = value  # the last one, as Ansible takes it
+    if not isinstance(node, yaml.MappingNode):
+        raise AnsibleParserError("%s: cannot find the inline `strategy:` mapping in the file's text" % path)
+    start, end = node.start_mark.index, node.end_mark.index
+    # regal-inventory sees only the strategy: an alias in it must name an
+    # anchor defined in it (only looked for where an alias may be).
+    anchors = set()
+    for event in yaml.parse(text, Loader=yaml.SafeLoader) if "*" in text[start:end] else []:
+        mark = event.start_mark
+        if not start <= mark.index < end:
+            continue
+        if isinstance(event, yaml.AliasEvent) and event.anchor not in anchors:
+            raise AnsibleParserError(
+                "%s:%d:%d: the alias `*%s` names an anchor outside the inline `strategy:`;"
+                " define the anchor inside `strategy:`, or write the value out"
+                % (path, mark.line + 1, mark.column + 1, event.anchor)
+            )
+        if getattr(event, "anchor", None) is not None:
+            anchors.add(event.anchor)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return bom + _blank(text[len(bom) : start]) + text[start:end] + _blank(text[end:])
+
+
+def _blank(text):
+    """`text` as blanks: line breaks kept, every other character a space."""
+    return "".join(_BREAKS.get(c, " ") for c in text)
 
 
 def _find_binary(binary, here):
