@@ -4,7 +4,7 @@
 //! it without a process; `main` only wires it to the real ones.
 
 use crate::config;
-use crate::error::Error;
+use crate::error::{Error, ExternalProblem};
 use crate::external::ExternalHosts;
 use crate::inventory::{self, Inventory};
 use crate::overview::{Limits, Overview, Summary};
@@ -448,12 +448,13 @@ fn read_in_halves(_: &std::fs::File, _: usize) -> Option<Vec<u8>> {
 }
 
 fn read_external(path: &Path) -> Result<ExternalHosts, Error> {
-    let fail = |why: String| Error::ExternalHosts {
+    let fail = |why: ExternalProblem| Error::ExternalHosts {
         path: path.to_path_buf(),
         why,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-    ExternalHosts::from_json(&text).map_err(|e| fail(e.to_string()))
+    let text =
+        std::fs::read_to_string(path).map_err(|e| fail(ExternalProblem::Read(e.to_string())))?;
+    ExternalHosts::from_json(&text).map_err(fail)
 }
 
 /// Writes `value` as one line of JSON.

@@ -105,7 +105,21 @@ pub enum ProblemKind {
     EmptyName {
         key: &'static str,
     },
-    EmptyListItem,
+    /// A list item with nothing in it (`- ` alone on its line).
+    EmptyListItem {
+        of: NameOf,
+    },
+    /// A plain `~`, `null`, `Null` or `NULL` where a name goes: YAML's
+    /// null, not the text. `text` is as written (with its tag, for `!!null`).
+    NullName {
+        text: String,
+        of: NameOf,
+    },
+    /// Two commas with nothing between in a flow list (`[a,,b]`), which YAML
+    /// does not allow; `hosts` when the list is one of host names.
+    EmptyFlowItem {
+        hosts: bool,
+    },
     /// A boolean setting written `yes`/`no`/`on`/`off`: a boolean to YAML 1.1
     /// (ansible-core), text to YAML 1.2 (editors' schema checks).
     BooleanWord {
@@ -202,6 +216,12 @@ pub enum ProblemKind {
         host: String,
         label: String,
         /// The host came from an earlier inventory source (`hosts_from`).
+        from_source: bool,
+    },
+    /// The label var is there but null (`zone: ~`).
+    NullDomainLabel {
+        host: String,
+        label: String,
         from_source: bool,
     },
     BadDomainLabel {
@@ -346,9 +366,28 @@ impl fmt::Display for ProblemKind {
                 write!(f, "invalid type: {found}, expected {expected}")
             }
             EmptyName { key } => write!(f, "`{key}` is empty; name the host var it reads"),
-            EmptyListItem => write!(
+            EmptyListItem { of } => write!(
                 f,
-                "empty host entry in `an empty list item`; remove the extra comma or blank item"
+                "empty {} entry; remove the extra comma or blank item",
+                of.entry()
+            ),
+            NullName { text, of } if text.starts_with("!!null") => write!(
+                f,
+                "`{text}` is tagged as YAML's null, not a {}; remove the `!!null` tag",
+                of.noun()
+            ),
+            NullName { text, of } => write!(
+                f,
+                "`{text}` is read by YAML as null, not as a {}; write the name (or remove the {}), or quote it (`'{text}'`) if it really is the name",
+                of.noun(),
+                of.whole()
+            ),
+            EmptyFlowItem { hosts: true } => {
+                write!(f, "empty host entry; remove the extra comma or blank item")
+            }
+            EmptyFlowItem { hosts: false } => write!(
+                f,
+                "empty item (nothing between two commas); remove the extra comma"
             ),
             BooleanWord { text, value } => write!(
                 f,
@@ -498,6 +537,22 @@ impl fmt::Display for ProblemKind {
                 f,
                 "host `{host}` (from `hosts_from`) has no `{label}` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `{host} {label}=zone-a` in an INI file)"
             ),
+            NullDomainLabel {
+                host,
+                label,
+                from_source: false,
+            } => write!(
+                f,
+                "the `{label}` var of host `{host}` is null (YAML reads a plain `~`, `null` or nothing as null), which names no failure domain; give it one, e.g. `- {host}: {{{label}: zone-a}}`, or quote it (`'~'`) if that is the domain's name"
+            ),
+            NullDomainLabel {
+                host,
+                label,
+                from_source: true,
+            } => write!(
+                f,
+                "the `{label}` var of host `{host}` (from `hosts_from`) is null in its inventory source, which names no failure domain; give it a value there"
+            ),
             BadDomainLabel { host, label } => write!(
                 f,
                 "host `{host}` has a `{label}` var that is not a plain value; use a string or number"
@@ -529,7 +584,7 @@ impl fmt::Display for ProblemKind {
             ),
             NoEarlierHosts { version, pattern } => write!(
                 f,
-                "`hosts_from: {pattern}` of version `{version}` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`; in an inventory directory, files are read in name order)"
+                "`hosts_from: {pattern}` of version `{version}` takes hosts of the inventory sources read before the plugin file, and none gave a host; give those sources first (`-i hosts.ini -i rollout.regal.yml`; in an inventory directory, files are read in name order), or, with --external-hosts, write the file from sources that have hosts"
             ),
             UnknownHostsFromTerm {
                 version,
@@ -554,6 +609,46 @@ impl fmt::Display for ProblemKind {
     }
 }
 
+/// What a name stands for, where an entry is empty or null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameOf {
+    /// An item or key of a host list.
+    Host,
+    /// An item of `exclude:`.
+    Exclude,
+    /// A key of `versions:`.
+    Version,
+    /// An item of `priority:`.
+    Priority,
+}
+
+impl NameOf {
+    /// What an empty item of it is.
+    fn entry(self) -> &'static str {
+        match self {
+            NameOf::Host | NameOf::Exclude => "host",
+            NameOf::Version => "version",
+            NameOf::Priority => "priority",
+        }
+    }
+
+    /// What it names.
+    fn noun(self) -> &'static str {
+        match self {
+            NameOf::Host | NameOf::Exclude => "host name",
+            NameOf::Version | NameOf::Priority => "version name",
+        }
+    }
+
+    /// What is removed with it.
+    fn whole(self) -> &'static str {
+        match self {
+            NameOf::Host | NameOf::Exclude | NameOf::Priority => "entry",
+            NameOf::Version => "version",
+        }
+    }
+}
+
 /// A text cut to a length that a message can quote.
 pub fn excerpt(text: &str) -> String {
     const SHOWN: usize = 200;
@@ -566,6 +661,80 @@ pub fn excerpt(text: &str) -> String {
 fn backticked(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     quoted.join(", ")
+}
+
+/// What is wrong with an `--external-hosts` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternalProblem {
+    /// It cannot be read.
+    Read(String),
+    /// Not JSON, or not the plugin's shape, in serde_json's words.
+    Json(String),
+    Array,
+    EmptyHostInGroup {
+        group: String,
+    },
+    EmptyHostInHostvars,
+    /// `ansible-inventory --list`: `_meta` (or its `hostvars`) is no mapping.
+    MetaNotMapping,
+    HostvarsNotMapping {
+        host: String,
+    },
+    GroupNotMapping {
+        group: String,
+    },
+    /// A group's `hosts` or `children` is no list of names.
+    NotNames {
+        group: String,
+        key: &'static str,
+    },
+    GroupKey {
+        group: String,
+        key: String,
+    },
+    /// A group with `vars`: `--list --export`, whose host vars leave out
+    /// the group vars.
+    Export {
+        group: String,
+    },
+}
+
+impl fmt::Display for ExternalProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ExternalProblem::*;
+        match self {
+            Read(why) | Json(why) => write!(f, "{why}"),
+            Array => write!(f, "it holds a JSON array, where one JSON object is needed"),
+            EmptyHostInGroup { group } => {
+                write!(f, "group `{group}` lists an empty host name; remove it")
+            }
+            EmptyHostInHostvars => write!(f, "`hostvars` has an empty host name; remove it"),
+            MetaNotMapping => write!(
+                f,
+                "`_meta` (or its `hostvars`) is not a mapping, as `ansible-inventory --list` prints it"
+            ),
+            HostvarsNotMapping { host } => write!(
+                f,
+                "the `_meta.hostvars` of host `{host}` are not a mapping of var name -> value"
+            ),
+            GroupNotMapping { group } => write!(
+                f,
+                "group `{group}` is not a mapping with `hosts` and `children`, as `ansible-inventory --list` prints a group"
+            ),
+            NotNames { group, key } => {
+                write!(f, "`{key}` of group `{group}` is not a list of names")
+            }
+            GroupKey { group, key } => write!(
+                f,
+                "group `{group}` has a key `{}`; `ansible-inventory --list` gives a group only `hosts` and `children`",
+                excerpt(key)
+            ),
+            Export { group } => write!(
+                f,
+                "group `{group}` has `vars`: this is `ansible-inventory --list --export`, whose host vars leave out the group vars (a failure-domain label may be one); write the file with `ansible-inventory --list` without --export (and with `export = False` under [inventory] in ansible.cfg)"
+            ),
+        }
+    }
 }
 
 /// Why a run failed. `Display` gives the one stderr message.
@@ -589,7 +758,7 @@ pub enum Error {
         problems: Vec<Problem>,
     },
     /// The `--external-hosts` file cannot be read or is not the expected JSON.
-    ExternalHosts { path: PathBuf, why: String },
+    ExternalHosts { path: PathBuf, why: ExternalProblem },
     /// `plan --resume-from` names no batch of the rollout.
     UnknownBatch { group: String, batches: Vec<String> },
     /// Writing the output failed (e.g. a closed pipe).
@@ -662,7 +831,7 @@ impl fmt::Display for Error {
             }
             Error::ExternalHosts { path, why } => write!(
                 f,
-                "{}: cannot use the external hosts: {why}; the file is what the `regal` inventory plugin writes: {{\"groups\": {{group: [host, ...]}}, \"hostvars\": {{host: {{var: value}}}}}}",
+                "{}: cannot use the external hosts: {why}; the file is what `ansible-inventory -i SOURCES --list` prints, or what the `regal` inventory plugin writes: {{\"groups\": {{group: [host, ...]}}, \"hostvars\": {{host: {{var: value}}}}}}",
                 path.display()
             ),
             Error::UnknownBatch { group, batches } => {

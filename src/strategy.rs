@@ -447,7 +447,10 @@ fn parse_as<'s>(
                     kind: ProblemKind::EmptyFile,
                 }]);
             }
-            Err(error) => return Err(located(error.at, ProblemKind::Yaml(error.message))),
+            Err(error) => {
+                let kind = validate::syntax_problem(source, error.at, error.message);
+                return Err(located(error.at, kind));
+            }
         },
     };
     validate::validate_as(source, &root, hosts_from, fast)

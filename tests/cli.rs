@@ -353,7 +353,12 @@ const BAD: &[(&str, &str, &str)] = &[
     (
         "versions:\n  a: [x, ~]\n",
         "regal.yml:2:10",
-        "empty host entry",
+        "`~` is read by YAML as null, not as a host name",
+    ),
+    (
+        "versions:\n  a:\n    - x\n    -\n",
+        "regal.yml:4:6",
+        "empty host entry; remove the extra comma or blank item",
     ),
     (
         "versions:\n  a: [x, 'b c']\n",

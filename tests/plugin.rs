@@ -102,6 +102,18 @@ impl Dir {
         )
     }
 
+    /// Runs `regal-inventory args` in this directory.
+    fn regal(&self, args: &[&str]) -> Run {
+        let out = Command::new(BIN)
+            .args(args)
+            .current_dir(&self.0)
+            .env_remove("REGAL_CONFIG")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run::of(out)
+    }
+
     /// Runs `ansible-inventory` with `args`, isolated from the user's Ansible
     /// setup, failing on any unparsed source (playbooks/ansible.cfg).
     fn ansible_inventory(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
@@ -137,11 +149,7 @@ impl Dir {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::of(out)
     }
 }
 
@@ -152,6 +160,14 @@ struct Run {
 }
 
 impl Run {
+    fn of(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     fn ok(self) -> String {
         assert_eq!(
             self.code,
@@ -973,7 +989,8 @@ const SPELLED: &[(&str, &str, &str, &str, &[&str])] = &[
         &["true", "2001-12-14"],
     ),
     (
-        "null",
+        // Quoted: a plain `null` is YAML's null, refused as a name.
+        "'null'",
         "null",
         "1:30, .nan, .inf, 12:30:00",
         "'.nan'",
@@ -1051,7 +1068,8 @@ fn inline_strategy_names_are_the_text_as_written() {
     let hostvars = &by_file["_meta"]["hostvars"];
     for (version, group, _, exclude, hosts) in SPELLED {
         let vars = &hostvars[hosts[0]];
-        assert_eq!(vars["regal_version"], json!(version), "{version}: {vars}");
+        let name = version.trim_matches('\'');
+        assert_eq!(vars["regal_version"], json!(name), "{version}: {vars}");
         for (n, host) in hosts.iter().enumerate() {
             assert_eq!(
                 hosts_of(&by_file, &format!("{group}_batch{n}")),
@@ -1271,4 +1289,390 @@ fn top_level_vars_reach_every_host_version_vars_only_its_own() {
     );
     assert_eq!(hostvars["w1"]["color"], json!("green"), "{hostvars}");
     assert!(hostvars["d1"].get("color").is_none(), "{hostvars}");
+}
+
+/// ansible-core's YAML inventory refuses a host key that YAML reads as null
+/// (`~`, `null`, `NULL`, and `? ` with no key): `ansible-inventory --list` fails to parse
+/// the source with "Host pattern None must be a string" (with
+/// playbooks/ansible.cfg, the run fails). Quoted (`"~"`, `'null'`) they are
+/// host names as written. regal-inventory does the same with a regal.yml:
+/// the plain spellings are refused at their place, the quoted ones are the
+/// same hosts as Ansible's.
+#[test]
+fn null_host_names_are_refused_as_ansible_core_refuses_them() {
+    let dir = Dir::new("null-host-names");
+    for (name, key) in [("tilde", "~"), ("null", "null"), ("upper", "NULL")] {
+        let source = format!("{name}.yml");
+        dir.write(
+            &source,
+            &format!("all:\n  hosts:\n    web1:\n    {key}:\n      a: 1\n"),
+        );
+        let stderr = dir.list(&source).fails();
+        assert!(
+            stderr.contains("Host pattern None must be a string"),
+            "{key:?}: {stderr}"
+        );
+        dir.write(
+            "regal.yml",
+            &format!("versions:\n  app:\n    - web1\n    - {key}: {{a: 1}}\n"),
+        );
+        let check = dir.regal(&["check", "--config", "regal.yml"]);
+        let stderr = check.stderr;
+        assert_eq!(check.code, Some(1), "{key:?}: {stderr}");
+        let expected =
+            format!("regal.yml:4:7: `{key}` is read by YAML as null, not as a host name");
+        assert!(stderr.starts_with(&expected), "{key:?}: {stderr}");
+    }
+    // Quoted, they are names, the same to Ansible and to regal-inventory.
+    dir.write(
+        "quoted.yml",
+        "all:\n  children:\n    app:\n      hosts:\n        web1:\n        \"~\":\n          a: 1\n        'null':\n        \"NULL\":\n",
+    );
+    let ansible = dir.list("quoted.yml").json();
+    dir.write(
+        "regal.yml",
+        "schedule: 4\nversions:\n  app:\n    - web1\n    - \"~\": {a: 1}\n    - 'null'\n    - \"NULL\"\n",
+    );
+    let regal = dir.regal(&["--list", "--config", "regal.yml"]).json();
+    assert_eq!(hosts_of(&ansible, "app"), ["web1", "~", "null", "NULL"]);
+    assert_eq!(hosts_of(&regal, "app_batch0"), hosts_of(&ansible, "app"));
+    assert_eq!(regal["_meta"]["hostvars"]["~"]["a"], json!(1));
+    assert_eq!(ansible["_meta"]["hostvars"]["~"]["a"], json!(1));
+}
+
+/// Earlier sources with nested children groups (`web` > `web_eu` >
+/// `web_eu_canary`, groups written before their hosts), hosts in several
+/// groups (`e1` in `web_eu` and `db`, `e2` in `web_eu` and `web_eu_canary`),
+/// group vars as failure-domain labels (the deeper group's wins), an empty
+/// group, ungrouped hosts of an INI file and of a YAML file's `all: hosts:`,
+/// and a YAML group under `all: children:`.
+const NESTED_INI: &str = "\
+top1
+top2
+
+[web:children]
+web_eu
+web_us
+
+[web_eu:children]
+web_eu_canary
+
+[web]
+w0
+
+[web_us]
+u1 zone=us
+u2 zone=us
+
+[web_eu]
+e1
+e2
+
+[web_eu_canary]
+c1
+e2
+
+[db]
+d1
+e1
+
+[web:vars]
+zone=core
+
+[web_eu:vars]
+zone=eu
+
+[web_eu_canary:vars]
+zone=eu-canary
+
+[maintenance]
+";
+
+const NESTED_YML: &str = "\
+all:
+  hosts:
+    y2:
+  children:
+    cache:
+      hosts:
+        k1:
+";
+
+/// The sources NESTED_INI and NESTED_YML, as `-i` arguments.
+const NESTED: [&str; 4] = ["-i", "hosts.ini", "-i", "hosts.yml"];
+
+impl Dir {
+    /// A directory holding NESTED_INI and NESTED_YML.
+    fn nested(name: &str) -> Dir {
+        let dir = Dir::new(name);
+        dir.write("hosts.ini", NESTED_INI);
+        dir.write("hosts.yml", NESTED_YML);
+        dir
+    }
+
+    /// `rollout.regal.yml`, the plugin reading `strategy`.
+    fn plugin_file(&self, strategy: &str) -> PathBuf {
+        let text = format!("plugin: regal\nstrategy: {strategy}\nbinary: {BIN}\n");
+        self.write("rollout.regal.yml", &text)
+    }
+
+    /// `earlier.json`: `ansible-inventory --list` of the nested sources.
+    fn earlier_json(&self) {
+        self.write("earlier.json", &self.list_nested(&[]).to_string());
+    }
+
+    /// `ansible-inventory --list` of the nested sources and `more`.
+    fn list_nested(&self, more: &[&str]) -> Value {
+        let playbooks = playbook_dir();
+        let args = [
+            &["--playbook-dir", &playbooks],
+            &NESTED[..],
+            more,
+            &["--list"],
+        ];
+        self.ansible_inventory(&args.concat(), &[]).json()
+    }
+
+    /// Ansible's own order of a pattern's hosts in the nested sources.
+    fn nested_order(&self, pattern: &str) -> Vec<String> {
+        let args = [&NESTED[..], &[pattern, "--list-hosts"]].concat();
+        let out = self.ansible_tool("ansible", &args, &[]).ok();
+        out.lines().skip(1).map(|l| l.trim().to_string()).collect()
+    }
+}
+
+/// The hosts of each batch group of a `--list` inventory, by group name
+/// (ansible-inventory prints groups sorted by name).
+fn batches_of(inventory: &Value) -> Vec<(String, Vec<String>)> {
+    let groups = inventory.as_object().unwrap().keys();
+    let mut batches: Vec<(String, Vec<String>)> = (groups.filter(|g| g.contains("_batch")))
+        .map(|g| (g.clone(), hosts_of(inventory, g)))
+        .collect();
+    batches.sort();
+    batches
+}
+
+/// `--external-hosts` of what `ansible-inventory --list` prints gives the
+/// batches the plugin gives, and each version's hosts come in the order
+/// Ansible itself gives its pattern (`ansible PATTERN --list-hosts`);
+/// `check`, `plan` and `plan --resume-from` take the file too.
+#[test]
+fn ansible_inventory_list_as_external_hosts_gives_the_plugins_batches() {
+    let dir = Dir::nested("external-from-list");
+    let list = |more: &[&str]| dir.list_nested(more);
+    dir.earlier_json();
+    let ansible_order = |pattern: &str| dir.nested_order(pattern);
+    let version_hosts = |inventory: &Value, version: &str| -> Vec<String> {
+        (batches_of(inventory).into_iter())
+            .filter(|(g, _)| g.starts_with(&format!("{version}_batch")))
+            .flat_map(|(_, hosts)| hosts)
+            .collect()
+    };
+    let versions = [
+        ("app_web", "web:!maintenance", "\n    spread: zone"),
+        ("app_ungrouped", "ungrouped", ""),
+        ("app_rest", "all:!web:!ungrouped", ""),
+        ("app_nested", "web_eu", ""),
+    ];
+    // Through the plugin and through --external-hosts; app_nested alone
+    // (its hosts are app_web's), both without failure domains.
+    for (name, chosen) in [
+        ("regal.yml", &versions[..3]),
+        ("nested.yml", &versions[3..]),
+    ] {
+        let mut strategy = String::from("schedule: 1\ncombine: 2\nversions:\n");
+        for (version, pattern, more) in chosen {
+            strategy += &format!("  {version}:\n    hosts_from: '{pattern}'{more}\n");
+        }
+        dir.write(name, &strategy);
+        dir.plugin_file(name);
+        let plugin = list(&["-i", "rollout.regal.yml"]);
+        let external = [
+            "--list",
+            "--config",
+            name,
+            "--external-hosts",
+            "earlier.json",
+        ];
+        let regal = dir.regal(&external).json();
+        assert_eq!(batches_of(&regal), batches_of(&plugin), "{name}");
+        for (version, pattern, more) in chosen {
+            let mut ours = version_hosts(&regal, version);
+            let mut ansible = ansible_order(pattern);
+            if !more.is_empty() {
+                // Spread by zone: the same hosts, canary from the first zone.
+                assert_eq!(ours[0], "w0");
+                ours.sort();
+                ansible.sort();
+            }
+            assert_eq!(ours, ansible, "{version}: {pattern}");
+        }
+    }
+    assert_eq!(ansible_order("web_eu"), ["e1", "e2", "c1"]);
+    assert_eq!(ansible_order("ungrouped"), ["top1", "top2", "y2"]);
+    // check, plan and plan --resume-from read the same file.
+    let external = ["--config", "regal.yml", "--external-hosts", "earlier.json"];
+    let check = dir.regal(&[&["check"], &external[..]].concat()).ok();
+    assert!(
+        check.contains("ok: 3 versions, 11 hosts in 8 batches"),
+        "{check}"
+    );
+    let plan = ["plan", "--format", "json"];
+    let plan = dir.regal(&[&plan[..], &external[..]].concat()).json();
+    let mut planned: Vec<&str> = (plan["versions"].as_array().unwrap().iter())
+        .flat_map(|v| v["batches"].as_array().unwrap().iter())
+        .map(|b| b["group"].as_str().unwrap())
+        .collect();
+    planned.sort();
+    let regal = dir.regal(&[&["--list"], &external[..]].concat()).json();
+    let listed: Vec<String> = batches_of(&regal).into_iter().map(|(g, _)| g).collect();
+    assert_eq!(planned, listed);
+    let resume = [
+        "plan",
+        "--resume-from",
+        "app_web_batch1",
+        "--format",
+        "json",
+    ];
+    let resume = dir.regal(&[&resume[..], &external[..]].concat()).json();
+    assert!(
+        resume["limit"].as_str().unwrap().contains("app_web"),
+        "{resume}"
+    );
+}
+
+/// `all` through the plugin is Ansible's own `all`: hosts listed under a
+/// YAML source's `all: hosts:` come first. `ansible-inventory --list` does
+/// not print them as hosts of `all`, so from its output they come with
+/// `ungrouped` (README, plugin section).
+#[test]
+fn all_through_the_plugin_and_through_ansible_inventory_list() {
+    let dir = Dir::nested("external-all");
+    dir.write(
+        "regal.yml",
+        "combine: '100%'\nschedule: '100%'\nversions:\n  app:\n    hosts_from: all\n",
+    );
+    dir.plugin_file("regal.yml");
+    let plugin = dir.list_nested(&["-i", "rollout.regal.yml"]);
+    let ansible = dir.nested_order("all");
+    let all = [
+        "y2", "top1", "top2", "k1", "w0", "d1", "e1", "e2", "u1", "u2", "c1",
+    ];
+    assert_eq!(ansible, all);
+    assert_eq!(hosts_of(&plugin, "app_batch0"), all);
+    dir.earlier_json();
+    let external = [
+        "--list",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "earlier.json",
+    ];
+    let regal = dir.regal(&external).json();
+    let from_list = [
+        "top1", "top2", "y2", "k1", "w0", "d1", "e1", "e2", "u1", "u2", "c1",
+    ];
+    assert_eq!(hosts_of(&regal, "app_batch0"), from_list);
+}
+
+/// `ansible-inventory --list --export` leaves group vars out of the host
+/// vars (failure-domain labels may be among them): refused, naming the file
+/// and the way to write it.
+#[test]
+fn ansible_inventory_list_export_is_refused_naming_the_file() {
+    let dir = Dir::nested("external-export");
+    dir.write(
+        "regal.yml",
+        "spread: zone\nversions:\n  app:\n    hosts_from: web\n",
+    );
+    let export = dir.list_nested(&["--export"]);
+    dir.write("exported.json", &export.to_string());
+    let args = [
+        "plan",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "exported.json",
+    ];
+    let run = dir.regal(&args);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.starts_with(
+            "regal-inventory: exported.json: cannot use the external hosts: group `web"
+        ) && run
+            .stderr
+            .contains("this is `ansible-inventory --list --export`")
+            && run.stderr.contains("without --export"),
+        "{}",
+        run.stderr
+    );
+    // Without --export, the labels come from the group vars.
+    dir.write("listed.json", &dir.list_nested(&[]).to_string());
+    let args = [
+        "--list",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "listed.json",
+    ];
+    let inventory = dir.regal(&args).json();
+    assert_eq!(hosts_of(&inventory, "app_batch0"), ["w0"]);
+}
+
+/// A stopped rollout of `hosts_from` hosts, resumed as README says without
+/// the plugin's help: `plan --resume-from` with `--external-hosts` of
+/// `ansible-inventory --list` prints the limit, and `ansible-playbook` with
+/// the plugin and that limit runs exactly the remaining batches.
+#[test]
+fn resume_of_hosts_from_with_ansible_inventory_list() {
+    let mut s = Scenario::new("resume-hosts-from-list");
+    s.inventory = s.dir.join("hosts.ini");
+    let local = "\n[all:vars]\nansible_connection=local\n";
+    fs::write(&s.inventory, format!("{NESTED_INI}{local}")).unwrap();
+    let dir = Dir(s.dir.clone());
+    dir.write("hosts.yml", NESTED_YML);
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nversions:\n  app-web:\n    hosts_from: 'web:!maintenance'\n",
+    );
+    let plugin = dir.plugin_file("regal.yml");
+    dir.earlier_json();
+    let resume = [
+        "plan",
+        "--resume-from",
+        "app_web_batch1",
+        "--format",
+        "json",
+        "--config",
+        "regal.yml",
+        "--external-hosts",
+        "earlier.json",
+    ];
+    let resume = dir.regal(&resume).json();
+    let limit = resume["limit"].as_str().unwrap();
+    let run = s.run(&[
+        "-i",
+        "hosts.yml",
+        "-i",
+        &plugin.display().to_string(),
+        "--limit",
+        limit,
+    ]);
+    assert!(run.success(), "{}", run.report());
+    let batch = |n: u32, hosts: &[&str]| {
+        let hosts = hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+        ("app-web".to_string(), n, hosts)
+    };
+    assert_eq!(
+        run.batches(),
+        [
+            batch(1, &["e1", "e2"]),
+            batch(2, &["u1", "u2"]),
+            batch(3, &["c1"])
+        ],
+        "{}",
+        run.report()
+    );
+    assert!(!run.ran("w0"), "{}", run.report());
 }

@@ -138,6 +138,8 @@ proptest! {
         keep in prop::collection::vec(any::<bool>(), 60),
         salt in "[a-z0-9]{0,8}",
     ) {
+        // A plain `null` is YAML's null, refused where a host name goes.
+        prop_assume!(!names.contains("null"));
         let names: Vec<String> = names.into_iter().collect();
         let kept: Vec<String> = names.iter().zip(&keep).filter(|(_, k)| **k).map(|(n, _)| n.clone()).collect();
         prop_assume!(!kept.is_empty());

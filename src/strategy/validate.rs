@@ -19,7 +19,7 @@ use super::{
     Domains, HALVES_FROM_HOSTS, Host, HostVarsText, HostsFrom, MAX_PROBLEMS, Rollout, Strategy,
     VarsId, Version, derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
 };
-use crate::error::{Location, Problem, ProblemKind, excerpt};
+use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
     HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
@@ -120,6 +120,75 @@ pub fn validate_as<'s>(
 /// The place of a problem: where a problem found in `src` is, for messages.
 pub fn locate(src: &str, at: usize) -> Location {
     LineIndex::new(src).location(at)
+}
+
+/// The problem for a YAML syntax error at `at`. Two commas with nothing
+/// between in a flow list (`[a,,b]`, `[,a]`), which YAML refuses, are an
+/// empty item: said so, as for `- ` alone in a block list, and as a host
+/// entry where the list is a version's hosts or an `exclude`.
+pub fn syntax_problem(src: &str, at: usize, message: String) -> ProblemKind {
+    const NO_NODE: &str = "while parsing a node, did not find expected node content";
+    let before = src.get(..at).unwrap_or_default();
+    let empty_item = message == NO_NODE
+        && src.as_bytes().get(at) == Some(&b',')
+        && matches!(before.trim_end().bytes().last(), Some(b',' | b'['));
+    if !empty_item {
+        return ProblemKind::Yaml(message);
+    }
+    ProblemKind::EmptyFlowItem {
+        hosts: in_host_list(before),
+    }
+}
+
+/// Whether the flow collection open at the end of `before` is a list of
+/// hosts: the value of `hosts:` or `exclude:`, or of a key under
+/// `versions:` (a version's hosts). A guess from the text, for wording only.
+fn in_host_list(before: &str) -> bool {
+    // The innermost bracket still open (quoted brackets are not told apart).
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, b) in before.bytes().enumerate().rev() {
+        match b {
+            b']' | b'}' => depth += 1,
+            b'[' | b'{' if depth > 0 => depth -= 1,
+            b'[' | b'{' => {
+                open = Some((i, b));
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some((open, b'[')) = open else {
+        return false;
+    };
+    // `key: [` on the bracket's line, or `{key: [` inside a flow mapping.
+    let line_start = before[..open].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let Some(head) = before[line_start..open].trim_end().strip_suffix(':') else {
+        return false;
+    };
+    let key_start = head.rfind(['{', ',']).map_or(0, |i| i + 1);
+    let key = head[key_start..].trim().trim_start_matches("- ");
+    if key == "hosts" || key == "exclude" {
+        return true;
+    }
+    let outer = head[..key_start].trim_end();
+    if !outer.is_empty() {
+        return outer
+            .strip_suffix('{')
+            .map(str::trim_end)
+            .is_some_and(|o| o.ends_with("versions:"));
+    }
+    // A block key: its parent is the nearest line above indented less.
+    let indent = head.len() - head.trim_start().len();
+    let parent = before[..line_start]
+        .lines()
+        .rev()
+        .map(|line| (line.len() - line.trim_start().len(), line.trim()))
+        .filter(|(_, text)| !text.is_empty() && !text.starts_with('#'))
+        .find(|&(parent_indent, _)| parent_indent < indent);
+    parent.is_some_and(|(_, text)| {
+        text.split('#').next().unwrap_or_default().trim_end() == "versions:"
+    })
 }
 
 pub(super) struct Validator<'s, 'e> {
@@ -520,6 +589,24 @@ impl<'s> Validator<'s, '_> {
             return None;
         }
         Some(label)
+    }
+
+    /// Whether a name is written as YAML's null (`~`, `null`, `Null`,
+    /// `NULL`, or tagged `!!null`), reported if so. ansible-core refuses such
+    /// a host (tests/plugin.rs, `null_host_names_are_refused_as_ansible_core_refuses_them`);
+    /// a quoted `'~'` is a name as written. An empty name, null too to YAML,
+    /// is left to the caller: it is an empty item or an empty name.
+    fn null_name(&mut self, scalar: &Scalar<'s>, at: usize, of: NameOf) -> bool {
+        let tagged_null = (scalar.tag.as_deref()).is_some_and(|tag| short_tag(tag) == "!!null");
+        if scalar.value.is_empty() || !(scalar.is_null() || tagged_null) {
+            return false;
+        }
+        let text = match tagged_null {
+            true => format!("!!null {}", scalar.value),
+            false => scalar.value.to_string(),
+        };
+        self.report(at, ProblemKind::NullName { text, of });
+        true
     }
 
     fn root(&mut self, root: &Node<'s>) -> Option<Strategy<'s>> {
@@ -1203,8 +1290,16 @@ impl<'s> Validator<'s, '_> {
         };
         let mut names = Vec::new();
         for item in items {
+            let at = item.span.start();
             match item.scalar() {
-                Some(name) => names.push((name.value.to_string(), item.span.start())),
+                Some(s) if s.is_null() && s.value.is_empty() => {
+                    let kind = ProblemKind::EmptyListItem {
+                        of: NameOf::Priority,
+                    };
+                    self.report(at, kind)
+                }
+                Some(s) if self.null_name(s, at, NameOf::Priority) => {}
+                Some(name) => names.push((name.value.to_string(), at)),
                 None => self.wrong_type(&item, "a version name"),
             }
         }
@@ -1239,7 +1334,11 @@ impl<'s> Validator<'s, '_> {
             if self.duplicate(&mut seen, name, at) {
                 continue;
             }
-            if let Some(why) = version_name_problem(name) {
+            // Reported, and its hosts read on: their problems are listed too.
+            let null = key
+                .scalar()
+                .is_some_and(|s| self.null_name(s, at, NameOf::Version));
+            if !null && let Some(why) = version_name_problem(name) {
                 let kind = ProblemKind::BadVersionName {
                     version: name.to_string(),
                     why,
@@ -1416,8 +1515,12 @@ impl<'s> Validator<'s, '_> {
                                 self.host_vars(&pairs, &mut read.vars)
                             }
                         };
-                        let text = name.scalar().map(|s| borrow(&s.value));
-                        let text = text.expect("a host entry's name is a scalar");
+                        let scalar = name.scalar().expect("a host entry's name is a scalar");
+                        let at = list_alias.unwrap_or(name.span.start());
+                        if self.null_name(scalar, at, NameOf::Host) {
+                            continue;
+                        }
+                        let text = borrow(&scalar.value);
                         let (text, at) = through_alias(text, list_alias, name.span.start());
                         self.push_entry(&mut read, text, vars, domain, at);
                     }
@@ -1444,10 +1547,11 @@ impl<'s> Validator<'s, '_> {
         let at = item.span.start();
         let alias = list_alias.or(is_alias(item).then_some(at));
         match &item.resolved().kind {
-            Kind::Scalar(s) if s.is_null() => {
-                let kind = ProblemKind::EmptyListItem;
+            Kind::Scalar(s) if s.is_null() && s.value.is_empty() => {
+                let kind = ProblemKind::EmptyListItem { of: NameOf::Host };
                 self.report(alias.unwrap_or(at), kind);
             }
+            Kind::Scalar(s) if self.null_name(s, alias.unwrap_or(at), NameOf::Host) => {}
             Kind::Scalar(s) => {
                 let (name, at) = through_alias(borrow(&s.value), alias, at);
                 self.push_entry(read, name, None, 0, at);
@@ -1487,13 +1591,16 @@ impl<'s> Validator<'s, '_> {
                 .and_then(|vars| read.vars.push(&vars)),
             None => None,
         };
+        let alias = alias.or(is_alias(key).then(|| key.span.start()));
+        if self.null_name(name, alias.unwrap_or(key.span.start()), NameOf::Host) {
+            return;
+        }
         let domain = match (&self.domain_label, value.entries()) {
             (Some(_), Some(entries)) => (entries.iter())
                 .find_map(|(key, value)| self.domain_in(key, value))
                 .unwrap_or(0),
             _ => 0,
         };
-        let alias = alias.or(is_alias(key).then(|| key.span.start()));
         let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
         self.push_entry(read, name, vars, domain, at);
     }
@@ -1760,9 +1867,13 @@ impl<'s> Validator<'s, '_> {
         } else if let Some(items) = node.items() {
             for item in items {
                 match item.scalar() {
-                    Some(s) if s.is_null() => {
-                        self.report(item.span.start(), ProblemKind::EmptyListItem)
+                    Some(s) if s.is_null() && s.value.is_empty() => {
+                        let kind = ProblemKind::EmptyListItem {
+                            of: NameOf::Exclude,
+                        };
+                        self.report(item.span.start(), kind)
                     }
+                    Some(s) if self.null_name(s, item.span.start(), NameOf::Exclude) => {}
                     Some(s) => entries.push((s.value.to_string(), item.span.start())),
                     None => self.wrong_type(&item, "a host name or range"),
                 }
@@ -2126,7 +2237,12 @@ impl<'s> Validator<'s, '_> {
                 .host_var(host, label)
                 .map(|v| v.get().as_bytes()[0]);
             let kind = match value {
-                None | Some(b'n') => ProblemKind::MissingDomainLabel {
+                None => ProblemKind::MissingDomainLabel {
+                    host: host.name.to_string(),
+                    label: label.to_string(),
+                    from_source,
+                },
+                Some(b'n') => ProblemKind::NullDomainLabel {
                     host: host.name.to_string(),
                     label: label.to_string(),
                     from_source,
@@ -2428,6 +2544,38 @@ fn plain_half<'s>(part: &'s str, room: &mut [MaybeUninit<Host<'s>>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `[a,,b]` is an empty host entry where the list holds host names, an
+    /// empty item elsewhere, and any other syntax error keeps its words.
+    #[test]
+    fn two_commas_in_a_flow_list() {
+        let problem = |src: &str| {
+            let error = crate::tree::parse(src).unwrap_err();
+            syntax_problem(src, error.at, error.message)
+        };
+        let hosts = ProblemKind::EmptyFlowItem { hosts: true };
+        let other = ProblemKind::EmptyFlowItem { hosts: false };
+        for src in [
+            "versions:\n  app: [a,,b]\n",
+            "versions:\n  # c\n\n  app: [, a]\n",
+            "versions:\n  app: [a,\n    , b]\n",
+            "versions:\n  app:\n    hosts: [a, , b]\n",
+            "versions: {app: [a,,b]}\n",
+            "versions:\n  app: {hosts: [a,,b]}\n",
+            "exclude: [a,,b]\nversions: {app: a}\n",
+        ] {
+            assert_eq!(problem(src), hosts, "{src:?}");
+        }
+        for src in [
+            "batches: [1,,2]\nversions: {app: a}\n",
+            "priority: [a,,b]\nversions: {a: x}\n",
+            "vars: {x: 1,, y: 2}\nversions: {app: a}\n",
+            "versions:\n  app:\n    vars: {x: [1,,2]}\n    hosts: a\n",
+        ] {
+            assert_eq!(problem(src), other, "{src:?}");
+        }
+        assert!(matches!(problem("versions: [a, b\n"), ProblemKind::Yaml(_)));
+    }
 
     /// The keys the validator reads are those of the schema (generated from
     /// [`file`]), in its order, so that neither can drift.

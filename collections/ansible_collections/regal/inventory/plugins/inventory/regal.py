@@ -186,12 +186,38 @@ class InventoryModule(BaseInventoryPlugin):
 
     def _earlier_hosts(self, inventory):
         """What --external-hosts reads: every group with all its hosts (also those
-        of child groups) in inventory order, and each host's plain vars, which a
-        failure-domain label (`spread:`) may need."""
-        groups = {"all": list(inventory.hosts)}
+        of child groups) in the order Ansible gives them, and each host's plain
+        vars, which a failure-domain label (`spread:`) may need.
+
+        Ansible completes `all` and `ungrouped` only after its last source
+        (InventoryData.reconcile_inventory): a group with no parent becomes a
+        child of `all`, a host in no group joins `ungrouped`, and leaves it when
+        in another group. They are completed here the same way, without
+        changing the inventory. A group's hosts are then resolved as
+        Group.get_hosts() does (regal-inventory resolves `ansible-inventory
+        --list` output alike, src/external.rs): its own hosts, then its
+        descendants' level by level; two levels down, where Ansible's order
+        changes from run to run, in the order of their parents."""
+        children = {name: [g.name for g in group.child_groups] for name, group in inventory.groups.items()}
+        own = {name: [h.name for h in group.hosts] for name, group in inventory.groups.items()}
+        under_all = set(children["all"])
         for name, group in inventory.groups.items():
-            if name != "all":
-                groups[name] = [host.name for host in group.get_hosts()]
+            if name not in under_all and name != "all" and not group.get_ancestors():
+                children["all"].append(name)
+        ungrouped, leaving = set(own["ungrouped"]), set()
+        for name, host in inventory.hosts.items():
+            if {g.name for g in host.get_groups()} - {"all", "ungrouped"}:
+                if name in ungrouped:
+                    leaving.add(name)
+            elif not host.implicit and name not in ungrouped:
+                ungrouped.add(name)
+                own["ungrouped"].append(name)
+        own["ungrouped"] = [name for name in own["ungrouped"] if name not in leaving]
+        implicit = {name for name, host in inventory.hosts.items() if host.implicit}
+        groups = {}
+        for name in inventory.groups:
+            hosts = _resolve(own, children, name)
+            groups[name] = [h for h in hosts if h not in implicit] if name == "all" else hosts
         hostvars = {}
         for name, host in inventory.hosts.items():
             combined = combine_vars(get_group_vars(host.get_groups()), host.vars)
@@ -200,7 +226,7 @@ class InventoryModule(BaseInventoryPlugin):
             hostvars[name] = {
                 k: _label(v)
                 for k, v in combined.items()
-                if isinstance(v, (str, int, float, bool, datetime.date))
+                if v is None or isinstance(v, (str, int, float, bool, datetime.date))
             }
         return {"groups": groups, "hostvars": hostvars}
 
@@ -242,6 +268,29 @@ class InventoryModule(BaseInventoryPlugin):
         for host, host_vars in data.get("_meta", {}).get("hostvars", {}).items():
             for key, value in host_vars.items():
                 self.inventory.set_variable(host, key, _trusted(value))
+
+
+def _resolve(own, children, name):
+    """The hosts of group `name`, as Group.get_hosts() gives them (see
+    _earlier_hosts): `own` and `children` map each group to its own hosts and
+    child groups, in order."""
+    seen = [name]
+    walked = {name}
+    level = [name]
+    while level:
+        deeper = []
+        for group in level:
+            for child in children.get(group, ()):
+                if child not in walked:
+                    walked.add(child)
+                    seen.append(child)
+                    deeper.append(child)
+        level = deeper
+    hosts = {}
+    for group in seen:
+        for host in own.get(group, ()):
+            hosts.setdefault(host, None)
+    return list(hosts)
 
 
 def _label(value):
