@@ -2458,7 +2458,7 @@ impl<'s> RecentVars<'s> {
     /// host).
     fn worth_it(&mut self) -> bool {
         self.misses = self.misses.saturating_add(1);
-        self.misses <= 256 || self.misses % 64 == 0
+        self.misses <= 256 || self.misses.is_multiple_of(64)
     }
 
     /// The vars written as `written`, if read recently.
