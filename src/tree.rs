@@ -85,7 +85,7 @@ pub enum Kind<'s> {
     Seq(Vec<Node<'s>>),
     /// A sequence of host names and host entries (`name: {var: value}`) kept
     /// compactly, by their spans (see [`HostSeq`]).
-    HostSeq(Box<HostSeq<'s>>),
+    HostSeq(Rc<HostSeq<'s>>),
     Map(Vec<(Node<'s>, Node<'s>)>),
     /// An anchored node (`&name value`), or an alias of one (`*name`): the node
     /// itself, shared.
@@ -474,6 +474,7 @@ fn shift_by<'s>(src: &'s str, node: &mut Node<'s>, shift: u32) {
         }),
         Kind::Tagged(tagged) => shift_by(src, &mut tagged.1, shift),
         Kind::HostSeq(seq) => {
+            let seq = Rc::make_mut(seq);
             seq.spans.iter_mut().for_each(span);
             seq.pairs.iter_mut().for_each(|pair| {
                 pair.key += shift;
@@ -618,6 +619,21 @@ impl<'s> HostSeq<'s> {
             })
             .sum();
         (self.entries.len(), text + 3 * self.pairs.len())
+    }
+
+    /// The vars of host entry `k` (the `k`th [`HostItem::Entry`] of
+    /// [`HostSeq::items`]), if each is a scalar as written: the strategy
+    /// keeps the list (an `Rc`) and writes them as JSON from here, rather
+    /// than a copy of them as JSON text (see `strategy::HostVarsText`).
+    pub fn entry_vars(&self, k: usize) -> Option<HostPairs<'_, 's>> {
+        let from = (k.checked_sub(1)).map_or(0, |before| self.entries[before].pairs_end);
+        let pairs = &self.pairs[from as usize..self.entries.get(k)?.pairs_end as usize];
+        (pairs.iter().all(|p| p.value_style.is_some())).then(|| HostPairs {
+            src: self.src,
+            pairs: pairs.iter(),
+            values: [].iter(),
+            nodes: &[],
+        })
     }
 
     /// The items in order, as [`HostItem`]s.
@@ -994,7 +1010,7 @@ impl<'s> SeqBuilder<'s> {
             decoded.shrink_to_fit();
         }
         seq.decoded_at.shrink_to_fit();
-        Kind::HostSeq(Box::new(seq))
+        Kind::HostSeq(Rc::new(seq))
     }
 }
 
@@ -1108,6 +1124,10 @@ impl<'s> Node<'s> {
             Kind::Scalar(_) => {}
             Kind::Seq(items) => (items.iter_mut()).for_each(|item| item.keep_decoded_from(texts)),
             Kind::HostSeq(seq) => {
+                // Not shared yet (the strategy takes its share after this).
+                let Some(seq) = Rc::get_mut(seq) else {
+                    return;
+                };
                 if let Cow::Owned(decoded) = &mut seq.decoded {
                     let (at, kept) = texts.keep(std::mem::take(decoded));
                     (*texts, seq.decoded) = (at, Cow::Borrowed(kept));

@@ -78,6 +78,23 @@ const ROOT: usize = usize::MAX;
 /// Deeper documents are left to the event parser, which has its own limit.
 const MAX_DEPTH: usize = 64;
 
+/// A scalar over lines this long (a comma string over many lines) gets room
+/// for the rest of the source at once, rather than copies into fresh memory
+/// as it doubles; room never written costs no memory.
+const LONG: usize = 1 << 16;
+
+/// The bytes that end a plain scalar in a flow collection (or are checked
+/// there): `,[]{}:#`, as a table looked up once a byte.
+const FLOW_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut i = 0;
+    while i < 7 {
+        stop[b",[]{}:#"[i] as usize] = true;
+        i += 1;
+    }
+    stop
+};
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
@@ -154,7 +171,10 @@ impl<'s> Parser<'s> {
             seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
         });
         // A carriage return only as the first half of a CRLF line break.
-        if body.contains('\r') && body.matches('\r').count() != body.matches("\r\n").count() {
+        // The memchr crate's vector search over the whole source: an eighth
+        // of the instructions of `str::contains`'s (callgrind).
+        let has = |byte| memchr::memchr(byte, body.as_bytes()).is_some();
+        if has(b'\r') && body.matches('\r').count() != body.matches("\r\n").count() {
             return None;
         }
         let printable = |c: char| {
@@ -176,7 +196,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
-            tabs: body.contains('\t'),
+            tabs: has(b'\t'),
             tabs_taken: RefCell::new(Vec::new()),
             no_hand_over: false,
             handed: 0,
@@ -297,16 +317,10 @@ impl<'s> Parser<'s> {
         if start >= self.bytes.len() {
             return None;
         }
-        // Most lines are short, where a plain loop beats memchr's setup; a
-        // long one (a comma string) is left to memchr.
-        let head = &self.bytes[start..self.bytes.len().min(start + 128)];
-        let end = match head.iter().position(|&b| b == b'\n') {
-            Some(i) => start + i,
-            None if head.len() < 128 => self.bytes.len(),
-            None => self.src[start..]
-                .find('\n')
-                .map_or(self.bytes.len(), |i| start + i),
-        };
+        // The memchr crate's search, which reads a short line in one or two
+        // vector loads: a loop over bytes was an eighth of reading a list.
+        let end =
+            memchr::memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
         let next = end + 1;
         let end = match end > start && self.bytes[end - 1] == b'\r' {
             true => end - 1,
@@ -333,6 +347,11 @@ impl<'s> Parser<'s> {
     /// end) is at `at`.
     fn is_entry(&self, line: Line, at: usize) -> bool {
         self.bytes[at] == b'-' && (at + 1 == line.end || matches!(self.bytes[at + 1], b' ' | b'\t'))
+    }
+
+    /// Whether a plain or quoted scalar starts at `at`, inside `line`.
+    fn starts_scalar(&self, line: Line, at: usize) -> bool {
+        !b"?:,[]{}#&*!|>%@`.".contains(&self.bytes[at]) && !self.is_entry(line, at)
     }
 
     /// The block node whose first line is `line`, at its indent.
@@ -383,7 +402,7 @@ impl<'s> Parser<'s> {
                 self.anchored(line, at, indent, false)
             } else if let Some(node) = self.tagged_block(line, at, indent) {
                 node
-            } else if self.bytes[at..line.end].contains(&b':')
+            } else if memchr::memchr(b':', &self.bytes[at..line.end]).is_some()
                 && self.host_entry(line, at, &mut items)
             {
                 self.frames[frame].0 += 1;
@@ -564,7 +583,21 @@ impl<'s> Parser<'s> {
         missing_at: usize,
     ) -> Option<Node<'s>> {
         match self.next_line() {
-            Some(next) if next.indent > indent => self.block(next),
+            Some(next) if next.indent > indent => {
+                // A scalar on the lines after its key or `-` (a comma string
+                // over many lines), not a key: its lines go on past `indent`.
+                let at = next.start + next.indent;
+                if self.starts_scalar(next, at) {
+                    let mut line = next;
+                    let (node, after) = self.scalar(&mut line, at, indent)?;
+                    let colon = self.skip_spaces(after, line.end);
+                    if line.start != next.start || colon == line.end || self.bytes[colon] != b':' {
+                        self.end_of_value(line, after)?;
+                        return Some(node);
+                    }
+                }
+                self.block(next)
+            }
             Some(next)
                 if same_indent_seq
                     && next.indent == indent
@@ -980,7 +1013,7 @@ impl<'s> Parser<'s> {
                 let bytes = &self.bytes[..line.end];
                 let mut end = at;
                 loop {
-                    let Some(i) = bytes[end..].iter().position(|&b| b == b':' || b == b'#') else {
+                    let Some(i) = memchr::memchr2(b':', b'#', &bytes[end..]) else {
                         end = line.end;
                         break;
                     };
@@ -1045,6 +1078,9 @@ impl<'s> Parser<'s> {
                 return None;
             }
             let value = value.to_mut();
+            if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
+                value.reserve_exact(self.src.len() - at);
+            }
             match blanks {
                 0 => value.push(' '),
                 n => value.extend(std::iter::repeat_n('\n', n)),
@@ -1114,6 +1150,11 @@ impl<'s> Parser<'s> {
                 // or the blank lines' breaks, but next to a line indented
                 // more than the text, which is not folded, the line breaks.
                 let more = row.indent > text_indent;
+                if value.len() >= LONG
+                    && value.capacity() - value.len() < row.end - row.start + blanks + 1
+                {
+                    value.reserve_exact(self.src.len() - row.start);
+                }
                 if row.start != first.start {
                     match (folded && !more && !last_more, blanks) {
                         (true, 0) => value.push(' '),
@@ -1518,9 +1559,10 @@ impl<'s> Parser<'s> {
             | b':' => None,
             _ => {
                 let rest = &self.bytes[at..line.end];
-                // A `match`, not `contains` on a list: that is a call per byte.
+                // A table, not `contains` on a list (a call per byte) nor a
+                // `match` (seven tests a byte).
                 let stop = (rest.iter())
-                    .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b':' | b'#'))
+                    .position(|&b| FLOW_STOP[usize::from(b)])
                     .unwrap_or(rest.len());
                 match rest.get(stop) {
                     Some(b'#') if rest[stop - 1] != b' ' => return None,
@@ -1607,6 +1649,10 @@ mod tests {
             "a: !!map\n  k: v\nb:\n- !t\n  - x\n- !!map\n  k: 1\nc: !unsafe\n  d: \"{{ x }}\"\n",
             // Folded lines indented more than the text are not folded.
             "a: >\n  x\n    more\n  y\n\n  z\n   m\n\n   n\n  w\nb: >-\n  x\n\n    m\n\n\n  y\n",
+            // A plain scalar on the lines after its key or `-`.
+            "versions:\n  app:\n    web1,\n    web2,\n   web3\n  db:\n    db1\n",
+            "a:\n  x # c\nb:\n-\n  y\n\n   z\n- k\nc: &x\n  p\n   q\nd: *x\n",
+            "- a:\n    x\n      y\n  b: 1\n-\n x\n",
         ] {
             same_as_serde_yaml(source);
             assert!(read_alone(source).is_some(), "{source:?}");
@@ -1807,6 +1853,23 @@ mod tests {
         }
     }
 
+    /// Scalars longer than [`LONG`] over many lines, after their key: room
+    /// for them made once.
+    #[test]
+    fn reads_long_scalars_over_lines_like_serde_yaml() {
+        let names: Vec<String> = (0..10_000)
+            .map(|i| format!("web-{i:05}.example.com"))
+            .collect();
+        let lines = names.join(",\n    ");
+        for source in [
+            format!("versions:\n  app:\n    {lines}\n  db: x\n"),
+            format!("versions:\n  app: >-\n    {lines}\n\n    x\nvars:\n  t: |\n    {lines}\n"),
+        ] {
+            assert!(source.len() > 2 * LONG);
+            same_as_serde_yaml(&source);
+        }
+    }
+
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
@@ -1878,6 +1941,9 @@ mod tests {
             "l:\n- - x\n",
             "a: -\n",
             "a:\n    b: 1\n  c: 2\n",
+            "a:\n  x\n    y: 1\n",
+            "a:\n  x # c\n    y\n",
+            "- \n  x\n   - y\n",
         ] {
             assert_eq!(read_alone(source), None, "{source:?}");
             assert!(reference::agrees(source), "{source:?}");
@@ -2061,6 +2127,14 @@ mod tests {
                     for (key, value) in entries {
                         out.push_str(&format!("{pad}{}:", KEYS[*key]));
                         match value {
+                            // Now and then on the next line, one step in
+                            // (a block scalar's header stays on the key's).
+                            Doc::Scalar(s)
+                                if (key + s) % 4 == 0 && !SCALARS[*s].starts_with(['|', '>']) =>
+                            {
+                                let pad = " ".repeat(indent + step);
+                                out.push_str(&format!("\n{pad}{}\n", text(*s, &pad)));
+                            }
                             Doc::Scalar(s) => out.push_str(&format!(" {}\n", text(*s, &pad))),
                             Doc::Flow(doc, layout) => {
                                 out.push(' ');
