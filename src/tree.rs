@@ -1387,8 +1387,9 @@ enum Frame<'s> {
         anchor: usize,
         tag: Option<String>,
         /// Plain scalars and host entries kept by their spans (a million
-        /// hosts in one list).
-        items: SeqBuilder<'s>,
+        /// hosts in one list). Boxed: a frame is moved as collections open
+        /// and close, and a builder is some 300 bytes.
+        items: Box<SeqBuilder<'s>>,
     },
     Map {
         start: usize,
@@ -1533,7 +1534,7 @@ impl<'s> Builder<'s> {
                         start,
                         anchor,
                         tag,
-                        items: SeqBuilder::new(self.offsets.whole),
+                        items: Box::new(SeqBuilder::new(self.offsets.whole)),
                     },
                     _ => Frame::Map {
                         start,
