@@ -1776,6 +1776,42 @@ fn labels_in_group_vars_and_host_vars_files_beside_an_ini_source() {
     assert_eq!(batches_of(&inventory), label_batches("app"));
     assert_spread_by_ansibles_vars(&inventory);
 
+    // A source given after the plugin file: a play reads the group_vars/
+    // beside it too (here making w4-w6 `eu`), so the labels are those.
+    fs::create_dir_all(dir.0.join("later/group_vars")).unwrap();
+    dir.write("later/extra.ini", "[other]\nx1\n");
+    dir.write("later/group_vars/web_us.yml", "zone: eu\n");
+    let inventory = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "-i",
+                "later/extra.ini",
+                "--list",
+            ],
+            &[],
+        )
+        .json();
+    assert_eq!(inventory["_meta"]["hostvars"]["w4"]["zone"], json!("eu"));
+    let batch = |n: u32, hosts: &[&str]| {
+        let hosts = hosts.iter().map(|h| h.to_string()).collect();
+        (format!("app_batch{n}"), hosts)
+    };
+    assert_eq!(
+        batches_of(&inventory),
+        [
+            batch(0, &["w1"]),
+            batch(1, &["w2", "w3"]),
+            batch(2, &["w4", "w5"]),
+            batch(3, &["w6"])
+        ]
+    );
+
     // The rollout playbook runs those batches.
     let mut s = Scenario::new("plugin-labels-rollout");
     s.inventory = s.dir.join("hosts.ini");

@@ -415,9 +415,12 @@ def _vars_sources(inventory):
     def within(source):
         return any(source == g or ("," not in g and source.startswith(g.rstrip(os.sep) + os.sep)) for g in given)
 
-    if given and all(within(s) for s in parsed):
-        return given
-    return parsed
+    sources = given if given and all(within(s) for s in parsed) else parsed
+    # Each directory once, where it comes last: vars plugins read a
+    # directory (a file source's own), and the same vars again change nothing
+    # but what a later directory set. Host lists (`a,b,`) have none.
+    places = [s if os.path.isdir(s) else os.path.dirname(s) for s in sources if "," not in s or os.path.exists(s)]
+    return [place for n, place in enumerate(places) if place not in places[n + 1 :]]
 
 
 def _resolve(own, children, name):
