@@ -14,6 +14,7 @@ use regal_inventory::external::ExternalHosts;
 use regal_inventory::inventory::{self, Inventory};
 use regal_inventory::plan::Plan;
 use regal_inventory::strategy::{self, HostsFrom};
+use regal_inventory::tree::Texts;
 use std::sync::OnceLock;
 
 const EARLIER_SOURCE: &str = r#"{
@@ -41,14 +42,17 @@ pub fn whole_path(data: &[u8]) {
 
 fn run(data: &[u8], hosts_from: HostsFrom) {
     if let Ok(source) = std::str::from_utf8(data) {
-        let fast = outcome(strategy::parse_with(source, hosts_from));
+        // The reference copies the names that the fast path keeps in `texts`.
+        let texts = Texts::default();
+        let fast = outcome(strategy::parse_with(source, &texts, hosts_from));
         let reference = outcome(strategy::parse_by_reference(source, hosts_from));
         assert!(
             fast == reference,
             "the validator's fast paths and its reference differ: {fast:?} {reference:?}"
         );
     }
-    match strategy::parse_bytes_with(data, hosts_from) {
+    let texts = Texts::default();
+    match strategy::parse_bytes_with(data, &texts, hosts_from) {
         Ok(strategy) => {
             let plan = Plan::new(&strategy);
             let inventory = Inventory::new(&plan);

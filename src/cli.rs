@@ -12,6 +12,7 @@ use crate::plan::Plan;
 use crate::resume::Resume;
 use crate::schema;
 use crate::strategy::{self, HostsFrom, Strategy};
+use crate::tree::Texts;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};
@@ -232,8 +233,8 @@ fn execute(
     };
     match command {
         None => {
-            let bytes = read_strategy(&path)?;
-            let strategy = parse_strategy(&path, &bytes, hosts_from)?;
+            let (bytes, texts) = (read_strategy(&path)?, Texts::default());
+            let strategy = parse_strategy(&path, &bytes, &texts, hosts_from)?;
             let plan = Plan::new(&strategy);
             let written = match &cli.host {
                 Some(name) => write_json(out, &inventory::host_vars(&plan, name)),
@@ -241,13 +242,14 @@ fn execute(
             };
             drop(plan);
             release(strategy, env);
+            release(texts, env);
             release(bytes, env);
             written
         }
         Some(Command::Check) => check(&path, hosts_from, out),
         Some(Command::Plan(args)) => {
-            let bytes = read_strategy(&path)?;
-            let strategy = parse_strategy(&path, &bytes, hosts_from)?;
+            let (bytes, texts) = (read_strategy(&path)?, Texts::default());
+            let strategy = parse_strategy(&path, &bytes, &texts, hosts_from)?;
             let plan = Plan::new(&strategy);
             match &args.resume_from {
                 Some(group) => resume(&plan, group, args, &path, argv0, out),
@@ -294,11 +296,12 @@ fn overview(
 
 /// `check`: a one-line summary, or every problem.
 fn check(path: &Path, hosts_from: HostsFrom, out: &mut dyn Write) -> Result<(), Error> {
-    let bytes = read_strategy(path)?;
-    let strategy = parse_strategy(path, &bytes, hosts_from).map_err(|error| match error {
-        Error::Invalid { path, problems } => Error::Problems { path, problems },
-        other => other,
-    })?;
+    let (bytes, texts) = (read_strategy(path)?, Texts::default());
+    let strategy =
+        parse_strategy(path, &bytes, &texts, hosts_from).map_err(|error| match error {
+            Error::Invalid { path, problems } => Error::Problems { path, problems },
+            other => other,
+        })?;
     let plan = Plan::new(&strategy);
     write!(out, "{}: ok: {}", path.display(), Summary::new(&plan)).map_err(Error::Write)?;
     if matches!(hosts_from, HostsFrom::Unchecked) {
@@ -381,13 +384,15 @@ pub fn read_strategy(path: &Path) -> Result<Vec<u8>, Error> {
 }
 
 /// Checks the strategy read from `path` (`bytes`), taking `hosts_from` hosts
-/// from `hosts_from`. Its host names borrow from `bytes`.
+/// from `hosts_from`. Its host names borrow from `bytes`, or from `texts`
+/// where they are not their text as written.
 pub fn parse_strategy<'s>(
     path: &Path,
     bytes: &'s [u8],
+    texts: &'s Texts,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Error> {
-    strategy::parse_bytes_with(bytes, hosts_from).map_err(|problems| Error::Invalid {
+    strategy::parse_bytes_with(bytes, texts, hosts_from).map_err(|problems| Error::Invalid {
         path: path.to_path_buf(),
         problems,
     })

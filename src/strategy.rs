@@ -260,32 +260,38 @@ pub enum HostsFrom<'e> {
     External(&'e ExternalHosts),
 }
 
-/// Reads and checks a strategy from the text of a regal.yml.
+/// Reads and checks a strategy from the text of a regal.yml. Host names that
+/// are not their text as written (escapes) are copied; [`parse_with`] keeps
+/// them in a [`tree::Texts`] instead.
 pub fn parse(source: &str) -> Result<Strategy<'_>, Vec<Problem>> {
-    parse_with(source, HostsFrom::Unavailable)
+    parse_as(source, None, HostsFrom::Unavailable, true)
 }
 
 /// Reads and checks a strategy, taking `hosts_from` hosts from `hosts_from`:
 /// the source becomes one [`tree`] (by the fast reader where it can, else by
-/// the event parser), which [`validate`] walks once.
+/// the event parser), which [`validate`] walks once. Host names borrow from
+/// `source`, or from `texts` where they are not their text as written.
 pub fn parse_with<'s>(
     source: &'s str,
+    texts: &'s tree::Texts,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
-    parse_as(source, hosts_from, true)
+    parse_as(source, Some(texts), hosts_from, true)
 }
 
 /// [`parse_with`] by the validator's reference path for host lists (see
-/// [`validate::validate_as`]): what the fast paths must give.
+/// [`validate::validate_as`]): what the fast paths must give. Names that are
+/// not their text as written are copied, as [`parse`] does.
 pub fn parse_by_reference<'s>(
     source: &'s str,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
-    parse_as(source, hosts_from, false)
+    parse_as(source, None, hosts_from, false)
 }
 
 fn parse_as<'s>(
     source: &'s str,
+    texts: Option<&'s tree::Texts>,
     hosts_from: HostsFrom,
     fast: bool,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
@@ -315,7 +321,7 @@ fn parse_as<'s>(
         };
         return Err(located(at, kind));
     }
-    let root = match block_yaml::read(source) {
+    let mut root = match block_yaml::read(source) {
         Some(root) => root,
         None => match tree::parse(source) {
             Ok(Some(root)) => root,
@@ -331,6 +337,9 @@ fn parse_as<'s>(
             }
         },
     };
+    if let Some(texts) = texts {
+        root.keep_decoded(texts);
+    }
     validate::validate_as(source, &root, hosts_from, fast)
 }
 
@@ -357,18 +366,15 @@ fn unreadable_char(source: &str) -> Option<(usize, char)> {
         .map(|(at, c)| (base + at, c))
 }
 
-/// Reads and checks a strategy from bytes, reporting invalid UTF-8 by position.
-pub fn parse_bytes(bytes: &[u8]) -> Result<Strategy<'_>, Vec<Problem>> {
-    parse_bytes_with(bytes, HostsFrom::Unavailable)
-}
-
-/// [`parse_bytes`], taking `hosts_from` hosts from `hosts_from`.
+/// Reads and checks a strategy from bytes as [`parse_with`], reporting
+/// invalid UTF-8 by position.
 pub fn parse_bytes_with<'s>(
     bytes: &'s [u8],
+    texts: &'s tree::Texts,
     hosts_from: HostsFrom,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
     match std::str::from_utf8(bytes) {
-        Ok(source) => parse_with(source, hosts_from),
+        Ok(source) => parse_with(source, texts, hosts_from),
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here");
             Err(vec![Problem {
@@ -606,7 +612,8 @@ mod tests {
         let groups = r#"{"groups": {"all": ["h1", "h2"], "web": ["h1", "h2"]}}"#;
         let external = ExternalHosts::from_json(groups).unwrap();
         let source = "versions:\n  a:\n    hosts_from: web\n";
-        let strategy = parse_with(source, HostsFrom::External(&external)).unwrap();
+        let texts = tree::Texts::default();
+        let strategy = parse_with(source, &texts, HostsFrom::External(&external)).unwrap();
         assert!(!strategy.versions[0].plain_names);
     }
 
@@ -634,6 +641,54 @@ mod tests {
                 &source[..60]
             );
         }
+    }
+
+    /// Names that are not their text as written (escapes, by either tree
+    /// builder) borrow the one text they were decoded into;
+    /// without [`tree::Texts`] they are copies.
+    #[test]
+    fn decoded_host_names_borrow_the_text_they_were_decoded_into() {
+        let fast = "versions:\n  a:\n    - \"w\\x2d1\"\n    - \"w\\u00e92\"\n";
+        // Keep chomping: the event parser reads the file.
+        let events = format!("{fast}vars:\n  motd: |+\n    text\n");
+        assert!(block_yaml::read(fast).is_some() && block_yaml::read(&events).is_none());
+        for source in [fast, &events] {
+            let texts = tree::Texts::default();
+            let strategy = parse_with(source, &texts, HostsFrom::Unavailable).unwrap();
+            let hosts = &strategy.versions[0].hosts;
+            assert_eq!(
+                hosts.iter().map(|h| &*h.name).collect::<Vec<_>>(),
+                ["w-1", "wé2"]
+            );
+            assert!(hosts.iter().all(|h| matches!(h.name, Cow::Borrowed(_))));
+            let copied = parse(source).unwrap();
+            assert!(
+                copied.versions[0]
+                    .hosts
+                    .iter()
+                    .all(|h| matches!(h.name, Cow::Owned(_)))
+            );
+            assert_eq!(copied.versions[0].hosts, *hosts);
+        }
+        // Placed at their items, as the copies are: a host listed twice among
+        // thousands, and one more as a copy (through an alias).
+        let names: Vec<String> = (0..5000)
+            .map(|i| format!("    - \"w\\x2d{i}\"\n"))
+            .collect();
+        let source = format!(
+            "versions:\n  a:\n{}    - &d \"w\\x2d4321\"\n    - \"w\\x2d7\"\n  b: [*d]\n",
+            names.concat()
+        );
+        let texts = tree::Texts::default();
+        let kept = parse_with(&source, &texts, HostsFrom::Unavailable).unwrap_err();
+        let copied = parse(&source).unwrap_err();
+        assert_eq!(kept, copied);
+        let lines: Vec<usize> = kept.iter().map(|p| p.location.unwrap().line).collect();
+        assert_eq!(lines, [5003, 5004, 5005], "{kept:?}");
+        assert_eq!(
+            kept[1].kind.to_string().matches("line 10 column 7").count(),
+            1
+        );
     }
 
     /// An empty entry in a 2 MB host string is placed where it is, and the

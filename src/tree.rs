@@ -16,6 +16,7 @@
 use crate::error::Location;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -42,6 +43,34 @@ impl Span {
 
 /// The largest source the tree can hold.
 pub const MAX_SOURCE: usize = u32::MAX as usize;
+
+/// Texts kept beside the source, as long as it: the values of a host list's
+/// names that are not their text as written (`"web\x2d1"`, a name over lines),
+/// decoded once while the list is read, one text per list. The names read from
+/// the tree borrow them, as the others borrow the source, so a million such
+/// names cost no string each. Only added to; the caller keeps it as long as
+/// the source.
+#[derive(Debug, Default)]
+pub struct Texts {
+    text: OnceCell<String>,
+    next: OnceCell<Box<Texts>>,
+}
+
+impl Texts {
+    /// Keeps `text` as long as `self`, in the first free place from `self`
+    /// on; gives that place too, to keep the next text from there (one step
+    /// for each text kept before it, else).
+    pub fn keep(&self, mut text: String) -> (&Texts, &str) {
+        let mut at = self;
+        loop {
+            match at.text.set(text) {
+                Ok(()) => return (at, at.text.get().expect("just kept")),
+                Err(back) => text = back,
+            }
+            at = at.next.get_or_init(Box::default);
+        }
+    }
+}
 
 /// One node of the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +144,8 @@ pub enum Style {
 /// - a scalar of that style and tag whose value is not its text as written
 ///   (`- "web\x2d1"`, a plain name over lines): its span, and its value in
 ///   one text shared by the list (`decoded`), rather than a node and a
-///   string;
+///   string; [`Node::keep_decoded`] moves that text into a [`Texts`], and the
+///   names read from the list borrow it;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style): the spans of the name, the vars mapping and each
@@ -146,8 +176,9 @@ pub struct HostSeq<'s> {
     names_tag: Option<String>,
     /// The values of the scalar items that are not their text as written,
     /// one after another, and for each such item its index and where its
-    /// value ends in `decoded`, in item order.
-    decoded: String,
+    /// value ends in `decoded`, in item order. Borrowed from the [`Texts`]
+    /// the list was read with, if any (the names then borrow it too).
+    decoded: Cow<'s, str>,
     decoded_at: Vec<(u32, u32)>,
 }
 
@@ -207,9 +238,14 @@ impl HostEntry {
 
 /// One item of a [`HostSeq`], as [`HostSeq::items`] gives it.
 pub enum HostItem<'a, 's> {
-    /// A scalar (a node made on the spot: it holds an allocation only for a
-    /// tag, or a value that is not its text as written).
-    Scalar(Node<'s>),
+    /// A scalar: a node made on the spot, without its tag (the list's, if
+    /// its names have one: `!!str`), which [`HostItem::into_node`] adds. It
+    /// holds an allocation only for a value that is not its text as written,
+    /// in a list not kept in a [`Texts`].
+    Scalar {
+        name: Node<'s>,
+        tag: Option<&'a str>,
+    },
     /// A host entry: its name, and its vars (scalar nodes made on the spot).
     Entry {
         name: Node<'s>,
@@ -347,12 +383,11 @@ fn as_written_tagged(src: &str, node: &Node) -> Option<Style> {
 /// The span of a tagged scalar's text after its tag (`!!str web1`): after
 /// the first space and the spaces after it.
 fn after_tag(src: &str, span: Span) -> Option<Span> {
-    let text = src.get(span.start()..span.end as usize)?;
-    let value = text.split_once(' ')?.1.trim_start_matches(' ');
-    Some(Span::new(
-        span.end as usize - value.len(),
-        span.end as usize,
-    ))
+    // Bytes, not `split_once`: a million `!!str` names come here twice.
+    let text = src.as_bytes().get(span.start()..span.end as usize)?;
+    let space = text.iter().position(|&b| b == b' ')?;
+    let spaces = text[space..].iter().take_while(|&&b| b == b' ').count();
+    Some(Span::new(span.start() + space + spaces, span.end as usize))
 }
 
 /// The value of a scalar item of a [`HostSeq`] kept by its span: its text
@@ -362,50 +397,6 @@ fn name_at(src: &str, span: Span, style: Style, tagged: bool) -> &str {
         true => text_at(src, after_tag(src, span).expect("checked when kept"), style),
         false => text_at(src, span, style),
     }
-}
-
-/// The value of a double-quoted scalar on one line whose text inside the
-/// quotes is `text`: its escapes applied (borrowed when it has none); `None`
-/// for a line break or an escape this does not take. Kept items are checked
-/// against their value, so this only saves memory, never changes a name.
-fn unescape(text: &str) -> Option<Cow<'_, str>> {
-    if !text.contains('\\') {
-        return Some(Cow::Borrowed(text));
-    }
-    if text.contains(['\n', '\r']) {
-        return None;
-    }
-    let mut value = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('\\') {
-        value.push_str(&rest[..i]);
-        let (c, len) = escape(&rest[i..])?;
-        value.push(c);
-        rest = &rest[i + len..];
-    }
-    value.push_str(rest);
-    Some(Cow::Owned(value))
-}
-
-/// Whether [`unescape`] of `text` gives `value` (without making it).
-fn unescapes_to(text: &str, mut value: &str) -> bool {
-    if text.contains(['\n', '\r']) {
-        return false;
-    }
-    let mut rest = text;
-    while let Some(i) = rest.find('\\') {
-        let Some(after) = value.strip_prefix(&rest[..i]) else {
-            return false;
-        };
-        let Some((c, len)) = escape(&rest[i..]) else {
-            return false;
-        };
-        let Some(after) = after.strip_prefix(c) else {
-            return false;
-        };
-        (value, rest) = (after, &rest[i + len..]);
-    }
-    rest == value
 }
 
 /// The character a double-quoted scalar's escape stands for, and the
@@ -449,6 +440,28 @@ impl<'s> HostSeq<'s> {
 
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// Where the item whose value `name` is written, if `name` is (a slice
+    /// of) the value of an item that is not its text as written, as the list
+    /// keeps it in a [`Texts`]: names borrowed from there are placed by it.
+    pub fn decoded_place(&self, name: &str) -> Option<usize> {
+        let offset = self.decoded_offset(name)?;
+        let at = self
+            .decoded_at
+            .partition_point(|&(_, end)| end as usize <= offset);
+        let &(item, _) = self.decoded_at.get(at)?;
+        Some(self.spans[item as usize].start())
+    }
+
+    /// Where `name` starts in the decoded names kept in a [`Texts`], if it
+    /// is a non-empty slice of them.
+    pub fn decoded_offset(&self, name: &str) -> Option<usize> {
+        let Cow::Borrowed(decoded) = self.decoded else {
+            return None;
+        };
+        let offset = (name.as_ptr() as usize).checked_sub(decoded.as_ptr() as usize)?;
+        (!name.is_empty() && offset + name.len() <= decoded.len()).then_some(offset)
     }
 
     /// How many items are host entries, and about how long their vars are
@@ -513,23 +526,18 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         let mut name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
         if !entry && let Kind::Scalar(scalar) = &mut name.kind {
             let tagged = seq.names_tag.is_some();
-            if tagged {
-                scalar.tag = seq.names_tag.clone().map(Box::new);
-            }
             if let Some(&(item, end)) = seq.decoded_at.get(self.decoded)
                 && item == index as u32
             {
                 let start = (self.decoded.checked_sub(1)).map_or(0, |d| seq.decoded_at[d].1);
                 self.decoded += 1;
-                scalar.value = Cow::Owned(seq.decoded[start as usize..end as usize].to_string());
-            } else if tagged || seq.names == Style::DoubleQuoted {
-                let text = name_at(seq.src, span, seq.names, tagged);
-                scalar.value = match seq.names {
-                    // Checked when kept (a text with a backslash is never
-                    // its own value, so the items kept as written have none).
-                    Style::DoubleQuoted => unescape(text).unwrap_or(Cow::Borrowed(text)),
-                    _ => Cow::Borrowed(text),
+                let range = start as usize..end as usize;
+                scalar.value = match &seq.decoded {
+                    Cow::Borrowed(decoded) => Cow::Borrowed(&decoded[range]),
+                    Cow::Owned(decoded) => Cow::Owned(decoded[range].to_string()),
                 };
+            } else if tagged {
+                scalar.value = Cow::Borrowed(name_at(seq.src, span, seq.names, tagged));
             }
         }
         match seq.entries.get(self.entry) {
@@ -555,7 +563,10 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                     },
                 })
             }
-            _ => Some(HostItem::Scalar(name)),
+            _ => Some(HostItem::Scalar {
+                name,
+                tag: seq.names_tag.as_deref(),
+            }),
         }
     }
 
@@ -569,7 +580,12 @@ impl<'a, 's> HostItem<'a, 's> {
     /// The item as a node.
     pub fn into_node(self) -> Cow<'a, Node<'s>> {
         match self {
-            HostItem::Scalar(node) => Cow::Owned(node),
+            HostItem::Scalar { mut name, tag } => {
+                if let (Kind::Scalar(scalar), Some(tag)) = (&mut name.kind, tag) {
+                    scalar.tag = Some(Box::new(tag.to_string()));
+                }
+                Cow::Owned(name)
+            }
             HostItem::Node(node) => Cow::Borrowed(node),
             HostItem::Entry { name, vars, pairs } => {
                 let value = Node {
@@ -614,7 +630,7 @@ impl<'s> SeqBuilder<'s> {
                 node_at: Vec::new(),
                 names: Style::Plain,
                 names_tag: None,
-                decoded: String::new(),
+                decoded: Cow::Borrowed(""),
                 decoded_at: Vec::new(),
             },
             end: None,
@@ -645,7 +661,7 @@ impl<'s> SeqBuilder<'s> {
             }
             if decoded {
                 let seq = &mut self.seq;
-                seq.decoded.push_str(&scalar.value);
+                seq.decoded.to_mut().push_str(&scalar.value);
                 let end = u32::try_from(seq.decoded.len()).expect("a source is at most 4 GiB");
                 seq.decoded_at.push((seq.spans.len() as u32, end));
             }
@@ -670,25 +686,9 @@ impl<'s> SeqBuilder<'s> {
     /// empty plain scalar (null), nor a block scalar.
     fn name_style(&self, node: &Node<'s>) -> Option<(Style, bool)> {
         let scalar = node.scalar()?;
-        // Escapes on one line are applied again as the items are read, rather
-        // than their values kept.
-        let escaped = || {
-            let span = match scalar.tag {
-                Some(_) => after_tag(self.seq.src, node.span)?,
-                None => node.span,
-            };
-            let text = self
-                .seq
-                .src
-                .get(span.start() + 1..(span.end as usize).checked_sub(1)?)?;
-            unescapes_to(text, &scalar.value).then_some(())
-        };
         match (as_written_tagged(self.seq.src, node), scalar.style) {
             (_, Style::Plain) if scalar.value.is_empty() => None,
             (Some(style), _) => Some((style, false)),
-            (None, Style::DoubleQuoted) if escaped().is_some() => {
-                Some((Style::DoubleQuoted, false))
-            }
             (None, style @ (Style::Plain | Style::SingleQuoted | Style::DoubleQuoted)) => {
                 Some((style, true))
             }
@@ -805,6 +805,10 @@ impl<'s> SeqBuilder<'s> {
         let _ = seq.spans.try_reserve_exact(more(seq.spans.len()));
         let _ = seq.entries.try_reserve_exact(more(seq.entries.len()));
         let _ = seq.pairs.try_reserve_exact(more(seq.pairs.len()));
+        if let Cow::Owned(decoded) = &mut seq.decoded {
+            let _ = decoded.try_reserve_exact(more(decoded.len()));
+        }
+        let _ = seq.decoded_at.try_reserve_exact(more(seq.decoded_at.len()));
     }
 
     fn keep(&mut self, node: Node<'s>) {
@@ -826,7 +830,9 @@ impl<'s> SeqBuilder<'s> {
         seq.values.shrink_to_fit();
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
-        seq.decoded.shrink_to_fit();
+        if let Cow::Owned(decoded) = &mut seq.decoded {
+            decoded.shrink_to_fit();
+        }
         seq.decoded_at.shrink_to_fit();
         Kind::HostSeq(Box::new(seq))
     }
@@ -911,6 +917,38 @@ impl<'s> Node<'s> {
             Kind::Scalar(s) if s.is_null() => "null".to_string(),
             Kind::Scalar(s) => format!("string {:?}", crate::error::excerpt(&s.value)),
             Kind::Alias(_) | Kind::Tagged(_) => unreachable!("resolved"),
+        }
+    }
+
+    /// Moves the decoded names of its host lists into `texts` (see
+    /// [`Texts`]), so that the names read from them borrow it. A list shared
+    /// by an alias keeps its own (its names are then copied as they are read).
+    pub fn keep_decoded(&mut self, texts: &'s Texts) {
+        self.keep_decoded_from(&mut { texts });
+    }
+
+    /// [`Node::keep_decoded`], each text kept from where the last one was.
+    fn keep_decoded_from(&mut self, texts: &mut &'s Texts) {
+        match &mut self.kind {
+            Kind::Scalar(_) => {}
+            Kind::Seq(items) => (items.iter_mut()).for_each(|item| item.keep_decoded_from(texts)),
+            Kind::HostSeq(seq) => {
+                if let Cow::Owned(decoded) = &mut seq.decoded {
+                    let (at, kept) = texts.keep(std::mem::take(decoded));
+                    (*texts, seq.decoded) = (at, Cow::Borrowed(kept));
+                }
+                (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded_from(texts));
+            }
+            Kind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
+                key.keep_decoded_from(texts);
+                value.keep_decoded_from(texts);
+            }),
+            Kind::Alias(node) => {
+                if let Some(node) = Rc::get_mut(node) {
+                    node.keep_decoded_from(texts);
+                }
+            }
+            Kind::Tagged(tagged) => tagged.1.keep_decoded_from(texts),
         }
     }
 
@@ -1391,6 +1429,36 @@ impl<'s> LineIndex<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text kept stays as it was, however many; a host list shared by
+    /// an alias keeps its own.
+    #[test]
+    fn texts_keep_every_text() {
+        let texts = Texts::default();
+        let mut at = &texts;
+        let kept: Vec<&str> = (0..1000)
+            .map(|i| {
+                let (next, text) = at.keep(format!("t{i}"));
+                at = next;
+                text
+            })
+            .collect();
+        assert!(kept.iter().enumerate().all(|(i, t)| *t == format!("t{i}")));
+        assert_eq!(texts.keep("again".to_string()).1, "again");
+        let src = "a: &l\n- \"w\\x2d1\"\nb: *l\nc:\n- \"v\\x2d1\"\n";
+        let mut root = parse(src).unwrap().unwrap();
+        let texts = Texts::default();
+        root.keep_decoded(&texts);
+        let lists: Vec<_> = (root.entries().unwrap().iter())
+            .map(|(_, list)| match &list.resolved().kind {
+                Kind::HostSeq(seq) => {
+                    (matches!(seq.decoded, Cow::Borrowed(_)), seq.items().count())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(lists, [(false, 1), (false, 1), (true, 1)]);
+    }
 
     #[test]
     fn lines_break_as_yaml_breaks_them() {

@@ -21,7 +21,9 @@ use super::{
 };
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
-use crate::tree::{HostItem, HostPairs, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue};
+use crate::tree::{
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue,
+};
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -247,12 +249,16 @@ struct Level<'t, 's> {
 
 /// Hosts read from one node, with what it takes to place each one.
 #[derive(Default)]
-struct HostsRead<'s> {
+struct HostsRead<'t, 's> {
     hosts: Vec<Host<'s>>,
-    /// For the hosts whose name is not a slice of the source (a range, an
-    /// escaped name, `hosts_from`): (index of the first host of an entry,
-    /// byte offset of the entry), in order.
+    /// For the hosts whose name is neither a slice of the source nor of a
+    /// list in `decoded` (a range, an escaped name copied, `hosts_from`):
+    /// (index of the first host of an entry, byte offset of the entry), in
+    /// order.
     owned_at: Vec<(u32, u32)>,
+    /// The host list read, when it keeps names that are not their text as
+    /// written in a `Texts`: such names are placed by it.
+    decoded: Option<&'t HostSeq<'s>>,
     /// Whether a name may hold a byte other than letters, digits and `.-_:]`.
     odd_names: bool,
     /// Whether an entry was reported (so "no hosts" would only repeat it).
@@ -261,16 +267,15 @@ struct HostsRead<'s> {
     vars: HostVarsText,
 }
 
-impl<'s> HostsRead<'s> {
+impl HostsRead<'_, '_> {
     /// Where host `index` is written.
     fn at(&self, src: &str, index: usize) -> usize {
-        let name = self.hosts[index].name.as_ref();
-        let (base, here) = (src.as_ptr() as usize, name.as_ptr() as usize);
-        if let Cow::Borrowed(_) = self.hosts[index].name
-            && here >= base
-            && here <= base + src.len()
-        {
-            return here - base;
+        let name = &self.hosts[index].name;
+        if in_source(src, name) {
+            return name.as_ptr() as usize - src.as_ptr() as usize;
+        }
+        if let Some(at) = self.decoded_place(name) {
+            return at;
         }
         let entry = self
             .owned_at
@@ -278,6 +283,11 @@ impl<'s> HostsRead<'s> {
         entry
             .checked_sub(1)
             .map_or(0, |entry| self.owned_at[entry].1 as usize)
+    }
+
+    /// Where a name borrowed from the decoded names of the list read is.
+    fn decoded_place(&self, name: &str) -> Option<usize> {
+        self.decoded?.decoded_place(name)
     }
 }
 
@@ -292,7 +302,7 @@ struct Draft<'t, 's> {
     group: Option<String>,
     vars: Vars,
     hosts_unknown: bool,
-    read: HostsRead<'s>,
+    read: HostsRead<'t, 's>,
 }
 
 /// A YAML number as a plain scalar may spell it (YAML 1.2 core, as sizes and
@@ -1393,14 +1403,14 @@ impl<'s> Validator<'s, '_> {
 
     /// The hosts a node lists: a comma-separated string, or a list of names
     /// and `name: {vars}` items.
-    fn hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+    fn hosts<'t>(&mut self, node: &'t Node<'s>) -> HostsRead<'t, 's> {
         let before = self.problems.len() + self.unlisted;
         let mut read = self.read_hosts(node);
         read.failed = self.problems.len() + self.unlisted > before;
         read
     }
 
-    fn read_hosts(&mut self, node: &Node<'s>) -> HostsRead<'s> {
+    fn read_hosts<'t>(&mut self, node: &'t Node<'s>) -> HostsRead<'t, 's> {
         let mut read = HostsRead::default();
         if node.is_null() {
             return read;
@@ -1417,6 +1427,8 @@ impl<'s> Validator<'s, '_> {
             && self.fast
         {
             read.hosts.reserve(seq.len());
+            // Names kept in a `Texts` are placed by the list.
+            read.decoded = Some(seq);
             // Room made once: a text grown by doubling is copied as it grows.
             let (entries, text) = seq.vars_size();
             read.vars.reserve(entries, text);
@@ -1424,20 +1436,22 @@ impl<'s> Validator<'s, '_> {
             let mut recent = RecentVars::default();
             for item in seq.items() {
                 match item {
-                    // A name that is not its text as written (an escape, a
-                    // tag): its value moved, not copied.
-                    HostItem::Scalar(Node {
-                        span,
-                        kind:
-                            Kind::Scalar(Scalar {
-                                value: Cow::Owned(name),
-                                ..
-                            }),
-                    }) => {
-                        let (name, at) = through_alias(Cow::Owned(name), list_alias, span.start());
+                    // A tagged name (`!!str web1`), or one that is not its
+                    // text as written, is a name, never null: taken as it
+                    // is (a value copied when the list was not kept in a
+                    // `Texts`: moved), without a tag made for each.
+                    HostItem::Scalar {
+                        name:
+                            Node {
+                                span,
+                                kind: Kind::Scalar(Scalar { value, .. }),
+                            },
+                        tag,
+                    } if tag.is_some() || matches!(value, Cow::Owned(_)) => {
+                        let (name, at) = through_alias(value, list_alias, span.start());
                         self.push_entry(&mut read, name, None, 0, at);
                     }
-                    HostItem::Scalar(name) => self.host_item(&mut read, &name, list_alias),
+                    HostItem::Scalar { name, .. } => self.host_item(&mut read, &name, list_alias),
                     HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
                     HostItem::Entry {
                         name,
@@ -1498,7 +1512,12 @@ impl<'s> Validator<'s, '_> {
     /// come in through an alias (`list_alias` when the whole list does) are
     /// placed at the alias, where they are listed again, not where the anchor
     /// first wrote them.
-    fn host_item(&mut self, read: &mut HostsRead<'s>, item: &Node<'s>, list_alias: Option<usize>) {
+    fn host_item(
+        &mut self,
+        read: &mut HostsRead<'_, 's>,
+        item: &Node<'s>,
+        list_alias: Option<usize>,
+    ) {
         let at = item.span.start();
         let alias = list_alias.or(is_alias(item).then_some(at));
         match &item.resolved().kind {
@@ -1518,7 +1537,7 @@ impl<'s> Validator<'s, '_> {
 
     fn host_with_vars(
         &mut self,
-        read: &mut HostsRead<'s>,
+        read: &mut HostsRead<'_, 's>,
         entries: &[(Node<'s>, Node<'s>)],
         alias: Option<usize>,
         at: usize,
@@ -1599,7 +1618,7 @@ impl<'s> Validator<'s, '_> {
     /// and is kept as it came (borrowed from the source where it lies there).
     fn push_entry(
         &mut self,
-        read: &mut HostsRead<'s>,
+        read: &mut HostsRead<'_, 's>,
         entry: Cow<'s, str>,
         vars: Option<VarsId>,
         domain: u32,
@@ -1618,8 +1637,18 @@ impl<'s> Validator<'s, '_> {
             if !self.room_for(1, at) {
                 return;
             }
+            // A name borrowed from the list's decoded names is placed at its
+            // item (checked here in debug builds, and by the fuzz target
+            // against the reference, which copies such names).
             if let Cow::Owned(_) = entry {
                 read.owned_at.push((read.hosts.len() as u32, at as u32));
+            } else if !in_source(self.src, &entry) {
+                let decoded =
+                    (read.decoded).is_some_and(|seq| seq.decoded_offset(&entry).is_some());
+                debug_assert!(!decoded || read.decoded_place(&entry) == Some(at));
+                if !decoded {
+                    read.owned_at.push((read.hosts.len() as u32, at as u32));
+                }
             }
             read.hosts.push(Host {
                 name: entry,
@@ -1651,13 +1680,14 @@ impl<'s> Validator<'s, '_> {
     /// The hosts of a string of comma-separated names.
     fn host_string(
         &mut self,
-        read: &mut HostsRead<'s>,
+        read: &mut HostsRead<'_, 's>,
         scalar: &Scalar<'s>,
         span: Span,
         aliased: bool,
     ) {
         let at = span.start();
-        let text = borrow(&scalar.value);
+        // Read where it is: a string over a million lines is not copied.
+        let text = &scalar.value;
         if text.trim().is_empty() {
             return;
         }
@@ -1671,7 +1701,7 @@ impl<'s> Validator<'s, '_> {
         let in_source = !aliased
             && matches!(text, Cow::Borrowed(t) if (t.as_ptr() as usize) >= base
             && (t.as_ptr() as usize) <= base + self.src.len());
-        if let Cow::Borrowed(text) = text
+        if let Cow::Borrowed(text) = *text
             && in_source
             && let Some(halves) = self.string_in_halves(text)
         {
@@ -1683,7 +1713,7 @@ impl<'s> Validator<'s, '_> {
             false => at,
         };
         match text {
-            Cow::Borrowed(text) => {
+            &Cow::Borrowed(text) => {
                 for entry in text.split(',') {
                     let trimmed = entry.trim();
                     if trimmed.is_empty() {
@@ -1708,7 +1738,7 @@ impl<'s> Validator<'s, '_> {
                         None => at,
                     };
                     if trimmed.is_empty() {
-                        self.empty_entry(&text, entry, place);
+                        self.empty_entry(text, entry, place);
                         continue;
                     }
                     // Found as written (no escape in it, not over a line
@@ -1753,7 +1783,7 @@ impl<'s> Validator<'s, '_> {
     /// string is the largest piece of work in reading a strategy. None when
     /// the string is short or either half has anything to report: the string
     /// is then read in one piece, which reports it.
-    fn string_in_halves(&mut self, text: &'s str) -> Option<HostsRead<'s>> {
+    fn string_in_halves<'t>(&mut self, text: &'s str) -> Option<HostsRead<'t, 's>> {
         if text.len() < HALVES_FROM_BYTES || self.too_many {
             return None;
         }
@@ -1786,10 +1816,7 @@ impl<'s> Validator<'s, '_> {
         hosts.extend(second);
         Some(HostsRead {
             hosts,
-            owned_at: Vec::new(),
-            odd_names: false,
-            failed: false,
-            vars: HostVarsText::default(),
+            ..HostsRead::default()
         })
     }
 
@@ -1861,7 +1888,7 @@ impl<'s> Validator<'s, '_> {
     /// The hosts a `hosts_from` pattern selects, in the order the earlier
     /// sources gave them, with the plain vars those sources gave (for domain
     /// labels).
-    fn external_hosts(&mut self, version: &str, pattern: &str, at: usize) -> HostsRead<'s> {
+    fn external_hosts<'t>(&mut self, version: &str, pattern: &str, at: usize) -> HostsRead<'t, 's> {
         let (version, pattern) = (version.to_string(), pattern.to_string());
         let kind = match self.hosts_from {
             HostsFrom::Unchecked => return HostsRead::default(),
@@ -1896,8 +1923,8 @@ impl<'s> Validator<'s, '_> {
                         hosts,
                         owned_at: vec![(0, at as u32)],
                         odd_names: true,
-                        failed: false,
                         vars,
+                        ..HostsRead::default()
                     };
                 }
                 Ok(_) => ProblemKind::NoExternalMatch { version, pattern },
@@ -2315,8 +2342,15 @@ fn batch_count_bound(version: &Version) -> usize {
 fn written_at(src: &str, from: &mut usize, span: Span, entry: &str, style: Style) -> usize {
     let end = (span.end as usize).clamp(*from, src.len());
     let escaped = |i: usize| style == Style::DoubleQuoted && src[..i].ends_with('\\');
+    // Nearly always right after the comma before it, its blanks and line
+    // breaks: found there without a search (an entry starts with none).
+    let next = *from
+        + (src.as_bytes()[*from..end].iter())
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
     let found = match entry.is_empty() {
         true => None,
+        false if src[next..end].starts_with(entry) && !escaped(next) => Some(next),
         false => (src[*from..end].match_indices(entry))
             .map(|(i, _)| *from + i)
             .find(|&i| !escaped(i)),
@@ -2359,6 +2393,13 @@ fn through_alias<'s>(name: Cow<'s, str>, alias: Option<usize>, at: usize) -> (Co
         Some(alias) => (Cow::Owned(name.into_owned()), alias),
         None => (name, at),
     }
+}
+
+/// Whether `name` is a slice of `src` (where it is written), not a copy nor
+/// a name decoded into a [`crate::tree::Texts`]: the hosts are placed by it.
+fn in_source(src: &str, name: &str) -> bool {
+    let (base, here) = (src.as_ptr() as usize, name.as_ptr() as usize);
+    here >= base && here + name.len() <= base + src.len()
 }
 
 /// A scalar's text, borrowed from the source when the tree holds it so.
