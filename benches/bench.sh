@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of `regal-inventory --list` on generated fleets of 10k, 100k and 1M
 # hosts (about 1,000 batches each), against the Python equivalent built on
-# regal 1.3 (../shared/bench/py_regal_inventory.py) when it can be set up.
+# regal 1.3 (../shared/bench/py_regal_inventory.py, or the file that
+# REGAL_PY_BENCH names, e.g. from a worktree) when it can be set up.
 #
 # Usage: benches/bench.sh [--no-python] [--sizes "10000 100000 1000000"] [--runs N]
 #                         [--python-runs N]
@@ -57,7 +58,7 @@ cargo build --release --quiet
 bin=$root/target/release/regal-inventory
 
 py=""
-pyscript=$root/../shared/bench/py_regal_inventory.py
+pyscript=${REGAL_PY_BENCH:-$root/../shared/bench/py_regal_inventory.py}
 if [ "$python" = auto ]; then
     venv=$root/target/bench-venv
     if [ ! -f "$pyscript" ]; then

@@ -42,7 +42,13 @@ pub fn agrees(source: &str) -> bool {
             .any(|w| b" \t\r\n[{,".contains(&w[0]) && w[1] == b':' && !w[2].is_ascii_whitespace());
     if let Some(fast) = block_yaml::read(source) {
         match &events {
-            Ok(Some(node)) if same_tree(&fast, node, true) => {}
+            Ok(Some(node)) if same_tree(&fast, node, true) => {
+                // Every entry the fast reader handed over to the event parser
+                // is in the whole file's tree, exactly: spans and all.
+                if !handed_over_as_in(source, node) {
+                    return false;
+                }
+            }
             Ok(_) => return false,
             // saphyr-parser refuses a few plain scalars YAML allows (`[web -,
             // x]`): the fast reader's tree must then be serde_yaml's.
@@ -91,12 +97,70 @@ pub fn agrees(source: &str) -> bool {
     }) && source
         .trim_end_matches(['\n', '\r'])
         .ends_with([' ', '\t', '\n', '\r']);
-    if flow_question || flow_colon || odd_anchor || redefined || root_block || explicit_indent {
+    // serde_yaml's libyaml counts a leading byte order mark as a column
+    // (`\u{FEFF}a:\n b: c` is two keys to it); PyYAML, ansible-core's
+    // reader, and YAML 1.2 do not (found by fuzzing).
+    let bom = tree::bom_len(source) > 0;
+    if flow_question
+        || flow_colon
+        || odd_anchor
+        || redefined
+        || root_block
+        || explicit_indent
+        || bom
+    {
         return true;
     }
     match (events, serde_yaml::from_str::<serde_yaml::Value>(source)) {
         (Ok(Some(ours)), Ok(theirs)) => same_structure(&ours, &theirs),
         _ => true,
+    }
+}
+
+/// Whether each node the fast reader took from the event parser for an
+/// entry it handed over (see `block_yaml::read_recording`) is a node of
+/// `whole`, the event parser's tree of the whole file, with the same span,
+/// value and everything in it.
+pub fn handed_over_as_in(source: &str, whole: &Node) -> bool {
+    let Some((_, handed)) = block_yaml::read_recording(source) else {
+        return true;
+    };
+    if handed.is_empty() {
+        return true;
+    }
+    let mut nodes = std::collections::HashMap::new();
+    every_node(whole, &mut |node| {
+        nodes
+            .entry((node.span.start, node.span.end))
+            .or_insert_with(Vec::new)
+            .push(format!("{node:?}"));
+    });
+    handed.iter().all(|node| {
+        nodes
+            .get(&(node.span.start, node.span.end))
+            .is_some_and(|found| found.contains(&format!("{node:?}")))
+    })
+}
+
+/// Calls `f` on `node` and every node inside it (a host list's items as the
+/// nodes they stand for).
+fn every_node(node: &Node, f: &mut dyn FnMut(&Node)) {
+    f(node);
+    match &node.kind {
+        Kind::Scalar(_) => {}
+        Kind::Map(entries) => {
+            for (key, value) in entries {
+                every_node(key, f);
+                every_node(value, f);
+            }
+        }
+        Kind::Seq(_) | Kind::HostSeq(_) => {
+            for item in node.items().unwrap() {
+                every_node(&item, f);
+            }
+        }
+        Kind::Alias(inner) => every_node(inner, f),
+        Kind::Tagged(tagged) => every_node(&tagged.1, f),
     }
 }
 

@@ -14,10 +14,8 @@
 //! patterns and its `groups` variable follow the order of the JSON keys.
 
 use crate::plan::{Plan, VersionPlan};
-#[cfg(doc)]
-use crate::strategy::Version;
 use crate::strategy::file::Vars;
-use crate::strategy::{Host, VarsId};
+use crate::strategy::{Host, VarsId, Version};
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde_json::value::RawValue;
@@ -283,7 +281,7 @@ impl Serialize for HostVars<'_> {
             match vars {
                 // The text as it was rendered (with serde_json's serializer).
                 Some(text) => {
-                    let raw: &RawValue = serde_json::from_str(text).map_err(S::Error::custom)?;
+                    let raw: &RawValue = serde_json::from_str(&text).map_err(S::Error::custom)?;
                     map.serialize_entry(&host.name, raw)?
                 }
                 None => map.serialize_entry(&host.name, &empty)?,
@@ -295,7 +293,7 @@ impl Serialize for HostVars<'_> {
 
 /// Every host of the plan with the vars regal-inventory gives it (JSON text),
 /// in rollout order.
-fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host<'p>, Option<&'p str>)> {
+fn own_vars<'p>(plan: &Plan<'p>) -> impl Iterator<Item = (&'p Host<'p>, Option<Cow<'p, str>>)> {
     plan.versions.iter().flat_map(|v| {
         let version = v.version;
         v.hosts()
@@ -368,7 +366,8 @@ impl Inventory<'_> {
         }
         w.write_all(b"\"_meta\":{\"hostvars\":{")?;
         let mut first = true;
-        let mut write_host = |name: &str, plain: bool, vars: Option<&str>| {
+        let mut scratch = String::new();
+        let mut write_host = |name: &str, plain: bool, version: &Version, vars: Option<VarsId>| {
             // The usual host, a plain name without vars: three writes, two of a
             // size known here, so plain stores rather than calls.
             if plain && vars.is_none() {
@@ -382,21 +381,28 @@ impl Inventory<'_> {
             }
             write_name(w, name, plain)?;
             w.write_all(b":")?;
-            // Rendered once, as serde_json writes the map, when the strategy was read.
-            w.write_all(vars.unwrap_or("{}").as_bytes())
+            // As serde_json writes the map: rendered when the strategy was
+            // read, or now from the host entry as written.
+            match vars {
+                Some(id) => version.host_vars.write(id, w, &mut scratch),
+                None => w.write_all(b"{}"),
+            }
         };
         // As `own_vars`: each version's hosts in rollout order, then its excluded ones.
         for (plan, in_order) in plan.versions.iter().zip(&in_order) {
             let version = plan.version;
             let plain = version.plain_names;
             match in_order {
-                Some(in_order) => (0..in_order.len())
-                    .try_for_each(|k| write_host(in_order.name(k), plain, in_order.vars(k)))?,
-                None => (plan.hosts())
-                    .try_for_each(|host| write_host(&host.name, plain, version.own_vars(host)))?,
+                Some(in_order) => (0..in_order.len()).try_for_each(|k| {
+                    write_host(in_order.name(k), plain, version, in_order.vars(k))
+                })?,
+                None => (plan.hosts()).try_for_each(|host| {
+                    write_host(&host.name, plain, version, version.own_vars_id(host))
+                })?,
             }
-            (version.excluded.iter())
-                .try_for_each(|host| write_host(&host.name, plain, version.own_vars(host)))?;
+            (version.excluded.iter()).try_for_each(|host| {
+                write_host(&host.name, plain, version, version.own_vars_id(host))
+            })?;
         }
         w.write_all(b"}}}")
     }
@@ -453,10 +459,9 @@ impl<'p> InOrder<'p> {
         self.ends.len()
     }
 
-    /// The own vars of the `k`th host in rollout order (JSON text).
-    fn vars(&self, k: usize) -> Option<&'p str> {
-        let id = self.vars.get(k).copied().flatten()?;
-        Some(self.plan.version.host_vars.get(id))
+    /// The own vars of the `k`th host in rollout order.
+    fn vars(&self, k: usize) -> Option<VarsId> {
+        self.vars.get(k).copied().flatten()
     }
 
     /// The name of the `k`th host in rollout order.
@@ -565,7 +570,7 @@ pub fn host_vars<'p>(plan: &Plan<'p>, name: &str) -> Vars {
     own_vars(plan)
         .find(|(host, _)| host.name == name)
         .and_then(|(_, vars)| vars)
-        .map(|text| serde_json::from_str(text).expect("rendered from a map"))
+        .map(|text| serde_json::from_str(&text).expect("rendered from a map"))
         .unwrap_or_default()
 }
 
@@ -573,6 +578,39 @@ pub fn host_vars<'p>(plan: &Plan<'p>, name: &str) -> Vars {
 mod tests {
     use super::*;
     use crate::strategy;
+
+    /// Host vars kept as their entries as written (values of their own,
+    /// numbers, booleans, quoted), shared by hosts that write them alike,
+    /// or rendered (a list value): `write_json` gives serde's bytes, and the
+    /// same inventory as the validator's reference path, also past the point
+    /// where vars of their own on every host stop being looked up.
+    #[test]
+    fn host_vars_kept_as_written_write_as_the_reference_reads_them() {
+        let mut source = String::from("versions:\n  a:\n");
+        for i in 0..2_000 {
+            let vars = match i % 7 {
+                0 if i > 1_000 => "{zone: z1}".to_string(),
+                1 => format!("{{n: {i}, ok: yes, q: 'it\"s {i}'}}"),
+                2 => format!("{{ip: 10.0.{}.{}, t: [x, {i}]}}", i / 256, i % 256),
+                3 => "{zone: z1, rack: 7, off: 0o17, when: 2001-12-14}".to_string(),
+                _ => format!("{{ip: 10.0.{}.{}}}", i / 256, i % 256),
+            };
+            source.push_str(&format!("    - h{i}: {vars}\n"));
+        }
+        source.push_str("    - h-last:\n        zone: z1\n        rack: 7\n");
+        let fast = strategy::parse(&source).unwrap();
+        let reference =
+            strategy::parse_by_reference(&source, strategy::HostsFrom::Unavailable).unwrap();
+        let json = |strategy| {
+            let plan = Plan::new(strategy);
+            let inventory = Inventory::new(&plan);
+            let mut written = Vec::new();
+            inventory.write_json(&mut written).unwrap();
+            assert_eq!(written, serde_json::to_vec(&inventory).unwrap());
+            written
+        };
+        assert_eq!(json(&fast), json(&reference));
+    }
 
     /// `write_json` gives serde's bytes, also for names and vars that need
     /// escaping, excluded hosts, host vars and groups without fields.

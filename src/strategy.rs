@@ -12,6 +12,7 @@ use file::{Order, Size, Vars};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::num::NonZeroU32;
+use std::rc::Rc;
 
 /// A checked strategy: every version has hosts, every host is listed once.
 /// Host names borrow from the text it was read from (`'s`) where they can.
@@ -46,7 +47,7 @@ pub struct Version<'s> {
     /// more when the inventory is written. False when not known.
     pub plain_names: bool,
     /// The own vars of its hosts, kept and excluded.
-    pub host_vars: HostVarsText,
+    pub host_vars: HostVarsText<'s>,
     pub rollout: Rollout,
 }
 
@@ -73,10 +74,16 @@ impl Version<'_> {
     /// The vars regal-inventory gives `host` of this version, as JSON text:
     /// none for hosts from earlier inventory sources, whose vars stay with
     /// those sources.
-    pub fn own_vars(&self, host: &Host) -> Option<&str> {
+    pub fn own_vars(&self, host: &Host) -> Option<Cow<'_, str>> {
+        self.own_vars_id(host).map(|id| self.host_vars.get(id))
+    }
+
+    /// Which of [`Version::host_vars`] are the vars of `host` (see
+    /// [`Version::own_vars`]).
+    pub fn own_vars_id(&self, host: &Host) -> Option<VarsId> {
         match self.hosts_from {
             Some(_) => None,
-            None => host.vars.map(|id| self.host_vars.get(id)),
+            None => host.vars,
         }
     }
 }
@@ -85,40 +92,151 @@ impl Version<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VarsId(NonZeroU32);
 
-/// The own vars of a version's hosts, each rendered to JSON text once, when
-/// the strategy is read, exactly as `serde_json` writes that map; the texts
-/// lie one after another in one string. At a million hosts with a var each, a
-/// map of its own per host (a `serde_json::Map` in a box) cost about 230 bytes
-/// a host; this costs the text and 8 bytes, and `_meta.hostvars` copies the
-/// text as it is. What needs one var (failure-domain labels) reads it from the
-/// text ([`HostVarsText::var`]).
+/// The own vars of a version's hosts, as JSON text exactly as `serde_json`
+/// writes that map. At a million hosts with a var each, a map of its own per
+/// host (a `serde_json::Map` in a box) cost about 230 bytes a host; this
+/// costs 4 bytes a host more than the host list read from the source. What
+/// needs one var (failure-domain labels) reads it from the text
+/// ([`HostVarsText::var`]).
+///
+/// - A host entry of a compact host list whose vars are all scalars as
+///   written that ansible-core reads (`- web1: {zone: a}`) is kept as its
+///   entry in that list ([`tree::HostSeq`], which the strategy then holds)
+///   and written as JSON from the source when asked for
+///   ([`HostVarsText::write`]): no copy of it is made while the strategy is
+///   read.
+/// - Any other host's vars are rendered once, when the strategy is read;
+///   the texts lie one after another in one string.
 ///
 /// Hosts often carry the same vars (a zone, a rack, a role): hosts whose vars
 /// are written alike share one entry (the validator finds them by the text
 /// they are written as), so such a fleet costs little more than its names.
 #[derive(Debug, Clone, Default)]
-pub struct HostVarsText {
+pub struct HostVarsText<'s> {
     text: String,
     /// Where each entry ends in `text`.
     ends: Vec<usize>,
+    /// The host list whose entries the ids with [`WRITTEN`] set number.
+    written: Option<Rc<tree::HostSeq<'s>>>,
+    /// Whether [`HostVarsText::reserve_once`] made room.
+    reserved: bool,
 }
 
-impl HostVarsText {
+/// Set in the id of a host entry kept as written: the rest is its number,
+/// and [`STRINGS`].
+const WRITTEN: u32 = 1 << 31;
+
+/// Set in the id of a host entry kept as written whose values are all read
+/// as strings (known when it was read).
+const STRINGS: u32 = 1 << 30;
+
+impl<'s> HostVarsText<'s> {
     /// The JSON text of entry `id`: an object with at least one var.
-    pub fn get(&self, id: VarsId) -> &str {
+    pub fn get(&self, id: VarsId) -> Cow<'_, str> {
+        match self.written_entry(id) {
+            Some(k) => {
+                let mut text = String::new();
+                self.render(k, &mut text);
+                Cow::Owned(text)
+            }
+            None => Cow::Borrowed(self.rendered(id)),
+        }
+    }
+
+    /// Writes the JSON text of entry `id` to `w`, through `scratch` for an
+    /// entry kept as written.
+    pub fn write<W: std::io::Write>(
+        &self,
+        id: VarsId,
+        w: &mut W,
+        scratch: &mut String,
+    ) -> std::io::Result<()> {
+        match self.written_entry(id) {
+            Some(k) => {
+                scratch.clear();
+                self.render(k, scratch);
+                w.write_all(scratch.as_bytes())
+            }
+            None => w.write_all(self.rendered(id).as_bytes()),
+        }
+    }
+
+    /// The number of the host entry kept as written that `id` is, and
+    /// whether its values are all strings.
+    fn written_entry(&self, id: VarsId) -> Option<(usize, bool)> {
+        let id = id.0.get();
+        let k = (id & !(WRITTEN | STRINGS)) as usize;
+        (id & WRITTEN != 0).then_some((k, id & STRINGS != 0))
+    }
+
+    fn rendered(&self, id: VarsId) -> &str {
         let index = id.0.get() as usize - 1;
         let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
         &self.text[start..self.ends[index]]
     }
 
+    /// Host entry `k` of the list kept, as `serde_json` writes its vars;
+    /// `strings`: its values are all strings.
+    fn render(&self, (k, strings): (usize, bool), out: &mut String) {
+        let seq = self.written.as_ref().expect("entries kept with their list");
+        let pairs = seq.entry_vars(k).expect("kept: scalars as written");
+        out.push('{');
+        for (index, (key, value)) in pairs.written().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            let tree::WrittenValue::Scalar(value) = value else {
+                unreachable!("kept: scalars as written")
+            };
+            // A var name, checked when read: nothing in it to escape.
+            out.push('"');
+            out.push_str(key.value);
+            out.push_str("\":");
+            match strings {
+                true => validate::push_json_str(out, value.value),
+                false => validate::push_written_value(out, &value).expect("read when kept"),
+            }
+        }
+        out.push('}');
+    }
+
     /// Var `name` of entry `id`, as JSON text, if the entry has it.
-    pub fn var(&self, id: VarsId, name: &str) -> Option<&RawValue> {
-        var_in(self.get(id), name)
+    pub fn var(&self, id: VarsId, name: &str) -> Option<Box<RawValue>> {
+        var_in(&self.get(id), name).map(RawValue::to_owned)
     }
 
     /// Var `name` of `host`, if it has it.
-    pub fn host_var(&self, host: &Host, name: &str) -> Option<&RawValue> {
+    pub fn host_var(&self, host: &Host, name: &str) -> Option<Box<RawValue>> {
         self.var(host.vars?, name)
+    }
+
+    /// Host entry `k` of `seq` (see [`tree::HostSeq::entry_vars`]), kept
+    /// as written (`strings`: its values are all read as strings): its id,
+    /// or `None` when it cannot be (vars of another list kept already).
+    pub fn written(
+        &mut self,
+        seq: &Rc<tree::HostSeq<'s>>,
+        k: usize,
+        strings: bool,
+    ) -> Option<VarsId> {
+        let kept = self.written.get_or_insert_with(|| Rc::clone(seq));
+        let k = u32::try_from(k).ok();
+        let k = k.filter(|&k| k < STRINGS && Rc::ptr_eq(kept, seq))?;
+        let strings = if strings { STRINGS } else { 0 };
+        NonZeroU32::new(k | WRITTEN | strings).map(VarsId)
+    }
+
+    /// Entry `id` rendered (itself when it is): for vars that several hosts
+    /// share, written once rather than at each host.
+    pub fn rendered_once(&mut self, id: VarsId) -> VarsId {
+        let Some(entry) = self.written_entry(id) else {
+            return id;
+        };
+        let mut text = std::mem::take(&mut self.text);
+        let start = text.len();
+        self.render(entry, &mut text);
+        self.text = text;
+        self.finish(start).expect("a host entry has vars")
     }
 
     /// The text to append an entry to: call [`HostVarsText::finish`] with
@@ -135,8 +253,9 @@ impl HostVarsText {
             return None;
         }
         self.ends.push(self.text.len());
-        // At most one entry per host, and hosts are bounded far below 2^32.
-        let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 hosts");
+        // At most one entry per host, and hosts are bounded far below 2^31.
+        let id = u32::try_from(self.ends.len()).expect("fewer than 2^31 hosts");
+        assert!(id < WRITTEN, "fewer than 2^31 hosts");
         Some(VarsId(NonZeroU32::new(id).expect("counted from 1")))
     }
 
@@ -150,10 +269,13 @@ impl HostVarsText {
         self.finish(start)
     }
 
-    /// Makes room for `entries` more entries of `text` bytes in all.
-    pub fn reserve(&mut self, entries: usize, text: usize) {
-        self.ends.reserve(entries);
-        self.text.reserve(text);
+    /// Makes room for `entries` more rendered entries of `text` bytes in all,
+    /// once: the first time it is asked to.
+    pub fn reserve_once(&mut self, entries: usize, text: usize) {
+        if !std::mem::replace(&mut self.reserved, true) {
+            self.ends.reserve(entries);
+            self.text.reserve(text);
+        }
     }
 
     /// Frees the room grown past the text: a string grown by appending keeps
@@ -649,8 +771,8 @@ mod tests {
     #[test]
     fn decoded_host_names_borrow_the_text_they_were_decoded_into() {
         let fast = "versions:\n  a:\n    - \"w\\x2d1\"\n    - \"w\\u00e92\"\n";
-        // Keep chomping: the event parser reads the file.
-        let events = format!("{fast}vars:\n  motd: |+\n    text\n");
+        // A tab before a comment line: the event parser reads the whole file.
+        let events = format!("{fast}\t# c\nvars:\n  motd: text\n");
         assert!(block_yaml::read(fast).is_some() && block_yaml::read(&events).is_none());
         for source in [fast, &events] {
             let texts = tree::Texts::default();

@@ -4,21 +4,33 @@
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
 //! plain YAML: block mappings and sequences, plain and quoted scalars on one
-//! line or over several (double-quoted ones with their escapes), literal and
-//! folded block scalars, `!!str`-like tags on scalars, flow collections on one
-//! line or over several (a host list, a whole file written as JSON), anchors,
-//! aliases and comments. This reader takes exactly that subset and builds the
-//! same [`tree`](crate::tree) the event parser builds, spans included; it gives
-//! up (`None`) on anything else (an escaped line break, keep chomping, explicit
-//! block indentation, other tags, keys over several lines, tabs other than in
-//! a comment or after a value at a line's end, where YAML 1.1 and 1.2 agree
-//! that a tab changes nothing, carriage returns outside CRLF, document markers
-//! other than a leading `---` and an ending `...`) and on
-//! every error, so that [`crate::tree::parse`] then reads the file and gives its
-//! own result or its own message. Tests and the fuzz targets compare the two
-//! builders, and both with serde_yaml. A host entry in a list (`- name: {var:
-//! value}`) is read straight into the list's compact form, without nodes
-//! (`Parser::host_entry`).
+//! line or over several (double-quoted ones with their escapes, an escaped
+//! line break among them), literal and folded block scalars (keep chomping
+//! and indentation indicators too), `!!str`-like tags on scalars (the value
+//! on the tag's line or the next) and on flow collections, flow collections
+//! on one line or over several (a host list, a whole file written as JSON),
+//! anchors, aliases and comments. This reader takes exactly that subset and
+//! builds the same [`tree`](crate::tree) the event parser builds, spans
+//! included.
+//!
+//! An entry of a block sequence or mapping that it does not take (a folded
+//! line indented more than the first, a tag on a block collection, `?` keys,
+//! a key over several lines, ...) is handed over to the event parser alone:
+//! its lines, from the line's start, read by [`crate::tree::parse_region`]
+//! into nodes with the whole file's spans; after a few such entries in one
+//! collection, the rest of the collection at once (`Parser::hand_over`).
+//! A tab inside a plain scalar hands its entry over too; a tab in a comment or
+//! after a value at a line's end (where YAML 1.1 and 1.2 agree that a tab
+//! changes nothing) is read here. Wherever a hand-over could differ from
+//! reading the whole file (an anchor or alias in the entry, a tab in
+//! indentation, an error, ...) and on what it does not take outside such
+//! entries (other tabs, carriage returns outside CRLF, document markers
+//! other than a leading `---` and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
+//! then reads the whole file and gives its own result or its own message.
+//! Tests and the fuzz targets compare the two builders (every node handed
+//! over with the whole file's, spans included), and both with serde_yaml. A
+//! host entry in a list (`- name: {var: value}`) is read straight into the
+//! list's compact form, without nodes (`Parser::host_entry`).
 
 use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
@@ -35,6 +47,30 @@ pub fn read(source: &str) -> Option<Node<'_>> {
     Parser::new(source)?.document()
 }
 
+/// [`read`], and a copy of each node it took from the event parser for the
+/// entries it handed over (see `Parser::hand_over`): for the tests and
+/// fuzz targets, which compare those with the event parser's whole tree.
+pub fn read_recording(source: &str) -> Option<(Node<'_>, Vec<Node<'_>>)> {
+    if source.len() > crate::tree::MAX_SOURCE {
+        return None;
+    }
+    let mut parser = Parser::new(source)?;
+    let record = Rc::new(RefCell::new(Vec::new()));
+    parser.recorded = Some(Rc::clone(&record));
+    let root = parser.document()?;
+    let handed = record.take();
+    Some((root, handed))
+}
+
+/// [`read`] without handing any entry over to the event parser: what this
+/// reader takes by itself (for tests).
+#[cfg(test)]
+pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
+    let mut parser = Parser::new(source)?;
+    parser.no_hand_over = true;
+    parser.document()
+}
+
 /// The block indent of a flow collection that is the whole document: its
 /// lines may start anywhere.
 const ROOT: usize = usize::MAX;
@@ -42,8 +78,30 @@ const ROOT: usize = usize::MAX;
 /// Deeper documents are left to the event parser, which has its own limit.
 const MAX_DEPTH: usize = 64;
 
+/// A scalar over lines this long (a comma string over many lines) gets room
+/// for the rest of the source at once, rather than copies into fresh memory
+/// as it doubles; room never written costs no memory.
+const LONG: usize = 1 << 16;
+
+/// The bytes that end a plain scalar in a flow collection (or are checked
+/// there): `,[]{}:#`, as a table looked up once a byte.
+const FLOW_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut i = 0;
+    while i < 7 {
+        stop[b",[]{}:#"[i] as usize] = true;
+        i += 1;
+    }
+    stop
+};
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
+
+/// After this many entries of one collection needed a hand-over to the
+/// event parser (and at least one in four), the next one hands over the rest
+/// of the collection (one parser for many entries rather than one each).
+const HAND_OVER_REST_AFTER: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8 };
 
 /// Nodes that aliases may repeat in all; past this, the event parser reads the file.
 const MAX_ALIASED: usize = 100_000;
@@ -87,6 +145,16 @@ struct Parser<'s> {
     /// a tab anywhere else gives up (see [`Parser::tabs_all_taken`]).
     tabs: bool,
     tabs_taken: RefCell<Vec<(usize, usize)>>,
+    /// Set when a hand-over to the event parser failed: the whole file is
+    /// read by it (see [`Parser::hand_over`]).
+    no_hand_over: bool,
+    /// Hand-overs so far, and for each collection being read, how many
+    /// entries it has had and how many of them needed one (see
+    /// [`Parser::hand_over`]).
+    handed: usize,
+    frames: Vec<(usize, usize)>,
+    /// For [`read_recording`]: where the nodes handed over go too.
+    recorded: Option<Rc<RefCell<Vec<Node<'s>>>>>,
 }
 
 impl<'s> Parser<'s> {
@@ -103,7 +171,10 @@ impl<'s> Parser<'s> {
             seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
         });
         // A carriage return only as the first half of a CRLF line break.
-        if body.contains('\r') && body.matches('\r').count() != body.matches("\r\n").count() {
+        // The memchr crate's vector search over the whole source: an eighth
+        // of the instructions of `str::contains`'s (callgrind).
+        let has = |byte| memchr::memchr(byte, body.as_bytes()).is_some();
+        if has(b'\r') && body.matches('\r').count() != body.matches("\r\n").count() {
             return None;
         }
         let printable = |c: char| {
@@ -125,8 +196,12 @@ impl<'s> Parser<'s> {
             aliased: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
-            tabs: body.contains('\t'),
+            tabs: has(b'\t'),
             tabs_taken: RefCell::new(Vec::new()),
+            no_hand_over: false,
+            handed: 0,
+            frames: Vec::new(),
+            recorded: None,
         })
     }
 
@@ -242,16 +317,10 @@ impl<'s> Parser<'s> {
         if start >= self.bytes.len() {
             return None;
         }
-        // Most lines are short, where a plain loop beats memchr's setup; a
-        // long one (a comma string) is left to memchr.
-        let head = &self.bytes[start..self.bytes.len().min(start + 128)];
-        let end = match head.iter().position(|&b| b == b'\n') {
-            Some(i) => start + i,
-            None if head.len() < 128 => self.bytes.len(),
-            None => self.src[start..]
-                .find('\n')
-                .map_or(self.bytes.len(), |i| start + i),
-        };
+        // The memchr crate's search, which reads a short line in one or two
+        // vector loads: a loop over bytes was an eighth of reading a list.
+        let end =
+            memchr::memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
         let next = end + 1;
         let end = match end > start && self.bytes[end - 1] == b'\r' {
             true => end - 1,
@@ -280,6 +349,11 @@ impl<'s> Parser<'s> {
         self.bytes[at] == b'-' && (at + 1 == line.end || matches!(self.bytes[at + 1], b' ' | b'\t'))
     }
 
+    /// Whether a plain or quoted scalar starts at `at`, inside `line`.
+    fn starts_scalar(&self, line: Line, at: usize) -> bool {
+        !b"?:,[]{}#&*!|>%@`.".contains(&self.bytes[at]) && !self.is_entry(line, at)
+    }
+
     /// The block node whose first line is `line`, at its indent.
     fn block(&mut self, line: Line) -> Option<Node<'s>> {
         self.depth += 1;
@@ -303,6 +377,7 @@ impl<'s> Parser<'s> {
             .map_or(self.pos, |line| line.start + indent);
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
+        let frame = self.open();
         while let Some(line) = self.next_line() {
             if line.indent < indent {
                 break;
@@ -316,23 +391,35 @@ impl<'s> Parser<'s> {
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
+            let (depth, handed) = (self.depth, self.handed);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
                 self.finish(line);
-                self.nested(indent, false, dash + 1)?
+                self.nested(indent, false, dash + 1)
             } else if self.is_entry(line, at) {
-                return None;
+                None
             } else if matches!(self.bytes[at], b'&' | b'*') {
-                self.anchored(line, at, indent, false)?
-            } else if self.bytes[at..line.end].contains(&b':')
+                self.anchored(line, at, indent, false)
+            } else if let Some(node) = self.tagged_block(line, at, indent) {
+                node
+            } else if memchr::memchr(b':', &self.bytes[at..line.end]).is_some()
                 && self.host_entry(line, at, &mut items)
             {
+                self.frames[frame].0 += 1;
                 continue;
             } else {
-                self.inline(line, at, indent)?
+                self.inline(line, at, indent)
             };
-            items.push(item);
+            match item {
+                Some(item) => items.push(item),
+                None => {
+                    self.depth = depth;
+                    self.hand_over(frame, line, indent, Some(&mut items))?;
+                }
+            }
+            self.entry_read(frame, handed);
         }
+        self.frames.truncate(frame);
         let end = self.last_end(start);
         Some(Node {
             span: Span::new(start, end),
@@ -387,7 +474,7 @@ impl<'s> Parser<'s> {
         read
     }
 
-    /// The `k: v` lines of one-line values, more indented than `column`,
+    /// The `k: v` lines of one-line values (or block scalars), more indented than `column`,
     /// starting with the line after `from`, into `pairs`: the span of the
     /// mapping and where the line after it starts. None for anything else.
     fn block_vars(
@@ -420,17 +507,18 @@ impl<'s> Parser<'s> {
                 b'[' | b'{' => self.flow(&mut on, at, depth + 1, indent)?,
                 _ => self.scalar(&mut on, at, indent)?,
             };
-            if on.start != line.start {
-                return None; // one-line values only
+            // One-line values, or a literal or folded block scalar (kept as
+            // its node in the compact entry).
+            let block = matches!(&value.kind, Kind::Scalar(s) if matches!(s.style, Style::Literal | Style::Folded));
+            if on.start != line.start && !block {
+                return None;
             }
             let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
-            if plain && after < line.end && self.bytes[after] == b':'
-                || !self.ends_line(line, after)
-            {
+            if plain && after < on.end && self.bytes[after] == b':' || !self.ends_line(on, after) {
                 return None;
             }
             pairs.push((key, value));
-            next = line.next;
+            next = on.next;
         }
         let start = first.start + indent;
         let end = pairs.last()?.1.span.end as usize;
@@ -495,7 +583,21 @@ impl<'s> Parser<'s> {
         missing_at: usize,
     ) -> Option<Node<'s>> {
         match self.next_line() {
-            Some(next) if next.indent > indent => self.block(next),
+            Some(next) if next.indent > indent => {
+                // A scalar on the lines after its key or `-` (a comma string
+                // over many lines), not a key: its lines go on past `indent`.
+                let at = next.start + next.indent;
+                if self.starts_scalar(next, at) {
+                    let mut line = next;
+                    let (node, after) = self.scalar(&mut line, at, indent)?;
+                    let colon = self.skip_spaces(after, line.end);
+                    if line.start != next.start || colon == line.end || self.bytes[colon] != b':' {
+                        self.end_of_value(line, after)?;
+                        return Some(node);
+                    }
+                }
+                self.block(next)
+            }
             Some(next)
                 if same_indent_seq
                     && next.indent == indent
@@ -504,7 +606,19 @@ impl<'s> Parser<'s> {
                 self.depth += 1;
                 let seq = self.seq(indent);
                 self.depth -= 1;
-                seq
+                // A sequence at its key's indent starts, as the event parser
+                // places it, after its first `-` and the blanks after it (at
+                // the line's end, if only a comment follows).
+                let at = self.skip_blanks(next.start + indent + 1, next.end);
+                let start = match at < next.end && self.bytes[at] != b'#' {
+                    true => at,
+                    false => next.end,
+                };
+                seq.map(|mut seq| {
+                    seq.span.start = start as u32;
+                    seq.span.end = seq.span.end.max(seq.span.start);
+                    seq
+                })
             }
             _ => Some(self.missing(missing_at)),
         }
@@ -542,6 +656,7 @@ impl<'s> Parser<'s> {
         // one key: room for one (a list grown from empty has room for four,
         // cut back when the mapping ends).
         let mut entries = Vec::with_capacity(usize::from(first.is_some()));
+        let frame = self.open();
         loop {
             let (line, at) = match first.take() {
                 Some(first) => first,
@@ -556,26 +671,19 @@ impl<'s> Parser<'s> {
                     None => break,
                 },
             };
-            let (key, colon) = self.key(line, at)?;
-            let at = self.skip_spaces(colon + 1, line.end);
-            let value = if at == line.end || self.bytes[at] == b'#' {
-                self.take_tabs(at, line.end);
-                self.finish(line);
-                self.nested(indent, true, colon)?
-            } else if matches!(self.bytes[at], b'&' | b'*') {
-                self.anchored(line, at, indent, true)?
-            } else {
-                let mut line = line;
-                let (value, after) = self.scalar(&mut line, at, indent)?;
-                let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
-                if plain && after < line.end && self.bytes[after] == b':' {
-                    return None; // `a: b: c`
+            let (depth, handed) = (self.depth, self.handed);
+            match self.map_entry(line, at, indent) {
+                Some(entry) => entries.push(entry),
+                // A key that starts after `- `: the sequence entry is handed over.
+                None if at != line.start + line.indent => return None,
+                None => {
+                    self.depth = depth;
+                    entries.extend(self.hand_over(frame, line, indent, None)?);
                 }
-                self.end_of_value(line, after)?;
-                value
-            };
-            entries.push((key, value));
+            }
+            self.entry_read(frame, handed);
         }
+        self.frames.truncate(frame);
         let end = entries
             .last()
             .map_or(start, |(_, value): &(Node, Node)| value.span.end as usize);
@@ -583,6 +691,181 @@ impl<'s> Parser<'s> {
             span: Span::new(start, end.max(start)),
             kind: Kind::map(entries),
         })
+    }
+
+    /// One entry of a block mapping whose keys are at `indent`: the key at
+    /// `at` in `line`, and its value.
+    fn map_entry(&mut self, line: Line, at: usize, indent: usize) -> Option<(Node<'s>, Node<'s>)> {
+        let (key, colon) = self.key(line, at)?;
+        let at = self.skip_spaces(colon + 1, line.end);
+        let value = if at == line.end || self.bytes[at] == b'#' {
+            self.take_tabs(at, line.end);
+            self.finish(line);
+            self.nested(indent, true, colon)?
+        } else if matches!(self.bytes[at], b'&' | b'*') {
+            self.anchored(line, at, indent, true)?
+        } else if let Some(node) = self.tagged_block(line, at, indent) {
+            node?
+        } else {
+            let mut line = line;
+            let (value, after) = self.scalar(&mut line, at, indent)?;
+            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+            if plain && after < line.end && self.bytes[after] == b':' {
+                return None; // `a: b: c`
+            }
+            self.end_of_value(line, after)?;
+            value
+        };
+        Some((key, value))
+    }
+
+    /// Hands the entry of a block collection whose first line is `line` (a
+    /// sequence's `-`, or a mapping's key, at `indent`), which this reader
+    /// gave up on, to the event parser; with `rest`, that entry and the rest
+    /// of the collection. The region handed over is its lines, from the
+    /// line's start (so that columns stay the same), up to the next line with
+    /// content at `indent` or less (for a mapping, but a `-` there, which
+    /// goes on with a sequence value at the key's indent; with `rest`, up to
+    /// a line at less than `indent`, or at it and not a `-` of a sequence).
+    /// Its items, or its keys and values in turn, with the spans they have in
+    /// the whole file; reading goes on after them.
+    ///
+    /// `None`, and the whole file goes to the event parser, wherever the
+    /// result could differ from reading the whole file: a tab in a line's
+    /// indentation, an anchor or alias in the region, a collection that is
+    /// not one block collection at `line`'s indent, or an error. An earlier
+    /// hand-over that failed is not tried again by an enclosing collection.
+    fn hand_over(
+        &mut self,
+        frame: usize,
+        line: Line,
+        indent: usize,
+        items: Option<&mut SeqBuilder<'s>>,
+    ) -> Option<Vec<(Node<'s>, Node<'s>)>> {
+        let seq = items.is_some();
+        self.frames.truncate(frame + 1);
+        // A collection around this one whose entries needed hand-overs
+        // often (8 times, and one entry in four): it hands over the rest of
+        // itself (one parser for many entries, rather than one for each
+        // entry inside them).
+        let often = |&(entries, handed): &(usize, usize)| {
+            handed >= HAND_OVER_REST_AFTER && handed * 4 >= entries
+        };
+        if self.no_hand_over || self.frames[..frame].iter().any(often) {
+            return None;
+        }
+        let rest = often(&self.frames[frame]);
+        // Not tried again by the collections around this one.
+        self.no_hand_over = true;
+        let first = line.start + indent;
+        // An explicit value (`: v` after `? k`) belongs to the key before it.
+        let value = |at: usize| {
+            self.bytes[at] == b':'
+                && matches!(
+                    self.bytes.get(at + 1),
+                    None | Some(b' ' | b'\t' | b'\r' | b'\n')
+                )
+        };
+        // A tab at the entry's start: its indentation is not known by spaces.
+        if value(first) || self.bytes[first] == b'\t' {
+            return None;
+        }
+        let (mut end, mut last, mut after) = (self.bytes.len(), line.next, 0);
+        let mut row = line;
+        while let Some(next) = self.raw_line(row.next) {
+            row = next;
+            let at = next.start + next.indent;
+            if at == next.end {
+                continue; // blank
+            }
+            // Spaces, then a tab: the indentation is not known by spaces.
+            if self.bytes[at] == b'\t' {
+                return None;
+            }
+            if self.bytes[at] == b'#' {
+                continue;
+            }
+            let stops = match next.indent.cmp(&indent) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal if value(at) => false,
+                std::cmp::Ordering::Equal => {
+                    let entry = self.is_entry(next, at);
+                    match (seq, rest) {
+                        (true, false) => true,
+                        (true, true) => !entry,
+                        (false, _) => !entry,
+                    }
+                }
+                std::cmp::Ordering::Greater => false,
+            };
+            if stops {
+                (end, after) = (next.start, next.indent);
+                break;
+            }
+            last = next.next;
+        }
+        let at = crate::tree::RegionAt {
+            start: line.start,
+            end,
+            first,
+            indent: after,
+            max_depth: crate::tree::MAX_DEPTH.checked_sub(self.depth + 2)?,
+        };
+        let recorded = self.recorded.clone();
+        let mut recorded = recorded.as_ref().map(|r| r.borrow_mut());
+        let record = recorded.as_deref_mut();
+        let mut none = SeqBuilder::new(self.src);
+        let entries = match (
+            crate::tree::parse_region(self.src, at, items.unwrap_or(&mut none), record)?,
+            seq,
+        ) {
+            (crate::tree::Region::Seq(count), true) if rest || count == 1 => Vec::new(),
+            (crate::tree::Region::Map(entries), false) if rest || entries.len() == 1 => entries,
+            _ => return None,
+        };
+        // The event parser took every tab in the region as the whole file's
+        // reading would.
+        self.take_tabs(line.start, end);
+        self.pos = last;
+        self.no_hand_over = false;
+        self.handed += 1;
+        Some(entries)
+    }
+
+    /// A new collection's count of entries that needed a hand-over (see
+    /// [`Parser::hand_over`]): its index in `frames`.
+    fn open(&mut self) -> usize {
+        self.frames.push((0, 0));
+        self.frames.len() - 1
+    }
+
+    /// After an entry of the collection at `frame` was read: counts it if a
+    /// hand-over (`handed` was the count before it) was needed in it.
+    fn entry_read(&mut self, frame: usize, handed: usize) {
+        self.frames.truncate(frame + 1);
+        let (entries, needed) = &mut self.frames[frame];
+        *entries += 1;
+        *needed += usize::from(self.handed != handed);
+    }
+
+    /// A tag at `at` that ends its line (`!!map`, `!unsafe`), before a block
+    /// collection on the lines after it, more indented than `indent`: the
+    /// collection in a [`Kind::Tagged`], placed at the tag, as the event
+    /// parser builds it (`Some(None)` if it cannot be read). `None`, with
+    /// nothing read, for anything else.
+    fn tagged_block(&mut self, line: Line, at: usize, indent: usize) -> Option<Option<Node<'s>>> {
+        if self.bytes[at] != b'!' {
+            return None;
+        }
+        let (tag, end) = self.tag_name(line, at)?;
+        let next = self.line_from(line.next)?;
+        let first = next.start + next.indent;
+        let block = self.is_entry(next, first) || self.key(next, first).is_some();
+        if self.skip_spaces(end, line.end) != line.end || next.indent <= indent || !block {
+            return None;
+        }
+        self.finish(line);
+        Some(self.block(next).map(|node| tagged(node, tag, at)))
     }
 
     /// A value that starts with an anchor (`&name`) or is an alias (`*name`),
@@ -719,7 +1002,7 @@ impl<'s> Parser<'s> {
             b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
             b'|' | b'>' => self.block_scalar(line, at, indent),
             b'!' => {
-                let (tag, value_at) = self.tag(*line, at)?;
+                let (tag, value_at) = self.tag(line, at, Some(indent))?;
                 let (node, after) = self.scalar(line, value_at, indent)?;
                 Some((tagged(node, tag, at), after))
             }
@@ -730,7 +1013,7 @@ impl<'s> Parser<'s> {
                 let bytes = &self.bytes[..line.end];
                 let mut end = at;
                 loop {
-                    let Some(i) = bytes[end..].iter().position(|&b| b == b':' || b == b'#') else {
+                    let Some(i) = memchr::memchr2(b':', b'#', &bytes[end..]) else {
                         end = line.end;
                         break;
                     };
@@ -747,6 +1030,8 @@ impl<'s> Parser<'s> {
                 if end == line.end && self.goes_on(*line, indent) {
                     return self.plain_lines(line, text, indent);
                 }
+                // A tab inside: the entry is handed over (see `hand_over`).
+                self.no_tabs(at, at + text.len())?;
                 Some((self.plain(text), at + text.len()))
             }
         }
@@ -793,6 +1078,9 @@ impl<'s> Parser<'s> {
                 return None;
             }
             let value = value.to_mut();
+            if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
+                value.reserve_exact(self.src.len() - at);
+            }
             match blanks {
                 0 => value.push(' '),
                 n => value.extend(std::iter::repeat_n('\n', n)),
@@ -808,16 +1096,27 @@ impl<'s> Parser<'s> {
         Some((node, end))
     }
 
-    /// A literal or folded block scalar whose header (`|`, `>`, `|-`, `>-`)
-    /// is at `at`, and the end of its last line, which `line` becomes; its
-    /// lines are indented past the block's `indent`. Not taken: an explicit
-    /// indentation, keep chomping (`+`), blank lines before the first line or
-    /// holding more spaces than the text's indentation, a folded line indented
-    /// more than the first, and an empty scalar.
+    /// A literal or folded block scalar whose header (`|`, `>`, then maybe
+    /// a chomping indicator `-` or `+` and an indentation indicator `1`-`9`,
+    /// in either order) is at `at`, and the end of its last line, which
+    /// `line` becomes; its lines are indented past the block's `indent` (with
+    /// an indentation indicator, by exactly that much). Not taken: blank lines
+    /// before the first line or holding more spaces than the text's
+    /// indentation, an empty scalar, and with keep chomping or an indentation indicator, a scalar
+    /// that ends the file (where readers differ, see `tree::clip_at_end`) or a
+    /// first line indented more than the indicator says.
     fn block_scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
         let folded = self.bytes[at] == b'>';
-        let strip = self.bytes.get(at + 1) == Some(&b'-');
-        let header_end = at + 1 + usize::from(strip);
+        let (mut chomping, mut explicit, mut header_end) = (None, None, at + 1);
+        while header_end < line.end {
+            match self.bytes[header_end] {
+                b @ (b'-' | b'+') if chomping.is_none() => chomping = Some(b),
+                b @ b'1'..=b'9' if explicit.is_none() => explicit = Some(usize::from(b - b'0')),
+                _ => break,
+            }
+            header_end += 1;
+        }
+        let (strip, keep) = (chomping == Some(b'-'), chomping == Some(b'+'));
         let after = self.skip_spaces(header_end, line.end);
         let comment =
             after < line.end && self.bytes[at..after].ends_with(b" ") && self.bytes[after] == b'#';
@@ -825,12 +1124,18 @@ impl<'s> Parser<'s> {
             return None;
         }
         let first = self.raw_line(line.next)?;
-        let text_indent = first.indent;
-        if first.start + text_indent == first.end || text_indent <= indent || indent == ROOT {
+        if indent == ROOT {
+            return None;
+        }
+        let text_indent = explicit.map_or(first.indent, |m| indent + m);
+        if first.start + first.indent == first.end
+            || text_indent <= indent
+            || first.indent != text_indent
+        {
             return None;
         }
         let mut value = String::new();
-        let (mut last, mut blanks) = (first, 0);
+        let (mut last, mut blanks, mut last_more) = (first, 0, false);
         let mut next = Some(first);
         while let Some(row) = next {
             if row.start + row.indent == row.end {
@@ -841,26 +1146,37 @@ impl<'s> Parser<'s> {
             } else if row.indent < text_indent {
                 break;
             } else {
-                if folded && row.indent > text_indent {
-                    return None;
+                // Between lines: literal, their line breaks; folded, a space,
+                // or the blank lines' breaks, but next to a line indented
+                // more than the text, which is not folded, the line breaks.
+                let more = row.indent > text_indent;
+                if value.len() >= LONG
+                    && value.capacity() - value.len() < row.end - row.start + blanks + 1
+                {
+                    value.reserve_exact(self.src.len() - row.start);
                 }
-                // Between lines: literal, their line breaks; folded, a space, or
-                // the blank lines' breaks.
                 if row.start != first.start {
-                    match (folded, blanks) {
+                    match (folded && !more && !last_more, blanks) {
                         (true, 0) => value.push(' '),
                         (true, n) => value.extend(std::iter::repeat_n('\n', n)),
                         (false, n) => value.extend(std::iter::repeat_n('\n', n + 1)),
                     }
                 }
                 value.push_str(&self.src[row.start + text_indent..row.end]);
-                (last, blanks) = (row, 0);
+                (last, blanks, last_more) = (row, 0, more);
             }
             next = self.raw_line(row.next);
         }
-        // Clip chomping keeps the line break after the last line, if there is one.
+        if (keep || explicit.is_some()) && next.is_none() {
+            return None;
+        }
+        // Clip chomping keeps the line break after the last line, if there
+        // is one; keep chomping, the blank lines' too.
         if !strip && last.end < self.bytes.len() {
             value.push('\n');
+        }
+        if keep {
+            value.extend(std::iter::repeat_n('\n', blanks));
         }
         self.no_tabs(at, last.end)?;
         let start = first.start + text_indent;
@@ -946,6 +1262,25 @@ impl<'s> Parser<'s> {
         Some(next.start + next.indent)
     }
 
+    /// After an escaped line break (`\` ending the line) in a double-quoted
+    /// scalar: no space for it, a line break for each blank line after it;
+    /// `line` becomes the next line with text, which must be indented past
+    /// the block's `indent`; where its text starts.
+    fn escaped_break(&self, line: &mut Line, value: &mut String, indent: usize) -> Option<usize> {
+        let mut next = self.raw_line(line.next)?;
+        let mut blanks = 0;
+        while next.start + next.indent == next.end {
+            blanks += 1;
+            next = self.raw_line(next.next)?;
+        }
+        if indent == ROOT || next.indent <= indent {
+            return None;
+        }
+        value.extend(std::iter::repeat_n('\n', blanks));
+        *line = next;
+        Some(next.start + next.indent)
+    }
+
     /// A double-quoted scalar at `at`, its escapes applied, and the index
     /// after it; over several lines (see [`Self::fold_quoted`]), `line`
     /// becomes its last. Not taken: an escaped line break, an escape YAML
@@ -985,6 +1320,10 @@ impl<'s> Parser<'s> {
                 let node = quoted(Cow::Owned(value), Style::DoubleQuoted, at, next + 1);
                 return Some((node, next + 1));
             }
+            if next + 1 == line.end {
+                from = self.escaped_break(line, &mut value, indent)?;
+                continue;
+            }
             let (c, len) = crate::tree::escape(&self.src[next..line.end])?;
             value.push(c);
             from = next + len;
@@ -992,10 +1331,36 @@ impl<'s> Parser<'s> {
     }
 
     /// A tag at `at` (`!!str`, `!name`: letters, digits, `-` and `_`) before
-    /// a scalar on its line: the tag as the event parser gives it, and where
-    /// the scalar starts. Other tags, and tags on collections, are left to
-    /// the event parser.
-    fn tag(&self, line: Line, at: usize) -> Option<(String, usize)> {
+    /// a scalar or a flow collection on its line or, in a block (`indent`
+    /// given), a scalar on the next line with content, which `line` then
+    /// becomes (indented past the block's `indent`): the tag as the event
+    /// parser gives it, and where the value starts. Other tags, and tags on
+    /// block collections, are left to the event parser.
+    fn tag(&self, line: &mut Line, at: usize, indent: Option<usize>) -> Option<(String, usize)> {
+        let (tag, end) = self.tag_name(*line, at)?;
+        let mut value_at = self.skip_spaces(end, line.end);
+        if value_at == line.end {
+            let indent = indent.filter(|&indent| indent != ROOT)?;
+            let next = self.line_from(line.next)?;
+            value_at = next.start + next.indent;
+            let flow_or_entry =
+                matches!(self.bytes[value_at], b'[' | b'{') || self.is_entry(next, value_at);
+            if next.indent <= indent || flow_or_entry {
+                return None;
+            }
+            *line = next;
+        }
+        let value = self.bytes[value_at];
+        if matches!(value, b'!' | b'&' | b'*' | b'#' | b'|' | b'>') {
+            return None;
+        }
+        Some((tag, value_at))
+    }
+
+    /// The tag at `at` (`!!str`, `!name`: letters, digits, `-` and `_`),
+    /// followed by a space or its line's end: as the event parser gives it,
+    /// and where it ends.
+    fn tag_name(&self, line: Line, at: usize) -> Option<(String, usize)> {
         let secondary = self.bytes.get(at + 1) == Some(&b'!');
         let from = at + 1 + usize::from(secondary);
         let end = from
@@ -1003,12 +1368,7 @@ impl<'s> Parser<'s> {
                 .iter()
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
                 .count();
-        if end == from || end == line.end || self.bytes[end] != b' ' {
-            return None;
-        }
-        let value_at = self.skip_spaces(end, line.end);
-        let value = *self.bytes[..line.end].get(value_at)?;
-        if matches!(value, b'[' | b'{' | b'!' | b'&' | b'*' | b'#' | b'|' | b'>') {
+        if end == from || end < line.end && self.bytes[end] != b' ' {
             return None;
         }
         let written = &self.src[at..end];
@@ -1023,17 +1383,24 @@ impl<'s> Parser<'s> {
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
-        Some((tag, value_at))
+        Some((tag, end))
     }
 }
 
-/// `node`, a scalar, with `tag`, its span starting at the tag's `at`.
+/// `node` with `tag`, its span starting at the tag's `at`: a scalar with its
+/// tag, or a collection in a [`Kind::Tagged`], as the event parser builds them.
 fn tagged<'s>(mut node: Node<'s>, tag: String, at: usize) -> Node<'s> {
-    if let Kind::Scalar(scalar) = &mut node.kind {
-        scalar.tag = Some(Box::new(tag));
-    }
     node.span.start = at as u32;
-    node
+    match &mut node.kind {
+        Kind::Scalar(scalar) => {
+            scalar.tag = Some(Box::new(tag));
+            node
+        }
+        _ => Node {
+            span: node.span,
+            kind: Kind::Tagged(Box::new((tag, node))),
+        },
+    }
 }
 
 /// A quoted scalar from `start` to `end` (its quotes included).
@@ -1177,7 +1544,7 @@ impl<'s> Parser<'s> {
             b'\'' => self.single_quoted(line, at, indent),
             b'"' => self.double_quoted(line, at, indent),
             b'!' => {
-                let (tag, value_at) = self.tag(*line, at)?;
+                let (tag, value_at) = self.tag(line, at, None)?;
                 let (node, after) = self.flow_node(line, value_at, depth, indent)?;
                 Some((tagged(node, tag, at), after))
             }
@@ -1192,9 +1559,10 @@ impl<'s> Parser<'s> {
             | b':' => None,
             _ => {
                 let rest = &self.bytes[at..line.end];
-                // A `match`, not `contains` on a list: that is a call per byte.
+                // A table, not `contains` on a list (a call per byte) nor a
+                // `match` (seven tests a byte).
                 let stop = (rest.iter())
-                    .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b':' | b'#'))
+                    .position(|&b| FLOW_STOP[usize::from(b)])
                     .unwrap_or(rest.len());
                 match rest.get(stop) {
                     Some(b'#') if rest[stop - 1] != b' ' => return None,
@@ -1202,6 +1570,7 @@ impl<'s> Parser<'s> {
                     _ => {}
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
+                self.no_tabs(at, at + text.len())?;
                 Some((self.plain(text), at + text.len()))
             }
         }
@@ -1268,8 +1637,83 @@ mod tests {
             "hosts:\n- web1: # \t\n    zone: z\t\n- &a web2 # \t\n- *a # \t\n",
             "a: b\t\t\nc: \"d\"\t\n  # \tc\ne: [x, # \t\n  y]\t#\t\nf: |\n  x\n# c\t\n",
             "- x \t# c\n- k: v\t\n  l: w\t # c\n",
+            // Keep chomping, indentation indicators, escaped line breaks, a
+            // tag then its value on the next line, tags on flow collections.
+            "a: |+\n  keep\n\n\nb: >+\n  x\n  y\n \n\nc: 1\n",
+            "l:\n- |+\n  k\n- >+2\n  x\n- |2-\n  y\n   z\n- x: |1\n   z\n\n  y: 1\nm: 2\n",
+            "a: \"x\\\n  y\"\nb: \"p \\\n\n   q\\\n r\"\nc: [\"s\\\n  t\"]\n",
+            "l:\n- !!str\n  web1\n- !!str\n\n  # c\n  'web2'\n- !t\n  x\n  y\nk: !!str\n  v\n",
+            "a: !!seq [x]\nb: !t {k: v}\nc: [!!map {}, !x [y]]\nd:\n- !!seq [1]\n- k: !!map {a: b}\n",
+            "h:\n- w1: {a: !!seq [x]}\n- w2:\n    a: !t {b: c}\n",
+            // Tags on block collections.
+            "a: !!map\n  k: v\nb:\n- !t\n  - x\n- !!map\n  k: 1\nc: !unsafe\n  d: \"{{ x }}\"\n",
+            // Folded lines indented more than the text are not folded.
+            "a: >\n  x\n    more\n  y\n\n  z\n   m\n\n   n\n  w\nb: >-\n  x\n\n    m\n\n\n  y\n",
+            // A plain scalar on the lines after its key or `-`.
+            "versions:\n  app:\n    web1,\n    web2,\n   web3\n  db:\n    db1\n",
+            "a:\n  x # c\nb:\n-\n  y\n\n   z\n- k\nc: &x\n  p\n   q\nd: *x\n",
+            "- a:\n    x\n      y\n  b: 1\n-\n x\n",
         ] {
             same_as_serde_yaml(source);
+            assert!(read_alone(source).is_some(), "{source:?}");
+        }
+    }
+
+    /// Entries this reader does not take are handed to the event parser one
+    /// by one (or, after a few in one collection, the rest of it), and the
+    /// tree is the one the event parser builds for the whole file.
+    #[test]
+    fn hands_over_the_entries_it_does_not_take() {
+        for source in [
+            "l:\n- a\n- |+\n  keep\n\n- b\n",
+            "l:\n  - a\n  - x: |+\n      keep\n\n  - b\nm: 1\n",
+            "vars:\n  a: 1\n  motd: |+\n    text\n\n  b: 2\nc: 3\n",
+            "vars:\n  motd: |+\n    text\n",
+            "l:\n- a: |2\n    x\n- !!str\n  b\n- \"x\\\n  y\"\n- c\n",
+            "l:\n- !!seq [a]\n- !!map {a: b}\n- c\n",
+            "l:\n- ? a\n  : b\n- c\n",
+            "k:\n- x: >\n    a\n      b\n  y: 1\n- z\nj: 2\n",
+            "a:\n  b: >\n    x\n      y\n  c:\n  - 1\n  - 2\n",
+            "l:\n- a\\tb\n- \"c\"\n",
+            "l:\n- x: |+\n    a\n\n\n- y: |+\n    b\n  \n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+        // Every host entry handed over: one by one, then the rest at once.
+        let mut many = String::from("l:\n");
+        for i in 0..40 {
+            many.push_str(&format!("- w{i}:\n    motd: |+\n      hi\n\n"));
+        }
+        same_as_serde_yaml(&many);
+    }
+
+    /// A file with entries handed over gives the validator's messages, in
+    /// the same places, that the whole file read by the event parser gives.
+    #[test]
+    fn hand_over_keeps_the_messages_of_the_whole_file() {
+        use crate::strategy::{HostsFrom, validate};
+        let messages = |source: &str, root: &Node| match validate::validate(
+            source,
+            root,
+            HostsFrom::Unavailable,
+        ) {
+            Ok(_) => vec![],
+            Err(problems) => problems
+                .iter()
+                .map(|p| p.at(std::path::Path::new("regal.yml")).to_string())
+                .collect(),
+        };
+        for source in [
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs:\n      - - a\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - - a\n    - w2\n    ordr: 1\n",
+            "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
+        ] {
+            let fast = read(source).unwrap_or_else(|| panic!("{source:?}"));
+            assert!(read_alone(source).is_none(), "{source:?}");
+            let whole = crate::tree::parse(source).unwrap().unwrap();
+            let ours = messages(source, &fast);
+            assert!(!ours.is_empty(), "{source:?}");
+            assert_eq!(ours, messages(source, &whole), "{source:?}");
         }
     }
 
@@ -1312,7 +1756,8 @@ mod tests {
             "- web1:\t\n",
             "a: b:\t\n",
         ] {
-            assert_eq!(read(source), None, "{source:?}");
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
         }
     }
 
@@ -1396,13 +1841,32 @@ mod tests {
                 assert!(crate::tree::parse(source).is_err() || reference::agrees(source));
             }
         }
-        // The host lists are read by this reader.
+        // The host lists are read by this reader (block scalar vars too,
+        // kept in the compact entry as their nodes).
         for source in [
+            "h:\n- w1:\n    motd: |+\n      hi\n\n    z: 1\n- w2:\n    m: >-\n      a\n      b\n",
             "h:\n- w1: {zone: a}\n- w2: {zone: 'b', \"k\": v}  # c\n- w3\n",
             "h:\n  - w1:\n      zone: a\n      n: 1 # c\n\n  - w2:\n      # c\n      k: ''\n",
             "h:\n- w1:\n    z: [a, b]\n    y: {c: d}\n- 'w2': {z: 1}\n- w3: {z: {y: x}}\n",
         ] {
             same_as_serde_yaml(source);
+        }
+    }
+
+    /// Scalars longer than [`LONG`] over many lines, after their key: room
+    /// for them made once.
+    #[test]
+    fn reads_long_scalars_over_lines_like_serde_yaml() {
+        let names: Vec<String> = (0..10_000)
+            .map(|i| format!("web-{i:05}.example.com"))
+            .collect();
+        let lines = names.join(",\n    ");
+        for source in [
+            format!("versions:\n  app:\n    {lines}\n  db: x\n"),
+            format!("versions:\n  app: >-\n    {lines}\n\n    x\nvars:\n  t: |\n    {lines}\n"),
+        ] {
+            assert!(source.len() > 2 * LONG);
+            same_as_serde_yaml(&source);
         }
     }
 
@@ -1423,7 +1887,6 @@ mod tests {
             "{a: b} c\n",
             "a: [,]\n",
             "a: [-\n ]\n",
-            "a: \"x\\\n  y\"\n",
             "a: \"\\q\"\n",
             "a: \"x\ny\"\n",
             "\"a\n b\": c\n",
@@ -1432,8 +1895,6 @@ mod tests {
             "a: 'x\n",
             "a: \"\\uD800\"\n",
             "a: \"\\x+1\"\n",
-            "a: !!str\n  x\n",
-            "a: !!seq [x]\n",
             "a: !<tag:yaml.org,2002:str> x\n",
             "a: ! x\n",
             "!!str a: x\n",
@@ -1456,7 +1917,6 @@ mod tests {
             "a: |2\n  text\n",
             "a: |\n\n  text\n",
             "a: |\n  text\n   \n",
-            "a: >\n  text\n    more\n",
             "a: |\n",
             "a: |\nb: c\n",
             "a:\n  b: |\n  x\n",
@@ -1481,8 +1941,12 @@ mod tests {
             "l:\n- - x\n",
             "a: -\n",
             "a:\n    b: 1\n  c: 2\n",
+            "a:\n  x\n    y: 1\n",
+            "a:\n  x # c\n    y\n",
+            "- \n  x\n   - y\n",
         ] {
-            assert_eq!(read(source), None, "{source:?}");
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
         }
     }
 
@@ -1515,8 +1979,16 @@ mod tests {
             "[a", "{a: 1}}", "[a:b]", "[-, a]", "[- a]", "{[a]: b}", "[a]b", "!t x",
             "|", ">-", "'a''", "\"a", "%x", "@x", "`x", "? x", ": x", "-", "- x", "a: b", "*z",
             "&a *b", "&a &b x", "& x", "*", "&a- x", "!t &a x",
+            // From here on, values an entry is handed to the event parser
+            // for (or, with a tab or an anchor, the whole file).
+            "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
+            "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
+            "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "- - a\n  - b",
         ];
         const SCALARS_READ: usize = 78;
+        /// How many values at the end of `SCALARS` are handed over.
+        const HANDED: usize = 20;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -1583,6 +2055,7 @@ mod tests {
             let leaf = prop_oneof![
                 20 => (0..SCALARS_READ).prop_map(Doc::Scalar),
                 1 => (0..SCALARS.len()).prop_map(Doc::Scalar),
+                3 => (SCALARS.len() - HANDED..SCALARS.len()).prop_map(Doc::Scalar),
             ];
             let key = prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()];
             leaf.prop_recursive(5, 64, 6, move |inner| {
@@ -1654,6 +2127,14 @@ mod tests {
                     for (key, value) in entries {
                         out.push_str(&format!("{pad}{}:", KEYS[*key]));
                         match value {
+                            // Now and then on the next line, one step in
+                            // (a block scalar's header stays on the key's).
+                            Doc::Scalar(s)
+                                if (key + s) % 4 == 0 && !SCALARS[*s].starts_with(['|', '>']) =>
+                            {
+                                let pad = " ".repeat(indent + step);
+                                out.push_str(&format!("\n{pad}{}\n", text(*s, &pad)));
+                            }
                             Doc::Scalar(s) => out.push_str(&format!(" {}\n", text(*s, &pad))),
                             Doc::Flow(doc, layout) => {
                                 out.push(' ');
@@ -1811,11 +2292,15 @@ mod tests {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
             let (mut read, mut maps, mut aliases, mut blocks, mut tabs) = (0, 0, 0, 0, 0);
+            let mut handed = 0;
             for i in 0..1000usize {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
                 render(&doc, 0, 2, false, &mut text);
                 read += usize::from(super::super::read(&text).is_some());
+                handed += usize::from(
+                    super::super::read_recording(&text).is_some_and(|(_, h)| !h.is_empty()),
+                );
                 let tabbed = tabbed(text.clone(), (i % 3 + 1) as u8);
                 tabs += usize::from(super::super::read(&tabbed).is_some());
                 maps += usize::from(
@@ -1827,9 +2312,9 @@ mod tests {
                 blocks += usize::from(block && super::super::read(&text).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80,
-                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}; \
-                 with tabs {tabs}"
+                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80 && handed > 15,
+                "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}, \
+                 with entries handed over {handed}; with tabs {tabs}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {

@@ -22,13 +22,16 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
+use crate::yaml11::NotResolved;
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::mem::MaybeUninit;
+use std::rc::Rc;
 
 /// The keys every level takes: defaults at the top, overrides in a version.
 pub const ROLLOUT_KEYS: [&str; 16] = [
@@ -264,7 +267,7 @@ struct HostsRead<'t, 's> {
     /// Whether an entry was reported (so "no hosts" would only repeat it).
     failed: bool,
     /// The hosts' own vars, as JSON text.
-    vars: HostVarsText,
+    vars: HostVarsText<'s>,
 }
 
 impl HostsRead<'_, '_> {
@@ -1050,12 +1053,26 @@ impl<'s> Validator<'s, '_> {
     /// eight vars whose names are fine (values that are no scalar as written,
     /// and values ansible-core cannot read, go through [`Validator::value`]
     /// as there). `None` (nothing written, nothing reported) when a name has
-    /// something to report: `host_vars` then reads them all.
+    /// something to report: `host_vars` then reads them all. Vars that are
+    /// all scalars ansible-core reads are not rendered: entry `entry` of
+    /// `seq` is kept as written (see [`HostVarsText`]). Others written alike
+    /// (`written`, their text) share one rendering (`recent`).
     fn written_host_vars(
         &mut self,
         pairs: &HostPairs<'_, 's>,
-        out: &mut HostVarsText,
+        out: &mut HostVarsText<'s>,
+        (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
+        written: &'s str,
+        recent: &mut RecentVars<'s>,
     ) -> Option<Option<VarsId>> {
+        // Vars written alike (`written`, their text) share one entry.
+        let look = recent.worth_it();
+        if look && let Some(id) = recent.get(written) {
+            // Shared: rendered once, rather than at each host.
+            let id = out.rendered_once(id);
+            recent.put(written, Some(id));
+            return Some(Some(id));
+        }
         let mut names = [""; 8];
         if pairs.len() > names.len() {
             return None;
@@ -1069,7 +1086,31 @@ impl<'s> Validator<'s, '_> {
             }
             names[index] = name;
         }
+        // Scalars that ansible-core reads: kept as written, with the list.
+        let (mut readable, mut strings) = (true, true);
+        for (_, value) in pairs.written() {
+            let WrittenValue::Scalar(value) = value else {
+                readable = false;
+                break;
+            };
+            if !is_written_str(&value) {
+                strings = false;
+                readable &= crate::yaml11::resolve_plain(value.value).is_ok();
+            }
+        }
+        if readable && let Some(id) = out.written(seq, entry, strings) {
+            if look {
+                recent.put(written, Some(id));
+            }
+            return Some(Some(id));
+        }
+        // Rendered: each text shared where it can be.
+        if let Some(id) = recent.get(written) {
+            return Some(Some(id));
+        }
+        let reported = self.problems.len() + self.unlisted;
         use std::fmt::Write;
+        out.reserve_once(room.0, room.1);
         let start = out.text().len();
         out.text().push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
@@ -1077,29 +1118,31 @@ impl<'s> Validator<'s, '_> {
             if index > 0 {
                 text.push(',');
             }
-            push_json_str(text, key.value);
-            text.push(':');
             match value {
-                WrittenValue::Scalar(value)
-                    if value.style != Style::Plain || crate::yaml11::is_str(value.value) =>
-                {
-                    push_json_str(text, value.value)
-                }
-                WrittenValue::Scalar(value) => match crate::yaml11::resolve_plain(value.value) {
-                    Ok(value) => write!(text, "{value}").expect("a String takes any text"),
-                    Err(why) => {
+                WrittenValue::Scalar(value) => {
+                    push_json_str(text, key.value);
+                    text.push(':');
+                    if let Err(why) = push_written_value(text, &value) {
                         text.push_str("null");
                         self.report(value.span.start(), ProblemKind::VarValue { why });
                     }
-                },
+                }
                 WrittenValue::Node(node) => {
+                    push_json_str(text, key.value);
+                    text.push(':');
                     let value = self.value(node);
                     write!(out.text(), "{value}").expect("a String takes any text");
                 }
             }
         }
         out.text().push('}');
-        Some(out.finish(start))
+        let id = out.finish(start);
+        // Only vars without a problem: the same text elsewhere must be
+        // reported there too.
+        if self.problems.len() + self.unlisted == reported {
+            recent.put(written, id);
+        }
+        Some(id)
     }
 
     /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
@@ -1429,11 +1472,13 @@ impl<'s> Validator<'s, '_> {
             read.hosts.reserve(seq.len());
             // Names kept in a `Texts` are placed by the list.
             read.decoded = Some(seq);
-            // Room made once: a text grown by doubling is copied as it grows.
-            let (entries, text) = seq.vars_size();
-            read.vars.reserve(entries, text);
+            // Room for the vars rendered, made once (a text grown by doubling
+            // is copied as it grows), when the first is.
+            let room = seq.vars_size();
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
+            // The host entries before this item.
+            let mut entry = 0;
             for item in seq.items() {
                 match item {
                     // A tagged name (`!!str web1`), or one that is not its
@@ -1465,24 +1510,22 @@ impl<'s> Validator<'s, '_> {
                             None => 0,
                         };
                         let written = &self.src[span.start()..span.end as usize];
-                        let reported = self.problems.len() + self.unlisted;
-                        let vars = match recent.get(written) {
-                            Some(id) => Some(id),
-                            None => match self.written_host_vars(&vars, &mut read.vars) {
-                                Some(id) => {
-                                    // Only vars without a problem: the same text
-                                    // elsewhere must be reported there too.
-                                    if self.problems.len() + self.unlisted == reported {
-                                        recent.put(written, id);
-                                    }
-                                    id
-                                }
-                                None => {
-                                    pairs.clear();
-                                    pairs.extend(vars);
-                                    self.host_vars(&pairs, &mut read.vars)
-                                }
-                            },
+                        let kept = (seq, entry, room);
+                        entry += 1;
+                        let vars = match self.written_host_vars(
+                            &vars,
+                            &mut read.vars,
+                            kept,
+                            written,
+                            &mut recent,
+                        ) {
+                            Some(id) => id,
+                            None => {
+                                pairs.clear();
+                                pairs.extend(vars);
+                                read.vars.reserve_once(room.0, room.1);
+                                self.host_vars(&pairs, &mut read.vars)
+                            }
                         };
                         let scalar = name.scalar().expect("a host entry's name is a scalar");
                         let at = list_alias.unwrap_or(name.span.start());
@@ -1691,10 +1734,6 @@ impl<'s> Validator<'s, '_> {
         if text.trim().is_empty() {
             return;
         }
-        // Room made once for a long string's names: a list grown by doubling
-        // may hold twice the room it needs.
-        let names = text.bytes().filter(|&b| b == b',').count() + 1;
-        let _ = read.hosts.try_reserve(names.min(file::MAX_HOSTS as usize));
         // Where the text lies in the source, if it does: each entry is then
         // placed exactly.
         let base = self.src.as_ptr() as usize;
@@ -1708,6 +1747,10 @@ impl<'s> Validator<'s, '_> {
             *read = halves;
             return;
         }
+        // Room made once for a long string's names: a list grown by doubling
+        // may hold twice the room it needs.
+        let names = text.bytes().filter(|&b| b == b',').count() + 1;
+        let _ = read.hosts.try_reserve(names.min(file::MAX_HOSTS as usize));
         let place = |entry: &str| match in_source {
             true => entry.as_ptr() as usize - base,
             false => at,
@@ -1791,29 +1834,29 @@ impl<'s> Validator<'s, '_> {
         let half = text.len() / 2;
         let middle = half + text.as_bytes()[half..].iter().position(|&b| b == b',')?;
         let (first, second) = (&text[..middle], &text[middle + 1..]);
-        // The lists are made with room for their hosts, so that they do not
-        // grow by copies into fresh memory, and the first with room for every
-        // host of the string, so that the second half's hosts are appended
-        // without a copy of the first's. The count is estimated from the first
-        // entries, plus one in eight: room never used takes no memory, too
-        // little only costs a copy, and room that cannot be had is not taken.
-        let sample = &text.as_bytes()[..text.len().min(4096)];
-        let entries = sample.iter().filter(|&&b| b == b',').count() + 1;
-        let room = (text.len() / sample.len() * entries * 9 / 8).min(file::MAX_HOSTS as usize);
-        let (mut list, mut second_list) = (Vec::new(), Vec::new());
-        let _ = list.try_reserve_exact(room);
-        let _ = second_list.try_reserve_exact(room / 2);
-        let (first, second) = crate::parallel::join(
-            || plain_half(first, list),
-            || plain_half(second, second_list),
-        );
-        let (mut hosts, second) = (first?, second?);
-        let total = (hosts.len() + second.len()) as u64;
-        if file::check_host_count(self.names + total).is_err() {
+        // One host per entry: the list is made with room for exactly these,
+        // and each half writes its hosts into its part of that room at once
+        // (no list of the second half's hosts copied after the first's).
+        let entries = |part: &str| part.bytes().filter(|&b| b == b',').count() + 1;
+        let (count, second_count) = crate::parallel::join(|| entries(first), || entries(second));
+        let total = count + second_count;
+        if file::check_host_count(self.names + total as u64).is_err() {
             return None;
         }
-        self.names += total;
-        hosts.extend(second);
+        let mut hosts = Vec::new();
+        hosts.try_reserve_exact(total).ok()?;
+        let (room, second_room) = hosts.spare_capacity_mut()[..total].split_at_mut(count);
+        let (a, b) = crate::parallel::join(
+            || plain_half(first, room),
+            || plain_half(second, second_room),
+        );
+        if !(a && b) {
+            return None;
+        }
+        // SAFETY: `plain_half` gave true, so it wrote a host into each of
+        // the `total` places of the room (one per entry of its half).
+        unsafe { hosts.set_len(total) };
+        self.names += total as u64;
         Some(HostsRead {
             hosts,
             ..HostsRead::default()
@@ -2436,6 +2479,8 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
 #[derive(Default)]
 struct RecentVars<'s> {
     slots: Vec<(u64, &'s str, Option<VarsId>)>,
+    /// Lookups in a row that found nothing.
+    misses: u32,
 }
 
 impl<'s> RecentVars<'s> {
@@ -2446,13 +2491,26 @@ impl<'s> RecentVars<'s> {
         (hash, hash as usize % Self::SLOTS)
     }
 
+    /// Whether vars that may be kept as written (which cost nothing more
+    /// when not shared) are worth looking up: always, but one time in 64
+    /// while the last 256 lookups found nothing (vars of their own on every
+    /// host).
+    fn worth_it(&mut self) -> bool {
+        self.misses = self.misses.saturating_add(1);
+        self.misses <= 256 || self.misses.is_multiple_of(64)
+    }
+
     /// The vars written as `written`, if read recently.
-    fn get(&self, written: &str) -> Option<VarsId> {
+    fn get(&mut self, written: &str) -> Option<VarsId> {
         let (hash, slot) = Self::slot(written);
-        match self.slots.get(slot) {
+        let found = match self.slots.get(slot) {
             Some(&(seen, text, id)) if seen == hash && text == written => id,
             _ => None,
+        };
+        if found.is_some() {
+            self.misses = 0;
         }
+        found
     }
 
     /// Notes that the vars written as `written` are `id` (`None`: none).
@@ -2465,9 +2523,27 @@ impl<'s> RecentVars<'s> {
     }
 }
 
+/// A host var's value that is a scalar as written, as `serde_json` writes it
+/// in the vars map. Err (nothing written) when ansible-core cannot read it.
+pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<(), NotResolved> {
+    use std::fmt::Write;
+    if is_written_str(value) {
+        push_json_str(out, value.value);
+        return Ok(());
+    }
+    let value = crate::yaml11::resolve_plain(value.value)?;
+    write!(out, "{value}").expect("a String takes any text");
+    Ok(())
+}
+
+/// Whether ansible-core reads a host var's value written so as a string.
+pub(super) fn is_written_str(value: &Written) -> bool {
+    value.style != Style::Plain || crate::yaml11::is_str(value.value)
+}
+
 /// `text` as a JSON string, as `serde_json` writes it: only control
 /// characters, `"` and `\\` are escaped, so text without them is copied.
-fn push_json_str(out: &mut String, text: &str) {
+pub(super) fn push_json_str(out: &mut String, text: &str) {
     let plain = text.bytes().fold(true, |plain, b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
     });
@@ -2481,22 +2557,27 @@ fn push_json_str(out: &mut String, text: &str) {
     }
 }
 
-/// One half of a long host string, read as plain names only; None at the
-/// first entry that needs anything more (the whole string is then read in one
-/// piece, which reports it).
-fn plain_half<'s>(part: &'s str, mut hosts: Vec<Host<'s>>) -> Option<Vec<Host<'s>>> {
+/// One half of a long host string, read as plain names only into `room`, a
+/// host in each place; false at the first entry that needs anything more
+/// (the whole string is then read in one piece, which reports it), or when
+/// its entries do not fill the room exactly.
+fn plain_half<'s>(part: &'s str, room: &mut [MaybeUninit<Host<'s>>]) -> bool {
+    let mut places = room.iter_mut();
     for entry in part.split(',') {
         let entry = entry.trim();
         if entry.is_empty() || file::scan_name(entry) != 0 {
-            return None;
+            return false;
         }
-        hosts.push(Host {
+        let Some(place) = places.next() else {
+            return false;
+        };
+        place.write(Host {
             name: Cow::Borrowed(entry),
             vars: None,
             domain: 0,
         });
     }
-    Some(hosts)
+    places.len() == 0
 }
 
 #[cfg(test)]
