@@ -458,7 +458,7 @@ fn an_invalid_strategy_fails_with_the_binarys_message() {
     let stderr = dir.ansible_inventory(&args, &[]).fails();
     assert!(
         stderr.contains(
-            "regal.yml:4:17: host `web1` (from `hosts_from`) has no `color` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `web1 color=zone-a` in an INI file)"
+            "regal.yml:4:17: host `web1` (from `hosts_from`) has no `color` var, which the failure-domain rule needs; give it one in its inventory source or in a group_vars/ or host_vars/ file beside it (e.g. `web1 color=zone-a` in an INI file)"
         ),
         "{stderr}"
     );
