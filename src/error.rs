@@ -535,7 +535,7 @@ impl fmt::Display for ProblemKind {
                 from_source: true,
             } => write!(
                 f,
-                "host `{host}` (from `hosts_from`) has no `{label}` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `{host} {label}=zone-a` in an INI file)"
+                "host `{host}` (from `hosts_from`) has no `{label}` var, which the failure-domain rule needs; give it one in its inventory source or in a group_vars/ or host_vars/ file beside it (e.g. `{host} {label}=zone-a` in an INI file)"
             ),
             NullDomainLabel {
                 host,

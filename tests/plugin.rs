@@ -458,7 +458,7 @@ fn an_invalid_strategy_fails_with_the_binarys_message() {
     let stderr = dir.ansible_inventory(&args, &[]).fails();
     assert!(
         stderr.contains(
-            "regal.yml:4:17: host `web1` (from `hosts_from`) has no `color` var, which the failure-domain rule needs; give it one in its inventory source (a host or group var, e.g. `web1 color=zone-a` in an INI file)"
+            "regal.yml:4:17: host `web1` (from `hosts_from`) has no `color` var, which the failure-domain rule needs; give it one in its inventory source or in a group_vars/ or host_vars/ file beside it (e.g. `web1 color=zone-a` in an INI file)"
         ),
         "{stderr}"
     );
@@ -1675,4 +1675,184 @@ fn resume_of_hosts_from_with_ansible_inventory_list() {
         run.report()
     );
     assert!(!run.ran("w0"), "{}", run.report());
+}
+
+/// Failure-domain labels from `group_vars/` and `host_vars/` files beside the
+/// inventory sources (host_group_vars), taken as a play sees them: a
+/// group_vars file over the INI file's `[web_eu:vars]`, the deeper group
+/// (`web_eu`) over its parent (`eu`), a host_vars file (w2) over them all.
+const LABELS_INI: &str = "\
+[web]
+w1
+w2
+w3
+w4
+w5
+w6
+[web_eu]
+w1
+w2
+w3
+[web_us]
+w4
+w5
+w6
+[web_eu:vars]
+zone=from-ini
+[eu:children]
+web_eu
+[all:vars]
+ansible_connection=local
+";
+
+/// The label files of LABELS_INI, in `dir`: w1 and w3 `eu`, w2 `ap`, w4-w6 `us`.
+fn write_label_files(dir: &Path) {
+    for (file, text) in [
+        ("group_vars/eu.yml", "zone: parent-eu\n"),
+        ("group_vars/web_eu.yml", "zone: eu\n"),
+        ("group_vars/web_us/zone.yml", "zone: us\n"),
+        ("host_vars/w2.yml", "zone: ap\n"),
+    ] {
+        let path = dir.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+/// The batches of LABELS_INI's web hosts spread over the zones of
+/// write_label_files (eu, ap, us taken in turn). Without the files the INI
+/// labels alone would not batch (w4-w6 have no zone).
+fn label_batches(group: &str) -> Vec<(String, Vec<String>)> {
+    let hosts: [&[&str]; 4] = [&["w1"], &["w2", "w4"], &["w3", "w5"], &["w6"]];
+    (hosts.iter().enumerate())
+        .map(|(n, h)| {
+            let hosts = h.iter().map(|h| h.to_string()).collect();
+            (format!("{group}_batch{n}"), hosts)
+        })
+        .collect()
+}
+
+/// Each batch's hosts have distinct zones by Ansible's own vars (what
+/// `ansible-inventory --list` computes for a host, as a play does).
+fn assert_spread_by_ansibles_vars(inventory: &Value) {
+    let zone = |h: &str| inventory["_meta"]["hostvars"][h]["zone"].clone();
+    assert_eq!(zone("w2"), json!("ap"), "{inventory:#}");
+    assert_eq!(zone("w3"), json!("eu"), "{inventory:#}");
+    assert_eq!(zone("w6"), json!("us"), "{inventory:#}");
+    for (batch, hosts) in batches_of(inventory) {
+        let zones: std::collections::BTreeSet<String> =
+            hosts.iter().map(|h| zone(h).to_string()).collect();
+        assert_eq!(zones.len(), hosts.len(), "{batch}: {hosts:?}");
+    }
+}
+
+#[test]
+fn labels_in_group_vars_and_host_vars_files_beside_an_ini_source() {
+    let dir = Dir::new("labels-vars-files");
+    dir.write("hosts.ini", LABELS_INI);
+    write_label_files(&dir.0);
+    dir.write(
+        "regal.yml",
+        "schedule: 1\ncombine: 2\nspread: zone\nversions:\n  app:\n    hosts_from: web\n",
+    );
+    dir.write(
+        "rollout.regal.yml",
+        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    );
+    let run = dir.ansible_inventory(
+        &[
+            "--playbook-dir",
+            &playbook_dir(),
+            "-i",
+            "hosts.ini",
+            "-i",
+            "rollout.regal.yml",
+            "--list",
+        ],
+        &[],
+    );
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let inventory = run.json();
+    assert_eq!(batches_of(&inventory), label_batches("app"));
+    assert_spread_by_ansibles_vars(&inventory);
+
+    // A source given after the plugin file: a play reads the group_vars/
+    // beside it too (here making w4-w6 `eu`), so the labels are those.
+    fs::create_dir_all(dir.0.join("later/group_vars")).unwrap();
+    dir.write("later/extra.ini", "[other]\nx1\n");
+    dir.write("later/group_vars/web_us.yml", "zone: eu\n");
+    let inventory = dir
+        .ansible_inventory(
+            &[
+                "--playbook-dir",
+                &playbook_dir(),
+                "-i",
+                "hosts.ini",
+                "-i",
+                "rollout.regal.yml",
+                "-i",
+                "later/extra.ini",
+                "--list",
+            ],
+            &[],
+        )
+        .json();
+    assert_eq!(inventory["_meta"]["hostvars"]["w4"]["zone"], json!("eu"));
+    let batch = |n: u32, hosts: &[&str]| {
+        let hosts = hosts.iter().map(|h| h.to_string()).collect();
+        (format!("app_batch{n}"), hosts)
+    };
+    assert_eq!(
+        batches_of(&inventory),
+        [
+            batch(0, &["w1"]),
+            batch(1, &["w2", "w3"]),
+            batch(2, &["w4", "w5"]),
+            batch(3, &["w6"])
+        ]
+    );
+
+    // The rollout playbook runs those batches.
+    let mut s = Scenario::new("plugin-labels-rollout");
+    s.inventory = s.dir.join("hosts.ini");
+    fs::write(&s.inventory, LABELS_INI).unwrap();
+    write_label_files(&s.dir);
+    fs::write(
+        s.dir.join("regal.yml"),
+        "schedule: 1\ncombine: 2\nspread: zone\nversions:\n  app:\n    hosts_from: web\n",
+    )
+    .unwrap();
+    let plugin = s.dir.join("rollout.regal.yml");
+    fs::write(
+        &plugin,
+        format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
+    )
+    .unwrap();
+    let run = s.run(&["-i", &plugin.display().to_string()]);
+    assert!(run.success(), "{}", run.report());
+    let ran: Vec<(String, Vec<String>)> = (run.batches().into_iter())
+        .map(|(v, n, hosts)| (format!("{v}_batch{n}"), hosts))
+        .collect();
+    assert_eq!(ran, label_batches("app"), "{}", run.report());
+}
+
+/// The same labels in an inventory directory (`-i inventory/prod/`) holding
+/// the INI file, the label files and a regal.yml that is its own plugin file.
+#[test]
+fn labels_in_group_vars_and_host_vars_files_of_an_inventory_directory() {
+    let dir = Dir::new("labels-vars-files-dir");
+    let prod = dir.prod();
+    fs::write(prod.join("hosts.ini"), LABELS_INI).unwrap();
+    write_label_files(&prod);
+    fs::write(
+        prod.join("regal.yml"),
+        "plugin: regal\nschedule: 1\ncombine: 2\nspread: zone\nversions:\n  web-v2:\n    hosts_from: web\n",
+    )
+    .unwrap();
+    let bin = dir.bin_on_path();
+    let run = dir.list_prod(&bin);
+    assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
+    let inventory = run.json();
+    assert_eq!(batches_of(&inventory), label_batches("web_v2"));
+    assert_spread_by_ansibles_vars(&inventory);
 }

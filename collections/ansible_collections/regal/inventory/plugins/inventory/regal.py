@@ -89,14 +89,18 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from collections.abc import Mapping
 
 import yaml
 
+from ansible import constants as C
+from ansible import context
 from ansible.errors import AnsibleParserError
-from ansible.inventory.helpers import get_group_vars
 from ansible.plugins.inventory import BaseInventoryPlugin
+from ansible.utils.path import unfrackpath
 from ansible.utils.vars import combine_vars
+from ansible.vars.plugins import get_vars_from_inventory_sources
 
 try:
     from ansible.template import trust_as_template
@@ -152,9 +156,11 @@ class InventoryModule(BaseInventoryPlugin):
                 raise AnsibleParserError(
                     "%s: `strategy` is a path to a regal.yml or the strategy as a mapping" % path
                 )
+            started, earlier = time.perf_counter(), len(inventory.hosts)
             external_path = os.path.join(tmp, "external-hosts.json")
             with open(external_path, "w") as f:
                 json.dump(self._earlier_hosts(inventory), f, allow_nan=False)
+            handed = time.perf_counter()
 
             command = [binary, "--list", "--config", strategy_path, "--external-hosts", external_path]
             self.display.vvv("regal: running %s" % " ".join(command))
@@ -181,13 +187,19 @@ class InventoryModule(BaseInventoryPlugin):
             data = json.loads(done.stdout)
         except ValueError as e:
             raise AnsibleParserError("%s: regal-inventory printed no JSON inventory: %s" % (path, e))
+        ran = time.perf_counter()
         self._refuse_clashes(path, data)
         self._add(data)
+        self.display.vvv(
+            "regal: %d earlier hosts handed over in %.2f s, regal-inventory ran %.2f s, its groups added in %.2f s"
+            % (earlier, handed - started, ran - handed, time.perf_counter() - ran)
+        )
 
     def _earlier_hosts(self, inventory):
         """What --external-hosts reads: every group with all its hosts (also those
         of child groups) in the order Ansible gives them, and each host's plain
-        vars, which a failure-domain label (`spread:`) may need.
+        vars as a play will see them (_PlayVars), which a failure-domain label
+        (`spread:`) may need.
 
         Ansible completes `all` and `ungrouped` only after its last source
         (InventoryData.reconcile_inventory): a group with no parent becomes a
@@ -218,14 +230,14 @@ class InventoryModule(BaseInventoryPlugin):
         for name in inventory.groups:
             hosts = _resolve(own, children, name)
             groups[name] = [h for h in hosts if h not in implicit] if name == "all" else hosts
+        play_vars = _PlayVars(inventory, self.loader, children, set(own["ungrouped"]))
         hostvars = {}
         for name, host in inventory.hosts.items():
-            combined = combine_vars(get_group_vars(host.get_groups()), host.vars)
             # Only plain values: labels are plain, and a vaulted secret must not
             # be written out decrypted.
             hostvars[name] = {
                 k: _label(v)
-                for k, v in combined.items()
+                for k, v in play_vars.of(host).items()
                 if v is None or isinstance(v, (str, int, float, bool, datetime.date))
             }
         return {"groups": groups, "hostvars": hostvars}
@@ -268,6 +280,147 @@ class InventoryModule(BaseInventoryPlugin):
         for host, host_vars in data.get("_meta", {}).get("hostvars", {}).items():
             for key, value in host_vars.items():
                 self.inventory.set_variable(host, key, _trusted(value))
+
+
+class _PlayVars:
+    """The inventory vars a play will see for a host of the earlier sources, as
+    ansible-core's VariableManager.get_vars() combines them: group vars (the
+    inventory's, then those of vars plugins such as host_group_vars reading
+    group_vars/ beside the inventory sources, in the order of
+    VARIABLE_PRECEDENCE), groups sorted by depth, priority and name, then the
+    host's inventory vars, then its host_vars/ files.
+
+    Exact at inventory time, with three things done as Ansible will do them
+    later: the groups of a host and their depth are those after
+    reconcile_inventory (`all`, `ungrouped`, top-level groups under `all`:
+    `children` and `ungrouped` are the completed ones of _earlier_hosts); vars
+    plugins that run at the end of the inventory (stage `inventory`, or
+    RUN_VARS_PLUGINS=start) are merged into the inventory vars as
+    InventoryManager.parse_sources() merges them; and the sources asked are all
+    inventory sources of the command line (_vars_sources). Playbook-adjacent
+    group_vars/ and host_vars/ (`*_plugins_play`) are unknown here.
+
+    A host's groups come in few combinations: their vars are combined once
+    per combination."""
+
+    def __init__(self, inventory, loader, children, ungrouped):
+        self.inventory = inventory
+        self.loader = loader
+        self.ungrouped = ungrouped
+        self.sources = _vars_sources(inventory)
+        self.depth = _depths(children)
+        # Asking the vars plugins costs as much as the rest per host; by default
+        # none runs at stage `inventory`.
+        self.stages = {stage for stage in ("inventory", "task") if _stage_runs(stage)}
+        self.group_vars = {}  # group name -> inventory vars (with stage `inventory` plugins)
+        self.by_groups = {}  # frozenset of group names -> combined group vars
+
+    def _plugins(self, entities, stage):
+        if stage not in self.stages:
+            return {}
+        return get_vars_from_inventory_sources(self.loader, self.sources, entities, stage)
+
+    def _inventory_vars(self, group):
+        found = self.group_vars.get(group.name)
+        if found is None:
+            found = combine_vars(group.get_vars(), self._plugins([group], "inventory"))
+            self.group_vars[group.name] = found
+        return found
+
+    def _groups_vars(self, names):
+        found = self.by_groups.get(names)
+        if found is not None:
+            return found
+        groups = self.inventory.groups
+        everyone = groups["all"]
+        sorted_groups = sorted(
+            (groups[name] for name in names if name != "all"),
+            key=lambda g: (self.depth.get(g.name, 1), g.priority, g.name),
+        )
+        parts = {
+            "all_inventory": lambda: self._inventory_vars(everyone),
+            "groups_inventory": lambda: _combine_all(self._inventory_vars(g) for g in sorted_groups),
+            "all_plugins_inventory": lambda: self._plugins([everyone], "task"),
+            "groups_plugins_inventory": lambda: self._plugins(sorted_groups, "task"),
+        }
+        found = _combine_all(parts[entry]() for entry in C.VARIABLE_PRECEDENCE if entry in parts)
+        self.by_groups[names] = found
+        return found
+
+    def of(self, host):
+        names = {g.name for g in host.get_groups()}
+        names.add("all")
+        if host.name in self.ungrouped:
+            names.add("ungrouped")
+        else:
+            names.discard("ungrouped")
+        own = combine_vars(host.vars, self._plugins([host], "inventory"))
+        return _combine_all([self._groups_vars(frozenset(names)), own, self._plugins([host], "task")])
+
+
+def _stage_runs(stage):
+    """Whether get_vars_from_inventory_sources() would ask any vars plugin at
+    `stage` (by ansible-core's own test, over the plugins it would walk);
+    True where that cannot be told."""
+    try:
+        from ansible.plugins.loader import vars_loader
+        from ansible.vars.plugins import _plugin_should_run, _prime_vars_loader
+
+        if vars_loader._paths is None:
+            _prime_vars_loader()
+        plugins = [vars_loader.get(name) for name in vars_loader._plugin_instance_cache]
+        return any(_plugin_should_run(plugin, stage) for plugin in plugins if plugin is not None)
+    except Exception:  # another ansible-core: ask the plugins every time
+        return True
+
+
+def _combine_all(dicts):
+    combined = {}
+    for d in dicts:
+        if d:
+            combined = combine_vars(combined, d)
+    return combined
+
+
+def _depths(children):
+    """Each group's depth once every group is under `all` (Group.depth: the
+    longest way down from `all`), from the completed `children`."""
+    parents = {}
+    for parent, kids in children.items():
+        for kid in kids:
+            parents.setdefault(kid, []).append(parent)
+    depth = {"all": 0}
+
+    def of(name):
+        if name not in depth:
+            depth[name] = 0  # no cycles in an inventory; a guard all the same
+            depth[name] = max((of(p) + 1 for p in parents.get(name, ())), default=0)
+        return depth[name]
+
+    for name in children:
+        of(name)
+    return depth
+
+
+def _vars_sources(inventory):
+    """The inventory sources whose group_vars/ and host_vars/ a play will read:
+    the command line's (`-i`, or the configured default), as InventoryManager
+    holds them, later ones too; a directory is itself the place, not the
+    directories of the files in it. Without a command line (Ansible used as a
+    library) or when it does not hold the sources parsed so far, the sources
+    parsed so far and this plugin's file, as the `constructed` plugin asks."""
+    parsed = [s for s in list(inventory.processed_sources) + [inventory.current_source] if s]
+    given = [s if "," in s else unfrackpath(s, follow=False) for s in (context.CLIARGS.get("inventory") or ()) if s]
+
+    def within(source):
+        return any(source == g or ("," not in g and source.startswith(g.rstrip(os.sep) + os.sep)) for g in given)
+
+    sources = given if given and all(within(s) for s in parsed) else parsed
+    # Each directory once, where it comes last: vars plugins read a
+    # directory (a file source's own), and the same vars again change nothing
+    # but what a later directory set. Host lists (`a,b,`) have none.
+    places = [s if os.path.isdir(s) else os.path.dirname(s) for s in sources if "," not in s or os.path.exists(s)]
+    return [place for n, place in enumerate(places) if place not in places[n + 1 :]]
 
 
 def _resolve(own, children, name):
