@@ -167,8 +167,8 @@ pub struct HostSeq<'s> {
     /// The values of vars that are no scalar as written (`[a, b]`), in var
     /// order, each the node of `value_trees` it is written as, moved on.
     values: Vec<Value>,
-    /// The nodes of `values`: a value that is the last one kept here, written
-    /// alike further on (the same nodes, values and styles, each as many
+    /// The nodes of `values`: a value that is one of the last
+    /// [`SHARED_WINDOW`] kept here, written alike further on (the same nodes, values and styles, each as many
     /// bytes further on), is that node and how far on, not a node of its own
     /// (a million hosts that each write the same list: 12 bytes each rather
     /// than about 370 in nodes).
@@ -214,6 +214,9 @@ struct Pair {
     /// in `values`.
     value_style: Option<Style>,
 }
+
+/// How many of the last value nodes kept a value written alike may share.
+const SHARED_WINDOW: usize = 8;
 
 /// A var's value kept as a node in a [`HostSeq`]: 12 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -933,18 +936,23 @@ impl<'s> SeqBuilder<'s> {
                     };
                     let node = std::mem::replace(value, placeholder);
                     let seq = &mut self.seq;
-                    let last = seq.value_trees.last();
-                    let shift = last.and_then(|last| {
-                        let shift = node.span.start.checked_sub(last.span.start)?;
-                        same_shifted(src, last, &node, shift).then_some(shift)
-                    });
-                    let shift = shift.unwrap_or_else(|| {
+                    // One of the last few kept (a host's vars, written
+                    // alike by the next host, hold several such values).
+                    let kept = seq.value_trees.len();
+                    let found = (kept.saturating_sub(SHARED_WINDOW)..kept)
+                        .rev()
+                        .find_map(|at| {
+                            let last = &seq.value_trees[at];
+                            let shift = node.span.start.checked_sub(last.span.start)?;
+                            same_shifted(src, last, &node, shift).then_some((at, shift))
+                        });
+                    let (at, shift) = found.unwrap_or_else(|| {
                         seq.value_trees.push(node);
-                        0
+                        (kept, 0)
                     });
                     seq.values.push(Value {
                         pair: (from + index) as u32,
-                        node: seq.value_trees.len() as u32 - 1,
+                        node: at as u32,
                         shift,
                     });
                 }
@@ -1898,6 +1906,30 @@ mod tests {
 
     /// A host list keeps its plain names and host entries by their spans,
     /// anything else as nodes, and gives every item back as the node it was.
+    #[test]
+    fn several_values_written_alike_on_every_host_share_their_nodes() {
+        let mut src = String::new();
+        for i in 0..20 {
+            src.push_str(&format!("- w{i}: {{a: [x, y], b: {{k: v}}, c: 1}}\n"));
+        }
+        let src = src.as_str();
+        for (which, root) in [parse(src).unwrap(), crate::strategy::block_yaml::read(src)]
+            .iter()
+            .enumerate()
+        {
+            let Kind::HostSeq(seq) = &root.as_ref().unwrap().kind else {
+                panic!("{which}");
+            };
+            // Two values a host, alternating: each shares the one kept
+            // [`SHARED_WINDOW`] back at most, not only the last one.
+            assert_eq!(
+                (seq.values.len(), seq.value_trees.len()),
+                (40, 2),
+                "{which}"
+            );
+        }
+    }
+
     #[test]
     fn values_written_alike_share_one_node_and_come_back_where_written() {
         let alike = "- w{i}:\n    z:\n      - - a\n        - \"b\\tc\"\n      - {k: [v, 'w']}\n";
