@@ -51,10 +51,7 @@ impl Dir {
     /// The strategy `strategy` (regal.yml in this directory) as two inventory
     /// sources: the plugin (`rollout.regal.yml`) and a script (`inventory.sh`).
     fn plugin_and_script(&self, strategy: &Path) {
-        self.write(
-            "rollout.regal.yml",
-            &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-        );
+        self.plugin_file("regal.yml");
         let script = self.write(
             "inventory.sh",
             &format!(
@@ -96,10 +93,18 @@ impl Dir {
 
     /// `ansible-inventory --list -i source`, with the plugins of playbooks/.
     fn list(&self, source: &str) -> Run {
-        self.ansible_inventory(
-            &["--playbook-dir", &playbook_dir(), "-i", source, "--list"],
-            &[],
-        )
+        self.list_sources(&[source])
+    }
+
+    /// `ansible-inventory --list` with `-i` each of `sources`, in order.
+    fn list_sources(&self, sources: &[&str]) -> Run {
+        let playbooks = playbook_dir();
+        let mut args = vec!["--playbook-dir", playbooks.as_str()];
+        for source in sources {
+            args.extend(["-i", source]);
+        }
+        args.push("--list");
+        self.ansible_inventory(&args, &[])
     }
 
     /// Runs `regal-inventory args` in this directory.
@@ -334,24 +339,8 @@ fn hosts_from_batches_the_hosts_of_an_ini_file_in_their_order() {
         "regal.yml",
         "schedule: 1\ncombine: 2\nversions:\n  app-v2:\n    hosts_from: web:!maintenance\n    spread: zone\n  tools: [t1]\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    let inventory = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "hosts.ini",
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .json();
+    dir.plugin_file("regal.yml");
+    let inventory = dir.list_sources(&["hosts.ini", "rollout.regal.yml"]).json();
     assert_eq!(hosts_of(&inventory, "app_v2_batch0"), ["web3"]);
     assert_eq!(hosts_of(&inventory, "app_v2_batch1"), ["web1", "web2"]);
     assert_eq!(hosts_of(&inventory, "tools_batch0"), ["t1"]);
@@ -411,10 +400,7 @@ fn an_invalid_strategy_fails_with_the_binarys_message() {
         "regal.yml",
         "versions:\n  app-v2:\n    hosts_from: web:!maintenanse\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
+    dir.plugin_file("regal.yml");
     let args = [
         "--playbook-dir",
         &playbook_dir(),
@@ -793,10 +779,7 @@ fn earlier_vars_that_json_cannot_carry_still_batch_by_their_text() {
         "regal.yml",
         "schedule: 1\ncombine: 2\nspread: zone\nversions:\n  app:\n    hosts_from: web\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
+    dir.plugin_file("regal.yml");
     let graph = |source: &str| {
         let run = dir.ansible_inventory(
             &[
@@ -1191,10 +1174,7 @@ fn plugin_option_mistakes_say_what_to_change() {
 #[test]
 fn a_group_an_earlier_source_defines_otherwise_is_refused() {
     let dir = Dir::new("group-clash");
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
+    dir.plugin_file("regal.yml");
     let graph = |hosts: &str, strategy: &str| {
         dir.write("hosts.ini", hosts);
         dir.write("regal.yml", strategy);
@@ -1258,24 +1238,8 @@ fn top_level_vars_reach_every_host_version_vars_only_its_own() {
         "regal.yml",
         "vars: {ansible_user: deploy}\nversions:\n  app:\n    hosts_from: web\n    vars: {color: green}\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    let inventory = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "hosts.ini",
-                "-i",
-                "rollout.regal.yml",
-                "--list",
-            ],
-            &[],
-        )
-        .json();
+    dir.plugin_file("regal.yml");
+    let inventory = dir.list_sources(&["hosts.ini", "rollout.regal.yml"]).json();
     let hostvars = &inventory["_meta"]["hostvars"];
     assert_eq!(
         hostvars["d1"]["ansible_user"],
@@ -1755,22 +1719,8 @@ fn labels_in_group_vars_and_host_vars_files_beside_an_ini_source() {
         "regal.yml",
         "schedule: 1\ncombine: 2\nspread: zone\nversions:\n  app:\n    hosts_from: web\n",
     );
-    dir.write(
-        "rollout.regal.yml",
-        &format!("plugin: regal\nstrategy: regal.yml\nbinary: {BIN}\n"),
-    );
-    let run = dir.ansible_inventory(
-        &[
-            "--playbook-dir",
-            &playbook_dir(),
-            "-i",
-            "hosts.ini",
-            "-i",
-            "rollout.regal.yml",
-            "--list",
-        ],
-        &[],
-    );
+    dir.plugin_file("regal.yml");
+    let run = dir.list_sources(&["hosts.ini", "rollout.regal.yml"]);
     assert!(run.stderr.trim().is_empty(), "no warning\n{}", run.stderr);
     let inventory = run.json();
     assert_eq!(batches_of(&inventory), label_batches("app"));
@@ -1782,20 +1732,7 @@ fn labels_in_group_vars_and_host_vars_files_beside_an_ini_source() {
     dir.write("later/extra.ini", "[other]\nx1\n");
     dir.write("later/group_vars/web_us.yml", "zone: eu\n");
     let inventory = dir
-        .ansible_inventory(
-            &[
-                "--playbook-dir",
-                &playbook_dir(),
-                "-i",
-                "hosts.ini",
-                "-i",
-                "rollout.regal.yml",
-                "-i",
-                "later/extra.ini",
-                "--list",
-            ],
-            &[],
-        )
+        .list_sources(&["hosts.ini", "rollout.regal.yml", "later/extra.ini"])
         .json();
     assert_eq!(inventory["_meta"]["hostvars"]["w4"]["zone"], json!("eu"));
     let batch = |n: u32, hosts: &[&str]| {
