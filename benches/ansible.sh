@@ -42,22 +42,9 @@ done
 
 note() { echo "ansible.sh: $*" >&2; }
 
-venv=$root/target/ansible-venv
-if [ ! -x "$venv/bin/ansible-playbook" ]; then
-    note "making $venv (ansible-core 2.19.14)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check ansible-core==2.19.14
-    printf 'ansible-core==2.19.14' > "$venv/regal-requirements.txt"
-fi
-[ "$build" = no ] || cargo build --release --quiet
-bin=$root/target/release/regal-inventory
-work=$root/target/ansible-bench
-rm -rf "$work"
-mkdir -p "$work"
-
-export ANSIBLE_HOME=$work/home ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_NOCOLOR=1
+# shellcheck source=benches/ansible-setup.sh
+. "$root/benches/ansible-setup.sh" ansible-bench
 export ANSIBLE_PYTHON_INTERPRETER=$venv/bin/python ANSIBLE_RETRY_FILES_ENABLED=0
-export ANSIBLE_CONFIG=$root/playbooks/ansible.cfg
 unset ANSIBLE_INVENTORY
 
 # regal.yml with `hosts` hosts in `batches` batches of one version.

@@ -36,21 +36,8 @@ done
 
 note() { echo "plugin.sh: $*" >&2; }
 
-venv=$root/target/ansible-venv
-if [ ! -x "$venv/bin/ansible-inventory" ]; then
-    note "making $venv (ansible-core 2.19.14)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check ansible-core==2.19.14
-    printf 'ansible-core==2.19.14' > "$venv/regal-requirements.txt"
-fi
-[ "$build" = no ] || cargo build --release --quiet
-bin=$root/target/release/regal-inventory
-work=$root/target/plugin-bench
-rm -rf "$work"
-mkdir -p "$work"
-
-export ANSIBLE_HOME=$work/home ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_NOCOLOR=1
-export ANSIBLE_CONFIG=$root/playbooks/ansible.cfg
+# shellcheck source=benches/ansible-setup.sh
+. "$root/benches/ansible-setup.sh" plugin-bench
 unset ANSIBLE_INVENTORY
 
 generate() { # dir hosts racks
