@@ -1079,36 +1079,27 @@ fn inline_strategy_names_are_the_text_as_written() {
 #[test]
 fn inline_strategy_problems_point_into_the_plugin_file() {
     let dir = Dir::new("inline-problems");
-    dir.write(
-        "rollout.regal.yml",
+    let fails_with = |text: &str, message: &str| {
+        dir.write("rollout.regal.yml", text);
+        let stderr = dir.list("rollout.regal.yml").fails();
+        let file = dir.0.join("rollout.regal.yml");
+        let expected = format!("{}:{message}", file.display());
+        assert!(stderr.contains(&expected), "{stderr}");
+    };
+    fails_with(
         &format!(
             "plugin: regal\nbinary: {BIN}\nstrategy:\n  versions:\n    yes:\n      hosts: [1.1, 2.2]\n      exclude: [1.10]\n"
         ),
-    );
-    let stderr = dir.list("rollout.regal.yml").fails();
-    assert!(
-        stderr.contains(&format!(
-            "{}:7:17: exclude entry `1.10` matches no host of version `yes`",
-            dir.0.join("rollout.regal.yml").display()
-        )),
-        "{stderr}"
+        "7:17: exclude entry `1.10` matches no host of version `yes`",
     );
 
     // The binary sees only the strategy: an alias to an anchor outside it
     // is refused at the alias.
-    dir.write(
-        "rollout.regal.yml",
+    fails_with(
         &format!(
             "plugin: regal\nbinary: {BIN}\nhosts: &web [w1, w2]\nstrategy:\n  versions:\n    app: *web\n"
         ),
-    );
-    let stderr = dir.list("rollout.regal.yml").fails();
-    assert!(
-        stderr.contains(&format!(
-            "{}:6:10: the alias `*web` names an anchor outside the inline `strategy:`; define the anchor inside `strategy:`",
-            dir.0.join("rollout.regal.yml").display()
-        )),
-        "{stderr}"
+        "6:10: the alias `*web` names an anchor outside the inline `strategy:`; define the anchor inside `strategy:`",
     );
 }
 
