@@ -1906,6 +1906,19 @@ mod tests {
 
     /// A host list keeps its plain names and host entries by their spans,
     /// anything else as nodes, and gives every item back as the node it was.
+    /// `root`, a sequence, built again by keeping each of its items as a
+    /// node of its own.
+    fn rebuilt_item_by_item<'s>(src: &'s str, root: &Node<'s>) -> Node<'s> {
+        let mut items = SeqBuilder::new(src);
+        for item in root.items().unwrap() {
+            items.keep(item.into_owned());
+        }
+        Node {
+            span: root.span,
+            kind: items.finish(),
+        }
+    }
+
     #[test]
     fn several_values_written_alike_on_every_host_share_their_nodes() {
         let mut src = String::new();
@@ -1958,14 +1971,7 @@ mod tests {
                 (9, trees),
                 "{which}"
             );
-            let mut items = SeqBuilder::new(src);
-            for item in root.items().unwrap() {
-                items.keep(item.into_owned());
-            }
-            let whole = Node {
-                span: root.span,
-                kind: items.finish(),
-            };
+            let whole = rebuilt_item_by_item(src, root);
             assert!(crate::reference::same_tree(root, &whole, true), "{which}");
             assert_eq!(root.size(), whole.size(), "{which}");
             // Values borrowed from the source are where they are written.
@@ -2011,14 +2017,7 @@ mod tests {
                 "{which}: {seq:?}"
             );
             // Each item as the event parser builds it when no item is compact.
-            let mut items = SeqBuilder::new(src);
-            for item in root.items().unwrap() {
-                items.keep(item.into_owned());
-            }
-            let whole = Node {
-                span: root.span,
-                kind: items.finish(),
-            };
+            let whole = rebuilt_item_by_item(src, root);
             assert!(matches!(whole.kind, Kind::Seq(_)));
             assert!(crate::reference::same_tree(root, &whole, true), "{which}");
             assert_eq!(root.size(), whole.size(), "{which}");
