@@ -4,7 +4,8 @@
 //!
 //! - The fast reader against the event parser: where the fast reader builds a
 //!   tree, the event parser builds the same one (values, styles, tags, where
-//!   each scalar starts).
+//!   each scalar starts); where it finds an error, the event parser finds the
+//!   same one in the whole file (message and offset).
 //! - The event parser against serde_yaml (archived, kept only as this
 //!   reference): where both read the source, the same structure, and every
 //!   scalar serde_yaml reads as a string has the same text.
@@ -24,6 +25,14 @@ pub fn agrees(source: &str) -> bool {
         return true;
     }
     let events = tree::parse(source);
+    // An error the fast reader found where it gave up (read by the event
+    // parser from the entry it gave up on) is the whole file's, message and
+    // place; where it reads the file, it is read.
+    match block_yaml::read_or_error(source) {
+        Ok(_) if block_yaml::read(source).is_none() => return false,
+        Err(Some(found)) if events.as_ref().err() != Some(&found) => return false,
+        _ => {}
+    }
     // In a flow collection, libyaml (YAML 1.1) takes `?` as a key indicator
     // even before a non-blank (`{?k: v}` has the key `k`), YAML 1.2 as the
     // start of a plain scalar (`?k`): serde_yaml is no reference there.

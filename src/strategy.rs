@@ -443,9 +443,11 @@ fn parse_as<'s>(
         };
         return Err(located(at, kind));
     }
-    let mut root = match block_yaml::read(source) {
-        Some(root) => root,
-        None => match tree::parse(source) {
+    // The fast reader, or the error it found (the event parser's, read from
+    // where it gave up), or the event parser on the whole file.
+    let mut root = match block_yaml::read_or_error(source) {
+        Ok(root) => root,
+        Err(found) => match found.map_or_else(|| tree::parse(source), Err) {
             Ok(Some(root)) => root,
             Ok(None) => {
                 return Err(vec![Problem {

@@ -1201,6 +1201,11 @@ pub const MAX_DEPTH: usize = 128;
 /// Nodes that aliases may repeat in all ("billion laughs").
 pub const MAX_ALIASED: usize = 100_000;
 
+/// The event builder's own errors, besides the event parser's.
+const MORE_THAN_ONE_DOCUMENT: &str =
+    "the file holds more than one YAML document; keep one (a `---` line starts another)";
+const TOO_DEEP: &str = "recursion limit exceeded: the document nests too deep";
+
 /// Why the source is not one YAML document, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -1303,6 +1308,138 @@ pub fn parse_region<'s>(
         }
         _ => None,
     }
+}
+
+/// A block collection open at the line where [`first_error`] starts reading:
+/// a sequence (its `-` at `column`) or a mapping (its keys at `column`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Open {
+    pub seq: bool,
+    pub column: usize,
+}
+
+/// Where [`first_error`] reads a source from, and what is open there.
+#[derive(Debug, Clone, Copy)]
+pub struct Resume<'a> {
+    /// Whether the document starts with `---`.
+    pub explicit: bool,
+    /// The block collections open at `from`, outermost first, each the
+    /// value or item of the one before; `from` starts an entry of the last.
+    pub open: &'a [Open],
+    /// Whether the last one had entries before the one at `from`.
+    pub more: bool,
+    /// A line's start; its first character (after spaces, no tab) starts
+    /// the entry.
+    pub from: usize,
+    /// Reading stops, no error found, at an event past the line that
+    /// starts here (the line that ends the entry, where the event parser may
+    /// place what ends it), unless that line ends the source.
+    pub stop: usize,
+}
+
+/// The error [`parse`] gives for `whole`, found by reading it from a line in
+/// the middle (`at`), without the text before: for a syntax error late in a
+/// big file, which the fast reader meets in an entry it hands over
+/// (`block_yaml`). `None` where that is not known from there.
+///
+/// The event parser reads a skeleton of what is open at `at.from`, then the
+/// text from there on as it is in the file: `---` if the document starts
+/// with it; for each open collection but the last, a line `k:` or `-` at its
+/// column (its value or item on the next lines); for the last, an entry
+/// `k: x` or `- x` at its column if it had entries before (a line at its
+/// column then goes on with it, and a key there is a key the event parser
+/// requires, as in the file), nothing if not (the line then starts it, as in
+/// the file). At the start of a line the event parser's state is what is
+/// open there, at which columns: indentation, simple keys, the parser's
+/// states, all compared by column and line, never by offset. So it reads
+/// the text from `from` on as it does in the whole file, and its first error
+/// there, message and offset (taken back to the file's), is the whole
+/// file's, provided that the whole file's reading gets to `from` without an
+/// error and with `open` open (the fast reader read all before, with the
+/// event parser's result) and that `from`'s line has no tab before its
+/// first character (the event parser checks a tab in indentation against
+/// the line before, which the skeleton does not have). What it cannot know
+/// without the text before gives `None`: an alias (of an anchor defined
+/// before; and aliases count what they repeat over the whole file). `None`
+/// too at an event past the line at `at.stop` (the caller's bound on what it
+/// reads), or without an error.
+///
+/// The text from `from` is copied behind the skeleton (the event parser
+/// reads one `&str`, and its other input reads some characters its own way).
+/// The fuzz targets compare this error with the whole file's wherever the
+/// fast reader finds one (`fuzz/reference.rs`).
+pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
+    let mut text = String::new();
+    if at.explicit {
+        text.push_str("---\n");
+    }
+    for (i, open) in at.open.iter().enumerate() {
+        let last = i + 1 == at.open.len();
+        if last && !at.more {
+            break;
+        }
+        text.extend(std::iter::repeat_n(' ', open.column));
+        text.push_str(match (open.seq, last) {
+            (true, false) => "-\n",
+            (false, false) => "k:\n",
+            (true, true) => "- x\n",
+            (false, true) => "k: x\n",
+        });
+    }
+    let skeleton = text.len();
+    text.push_str(&whole[at.from..]);
+    // Offsets in `whole` of the event parser's character indices past the
+    // skeleton (ASCII: one character a byte).
+    let mut offsets = Offsets::new(whole, at.from, whole.len());
+    let mut byte = |index: usize| index.checked_sub(skeleton).map(|i| offsets.byte(i));
+    let stop = whole[at.stop..]
+        .find('\n')
+        .map_or(usize::MAX, |end| at.stop + end + 1);
+    let mut parser = Parser::new_from_str(&text);
+    let (mut documents, mut depth) = (0, 0);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(error) if error.info() == "while parsing node, found unknown anchor" => {
+                return None;
+            }
+            Err(error) => {
+                return Some(SyntaxError {
+                    at: byte(error.marker().index())?,
+                    message: error.info().to_string(),
+                });
+            }
+        };
+        let start = byte(span.start.index());
+        if start.is_some_and(|start| start >= stop) {
+            return None;
+        }
+        // The event builder's own errors (see `Builder::event`), at the event.
+        let error = |message: &str| {
+            Some(SyntaxError {
+                at: start?,
+                message: message.to_string(),
+            })
+        };
+        match event {
+            Event::StreamEnd | Event::Alias(_) => return None,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return error(MORE_THAN_ONE_DOCUMENT);
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if depth >= MAX_DEPTH {
+                    return error(TOO_DEEP);
+                }
+                depth += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What a region's root collection holds, while it is read (see
@@ -1481,9 +1618,7 @@ impl<'s> Builder<'s> {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(error(
-                        "the file holds more than one YAML document; keep one (a `---` line starts another)",
-                    ));
+                    return Err(error(MORE_THAN_ONE_DOCUMENT));
                 }
             }
             Event::Scalar(mut value, style, anchor, tag) => {
@@ -1531,9 +1666,7 @@ impl<'s> Builder<'s> {
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if self.stack.len() >= self.max_depth {
-                    return Err(error(
-                        "recursion limit exceeded: the document nests too deep",
-                    ));
+                    return Err(error(TOO_DEEP));
                 }
                 let start = span.start();
                 let tag = tag.as_ref().map(|t| t.to_string());

@@ -32,7 +32,7 @@
 //! host entry in a list (`- name: {var: value}`) is read straight into the
 //! list's compact form, without nodes (`Parser::host_entry`).
 
-use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
+use crate::tree::{Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -45,6 +45,24 @@ pub fn read(source: &str) -> Option<Node<'_>> {
         return None;
     }
     Parser::new(source)?.document()
+}
+
+/// [`read`], or where it gives up on an error, that error when it is known
+/// to be the event parser's for the whole file ([`crate::tree::parse`]'s,
+/// message and offset): `Err(None)` when the event parser must read the
+/// whole file. The error is read by the event parser from the start of the
+/// entry the fast reader gave up on, after a skeleton of the collections
+/// open there ([`crate::tree::first_error`]), so that an error late in a big
+/// file costs no second reading of all before it.
+pub fn read_or_error(source: &str) -> Result<Node<'_>, Option<SyntaxError>> {
+    if source.len() > crate::tree::MAX_SOURCE {
+        return Err(None);
+    }
+    let mut parser = Parser::new(source).ok_or(None)?;
+    parser.find_error = true;
+    parser
+        .document()
+        .ok_or_else(|| parser.error.take().flatten())
 }
 
 /// [`read`], and a copy of each node it took from the event parser for the
@@ -152,9 +170,33 @@ struct Parser<'s> {
     /// entries it has had and how many of them needed one (see
     /// [`Parser::hand_over`]).
     handed: usize,
-    frames: Vec<(usize, usize)>,
+    frames: Vec<Frame>,
     /// For [`read_recording`]: where the nodes handed over go too.
     recorded: Option<Rc<RefCell<Vec<Node<'s>>>>>,
+    /// Whether the document starts with `---`.
+    explicit: bool,
+    /// For [`read_or_error`]: whether to look for the error where it gives
+    /// up (once: see [`Parser::find_error_from`]), and the error found.
+    find_error: bool,
+    error: Option<Option<SyntaxError>>,
+    /// Whether it read something the event parser refuses and serde_yaml
+    /// (YAML 1.1) reads (see [`Parser::lenient`]): the event parser's error
+    /// for the whole file is then that, not one it finds further on.
+    lenient: Cell<bool>,
+}
+
+/// A block collection being read (see [`Parser::hand_over`] and
+/// [`Parser::find_error_from`]).
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// How many entries it has had, and how many of them needed a hand-over.
+    entries: usize,
+    handed: usize,
+    /// Its kind and column.
+    open: Open,
+    /// Where the line of its entry being read (or last read) starts, if
+    /// that entry starts the line (after spaces).
+    entry: Option<usize>,
 }
 
 impl<'s> Parser<'s> {
@@ -202,11 +244,15 @@ impl<'s> Parser<'s> {
             handed: 0,
             frames: Vec::new(),
             recorded: None,
+            explicit: false,
+            find_error: false,
+            error: None,
+            lenient: Cell::new(false),
         })
     }
 
     /// The whole document: one block node, optionally after `---`.
-    fn document(mut self) -> Option<Node<'s>> {
+    fn document(&mut self) -> Option<Node<'s>> {
         let mut first = self.next_line()?;
         let content = &self.src[first.start + first.indent..first.end];
         if content.starts_with('%') {
@@ -219,13 +265,15 @@ impl<'s> Parser<'s> {
             }
             self.take_tabs(first.start + 3 + content[3..].len() - rest.len(), first.end);
             self.pos = first.next;
+            self.explicit = true;
             first = self.next_line()?;
         }
         let at = first.start + first.indent;
         if first.indent == 0 && self.src[at..first.end].starts_with("...") {
             return None; // no document
         }
-        let root = if matches!(self.bytes[at], b'[' | b'{') {
+        let mut flow = matches!(self.bytes[at], b'[' | b'{');
+        let root = if flow {
             // A flow collection, JSON among them.
             let mut line = first;
             let (root, after) = self.flow(&mut line, at, 1, ROOT)?;
@@ -234,20 +282,38 @@ impl<'s> Parser<'s> {
         } else {
             self.block(first)?
         };
+        // What follows a block collection's last entry (a second document,
+        // a line less indented than the first): the error is looked for from
+        // that line on, after an entry of the collection (none if it has
+        // none: the line that ended it was its first).
+        let entries = root.entries().map(<[_]>::len);
+        let items = || {
+            root.items()
+                .map_or(0, |mut items| usize::from(items.next().is_some()))
+        };
+        flow |= entries.unwrap_or_else(items) == 0;
+        let root_open = Open {
+            seq: self.is_entry(first, at),
+            column: first.indent,
+        };
         // A document end marker (`...`), then nothing but comments.
-        if let Some(end) = self.next_line()
+        let trailing = self.next_line();
+        if let Some(end) = trailing
             && end.indent == 0
             && self.src[end.start..end.end].starts_with("...")
         {
             let rest = &self.src[end.start + 3..end.end];
             let after = rest.trim_start_matches(' ');
             if !(after.is_empty() || after.starts_with('#') && rest.starts_with(' ')) {
-                return None;
+                return self.after_root(root_open, flow, end);
             }
             self.take_tabs(end.end - after.len(), end.end);
             self.pos = end.next;
         }
-        if self.next_line().is_some() || !self.tabs_all_taken() {
+        if let (Some(_), Some(line)) = (self.next_line(), trailing) {
+            return self.after_root(root_open, flow, line);
+        }
+        if !self.tabs_all_taken() {
             return None;
         }
         Some(root)
@@ -377,19 +443,20 @@ impl<'s> Parser<'s> {
             .map_or(self.pos, |line| line.start + indent);
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
-        let frame = self.open();
+        let frame = self.open(true, indent);
         while let Some(line) = self.next_line() {
+            if line.indent > indent || self.tab_led(line) {
+                return self.stuck(frame, line);
+            }
             if line.indent < indent {
                 break;
-            }
-            if line.indent > indent {
-                return None;
             }
             let dash = line.start + indent;
             if !self.is_entry(line, dash) {
                 // A key at this indent: the sequence was a mapping value.
                 break;
             }
+            self.entry_starts(frame, line, dash);
             let at = self.skip_spaces(dash + 1, line.end);
             let (depth, handed) = (self.depth, self.handed);
             let item = if at == line.end || self.bytes[at] == b'#' {
@@ -405,7 +472,7 @@ impl<'s> Parser<'s> {
             } else if memchr::memchr(b':', &self.bytes[at..line.end]).is_some()
                 && self.host_entry(line, at, &mut items)
             {
-                self.frames[frame].0 += 1;
+                self.frames[frame].entries += 1;
                 continue;
             } else {
                 self.inline(line, at, indent)
@@ -656,21 +723,24 @@ impl<'s> Parser<'s> {
         // one key: room for one (a list grown from empty has room for four,
         // cut back when the mapping ends).
         let mut entries = Vec::with_capacity(usize::from(first.is_some()));
-        let frame = self.open();
+        let frame = self.open(false, indent);
         loop {
             let (line, at) = match first.take() {
                 Some(first) => first,
                 None => match self.next_line() {
+                    Some(line) if line.indent > indent || self.tab_led(line) => {
+                        return self.stuck(frame, line);
+                    }
                     Some(line) if line.indent < indent => break,
                     // `...` (a document end marker) or a key this reader
                     // leaves: see `document`.
                     Some(line) if line.indent == 0 && self.bytes[line.start] == b'.' => break,
-                    Some(line) if line.indent > indent => return None,
                     Some(line) if self.is_entry(line, line.start + indent) => break,
                     Some(line) => (line, line.start + indent),
                     None => break,
                 },
             };
+            self.entry_starts(frame, line, at);
             let (depth, handed) = (self.depth, self.handed);
             match self.map_entry(line, at, indent) {
                 Some(entry) => entries.push(entry),
@@ -748,9 +818,7 @@ impl<'s> Parser<'s> {
         // often (8 times, and one entry in four): it hands over the rest of
         // itself (one parser for many entries, rather than one for each
         // entry inside them).
-        let often = |&(entries, handed): &(usize, usize)| {
-            handed >= HAND_OVER_REST_AFTER && handed * 4 >= entries
-        };
+        let often = |f: &Frame| f.handed >= HAND_OVER_REST_AFTER && f.handed * 4 >= f.entries;
         if self.no_hand_over || self.frames[..frame].iter().any(often) {
             return None;
         }
@@ -772,17 +840,17 @@ impl<'s> Parser<'s> {
         }
         let (mut end, mut last, mut after) = (self.bytes.len(), line.next, 0);
         let mut row = line;
+        let mut tab = false;
         while let Some(next) = self.raw_line(row.next) {
             row = next;
             let at = next.start + next.indent;
             if at == next.end {
                 continue; // blank
             }
-            // Spaces, then a tab: the indentation is not known by spaces.
-            if self.bytes[at] == b'\t' {
-                return None;
-            }
-            if self.bytes[at] == b'#' {
+            // Spaces, then a tab: the indentation is not known by spaces
+            // (the entry is taken to go on, for where an error is looked for).
+            tab |= self.bytes[at] == b'\t';
+            if matches!(self.bytes[at], b'#' | b'\t') {
                 continue;
             }
             let stops = match next.indent.cmp(&indent) {
@@ -804,24 +872,33 @@ impl<'s> Parser<'s> {
             }
             last = next.next;
         }
+        let max_depth = crate::tree::MAX_DEPTH.checked_sub(self.depth + 2);
+        let Some(max_depth) = max_depth.filter(|_| !tab) else {
+            return self.failed(frame, line, end);
+        };
         let at = crate::tree::RegionAt {
             start: line.start,
             end,
             first,
             indent: after,
-            max_depth: crate::tree::MAX_DEPTH.checked_sub(self.depth + 2)?,
+            max_depth,
         };
         let recorded = self.recorded.clone();
         let mut recorded = recorded.as_ref().map(|r| r.borrow_mut());
         let record = recorded.as_deref_mut();
         let mut none = SeqBuilder::new(self.src);
         let entries = match (
-            crate::tree::parse_region(self.src, at, items.unwrap_or(&mut none), record)?,
+            crate::tree::parse_region(self.src, at, items.unwrap_or(&mut none), record),
             seq,
         ) {
-            (crate::tree::Region::Seq(count), true) if rest || count == 1 => Vec::new(),
-            (crate::tree::Region::Map(entries), false) if rest || entries.len() == 1 => entries,
-            _ => return None,
+            (Some(crate::tree::Region::Seq(count)), true) if rest || count == 1 => Vec::new(),
+            (Some(crate::tree::Region::Map(entries)), false) if rest || entries.len() == 1 => {
+                entries
+            }
+            _ => {
+                drop(recorded);
+                return self.failed(frame, line, end);
+            }
         };
         // The event parser took every tab in the region as the whole file's
         // reading would.
@@ -832,20 +909,127 @@ impl<'s> Parser<'s> {
         Some(entries)
     }
 
-    /// A new collection's count of entries that needed a hand-over (see
+    /// A hand-over of the entry of the collection at `frame` that starts in
+    /// `line` failed (see [`Parser::hand_over`]): the error, if any, is
+    /// looked for from that line (`None`, as this reader gives up there).
+    fn failed<T>(&mut self, frame: usize, line: Line, stop: usize) -> Option<T> {
+        let (open, more) = (self.opened(frame), self.frames[frame].entries > 0);
+        self.find_error_from(&open, more, line, stop);
+        None
+    }
+
+    /// A new collection (a sequence or mapping whose entries are at
+    /// `column`) and its count of entries that needed a hand-over (see
     /// [`Parser::hand_over`]): its index in `frames`.
-    fn open(&mut self) -> usize {
-        self.frames.push((0, 0));
+    fn open(&mut self, seq: bool, column: usize) -> usize {
+        self.frames.push(Frame {
+            entries: 0,
+            handed: 0,
+            open: Open { seq, column },
+            entry: None,
+        });
         self.frames.len() - 1
+    }
+
+    /// An entry of the collection at `frame` starts in `line`, at `at`.
+    fn entry_starts(&mut self, frame: usize, line: Line, at: usize) {
+        self.frames[frame].entry = (at == line.start + line.indent).then_some(line.start);
     }
 
     /// After an entry of the collection at `frame` was read: counts it if a
     /// hand-over (`handed` was the count before it) was needed in it.
     fn entry_read(&mut self, frame: usize, handed: usize) {
         self.frames.truncate(frame + 1);
-        let (entries, needed) = &mut self.frames[frame];
-        *entries += 1;
-        *needed += usize::from(self.handed != handed);
+        let frame = &mut self.frames[frame];
+        frame.entries += 1;
+        frame.handed += usize::from(self.handed != handed);
+    }
+
+    /// Whether `line`'s first character (after spaces) is a tab: its
+    /// indentation is not known by spaces.
+    fn tab_led(&self, line: Line) -> bool {
+        self.tabs && self.bytes[line.start + line.indent] == b'\t'
+    }
+
+    /// Where the entry that goes on after `line` ends, for a block whose
+    /// entries are at `indent`: the start of the next line with content
+    /// at `indent` or less (a tab after spaces there not counted as
+    /// indentation), or the source's end.
+    fn entry_end(&self, line: Line, indent: usize) -> usize {
+        let mut next = line.next;
+        while let Some(row) = self.raw_line(next) {
+            let at = row.start + row.indent;
+            if at < row.end && !matches!(self.bytes[at], b'#' | b'\t') && row.indent <= indent {
+                return row.start;
+            }
+            next = row.next;
+        }
+        self.bytes.len()
+    }
+
+    /// For [`read_or_error`], where this reader gives up: the error the
+    /// event parser finds reading from `from` (an entry's line, after the
+    /// collections `open` there; `more` if the last one had entries before
+    /// it) up to `stop`, which is the whole file's (see
+    /// [`crate::tree::first_error`]). Looked for once: a second place to
+    /// look would come after one where the event parser found no error, and
+    /// the fast reader reads nothing after a place it gave up on.
+    fn find_error_from(&mut self, open: &[Open], more: bool, from: Line, stop: usize) {
+        if !self.find_error || self.error.is_some() || self.lenient.get() || self.tab_led(from) {
+            return;
+        }
+        let at = crate::tree::Resume {
+            explicit: self.explicit,
+            open,
+            more,
+            from: from.start,
+            stop,
+        };
+        self.error = Some(crate::tree::first_error(self.src, at));
+    }
+
+    /// Notes that it read something the event parser (YAML 1.2) refuses and
+    /// serde_yaml, like PyYAML and so ansible-core, reads (a flow
+    /// collection's closing bracket at its block's column, `[web -, x]`):
+    /// where this reader then gives up, the whole file goes to the event
+    /// parser, whose error is there. True.
+    fn lenient(&self) -> bool {
+        self.lenient.set(true);
+        true
+    }
+
+    /// The collections open at the collection of `frame` (included).
+    fn opened(&self, frame: usize) -> Vec<Open> {
+        self.frames[..=frame].iter().map(|f| f.open).collect()
+    }
+
+    /// `line`, after an entry of the collection at `frame`, is one this
+    /// reader leaves: a tab before its first character, or more indented
+    /// than the collection's entries. The error, if any, is looked for from
+    /// the start of that entry (`None`, as this reader gives up there).
+    fn stuck(&mut self, frame: usize, line: Line) -> Option<Node<'s>> {
+        let Frame {
+            entries,
+            open,
+            entry,
+            ..
+        } = self.frames[frame];
+        if let Some(from) = entry.and_then(|entry| self.raw_line(entry)) {
+            let (stop, open) = (self.entry_end(line, open.column), self.opened(frame));
+            self.find_error_from(&open, entries > 1, from, stop);
+        }
+        None
+    }
+
+    /// `line` follows the document's root (a block collection with entries,
+    /// as `root` tells, or anything else, `flow`): a second document, a document end
+    /// marker with more after it, a line less indented than the root. The
+    /// error, if any, is looked for from that line on.
+    fn after_root(&mut self, root: Open, flow: bool, line: Line) -> Option<Node<'s>> {
+        if !flow {
+            self.find_error_from(&[root], true, line, self.bytes.len());
+        }
+        None
     }
 
     /// A tag at `at` that ends its line (`!!map`, `!unsafe`), before a block
@@ -1509,7 +1693,7 @@ impl<'s> Parser<'s> {
                     self.bytes.get(next.start..next.start + 3),
                     Some(b"---" | b"...")
                 ),
-                _ => next.indent > indent || next.indent == indent && closes,
+                _ => next.indent > indent || next.indent == indent && closes && self.lenient(),
             };
             if !placed {
                 return None;
@@ -1571,6 +1755,10 @@ impl<'s> Parser<'s> {
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
                 self.no_tabs(at, at + text.len())?;
+                // `web -` before `,`, `]` or `}`.
+                if text.ends_with(" -") && text.len() == stop {
+                    self.lenient();
+                }
                 Some((self.plain(text), at + text.len()))
             }
         }
@@ -2331,6 +2519,39 @@ mod tests {
             assert!(
                 read > 500 && lines > 300 && nested > 150,
                 "read {read}, of which over 3+ lines {lines}, with nested sequences {nested}"
+            );
+        }
+
+        /// Errors in a document's second half: the fast reader finds most of
+        /// them from the entry it gives up on (`read_or_error`), and each is
+        /// the event parser's for the whole file (checked by `agrees`).
+        #[test]
+        fn most_late_errors_are_found_where_the_fast_reader_gives_up() {
+            use proptest::strategy::ValueTree;
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let (mut errors, mut found) = (0, 0);
+            for i in 0..3000usize {
+                let doc = doc().new_tree(&mut runner).unwrap().current();
+                let mut text = String::new();
+                render(&doc, 0, 2, i % 2 == 0, &mut text);
+                if text.len() < 40 || super::super::read(&text).is_none() {
+                    continue;
+                }
+                let at = text.len() / 2 + (i * 7919) % (text.len() / 2);
+                let text = damage(text, (i % 3) as u8, at, i / 3);
+                assert!(agrees(&text), "{text:?}");
+                if crate::tree::parse(&text).is_err() {
+                    errors += 1;
+                    found +=
+                        usize::from(matches!(super::super::read_or_error(&text), Err(Some(_))));
+                }
+            }
+            eprintln!("late errors {errors}, found from where the fast reader gave up {found}");
+            // Most of the others are in a flow collection that is the whole
+            // document (JSON), where nothing is handed over.
+            assert!(
+                errors > 100 && found * 3 > errors * 2,
+                "{found} of {errors}"
             );
         }
 
