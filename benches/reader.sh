@@ -7,7 +7,9 @@
 # folded block scalar, files the fast reader leaves, host entries it hands
 # over to the event parser one by one or all, host vars in flow and in
 # block style, several vars on one host in ten, a distinct var on every host)
-# and with hundreds of problems (duplicate hosts; 900 of three kinds); and the
+# and with hundreds of problems (duplicate hosts; 900 of three kinds) or a
+# YAML error late in the file (a syntax error at the end or in the middle, a
+# tab in indentation, a second document); and the
 # 30-byte file whose range expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
@@ -111,6 +113,16 @@ def problem(i):
         return f"    - {name(i - 1)}"
     return f"    - {name(i)}"
 write("problems-900", (problem(i) for i in range(n)))
+# Files the event parser refuses, at a place late in the file: a YAML
+# syntax error in the last host entry (an unclosed quote), in one in the
+# middle (a host var indented less than the one before) or an unclosed quote
+# in the middle (the quoted scalar then runs to the file's end), a tab before
+# a host entry near the end, a second document after the list.
+write("error-end", [f"    - {name(i)}" for i in range(n - 1)] + [f'    - "{name(n - 1)}'])
+write("error-mid", (f"    - {name(i)}:\n        zone: a\n       rack: b" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
+write("quote-mid", (f'    - "{name(i)}' if i == n // 2 else f"    - {name(i)}" for i in range(n)))
+write("tab-late", (f"\t- {name(i)}" if i == n - 10 else f"    - {name(i)}" for i in range(n)))
+write("documents", [f"    - {name(i)}" for i in range(n)] + ["---", "versions:", "  web: [w1]"])
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
 with open(f"{work}/range.yml", "w") as f:
@@ -132,7 +144,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid quote-mid tab-late documents dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
