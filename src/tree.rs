@@ -11,7 +11,9 @@
 //! the events of saphyr-parser (chosen by measurement, see docs/READER.md) for
 //! every other file. Both build sequences through [`SeqBuilder`], which keeps
 //! a host list compactly ([`HostSeq`]): at a million hosts, a node per name and
-//! per host var cost more memory than everything else read.
+//! per host var cost more memory than everything else read. Where the fast
+//! reader gives up on an error, [`first_error`] finds it from the entry it gave
+//! up on, as [`parse`] finds it in the whole file.
 
 use crate::error::Location;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};

@@ -27,6 +27,11 @@
 //! entries (other tabs, carriage returns outside CRLF, document markers
 //! other than a leading `---` and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
 //! then reads the whole file and gives its own result or its own message.
+//! Where it gives up on an entry (or on what follows the root), [`read_or_error`]
+//! has the event parser read from that entry's line on, after a skeleton of the
+//! collections open there ([`crate::tree::first_error`]): the error it finds is
+//! the whole file's, found without reading all before again (a syntax error in
+//! the last of a million hosts).
 //! Tests and the fuzz targets compare the two builders (every node handed
 //! over with the whole file's, spans included), and both with serde_yaml. A
 //! host entry in a list (`- name: {var: value}`) is read straight into the
