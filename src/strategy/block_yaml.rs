@@ -188,6 +188,8 @@ struct Parser<'s> {
     /// (YAML 1.1) reads (see [`Parser::lenient`]): the event parser's error
     /// for the whole file is then that, not one it finds further on.
     lenient: Cell<bool>,
+    /// Where the last missing value was read (see [`Parser::pending_before`]).
+    missing_at: Cell<usize>,
 }
 
 /// A block collection being read (see [`Parser::hand_over`] and
@@ -253,6 +255,7 @@ impl<'s> Parser<'s> {
             find_error: false,
             error: None,
             lenient: Cell::new(false),
+            missing_at: Cell::new(usize::MAX),
         })
     }
 
@@ -638,6 +641,7 @@ impl<'s> Parser<'s> {
 
     /// A missing value (`key:` with nothing after it), at `at`.
     fn missing(&self, at: usize) -> Node<'s> {
+        self.missing_at.set(at);
         Node {
             span: Span::new(at, at),
             kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
@@ -980,7 +984,12 @@ impl<'s> Parser<'s> {
     /// look would come after one where the event parser found no error, and
     /// the fast reader reads nothing after a place it gave up on.
     fn find_error_from(&mut self, open: &[Open], more: bool, from: Line, stop: usize) {
-        if !self.find_error || self.error.is_some() || self.lenient.get() || self.tab_led(from) {
+        if !self.find_error
+            || self.error.is_some()
+            || self.lenient.get()
+            || self.tab_led(from)
+            || self.pending_before(from.start)
+        {
             return;
         }
         let at = crate::tree::Resume {
@@ -991,6 +1000,29 @@ impl<'s> Parser<'s> {
             stop,
         };
         self.error = Some(crate::tree::first_error(self.src, at));
+    }
+
+    /// Whether the last line with content before the line at `start` ends
+    /// with a missing value (`-` or `key:` with nothing after it): the event
+    /// parser has not read that value yet when it gets to `start` (it reads
+    /// it as empty at the next token, or refuses what comes), and the
+    /// skeleton of [`crate::tree::first_error`] has no such value.
+    fn pending_before(&self, start: usize) -> bool {
+        let missing = self.missing_at.get();
+        if missing >= start {
+            return false;
+        }
+        // Back over blank and comment lines (a `#` after spaces and tabs).
+        let mut end = start;
+        loop {
+            let line_start = self.src[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+            let text = self.src[line_start..end].trim_start_matches([' ', '\t']);
+            let blank = text.trim_end().is_empty() || text.starts_with('#');
+            if !blank || line_start == 0 {
+                return missing >= line_start;
+            }
+            end = line_start;
+        }
     }
 
     /// Notes that it read something the event parser (YAML 1.2) refuses and
