@@ -1320,6 +1320,16 @@ pub struct Open {
     pub column: usize,
 }
 
+/// A flow collection open at the line where [`first_error`] starts reading:
+/// a mapping or a sequence, and whether it had entries before the one that
+/// holds that line (the next flow collection's, or for the last one, the
+/// entry that starts the line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowOpen {
+    pub map: bool,
+    pub more: bool,
+}
+
 /// Where [`first_error`] reads a source from, and what is open there.
 #[derive(Debug, Clone, Copy)]
 pub struct Resume<'a> {
@@ -1330,6 +1340,11 @@ pub struct Resume<'a> {
     pub open: &'a [Open],
     /// Whether the last one had entries before the one at `from`.
     pub more: bool,
+    /// Flow collections open at `from`, outermost first, inside the block
+    /// ones (only in a flow collection that is the whole document, for now:
+    /// `open` is then empty); `from` starts an entry of the last, after a
+    /// `,` or its opening bracket.
+    pub flows: &'a [FlowOpen],
     /// A line's start; its first character (after spaces, no tab) starts
     /// the entry.
     pub from: usize,
@@ -1351,7 +1366,9 @@ pub struct Resume<'a> {
 /// `k: x` or `- x` at its column if it had entries before (a line at its
 /// column then goes on with it, and a key there is a key the event parser
 /// requires, as in the file), nothing if not (the line then starts it, as in
-/// the file). At the start of a line the event parser's state is what is
+/// the file). Inside a flow collection that is the whole document, its
+/// brackets (`{k: x, k: [x,`: see [`Resume::flows`]), and the reading stops
+/// where the innermost one ends. At the start of a line the event parser's state is what is
 /// open there, at which columns: indentation, simple keys, the parser's
 /// states, all compared by column and line, never by offset. So it reads
 /// the text from `from` on as it does in the whole file, and its first error
@@ -1388,17 +1405,43 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
             (false, true) => "k: x\n",
         });
     }
+    // Flow collections: `[` or `{`, each after `x, ` or `k: x, ` if it had
+    // entries before, and a mapping's `k: ` before the next one; the last
+    // one's line ends after its opening bracket or a `,`.
+    for (i, flow) in at.flows.iter().enumerate() {
+        let last = i + 1 == at.flows.len();
+        text.push_str(match (flow.map, flow.more) {
+            (false, false) => "[",
+            (false, true) => "[x, ",
+            (true, false) => "{",
+            (true, true) => "{k: x, ",
+        });
+        if flow.map && !last {
+            text.push_str("k: ");
+        }
+        if last {
+            text.truncate(text.trim_end().len());
+            text.push('\n');
+        }
+    }
     let skeleton = text.len();
     text.push_str(&whole[at.from..]);
     // Offsets in `whole` of the event parser's character indices past the
     // skeleton (ASCII: one character a byte).
     let mut offsets = Offsets::new(whole, at.from, whole.len());
     let mut byte = |index: usize| index.checked_sub(skeleton).map(|i| offsets.byte(i));
-    let stop = whole[at.stop..]
-        .find('\n')
+    let stop = (whole.get(at.stop..))
+        .and_then(|rest| rest.find('\n'))
         .map_or(usize::MAX, |end| at.stop + end + 1);
     let mut parser = Parser::new_from_str(&text);
     let (mut documents, mut depth) = (0, 0);
+    // Inside a flow collection, the reading stops where the last one ends:
+    // what comes after it may depend on how far its start lies back (a
+    // flow collection is a key only within 1024 characters).
+    let floor = match at.flows.is_empty() {
+        true => 0,
+        false => at.open.len() + at.flows.len(),
+    };
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
             Ok(event) => event,
@@ -1437,7 +1480,12 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
                 }
                 depth += 1;
             }
-            Event::SequenceEnd | Event::MappingEnd => depth -= 1,
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth -= 1;
+                if depth < floor {
+                    return None;
+                }
+            }
             _ => {}
         }
     }

@@ -183,13 +183,25 @@ struct Parser<'s> {
     /// For [`read_or_error`]: whether to look for the error where it gives
     /// up (once: see [`Parser::find_error_from`]), and the error found.
     find_error: bool,
-    error: Option<Option<SyntaxError>>,
+    error: RefCell<Option<Option<SyntaxError>>>,
+    /// The flow collections being read in a flow collection that is the
+    /// whole document (for [`read_or_error`], see [`Parser::flow_items`]).
+    flows: RefCell<Vec<FlowFrame>>,
     /// Whether it read something the event parser refuses and serde_yaml
     /// (YAML 1.1) reads (see [`Parser::lenient`]): the event parser's error
     /// for the whole file is then that, not one it finds further on.
     lenient: Cell<bool>,
-    /// Where the last missing value was read (see [`Parser::pending_before`]).
-    missing_at: Cell<usize>,
+}
+
+/// A flow collection being read (see [`Parser::flow_items`]).
+#[derive(Debug, Clone, Copy)]
+struct FlowFrame {
+    map: bool,
+    /// How many entries it has had before the one being read.
+    entries: usize,
+    /// Where the line of the entry being read starts, if that entry starts
+    /// the line (after spaces), after a `,` or the opening bracket.
+    entry: Option<usize>,
 }
 
 /// A block collection being read (see [`Parser::hand_over`] and
@@ -253,9 +265,9 @@ impl<'s> Parser<'s> {
             recorded: None,
             explicit: false,
             find_error: false,
-            error: None,
+            error: RefCell::new(None),
+            flows: RefCell::new(Vec::new()),
             lenient: Cell::new(false),
-            missing_at: Cell::new(usize::MAX),
         })
     }
 
@@ -641,7 +653,6 @@ impl<'s> Parser<'s> {
 
     /// A missing value (`key:` with nothing after it), at `at`.
     fn missing(&self, at: usize) -> Node<'s> {
-        self.missing_at.set(at);
         Node {
             span: Span::new(at, at),
             kind: Kind::Scalar(Scalar::plain(Cow::Borrowed(""))),
@@ -983,9 +994,22 @@ impl<'s> Parser<'s> {
     /// [`crate::tree::first_error`]). Looked for once: a second place to
     /// look would come after one where the event parser found no error, and
     /// the fast reader reads nothing after a place it gave up on.
-    fn find_error_from(&mut self, open: &[Open], more: bool, from: Line, stop: usize) {
+    fn find_error_from(&self, open: &[Open], more: bool, from: Line, stop: usize) {
+        self.find_error_in(open, more, &[], from, stop);
+    }
+
+    /// [`Parser::find_error_from`], inside the flow collections `flows` (see
+    /// [`crate::tree::Resume`]).
+    fn find_error_in(
+        &self,
+        open: &[Open],
+        more: bool,
+        flows: &[crate::tree::FlowOpen],
+        from: Line,
+        stop: usize,
+    ) {
         if !self.find_error
-            || self.error.is_some()
+            || self.error.borrow().is_some()
             || self.lenient.get()
             || self.tab_led(from)
             || self.pending_before(from.start)
@@ -996,33 +1020,45 @@ impl<'s> Parser<'s> {
             explicit: self.explicit,
             open,
             more,
+            flows,
             from: from.start,
             stop,
         };
-        self.error = Some(crate::tree::first_error(self.src, at));
+        *self.error.borrow_mut() = Some(crate::tree::first_error(self.src, at));
     }
 
-    /// Whether the last line with content before the line at `start` ends
-    /// with a missing value (`-` or `key:` with nothing after it): the event
-    /// parser has not read that value yet when it gets to `start` (it reads
-    /// it as empty at the next token, or refuses what comes), and the
-    /// skeleton of [`crate::tree::first_error`] has no such value.
+    /// Whether the last line with content before the line at `start` may
+    /// end with a value the event parser has not read yet: a missing value
+    /// (`-`, `key:`, `? k` or an anchor or tag with nothing after it, which
+    /// it reads as empty at the next token, or refuses what comes there).
+    /// The skeleton of [`crate::tree::first_error`] has no such value. Told
+    /// from the text, with a comment cut at each place one may start (a `#`
+    /// after a blank, maybe inside quotes), so that no such line is missed.
     fn pending_before(&self, start: usize) -> bool {
-        let missing = self.missing_at.get();
-        if missing >= start {
-            return false;
-        }
-        // Back over blank and comment lines (a `#` after spaces and tabs).
         let mut end = start;
-        loop {
+        let line = loop {
+            if end == 0 {
+                return false;
+            }
             let line_start = self.src[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-            let text = self.src[line_start..end].trim_start_matches([' ', '\t']);
-            let blank = text.trim_end().is_empty() || text.starts_with('#');
-            if !blank || line_start == 0 {
-                return missing >= line_start;
+            let text = self.src[line_start..end].trim_matches([' ', '\t', '\r', '\n']);
+            if !text.is_empty() && !text.starts_with('#') {
+                break text;
             }
             end = line_start;
-        }
+        };
+        let pending = |body: &str| {
+            let last = body
+                .trim_end_matches([' ', '\t'])
+                .rsplit([' ', '\t'])
+                .next();
+            last.is_some_and(|w| {
+                w.ends_with(':') || w == "-" || w == "?" || w.starts_with(['&', '!'])
+            })
+        };
+        pending(line)
+            || (line.match_indices('#'))
+                .any(|(i, _)| line[..i].ends_with([' ', '\t']) && pending(&line[..i]))
     }
 
     /// Notes that it read something the event parser (YAML 1.2) refuses and
@@ -1668,8 +1704,56 @@ impl<'s> Parser<'s> {
 
     /// The items of the flow sequence or the entries of the flow mapping at
     /// `at` (see [`Parser::flow`]), added to `items` or `entries` (empty),
-    /// and the index just after it.
+    /// and the index just after it. In a flow collection that is the whole
+    /// document, for [`read_or_error`], where it gives up the error is looked
+    /// for from the innermost entry that starts a line (after a `,` or the
+    /// opening bracket), after a skeleton of the flow collections open there.
     fn flow_items(
+        &self,
+        line: &mut Line,
+        at: usize,
+        depth: usize,
+        indent: usize,
+        items: &mut SeqBuilder<'s>,
+        entries: &mut Vec<(Node<'s>, Node<'s>)>,
+    ) -> Option<usize> {
+        if indent != ROOT || !self.find_error {
+            return self.flow_entries(line, at, depth, indent, items, entries);
+        }
+        self.flows.borrow_mut().push(FlowFrame {
+            map: self.bytes[at] == b'{',
+            entries: 0,
+            entry: None,
+        });
+        let end = self.flow_entries(line, at, depth, indent, items, entries);
+        if end.is_none() {
+            self.flow_failed(*line);
+        }
+        self.flows.borrow_mut().pop();
+        end
+    }
+
+    /// Where a flow collection that is the whole document, or one in it,
+    /// gave up at `line`: the error is looked for from the line of its
+    /// entry being read, if that starts the line (see [`Parser::flow_items`]).
+    fn flow_failed(&self, line: Line) {
+        let flows = self.flows.borrow();
+        let entry = flows.last().and_then(|flow| flow.entry);
+        let Some(from) = entry.and_then(|entry| self.raw_line(entry)) else {
+            return;
+        };
+        let open: Vec<_> = (flows.iter())
+            .map(|flow| crate::tree::FlowOpen {
+                map: flow.map,
+                more: flow.entries > 0,
+            })
+            .collect();
+        drop(flows);
+        self.find_error_in(&[], false, &open, from, line.next);
+    }
+
+    /// [`Parser::flow_items`] itself.
+    fn flow_entries(
         &self,
         line: &mut Line,
         at: usize,
@@ -1684,7 +1768,15 @@ impl<'s> Parser<'s> {
         let is_map = self.bytes[at] == b'{';
         let close = if is_map { b'}' } else { b']' };
         let mut i = self.flow_space(line, at + 1, indent)?;
+        let mut read = 0;
         while self.bytes[i] != close {
+            if indent == ROOT && self.find_error {
+                let mut flows = self.flows.borrow_mut();
+                let flow = flows.last_mut().expect("a flow collection being read");
+                flow.entries = read;
+                flow.entry = (i == line.start + line.indent).then_some(line.start);
+            }
+            read += 1;
             let (key_at, key_line) = (i, line.start);
             let (node, after) = self.flow_node(line, i, depth, indent)?;
             if is_map && line.start != key_line {
