@@ -1035,12 +1035,12 @@ impl<'s> Parser<'s> {
     /// from the text, with a comment cut at each place one may start (a `#`
     /// after a blank, maybe inside quotes), so that no such line is missed.
     fn pending_before(&self, start: usize) -> bool {
-        let mut end = start;
+        let (mut end, bom) = (start, crate::tree::bom_len(self.src));
         let line = loop {
-            if end == 0 {
+            if end <= bom {
                 return false;
             }
-            let line_start = self.src[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = self.src[..end - 1].rfind('\n').map_or(bom, |i| i + 1);
             let text = self.src[line_start..end].trim_matches([' ', '\t', '\r', '\n']);
             if !text.is_empty() && !text.starts_with('#') {
                 break text;
