@@ -1340,11 +1340,17 @@ pub struct Resume<'a> {
     pub open: &'a [Open],
     /// Whether the last one had entries before the one at `from`.
     pub more: bool,
-    /// Flow collections open at `from`, outermost first, inside the block
-    /// ones (only in a flow collection that is the whole document, for now:
-    /// `open` is then empty); `from` starts an entry of the last, after a
-    /// `,` or its opening bracket.
+    /// Flow collections open at `from`, outermost first: the whole document,
+    /// or the value of a new entry of the last block collection, on that
+    /// entry's line (`key: [` or `- [`; `more` is then about the entries
+    /// before that one). `from` starts an entry of the last flow collection,
+    /// after a `,` or its opening bracket.
     pub flows: &'a [FlowOpen],
+    /// Whether a plain scalar was read in them before `from`: the event
+    /// parser's indentation inside flow collections in a block one then
+    /// lost the column it gained at the first bracket (after a `:` or `-`),
+    /// which a plain scalar in the skeleton loses the same way.
+    pub plain: bool,
     /// A line's start; its first character (after spaces, no tab) starts
     /// the entry.
     pub from: usize,
@@ -1366,9 +1372,10 @@ pub struct Resume<'a> {
 /// `k: x` or `- x` at its column if it had entries before (a line at its
 /// column then goes on with it, and a key there is a key the event parser
 /// requires, as in the file), nothing if not (the line then starts it, as in
-/// the file). Inside a flow collection that is the whole document, its
-/// brackets (`{k: x, k: [x,`: see [`Resume::flows`]), and the reading stops
-/// where the innermost one ends. At the start of a line the event parser's state is what is
+/// the file). Inside flow collections (the whole document, or the value of
+/// an entry on its line), that entry (`k: ` or `- `) and their brackets
+/// (`{'': '', '': [x,`: see [`Resume::flows`] and [`Resume::plain`]), and
+/// the reading stops where the innermost one ends. At the start of a line the event parser's state is what is
 /// open there, at which columns: indentation, simple keys, the parser's
 /// states, all compared by column and line, never by offset. So it reads
 /// the text from `from` on as it does in the whole file, and its first error
@@ -1405,24 +1412,42 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
             (false, true) => "k: x\n",
         });
     }
-    // Flow collections: `[` or `{`, each after `x, ` or `k: x, ` if it had
-    // entries before, and a mapping's `k: ` before the next one; the last
-    // one's line ends after its opening bracket or a `,`.
+    // Flow collections: on the line of a new entry of the last block
+    // collection (`k: ` or `- `), if any, `[` or `{`, each after `x, ` or
+    // `k: x, ` if it had entries before, and a mapping's `k: ` before the
+    // next one; the last one's line ends after its opening bracket or a `,`.
+    if let (Some(open), false) = (at.open.last(), at.flows.is_empty()) {
+        text.extend(std::iter::repeat_n(' ', open.column));
+        text.push_str(if open.seq { "- " } else { "k: " });
+    }
+    // Scalars quoted, but the first if a plain scalar was read before `from`.
+    let mut plain = at.plain;
+    let mut scalar = || match std::mem::take(&mut plain) {
+        true => "x",
+        false => "''",
+    };
     for (i, flow) in at.flows.iter().enumerate() {
         let last = i + 1 == at.flows.len();
-        text.push_str(match (flow.map, flow.more) {
-            (false, false) => "[",
-            (false, true) => "[x, ",
-            (true, false) => "{",
-            (true, true) => "{k: x, ",
-        });
+        text.push(if flow.map { '{' } else { '[' });
+        if flow.more && flow.map {
+            text.push_str(scalar());
+            text.push_str(": ");
+        }
+        if flow.more {
+            text.push_str(scalar());
+            text.push_str(", ");
+        }
         if flow.map && !last {
-            text.push_str("k: ");
+            text.push_str(scalar());
+            text.push_str(": ");
         }
         if last {
             text.truncate(text.trim_end().len());
             text.push('\n');
         }
+    }
+    if plain {
+        return None;
     }
     let skeleton = text.len();
     text.push_str(&whole[at.from..]);

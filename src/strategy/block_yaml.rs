@@ -187,6 +187,8 @@ struct Parser<'s> {
     /// The flow collections being read in a flow collection that is the
     /// whole document (for [`read_or_error`], see [`Parser::flow_items`]).
     flows: RefCell<Vec<FlowFrame>>,
+    /// Whether a plain scalar was read in them (see [`crate::tree::Resume`]).
+    flow_plain: Cell<bool>,
     /// Whether it read something the event parser refuses and serde_yaml
     /// (YAML 1.1) reads (see [`Parser::lenient`]): the event parser's error
     /// for the whole file is then that, not one it finds further on.
@@ -202,6 +204,9 @@ struct FlowFrame {
     /// Where the line of the entry being read starts, if that entry starts
     /// the line (after spaces), after a `,` or the opening bracket.
     entry: Option<usize>,
+    /// Whether a plain scalar was read in the flow collections around
+    /// before that entry (see [`crate::tree::Resume::plain`]).
+    plain: bool,
 }
 
 /// A block collection being read (see [`Parser::hand_over`] and
@@ -267,6 +272,7 @@ impl<'s> Parser<'s> {
             find_error: false,
             error: RefCell::new(None),
             flows: RefCell::new(Vec::new()),
+            flow_plain: Cell::new(false),
             lenient: Cell::new(false),
         })
     }
@@ -995,16 +1001,16 @@ impl<'s> Parser<'s> {
     /// look would come after one where the event parser found no error, and
     /// the fast reader reads nothing after a place it gave up on.
     fn find_error_from(&self, open: &[Open], more: bool, from: Line, stop: usize) {
-        self.find_error_in(open, more, &[], from, stop);
+        self.find_error_in(open, more, (&[], false), from, stop);
     }
 
-    /// [`Parser::find_error_from`], inside the flow collections `flows` (see
-    /// [`crate::tree::Resume`]).
+    /// [`Parser::find_error_from`], inside the flow collections `flows`
+    /// (`plain`: after a plain scalar in them; see [`crate::tree::Resume`]).
     fn find_error_in(
         &self,
         open: &[Open],
         more: bool,
-        flows: &[crate::tree::FlowOpen],
+        (flows, plain): (&[crate::tree::FlowOpen], bool),
         from: Line,
         stop: usize,
     ) {
@@ -1021,6 +1027,7 @@ impl<'s> Parser<'s> {
             open,
             more,
             flows,
+            plain,
             from: from.start,
             stop,
         };
@@ -1717,28 +1724,49 @@ impl<'s> Parser<'s> {
         items: &mut SeqBuilder<'s>,
         entries: &mut Vec<(Node<'s>, Node<'s>)>,
     ) -> Option<usize> {
-        if indent != ROOT || !self.find_error {
+        if !self.find_error || !self.flow_tracked(*line, at, indent) {
             return self.flow_entries(line, at, depth, indent, items, entries);
+        }
+        if self.flows.borrow().is_empty() {
+            self.flow_plain.set(false);
         }
         self.flows.borrow_mut().push(FlowFrame {
             map: self.bytes[at] == b'{',
             entries: 0,
             entry: None,
+            plain: false,
         });
         let end = self.flow_entries(line, at, depth, indent, items, entries);
         if end.is_none() {
-            self.flow_failed(*line);
+            self.flow_failed(*line, indent);
         }
         self.flows.borrow_mut().pop();
         end
     }
 
-    /// Where a flow collection that is the whole document, or one in it,
-    /// gave up at `line`: the error is looked for from the line of its
-    /// entry being read, if that starts the line (see [`Parser::flow_items`]).
-    fn flow_failed(&self, line: Line) {
+    /// Whether the flow collection at `at` in `line` is one whose entries
+    /// are followed (see [`Parser::flow_items`]): the whole document, one in
+    /// a followed one, or the value of the entry of the innermost block
+    /// collection that starts `line` (`key: [`, `- [`).
+    fn flow_tracked(&self, line: Line, at: usize, indent: usize) -> bool {
+        if indent == ROOT || !self.flows.borrow().is_empty() {
+            return true;
+        }
+        let Some(frame) = self.frames.last() else {
+            return false;
+        };
+        let dash = line.start + frame.open.column;
+        frame.entry == Some(line.start)
+            && (!frame.open.seq || self.bytes[dash + 1..at].iter().all(|&b| b == b' '))
+    }
+
+    /// Where a followed flow collection gave up at `line`: the error is
+    /// looked for from the line of its entry being read, if that starts the
+    /// line (see [`Parser::flow_items`]).
+    fn flow_failed(&self, line: Line, indent: usize) {
         let flows = self.flows.borrow();
         let entry = flows.last().and_then(|flow| flow.entry);
+        let plain = flows.last().is_some_and(|flow| flow.plain);
         let Some(from) = entry.and_then(|entry| self.raw_line(entry)) else {
             return;
         };
@@ -1749,7 +1777,14 @@ impl<'s> Parser<'s> {
             })
             .collect();
         drop(flows);
-        self.find_error_in(&[], false, &open, from, line.next);
+        // The block collections around a flow collection on an entry's line.
+        let (blocks, more) = match self.frames.last() {
+            Some(frame) if indent != ROOT => {
+                (self.opened(self.frames.len() - 1), frame.entries > 0)
+            }
+            _ => (Vec::new(), false),
+        };
+        self.find_error_in(&blocks, more, (&open, plain), from, line.next);
     }
 
     /// [`Parser::flow_items`] itself.
@@ -1770,11 +1805,10 @@ impl<'s> Parser<'s> {
         let mut i = self.flow_space(line, at + 1, indent)?;
         let mut read = 0;
         while self.bytes[i] != close {
-            if indent == ROOT && self.find_error {
-                let mut flows = self.flows.borrow_mut();
-                let flow = flows.last_mut().expect("a flow collection being read");
+            if let Some(flow) = self.flows.borrow_mut().last_mut() {
                 flow.entries = read;
                 flow.entry = (i == line.start + line.indent).then_some(line.start);
+                flow.plain = self.flow_plain.get();
             }
             read += 1;
             let (key_at, key_line) = (i, line.start);
@@ -1884,6 +1918,7 @@ impl<'s> Parser<'s> {
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
                 self.no_tabs(at, at + text.len())?;
+                self.flow_plain.set(true);
                 // `web -` before `,`, `]` or `}`.
                 if text.ends_with(" -") && text.len() == stop {
                     self.lenient();
