@@ -9,7 +9,7 @@
 # block style, several vars on one host in ten, a distinct var on every host)
 # and with hundreds of problems (duplicate hosts; 900 of three kinds) or a
 # YAML error late in the file (a syntax error at the end or in the middle, a
-# tab in indentation, a second document); and the
+# tab in indentation, a second document; in a flow list, in JSON); and the
 # 30-byte file whose range expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
@@ -123,6 +123,13 @@ write("error-mid", (f"    - {name(i)}:\n        zone: a\n       rack: b" if i ==
 write("quote-mid", (f'    - "{name(i)}' if i == n // 2 else f"    - {name(i)}" for i in range(n)))
 write("tab-late", (f"\t- {name(i)}" if i == n - 10 else f"    - {name(i)}" for i in range(n)))
 write("documents", [f"    - {name(i)}" for i in range(n)] + ["---", "versions:", "  web: [w1]"])
+# The same in a flow list over many lines and in the file as JSON: the last
+# host's closing quote missing.
+write("error-flow", [",\n".join(f"    {name(i)}" for i in range(n - 1)) + f',\n    "{name(n - 1)}', "  ]"],
+      first="combine: 1000\nversions:\n  app: [\n")
+with open(f"{work}/error-json.yml", "w") as f:
+    text = json.dumps({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, indent=2)
+    f.write(text.replace(f'"{name(n - 1)}"', f'"{name(n - 1)}'))
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
 with open(f"{work}/range.yml", "w") as f:
@@ -144,7 +151,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid quote-mid tab-late documents dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid quote-mid tab-late documents error-flow error-json dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
