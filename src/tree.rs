@@ -1883,6 +1883,36 @@ fn quoted_end(whole: &str, span: Span) -> Option<usize> {
     None
 }
 
+/// Where a block scalar's header (`|`, `>-`, `|+2`) is in its line: the last
+/// `|` or `>` after a blank or at the line's start, followed by chomping and
+/// indentation indicators then a blank or the line's end, outside quotes and
+/// before a comment.
+fn block_indicator(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let blank = |i: usize| i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+    let (mut found, mut quote, mut i) = (None, None, 0);
+    while i < bytes.len() {
+        match (quote, bytes[i]) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, q @ (b'\'' | b'"')) if blank(i) || b"[{,:-?".contains(&bytes[i - 1]) => {
+                quote = Some(q);
+            }
+            (None, b'#') if blank(i) => break,
+            (None, b'|' | b'>') if blank(i) => {
+                let rest = line[i + 1..].trim_start_matches(|c: char| "+-0123456789".contains(c));
+                if rest.is_empty() || rest.starts_with([' ', '\t']) {
+                    found = Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
 /// A block scalar with the default ("clip") chomping that ends the file keeps
 /// one final line break exactly when the file has one after its last line,
 /// and with "keep" chomping no line break the file does not have (libyaml and
@@ -1926,7 +1956,15 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
                 }
             }
         }
-        false => whole[..start].rfind(['|', '>']),
+        // On the header line, the last line with content before the text
+        // (not a `|` or `>` in a comment there, as in `? > #>-`: found by
+        // fuzzing).
+        false => {
+            let before = whole[..start].trim_end_matches(|c: char| c != '\n' && c != '\r');
+            let text = before.trim_end_matches([' ', '\t', '\n', '\r']);
+            let line = text.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            block_indicator(&text[line..]).map(|at| line + at)
+        }
     };
     let Some(indicator) = indicator else {
         return;
@@ -2054,6 +2092,26 @@ impl<'s> LineIndex<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The header of a block scalar in its line, not a `|` or `>` in a
+    /// comment, a quoted key or a plain one.
+    #[test]
+    fn block_indicator_is_the_header_not_a_comment_or_key() {
+        for (line, at) in [
+            ("a: |", Some(3)),
+            ("- >-", Some(2)),
+            ("k: |+2 # c", Some(3)),
+            ("? > #>- >--[", Some(2)),
+            ("a | b: >", Some(7)),
+            ("'a > b': |", Some(9)),
+            ("\"x # |\": >1-", Some(9)),
+            ("|", Some(0)),
+            ("a: b # |", None),
+            ("a: |x", None),
+        ] {
+            assert_eq!(block_indicator(line), at, "{line:?}");
+        }
+    }
 
     /// Every text kept stays as it was, however many; a host list shared by
     /// an alias keeps its own.
