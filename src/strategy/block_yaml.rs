@@ -845,7 +845,8 @@ impl<'s> Parser<'s> {
         // itself (one parser for many entries, rather than one for each
         // entry inside them).
         let often = |f: &Frame| f.handed >= HAND_OVER_REST_AFTER && f.handed * 4 >= f.entries;
-        if self.no_hand_over || self.frames[..frame].iter().any(often) {
+        let found = matches!(*self.error.borrow(), Some(Some(_)));
+        if self.no_hand_over || found || self.frames[..frame].iter().any(often) {
             return None;
         }
         let rest = often(&self.frames[frame]);
