@@ -115,11 +115,13 @@ def problem(i):
 write("problems-900", (problem(i) for i in range(n)))
 # Files the event parser refuses, at a place late in the file: a YAML
 # syntax error in the last host entry (an unclosed quote), in one in the
-# middle (a host var indented less than the one before) or an unclosed quote
+# middle (a host var indented less than the one before, a line indented
+# more than the list after a quoted host) or an unclosed quote
 # in the middle (the quoted scalar then runs to the file's end), a tab before
 # a host entry near the end, a second document after the list.
 write("error-end", [f"    - {name(i)}" for i in range(n - 1)] + [f'    - "{name(n - 1)}'])
 write("error-mid", (f"    - {name(i)}:\n        zone: a\n       rack: b" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
+write("indent-mid", (f'    - "{name(i)}"\n       extra' if i == n // 2 else f"    - {name(i)}" for i in range(n)))
 write("quote-mid", (f'    - "{name(i)}' if i == n // 2 else f"    - {name(i)}" for i in range(n)))
 write("tab-late", (f"\t- {name(i)}" if i == n - 10 else f"    - {name(i)}" for i in range(n)))
 write("documents", [f"    - {name(i)}" for i in range(n)] + ["---", "versions:", "  web: [w1]"])
@@ -151,7 +153,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid quote-mid tab-late documents error-flow error-json dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
