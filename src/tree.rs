@@ -1896,7 +1896,7 @@ fn block_indicator(line: &str) -> Option<usize> {
             (Some(b'"'), b'\\') => i += 1,
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, q @ (b'\'' | b'"')) if blank(i) || b"[{,:-?".contains(&bytes[i - 1]) => {
+            (None, q @ (b'\'' | b'"')) if blank(i) || b"[{,".contains(&bytes[i - 1]) => {
                 quote = Some(q);
             }
             (None, b'#') if blank(i) => break,
@@ -2106,6 +2106,7 @@ mod tests {
             ("'a > b': |", Some(9)),
             ("\"x # |\": >1-", Some(9)),
             ("|", Some(0)),
+            ("a---'b: >1", Some(8)),
             ("a: b # |", None),
             ("a: |x", None),
         ] {
