@@ -1884,29 +1884,45 @@ fn quoted_end(whole: &str, span: Span) -> Option<usize> {
 }
 
 /// Where a block scalar's header (`|`, `>-`, `|+2`) is in its line: the last
-/// `|` or `>` after a blank or at the line's start, followed by chomping and
-/// indentation indicators then a blank or the line's end, outside quotes and
-/// before a comment.
+/// `|` or `>` where a token starts (at the line's start, after `- `, `? `,
+/// `: `, a property or a flow indicator), followed by chomping and
+/// indentation indicators then a blank or the line's end; not inside a
+/// quoted or plain scalar, nor in a comment.
 fn block_indicator(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    let blank = |i: usize| i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
-    let (mut found, mut quote, mut i) = (None, None, 0);
+    let blank_at = |i: usize| bytes.get(i).is_none_or(|b| matches!(b, b' ' | b'\t'));
+    let (mut found, mut quote, mut token, mut i) = (None, None, true, 0);
     while i < bytes.len() {
-        match (quote, bytes[i]) {
-            (Some(b'"'), b'\\') => i += 1,
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, q @ (b'\'' | b'"')) if blank(i) || b"[{,".contains(&bytes[i - 1]) => {
-                quote = Some(q);
-            }
-            (None, b'#') if blank(i) => break,
-            (None, b'|' | b'>') if blank(i) => {
-                let rest = line[i + 1..].trim_start_matches(|c: char| "+-0123456789".contains(c));
-                if rest.is_empty() || rest.starts_with([' ', '\t']) {
-                    found = Some(i);
+        let b = bytes[i];
+        match quote {
+            Some(b'"') if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b' ' | b'\t' => {}
+                b'#' if i == 0 || blank_at(i - 1) => break,
+                b'\'' | b'"' if token => {
+                    quote = Some(b);
+                    token = false;
                 }
-            }
-            _ => {}
+                b'|' | b'>' if token => {
+                    let rest =
+                        line[i + 1..].trim_start_matches(|c: char| "+-0123456789".contains(c));
+                    if rest.is_empty() || rest.starts_with([' ', '\t']) {
+                        found = Some(i);
+                    }
+                    token = false;
+                }
+                // Indicators followed by a blank; properties up to one.
+                b'-' | b'?' | b':' if blank_at(i + 1) => token = true,
+                b'&' | b'!' | b'*' if token => {
+                    while !blank_at(i + 1) {
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' | b',' | b']' | b'}' => token = true,
+                _ => token = false,
+            },
         }
         i += 1;
     }
@@ -2107,6 +2123,9 @@ mod tests {
             ("\"x # |\": >1-", Some(9)),
             ("|", Some(0)),
             ("a---'b: >1", Some(8)),
+            ("a 'b: |", Some(6)),
+            ("&k key: !t |", Some(11)),
+            ("- &a |-", Some(5)),
             ("a: b # |", None),
             ("a: |x", None),
         ] {
