@@ -1892,11 +1892,12 @@ fn quoted_end(whole: &str, span: Span) -> Option<usize> {
 fn block_indicator(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     (0..bytes.len()).rev().find(|&i| {
+        if !matches!(bytes[i], b'|' | b'>') || i > 0 && !matches!(bytes[i - 1], b' ' | b'\t') {
+            return false;
+        }
         let rest = line[i + 1..].trim_start_matches(|c: char| "+-0123456789".contains(c));
         let after = rest.trim_start_matches([' ', '\t']);
-        matches!(bytes[i], b'|' | b'>')
-            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t'))
-            && (after.is_empty() || after.starts_with('#') && after.len() < rest.len())
+        after.is_empty() || after.starts_with('#') && after.len() < rest.len()
     })
 }
 
@@ -1949,7 +1950,7 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
         false => {
             let before = whole[..start].trim_end_matches(|c: char| c != '\n' && c != '\r');
             let text = before.trim_end_matches([' ', '\t', '\n', '\r']);
-            let line = text.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let line = text.rfind(['\n', '\r']).map_or(bom_len(text), |i| i + 1);
             block_indicator(&text[line..]).map(|at| line + at)
         }
     };
@@ -2093,6 +2094,7 @@ mod tests {
             ("'a > b': |", Some(9)),
             ("\"x # |\": >1-", Some(9)),
             ("|", Some(0)),
+            ("\u{e9}: |", Some(4)),
             ("a---'b: >1", Some(8)),
             ("a 'b: |", Some(6)),
             ("&k key: !t |", Some(11)),
