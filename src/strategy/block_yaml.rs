@@ -362,7 +362,7 @@ impl<'s> Parser<'s> {
         }
         let at = line.start + line.indent;
         let node = if self.is_entry(line, at) {
-            self.seq(line.indent)
+            self.seq(line.indent, None)
         } else {
             self.map(line.indent, None)
         };
@@ -370,21 +370,29 @@ impl<'s> Parser<'s> {
         node
     }
 
-    /// A block sequence whose entries are at `indent`.
-    fn seq(&mut self, indent: usize) -> Option<Node<'s>> {
-        let start = self
-            .next_line()
-            .map_or(self.pos, |line| line.start + indent);
+    /// A block sequence whose entries are at `indent`; `first` is a line
+    /// whose first entry is further into it (`- - a`, a compact nested
+    /// sequence, whose entries are at the inner `-`'s column).
+    fn seq(&mut self, indent: usize, mut first: Option<Line>) -> Option<Node<'s>> {
+        let start = match first {
+            Some(line) => line.start + indent,
+            None => self
+                .next_line()
+                .map_or(self.pos, |line| line.start + indent),
+        };
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
         let frame = self.open();
-        while let Some(line) = self.next_line() {
-            if line.indent < indent {
-                break;
-            }
-            if line.indent > indent {
-                return None;
-            }
+        loop {
+            let line = match first.take() {
+                Some(line) => line,
+                None => match self.next_line() {
+                    Some(line) if line.indent < indent => break,
+                    Some(line) if line.indent > indent => return None,
+                    Some(line) => line,
+                    None => break,
+                },
+            };
             let dash = line.start + indent;
             if !self.is_entry(line, dash) {
                 // A key at this indent: the sequence was a mapping value.
@@ -397,7 +405,8 @@ impl<'s> Parser<'s> {
                 self.finish(line);
                 self.nested(indent, false, dash + 1)
             } else if self.is_entry(line, at) {
-                None
+                // A compact nested sequence (`- - a`).
+                self.compact_seq(line, at)
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)
             } else if let Some(node) = self.tagged_block(line, at, indent) {
@@ -412,6 +421,9 @@ impl<'s> Parser<'s> {
             };
             match item {
                 Some(item) => items.push(item),
+                // An entry that starts inside its line (after an outer `- `):
+                // the outer entry is handed over.
+                None if dash != line.start + line.indent => return None,
                 None => {
                     self.depth = depth;
                     self.hand_over(frame, line, indent, Some(&mut items))?;
@@ -420,12 +432,32 @@ impl<'s> Parser<'s> {
             self.entry_read(frame, handed);
         }
         self.frames.truncate(frame);
-        let end = self.last_end(start);
+        // As the event parser ends it: where its last item ends.
+        let end = items.last_end().unwrap_or(start).max(start);
         Some(Node {
             span: Span::new(start, end),
             kind: items.finish(),
         })
     }
+
+    /// A compact nested sequence whose first `-` is at `at` in `line`, after
+    /// an outer entry's `- ` (`- - a`): its entries are at `at`'s column.
+    fn compact_seq(&mut self, line: Line, at: usize) -> Option<Node<'s>> {
+        // A tab after the inner `-` (before its value, or as the line's
+        // end): libyaml refuses it there, YAML 1.2 does not.
+        let blanks = &self.bytes[at + 1..self.skip_blanks(at + 1, line.end)];
+        if blanks.contains(&b'\t') {
+            return None;
+        }
+        self.depth += 1;
+        let seq = match self.depth > MAX_DEPTH {
+            true => None,
+            false => self.seq(at - line.start, Some(line)),
+        };
+        self.depth -= 1;
+        seq
+    }
+
     /// A host entry after a sequence entry's `- ` at `at`: a mapping of one
     /// key to a mapping, `name: {k: v}` or `name:` then `k: v` lines of
     /// one-line values. Read into `items` without a node made for the entry
@@ -549,12 +581,6 @@ impl<'s> Parser<'s> {
         line
     }
 
-    /// The end of the last line read, for the span of a block that started at
-    /// `start`: its line break, or the end of the source.
-    fn last_end(&self, start: usize) -> usize {
-        self.pos.saturating_sub(1).min(self.bytes.len()).max(start)
-    }
-
     /// A plain scalar that is the slice `text` of the source.
     fn plain(&self, text: &'s str) -> Node<'s> {
         let start = text.as_ptr() as usize - self.src.as_ptr() as usize;
@@ -604,7 +630,7 @@ impl<'s> Parser<'s> {
                     && self.is_entry(next, next.start + indent) =>
             {
                 self.depth += 1;
-                let seq = self.seq(indent);
+                let seq = self.seq(indent, None);
                 self.depth -= 1;
                 // A sequence at its key's indent starts, as the event parser
                 // places it, after its first `-` and the blanks after it (at
@@ -1588,6 +1614,84 @@ mod tests {
         assert!(reference::agrees(source), "{source:?}");
     }
 
+    /// Whether two trees are the same, every node's span included, but for
+    /// the ends each builder draws its own way (see [`spans`]).
+    fn same_spans(src: &str, a: &Node, b: &Node) -> bool {
+        spans(src, a, b).is_some()
+    }
+
+    /// [`same_spans`], and whether the end of `a` is one left uncompared: a
+    /// block scalar's (the event parser ends it after the next line's
+    /// indentation), a flow collection's (at its last item, not its
+    /// bracket), an anchored node's (whose inside each builder draws its own
+    /// way), an empty scalar's (placed by what follows it), or a block
+    /// collection's that ends with one of those.
+    fn spans(src: &str, a: &Node, b: &Node) -> Option<bool> {
+        let (start, end) = (a.span.start == b.span.start, a.span.end == b.span.end);
+        // Past a tag (`!!seq [a]`), where a tagged node starts.
+        let text = &src[a.span.start().min(src.len())..];
+        let text = match text.strip_prefix('!') {
+            Some(tagged) => tagged.trim_start_matches(|c: char| !c.is_whitespace()),
+            None => text,
+        };
+        let flow = text.trim_start().starts_with(['[', '{']);
+        // The collection's start and end, its last entry's end left or not.
+        let collection = |last: Option<bool>| {
+            let left = flow || last.unwrap_or(true);
+            (start && (end || left)).then_some(left)
+        };
+        match (&a.kind, &b.kind) {
+            (Kind::Scalar(x), Kind::Scalar(y)) => {
+                if x.value != y.value || x.style != y.style || x.tag != y.tag {
+                    return None;
+                }
+                if x.value.is_empty() && x.style == Style::Plain {
+                    return Some(true);
+                }
+                let block = matches!(x.style, Style::Literal | Style::Folded);
+                (start && (end || block)).then_some(block)
+            }
+            (Kind::Alias(x), Kind::Alias(y)) => {
+                (start && reference::same_tree(x, y, false)).then_some(true)
+            }
+            (Kind::Tagged(x), Kind::Tagged(y)) => {
+                let inner = spans(src, &x.1, &y.1)?;
+                (x.0 == y.0 && start && (end || inner)).then_some(inner)
+            }
+            (Kind::Map(x), Kind::Map(y)) => {
+                let mut last = None;
+                for ((ka, va), (kb, vb)) in x.iter().zip(y) {
+                    spans(src, ka, kb)?;
+                    last = Some(spans(src, va, vb)?);
+                }
+                (x.len() == y.len()).then_some(())?;
+                collection(last)
+            }
+            (Kind::Seq(_) | Kind::HostSeq(_), Kind::Seq(_) | Kind::HostSeq(_)) => {
+                let (x, y): (Vec<_>, Vec<_>) = (a.items()?.collect(), b.items()?.collect());
+                let mut last = None;
+                for (p, q) in x.iter().zip(&y) {
+                    last = Some(spans(src, p, q)?);
+                }
+                (x.len() == y.len()).then_some(())?;
+                collection(last)
+            }
+            _ => None,
+        }
+    }
+
+    /// Read by this reader alone, as the event parser reads it, spans
+    /// included (see [`same_spans`]), and as serde_yaml reads it.
+    fn read_alone_as_the_event_parser(source: &str) {
+        let fast = read_alone(source).unwrap_or_else(|| panic!("not read: {source:?}"));
+        let events = crate::tree::parse(source).unwrap().unwrap();
+        assert!(
+            same_spans(source, &fast, &events),
+            "{source:?}\n{fast:?}\n{events:?}"
+        );
+        same_as_serde_yaml(source);
+    }
+
     #[test]
     fn reads_block_mappings_sequences_and_scalars_like_serde_yaml() {
         for source in [
@@ -1659,6 +1763,39 @@ mod tests {
         }
     }
 
+    /// Compact nested sequences (`- - a`, at any depth) and mappings in
+    /// them (`- - k: v`) are read by this reader, with the event parser's
+    /// nodes and spans.
+    #[test]
+    fn reads_compact_nested_sequences_and_mappings() {
+        for source in [
+            "l:\n- - a\n  - b\n- - - c\n    - d\n  - e\n",
+            "l:\n- - k: v\n    k2: v2\n  - - x\n- -\n  - y\n- - # c\n    z\n",
+            "- - a\n   b\n- - a # c\n\n  # c\n  - b\n-   - a\n    - b\n",
+            "- - >-\n   x\n   y\n- - \"q\n   r\"\n- - !!str x\n- - 'y'\n",
+            "- - k: v\n    l: w\n  - m: n\n- - k:\n      v\n- - k:\n    - x\n",
+            "k:\n  - - a\n    - b\nj: 1\n",
+            "- -\n- b\n- - -\n- - - a\n    - b\n  - c\n- d\n- - a\n  -\n    b\n",
+            "- - k: v\n  - l: w\n    m: x\n- -  a\n",
+            "l:\r\n- - a\r\n  - b\r\n",
+            "- - a\n...\n",
+            "- - |\n    text\n  - b\n- - |+\n    k\n\n  - x\n",
+            "- - [a, b]\n  - {c: d}\n- - &a x\n- *a\n",
+            "- - x\t\n- - y \t# c\t\n",
+            "hosts:\n- w1:\n    pairs:\n    - - a\n      - b\n- w2:\n    pairs:\n    - - a\n      - b\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // As deep as the event parser nests.
+        let deep = format!("k:\n{}a\n", "- ".repeat(63));
+        read_alone_as_the_event_parser(&deep);
+        // A tab after the inner `-`: libyaml refuses it, YAML 1.2 does not.
+        for source in ["- -\t\n", "- - \t\n", "- -\tx\n", "- - \tx\n"] {
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
+        }
+    }
+
     /// Entries this reader does not take are handed to the event parser one
     /// by one (or, after a few in one collection, the rest of it), and the
     /// tree is the one the event parser builds for the whole file.
@@ -1704,8 +1841,8 @@ mod tests {
                 .collect(),
         };
         for source in [
-            "versions:\n  app:\n  - web1\n  - web2:\n      pairs:\n      - - a\n  - web1\n  - 'web 3'\nschedul: 2\n",
-            "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - - a\n    - w2\n    ordr: 1\n",
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - !<!t> a\n    - w2\n    ordr: 1\n",
             "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
         ] {
             let fast = read(source).unwrap_or_else(|| panic!("{source:?}"));
@@ -1938,7 +2075,6 @@ mod tests {
             "a: b: c\n",
             "  a: 1\n b: 2\n",
             "a: - b\n",
-            "l:\n- - x\n",
             "a: -\n",
             "a:\n    b: 1\n  c: 2\n",
             "a:\n  x\n    y: 1\n",
@@ -1984,11 +2120,13 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "- - a\n  - b",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\nb]",
+            // Read by the fast reader now (compact nested sequences).
+            "- - a\n  - b",
         ];
         const SCALARS_READ: usize = 78;
         /// How many values at the end of `SCALARS` are handed over.
-        const HANDED: usize = 20;
+        const HANDED: usize = 21;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -2292,7 +2430,7 @@ mod tests {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
             let (mut read, mut maps, mut aliases, mut blocks, mut tabs) = (0, 0, 0, 0, 0);
-            let mut handed = 0;
+            let (mut handed, mut compacts) = (0, 0);
             for i in 0..1000usize {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
@@ -2310,11 +2448,25 @@ mod tests {
                 aliases += usize::from(text.contains(" *") && super::super::read(&text).is_some());
                 let block = text.contains("|\n") || text.contains(">-\n");
                 blocks += usize::from(block && super::super::read(&text).is_some());
+                // Compact nested sequences and mappings in them, read alone
+                // (without the anchors' mapping before: the document may be
+                // a sequence).
+                let mut alone = String::new();
+                render(&doc, 0, 2, false, &mut alone);
+                let compact = alone.contains("- - ");
+                compacts += usize::from(compact && super::super::read_alone(&alone).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80 && handed > 15,
+                read > 300
+                    && maps > 100
+                    && aliases > 10
+                    && blocks > 15
+                    && tabs > 80
+                    && handed > 15
+                    && compacts > 40,
                 "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}, \
-                 with entries handed over {handed}; with tabs {tabs}"
+                 with entries handed over {handed}, compact nested sequences read \
+                 alone {compacts}; with tabs {tabs}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {
@@ -2356,6 +2508,12 @@ mod tests {
                     text = damage(text, kind, at, what);
                 }
                 prop_assert!(agrees(&text), "{text:?}");
+                // Spans too, but for the ends each builder draws its own way.
+                if let (Some(fast), Ok(Some(events))) =
+                    (super::super::read(&text), crate::tree::parse(&text))
+                {
+                    prop_assert!(super::same_spans(&text, &fast, &events), "{text:?}");
+                }
             }
         }
     }
