@@ -883,6 +883,61 @@ impl<'s> SeqBuilder<'s> {
         }
     }
 
+    /// The host entry kept by its spans that the last item pushed is, if it
+    /// is one: its index, for [`SeqBuilder::push_entry_like`].
+    pub fn last_entry(&self) -> Option<usize> {
+        let entry = self.seq.entries.last()?;
+        (entry.item as usize + 1 == self.seq.spans.len()).then(|| self.seq.entries.len() - 1)
+    }
+
+    /// Adds a host entry named `name`, written as host entry `like` (see
+    /// [`SeqBuilder::last_entry`]) is, everything after its name `shift`
+    /// bytes further on: the same as [`SeqBuilder::push`] of that entry's
+    /// node, its values kept as nodes shared with `like`'s. False, with
+    /// nothing added, if `name` is not a plain scalar as written.
+    pub fn push_entry_like(&mut self, like: usize, name: &Node<'s>, shift: u32) -> bool {
+        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        if !plain_name {
+            return false;
+        }
+        let host = self.seq.entries[like];
+        let from = (like.checked_sub(1)).map_or(0, |e| self.seq.entries[e].pairs_end) as usize;
+        let to = host.pairs_end as usize;
+        let vars = host.vars(&self.seq.pairs[from..to]);
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve((vars.end + shift) as usize);
+        }
+        let seq = &mut self.seq;
+        let start = seq.pairs.len();
+        for i in from..to {
+            let pair = seq.pairs[i];
+            seq.pairs.push(Pair {
+                key: pair.key + shift,
+                value: pair.value + shift,
+                ..pair
+            });
+        }
+        let values = seq.values.partition_point(|v| (v.pair as usize) < from)
+            ..seq.values.partition_point(|v| (v.pair as usize) < to);
+        for i in values {
+            let value = seq.values[i];
+            seq.values.push(Value {
+                pair: value.pair - from as u32 + start as u32,
+                node: value.node,
+                shift: value.shift + shift,
+            });
+        }
+        seq.entries.push(HostEntry {
+            item: seq.spans.len() as u32,
+            pairs_end: seq.pairs.len() as u32,
+            ..host
+        });
+        seq.spans.push(name.span);
+        self.end = Some(vars.end + shift);
+        true
+    }
+
     /// Keeps the host entry of `name` and the mapping of `pairs` written at
     /// `vars` by their spans, if it can be (see [`HostSeq`]).
     fn compact_entry(

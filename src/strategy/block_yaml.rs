@@ -71,6 +71,23 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
     parser.document()
 }
 
+/// A host entry of a block sequence that the next ones may be written like
+/// (see [`Parser::entry_like`]): its index among the list's host entries, its
+/// name's column, its `:`, and how far from there the next entry starts.
+#[derive(Debug, Clone, Copy)]
+struct Like {
+    entry: usize,
+    column: usize,
+    colon: usize,
+    len: usize,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Host entries read as one before them (see [`Parser::entry_like`]).
+    static ENTRIES_LIKE: Cell<usize> = const { Cell::new(0) };
+}
+
 /// The block indent of a flow collection that is the whole document: its
 /// lines may start anywhere.
 const ROOT: usize = usize::MAX;
@@ -383,6 +400,7 @@ impl<'s> Parser<'s> {
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
         let frame = self.open();
+        let mut like: Option<Like> = None;
         loop {
             let line = match first.take() {
                 Some(line) => line,
@@ -399,7 +417,14 @@ impl<'s> Parser<'s> {
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
+            if let Some(like) = like
+                && self.entry_like(line, at, indent, like, &mut items)
+            {
+                self.frames[frame].0 += 1;
+                continue;
+            }
             let (depth, handed) = (self.depth, self.handed);
+            let before = (self.handed, self.anchors.len(), self.aliases);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
                 self.finish(line);
@@ -415,12 +440,16 @@ impl<'s> Parser<'s> {
                 && self.host_entry(line, at, &mut items)
             {
                 self.frames[frame].0 += 1;
+                like = like.or_else(|| self.like(line, at, indent, before, &items));
                 continue;
             } else {
                 self.inline(line, at, indent)
             };
             match item {
-                Some(item) => items.push(item),
+                Some(item) => {
+                    items.push(item);
+                    like = like.or_else(|| self.like(line, at, indent, before, &items));
+                }
                 // An entry that starts inside its line (after an outer `- `):
                 // the outer entry is handed over.
                 None if dash != line.start + line.indent => return None,
@@ -438,6 +467,77 @@ impl<'s> Parser<'s> {
             span: Span::new(start, end),
             kind: items.finish(),
         })
+    }
+
+    /// The host entry just read, whose first line is `line` and name at
+    /// `at`, as a model for the next ones (see [`Parser::entry_like`]): if
+    /// it is kept by its spans in `items`, its name is a key on its line,
+    /// the next line with content is the list's next entry, and reading it
+    /// changed nothing outside it (`before`: hand-overs, anchors and aliases
+    /// before it; and no tab in the source, whose places are noted).
+    fn like(
+        &self,
+        line: Line,
+        at: usize,
+        indent: usize,
+        before: (usize, usize, usize),
+        items: &SeqBuilder<'s>,
+    ) -> Option<Like> {
+        let unchanged = before == (self.handed, self.anchors.len(), self.aliases);
+        if self.tabs || !unchanged || line.indent != indent {
+            return None;
+        }
+        let entry = items.last_entry()?;
+        let (_, colon) = self.key(line, at)?;
+        let next = self.next_line()?;
+        let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
+        entry_next.then_some(Like {
+            entry,
+            column: at - line.start,
+            colon,
+            len: next.start - colon,
+        })
+    }
+
+    /// A host entry at `at` in `line` written as the entry `like` is, but
+    /// for its name (a plain scalar on its line): the same text from the
+    /// name's `:` to the next entry, at the same column. Then reading it
+    /// would give `like`'s tree with a name of its own and everything after
+    /// the name as many bytes further on, for all that reading an entry
+    /// looks at is its text, its name's column and the next line's being an
+    /// entry of the list: added to `items` that way without reading it
+    /// (1M hosts with a nested list each: the list was read a million
+    /// times). False, with nothing read, otherwise.
+    fn entry_like(
+        &mut self,
+        line: Line,
+        at: usize,
+        indent: usize,
+        like: Like,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        if line.indent != indent || at - line.start != like.column || at == line.end {
+            return false;
+        }
+        let Some((name, colon)) = self.key(line, at) else {
+            return false;
+        };
+        let end = colon + like.len;
+        if end > self.bytes.len()
+            || self.bytes[colon..end] != self.bytes[like.colon..like.colon + like.len]
+        {
+            return false;
+        }
+        let next_entry = self.line_at(end).is_some_and(|next| {
+            next.start == end && next.indent == indent && self.is_entry(next, end + indent)
+        });
+        if !next_entry || !items.push_entry_like(like.entry, &name, (colon - like.colon) as u32) {
+            return false;
+        }
+        self.pos = end;
+        #[cfg(test)]
+        ENTRIES_LIKE.with(|n| n.set(n.get() + 1));
+        true
     }
 
     /// A compact nested sequence whose first `-` is at `at` in `line`, after
@@ -1796,6 +1896,54 @@ mod tests {
         }
     }
 
+    /// Host entries written alike but for their names are read as the first
+    /// of them was, moved on (`Parser::entry_like`): the event parser's tree
+    /// and the validator's messages all the same.
+    #[test]
+    fn reads_host_entries_written_alike_as_the_first() {
+        let entries = [
+            ("- w{i}:\n    pairs:\n    - - a\n      - b\n", 4),
+            (
+                "  - web-{i}.example.com:  # c\n\n      z: [1, {k: v}]\n      y: |\n        t\n",
+                4,
+            ),
+            ("- w{i}: {zone: a, n: [1]}\n", 4),
+            ("- w{i}:\n    k:\n      a: b\n    l:\n    - x\n", 4),
+            // Names of other lengths and styles, keys after the name.
+            ("- {i}: {z: 1}\n", 4),
+            ("- 'w{i}': {z: 1}\n", 0),
+            ("- w{i}: {z: 1}\n  k: 1\n", 0),
+        ];
+        for (entry, alike) in entries {
+            let mut source = String::from("l:\n");
+            for i in [1, 22, 3, 4444, 5, 66] {
+                source.push_str(&entry.replace("{i}", &i.to_string()));
+            }
+            ENTRIES_LIKE.with(|n| n.set(0));
+            assert!(read_alone(&source).is_some(), "{source:?}");
+            assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
+            read_alone_as_the_event_parser(&source);
+        }
+        // The validator's messages, in the same places, as the event
+        // parser's tree gives them.
+        let mut source = String::from("versions:\n  app:\n");
+        for name in ["w1", "w2", "w1", "w 3", "w4"] {
+            source.push_str(&format!("  - {name}:\n      regal_x: [a]\n      k: 1.10\n"));
+        }
+        source.push_str("schedul: 2\n");
+        let fast = read_alone(&source).unwrap();
+        let whole = crate::tree::parse(&source).unwrap().unwrap();
+        let ours = messages(&source, &fast);
+        assert!(ours.len() > 5, "{ours:?}");
+        assert_eq!(ours, messages(&source, &whole));
+        // Written otherwise: a longer value, a comment, another column, the
+        // end of the list or of the file after it.
+        let source = "l:\n- a: [1]\n- b: [1]\n- c: [10]\n- d: [1] # c\n-  e: [1]\n- f: [1]\nm:\n- g: [1]\n- h: [1]\n";
+        read_alone_as_the_event_parser(source);
+        let source = "- a: [1]\n- b: [1]\n- c: [1]";
+        read_alone_as_the_event_parser(source);
+    }
+
     /// Entries this reader does not take are handed to the event parser one
     /// by one (or, after a few in one collection, the rest of it), and the
     /// tree is the one the event parser builds for the whole file.
@@ -1824,22 +1972,22 @@ mod tests {
         same_as_serde_yaml(&many);
     }
 
-    /// A file with entries handed over gives the validator's messages, in
-    /// the same places, that the whole file read by the event parser gives.
-    #[test]
-    fn hand_over_keeps_the_messages_of_the_whole_file() {
+    /// The validator's messages on `root`, read from `source`.
+    fn messages(source: &str, root: &Node) -> Vec<String> {
         use crate::strategy::{HostsFrom, validate};
-        let messages = |source: &str, root: &Node| match validate::validate(
-            source,
-            root,
-            HostsFrom::Unavailable,
-        ) {
+        match validate::validate(source, root, HostsFrom::Unavailable) {
             Ok(_) => vec![],
             Err(problems) => problems
                 .iter()
                 .map(|p| p.at(std::path::Path::new("regal.yml")).to_string())
                 .collect(),
-        };
+        }
+    }
+
+    /// A file with entries handed over gives the validator's messages, in
+    /// the same places, that the whole file read by the event parser gives.
+    #[test]
+    fn hand_over_keeps_the_messages_of_the_whole_file() {
         for source in [
             "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
             "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - !<!t> a\n    - w2\n    ordr: 1\n",
@@ -2424,6 +2572,24 @@ mod tests {
             text
         }
 
+        /// Whether `text`, with `damages` done to it, is read alike by the
+        /// fast reader, the event parser and serde_yaml (`agrees`), spans
+        /// included but for the ends each builder draws its own way
+        /// (`same_spans`); the text read otherwise.
+        fn read_alike_damaged(
+            mut text: String,
+            damages: Vec<(u8, usize, usize)>,
+        ) -> Result<(), String> {
+            for (kind, at, what) in damages {
+                text = damage(text, kind, at, what);
+            }
+            let spans = match (super::super::read(&text), crate::tree::parse(&text)) {
+                (Some(fast), Ok(Some(events))) => super::same_spans(&text, &fast, &events),
+                _ => true,
+            };
+            (agrees(&text) && spans).then_some(()).ok_or(text)
+        }
+
         /// The documents reach the fast reader's paths, not only its refusals.
         #[test]
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
@@ -2487,6 +2653,33 @@ mod tests {
         }
 
         proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+            /// A host list whose entries are written alike but for their
+            /// names (read as the first, moved on: `Parser::entry_like`),
+            /// maybe damaged, maybe followed by more: the event parser's tree,
+            /// spans included.
+            #[test]
+            fn host_entries_written_alike_read_as_the_event_parser_reads_them(
+                vars in doc(),
+                names in prop::collection::vec(prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()], 2..7),
+                step in 1usize..5,
+                same: bool,
+                tabs in 0u8..16,
+                after in 0..KEYS.len(),
+                damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..2),
+            ) {
+                let entries = names.iter().map(|&name| Doc::Map(vec![(name, vars.clone())]));
+                let list = Doc::Map(vec![(1, Doc::Seq(entries.collect())), (after, Doc::Scalar(0))]);
+                let mut text = String::new();
+                render(&list, 0, step, same, &mut text);
+                if tabs < 4 {
+                    text = tabbed(text, tabs);
+                }
+                prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
+            }
+        }
+
+        proptest! {
             #![proptest_config(ProptestConfig::with_cases(3000))]
             #[test]
             fn where_the_fast_reader_reads_serde_yaml_reads_the_same(
@@ -2504,16 +2697,7 @@ mod tests {
                 if ended {
                     text.push_str("... # end\n");
                 }
-                for (kind, at, what) in damages {
-                    text = damage(text, kind, at, what);
-                }
-                prop_assert!(agrees(&text), "{text:?}");
-                // Spans too, but for the ends each builder draws its own way.
-                if let (Some(fast), Ok(Some(events))) =
-                    (super::super::read(&text), crate::tree::parse(&text))
-                {
-                    prop_assert!(super::same_spans(&text, &fast, &events), "{text:?}");
-                }
+                prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
             }
         }
     }
