@@ -1043,6 +1043,7 @@ impl<'s> SeqBuilder<'s> {
         let _ = seq.spans.try_reserve_exact(more(seq.spans.len()));
         let _ = seq.entries.try_reserve_exact(more(seq.entries.len()));
         let _ = seq.pairs.try_reserve_exact(more(seq.pairs.len()));
+        let _ = seq.values.try_reserve_exact(more(seq.values.len()));
         if let Cow::Owned(decoded) = &mut seq.decoded {
             let _ = decoded.try_reserve_exact(more(decoded.len()));
         }

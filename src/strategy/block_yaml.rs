@@ -2702,3 +2702,26 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn explore() {
+        let Ok(all) = std::env::var("SRC") else { return };
+        for src in all.split("@@") {
+            let src = src.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t");
+            let ev = crate::tree::parse(&src).ok().flatten();
+            let al = super::read_alone(&src);
+            let (e, a) = (format!("{ev:?}"), format!("{al:?}"));
+            if al.is_none() {
+                println!("ALONE-NONE {src:?}");
+            } else if e == a {
+                println!("SAME {src:?}");
+            } else {
+                let k = e.bytes().zip(a.bytes()).take_while(|(x, y)| x == y).count();
+                println!("DIFF {src:?}\n  ev: {}\n  al: {}", &e[k.saturating_sub(200)..(k + 100).min(e.len())], &a[k.saturating_sub(200)..(k + 100).min(a.len())]);
+            }
+            if std::env::var("PRETTY").is_ok() { println!("{ev:#?}\n{al:#?}"); }
+        }
+    }
+}
