@@ -767,6 +767,16 @@ impl<'a, 's> HostItem<'a, 's> {
     }
 }
 
+/// A host entry of a [`SeqBuilder`] that later ones are written like (see
+/// [`SeqBuilder::push_entry_like`]): the entry, and where its vars and its
+/// values kept as nodes are.
+#[derive(Debug, Clone)]
+pub struct EntryModel {
+    host: HostEntry,
+    pairs: std::ops::Range<usize>,
+    values: std::ops::Range<usize>,
+}
+
 /// After this many items, a sequence makes room for the rest at once.
 const RESERVE_AT: u32 = 4096;
 
@@ -884,33 +894,44 @@ impl<'s> SeqBuilder<'s> {
     }
 
     /// The host entry kept by its spans that the last item pushed is, if it
-    /// is one: its index, for [`SeqBuilder::push_entry_like`].
-    pub fn last_entry(&self) -> Option<usize> {
-        let entry = self.seq.entries.last()?;
-        (entry.item as usize + 1 == self.seq.spans.len()).then(|| self.seq.entries.len() - 1)
+    /// is one: a model for [`SeqBuilder::push_entry_like`].
+    pub fn last_entry(&self) -> Option<EntryModel> {
+        let seq = &self.seq;
+        let host = *seq.entries.last()?;
+        if host.item as usize + 1 != seq.spans.len() {
+            return None;
+        }
+        let before = seq.entries.len().checked_sub(2);
+        let pairs = before.map_or(0, |e| seq.entries[e].pairs_end as usize)..seq.pairs.len();
+        // Its values kept as nodes are the last ones.
+        let kept = (seq.values.iter().rev())
+            .take_while(|v| v.pair as usize >= pairs.start)
+            .count();
+        Some(EntryModel {
+            host,
+            pairs,
+            values: seq.values.len() - kept..seq.values.len(),
+        })
     }
 
-    /// Adds a host entry named `name`, written as host entry `like` (see
+    /// Adds a host entry named `name`, written as the `model` entry (see
     /// [`SeqBuilder::last_entry`]) is, everything after its name `shift`
     /// bytes further on: the same as [`SeqBuilder::push`] of that entry's
-    /// node, its values kept as nodes shared with `like`'s. False, with
+    /// node, its values kept as nodes shared with the model's. False, with
     /// nothing added, if `name` is not a plain scalar as written.
-    pub fn push_entry_like(&mut self, like: usize, name: &Node<'s>, shift: u32) -> bool {
+    pub fn push_entry_like(&mut self, model: &EntryModel, name: &Node<'s>, shift: u32) -> bool {
         let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
             && name.scalar().is_some_and(|s| !s.value.is_empty());
         if !plain_name {
             return false;
         }
-        let host = self.seq.entries[like];
-        let from = (like.checked_sub(1)).map_or(0, |e| self.seq.entries[e].pairs_end) as usize;
-        let to = host.pairs_end as usize;
-        let vars = host.vars(&self.seq.pairs[from..to]);
+        let vars = model.host.vars(&self.seq.pairs[model.pairs.clone()]);
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve((vars.end + shift) as usize);
         }
         let seq = &mut self.seq;
-        let start = seq.pairs.len();
-        for i in from..to {
+        let start = seq.pairs.len() as u32;
+        for i in model.pairs.clone() {
             let pair = seq.pairs[i];
             seq.pairs.push(Pair {
                 key: pair.key + shift,
@@ -918,12 +939,10 @@ impl<'s> SeqBuilder<'s> {
                 ..pair
             });
         }
-        let values = seq.values.partition_point(|v| (v.pair as usize) < from)
-            ..seq.values.partition_point(|v| (v.pair as usize) < to);
-        for i in values {
+        for i in model.values.clone() {
             let value = seq.values[i];
             seq.values.push(Value {
-                pair: value.pair - from as u32 + start as u32,
+                pair: value.pair - model.pairs.start as u32 + start,
                 node: value.node,
                 shift: value.shift + shift,
             });
@@ -931,7 +950,7 @@ impl<'s> SeqBuilder<'s> {
         seq.entries.push(HostEntry {
             item: seq.spans.len() as u32,
             pairs_end: seq.pairs.len() as u32,
-            ..host
+            ..model.host
         });
         seq.spans.push(name.span);
         self.end = Some(vars.end + shift);

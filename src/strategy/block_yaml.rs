@@ -32,7 +32,7 @@
 //! host entry in a list (`- name: {var: value}`) is read straight into the
 //! list's compact form, without nodes (`Parser::host_entry`).
 
-use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
+use crate::tree::{EntryModel, Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -74,9 +74,9 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
 /// A host entry of a block sequence that the next ones may be written like
 /// (see [`Parser::entry_like`]): its index among the list's host entries, its
 /// name's column, its `:`, and how far from there the next entry starts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Like {
-    entry: usize,
+    entry: EntryModel,
     column: usize,
     colon: usize,
     len: usize,
@@ -417,7 +417,7 @@ impl<'s> Parser<'s> {
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
-            if let Some(like) = like
+            if let Some(like) = &like
                 && self.entry_like(line, at, indent, like, &mut items)
             {
                 self.frames[frame].0 += 1;
@@ -513,7 +513,7 @@ impl<'s> Parser<'s> {
         line: Line,
         at: usize,
         indent: usize,
-        like: Like,
+        like: &Like,
         items: &mut SeqBuilder<'s>,
     ) -> bool {
         if line.indent != indent || at - line.start != like.column || at == line.end {
@@ -531,7 +531,7 @@ impl<'s> Parser<'s> {
         let next_entry = self.line_at(end).is_some_and(|next| {
             next.start == end && next.indent == indent && self.is_entry(next, end + indent)
         });
-        if !next_entry || !items.push_entry_like(like.entry, &name, (colon - like.colon) as u32) {
+        if !next_entry || !items.push_entry_like(&like.entry, &name, (colon - like.colon) as u32) {
             return false;
         }
         self.pos = end;
@@ -2699,29 +2699,6 @@ mod tests {
                 }
                 prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn explore() {
-        let Ok(all) = std::env::var("SRC") else { return };
-        for src in all.split("@@") {
-            let src = src.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t");
-            let ev = crate::tree::parse(&src).ok().flatten();
-            let al = super::read_alone(&src);
-            let (e, a) = (format!("{ev:?}"), format!("{al:?}"));
-            if al.is_none() {
-                println!("ALONE-NONE {src:?}");
-            } else if e == a {
-                println!("SAME {src:?}");
-            } else {
-                let k = e.bytes().zip(a.bytes()).take_while(|(x, y)| x == y).count();
-                println!("DIFF {src:?}\n  ev: {}\n  al: {}", &e[k.saturating_sub(200)..(k + 100).min(e.len())], &a[k.saturating_sub(200)..(k + 100).min(a.len())]);
-            }
-            if std::env::var("PRETTY").is_ok() { println!("{ev:#?}\n{al:#?}"); }
         }
     }
 }
