@@ -2,7 +2,7 @@
 # Benchmark of the read-and-check stage on inputs that used to be cliffs: at
 # 1M hosts, `--list` (the path Ansible runs) and `check` on a plain valid file
 # against the same fleet written other ways (integer-looking names, IPv4
-# names, CRLF line breaks, a flow list over many lines, JSON, quoted names with
+# names, CRLF or CR line breaks, a flow list over many lines, JSON, quoted names with
 # an escape, `!!str` names, one comma string on one line or over many, a
 # folded block scalar, files the fast reader leaves, host entries it hands
 # over to the event parser one by one or all, host entries with compact
@@ -61,6 +61,7 @@ write("valid", (f"    - {name(i)}" for i in range(n)))
 write("numbers", [f"    - {i}.10" for i in range(10)] + [f"    - {name(i)}" for i in range(n - 10)])
 write("ipv4", (f"    - 10.{i >> 16}.{(i >> 8) & 255}.{i & 255}" for i in range(n)))
 write("crlf", (f"    - {name(i)}" for i in range(n)), nl="\r\n")
+write("cr", (f"    - {name(i)}" for i in range(n)), nl="\r")
 write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
       first="combine: 1000\nversions:\n  app: [\n")
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
@@ -140,7 +141,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every nested-every nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every nested-every nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

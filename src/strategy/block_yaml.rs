@@ -129,8 +129,8 @@ struct Line {
     start: usize,
     /// Leading spaces.
     indent: usize,
-    /// Where its content ends: its line break (`\n`, or the `\r` of `\r\n`),
-    /// or the end of the source.
+    /// Where its content ends: its line break (`\n`, `\r\n` or a lone
+    /// `\r`), or the end of the source.
     end: usize,
     /// Where the next line starts.
     next: usize,
@@ -162,6 +162,9 @@ struct Parser<'s> {
     /// a tab anywhere else gives up (see [`Parser::tabs_all_taken`]).
     tabs: bool,
     tabs_taken: RefCell<Vec<(usize, usize)>>,
+    /// Whether the source holds a carriage return outside a CRLF, a line
+    /// break of its own (see [`Parser::raw_line`]).
+    lone_cr: bool,
     /// Set when a hand-over to the event parser failed: the whole file is
     /// read by it (see [`Parser::hand_over`]).
     no_hand_over: bool,
@@ -187,13 +190,12 @@ impl<'s> Parser<'s> {
         let controls = body.bytes().fold(false, |seen, b| {
             seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
         });
-        // A carriage return only as the first half of a CRLF line break.
+        // A carriage return outside a CRLF line break is a line break too
+        // (in YAML 1.1 and 1.2): lines are then found by a slower search.
         // The memchr crate's vector search over the whole source: an eighth
         // of the instructions of `str::contains`'s (callgrind).
         let has = |byte| memchr::memchr(byte, body.as_bytes()).is_some();
-        if has(b'\r') && body.matches('\r').count() != body.matches("\r\n").count() {
-            return None;
-        }
+        let lone_cr = has(b'\r') && body.matches('\r').count() != body.matches("\r\n").count();
         let printable = |c: char| {
             c.is_ascii()
                 || matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
@@ -214,6 +216,7 @@ impl<'s> Parser<'s> {
             last_tag: Cell::new(None),
             pairs: Vec::new(),
             tabs: has(b'\t'),
+            lone_cr,
             tabs_taken: RefCell::new(Vec::new()),
             no_hand_over: false,
             handed: 0,
@@ -336,12 +339,19 @@ impl<'s> Parser<'s> {
         }
         // The memchr crate's search, which reads a short line in one or two
         // vector loads: a loop over bytes was an eighth of reading a list.
-        let end =
-            memchr::memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
-        let next = end + 1;
-        let end = match end > start && self.bytes[end - 1] == b'\r' {
-            true => end - 1,
-            false => end,
+        let (end, next) = if self.lone_cr {
+            // LF, CRLF or CR, as YAML breaks lines.
+            let end = memchr::memchr2(b'\n', b'\r', &self.bytes[start..])
+                .map_or(self.bytes.len(), |i| start + i);
+            let crlf = self.bytes.get(end..end + 2) == Some(b"\r\n");
+            (end, end + 1 + usize::from(crlf))
+        } else {
+            let end =
+                memchr::memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
+            match end > start && self.bytes[end - 1] == b'\r' {
+                true => (end - 1, end + 1),
+                false => (end, end + 1),
+            }
         };
         let indent = self.bytes[start..end]
             .iter()
@@ -1896,6 +1906,25 @@ mod tests {
         }
     }
 
+    /// A carriage return outside CRLF is a line break (in YAML 1.1 and 1.2
+    /// alike), wherever lines break: the event parser's tree, spans included.
+    #[test]
+    fn reads_lone_carriage_returns_as_line_breaks() {
+        for source in [
+            "a: b\r\n\rc: d\n",
+            "l:\r- a\r- b\r",
+            "# c\r\r\nversions:\n  app:\n    - 1.10\n    - 2.20\n  web: [w1]\n",
+            "a: |\r  x\r\r  y\rb: >\r  p\r  q\r\rc: \"x\r  y\"\r",
+            "a: [x,\r  y]\rb: x\r  y\r\r\n\r  z\rc: 'p\r\r q'\r",
+            "- - a\r  - b\r- k: v\r  l:\r  - m\r\r\r",
+            "versions:\r  a: web1\r  b: [x, y]\r",
+            "a: |+\r  x\r\r\rb: 1",
+            "--- # c\ra: 1\r...\r",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+    }
+
     /// Host entries written alike but for their names are read as the first
     /// of them was, moved on (`Parser::entry_like`): the event parser's tree
     /// and the validator's messages all the same.
@@ -2211,7 +2240,6 @@ mod tests {
             "a: multi\n  li: ne\n",
             "a: multi\n  line # c\n",
             "- multi\n  [line]\n",
-            "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
             "a: 1\n...\nb: 2\n",
             "a: 1\n...\n---\nb: 2\n",
@@ -2689,6 +2717,7 @@ mod tests {
                 anchors: bool,
                 tabs in 0u8..8,
                 ended: bool,
+                breaks in 0u8..6,
                 damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..3),
             ) {
                 let mut text = if anchors { String::from(ANCHORS) } else { String::new() };
@@ -2697,6 +2726,13 @@ mod tests {
                 if ended {
                     text.push_str("... # end\n");
                 }
+                // Now and then CR or CRLF line breaks, or some of each.
+                text = match breaks {
+                    0 => text.replace('\n', "\r"),
+                    1 => text.replace('\n', "\r\n"),
+                    2 => text.replacen('\n', "\r", 3).replacen('\n', "\r\n", 2),
+                    _ => text,
+                };
                 prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
             }
         }
