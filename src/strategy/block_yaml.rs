@@ -1607,13 +1607,19 @@ impl<'s> Parser<'s> {
             }
             i = self.next_token(line, after, indent)?;
             if is_map {
-                let colon =
-                    self.bytes[i] == b':' && (i + 1 == line.end || self.bytes[i + 1] == b' ');
+                // `:` then a blank, or the end of the value (`{k:}`, `{k:, l: v}`).
+                let colon = self.bytes[i] == b':'
+                    && (i + 1 == line.end || matches!(self.bytes[i + 1], b' ' | b',' | b'}'));
                 if !colon || !matches!(node.kind, Kind::Scalar(_)) || i - key_at > MAX_KEY {
                     return None;
                 }
                 let at = self.flow_space(line, i + 1, indent)?;
-                let (value, after) = self.flow_node(line, at, depth, indent)?;
+                let (value, after) = match self.bytes[at] {
+                    // No value: an empty one, placed at the `:` as the event
+                    // parser places it.
+                    b',' | b'}' => (self.missing(i), at),
+                    _ => self.flow_node(line, at, depth, indent)?,
+                };
                 entries.push((node, value));
                 i = self.next_token(line, after, indent)?;
             } else {
@@ -1697,13 +1703,29 @@ impl<'s> Parser<'s> {
                 let rest = &self.bytes[at..line.end];
                 // A table, not `contains` on a list (a call per byte) nor a
                 // `match` (seven tests a byte).
-                let stop = (rest.iter())
-                    .position(|&b| FLOW_STOP[usize::from(b)])
-                    .unwrap_or(rest.len());
-                match rest.get(stop) {
-                    Some(b'#') if rest[stop - 1] != b' ' => return None,
-                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => return None,
-                    _ => {}
+                let mut stop = 0;
+                loop {
+                    stop += (rest[stop..].iter())
+                        .position(|&b| FLOW_STOP[usize::from(b)])
+                        .unwrap_or(rest.len() - stop);
+                    // Inside the scalar (`http://x`, `a#b`) as YAML 1.1 and
+                    // 1.2 both read it: `:` before anything but a blank, a
+                    // flow indicator or `?` (which libyaml ends it at), `#`
+                    // after anything but a blank.
+                    let inside = match rest.get(stop) {
+                        Some(b':') => rest.get(stop + 1).is_some_and(|&b| {
+                            !matches!(b, b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}' | b'?')
+                        }),
+                        Some(b'#') => !matches!(rest[stop - 1], b' ' | b'\t'),
+                        _ => false,
+                    };
+                    if !inside {
+                        break;
+                    }
+                    stop += 1;
+                }
+                if rest.get(stop) == Some(&b'#') {
+                    return None; // a comment right after the scalar
                 }
                 let text = self.src[at..at + stop].trim_end_matches(' ');
                 self.no_tabs(at, at + text.len())?;
@@ -1901,6 +1923,34 @@ mod tests {
         read_alone_as_the_event_parser(&deep);
         // A tab after the inner `-`: libyaml refuses it, YAML 1.2 does not.
         for source in ["- -\t\n", "- - \t\n", "- -\tx\n", "- - \tx\n"] {
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
+        }
+    }
+
+    /// In flow mappings, a key without a value (`{zone: }`, placed at the
+    /// `:`); in flow collections, plain scalars holding `:` or `#` (`{url:
+    /// http://x:8/#a}`), where YAML 1.1 and 1.2 read them alike.
+    #[test]
+    fn reads_empty_flow_values_and_colons_in_flow_scalars() {
+        for source in [
+            "a: {zone: }\nb: {zone:}\nc: {zone: , b: 1}\nd: {zone: # c\n   }\n",
+            "a: [x, {k: }]\nb: {k: v, l: }\nc: {k:,l: 1}\n",
+            "hosts:\n- web1: {zone: }\n- web2: {zone: eu, rack:}\n",
+            "a: {url: http://x:80/y#z, b: a:b}\nb: [http://x, a#b, c:d, 'e:f']\nc: {a:b: c}\n",
+            "hosts:\n- web1: {health: http://web1:8080/health}\n- web2: [a:b]\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // Read otherwise by YAML 1.1 and 1.2, or a key without a value in a
+        // sequence: left to the event parser.
+        for source in [
+            "a: [a:?b]\n",
+            "a: [x:\n ]\n",
+            "a: {x::y}\n",
+            "a: [x:]\n",
+            "a: [x #c\n ]\n",
+        ] {
             assert_eq!(read_alone(source), None, "{source:?}");
             assert!(reference::agrees(source), "{source:?}");
         }
@@ -2358,12 +2408,11 @@ mod tests {
             "web1", "web-01.example.com", "10.1.1.9", "'q'", "'it''s'", "\"dq\"", "a b", "~",
             "-x", "1.10", "007", "true", "\"e\\x41\\t\\\"\"", "\"\\u00e9\\/\"", "!!str t", "!x y",
             "!!str 'q'", "!!int \"7\"", "{}", "[]", "'a, b'", "web[1:3]", "\u{e9}t\u{e9}", "x ",
-            "'two\n          lines'", "\"two\n\n          lines\"",
+            "'two\n          lines'", "\"two\n\n          lines\"", "x#c", "a:b", "http://x:8/#y",
             // Left to the event parser.
-            "x#c", "a:b", "http://x", "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"",
-            "a: b", "|", "x\n  y",
+            "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"", "a: b", "|", "x\n  y", "a:?b",
         ];
-        const FLOW_READ: usize = 26;
+        const FLOW_READ: usize = 29;
 
         fn doc() -> impl Strategy<Value = Doc> {
             let leaf = prop_oneof![
