@@ -763,6 +763,13 @@ impl<'s> Parser<'s> {
     /// A node starting at `at`, inside `line`, after a sequence entry's `- `
     /// at `indent`: a scalar, or a mapping whose first key is here.
     fn inline(&mut self, first: Line, at: usize, indent: usize) -> Option<Node<'s>> {
+        if self.bytes[at] == b'?' {
+            // An explicit key (`- ? k`): a mapping.
+            self.depth += 1;
+            let map = self.map(at - first.start, Some((first, at)));
+            self.depth -= 1;
+            return map;
+        }
         let mut line = first;
         let (scalar, after) = self.scalar(&mut line, at, indent)?;
         let next = self.skip_spaces(after, line.end);
@@ -832,6 +839,9 @@ impl<'s> Parser<'s> {
     /// One entry of a block mapping whose keys are at `indent`: the key at
     /// `at` in `line`, and its value.
     fn map_entry(&mut self, line: Line, at: usize, indent: usize) -> Option<(Node<'s>, Node<'s>)> {
+        if self.bytes[at] == b'?' {
+            return self.explicit_entry(line, at, indent);
+        }
         let (key, colon) = self.key(line, at)?;
         let at = self.skip_spaces(colon + 1, line.end);
         let value = if at == line.end || self.bytes[at] == b'#' {
@@ -850,6 +860,61 @@ impl<'s> Parser<'s> {
                 return None; // `a: b: c`
             }
             self.end_of_value(line, after)?;
+            value
+        };
+        Some((key, value))
+    }
+
+    /// An entry of a block mapping whose keys are at `indent`, with an
+    /// explicit key at `at` in `line`: `? k`, a one-line scalar ending its
+    /// line, then on the next line with content, at `indent`, `:` and the
+    /// value (a scalar or flow collection on that line, or a block on the
+    /// lines after it). Not taken: a key that is no such scalar, no `:`
+    /// line (an empty value, placed by what follows), a value with
+    /// properties or a compact sequence (`: - a`).
+    fn explicit_entry(
+        &mut self,
+        line: Line,
+        at: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, Node<'s>)> {
+        // `?` then a space: a tab there libyaml refuses.
+        let key_at = self.skip_spaces(at + 1, line.end);
+        if key_at == at + 1 || key_at == line.end || !self.starts_scalar(line, key_at) {
+            return None;
+        }
+        let mut on = line;
+        let (key, after) = self.scalar(&mut on, key_at, indent)?;
+        let plain = matches!(&key.kind, Kind::Scalar(s) if s.style == Style::Plain);
+        let colon_after = after < line.end && self.bytes[after] == b':';
+        if on.start != line.start || plain && colon_after || !self.ends_line(line, after) {
+            return None; // a key over lines, or a mapping (`? k: v`)
+        }
+        let next = self.line_from(line.next)?;
+        let colon = next.start + indent;
+        let value_line = next.indent == indent
+            && self.bytes[colon] == b':'
+            && (colon + 1 == next.end || self.bytes[colon + 1] == b' ');
+        if !value_line {
+            return None;
+        }
+        let at = self.skip_spaces(colon + 1, next.end);
+        let value = if at == next.end || self.bytes[at] == b'#' {
+            self.take_tabs(at, next.end);
+            self.finish(next);
+            self.nested(indent, true, colon)?
+        } else if !matches!(self.bytes[at], b'[' | b'{' | b'|' | b'>')
+            && !self.starts_scalar(next, at)
+        {
+            return None;
+        } else {
+            let mut on = next;
+            let (value, after) = self.scalar(&mut on, at, indent)?;
+            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+            if plain && after < on.end && self.bytes[after] == b':' {
+                return None; // `: a: b`
+            }
+            self.end_of_value(on, after)?;
             value
         };
         Some((key, value))
@@ -1934,6 +1999,38 @@ mod tests {
         }
     }
 
+    /// Explicit keys (`? k`, a scalar on its line) with their value after
+    /// `:` on the next line, in block mappings and sequence entries.
+    #[test]
+    fn reads_explicit_keys() {
+        for source in [
+            "a:\n  ? k\n  : v\n  l: w\n",
+            "? k\n:\n  - v\n? j\n:\n- w\n? l\n:\n  m: n\n  o: p\nq: r\n",
+            "? k\n:\nl: 1\n? \"q\"  # c\n# c\n: [a, b] # c\n? l\n: |\n  x\n? 'm'\n: v\n  w\n",
+            "- ? k\n  : v\n  ? l\n  : w\n  m: 1\n- x\n- - ? k\n    : v\n- ? k\n  :\n",
+            "hosts:\n- ? web1\n  : {zone: a}\n- web2\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // An empty value placed by what follows, a key that is a collection
+        // or over lines, tabs, properties, a compact sequence after `:`.
+        for source in [
+            "? k\nx: 1\n",
+            "? k\n: - v\n",
+            "?\tk\n: v\n",
+            "? k\n:\tv\n",
+            "? k\n:  &a v\n",
+            "? k: v\n: x\n",
+            "? k\n  j\n: v\n",
+            "? k\n: v: w\n",
+            "? - k\n: v\n",
+            "? [k]\n: v\n",
+            "l:\n- ?\n  : v\n",
+        ] {
+            not_read_alone(source);
+        }
+    }
+
     /// In flow mappings, a key without a value (`{zone: }`, placed at the
     /// `:`); in flow collections, plain scalars holding `:` or `#` (`{url:
     /// http://x:8/#a}`), where YAML 1.1 and 1.2 read them alike.
@@ -2301,7 +2398,6 @@ mod tests {
             "a: 1\n... x\n",
             "a: 1\n.b: 2\n",
             "a: 1\n...\t\n",
-            "? a\n: b\n",
             "a: b: c\n",
             "  a: 1\n b: 2\n",
             "a: - b\n",
@@ -2491,7 +2587,11 @@ mod tests {
                 }
                 Doc::Map(entries) => {
                     for (key, value) in entries {
-                        out.push_str(&format!("{pad}{}:", KEYS[*key]));
+                        // Now and then an explicit key (`? k` then `:`).
+                        match (key + indent) % 7 == 3 {
+                            true => out.push_str(&format!("{pad}? {}\n{pad}:", KEYS[*key])),
+                            false => out.push_str(&format!("{pad}{}:", KEYS[*key])),
+                        }
                         match value {
                             // Now and then on the next line, one step in
                             // (a block scalar's header stays on the key's).
@@ -2676,7 +2776,7 @@ mod tests {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
             let (mut read, mut maps, mut aliases, mut blocks, mut tabs) = (0, 0, 0, 0, 0);
-            let (mut handed, mut compacts) = (0, 0);
+            let (mut handed, mut compacts, mut explicit) = (0, 0, 0);
             for i in 0..1000usize {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
@@ -2701,6 +2801,8 @@ mod tests {
                 render(&doc, 0, 2, false, &mut alone);
                 let compact = alone.contains("- - ");
                 compacts += usize::from(compact && super::super::read_alone(&alone).is_some());
+                let key = alone.contains("\n? ") || alone.starts_with("? ");
+                explicit += usize::from(key && super::super::read_alone(&alone).is_some());
             }
             assert!(
                 read > 300
@@ -2709,10 +2811,11 @@ mod tests {
                     && blocks > 15
                     && tabs > 80
                     && handed > 15
-                    && compacts > 40,
+                    && compacts > 40
+                    && explicit > 40,
                 "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}, \
                  with entries handed over {handed}, compact nested sequences read \
-                 alone {compacts}; with tabs {tabs}"
+                 alone {compacts}, explicit keys {explicit}; with tabs {tabs}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {
