@@ -3,34 +3,45 @@
 //! A measured fast path (see docs/READER.md): a general YAML parser scans every
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
-//! plain YAML: block mappings and sequences, plain and quoted scalars on one
-//! line or over several (double-quoted ones with their escapes, an escaped
-//! line break among them), literal and folded block scalars (keep chomping
-//! and indentation indicators too), `!!str`-like tags on scalars (the value
-//! on the tag's line or the next) and on flow collections, flow collections
-//! on one line or over several (a host list, a whole file written as JSON),
-//! anchors, aliases and comments. This reader takes exactly that subset and
-//! builds the same [`tree`](crate::tree) the event parser builds, spans
-//! included.
+//! plain YAML: block mappings and sequences, compact nested sequences (`- - a`,
+//! at any depth) and mappings in sequences (`- - k: v`), simple explicit keys
+//! (`? k` then `: v`), plain and quoted scalars on one line or over several
+//! (double-quoted ones with their escapes, an escaped line break among them),
+//! literal and folded block scalars (keep chomping and indentation indicators
+//! too), `!!str`-like tags on scalars (the value on the tag's line or the
+//! next) and on flow collections, flow collections on one line or over
+//! several (a host list, a whole file written as JSON; a key without a value,
+//! `{zone: }`; `:` and `#` inside plain scalars, `{url: http://x:80/}`),
+//! anchors, aliases and comments, with LF, CRLF or CR line breaks. This
+//! reader takes exactly that subset and builds the same
+//! [`tree`](crate::tree) the event parser builds, spans included (but for the
+//! ends of block scalars and flow collections, which each builder draws its
+//! own way).
 //!
 //! An entry of a block sequence or mapping that it does not take (a folded
-//! line indented more than the first, a tag on a block collection, `?` keys,
-//! a key over several lines, ...) is handed over to the event parser alone:
-//! its lines, from the line's start, read by [`crate::tree::parse_region`]
-//! into nodes with the whole file's spans; after a few such entries in one
-//! collection, the rest of the collection at once (`Parser::hand_over`).
-//! A tab inside a plain scalar hands its entry over too; a tab in a comment or
-//! after a value at a line's end (where YAML 1.1 and 1.2 agree that a tab
-//! changes nothing) is read here. Wherever a hand-over could differ from
-//! reading the whole file (an anchor or alias in the entry, a tab in
-//! indentation, an error, ...) and on what it does not take outside such
-//! entries (other tabs, carriage returns outside CRLF, document markers
-//! other than a leading `---` and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
-//! then reads the whole file and gives its own result or its own message.
-//! Tests and the fuzz targets compare the two builders (every node handed
-//! over with the whole file's, spans included), and both with serde_yaml. A
-//! host entry in a list (`- name: {var: value}`) is read straight into the
-//! list's compact form, without nodes (`Parser::host_entry`).
+//! line indented more than the first, a tag on a block collection, a `?` key
+//! that is a collection or has no `:` line, a key over several lines, a
+//! `key: value` pair in a flow sequence, ...) is handed over to the event
+//! parser alone: its lines, from the line's start, read by
+//! [`crate::tree::parse_region`] into nodes with the whole file's spans;
+//! after a few such entries in one collection, the rest of the collection at
+//! once (`Parser::hand_over`). A tab inside a plain scalar hands its entry
+//! over too; a tab in a comment or after a value at a line's end (where YAML
+//! 1.1 and 1.2 agree that a tab changes nothing) is read here. Wherever a
+//! hand-over could differ from reading the whole file (an anchor or alias in
+//! the entry, a tab in indentation, an error, ...) and on what it does not
+//! take outside such entries (other tabs, document markers other than a
+//! leading `---` and an ending `...`) it gives up (`None`), so that
+//! [`crate::tree::parse`] then reads the whole file and gives its own result
+//! or its own message. Tests and the fuzz targets compare the two builders
+//! (every node handed over with the whole file's, spans included), and both
+//! with serde_yaml.
+//!
+//! A host entry in a list (`- name: {var: value}`) is read straight into the
+//! list's compact form, without nodes (`Parser::host_entry`); one written as
+//! the entry before it but for its name (the same text from the name's `:`
+//! to the next entry) is added as that entry moved on, without reading it
+//! again (`Parser::entry_like`).
 
 use crate::tree::{EntryModel, Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
