@@ -82,6 +82,12 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
     parser.document()
 }
 
+/// How many host entries of a list are kept as models for the next ones
+/// (vars that take turns among a few values), and after how many host
+/// entries in a row that matched none of them only one in so many is kept.
+const LIKE_MODELS: usize = 4;
+const LIKE_MISSES: usize = 64;
+
 /// A host entry of a block sequence that the next ones may be written like
 /// (see [`Parser::entry_like`]): its index among the list's host entries, its
 /// name's column, its `:`, and how far from there the next entry starts.
@@ -421,7 +427,9 @@ impl<'s> Parser<'s> {
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
         let frame = self.open();
-        let mut like: Option<Like> = None;
+        // Models for host entries written alike (see `entry_like`), and how
+        // many host entries in a row matched none of them.
+        let (mut likes, mut misses) = (Vec::new(), 0);
         loop {
             let line = match first.take() {
                 Some(line) => line,
@@ -438,10 +446,16 @@ impl<'s> Parser<'s> {
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
-            if let Some(like) = &like
-                && self.entry_like(line, at, indent, like, &mut items)
+            // After many misses in a row (vars of their own on every host),
+            // one entry in `LIKE_MISSES` is kept as a model.
+            let tried = misses < LIKE_MISSES || self.frames[frame].0 % LIKE_MISSES == 0;
+            let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
+            if let Some(colon) = colon
+                && !likes.is_empty()
+                && self.entry_like(line, at, colon, indent, &likes, &mut items)
             {
                 self.frames[frame].0 += 1;
+                misses = 0;
                 continue;
             }
             let (depth, handed) = (self.depth, self.handed);
@@ -457,11 +471,11 @@ impl<'s> Parser<'s> {
                 self.anchored(line, at, indent, false)
             } else if let Some(node) = self.tagged_block(line, at, indent) {
                 node
-            } else if memchr::memchr(b':', &self.bytes[at..line.end]).is_some()
-                && self.host_entry(line, at, &mut items)
-            {
+            } else if colon.is_some() && self.host_entry(line, at, &mut items) {
                 self.frames[frame].0 += 1;
-                like = like.or_else(|| self.like(line, at, indent, before, &items));
+                if tried {
+                    self.keep_like(line, at, indent, before, &items, &mut likes, &mut misses);
+                }
                 continue;
             } else {
                 self.inline(line, at, indent)
@@ -469,7 +483,9 @@ impl<'s> Parser<'s> {
             match item {
                 Some(item) => {
                     items.push(item);
-                    like = like.or_else(|| self.like(line, at, indent, before, &items));
+                    if tried {
+                        self.keep_like(line, at, indent, before, &items, &mut likes, &mut misses);
+                    }
                 }
                 // An entry that starts inside its line (after an outer `- `):
                 // the outer entry is handed over.
@@ -488,6 +504,29 @@ impl<'s> Parser<'s> {
             span: Span::new(start, end),
             kind: items.finish(),
         })
+    }
+
+    /// Keeps the host entry just read (see [`Parser::like`]) as a model for
+    /// the next ones, in place of the oldest of [`LIKE_MODELS`], and counts
+    /// it in `misses`, host entries in a row read without a model.
+    #[allow(clippy::too_many_arguments)]
+    fn keep_like(
+        &self,
+        line: Line,
+        at: usize,
+        indent: usize,
+        before: (usize, usize, usize),
+        items: &SeqBuilder<'s>,
+        likes: &mut Vec<Like>,
+        misses: &mut usize,
+    ) {
+        if let Some(like) = self.like(line, at, indent, before, items) {
+            if likes.len() == LIKE_MODELS {
+                likes.remove(0);
+            }
+            likes.push(like);
+            *misses += 1;
+        }
     }
 
     /// The host entry just read, whose first line is `line` and name at
@@ -520,33 +559,43 @@ impl<'s> Parser<'s> {
         })
     }
 
-    /// A host entry at `at` in `line` written as the entry `like` is, but
-    /// for its name (a plain scalar on its line): the same text from the
-    /// name's `:` to the next entry, at the same column. Then reading it
-    /// would give `like`'s tree with a name of its own and everything after
-    /// the name as many bytes further on, for all that reading an entry
-    /// looks at is its text, its name's column and the next line's being an
-    /// entry of the list: added to `items` that way without reading it
-    /// (1M hosts with a nested list each: the list was read a million
-    /// times). False, with nothing read, otherwise.
+    /// A host entry at `at` in `line` (whose first `:` is `colon`) written
+    /// as one of the entries `likes` is, but for its name (a plain scalar
+    /// on its line): the same text from the name's `:` to the next entry,
+    /// at the same column. Then reading it would give that entry's tree with
+    /// a name of its own and everything after the name as many bytes further
+    /// on, for all that reading an entry looks at is its text, its name's
+    /// column and the next line's being an entry of the list: added to
+    /// `items` that way without reading it (1M hosts with a nested list each:
+    /// the list was read a million times). False, with nothing read,
+    /// otherwise.
     fn entry_like(
         &mut self,
         line: Line,
         at: usize,
+        colon: usize,
         indent: usize,
-        like: &Like,
+        likes: &[Like],
         items: &mut SeqBuilder<'s>,
     ) -> bool {
-        if line.indent != indent || at - line.start != like.column || at == line.end {
+        if line.indent != indent {
             return false;
         }
-        let Some((name, colon)) = self.key(line, at) else {
+        // The text from the first `:` of the line, then the name before it.
+        let column = at - line.start;
+        let Some((like, end)) = likes.iter().rev().find_map(|like| {
+            let end = colon + like.len;
+            let alike = like.column == column
+                && end <= self.bytes.len()
+                && self.bytes[colon..end] == self.bytes[like.colon..like.colon + like.len];
+            alike.then_some((like, end))
+        }) else {
             return false;
         };
-        let end = colon + like.len;
-        if end > self.bytes.len()
-            || self.bytes[colon..end] != self.bytes[like.colon..like.colon + like.len]
-        {
+        let Some((name, key_colon)) = self.key(line, at) else {
+            return false;
+        };
+        if key_colon != colon {
             return false;
         }
         let next_entry = self.line_at(end).is_some_and(|next| {
@@ -2116,6 +2165,28 @@ mod tests {
             assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
             read_alone_as_the_event_parser(&source);
         }
+        // Vars taking turns among a few values, a first entry written
+        // otherwise: the last few entries read are the models.
+        let turns: String = (0..12)
+            .map(|i| format!("- w{i}: {{zone: z{}}}\n", i % 3))
+            .collect();
+        let first = "- w0: {zone: a, x: 1}\n- w1: {zone: a}\n- w2: {zone: a}\n- w3: {zone: a}\n";
+        // Vars of their own on 200 hosts, then alike on 100: after 64
+        // misses in a row, one entry in 64 is kept as a model (the 256th),
+        // and the entries after it but the last are read as it.
+        let own: String = (0..300)
+            .map(|i| format!("- w{i}: {{zone: z{}}}\n", i.min(200)))
+            .collect();
+        for (source, alike) in [
+            (turns.as_str(), 8),
+            (first, 1),
+            (own.as_str(), 299 - 256 - 1),
+        ] {
+            ENTRIES_LIKE.with(|n| n.set(0));
+            assert!(read_alone(source).is_some(), "{source:?}");
+            assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
+            read_alone_as_the_event_parser(source);
+        }
         // The validator's messages, in the same places, as the event
         // parser's tree gives them.
         let mut source = String::from("versions:\n  app:\n");
@@ -2849,20 +2920,25 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(1000))]
             /// A host list whose entries are written alike but for their
-            /// names (read as the first, moved on: `Parser::entry_like`),
+            /// names, in up to three ways (read as one before, moved on:
+            /// `Parser::entry_like`),
             /// maybe damaged, maybe followed by more: the event parser's tree,
             /// spans included.
             #[test]
             fn host_entries_written_alike_read_as_the_event_parser_reads_them(
-                vars in doc(),
-                names in prop::collection::vec(prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()], 2..7),
+                vars in prop::collection::vec(doc(), 1..4),
+                names in prop::collection::vec(
+                    (prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()], any::<usize>()),
+                    2..9,
+                ),
                 step in 1usize..5,
                 same: bool,
                 tabs in 0u8..16,
                 after in 0..KEYS.len(),
                 damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..2),
             ) {
-                let entries = names.iter().map(|&name| Doc::Map(vec![(name, vars.clone())]));
+                let entries = (names.iter())
+                    .map(|&(name, which)| Doc::Map(vec![(name, vars[which % vars.len()].clone())]));
                 let list = Doc::Map(vec![(1, Doc::Seq(entries.collect())), (after, Doc::Scalar(0))]);
                 let mut text = String::new();
                 render(&list, 0, step, same, &mut text);
