@@ -88,6 +88,29 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
 const LIKE_MODELS: usize = 4;
 const LIKE_MISSES: usize = 64;
 
+/// The host entries of a block sequence kept as models for the next ones
+/// (see [`Parser::entry_like`]), the latest last, and how many host entries
+/// in a row were read without one.
+#[derive(Default)]
+struct Likes {
+    models: Vec<Like>,
+    misses: usize,
+}
+
+impl Likes {
+    /// Keeps the host entry just read, if it can be a model (see
+    /// [`Parser::like`]), in place of the oldest of [`LIKE_MODELS`].
+    fn keep(&mut self, like: Option<Like>) {
+        if let Some(like) = like {
+            if self.models.len() == LIKE_MODELS {
+                self.models.remove(0);
+            }
+            self.models.push(like);
+            self.misses += 1;
+        }
+    }
+}
+
 /// A host entry of a block sequence that the next ones may be written like
 /// (see [`Parser::entry_like`]): its index among the list's host entries, its
 /// name's column, its `:`, and how far from there the next entry starts.
@@ -427,9 +450,8 @@ impl<'s> Parser<'s> {
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
         let frame = self.open();
-        // Models for host entries written alike (see `entry_like`), and how
-        // many host entries in a row matched none of them.
-        let (mut likes, mut misses) = (Vec::new(), 0);
+        // Models for host entries written alike (see `entry_like`).
+        let mut likes = Likes::default();
         loop {
             let line = match first.take() {
                 Some(line) => line,
@@ -448,14 +470,14 @@ impl<'s> Parser<'s> {
             let at = self.skip_spaces(dash + 1, line.end);
             // After many misses in a row (vars of their own on every host),
             // one entry in `LIKE_MISSES` is kept as a model.
-            let tried = misses < LIKE_MISSES || self.frames[frame].0 % LIKE_MISSES == 0;
+            let tried = likes.misses < LIKE_MISSES || self.frames[frame].0 % LIKE_MISSES == 0;
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
             if let Some(colon) = colon
-                && !likes.is_empty()
-                && self.entry_like(line, at, colon, indent, &likes, &mut items)
+                && !likes.models.is_empty()
+                && self.entry_like(line, at, colon, indent, &likes.models, &mut items)
             {
                 self.frames[frame].0 += 1;
-                misses = 0;
+                likes.misses = 0;
                 continue;
             }
             let (depth, handed) = (self.depth, self.handed);
@@ -474,7 +496,7 @@ impl<'s> Parser<'s> {
             } else if colon.is_some() && self.host_entry(line, at, &mut items) {
                 self.frames[frame].0 += 1;
                 if tried {
-                    self.keep_like(line, at, indent, before, &items, &mut likes, &mut misses);
+                    likes.keep(self.like(line, at, indent, before, &items));
                 }
                 continue;
             } else {
@@ -484,7 +506,7 @@ impl<'s> Parser<'s> {
                 Some(item) => {
                     items.push(item);
                     if tried {
-                        self.keep_like(line, at, indent, before, &items, &mut likes, &mut misses);
+                        likes.keep(self.like(line, at, indent, before, &items));
                     }
                 }
                 // An entry that starts inside its line (after an outer `- `):
@@ -504,29 +526,6 @@ impl<'s> Parser<'s> {
             span: Span::new(start, end),
             kind: items.finish(),
         })
-    }
-
-    /// Keeps the host entry just read (see [`Parser::like`]) as a model for
-    /// the next ones, in place of the oldest of [`LIKE_MODELS`], and counts
-    /// it in `misses`, host entries in a row read without a model.
-    #[allow(clippy::too_many_arguments)]
-    fn keep_like(
-        &self,
-        line: Line,
-        at: usize,
-        indent: usize,
-        before: (usize, usize, usize),
-        items: &SeqBuilder<'s>,
-        likes: &mut Vec<Like>,
-        misses: &mut usize,
-    ) {
-        if let Some(like) = self.like(line, at, indent, before, items) {
-            if likes.len() == LIKE_MODELS {
-                likes.remove(0);
-            }
-            likes.push(like);
-            *misses += 1;
-        }
     }
 
     /// The host entry just read, whose first line is `line` and name at
