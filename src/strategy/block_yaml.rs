@@ -470,7 +470,8 @@ impl<'s> Parser<'s> {
             let at = self.skip_spaces(dash + 1, line.end);
             // After many misses in a row (vars of their own on every host),
             // one entry in `LIKE_MISSES` is kept as a model.
-            let tried = likes.misses < LIKE_MISSES || self.frames[frame].0 % LIKE_MISSES == 0;
+            let tried =
+                likes.misses < LIKE_MISSES || self.frames[frame].0.is_multiple_of(LIKE_MISSES);
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
             if let Some(colon) = colon
                 && !likes.models.is_empty()
