@@ -18,10 +18,10 @@
 //! ends of block scalars and flow collections, which each builder draws its
 //! own way).
 //!
-//! An entry of a block sequence or mapping that it does not take (a folded
-//! line indented more than the first, a tag on a block collection, a `?` key
+//! An entry of a block sequence or mapping that it does not take (a `?` key
 //! that is a collection or has no `:` line, a key over several lines, a
-//! `key: value` pair in a flow sequence, ...) is handed over to the event
+//! `key: value` pair in a flow sequence, a verbatim tag, keep chomping on a
+//! block scalar that ends the file, ...) is handed over to the event
 //! parser alone: its lines, from the line's start, read by
 //! [`crate::tree::parse_region`] into nodes with the whole file's spans;
 //! after a few such entries in one collection, the rest of the collection at
@@ -224,10 +224,9 @@ struct Parser<'s> {
 
 impl<'s> Parser<'s> {
     /// A parser, or `None` if the source has a character this reader leaves to
-    /// the event parser: a carriage return outside CRLF, a control character
-    /// other than a tab,
-    /// a byte order mark past the start, a non-printable character or a
-    /// Unicode line break.
+    /// the event parser: a control character other than a tab, a byte order
+    /// mark past the start, a non-printable character or a Unicode line
+    /// break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
         let bom = crate::tree::bom_len(src);
         let body = &src[bom..];
@@ -1723,10 +1722,11 @@ impl<'s> Parser<'s> {
     /// line it ends on. Its lines after the first need more indent than the
     /// block's `indent` (a line starting with a closing bracket: as much), as
     /// the event parser asks. Taken: comments between entries, a trailing
-    /// comma, a value on the line after its key's `:`. Not taken: a plain
-    /// scalar over several lines, a key whose `:` is on a later line, a
-    /// `key: value` pair in a sequence, a key without a value, and `:` or `#`
-    /// inside a plain scalar.
+    /// comma, a value on the line after its key's `:`, a key without a value
+    /// in a mapping (`{zone: }`), `:` and `#` inside a plain scalar where
+    /// YAML 1.1 and 1.2 read them alike (`http://x:80/#a`). Not taken: a
+    /// plain scalar over several lines, a key whose `:` is on a later line, a
+    /// `key: value` pair in a sequence, a key without `:` (`{a, b}`).
     fn flow(
         &self,
         line: &mut Line,
