@@ -18,10 +18,10 @@
 //! ends of block scalars and flow collections, which each builder draws its
 //! own way).
 //!
-//! An entry of a block sequence or mapping that it does not take (a folded
-//! line indented more than the first, a tag on a block collection, a `?` key
+//! An entry of a block sequence or mapping that it does not take (a `?` key
 //! that is a collection or has no `:` line, a key over several lines, a
-//! `key: value` pair in a flow sequence, ...) is handed over to the event
+//! `key: value` pair in a flow sequence, a verbatim tag, keep chomping on a
+//! block scalar that ends the file, ...) is handed over to the event
 //! parser alone: its lines, from the line's start, read by
 //! [`crate::tree::parse_region`] into nodes with the whole file's spans;
 //! after a few such entries in one collection, the rest of the collection at
@@ -121,10 +121,15 @@ struct Likes {
 }
 
 impl Likes {
-    /// Keeps the host entry just read, if it can be a model (see
-    /// [`Parser::like`]), in place of the oldest of [`LIKE_MODELS`].
-    fn keep(&mut self, like: Option<Like>) {
-        if let Some(like) = like {
+    /// Keeps the host entry just read, the list's `entry`th, if it can be a
+    /// model (`like`, see [`Parser::like`]), in place of the oldest of
+    /// [`LIKE_MODELS`]; after many misses in a row (vars of their own on
+    /// every host), only one entry in [`LIKE_MISSES`].
+    fn keep(&mut self, entry: usize, like: impl FnOnce() -> Option<Like>) {
+        if self.misses >= LIKE_MISSES && !entry.is_multiple_of(LIKE_MISSES) {
+            return;
+        }
+        if let Some(like) = like() {
             if self.models.len() == LIKE_MODELS {
                 self.models.remove(0);
             }
@@ -285,10 +290,9 @@ struct Frame {
 
 impl<'s> Parser<'s> {
     /// A parser, or `None` if the source has a character this reader leaves to
-    /// the event parser: a carriage return outside CRLF, a control character
-    /// other than a tab,
-    /// a byte order mark past the start, a non-printable character or a
-    /// Unicode line break.
+    /// the event parser: a control character other than a tab, a byte order
+    /// mark past the start, a non-printable character or a Unicode line
+    /// break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
         let bom = crate::tree::bom_len(src);
         let body = &src[bom..];
@@ -471,18 +475,15 @@ impl<'s> Parser<'s> {
         }
         // The memchr crate's search, which reads a short line in one or two
         // vector loads: a loop over bytes was an eighth of reading a list.
-        let (end, next) = if self.lone_cr {
-            // LF, CRLF or CR, as YAML breaks lines.
-            let end = memchr::memchr2(b'\n', b'\r', &self.bytes[start..])
-                .map_or(self.bytes.len(), |i| start + i);
-            let crlf = self.bytes.get(end..end + 2) == Some(b"\r\n");
-            (end, end + 1 + usize::from(crlf))
-        } else {
-            let end =
-                memchr::memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
-            match end > start && self.bytes[end - 1] == b'\r' {
-                true => (end - 1, end + 1),
-                false => (end, end + 1),
+        let (end, next) = match self.lone_cr {
+            true => self.cr_line_end(start),
+            false => {
+                let end = memchr::memchr(b'\n', &self.bytes[start..])
+                    .map_or(self.bytes.len(), |i| start + i);
+                match end > start && self.bytes[end - 1] == b'\r' {
+                    true => (end - 1, end + 1),
+                    false => (end, end + 1),
+                }
             }
         };
         let indent = self.bytes[start..end]
@@ -495,6 +496,18 @@ impl<'s> Parser<'s> {
             end,
             next,
         })
+    }
+
+    /// Where the line that starts at `start` ends and the next one starts,
+    /// in a source with carriage returns outside CRLF: LF, CRLF or CR, as
+    /// YAML breaks lines (apart from [`Parser::raw_line`], which every line
+    /// goes through, so that reading other files stays as fast).
+    #[cold]
+    fn cr_line_end(&self, start: usize) -> (usize, usize) {
+        let end = memchr::memchr2(b'\n', b'\r', &self.bytes[start..])
+            .map_or(self.bytes.len(), |i| start + i);
+        let crlf = self.bytes.get(end..end + 2) == Some(b"\r\n");
+        (end, end + 1 + usize::from(crlf))
     }
 
     /// Marks `line` read.
@@ -563,10 +576,6 @@ impl<'s> Parser<'s> {
             }
             self.entry_starts(frame, line, dash);
             let at = self.skip_spaces(dash + 1, line.end);
-            // After many misses in a row (vars of their own on every host),
-            // one entry in `LIKE_MISSES` is kept as a model.
-            let tried = likes.misses < LIKE_MISSES
-                || self.frames[frame].entries.is_multiple_of(LIKE_MISSES);
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
             if let Some(colon) = colon
                 && !likes.models.is_empty()
@@ -577,7 +586,6 @@ impl<'s> Parser<'s> {
                 continue;
             }
             let (depth, handed) = (self.depth, self.handed);
-            let before = (self.handed, self.anchors.len(), self.aliases);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
                 self.finish(line);
@@ -590,19 +598,20 @@ impl<'s> Parser<'s> {
             } else if let Some(node) = self.tagged_block(line, at, indent) {
                 node
             } else if colon.is_some() && self.host_entry(line, at, &mut items) {
+                let entry = self.frames[frame].entries;
                 self.frames[frame].entries += 1;
-                if tried {
-                    likes.keep(self.like(line, at, indent, before, &items));
-                }
+                likes.keep(entry, || self.like(line, at, indent, handed, &items));
                 continue;
             } else {
                 self.inline(line, at, indent)
             };
             match item {
                 Some(item) => {
+                    let map = matches!(item.kind, Kind::Map(_));
                     items.push(item);
-                    if tried {
-                        likes.keep(self.like(line, at, indent, before, &items));
+                    if map {
+                        let entry = self.frames[frame].entries;
+                        likes.keep(entry, || self.like(line, at, indent, handed, &items));
                     }
                 }
                 // An entry that starts inside its line (after an outer `- `):
@@ -628,25 +637,27 @@ impl<'s> Parser<'s> {
     /// `at`, as a model for the next ones (see [`Parser::entry_like`]): if
     /// it is kept by its spans in `items`, its name is a key on its line,
     /// the next line with content is the list's next entry, and reading it
-    /// changed nothing outside it (`before`: hand-overs, anchors and aliases
-    /// before it; and no tab in the source, whose places are noted).
+    /// changed nothing outside it: no hand-over (`handed` of them before it),
+    /// no anchor or alias (no `&` or `*` in its text), no tab in the source
+    /// (whose places are noted).
     fn like(
         &self,
         line: Line,
         at: usize,
         indent: usize,
-        before: (usize, usize, usize),
+        handed: usize,
         items: &SeqBuilder<'s>,
     ) -> Option<Like> {
-        let unchanged = before == (self.handed, self.anchors.len(), self.aliases);
-        if self.tabs || !unchanged || line.indent != indent {
+        if self.tabs || handed != self.handed || line.indent != indent {
             return None;
         }
         let entry = items.last_entry()?;
         let (_, colon) = self.key(line, at)?;
         let next = self.next_line()?;
         let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
-        entry_next.then_some(Like {
+        let text = &self.bytes[line.start..next.start];
+        let properties = memchr::memchr2(b'&', b'*', text).is_some();
+        (entry_next && !properties).then_some(Like {
             entry,
             column: at - line.start,
             colon,
@@ -678,11 +689,15 @@ impl<'s> Parser<'s> {
         }
         // The text from the first `:` of the line, then the name before it.
         let column = at - line.start;
+        // Their last 8 bytes first, in one load each (vars of their own on
+        // every host differ there), then all.
+        let last = |end: usize| <[u8; 8]>::try_from(&self.bytes[end - 8..end]).ok();
         let Some((like, end)) = likes.iter().rev().find_map(|like| {
-            let end = colon + like.len;
+            let (end, model) = (colon + like.len, like.colon..like.colon + like.len);
             let alike = like.column == column
                 && end <= self.bytes.len()
-                && self.bytes[colon..end] == self.bytes[like.colon..like.colon + like.len];
+                && (like.len < 8 || last(end) == last(model.end))
+                && self.bytes[colon..end] == self.bytes[model];
             alike.then_some((like, end))
         }) else {
             return false;
@@ -1933,6 +1948,31 @@ fn tagged<'s>(mut node: Node<'s>, tag: String, at: usize) -> Node<'s> {
     }
 }
 
+/// Where a plain scalar that starts `rest` (a flow collection's line from
+/// it) ends, from a `:` or `#` at `stop`: past those inside it (`http://x`,
+/// `a#b`) as YAML 1.1 and 1.2 both read them, a `:` before anything but a
+/// blank, a flow indicator or `?` (which libyaml ends it at), a `#` after
+/// anything but a blank.
+#[cold]
+fn flow_plain_end(rest: &[u8], mut stop: usize) -> usize {
+    loop {
+        let inside = match rest.get(stop) {
+            Some(b':') => rest.get(stop + 1).is_some_and(|&b| {
+                !matches!(b, b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}' | b'?')
+            }),
+            Some(b'#') => !matches!(rest[stop - 1], b' ' | b'\t'),
+            _ => return stop,
+        };
+        if !inside {
+            return stop;
+        }
+        stop += 1;
+        stop += (rest[stop..].iter())
+            .position(|&b| FLOW_STOP[usize::from(b)])
+            .unwrap_or(rest.len() - stop);
+    }
+}
+
 /// A quoted scalar from `start` to `end` (its quotes included).
 fn quoted(value: Cow<'_, str>, style: Style, start: usize, end: usize) -> Node<'_> {
     Node {
@@ -1951,10 +1991,11 @@ impl<'s> Parser<'s> {
     /// line it ends on. Its lines after the first need more indent than the
     /// block's `indent` (a line starting with a closing bracket: as much), as
     /// the event parser asks. Taken: comments between entries, a trailing
-    /// comma, a value on the line after its key's `:`. Not taken: a plain
-    /// scalar over several lines, a key whose `:` is on a later line, a
-    /// `key: value` pair in a sequence, a key without a value, and `:` or `#`
-    /// inside a plain scalar.
+    /// comma, a value on the line after its key's `:`, a key without a value
+    /// in a mapping (`{zone: }`), `:` and `#` inside a plain scalar where
+    /// YAML 1.1 and 1.2 read them alike (`http://x:80/#a`). Not taken: a
+    /// plain scalar over several lines, a key whose `:` is on a later line, a
+    /// `key: value` pair in a sequence, a key without `:` (`{a, b}`).
     fn flow(
         &self,
         line: &mut Line,
@@ -2091,14 +2132,16 @@ impl<'s> Parser<'s> {
                     return None;
                 }
                 let at = self.flow_space(line, i + 1, indent)?;
-                let (value, after) = match self.bytes[at] {
+                if matches!(self.bytes[at], b',' | b'}') {
                     // No value: an empty one, placed at the `:` as the event
                     // parser places it.
-                    b',' | b'}' => (self.missing(i), at),
-                    _ => self.flow_node(line, at, depth, indent)?,
-                };
-                entries.push((node, value));
-                i = self.next_token(line, after, indent)?;
+                    entries.push((node, self.missing(i)));
+                    i = at;
+                } else {
+                    let (value, after) = self.flow_node(line, at, depth, indent)?;
+                    entries.push((node, value));
+                    i = self.next_token(line, after, indent)?;
+                }
             } else {
                 items.push(node);
             }
@@ -2180,30 +2223,16 @@ impl<'s> Parser<'s> {
                 let rest = &self.bytes[at..line.end];
                 // A table, not `contains` on a list (a call per byte) nor a
                 // `match` (seven tests a byte).
-                let mut stop = 0;
-                loop {
-                    stop += (rest[stop..].iter())
-                        .position(|&b| FLOW_STOP[usize::from(b)])
-                        .unwrap_or(rest.len() - stop);
-                    // Inside the scalar (`http://x`, `a#b`) as YAML 1.1 and
-                    // 1.2 both read it: `:` before anything but a blank, a
-                    // flow indicator or `?` (which libyaml ends it at), `#`
-                    // after anything but a blank.
-                    let inside = match rest.get(stop) {
-                        Some(b':') => rest.get(stop + 1).is_some_and(|&b| {
-                            !matches!(b, b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}' | b'?')
-                        }),
-                        Some(b'#') => !matches!(rest[stop - 1], b' ' | b'\t'),
-                        _ => false,
-                    };
-                    if !inside {
-                        break;
+                let stop = (rest.iter())
+                    .position(|&b| FLOW_STOP[usize::from(b)])
+                    .unwrap_or(rest.len());
+                let stop = match rest.get(stop) {
+                    Some(b'#') if rest[stop - 1] != b' ' => flow_plain_end(rest, stop),
+                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => {
+                        flow_plain_end(rest, stop)
                     }
-                    stop += 1;
-                }
-                if rest.get(stop) == Some(&b'#') {
-                    return None; // a comment right after the scalar
-                }
+                    _ => stop,
+                };
                 let text = self.src[at..at + stop].trim_end_matches(' ');
                 self.no_tabs(at, at + text.len())?;
                 self.flow_plain.set(true);
@@ -2459,18 +2488,13 @@ mod tests {
             "hosts:\n- web1: {zone: }\n- web2: {zone: eu, rack:}\n",
             "a: {url: http://x:80/y#z, b: a:b}\nb: [http://x, a#b, c:d, 'e:f']\nc: {a:b: c}\n",
             "hosts:\n- web1: {health: http://web1:8080/health}\n- web2: [a:b]\n",
+            "a: [x #c\n ]\nb: {k: a#b # c\n }\n",
         ] {
             read_alone_as_the_event_parser(source);
         }
         // Read otherwise by YAML 1.1 and 1.2, or a key without a value in a
         // sequence: left to the event parser.
-        for source in [
-            "a: [a:?b]\n",
-            "a: [x:\n ]\n",
-            "a: {x::y}\n",
-            "a: [x:]\n",
-            "a: [x #c\n ]\n",
-        ] {
+        for source in ["a: [a:?b]\n", "a: [x:\n ]\n", "a: {x::y}\n", "a: [x:]\n"] {
             not_read_alone(source);
         }
     }
