@@ -1418,8 +1418,10 @@ pub struct Resume<'a> {
     /// Flow collections open at `from`, outermost first: the whole document,
     /// or the value of a new entry of the last block collection, on that
     /// entry's line (`key: [` or `- [`; `more` is then about the entries
-    /// before that one). `from` starts an entry of the last flow collection,
-    /// after a `,` or its opening bracket.
+    /// before that one); each in the one before at an item or a value, never
+    /// a key (a key is one the event parser reads ahead of, up to its `:`).
+    /// `from` starts an entry of the last flow collection, after a `,` or its
+    /// opening bracket.
     pub flows: &'a [FlowOpen],
     /// Whether a plain scalar was read in them before `from`: the event
     /// parser's indentation inside flow collections in a block one then

@@ -272,6 +272,10 @@ struct FlowFrame {
     /// Whether a plain scalar was read in the flow collections around
     /// before that entry (see [`crate::tree::Resume::plain`]).
     plain: bool,
+    /// Whether a mapping's key is being read: a flow collection there is a
+    /// simple key the event parser reads ahead of (to its `:`), where the
+    /// skeleton's, at a value, is not one.
+    key: bool,
 }
 
 /// A block collection being read (see [`Parser::hand_over`] and
@@ -2042,6 +2046,7 @@ impl<'s> Parser<'s> {
             entries: 0,
             entry: None,
             plain: false,
+            key: false,
         });
         let end = self.flow_entries(line, at, depth, indent, items, entries);
         if end.is_none() {
@@ -2072,7 +2077,10 @@ impl<'s> Parser<'s> {
     /// line (see [`Parser::flow_items`]).
     fn flow_failed(&self, line: Line, indent: usize) {
         let flows = self.flows.borrow();
-        let entry = flows.last().and_then(|flow| flow.entry);
+        // Not inside a flow collection that is a mapping's key (found by
+        // fuzzing).
+        let keyed = flows.iter().rev().skip(1).any(|flow| flow.key);
+        let entry = flows.last().and_then(|flow| flow.entry).filter(|_| !keyed);
         let plain = flows.last().is_some_and(|flow| flow.plain);
         let Some(from) = entry.and_then(|entry| self.raw_line(entry)) else {
             return;
@@ -2116,10 +2124,14 @@ impl<'s> Parser<'s> {
                 flow.entries = read;
                 flow.entry = (i == line.start + line.indent).then_some(line.start);
                 flow.plain = self.flow_plain.get();
+                flow.key = is_map;
             }
             read += 1;
             let (key_at, key_line) = (i, line.start);
             let (node, after) = self.flow_node(line, i, depth, indent)?;
+            if let Some(flow) = self.flows.borrow_mut().last_mut() {
+                flow.key = false;
+            }
             if is_map && line.start != key_line {
                 return None; // a key over several lines
             }
