@@ -49,31 +49,6 @@ pub fn agrees(source: &str) -> bool {
             .as_bytes()
             .windows(3)
             .any(|w| b" \t\r\n[{,".contains(&w[0]) && w[1] == b':' && !w[2].is_ascii_whitespace());
-    if let Some(fast) = block_yaml::read(source) {
-        match &events {
-            Ok(Some(node)) if same_tree(&fast, node, true) => {
-                // Every entry the fast reader handed over to the event parser
-                // is in the whole file's tree, exactly: spans and all.
-                if !handed_over_as_in(source, node) {
-                    return false;
-                }
-            }
-            Ok(_) => return false,
-            // saphyr-parser refuses a few plain scalars YAML allows (`[web -,
-            // x]`): the fast reader's tree must then be serde_yaml's.
-            // (serde_yaml refuses duplicate keys, which the tree keeps for the
-            // validator to report: no reference then.)
-            // Nor where YAML 1.1 and 1.2 read a flow collection differently
-            // (`flow_question`, `flow_colon` above; found by fuzzing).
-            Err(_) if flow_question || flow_colon => return true,
-            Err(_) => {
-                return match serde_yaml::from_str::<serde_yaml::Value>(source) {
-                    Ok(theirs) => same_structure(&fast, &theirs),
-                    Err(_) => true,
-                };
-            }
-        }
-    }
     // libyaml ends an anchor's name at any character but `[A-Za-z0-9_-]`,
     // YAML 1.2 only at a blank or flow indicator (`&a: x` anchors `x` as `a:`).
     let odd_anchor = source.split(['&', '*']).skip(1).any(|rest| {
@@ -113,6 +88,40 @@ pub fn agrees(source: &str) -> bool {
     // (`\u{FEFF}a:\n b: c` is two keys to it); PyYAML, ansible-core's
     // reader, and YAML 1.2 do not (found by fuzzing).
     let bom = tree::bom_len(source) > 0;
+    if let Some(fast) = block_yaml::read(source) {
+        match &events {
+            Ok(Some(node)) if same_tree(&fast, node, true) => {
+                // Every entry the fast reader handed over to the event parser
+                // is in the whole file's tree, exactly: spans and all.
+                if !handed_over_as_in(source, node) {
+                    return false;
+                }
+            }
+            Ok(_) => return false,
+            // saphyr-parser refuses a few plain scalars YAML allows (`[web -,
+            // x]`): the fast reader's tree must then be serde_yaml's.
+            // (serde_yaml refuses duplicate keys, which the tree keeps for the
+            // validator to report: no reference then.)
+            // Nor where YAML 1.1 and 1.2 read the file differently (the
+            // cases above; found by fuzzing).
+            Err(_)
+                if flow_question
+                    || flow_colon
+                    || odd_anchor
+                    || redefined
+                    || explicit_indent
+                    || bom =>
+            {
+                return true;
+            }
+            Err(_) => {
+                return match serde_yaml::from_str::<serde_yaml::Value>(source) {
+                    Ok(theirs) => same_structure(&fast, &theirs),
+                    Err(_) => true,
+                };
+            }
+        }
+    }
     if flow_question
         || flow_colon
         || odd_anchor
