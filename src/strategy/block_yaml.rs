@@ -11,7 +11,8 @@
 //! too), `!!str`-like tags on scalars (the value on the tag's line or the
 //! next) and on flow collections, flow collections on one line or over
 //! several (a host list, a whole file written as JSON; a key without a value,
-//! `{zone: }`; `:` and `#` inside plain scalars, `{url: http://x:80/}`),
+//! `{zone: }` or `{a, b}`; single-pair mappings in sequences, `[http: 80]`;
+//! `:` and `#` inside plain scalars, `{url: http://x:80/}`),
 //! anchors, aliases and comments, with LF, CRLF or CR line breaks. This
 //! reader takes exactly that subset and builds the same
 //! [`tree`](crate::tree) the event parser builds, spans included (but for the
@@ -20,7 +21,8 @@
 //!
 //! An entry of a block sequence or mapping that it does not take (a `?` key
 //! that is a collection or has no `:` line, a key over several lines, a
-//! `key: value` pair in a flow sequence, a verbatim tag, keep chomping on a
+//! collection as a key in a flow sequence (`[[a]: b]`), a verbatim tag,
+//! keep chomping on a
 //! block scalar that ends the file, ...) is handed over to the event
 //! parser alone: its lines, from the line's start, read by
 //! [`crate::tree::parse_region`] into nodes with the whole file's spans;
@@ -1723,10 +1725,14 @@ impl<'s> Parser<'s> {
     /// block's `indent` (a line starting with a closing bracket: as much), as
     /// the event parser asks. Taken: comments between entries, a trailing
     /// comma, a value on the line after its key's `:`, a key without a value
-    /// in a mapping (`{zone: }`), `:` and `#` inside a plain scalar where
-    /// YAML 1.1 and 1.2 read them alike (`http://x:80/#a`). Not taken: a
-    /// plain scalar over several lines, a key whose `:` is on a later line, a
-    /// `key: value` pair in a sequence, a key without `:` (`{a, b}`).
+    /// in a mapping (`{zone: }`, and without `:`, `{a, b}`), a single-pair
+    /// mapping in a sequence (`[http: 80]`, a scalar key on one line; from
+    /// its key to its value's end, as the event parser draws it), `:` and `#`
+    /// inside a plain scalar where YAML 1.1 and 1.2 read them alike
+    /// (`http://x:80/#a`). Not taken: a plain scalar over several lines, a
+    /// key over several lines or whose `:` is on a later line, a collection
+    /// as a key, a `:` right after a quoted key (`["a":b]`), a plain key
+    /// holding a `:` without a value (`{x::y}`).
     fn flow(
         &self,
         line: &mut Line,
@@ -1772,23 +1778,52 @@ impl<'s> Parser<'s> {
                 return None; // a key over several lines
             }
             i = self.next_token(line, after, indent)?;
-            if is_map {
-                // `:` then a blank, or the end of the value (`{k:}`, `{k:, l: v}`).
-                let colon = self.bytes[i] == b':'
-                    && (i + 1 == line.end || matches!(self.bytes[i + 1], b' ' | b',' | b'}'));
-                if !colon || !matches!(node.kind, Kind::Scalar(_)) || i - key_at > MAX_KEY {
+            // `:` then a blank, or the end of the value (`{k:}`, `{k:, l: v}`,
+            // `[k:]`).
+            let colon = self.bytes[i] == b':'
+                && (i + 1 == line.end || matches!(self.bytes[i + 1], b' ' | b',' | b']' | b'}'));
+            if colon || is_map {
+                // A key: a scalar on one line (a simple key, which a `:` on a
+                // later line or a key over lines is not).
+                if line.start != key_line || !matches!(node.kind, Kind::Scalar(_)) {
+                    return None;
+                }
+            }
+            if is_map && !colon {
+                // A key without a value (`{a, b}`): an empty one, placed at
+                // the `,` or `}` after it as the event parser places it.
+                // A plain key holding a `:` (`{x::y}`) is read otherwise by
+                // YAML 1.1 and 1.2.
+                let plain_colon = self.bytes[key_at..i].contains(&b':')
+                    && !matches!(self.bytes[key_at], b'\'' | b'"');
+                if !matches!(self.bytes[i], b',' | b'}') || plain_colon {
+                    return None;
+                }
+                entries.push((node, self.missing(i)));
+            } else if colon {
+                if i - key_at > MAX_KEY {
                     return None;
                 }
                 let at = self.flow_space(line, i + 1, indent)?;
-                if matches!(self.bytes[at], b',' | b'}') {
+                let value = if matches!(self.bytes[at], b',' | b']' | b'}') {
                     // No value: an empty one, placed at the `:` as the event
                     // parser places it.
-                    entries.push((node, self.missing(i)));
+                    let missing = self.missing(i);
                     i = at;
+                    missing
                 } else {
                     let (value, after) = self.flow_node(line, at, depth, indent)?;
-                    entries.push((node, value));
                     i = self.next_token(line, after, indent)?;
+                    value
+                };
+                if is_map {
+                    entries.push((node, value));
+                } else {
+                    // A single-pair mapping (`[http: 80]`), from its key to
+                    // its value's end, as the event parser draws it.
+                    let span = Span::new(key_at, (value.span.end as usize).max(key_at));
+                    let kind = Kind::map(vec![(node, value)]);
+                    items.push(Node { span, kind });
                 }
             } else {
                 items.push(node);
@@ -2132,12 +2167,52 @@ mod tests {
             "a: {url: http://x:80/y#z, b: a:b}\nb: [http://x, a#b, c:d, 'e:f']\nc: {a:b: c}\n",
             "hosts:\n- web1: {health: http://web1:8080/health}\n- web2: [a:b]\n",
             "a: [x #c\n ]\nb: {k: a#b # c\n }\n",
+            "a: [x:\n ]\nb: [x:]\nc: [x: , y]\nd: [x: # c\n  ]\n",
         ] {
             read_alone_as_the_event_parser(source);
         }
-        // Read otherwise by YAML 1.1 and 1.2, or a key without a value in a
-        // sequence: left to the event parser.
-        for source in ["a: [a:?b]\n", "a: [x:\n ]\n", "a: {x::y}\n", "a: [x:]\n"] {
+        // Read otherwise by YAML 1.1 and 1.2: left to the event parser.
+        for source in ["a: [a:?b]\n", "a: {x::y}\n"] {
+            not_read_alone(source);
+        }
+    }
+
+    /// In flow sequences, single-pair mappings (`[http: 80]`), from the
+    /// key's start to the value's end, an empty value placed at the `:`; in
+    /// flow mappings, keys without values (`{a, b}`), the empty value placed
+    /// at the `,` or `}` after the key: the event parser's nodes and spans.
+    #[test]
+    fn reads_single_pairs_in_flow_sequences_and_keys_without_values() {
+        for source in [
+            "ports: [http: 80, https: 443]\n",
+            "a: [a: 1, b]\nb: ['q': \"v\", k: [1, 2], m: {n: o}]\n",
+            "a: [x: [y: z]]\nb: [[x: y], {p: [q: r]}]\n",
+            "a: [!!str a: b, c: !!str d]\n",
+            "a: [x:\n  1, y: 2 # c\n  ]\nb: [\n  x: 1,\n  y: 2,\n]\n",
+            "a: [a : b, 'c' : d]\n",
+            "hosts:\n- web1:\n    ports: [http: 80, https: 443]\n- web2: {ports: [http: 80]}\n",
+            "app: [web1: {zone: a}, web2]\n",
+            "[a: 1, b: [c: d]]\n",
+            "a: {a, b}\nb: {a}\nc: {a, b: 1, 'c'}\nd: {x: {y, z}, w}\n",
+            "a: {a,\n  b}\nb: [{a, b}]\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // A key over lines, a `:` on a later line than its key, a collection
+        // as a key, a `:` right after a quoted key, an anchor: left to the
+        // event parser.
+        for source in [
+            "a: [x\n  : y]\n",
+            "a: ['x\n  y': z]\n",
+            "a: [[x]: y]\n",
+            "a: [{x: y}: z]\n",
+            "a: ['x':y]\n",
+            "a: [&a x: y]\n",
+            "a: [x: &a y]\n",
+            "a: [x: y: z]\n",
+            "a: {x\n  }\n",
+            "a: {[x], y}\n",
+        ] {
             not_read_alone(source);
         }
     }
@@ -2444,7 +2519,6 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x: 1]\n",
             "a: [x,\n  y\n  z]\n",
             "a: [x # c\n  y]\n",
             "a: {x\n  : 1}\n",
@@ -2470,7 +2544,6 @@ mod tests {
             "a: ! x\n",
             "!!str a: x\n",
             "a: &x !!str x\n",
-            "a: {x}\n",
             "a: {x: 1}}\n",
             "[a]: 1\n",
             "a: *x\n",
@@ -2786,7 +2859,22 @@ mod tests {
             for i in 0..len {
                 out.push_str(&layout.space());
                 match doc {
-                    Doc::Seq(items) => flow(&items[i], layout, out),
+                    // A mapping in a sequence, sometimes as its first entry
+                    // alone without braces (`[k: v]`).
+                    Doc::Seq(items) => match &items[i] {
+                        Doc::Map(pair) if !pair.is_empty() && layout.byte() % 2 == 1 => {
+                            out.push_str(KEYS[pair[0].0]);
+                            out.push(':');
+                            let space = layout.space();
+                            out.push_str(if space.is_empty() { " " } else { &space });
+                            flow(&pair[0].1, layout, out);
+                        }
+                        item => flow(item, layout, out),
+                    },
+                    // A key without a value (`{k, l}`), sometimes.
+                    Doc::Map(entries) if layout.byte() % 5 == 4 => {
+                        out.push_str(KEYS[entries[i].0]);
+                    }
                     Doc::Map(entries) => {
                         out.push_str(KEYS[entries[i].0]);
                         // Mostly right after the key; on the next line, the
@@ -2877,6 +2965,25 @@ mod tests {
         }
 
         /// The documents reach the fast reader's paths, not only its refusals.
+        /// Whether `node` holds a single pair in a flow sequence (`[k: v]`)
+        /// and a key without a value in a flow mapping (`{k, l}`).
+        fn flow_forms(src: &str, node: &crate::tree::Node, pair: &mut bool, key_only: &mut bool) {
+            let at = |node: &crate::tree::Node| src.as_bytes()[node.span.start()];
+            if let Some(entries) = node.entries() {
+                for (key, value) in entries {
+                    let empty = value.span.start == value.span.end;
+                    *key_only |= at(node) == b'{' && empty && matches!(at(value), b',' | b'}');
+                    flow_forms(src, key, pair, key_only);
+                    flow_forms(src, value, pair, key_only);
+                }
+            } else if let Some(items) = node.items() {
+                for item in items {
+                    *pair |= at(node) == b'[' && item.entries().is_some() && at(&item) != b'{';
+                    flow_forms(src, &item, pair, key_only);
+                }
+            }
+        }
+
         #[test]
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
@@ -2923,7 +3030,7 @@ mod tests {
                  with entries handed over {handed}, compact nested sequences read \
                  alone {compacts}, explicit keys {explicit}; with tabs {tabs}"
             );
-            let (mut read, mut lines, mut nested) = (0, 0, 0);
+            let (mut read, mut lines, mut nested, mut pairs, mut bare) = (0, 0, 0, 0, 0);
             for _ in 0..1000 {
                 let doc = flow_doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::new();
@@ -2934,10 +3041,15 @@ mod tests {
                 read += 1;
                 lines += usize::from(text.lines().count() > 3);
                 nested += usize::from(format!("{tree:?}").matches("Seq(").count() > 1);
+                let (mut pair, mut key_only) = (false, false);
+                flow_forms(&text, &tree, &mut pair, &mut key_only);
+                pairs += usize::from(pair);
+                bare += usize::from(key_only);
             }
             assert!(
-                read > 500 && lines > 300 && nested > 150,
-                "read {read}, of which over 3+ lines {lines}, with nested sequences {nested}"
+                read > 500 && lines > 300 && nested > 150 && pairs > 30 && bare > 25,
+                "read {read}, of which over 3+ lines {lines}, with nested sequences {nested}, \
+                 with pairs in sequences {pairs}, with keys without values {bare}"
             );
         }
 
