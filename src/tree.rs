@@ -817,6 +817,11 @@ impl<'s> SeqBuilder<'s> {
         self.end.map(|end| end as usize)
     }
 
+    /// The span of the last item (a host entry's: its name's), if there is one.
+    pub fn last_span(&self) -> Option<Span> {
+        self.seq.spans.last().copied()
+    }
+
     pub fn push(&mut self, mut node: Node<'s>) {
         self.end = Some(node.span.end);
         if self.seq.spans.len() as u32 == RESERVE_AT {

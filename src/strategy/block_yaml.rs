@@ -507,7 +507,7 @@ impl<'s> Parser<'s> {
             } else if colon.is_some() && self.host_entry(line, at, &mut items) {
                 let entry = self.frames[frame].0;
                 self.frames[frame].0 += 1;
-                likes.keep(entry, || self.like(line, at, indent, handed, &items));
+                likes.keep(entry, || self.like(line, at, indent, &items));
                 continue;
             } else {
                 self.inline(line, at, indent)
@@ -518,7 +518,7 @@ impl<'s> Parser<'s> {
                     items.push(item);
                     if map {
                         let entry = self.frames[frame].0;
-                        likes.keep(entry, || self.like(line, at, indent, handed, &items));
+                        likes.keep(entry, || self.like(line, at, indent, &items));
                     }
                 }
                 // An entry that starts inside its line (after an outer `- `):
@@ -527,6 +527,8 @@ impl<'s> Parser<'s> {
                 None => {
                     self.depth = depth;
                     self.hand_over(frame, line, indent, Some(&mut items))?;
+                    let entry = self.frames[frame].0;
+                    likes.keep(entry, || self.like(line, at, indent, &items));
                 }
             }
             self.entry_read(frame, handed);
@@ -542,24 +544,30 @@ impl<'s> Parser<'s> {
 
     /// The host entry just read, whose first line is `line` and name at
     /// `at`, as a model for the next ones (see [`Parser::entry_like`]): if
-    /// it is kept by its spans in `items`, its name is a key on its line,
-    /// the next line with content is the list's next entry, and reading it
-    /// changed nothing outside it: no hand-over (`handed` of them before it),
-    /// no anchor or alias (no `&` or `*` in its text), no tab in the source
-    /// (whose places are noted).
-    fn like(
-        &self,
-        line: Line,
-        at: usize,
-        indent: usize,
-        handed: usize,
-        items: &SeqBuilder<'s>,
-    ) -> Option<Like> {
-        if self.tabs || handed != self.handed || line.indent != indent {
+    /// it is kept by its spans in `items`, its name is a key on its line
+    /// (the key this reader reads there, also where the event parser read
+    /// the entry), the next line with content is the list's next entry, and
+    /// reading it changed nothing outside it: no anchor or alias (no `&` or
+    /// `*` in its text), no tab in the source (whose places are noted).
+    ///
+    /// An entry that needed a hand-over (of itself, or of entries inside
+    /// it) can be a model: each region handed over ends at the latest where
+    /// the next entry starts (a line no more indented than the list), the
+    /// event parser read it from its text, its indentation and that of the
+    /// line after it alone, and built it with spans in the whole file; an
+    /// entry with the same text after its name, at the same column, before
+    /// another entry, reads the same, those spans shifted as the rest. A
+    /// hand-over that would have failed for it instead sends the whole file
+    /// to the event parser, which builds the same tree.
+    fn like(&self, line: Line, at: usize, indent: usize, items: &SeqBuilder<'s>) -> Option<Like> {
+        if self.tabs || line.indent != indent {
             return None;
         }
         let entry = items.last_entry()?;
-        let (_, colon) = self.key(line, at)?;
+        let (name, colon) = self.key(line, at)?;
+        if items.last_span() != Some(name.span) {
+            return None;
+        }
         let next = self.next_line()?;
         let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
         let text = &self.bytes[line.start..next.start];
@@ -2264,6 +2272,42 @@ mod tests {
             assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
             read_alone_as_the_event_parser(&source);
         }
+        // Entries that needed a hand-over, of entries inside them or of
+        // themselves, are models too: the entries after the first read alike
+        // but the last (before `m:`, not an entry), the nodes handed over
+        // (a mapping entry's key and value, a sequence's item) those of two
+        // entries, the event parser's tree, spans included.
+        let handed = [
+            (
+                "- w{i}:\n    ports: [http 80,\n      https\n      443]\n",
+                4,
+                4,
+            ),
+            ("- w{i}: {a: [x\n    y]}\n", 4, 2),
+            ("- w{i}:\n    k: [[a]: b]\n    l: 1\n", 4, 4),
+            // Not kept as a host entry (a key that is a sequence), or with
+            // an anchor: read one by one, then the rest of the list handed
+            // over at once.
+            ("- w{i}:\n    ? [a]\n    : b\n", 0, 8),
+            ("- w{i}:\n    k: &a [x\n      y]\n", 0, 0),
+        ];
+        for (entry, alike, hand_overs) in handed {
+            let mut source = String::from("l:\n");
+            for i in [1, 22, 3, 4444, 5, 66] {
+                source.push_str(&entry.replace("{i}", &i.to_string()));
+            }
+            source.push_str("m: 1\n");
+            ENTRIES_LIKE.with(|n| n.set(0));
+            let Some((fast, recorded)) = read_recording(&source) else {
+                assert_eq!(hand_overs, 0, "{source:?}");
+                continue;
+            };
+            assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
+            assert_eq!(recorded.len(), hand_overs, "{source:?}");
+            let events = crate::tree::parse(&source).unwrap().unwrap();
+            assert!(same_spans(&source, &fast, &events), "{source:?}");
+            same_as_serde_yaml(&source);
+        }
         // Vars taking turns among a few values, a first entry written
         // otherwise: the last few entries read are the models.
         let turns: String = (0..12)
@@ -2965,6 +3009,37 @@ mod tests {
         }
 
         /// The documents reach the fast reader's paths, not only its refusals.
+        /// Host lists of entries written alike whose vars need a hand-over
+        /// are read as the first of them, often.
+        #[test]
+        fn entries_needing_a_hand_over_are_models() {
+            use proptest::strategy::ValueTree;
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let (mut handed, mut alike) = (0, 0);
+            for _ in 0..1000 {
+                let vars = doc().new_tree(&mut runner).unwrap().current();
+                let entries = (0..6)
+                    .map(|i| Doc::Map(vec![(7 + i, vars.clone())]))
+                    .collect();
+                let list = Doc::Map(vec![(1, Doc::Seq(entries)), (0, Doc::Scalar(0))]);
+                let mut text = String::new();
+                render(&list, 0, 2, false, &mut text);
+                super::super::ENTRIES_LIKE.with(|n| n.set(0));
+                let Some((_, recorded)) = super::super::read_recording(&text) else {
+                    continue;
+                };
+                if !recorded.is_empty() {
+                    handed += 1;
+                    alike += usize::from(super::super::ENTRIES_LIKE.with(std::cell::Cell::get) > 0);
+                }
+                assert_eq!(read_alike_damaged(text, Vec::new()), Ok(()));
+            }
+            assert!(
+                handed > 40 && alike > 20,
+                "handed {handed}, of which read alike {alike}"
+            );
+        }
+
         /// Whether `node` holds a single pair in a flow sequence (`[k: v]`)
         /// and a key without a value in a flow mapping (`{k, l}`).
         fn flow_forms(src: &str, node: &crate::tree::Node, pair: &mut bool, key_only: &mut bool) {
