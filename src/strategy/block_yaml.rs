@@ -41,9 +41,10 @@
 //!
 //! A host entry in a list (`- name: {var: value}`) is read straight into the
 //! list's compact form, without nodes (`Parser::host_entry`); one written as
-//! the entry before it but for its name (the same text from the name's `:`
-//! to the next entry) is added as that entry moved on, without reading it
-//! again (`Parser::entry_like`).
+//! one of the entries before it but for its name (the same text from the
+//! name's `:` to the next entry) is added as that entry moved on, without
+//! reading it again (`Parser::entry_like`), also when that entry needed a
+//! hand-over (`Parser::like`).
 
 use crate::tree::{EntryModel, Kind, Node, Scalar, SeqBuilder, Span, Style};
 use std::borrow::Cow;
