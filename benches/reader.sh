@@ -96,9 +96,14 @@ write("pairs-every", (f"    - {name(i)}:\n{pairs}" for i in range(n)))
 write("handed-mid", (f"    - {name(i)}:\n{handed}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
 write("handed-every", (f"    - {name(i)}:\n{handed}" for i in range(n)))
 write("handed-1pc", (f"    - {name(i)}:\n{handed}" if i % 100 == 50 else f"    - {name(i)}" for i in range(n)))
+# The same with a value of its own in every entry, so that no entry is written
+# like another (entries written alike are read once; see docs/READER.md).
+write("handed-distinct", (f"    - {name(i)}:\n        ports: [http {i},\n          https\n          443]" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
 nested = "        pairs:\n          - - a\n            - b"
 write("nested-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
+write("nested-distinct", (f"    - {name(i)}:\n        pairs:\n          - - a{i}\n            - b" for i in range(n)))
+write("pairs-distinct", (f"    - {name(i)}:\n        ports: [http: {i}, https: 443]" for i in range(n)))
 nested_maps = ("        users:\n          - - name: a\n              uid: 1\n"
                "            - name: b\n          - - name: c")
 write("nested-maps-every", (f"    - {name(i)}:\n{nested_maps}" for i in range(n)))
@@ -146,7 +151,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every pairs-every keep-every nested-every nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
