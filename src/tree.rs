@@ -201,14 +201,20 @@ struct HostEntry {
 }
 
 /// One var of a host entry: key and value, scalars whose value is their text
-/// in the source (inside the quotes, for a quoted one), by where each starts
-/// and its length: 16 bytes.
+/// in the source (inside the quotes, for a quoted one; for a block scalar,
+/// the text from where its span starts), by where each starts and its
+/// length: 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Pair {
     key: u32,
     value: u32,
     key_len: u16,
     value_len: u16,
+    /// The length of a block scalar value's text, which its span does not
+    /// give: it ends after its last line's break, which strip chomping
+    /// takes off and after which keep chomping keeps the blank lines' (`|+`
+    /// then `hi` and a blank line: `hi\n\n`). 0 for any other value.
+    block_len: u16,
     key_style: Style,
     /// `None`: the value is no scalar as written, and is kept as its node
     /// in `values`.
@@ -240,6 +246,17 @@ impl Pair {
         Span {
             start: self.value,
             end: self.value + u32::from(self.value_len),
+        }
+    }
+
+    /// The value's text, for a value kept as a scalar of `style`.
+    fn value_text<'s>(&self, src: &'s str, style: Style) -> &'s str {
+        match style {
+            Style::Literal | Style::Folded => {
+                let start = self.value as usize;
+                &src[start..start + usize::from(self.block_len)]
+            }
+            _ => text_at(src, self.value(), style),
         }
     }
 }
@@ -289,13 +306,14 @@ impl<'s> Iterator for HostPairs<'_, 's> {
     fn next(&mut self) -> Option<Self::Item> {
         let pair = self.pairs.next()?;
         let value = match pair.value_style {
-            Some(style) => scalar_at(self.src, pair.value(), style),
+            Some(style) => scalar(pair.value(), style, pair.value_text(self.src, style)),
             None => {
                 let value = self.values.next().expect("a value per var");
                 shifted(self.src, &self.nodes[value.node as usize], value.shift)
             }
         };
-        Some((scalar_at(self.src, pair.key(), pair.key_style), value))
+        let key = pair.key();
+        Some((scalar(key, pair.key_style, text_at(self.src, key, pair.key_style)), value))
     }
 }
 
@@ -315,15 +333,14 @@ impl<'a, 's> HostPairs<'a, 's> {
         &self,
     ) -> impl Iterator<Item = (Written<'s>, WrittenValue<'a, 's>)> + use<'a, 's> {
         let src = self.src;
-        let written = move |span: Span, style: Style| Written {
-            span,
-            style,
-            value: text_at(src, span, style),
-        };
         let (mut values, nodes) = (self.values.clone(), self.nodes);
         (self.pairs.clone()).map(move |p| {
             let value = match p.value_style {
-                Some(style) => WrittenValue::Scalar(written(p.value(), style)),
+                Some(style) => WrittenValue::Scalar(Written {
+                    span: p.value(),
+                    style,
+                    value: p.value_text(src, style),
+                }),
                 None => {
                     let value = values.next().expect("a value per var");
                     let node = &nodes[value.node as usize];
@@ -333,7 +350,13 @@ impl<'a, 's> HostPairs<'a, 's> {
                     })
                 }
             };
-            (written(p.key(), p.key_style), value)
+            let (span, style) = (p.key(), p.key_style);
+            let key = Written {
+                span,
+                style,
+                value: text_at(src, span, style),
+            };
+            (key, value)
         })
     }
 }
@@ -365,10 +388,15 @@ fn text_at(src: &str, span: Span, style: Style) -> &str {
 
 /// The scalar of `style` written at `span` (see [`text_at`]).
 fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
+    scalar(span, style, text_at(src, span, style))
+}
+
+/// The untagged scalar of `style` at `span` whose value is `text`.
+fn scalar<'s>(span: Span, style: Style, text: &'s str) -> Node<'s> {
     Node {
         span,
         kind: Kind::Scalar(Scalar {
-            value: Cow::Borrowed(text_at(src, span, style)),
+            value: Cow::Borrowed(text),
             style,
             tag: None,
         }),
@@ -415,10 +443,15 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
         (Kind::Tagged(a), Kind::Tagged(b)) => a.0 == b.0 && same_shifted(src, &a.1, &b.1, shift),
         (Kind::HostSeq(a), Kind::HostSeq(b)) => {
             let pair = |a: &Pair, b: &Pair| {
+                let block = |p: &Pair| Span {
+                    start: p.value,
+                    end: p.value + u32::from(p.block_len),
+                };
                 span(a.key(), b.key())
                     && span(a.value(), b.value())
-                    && (a.key_len, a.value_len, a.key_style, a.value_style)
-                        == (b.key_len, b.value_len, b.key_style, b.value_style)
+                    && span(block(a), block(b))
+                    && (a.key_len, a.value_len, a.block_len, a.key_style, a.value_style)
+                        == (b.key_len, b.value_len, b.block_len, b.key_style, b.value_style)
             };
             a.decoded.is_empty()
                 && b.decoded.is_empty()
@@ -523,6 +556,26 @@ fn as_written_tagged(src: &str, node: &Node) -> Option<Style> {
         return Some(scalar.style);
     }
     (src.get(start..end)? == scalar.value).then_some(scalar.style)
+}
+
+/// How a var's value can be kept in a host entry of a [`HostSeq`]: as
+/// [`as_written`], or a literal or folded block scalar whose value is the
+/// source's text from where its span starts (one line, its line break and
+/// any blank lines kept as written: `|+` then `hi` and a blank line), with
+/// the length of that text.
+fn value_as_written(src: &str, node: &Node) -> Option<(Style, u16)> {
+    let Kind::Scalar(scalar) = &node.kind else {
+        return None;
+    };
+    match scalar.style {
+        Style::Literal | Style::Folded if scalar.tag.is_none() => {
+            let len = u16::try_from(scalar.value.len()).ok()?;
+            let start = node.span.start();
+            let text = src.get(start..start + usize::from(len))?;
+            (text == scalar.value).then_some((scalar.style, len))
+        }
+        _ => Some((as_written(src, node)?, 0)),
+    }
 }
 
 /// The span of a tagged scalar's text after its tag (`!!str web1`): after
@@ -916,15 +969,16 @@ impl<'s> SeqBuilder<'s> {
                 self.seq.pairs.truncate(from);
                 return false;
             };
-            let value_style = as_written(src, value);
-            nodes |= value_style.is_none();
+            let written = value_as_written(src, value);
+            nodes |= written.is_none();
             self.seq.pairs.push(Pair {
                 key: key.span.start,
                 value: value.span.start,
                 key_len,
                 value_len,
+                block_len: written.map_or(0, |(_, len)| len),
                 key_style,
-                value_style,
+                value_style: written.map(|(style, _)| style),
             });
         }
         if nodes {

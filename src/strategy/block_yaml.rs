@@ -446,8 +446,8 @@ impl<'s> Parser<'s> {
         pairs.clear();
         let value = self.skip_spaces(colon + 1, line.end);
         let vars = if value < line.end && self.bytes[value] == b'{' {
-            let (mut none, mut last) = (SeqBuilder::new(self.src), line);
-            let end = self.flow_items(&mut last, value, depth, column, &mut none, &mut pairs);
+            let mut last = line;
+            let end = self.flow_items(&mut last, value, depth, column, None, &mut pairs);
             end.filter(|&end| self.ends_line(last, end))
                 .map(|end| (Span::new(value, end), last.next))
         } else if value == line.end || self.bytes[value] == b'#' {
@@ -505,10 +505,13 @@ impl<'s> Parser<'s> {
             let mut on = line;
             let (value, after) = match self.bytes[at] {
                 b'[' | b'{' => self.flow(&mut on, at, depth + 1, indent)?,
+                // Borrowed where it can be: the compact entry then keeps it
+                // by its span, as a plain value.
+                b'|' | b'>' => self.block_scalar(&mut on, at, indent)?,
                 _ => self.scalar(&mut on, at, indent)?,
             };
-            // One-line values, or a literal or folded block scalar (kept as
-            // its node in the compact entry).
+            // One-line values, or a literal or folded block scalar (kept by
+            // its span in the compact entry, or as its node).
             let block = matches!(&value.kind, Kind::Scalar(s) if matches!(s.style, Style::Literal | Style::Folded));
             if on.start != line.start && !block {
                 return None;
@@ -1000,7 +1003,15 @@ impl<'s> Parser<'s> {
             b'\'' => self.single_quoted(line, at, indent),
             b'"' => self.double_quoted(line, at, indent),
             b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
-            b'|' | b'>' => self.block_scalar(line, at, indent),
+            // Its value a copy, as the event parser gives it: the validator
+            // places the entries of a host string or `exclude` written so by
+            // searching its source, not by where a borrowed value lies.
+            b'|' | b'>' => self.block_scalar(line, at, indent).map(|(mut node, after)| {
+                if let Kind::Scalar(scalar) = &mut node.kind {
+                    scalar.value = Cow::Owned(std::mem::take(&mut scalar.value).into_owned());
+                }
+                (node, after)
+            }),
             b'!' => {
                 let (tag, value_at) = self.tag(line, at, Some(indent))?;
                 let (node, after) = self.scalar(line, value_at, indent)?;
@@ -1104,7 +1115,9 @@ impl<'s> Parser<'s> {
     /// before the first line or holding more spaces than the text's
     /// indentation, an empty scalar, and with keep chomping or an indentation indicator, a scalar
     /// that ends the file (where readers differ, see `tree::clip_at_end`) or a
-    /// first line indented more than the indicator says.
+    /// first line indented more than the indicator says. Its value is
+    /// borrowed from the source where it is the text there (one line, then
+    /// bare line breaks as chomping keeps them).
     fn block_scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
         let folded = self.bytes[at] == b'>';
         let (mut chomping, mut explicit, mut header_end) = (None, None, at + 1);
@@ -1134,7 +1147,7 @@ impl<'s> Parser<'s> {
         {
             return None;
         }
-        let mut value = String::new();
+        let mut value = Cow::Borrowed("");
         let (mut last, mut blanks, mut last_more) = (first, 0, false);
         let mut next = Some(first);
         while let Some(row) = next {
@@ -1150,19 +1163,23 @@ impl<'s> Parser<'s> {
                 // or the blank lines' breaks, but next to a line indented
                 // more than the text, which is not folded, the line breaks.
                 let more = row.indent > text_indent;
-                if value.len() >= LONG
-                    && value.capacity() - value.len() < row.end - row.start + blanks + 1
-                {
-                    value.reserve_exact(self.src.len() - row.start);
-                }
-                if row.start != first.start {
+                let text = &self.src[row.start + text_indent..row.end];
+                if row.start == first.start {
+                    value = Cow::Borrowed(text);
+                } else {
+                    let value = value.to_mut();
+                    if value.len() >= LONG
+                        && value.capacity() - value.len() < row.end - row.start + blanks + 1
+                    {
+                        value.reserve_exact(self.src.len() - row.start);
+                    }
                     match (folded && !more && !last_more, blanks) {
                         (true, 0) => value.push(' '),
                         (true, n) => value.extend(std::iter::repeat_n('\n', n)),
                         (false, n) => value.extend(std::iter::repeat_n('\n', n + 1)),
                     }
+                    value.push_str(text);
                 }
-                value.push_str(&self.src[row.start + text_indent..row.end]);
                 (last, blanks, last_more) = (row, 0, more);
             }
             next = self.raw_line(row.next);
@@ -1172,18 +1189,20 @@ impl<'s> Parser<'s> {
         }
         // Clip chomping keeps the line break after the last line, if there
         // is one; keep chomping, the blank lines' too.
-        if !strip && last.end < self.bytes.len() {
-            value.push('\n');
-        }
-        if keep {
-            value.extend(std::iter::repeat_n('\n', blanks));
+        let breaks = usize::from(!strip && last.end < self.bytes.len()) + if keep { blanks } else { 0 };
+        let start = first.start + text_indent;
+        let after = self.bytes.get(last.end..last.end + breaks);
+        match &mut value {
+            Cow::Borrowed(text) if after.is_some_and(|after| after.iter().all(|&b| b == b'\n')) => {
+                *text = &self.src[start..last.end + breaks];
+            }
+            value => value.to_mut().extend(std::iter::repeat_n('\n', breaks)),
         }
         self.no_tabs(at, last.end)?;
-        let start = first.start + text_indent;
         let node = Node {
             span: Span::new(start, last.next.min(self.bytes.len())),
             kind: Kind::Scalar(Scalar {
-                value: Cow::Owned(value),
+                value,
                 style: if folded {
                     Style::Folded
                 } else {
@@ -1433,7 +1452,7 @@ impl<'s> Parser<'s> {
         indent: usize,
     ) -> Option<(Node<'s>, usize)> {
         let (mut items, mut entries) = (SeqBuilder::new(self.src), Vec::new());
-        let end = self.flow_items(line, at, depth, indent, &mut items, &mut entries)?;
+        let end = self.flow_items(line, at, depth, indent, Some(&mut items), &mut entries)?;
         let kind = match self.bytes[at] == b'{' {
             true => Kind::map(entries),
             false => items.finish(),
@@ -1446,15 +1465,15 @@ impl<'s> Parser<'s> {
     }
 
     /// The items of the flow sequence or the entries of the flow mapping at
-    /// `at` (see [`Parser::flow`]), added to `items` or `entries` (empty),
-    /// and the index just after it.
+    /// `at` (see [`Parser::flow`]), added to `items` (for a sequence) or
+    /// `entries` (empty), and the index just after it.
     fn flow_items(
         &self,
         line: &mut Line,
         at: usize,
         depth: usize,
         indent: usize,
-        items: &mut SeqBuilder<'s>,
+        mut items: Option<&mut SeqBuilder<'s>>,
         entries: &mut Vec<(Node<'s>, Node<'s>)>,
     ) -> Option<usize> {
         if depth > MAX_DEPTH {
@@ -1481,7 +1500,7 @@ impl<'s> Parser<'s> {
                 entries.push((node, value));
                 i = self.next_token(line, after, indent)?;
             } else {
-                items.push(node);
+                items.as_deref_mut()?.push(node);
             }
             match self.bytes[i] {
                 b',' => i = self.flow_space(line, i + 1, indent)?,
