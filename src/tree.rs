@@ -936,6 +936,64 @@ impl<'s> SeqBuilder<'s> {
         }
     }
 
+    /// [`SeqBuilder::push_entry`] of a host entry whose keys and values are
+    /// plain scalars, each the text at its span (`pairs`), read without
+    /// nodes for them: kept by those spans, as `push_entry` keeps them.
+    /// False, with nothing added, when it cannot be kept so (the caller
+    /// then reads it the general way).
+    pub fn push_plain_entry(&mut self, name: &Node<'s>, vars: Span, pairs: &[(Span, Span)]) -> bool {
+        let (Some(&(first, _)), Some(&(_, last))) = (pairs.first(), pairs.last()) else {
+            return false;
+        };
+        let length = |span: Span| u16::try_from(span.end - span.start).ok();
+        let fits = pairs.iter().all(|&(k, v)| length(k).is_some() && length(v).is_some());
+        let Some((open, close)) = self.entry_bounds(name, vars, first, last).filter(|_| fits)
+        else {
+            return false;
+        };
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars.end as usize);
+        }
+        self.end = Some(vars.end);
+        let pairs = pairs.iter().map(|&(key, value)| Pair {
+            key: key.start,
+            value: value.start,
+            key_len: (key.end - key.start) as u16,
+            value_len: (value.end - value.start) as u16,
+            block_len: 0,
+            key_style: Style::Plain,
+            value_style: Some(Style::Plain),
+        });
+        self.seq.pairs.extend(pairs);
+        self.add_entry(name.span, open, close);
+        true
+    }
+
+    /// How a host entry of `name` whose vars mapping is written at `vars`,
+    /// from its first key at `first` to its last value at `last`, is kept
+    /// (see [`HostEntry`]): the room before its first key and after its
+    /// last value. `None` when it cannot be kept by spans: a name that is
+    /// not plain as written, or too much room.
+    fn entry_bounds(&self, name: &Node<'s>, vars: Span, first: Span, last: Span) -> Option<(u8, u8)> {
+        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        let open = u8::try_from(first.start.wrapping_sub(vars.start)).ok();
+        let close = u8::try_from(vars.end.wrapping_sub(last.end)).ok();
+        open.zip(close).filter(|_| plain_name)
+    }
+
+    /// Adds the host entry named at `name` whose vars are the pairs added
+    /// since the last entry.
+    fn add_entry(&mut self, name: Span, open: u8, close: u8) {
+        self.seq.entries.push(HostEntry {
+            item: self.seq.spans.len() as u32,
+            pairs_end: self.seq.pairs.len() as u32,
+            open,
+            close,
+        });
+        self.seq.spans.push(name);
+    }
+
     /// Keeps the host entry of `name` and the mapping of `pairs` written at
     /// `vars` by their spans, if it can be (see [`HostSeq`]).
     fn compact_entry(
@@ -945,15 +1003,10 @@ impl<'s> SeqBuilder<'s> {
         pairs: &mut [(Node<'s>, Node<'s>)],
     ) -> bool {
         let src = self.seq.src;
-        let plain_name = as_written(src, name) == Some(Style::Plain)
-            && name.scalar().is_some_and(|s| !s.value.is_empty());
-        if !plain_name || pairs.is_empty() {
+        let (Some((first, _)), Some((_, last))) = (pairs.first(), pairs.last()) else {
             return false;
-        }
-        let (first, last) = (pairs[0].0.span, pairs[pairs.len() - 1].1.span);
-        let open = u8::try_from(first.start.wrapping_sub(vars.start));
-        let close = u8::try_from(vars.end.wrapping_sub(last.end));
-        let (Ok(open), Ok(close)) = (open, close) else {
+        };
+        let Some((open, close)) = self.entry_bounds(name, vars, first.span, last.span) else {
             return false;
         };
         let length = |span: Span| u16::try_from(span.end - span.start).ok();
@@ -1012,13 +1065,7 @@ impl<'s> SeqBuilder<'s> {
                 }
             }
         }
-        self.seq.entries.push(HostEntry {
-            item: self.seq.spans.len() as u32,
-            pairs_end: self.seq.pairs.len() as u32,
-            open,
-            close,
-        });
-        self.seq.spans.push(name.span);
+        self.add_entry(name.span, open, close);
         true
     }
 

@@ -137,8 +137,11 @@ struct Parser<'s> {
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
-    /// The vars of the host entry being read (see [`Parser::host_entry`]).
+    /// The vars of the host entry being read (see [`Parser::host_entry`]),
+    /// as nodes or, read by their spans, as the spans of plain keys and
+    /// values.
     pairs: Vec<(Node<'s>, Node<'s>)>,
+    plain_pairs: Vec<(Span, Span)>,
     /// Whether the source holds a tab: then the places where this reader
     /// took one (in a comment, or after a value at a line's end, where YAML
     /// 1.1 and 1.2 agree a tab changes nothing) are kept in `tabs_taken`, and
@@ -196,6 +199,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
+            plain_pairs: Vec::new(),
             tabs: has(b'\t'),
             tabs_taken: RefCell::new(Vec::new()),
             no_hand_over: false,
@@ -442,9 +446,15 @@ impl<'s> Parser<'s> {
             return false;
         };
         let column = at - line.start;
+        let value = self.skip_spaces(colon + 1, line.end);
+        if value < line.end
+            && self.bytes[value] == b'{'
+            && self.plain_host_entry(line, &name, value, column, items)
+        {
+            return true;
+        }
         let mut pairs = std::mem::take(&mut self.pairs);
         pairs.clear();
-        let value = self.skip_spaces(colon + 1, line.end);
         let vars = if value < line.end && self.bytes[value] == b'{' {
             let mut last = line;
             let end = self.flow_items(&mut last, value, depth, column, None, &mut pairs);
@@ -456,14 +466,8 @@ impl<'s> Parser<'s> {
         } else {
             None
         };
-        // The mapping ends here: no second key at its column.
-        let ends = |p: &Self, next: usize| match p.line_at(next) {
-            Some(n) if n.indent > column => false,
-            Some(n) if n.indent == column => p.is_entry(n, n.start + column),
-            _ => true,
-        };
         let read = match vars {
-            Some((vars, next)) if !pairs.is_empty() && ends(self, next) => {
+            Some((vars, next)) if !pairs.is_empty() && self.entry_ends(next, column) => {
                 items.push_entry(name, vars, &mut pairs);
                 self.pos = next;
                 true
@@ -472,6 +476,73 @@ impl<'s> Parser<'s> {
         };
         self.pairs = pairs;
         read
+    }
+
+    /// Whether a host entry's mapping, its key at `column`, ends before
+    /// `next`: no second key at its column.
+    fn entry_ends(&self, next: usize, column: usize) -> bool {
+        match self.line_at(next) {
+            Some(n) if n.indent > column => false,
+            Some(n) if n.indent == column => self.is_entry(n, n.start + column),
+            _ => true,
+        }
+    }
+
+    /// [`Parser::host_entry`] of the usual host entry, vars written
+    /// `{key: value, ...}` on the name's line, keys and values of letters,
+    /// digits and `._-` (not first) only (`- web1: {ansible_host:
+    /// 10.0.0.1}`): read into `items` by their spans, without nodes, as
+    /// the general way reads them. False, with nothing read, for anything
+    /// else.
+    fn plain_host_entry(
+        &mut self,
+        line: Line,
+        name: &Node<'s>,
+        at: usize,
+        column: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        let mut pairs = std::mem::take(&mut self.plain_pairs);
+        pairs.clear();
+        let read = self.plain_flow_vars(line, at, &mut pairs).is_some_and(|end| {
+            self.ends_line(line, end)
+                && self.entry_ends(line.next, column)
+                && items.push_plain_entry(name, Span::new(at, end), &pairs)
+        });
+        if read {
+            self.pos = line.next;
+        }
+        self.plain_pairs = pairs;
+        read
+    }
+
+    /// The spans of the keys and values of the flow mapping at `at` written
+    /// as [`Parser::plain_host_entry`] takes it, and the index after it.
+    fn plain_flow_vars(&self, line: Line, at: usize, pairs: &mut Vec<(Span, Span)>) -> Option<usize> {
+        let bytes = &self.bytes[..line.end];
+        let word = |from: usize| {
+            let first = bytes.get(from).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            let more = (bytes[from..].iter())
+                .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                .count();
+            (first).then_some(Span::new(from, from + more))
+        };
+        let mut i = self.skip_spaces(at + 1, line.end);
+        loop {
+            let key = word(i)?;
+            let colon = key.end as usize;
+            if bytes.get(colon..colon + 2) != Some(b": ") || colon - i > MAX_KEY {
+                return None;
+            }
+            let value = word(self.skip_spaces(colon + 2, line.end))?;
+            pairs.push((key, value));
+            let next = self.skip_spaces(value.end as usize, line.end);
+            match bytes.get(next) {
+                Some(b',') => i = self.skip_spaces(next + 1, line.end),
+                Some(b'}') => return Some(next + 1),
+                _ => return None,
+            }
+        }
     }
 
     /// The `k: v` lines of one-line values (or block scalars), more indented than `column`,
