@@ -95,6 +95,19 @@ const FLOW_STOP: [bool; 256] = {
     stop
 };
 
+/// The bytes of a name as [`Parser::key`] and [`Parser::plain_host_entry`]
+/// take it without the general scan: letters, digits and `_.-`, as a table
+/// looked up once a byte.
+const NAME_BYTES: [bool; 256] = {
+    let mut name = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        name[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'_' | b'.' | b'-');
+        b += 1;
+    }
+    name
+};
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
@@ -523,7 +536,7 @@ impl<'s> Parser<'s> {
         let word = |from: usize| {
             let first = bytes.get(from).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
             let more = (bytes[from..].iter())
-                .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                .take_while(|&&b| NAME_BYTES[usize::from(b)])
                 .count();
             (first).then_some(Span::new(from, from + more))
         };
@@ -1016,6 +1029,20 @@ impl<'s> Parser<'s> {
 
     /// A mapping key at `at` and the index of its `:`.
     fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+        // Nearly every key: a name (letters, digits and `_.-`, not first),
+        // then `:` and a space or the line's end; read without the general
+        // scan of a plain scalar, which gives the same.
+        let bytes = &self.bytes[..line.end];
+        if bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_' {
+            let name = bytes[at..].iter().take_while(|&&b| NAME_BYTES[usize::from(b)]);
+            let colon = at + name.count();
+            if bytes.get(colon) == Some(&b':')
+                && matches!(bytes.get(colon + 1), None | Some(b' '))
+                && colon - at <= MAX_KEY
+            {
+                return Some((self.plain(&self.src[at..colon]), colon));
+            }
+        }
         if matches!(
             self.bytes[at],
             b'-' | b'.' | b'[' | b'{' | b'!' | b'|' | b'>'
@@ -1257,6 +1284,11 @@ impl<'s> Parser<'s> {
         }
         if (keep || explicit.is_some()) && next.is_none() {
             return None;
+        }
+        // The line after it, kept for the block it is in (only blank lines
+        // come between): as `line_at(last.next)` finds it, unless a comment.
+        if next.is_none_or(|row| self.bytes[row.start + row.indent] != b'#') {
+            self.peeked.set(Some((last.next, next)));
         }
         // Clip chomping keeps the line break after the last line, if there
         // is one; keep chomping, the blank lines' too.
