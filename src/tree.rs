@@ -572,7 +572,11 @@ fn value_as_written(src: &str, node: &Node) -> Option<(Style, u16)> {
             let len = u16::try_from(scalar.value.len()).ok()?;
             let start = node.span.start();
             let text = src.get(start..start + usize::from(len))?;
-            (text == scalar.value).then_some((scalar.style, len))
+            // Borrowed from that very text (as the fast reader's may be): no
+            // need to compare the bytes.
+            let value = scalar.value.as_bytes();
+            let here = std::ptr::eq(value.as_ptr(), text.as_ptr());
+            (here || text == scalar.value).then_some((scalar.style, len))
         }
         _ => Some((as_written(src, node)?, 0)),
     }
@@ -820,6 +824,31 @@ impl<'a, 's> HostItem<'a, 's> {
     }
 }
 
+/// A var of a host entry read without nodes, for
+/// [`SeqBuilder::push_written_entry`]: its key, a plain scalar that is the
+/// text at its span, and its value, a scalar of `style` that is the text at
+/// its span, or for a literal or folded one, the `block_len` bytes from
+/// where its span starts (see [`Pair`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WrittenPair {
+    pub key: Span,
+    pub value: Span,
+    pub style: Style,
+    pub block_len: u16,
+}
+
+impl WrittenPair {
+    /// A key and value that are plain scalars.
+    pub fn plain(key: Span, value: Span) -> WrittenPair {
+        WrittenPair {
+            key,
+            value,
+            style: Style::Plain,
+            block_len: 0,
+        }
+    }
+}
+
 /// After this many items, a sequence makes room for the rest at once.
 const RESERVE_AT: u32 = 4096;
 
@@ -936,18 +965,17 @@ impl<'s> SeqBuilder<'s> {
         }
     }
 
-    /// [`SeqBuilder::push_entry`] of a host entry whose keys and values are
-    /// plain scalars, each the text at its span (`pairs`), read without
-    /// nodes for them: kept by those spans, as `push_entry` keeps them.
-    /// False, with nothing added, when it cannot be kept so (the caller
-    /// then reads it the general way).
-    pub fn push_plain_entry(&mut self, name: &Node<'s>, vars: Span, pairs: &[(Span, Span)]) -> bool {
-        let (Some(&(first, _)), Some(&(_, last))) = (pairs.first(), pairs.last()) else {
+    /// [`SeqBuilder::push_entry`] of a host entry whose vars were read
+    /// without nodes for them, as [`WrittenPair`]s: kept by their spans, as
+    /// `push_entry` keeps them. False, with nothing added, when it cannot
+    /// be kept so (the caller then reads it the general way).
+    pub fn push_written_entry(&mut self, name: &Node<'s>, vars: Span, pairs: &[WrittenPair]) -> bool {
+        let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
             return false;
         };
         let length = |span: Span| u16::try_from(span.end - span.start).ok();
-        let fits = pairs.iter().all(|&(k, v)| length(k).is_some() && length(v).is_some());
-        let Some((open, close)) = self.entry_bounds(name, vars, first, last).filter(|_| fits)
+        let fits = pairs.iter().all(|p| length(p.key).is_some() && length(p.value).is_some());
+        let Some((open, close)) = self.entry_bounds(name, vars, first.key, last.value).filter(|_| fits)
         else {
             return false;
         };
@@ -955,14 +983,14 @@ impl<'s> SeqBuilder<'s> {
             self.reserve(vars.end as usize);
         }
         self.end = Some(vars.end);
-        let pairs = pairs.iter().map(|&(key, value)| Pair {
-            key: key.start,
-            value: value.start,
-            key_len: (key.end - key.start) as u16,
-            value_len: (value.end - value.start) as u16,
-            block_len: 0,
+        let pairs = pairs.iter().map(|p| Pair {
+            key: p.key.start,
+            value: p.value.start,
+            key_len: (p.key.end - p.key.start) as u16,
+            value_len: (p.value.end - p.value.start) as u16,
+            block_len: p.block_len,
             key_style: Style::Plain,
-            value_style: Some(Style::Plain),
+            value_style: Some(p.style),
         });
         self.seq.pairs.extend(pairs);
         self.add_entry(name.span, open, close);

@@ -32,7 +32,7 @@
 //! host entry in a list (`- name: {var: value}`) is read straight into the
 //! list's compact form, without nodes (`Parser::host_entry`).
 
-use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style};
+use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style, WrittenPair};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -151,10 +151,9 @@ struct Parser<'s> {
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
     /// The vars of the host entry being read (see [`Parser::host_entry`]),
-    /// as nodes or, read by their spans, as the spans of plain keys and
-    /// values.
+    /// as nodes or, read by their spans, as written.
     pairs: Vec<(Node<'s>, Node<'s>)>,
-    plain_pairs: Vec<(Span, Span)>,
+    written_pairs: Vec<WrittenPair>,
     /// Whether the source holds a tab: then the places where this reader
     /// took one (in a comment, or after a value at a line's end, where YAML
     /// 1.1 and 1.2 agree a tab changes nothing) are kept in `tabs_taken`, and
@@ -212,7 +211,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
-            plain_pairs: Vec::new(),
+            written_pairs: Vec::new(),
             tabs: has(b'\t'),
             tabs_taken: RefCell::new(Vec::new()),
             no_hand_over: false,
@@ -475,6 +474,10 @@ impl<'s> Parser<'s> {
                 .map(|end| (Span::new(value, end), last.next))
         } else if value == line.end || self.bytes[value] == b'#' {
             self.take_tabs(value, line.end);
+            if self.written_block_entry(line, &name, column, items) {
+                self.pairs = pairs;
+                return true;
+            }
             self.block_vars(line.next, column, depth, &mut pairs)
         } else {
             None
@@ -515,47 +518,150 @@ impl<'s> Parser<'s> {
         column: usize,
         items: &mut SeqBuilder<'s>,
     ) -> bool {
-        let mut pairs = std::mem::take(&mut self.plain_pairs);
+        let mut pairs = std::mem::take(&mut self.written_pairs);
         pairs.clear();
         let read = self.plain_flow_vars(line, at, &mut pairs).is_some_and(|end| {
             self.ends_line(line, end)
                 && self.entry_ends(line.next, column)
-                && items.push_plain_entry(name, Span::new(at, end), &pairs)
+                && items.push_written_entry(name, Span::new(at, end), &pairs)
         });
         if read {
             self.pos = line.next;
         }
-        self.plain_pairs = pairs;
+        self.written_pairs = pairs;
         read
     }
 
     /// The spans of the keys and values of the flow mapping at `at` written
     /// as [`Parser::plain_host_entry`] takes it, and the index after it.
-    fn plain_flow_vars(&self, line: Line, at: usize, pairs: &mut Vec<(Span, Span)>) -> Option<usize> {
-        let bytes = &self.bytes[..line.end];
-        let word = |from: usize| {
-            let first = bytes.get(from).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-            let more = (bytes[from..].iter())
-                .take_while(|&&b| NAME_BYTES[usize::from(b)])
-                .count();
-            (first).then_some(Span::new(from, from + more))
-        };
+    fn plain_flow_vars(&self, line: Line, at: usize, pairs: &mut Vec<WrittenPair>) -> Option<usize> {
         let mut i = self.skip_spaces(at + 1, line.end);
         loop {
-            let key = word(i)?;
-            let colon = key.end as usize;
-            if bytes.get(colon..colon + 2) != Some(b": ") || colon - i > MAX_KEY {
-                return None;
-            }
-            let value = word(self.skip_spaces(colon + 2, line.end))?;
-            pairs.push((key, value));
+            let colon = self.name_key(line, i).filter(|&colon| colon + 1 < line.end)?;
+            let value = self.name_at(line, self.skip_spaces(colon + 2, line.end))?;
+            pairs.push(WrittenPair::plain(Span::new(i, colon), value));
             let next = self.skip_spaces(value.end as usize, line.end);
-            match bytes.get(next) {
+            match self.bytes[..line.end].get(next) {
                 Some(b',') => i = self.skip_spaces(next + 1, line.end),
                 Some(b'}') => return Some(next + 1),
                 _ => return None,
             }
         }
+    }
+
+    /// [`Parser::host_entry`] of a host entry whose vars are `key: value`
+    /// lines after the name's, keys of letters, digits and `._-` (not
+    /// first) only, values such a word ending its line or a block scalar
+    /// whose value is its text (`- web1:` then `zone: eu`, or `motd: |+`
+    /// and its line): read into `items` by their spans, without nodes, as
+    /// the general way reads them. False, with nothing read, for anything
+    /// else.
+    fn written_block_entry(
+        &mut self,
+        line: Line,
+        name: &Node<'s>,
+        column: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        let mut pairs = std::mem::take(&mut self.written_pairs);
+        pairs.clear();
+        let read = (self.written_block_vars(line.next, column, &mut pairs)).is_some_and(
+            |(vars, next)| {
+                let read = self.entry_ends(next, column) && items.push_written_entry(name, vars, &pairs);
+                if read {
+                    self.pos = next;
+                }
+                read
+            },
+        );
+        self.written_pairs = pairs;
+        read
+    }
+
+    /// The vars of [`Parser::written_block_entry`] from the line at `from`
+    /// on, more indented than `column`: their mapping's span and where the
+    /// line after it starts (as [`Parser::block_vars`]).
+    fn written_block_vars(
+        &self,
+        from: usize,
+        column: usize,
+        pairs: &mut Vec<WrittenPair>,
+    ) -> Option<(Span, usize)> {
+        let first = self.line_at(from)?;
+        let indent = first.indent;
+        if indent <= column {
+            return None;
+        }
+        let mut next = from;
+        while let Some(line) = self.line_at(next) {
+            if line.indent < indent {
+                break;
+            }
+            let at = line.start + indent;
+            if line.indent > indent {
+                return None;
+            }
+            let colon = self.name_key(line, at)?;
+            let key = Span::new(at, colon);
+            let value = self.skip_spaces(colon + 1, line.end);
+            let mut on = line;
+            let pair = match self.bytes[..line.end].get(value) {
+                Some(b'|' | b'>') => {
+                    let (node, after) = self.block_scalar(&mut on, value, indent)?;
+                    let scalar = node.scalar()?;
+                    let text = &self.src[node.span.start()..];
+                    // Its value its text, borrowed from there.
+                    let written = std::ptr::eq(scalar.value.as_ptr(), text.as_ptr());
+                    if !written || !self.ends_line(on, after) {
+                        return None;
+                    }
+                    WrittenPair {
+                        key,
+                        value: node.span,
+                        style: scalar.style,
+                        block_len: u16::try_from(scalar.value.len()).ok()?,
+                    }
+                }
+                _ => {
+                    let value = self.name_at(line, value)?;
+                    // A plain scalar the line after may go on with is left
+                    // to the general way.
+                    let end = value.end as usize;
+                    if !self.ends_line(line, end) || self.goes_on(line, indent) {
+                        return None;
+                    }
+                    WrittenPair::plain(key, value)
+                }
+            };
+            pairs.push(pair);
+            next = on.next;
+        }
+        let start = first.start + indent;
+        let end = pairs.last()?.value.end as usize;
+        Some((Span::new(start, end), next))
+    }
+
+    /// The name at `at` in `line`: a run of letters, digits and `._-`,
+    /// not starting with `.` or `-`.
+    #[inline]
+    fn name_at(&self, line: Line, at: usize) -> Option<Span> {
+        let bytes = &self.bytes[..line.end];
+        let first = bytes.get(at)?;
+        if !(first.is_ascii_alphanumeric() || *first == b'_') {
+            return None;
+        }
+        let name = bytes[at..].iter().take_while(|&&b| NAME_BYTES[usize::from(b)]);
+        Some(Span::new(at, at + name.count()))
+    }
+
+    /// Where the `:` is after a key at `at` that is a name (see
+    /// [`Parser::name_at`]) followed by `:` and a space or the line's end.
+    #[inline]
+    fn name_key(&self, line: Line, at: usize) -> Option<usize> {
+        let colon = self.name_at(line, at)?.end as usize;
+        let ends = matches!(self.bytes[..line.end].get(colon + 1), None | Some(b' '));
+        (self.bytes[..line.end].get(colon) == Some(&b':') && ends && colon - at <= MAX_KEY)
+            .then_some(colon)
     }
 
     /// The `k: v` lines of one-line values (or block scalars), more indented than `column`,
@@ -1032,16 +1138,8 @@ impl<'s> Parser<'s> {
         // Nearly every key: a name (letters, digits and `_.-`, not first),
         // then `:` and a space or the line's end; read without the general
         // scan of a plain scalar, which gives the same.
-        let bytes = &self.bytes[..line.end];
-        if bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_' {
-            let name = bytes[at..].iter().take_while(|&&b| NAME_BYTES[usize::from(b)]);
-            let colon = at + name.count();
-            if bytes.get(colon) == Some(&b':')
-                && matches!(bytes.get(colon + 1), None | Some(b' '))
-                && colon - at <= MAX_KEY
-            {
-                return Some((self.plain(&self.src[at..colon]), colon));
-            }
+        if let Some(colon) = self.name_key(line, at) {
+            return Some((self.plain(&self.src[at..colon]), colon));
         }
         if matches!(
             self.bytes[at],

@@ -1069,9 +1069,11 @@ impl<'s> Validator<'s, '_> {
         let look = recent.worth_it();
         if look && let Some(id) = recent.get(written) {
             // Shared: rendered once, rather than at each host.
-            let id = out.rendered_once(id);
-            recent.put(written, Some(id));
-            return Some(Some(id));
+            let shared = out.rendered_once(id);
+            if shared != id {
+                recent.put(written, Some(shared));
+            }
+            return Some(Some(shared));
         }
         let mut names = [""; 8];
         if pairs.len() > names.len() {
