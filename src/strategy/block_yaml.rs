@@ -645,13 +645,13 @@ impl<'s> Parser<'s> {
     /// not starting with `.` or `-`.
     #[inline]
     fn name_at(&self, line: Line, at: usize) -> Option<Span> {
-        let bytes = &self.bytes[..line.end];
-        let first = bytes.get(at)?;
-        if !(first.is_ascii_alphanumeric() || *first == b'_') {
+        let name = self.bytes.get(at..line.end)?;
+        let first = *name.first()?;
+        if !(first.is_ascii_alphanumeric() || first == b'_') {
             return None;
         }
-        let name = bytes[at..].iter().take_while(|&&b| NAME_BYTES[usize::from(b)]);
-        Some(Span::new(at, at + name.count()))
+        let length = name.iter().take_while(|&&b| NAME_BYTES[usize::from(b)]).count();
+        Some(Span::new(at, at + length))
     }
 
     /// Where the `:` is after a key at `at` that is a name (see
@@ -659,9 +659,9 @@ impl<'s> Parser<'s> {
     #[inline]
     fn name_key(&self, line: Line, at: usize) -> Option<usize> {
         let colon = self.name_at(line, at)?.end as usize;
-        let ends = matches!(self.bytes[..line.end].get(colon + 1), None | Some(b' '));
-        (self.bytes[..line.end].get(colon) == Some(&b':') && ends && colon - at <= MAX_KEY)
-            .then_some(colon)
+        let after = self.bytes.get(colon..line.end)?;
+        let key_ends = matches!(after, [b':'] | [b':', b' ', ..]);
+        (key_ends && colon - at <= MAX_KEY).then_some(colon)
     }
 
     /// The `k: v` lines of one-line values (or block scalars), more indented than `column`,
