@@ -148,8 +148,11 @@ pub enum Style {
 ///   names read from the list borrow it;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
-///   same in block style): the spans of the name, the vars mapping and each
-///   key and value, 36 bytes for one var rather than about 240 in nodes;
+///   same in block style), or literal or folded whose value is the text
+///   from where they start (`motd: |+` then `hi` and a blank line): the
+///   spans of the name, the vars mapping and each key and value, 36 bytes
+///   for one var rather than about 240 in nodes (a value written otherwise,
+///   `[a, b]`, as its node, see `values`);
 /// - any other item: the node.
 ///
 /// Built by [`SeqBuilder`], which both tree builders use; the validator reads
@@ -313,7 +316,10 @@ impl<'s> Iterator for HostPairs<'_, 's> {
             }
         };
         let key = pair.key();
-        Some((scalar(key, pair.key_style, text_at(self.src, key, pair.key_style)), value))
+        Some((
+            scalar(key, pair.key_style, text_at(self.src, key, pair.key_style)),
+            value,
+        ))
     }
 }
 
@@ -450,8 +456,19 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
                 span(a.key(), b.key())
                     && span(a.value(), b.value())
                     && span(block(a), block(b))
-                    && (a.key_len, a.value_len, a.block_len, a.key_style, a.value_style)
-                        == (b.key_len, b.value_len, b.block_len, b.key_style, b.value_style)
+                    && (
+                        a.key_len,
+                        a.value_len,
+                        a.block_len,
+                        a.key_style,
+                        a.value_style,
+                    ) == (
+                        b.key_len,
+                        b.value_len,
+                        b.block_len,
+                        b.key_style,
+                        b.value_style,
+                    )
             };
             a.decoded.is_empty()
                 && b.decoded.is_empty()
@@ -969,13 +986,22 @@ impl<'s> SeqBuilder<'s> {
     /// without nodes for them, as [`WrittenPair`]s: kept by their spans, as
     /// `push_entry` keeps them. False, with nothing added, when it cannot
     /// be kept so (the caller then reads it the general way).
-    pub fn push_written_entry(&mut self, name: &Node<'s>, vars: Span, pairs: &[WrittenPair]) -> bool {
+    pub fn push_written_entry(
+        &mut self,
+        name: &Node<'s>,
+        vars: Span,
+        pairs: &[WrittenPair],
+    ) -> bool {
         let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
             return false;
         };
         let length = |span: Span| u16::try_from(span.end - span.start).ok();
-        let fits = pairs.iter().all(|p| length(p.key).is_some() && length(p.value).is_some());
-        let Some((open, close)) = self.entry_bounds(name, vars, first.key, last.value).filter(|_| fits)
+        let fits = pairs
+            .iter()
+            .all(|p| length(p.key).is_some() && length(p.value).is_some());
+        let Some((open, close)) = self
+            .entry_bounds(name, vars, first.key, last.value)
+            .filter(|_| fits)
         else {
             return false;
         };
@@ -1002,7 +1028,13 @@ impl<'s> SeqBuilder<'s> {
     /// (see [`HostEntry`]): the room before its first key and after its
     /// last value. `None` when it cannot be kept by spans: a name that is
     /// not plain as written, or too much room.
-    fn entry_bounds(&self, name: &Node<'s>, vars: Span, first: Span, last: Span) -> Option<(u8, u8)> {
+    fn entry_bounds(
+        &self,
+        name: &Node<'s>,
+        vars: Span,
+        first: Span,
+        last: Span,
+    ) -> Option<(u8, u8)> {
         let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
             && name.scalar().is_some_and(|s| !s.value.is_empty());
         let open = u8::try_from(first.start.wrapping_sub(vars.start)).ok();

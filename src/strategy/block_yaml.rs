@@ -30,7 +30,11 @@
 //! Tests and the fuzz targets compare the two builders (every node handed
 //! over with the whole file's, spans included), and both with serde_yaml. A
 //! host entry in a list (`- name: {var: value}`) is read straight into the
-//! list's compact form, without nodes (`Parser::host_entry`).
+//! list's compact form, without nodes for it and its mapping
+//! (`Parser::host_entry`); the usual one, vars that are names (`{zone: eu}`,
+//! `ansible_host: 10.0.0.1`) or block scalars whose value is their text,
+//! without a node for any var either (`Parser::plain_host_entry`,
+//! `Parser::written_block_entry`).
 
 use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style, WrittenPair};
 use std::borrow::Cow;
@@ -520,11 +524,13 @@ impl<'s> Parser<'s> {
     ) -> bool {
         let mut pairs = std::mem::take(&mut self.written_pairs);
         pairs.clear();
-        let read = self.plain_flow_vars(line, at, &mut pairs).is_some_and(|end| {
-            self.ends_line(line, end)
-                && self.entry_ends(line.next, column)
-                && items.push_written_entry(name, Span::new(at, end), &pairs)
-        });
+        let read = self
+            .plain_flow_vars(line, at, &mut pairs)
+            .is_some_and(|end| {
+                self.ends_line(line, end)
+                    && self.entry_ends(line.next, column)
+                    && items.push_written_entry(name, Span::new(at, end), &pairs)
+            });
         if read {
             self.pos = line.next;
         }
@@ -534,10 +540,17 @@ impl<'s> Parser<'s> {
 
     /// The spans of the keys and values of the flow mapping at `at` written
     /// as [`Parser::plain_host_entry`] takes it, and the index after it.
-    fn plain_flow_vars(&self, line: Line, at: usize, pairs: &mut Vec<WrittenPair>) -> Option<usize> {
+    fn plain_flow_vars(
+        &self,
+        line: Line,
+        at: usize,
+        pairs: &mut Vec<WrittenPair>,
+    ) -> Option<usize> {
         let mut i = self.skip_spaces(at + 1, line.end);
         loop {
-            let colon = self.name_key(line, i).filter(|&colon| colon + 1 < line.end)?;
+            let colon = self
+                .name_key(line, i)
+                .filter(|&colon| colon + 1 < line.end)?;
             let value = self.name_at(line, self.skip_spaces(colon + 2, line.end))?;
             pairs.push(WrittenPair::plain(Span::new(i, colon), value));
             let next = self.skip_spaces(value.end as usize, line.end);
@@ -565,15 +578,15 @@ impl<'s> Parser<'s> {
     ) -> bool {
         let mut pairs = std::mem::take(&mut self.written_pairs);
         pairs.clear();
-        let read = (self.written_block_vars(line.next, column, &mut pairs)).is_some_and(
-            |(vars, next)| {
-                let read = self.entry_ends(next, column) && items.push_written_entry(name, vars, &pairs);
+        let read =
+            (self.written_block_vars(line.next, column, &mut pairs)).is_some_and(|(vars, next)| {
+                let read =
+                    self.entry_ends(next, column) && items.push_written_entry(name, vars, &pairs);
                 if read {
                     self.pos = next;
                 }
                 read
-            },
-        );
+            });
         self.written_pairs = pairs;
         read
     }
@@ -650,7 +663,10 @@ impl<'s> Parser<'s> {
         if !(first.is_ascii_alphanumeric() || first == b'_') {
             return None;
         }
-        let length = name.iter().take_while(|&&b| NAME_BYTES[usize::from(b)]).count();
+        let length = name
+            .iter()
+            .take_while(|&&b| NAME_BYTES[usize::from(b)])
+            .count();
         Some(Span::new(at, at + length))
     }
 
@@ -1202,12 +1218,14 @@ impl<'s> Parser<'s> {
             // Its value a copy, as the event parser gives it: the validator
             // places the entries of a host string or `exclude` written so by
             // searching its source, not by where a borrowed value lies.
-            b'|' | b'>' => self.block_scalar(line, at, indent).map(|(mut node, after)| {
-                if let Kind::Scalar(scalar) = &mut node.kind {
-                    scalar.value = Cow::Owned(std::mem::take(&mut scalar.value).into_owned());
-                }
-                (node, after)
-            }),
+            b'|' | b'>' => self
+                .block_scalar(line, at, indent)
+                .map(|(mut node, after)| {
+                    if let Kind::Scalar(scalar) = &mut node.kind {
+                        scalar.value = Cow::Owned(std::mem::take(&mut scalar.value).into_owned());
+                    }
+                    (node, after)
+                }),
             b'!' => {
                 let (tag, value_at) = self.tag(line, at, Some(indent))?;
                 let (node, after) = self.scalar(line, value_at, indent)?;
@@ -1390,7 +1408,8 @@ impl<'s> Parser<'s> {
         }
         // Clip chomping keeps the line break after the last line, if there
         // is one; keep chomping, the blank lines' too.
-        let breaks = usize::from(!strip && last.end < self.bytes.len()) + if keep { blanks } else { 0 };
+        let breaks =
+            usize::from(!strip && last.end < self.bytes.len()) + if keep { blanks } else { 0 };
         let start = first.start + text_indent;
         let after = self.bytes.get(last.end..last.end + breaks);
         match &mut value {
@@ -2071,6 +2090,47 @@ mod tests {
         ] {
             same_as_serde_yaml(source);
         }
+    }
+
+    /// The usual host entries (`{key: value}` on the name's line, or
+    /// `key: value` lines of names and block scalars whose value is their
+    /// text) are read by their spans: the same tree as the event parser's,
+    /// and a compact list without a node for any var; written otherwise,
+    /// the general way gives the same tree.
+    #[test]
+    fn reads_the_usual_host_entries_by_their_spans() {
+        let by_spans = [
+            "h:\n- w1: {ansible_host: 10.0.0.1}\n- w2: { a.b: x-1 , c: d }  # c\n- w3\n",
+            "h:\n- w1:\n    zone: eu_1\n    n: 10.0.0.1 # c\n\n    # c\n    k: v\n- w2: {z: 1}\n",
+            "h:\n- w1:\n    motd: |+\n      hi\n\n- w2:\n    motd: |\n      hi\n    m: >-\n      a\n",
+            "h:\n- w1:\n    m: >+\n      a\n\n\n    n: |2-\n       b\n- w2:\n    m: |\n      a",
+        ];
+        for source in by_spans {
+            same_as_serde_yaml(source);
+            let root = read(source).unwrap();
+            let list = format!("{:?}", root.entries().unwrap()[0].1);
+            assert!(
+                list.contains("values: []") && list.contains("nodes: []"),
+                "{source:?}: {list}"
+            );
+        }
+        for source in [
+            // A value that goes on over lines, one with a space, a colon or a
+            // quote, a key that is no name, a flow value.
+            "h:\n- w1:\n    a: b\n      c\n- w2: {a: b}\n",
+            "h:\n- w1:\n    a: b c\n- w2: {a: b c, d: 'e'}\n- w3: {a: b:c}\n",
+            "h:\n- w1:\n    'a': b\n    <<: c\n- w2: {\"a\": b}\n- w3: {a: [b]}\n",
+            "h:\n- w1: {a: b,}\n- w2:\n    a: 'b'\n",
+            // Block scalars whose value is not their text (lines folded,
+            // blank lines with spaces, CRLF, indented more).
+            "h:\n- w1:\n    a: >\n      b\n      c\n- w2:\n    a: |+\n      b\n  \n",
+            "h:\r\n- w1:\r\n    a: |\r\n      b\r\n- w2:\r\n    a: 1\r\n",
+            "h:\n- w1:\n    a: |\n      b\n        c\n- w2:\n    a: |1\n      b\n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+        // An anchor in a host entry: the event parser reads the file.
+        assert!(reference::agrees("h:\n- w1:\n    a: &x b\n- w2: {a: *x}\n"));
     }
 
     /// Scalars longer than [`LONG`] over many lines, after their key: room
