@@ -2,10 +2,11 @@
 # Benchmark of the read-and-check stage on inputs that used to be cliffs: at
 # 1M hosts, `--list` (the path Ansible runs) and `check` on a plain valid file
 # against the same fleet written other ways (integer-looking names, IPv4
-# names, CRLF line breaks, a flow list over many lines, JSON, quoted names with
+# names, CRLF or CR line breaks, a flow list over many lines, JSON, quoted names with
 # an escape, `!!str` names, one comma string on one line or over many, a
 # folded block scalar, files the fast reader leaves, host entries it hands
-# over to the event parser one by one or all, host vars in flow and in
+# over to the event parser one by one or all, host entries with compact
+# nested lists (`- - a`, `- - name: a`) it reads, host vars in flow and in
 # block style, several vars on one host in ten, a distinct var on every host)
 # and with hundreds of problems (duplicate hosts; 900 of three kinds); and the
 # 30-byte file whose range expands to the 10M-host limit.
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
         --hosts) hosts=$2; shift ;;
         --cases) only=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,23p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,24p' "$0" | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -60,6 +61,7 @@ write("valid", (f"    - {name(i)}" for i in range(n)))
 write("numbers", [f"    - {i}.10" for i in range(10)] + [f"    - {name(i)}" for i in range(n - 10)])
 write("ipv4", (f"    - 10.{i >> 16}.{(i >> 8) & 255}.{i & 255}" for i in range(n)))
 write("crlf", (f"    - {name(i)}" for i in range(n)), nl="\r\n")
+write("cr", (f"    - {name(i)}" for i in range(n)), nl="\r")
 write("flow-lines", [",\n".join(f"    {name(i)}" for i in range(n)), "  ]"],
       first="combine: 1000\nversions:\n  app: [\n")
 write("comma", [",".join(name(i) for i in range(n))], first="combine: 1000\nversions:\n  app: ")
@@ -79,15 +81,22 @@ write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine
 write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
 write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 # Host entries the fast reader hands over to the event parser (a var holding
-# a list of lists written compactly, `- - a`, which it does not take): one in
-# the middle of the list, one host in a hundred (each alone), and on every
-# host (then the rest of the list goes to the event parser at once); and a keep-chomped var on every host, which
-# the fast reader takes.
-nested = "        pairs:\n          - - a\n            - b"
-write("handed-mid", (f"    - {name(i)}:\n{nested}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
-write("handed-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
-write("handed-1pc", (f"    - {name(i)}:\n{nested}" if i % 100 == 50 else f"    - {name(i)}" for i in range(n)))
+# a flow list of `key: value` pairs, `[http: 80]`, which it does not take):
+# one in the middle of the list, one host in a hundred (each alone), and on
+# every host (then the rest of the list goes to the event parser at once);
+# and constructs the fast reader takes on every host: a keep-chomped var, a
+# var holding a list of lists written compactly (`- - a`; handed over before),
+# and one holding lists of mappings written compactly (`- - name: a`).
+handed = "        ports: [http: 80, https: 443]"
+write("handed-mid", (f"    - {name(i)}:\n{handed}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
+write("handed-every", (f"    - {name(i)}:\n{handed}" for i in range(n)))
+write("handed-1pc", (f"    - {name(i)}:\n{handed}" if i % 100 == 50 else f"    - {name(i)}" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
+nested = "        pairs:\n          - - a\n            - b"
+write("nested-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
+nested_maps = ("        users:\n          - - name: a\n              uid: 1\n"
+               "            - name: b\n          - - name: c")
+write("nested-maps-every", (f"    - {name(i)}:\n{nested_maps}" for i in range(n)))
 write("host-vars", (f"    - {name(i)}: {{zone: z{i % 3}}}" for i in range(n)))
 write("host-vars-block", (f"    - {name(i)}:\n        zone: z{i % 3}" for i in range(n)))
 # One host in ten with several vars, nested values among them; the rest none.
@@ -132,7 +141,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every nested-every nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

@@ -3,40 +3,50 @@
 //! A measured fast path (see docs/READER.md): a general YAML parser scans every
 //! character through a state machine and hands out an event per node; at a
 //! million hosts that is most of the run time. Strategy files are nearly always
-//! plain YAML: block mappings and sequences, plain and quoted scalars on one
-//! line or over several (double-quoted ones with their escapes, an escaped
-//! line break among them), literal and folded block scalars (keep chomping
-//! and indentation indicators too), `!!str`-like tags on scalars (the value
-//! on the tag's line or the next) and on flow collections, flow collections
-//! on one line or over several (a host list, a whole file written as JSON),
-//! anchors, aliases and comments. This reader takes exactly that subset and
-//! builds the same [`tree`](crate::tree) the event parser builds, spans
-//! included.
+//! plain YAML: block mappings and sequences, compact nested sequences (`- - a`,
+//! at any depth) and mappings in sequences (`- - k: v`), simple explicit keys
+//! (`? k` then `: v`), plain and quoted scalars on one line or over several
+//! (double-quoted ones with their escapes, an escaped line break among them),
+//! literal and folded block scalars (keep chomping and indentation indicators
+//! too), `!!str`-like tags on scalars (the value on the tag's line or the
+//! next) and on flow collections, flow collections on one line or over
+//! several (a host list, a whole file written as JSON; a key without a value,
+//! `{zone: }`; `:` and `#` inside plain scalars, `{url: http://x:80/}`),
+//! anchors, aliases and comments, with LF, CRLF or CR line breaks. This
+//! reader takes exactly that subset and builds the same
+//! [`tree`](crate::tree) the event parser builds, spans included (but for the
+//! ends of block scalars and flow collections, which each builder draws its
+//! own way).
 //!
 //! An entry of a block sequence or mapping that it does not take (a folded
-//! line indented more than the first, a tag on a block collection, `?` keys,
-//! a key over several lines, ...) is handed over to the event parser alone:
-//! its lines, from the line's start, read by [`crate::tree::parse_region`]
-//! into nodes with the whole file's spans; after a few such entries in one
-//! collection, the rest of the collection at once (`Parser::hand_over`).
-//! A tab inside a plain scalar hands its entry over too; a tab in a comment or
-//! after a value at a line's end (where YAML 1.1 and 1.2 agree that a tab
-//! changes nothing) is read here. Wherever a hand-over could differ from
-//! reading the whole file (an anchor or alias in the entry, a tab in
-//! indentation, an error, ...) and on what it does not take outside such
-//! entries (other tabs, carriage returns outside CRLF, document markers
-//! other than a leading `---` and an ending `...`) it gives up (`None`), so that [`crate::tree::parse`]
-//! then reads the whole file and gives its own result or its own message.
-//! Tests and the fuzz targets compare the two builders (every node handed
-//! over with the whole file's, spans included), and both with serde_yaml. A
-//! host entry in a list (`- name: {var: value}`) is read straight into the
-//! list's compact form, without nodes for it and its mapping
-//! (`Parser::host_entry`); the usual one, vars that are names (`{zone: eu}`,
-//! `ansible_host: 10.0.0.1`) or block scalars whose value is their text,
-//! without a node for any var either (`Parser::plain_host_entry`,
-//! `Parser::written_block_entry`).
+//! line indented more than the first, a tag on a block collection, a `?` key
+//! that is a collection or has no `:` line, a key over several lines, a
+//! `key: value` pair in a flow sequence, ...) is handed over to the event
+//! parser alone: its lines, from the line's start, read by
+//! [`crate::tree::parse_region`] into nodes with the whole file's spans;
+//! after a few such entries in one collection, the rest of the collection at
+//! once (`Parser::hand_over`). A tab inside a plain scalar hands its entry
+//! over too; a tab in a comment or after a value at a line's end (where YAML
+//! 1.1 and 1.2 agree that a tab changes nothing) is read here. Wherever a
+//! hand-over could differ from reading the whole file (an anchor or alias in
+//! the entry, a tab in indentation, an error, ...) and on what it does not
+//! take outside such entries (other tabs, document markers other than a
+//! leading `---` and an ending `...`) it gives up (`None`), so that
+//! [`crate::tree::parse`] then reads the whole file and gives its own result
+//! or its own message. Tests and the fuzz targets compare the two builders
+//! (every node handed over with the whole file's, spans included), and both
+//! with serde_yaml.
+//!
+//! A host entry in a list (`- name: {var: value}`) is read straight into the
+//! list's compact form, without nodes (`Parser::host_entry`); one written as
+//! the entry before it but for its name (the same text from the name's `:`
+//! to the next entry) is added as that entry moved on, without reading it
+//! again (`Parser::entry_like`). The usual one, vars that are names
+//! (`{zone: eu}`, `ansible_host: 10.0.0.1`) or block scalars whose value is
+//! their text, is read without a node for any var either
+//! (`Parser::plain_host_entry`, `Parser::written_block_entry`).
 
-use crate::tree::{Kind, Node, Scalar, SeqBuilder, Span, Style, WrittenPair};
+use crate::tree::{EntryModel, Kind, Node, Scalar, SeqBuilder, Span, Style, WrittenPair};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -73,6 +83,57 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
     let mut parser = Parser::new(source)?;
     parser.no_hand_over = true;
     parser.document()
+}
+
+/// How many host entries of a list are kept as models for the next ones
+/// (vars that take turns among a few values), and after how many host
+/// entries in a row that matched none of them only one in so many is kept.
+const LIKE_MODELS: usize = 4;
+const LIKE_MISSES: usize = 64;
+
+/// The host entries of a block sequence kept as models for the next ones
+/// (see [`Parser::entry_like`]), the latest last, and how many host entries
+/// in a row were read without one.
+#[derive(Default)]
+struct Likes {
+    models: Vec<Like>,
+    misses: usize,
+}
+
+impl Likes {
+    /// Keeps the host entry just read, the list's `entry`th, if it can be a
+    /// model (`like`, see [`Parser::like`]), in place of the oldest of
+    /// [`LIKE_MODELS`]; after many misses in a row (vars of their own on
+    /// every host), only one entry in [`LIKE_MISSES`].
+    fn keep(&mut self, entry: usize, like: impl FnOnce() -> Option<Like>) {
+        if self.misses >= LIKE_MISSES && !entry.is_multiple_of(LIKE_MISSES) {
+            return;
+        }
+        if let Some(like) = like() {
+            if self.models.len() == LIKE_MODELS {
+                self.models.remove(0);
+            }
+            self.models.push(like);
+            self.misses += 1;
+        }
+    }
+}
+
+/// A host entry of a block sequence that the next ones may be written like
+/// (see [`Parser::entry_like`]): its index among the list's host entries, its
+/// name's column, its `:`, and how far from there the next entry starts.
+#[derive(Debug, Clone)]
+struct Like {
+    entry: EntryModel,
+    column: usize,
+    colon: usize,
+    len: usize,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Host entries read as one before them (see [`Parser::entry_like`]).
+    static ENTRIES_LIKE: Cell<usize> = const { Cell::new(0) };
 }
 
 /// The block indent of a flow collection that is the whole document: its
@@ -129,8 +190,8 @@ struct Line {
     start: usize,
     /// Leading spaces.
     indent: usize,
-    /// Where its content ends: its line break (`\n`, or the `\r` of `\r\n`),
-    /// or the end of the source.
+    /// Where its content ends: its line break (`\n`, `\r\n` or a lone
+    /// `\r`), or the end of the source.
     end: usize,
     /// Where the next line starts.
     next: usize,
@@ -164,6 +225,9 @@ struct Parser<'s> {
     /// a tab anywhere else gives up (see [`Parser::tabs_all_taken`]).
     tabs: bool,
     tabs_taken: RefCell<Vec<(usize, usize)>>,
+    /// Whether the source holds a carriage return outside a CRLF, a line
+    /// break of its own (see [`Parser::raw_line`]).
+    lone_cr: bool,
     /// Set when a hand-over to the event parser failed: the whole file is
     /// read by it (see [`Parser::hand_over`]).
     no_hand_over: bool,
@@ -189,13 +253,12 @@ impl<'s> Parser<'s> {
         let controls = body.bytes().fold(false, |seen, b| {
             seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
         });
-        // A carriage return only as the first half of a CRLF line break.
+        // A carriage return outside a CRLF line break is a line break too
+        // (in YAML 1.1 and 1.2): lines are then found by a slower search.
         // The memchr crate's vector search over the whole source: an eighth
         // of the instructions of `str::contains`'s (callgrind).
         let has = |byte| memchr::memchr(byte, body.as_bytes()).is_some();
-        if has(b'\r') && body.matches('\r').count() != body.matches("\r\n").count() {
-            return None;
-        }
+        let lone_cr = has(b'\r') && body.matches('\r').count() != body.matches("\r\n").count();
         let printable = |c: char| {
             c.is_ascii()
                 || matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
@@ -217,6 +280,7 @@ impl<'s> Parser<'s> {
             pairs: Vec::new(),
             written_pairs: Vec::new(),
             tabs: has(b'\t'),
+            lone_cr,
             tabs_taken: RefCell::new(Vec::new()),
             no_hand_over: false,
             handed: 0,
@@ -339,12 +403,16 @@ impl<'s> Parser<'s> {
         }
         // The memchr crate's search, which reads a short line in one or two
         // vector loads: a loop over bytes was an eighth of reading a list.
-        let end =
-            memchr::memchr(b'\n', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
-        let next = end + 1;
-        let end = match end > start && self.bytes[end - 1] == b'\r' {
-            true => end - 1,
-            false => end,
+        let (end, next) = match self.lone_cr {
+            true => self.cr_line_end(start),
+            false => {
+                let end = memchr::memchr(b'\n', &self.bytes[start..])
+                    .map_or(self.bytes.len(), |i| start + i);
+                match end > start && self.bytes[end - 1] == b'\r' {
+                    true => (end - 1, end + 1),
+                    false => (end, end + 1),
+                }
+            }
         };
         let indent = self.bytes[start..end]
             .iter()
@@ -356,6 +424,18 @@ impl<'s> Parser<'s> {
             end,
             next,
         })
+    }
+
+    /// Where the line that starts at `start` ends and the next one starts,
+    /// in a source with carriage returns outside CRLF: LF, CRLF or CR, as
+    /// YAML breaks lines (apart from [`Parser::raw_line`], which every line
+    /// goes through, so that reading other files stays as fast).
+    #[cold]
+    fn cr_line_end(&self, start: usize) -> (usize, usize) {
+        let end = memchr::memchr2(b'\n', b'\r', &self.bytes[start..])
+            .map_or(self.bytes.len(), |i| start + i);
+        let crlf = self.bytes.get(end..end + 2) == Some(b"\r\n");
+        (end, end + 1 + usize::from(crlf))
     }
 
     /// Marks `line` read.
@@ -382,7 +462,7 @@ impl<'s> Parser<'s> {
         }
         let at = line.start + line.indent;
         let node = if self.is_entry(line, at) {
-            self.seq(line.indent)
+            self.seq(line.indent, None)
         } else {
             self.map(line.indent, None)
         };
@@ -390,48 +470,78 @@ impl<'s> Parser<'s> {
         node
     }
 
-    /// A block sequence whose entries are at `indent`.
-    fn seq(&mut self, indent: usize) -> Option<Node<'s>> {
-        let start = self
-            .next_line()
-            .map_or(self.pos, |line| line.start + indent);
+    /// A block sequence whose entries are at `indent`; `first` is a line
+    /// whose first entry is further into it (`- - a`, a compact nested
+    /// sequence, whose entries are at the inner `-`'s column).
+    fn seq(&mut self, indent: usize, mut first: Option<Line>) -> Option<Node<'s>> {
+        let start = match first {
+            Some(line) => line.start + indent,
+            None => self
+                .next_line()
+                .map_or(self.pos, |line| line.start + indent),
+        };
         // Plain scalars and host entries kept by their spans.
         let mut items = SeqBuilder::new(self.src);
         let frame = self.open();
-        while let Some(line) = self.next_line() {
-            if line.indent < indent {
-                break;
-            }
-            if line.indent > indent {
-                return None;
-            }
+        // Models for host entries written alike (see `entry_like`).
+        let mut likes = Likes::default();
+        loop {
+            let line = match first.take() {
+                Some(line) => line,
+                None => match self.next_line() {
+                    Some(line) if line.indent < indent => break,
+                    Some(line) if line.indent > indent => return None,
+                    Some(line) => line,
+                    None => break,
+                },
+            };
             let dash = line.start + indent;
             if !self.is_entry(line, dash) {
                 // A key at this indent: the sequence was a mapping value.
                 break;
             }
             let at = self.skip_spaces(dash + 1, line.end);
+            let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
+            if let Some(colon) = colon
+                && !likes.models.is_empty()
+                && self.entry_like(line, at, colon, indent, &likes.models, &mut items)
+            {
+                self.frames[frame].0 += 1;
+                likes.misses = 0;
+                continue;
+            }
             let (depth, handed) = (self.depth, self.handed);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
                 self.finish(line);
                 self.nested(indent, false, dash + 1)
             } else if self.is_entry(line, at) {
-                None
+                // A compact nested sequence (`- - a`).
+                self.compact_seq(line, at)
             } else if matches!(self.bytes[at], b'&' | b'*') {
                 self.anchored(line, at, indent, false)
             } else if let Some(node) = self.tagged_block(line, at, indent) {
                 node
-            } else if memchr::memchr(b':', &self.bytes[at..line.end]).is_some()
-                && self.host_entry(line, at, &mut items)
-            {
+            } else if colon.is_some() && self.host_entry(line, at, &mut items) {
+                let entry = self.frames[frame].0;
                 self.frames[frame].0 += 1;
+                likes.keep(entry, || self.like(line, at, indent, handed, &items));
                 continue;
             } else {
                 self.inline(line, at, indent)
             };
             match item {
-                Some(item) => items.push(item),
+                Some(item) => {
+                    let map = matches!(item.kind, Kind::Map(_));
+                    items.push(item);
+                    if map {
+                        let entry = self.frames[frame].0;
+                        likes.keep(entry, || self.like(line, at, indent, handed, &items));
+                    }
+                }
+                // An entry that starts inside its line (after an outer `- `):
+                // the outer entry is handed over.
+                None if dash != line.start + line.indent => return None,
                 None => {
                     self.depth = depth;
                     self.hand_over(frame, line, indent, Some(&mut items))?;
@@ -440,12 +550,119 @@ impl<'s> Parser<'s> {
             self.entry_read(frame, handed);
         }
         self.frames.truncate(frame);
-        let end = self.last_end(start);
+        // As the event parser ends it: where its last item ends.
+        let end = items.last_end().unwrap_or(start).max(start);
         Some(Node {
             span: Span::new(start, end),
             kind: items.finish(),
         })
     }
+
+    /// The host entry just read, whose first line is `line` and name at
+    /// `at`, as a model for the next ones (see [`Parser::entry_like`]): if
+    /// it is kept by its spans in `items`, its name is a key on its line,
+    /// the next line with content is the list's next entry, and reading it
+    /// changed nothing outside it: no hand-over (`handed` of them before it),
+    /// no anchor or alias (no `&` or `*` in its text), no tab in the source
+    /// (whose places are noted).
+    fn like(
+        &self,
+        line: Line,
+        at: usize,
+        indent: usize,
+        handed: usize,
+        items: &SeqBuilder<'s>,
+    ) -> Option<Like> {
+        if self.tabs || handed != self.handed || line.indent != indent {
+            return None;
+        }
+        let entry = items.last_entry()?;
+        let (_, colon) = self.key(line, at)?;
+        let next = self.next_line()?;
+        let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
+        let text = &self.bytes[line.start..next.start];
+        let properties = memchr::memchr2(b'&', b'*', text).is_some();
+        (entry_next && !properties).then_some(Like {
+            entry,
+            column: at - line.start,
+            colon,
+            len: next.start - colon,
+        })
+    }
+
+    /// A host entry at `at` in `line` (whose first `:` is `colon`) written
+    /// as one of the entries `likes` is, but for its name (a plain scalar
+    /// on its line): the same text from the name's `:` to the next entry,
+    /// at the same column. Then reading it would give that entry's tree with
+    /// a name of its own and everything after the name as many bytes further
+    /// on, for all that reading an entry looks at is its text, its name's
+    /// column and the next line's being an entry of the list: added to
+    /// `items` that way without reading it (1M hosts with a nested list each:
+    /// the list was read a million times). False, with nothing read,
+    /// otherwise.
+    fn entry_like(
+        &mut self,
+        line: Line,
+        at: usize,
+        colon: usize,
+        indent: usize,
+        likes: &[Like],
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        if line.indent != indent {
+            return false;
+        }
+        // The text from the first `:` of the line, then the name before it.
+        let column = at - line.start;
+        // Their last 8 bytes first, in one load each (vars of their own on
+        // every host differ there), then all.
+        let last = |end: usize| <[u8; 8]>::try_from(&self.bytes[end - 8..end]).ok();
+        let Some((like, end)) = likes.iter().rev().find_map(|like| {
+            let (end, model) = (colon + like.len, like.colon..like.colon + like.len);
+            let alike = like.column == column
+                && end <= self.bytes.len()
+                && (like.len < 8 || last(end) == last(model.end))
+                && self.bytes[colon..end] == self.bytes[model];
+            alike.then_some((like, end))
+        }) else {
+            return false;
+        };
+        let Some((name, key_colon)) = self.key(line, at) else {
+            return false;
+        };
+        if key_colon != colon {
+            return false;
+        }
+        let next_entry = self.line_at(end).is_some_and(|next| {
+            next.start == end && next.indent == indent && self.is_entry(next, end + indent)
+        });
+        if !next_entry || !items.push_entry_like(&like.entry, &name, (colon - like.colon) as u32) {
+            return false;
+        }
+        self.pos = end;
+        #[cfg(test)]
+        ENTRIES_LIKE.with(|n| n.set(n.get() + 1));
+        true
+    }
+
+    /// A compact nested sequence whose first `-` is at `at` in `line`, after
+    /// an outer entry's `- ` (`- - a`): its entries are at `at`'s column.
+    fn compact_seq(&mut self, line: Line, at: usize) -> Option<Node<'s>> {
+        // A tab after the inner `-` (before its value, or as the line's
+        // end): libyaml refuses it there, YAML 1.2 does not.
+        let blanks = &self.bytes[at + 1..self.skip_blanks(at + 1, line.end)];
+        if blanks.contains(&b'\t') {
+            return None;
+        }
+        self.depth += 1;
+        let seq = match self.depth > MAX_DEPTH {
+            true => None,
+            false => self.seq(at - line.start, Some(line)),
+        };
+        self.depth -= 1;
+        seq
+    }
+
     /// A host entry after a sequence entry's `- ` at `at`: a mapping of one
     /// key to a mapping, `name: {k: v}` or `name:` then `k: v` lines of
     /// one-line values. Read into `items` without a node made for the entry
@@ -758,12 +975,6 @@ impl<'s> Parser<'s> {
         line
     }
 
-    /// The end of the last line read, for the span of a block that started at
-    /// `start`: its line break, or the end of the source.
-    fn last_end(&self, start: usize) -> usize {
-        self.pos.saturating_sub(1).min(self.bytes.len()).max(start)
-    }
-
     /// A plain scalar that is the slice `text` of the source.
     fn plain(&self, text: &'s str) -> Node<'s> {
         let start = text.as_ptr() as usize - self.src.as_ptr() as usize;
@@ -813,7 +1024,7 @@ impl<'s> Parser<'s> {
                     && self.is_entry(next, next.start + indent) =>
             {
                 self.depth += 1;
-                let seq = self.seq(indent);
+                let seq = self.seq(indent, None);
                 self.depth -= 1;
                 // A sequence at its key's indent starts, as the event parser
                 // places it, after its first `-` and the blanks after it (at
@@ -836,6 +1047,13 @@ impl<'s> Parser<'s> {
     /// A node starting at `at`, inside `line`, after a sequence entry's `- `
     /// at `indent`: a scalar, or a mapping whose first key is here.
     fn inline(&mut self, first: Line, at: usize, indent: usize) -> Option<Node<'s>> {
+        if self.bytes[at] == b'?' {
+            // An explicit key (`- ? k`): a mapping.
+            self.depth += 1;
+            let map = self.map(at - first.start, Some((first, at)));
+            self.depth -= 1;
+            return map;
+        }
         let mut line = first;
         let (scalar, after) = self.scalar(&mut line, at, indent)?;
         let next = self.skip_spaces(after, line.end);
@@ -905,6 +1123,9 @@ impl<'s> Parser<'s> {
     /// One entry of a block mapping whose keys are at `indent`: the key at
     /// `at` in `line`, and its value.
     fn map_entry(&mut self, line: Line, at: usize, indent: usize) -> Option<(Node<'s>, Node<'s>)> {
+        if self.bytes[at] == b'?' {
+            return self.explicit_entry(line, at, indent);
+        }
         let (key, colon) = self.key(line, at)?;
         let at = self.skip_spaces(colon + 1, line.end);
         let value = if at == line.end || self.bytes[at] == b'#' {
@@ -923,6 +1144,61 @@ impl<'s> Parser<'s> {
                 return None; // `a: b: c`
             }
             self.end_of_value(line, after)?;
+            value
+        };
+        Some((key, value))
+    }
+
+    /// An entry of a block mapping whose keys are at `indent`, with an
+    /// explicit key at `at` in `line`: `? k`, a one-line scalar ending its
+    /// line, then on the next line with content, at `indent`, `:` and the
+    /// value (a scalar or flow collection on that line, or a block on the
+    /// lines after it). Not taken: a key that is no such scalar, no `:`
+    /// line (an empty value, placed by what follows), a value with
+    /// properties or a compact sequence (`: - a`).
+    fn explicit_entry(
+        &mut self,
+        line: Line,
+        at: usize,
+        indent: usize,
+    ) -> Option<(Node<'s>, Node<'s>)> {
+        // `?` then a space: a tab there libyaml refuses.
+        let key_at = self.skip_spaces(at + 1, line.end);
+        if key_at == at + 1 || key_at == line.end || !self.starts_scalar(line, key_at) {
+            return None;
+        }
+        let mut on = line;
+        let (key, after) = self.scalar(&mut on, key_at, indent)?;
+        let plain = matches!(&key.kind, Kind::Scalar(s) if s.style == Style::Plain);
+        let colon_after = after < line.end && self.bytes[after] == b':';
+        if on.start != line.start || plain && colon_after || !self.ends_line(line, after) {
+            return None; // a key over lines, or a mapping (`? k: v`)
+        }
+        let next = self.line_from(line.next)?;
+        let colon = next.start + indent;
+        let value_line = next.indent == indent
+            && self.bytes[colon] == b':'
+            && (colon + 1 == next.end || self.bytes[colon + 1] == b' ');
+        if !value_line {
+            return None;
+        }
+        let at = self.skip_spaces(colon + 1, next.end);
+        let value = if at == next.end || self.bytes[at] == b'#' {
+            self.take_tabs(at, next.end);
+            self.finish(next);
+            self.nested(indent, true, colon)?
+        } else if !matches!(self.bytes[at], b'[' | b'{' | b'|' | b'>')
+            && !self.starts_scalar(next, at)
+        {
+            return None;
+        } else {
+            let mut on = next;
+            let (value, after) = self.scalar(&mut on, at, indent)?;
+            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+            if plain && after < on.end && self.bytes[after] == b':' {
+                return None; // `: a: b`
+            }
+            self.end_of_value(on, after)?;
             value
         };
         Some((key, value))
@@ -1642,6 +1918,31 @@ fn tagged<'s>(mut node: Node<'s>, tag: String, at: usize) -> Node<'s> {
     }
 }
 
+/// Where a plain scalar that starts `rest` (a flow collection's line from
+/// it) ends, from a `:` or `#` at `stop`: past those inside it (`http://x`,
+/// `a#b`) as YAML 1.1 and 1.2 both read them, a `:` before anything but a
+/// blank, a flow indicator or `?` (which libyaml ends it at), a `#` after
+/// anything but a blank.
+#[cold]
+fn flow_plain_end(rest: &[u8], mut stop: usize) -> usize {
+    loop {
+        let inside = match rest.get(stop) {
+            Some(b':') => rest.get(stop + 1).is_some_and(|&b| {
+                !matches!(b, b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}' | b'?')
+            }),
+            Some(b'#') => !matches!(rest[stop - 1], b' ' | b'\t'),
+            _ => return stop,
+        };
+        if !inside {
+            return stop;
+        }
+        stop += 1;
+        stop += (rest[stop..].iter())
+            .position(|&b| FLOW_STOP[usize::from(b)])
+            .unwrap_or(rest.len() - stop);
+    }
+}
+
 /// A quoted scalar from `start` to `end` (its quotes included).
 fn quoted(value: Cow<'_, str>, style: Style, start: usize, end: usize) -> Node<'_> {
     Node {
@@ -1710,15 +2011,23 @@ impl<'s> Parser<'s> {
             }
             i = self.next_token(line, after, indent)?;
             if is_map {
-                let colon =
-                    self.bytes[i] == b':' && (i + 1 == line.end || self.bytes[i + 1] == b' ');
+                // `:` then a blank, or the end of the value (`{k:}`, `{k:, l: v}`).
+                let colon = self.bytes[i] == b':'
+                    && (i + 1 == line.end || matches!(self.bytes[i + 1], b' ' | b',' | b'}'));
                 if !colon || !matches!(node.kind, Kind::Scalar(_)) || i - key_at > MAX_KEY {
                     return None;
                 }
                 let at = self.flow_space(line, i + 1, indent)?;
-                let (value, after) = self.flow_node(line, at, depth, indent)?;
-                entries.push((node, value));
-                i = self.next_token(line, after, indent)?;
+                if matches!(self.bytes[at], b',' | b'}') {
+                    // No value: an empty one, placed at the `:` as the event
+                    // parser places it.
+                    entries.push((node, self.missing(i)));
+                    i = at;
+                } else {
+                    let (value, after) = self.flow_node(line, at, depth, indent)?;
+                    entries.push((node, value));
+                    i = self.next_token(line, after, indent)?;
+                }
             } else {
                 items.as_deref_mut()?.push(node);
             }
@@ -1803,11 +2112,13 @@ impl<'s> Parser<'s> {
                 let stop = (rest.iter())
                     .position(|&b| FLOW_STOP[usize::from(b)])
                     .unwrap_or(rest.len());
-                match rest.get(stop) {
-                    Some(b'#') if rest[stop - 1] != b' ' => return None,
-                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => return None,
-                    _ => {}
-                }
+                let stop = match rest.get(stop) {
+                    Some(b'#') if rest[stop - 1] != b' ' => flow_plain_end(rest, stop),
+                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => {
+                        flow_plain_end(rest, stop)
+                    }
+                    _ => stop,
+                };
                 let text = self.src[at..at + stop].trim_end_matches(' ');
                 self.no_tabs(at, at + text.len())?;
                 Some((self.plain(text), at + text.len()))
@@ -1825,6 +2136,91 @@ mod tests {
     fn same_as_serde_yaml(source: &str) {
         assert!(read(source).is_some(), "{source:?}");
         assert!(reference::agrees(source), "{source:?}");
+    }
+
+    /// Not read by this reader alone (left to the event parser, or handed
+    /// over), and read alike by the event parser and serde_yaml.
+    fn not_read_alone(source: &str) {
+        assert_eq!(read_alone(source), None, "{source:?}");
+        assert!(reference::agrees(source), "{source:?}");
+    }
+
+    /// Whether two trees are the same, every node's span included, but for
+    /// the ends each builder draws its own way (see [`spans`]).
+    fn same_spans(src: &str, a: &Node, b: &Node) -> bool {
+        spans(src, a, b).is_some()
+    }
+
+    /// [`same_spans`], and whether the end of `a` is one left uncompared: a
+    /// block scalar's (the event parser ends it after the next line's
+    /// indentation), a flow collection's (at its last item, not its
+    /// bracket), an anchored node's (whose inside each builder draws its own
+    /// way), an empty scalar's (placed by what follows it), or a block
+    /// collection's that ends with one of those.
+    fn spans(src: &str, a: &Node, b: &Node) -> Option<bool> {
+        let (start, end) = (a.span.start == b.span.start, a.span.end == b.span.end);
+        // Past a tag (`!!seq [a]`), where a tagged node starts.
+        let text = &src[a.span.start().min(src.len())..];
+        let text = match text.strip_prefix('!') {
+            Some(tagged) => tagged.trim_start_matches(|c: char| !c.is_whitespace()),
+            None => text,
+        };
+        let flow = text.trim_start().starts_with(['[', '{']);
+        // The collection's start and end, its last entry's end left or not.
+        let collection = |last: Option<bool>| {
+            let left = flow || last.unwrap_or(true);
+            (start && (end || left)).then_some(left)
+        };
+        match (&a.kind, &b.kind) {
+            (Kind::Scalar(x), Kind::Scalar(y)) => {
+                if x.value != y.value || x.style != y.style || x.tag != y.tag {
+                    return None;
+                }
+                if x.value.is_empty() && x.style == Style::Plain {
+                    return Some(true);
+                }
+                let block = matches!(x.style, Style::Literal | Style::Folded);
+                (start && (end || block)).then_some(block)
+            }
+            (Kind::Alias(x), Kind::Alias(y)) => {
+                (start && reference::same_tree(x, y, false)).then_some(true)
+            }
+            (Kind::Tagged(x), Kind::Tagged(y)) => {
+                let inner = spans(src, &x.1, &y.1)?;
+                (x.0 == y.0 && start && (end || inner)).then_some(inner)
+            }
+            (Kind::Map(x), Kind::Map(y)) => {
+                let mut last = None;
+                for ((ka, va), (kb, vb)) in x.iter().zip(y) {
+                    spans(src, ka, kb)?;
+                    last = Some(spans(src, va, vb)?);
+                }
+                (x.len() == y.len()).then_some(())?;
+                collection(last)
+            }
+            (Kind::Seq(_) | Kind::HostSeq(_), Kind::Seq(_) | Kind::HostSeq(_)) => {
+                let (x, y): (Vec<_>, Vec<_>) = (a.items()?.collect(), b.items()?.collect());
+                let mut last = None;
+                for (p, q) in x.iter().zip(&y) {
+                    last = Some(spans(src, p, q)?);
+                }
+                (x.len() == y.len()).then_some(())?;
+                collection(last)
+            }
+            _ => None,
+        }
+    }
+
+    /// Read by this reader alone, as the event parser reads it, spans
+    /// included (see [`same_spans`]), and as serde_yaml reads it.
+    fn read_alone_as_the_event_parser(source: &str) {
+        let fast = read_alone(source).unwrap_or_else(|| panic!("not read: {source:?}"));
+        let events = crate::tree::parse(source).unwrap().unwrap();
+        assert!(
+            same_spans(source, &fast, &events),
+            "{source:?}\n{fast:?}\n{events:?}"
+        );
+        same_as_serde_yaml(source);
     }
 
     #[test]
@@ -1898,6 +2294,181 @@ mod tests {
         }
     }
 
+    /// Compact nested sequences (`- - a`, at any depth) and mappings in
+    /// them (`- - k: v`) are read by this reader, with the event parser's
+    /// nodes and spans.
+    #[test]
+    fn reads_compact_nested_sequences_and_mappings() {
+        for source in [
+            "l:\n- - a\n  - b\n- - - c\n    - d\n  - e\n",
+            "l:\n- - k: v\n    k2: v2\n  - - x\n- -\n  - y\n- - # c\n    z\n",
+            "- - a\n   b\n- - a # c\n\n  # c\n  - b\n-   - a\n    - b\n",
+            "- - >-\n   x\n   y\n- - \"q\n   r\"\n- - !!str x\n- - 'y'\n",
+            "- - k: v\n    l: w\n  - m: n\n- - k:\n      v\n- - k:\n    - x\n",
+            "k:\n  - - a\n    - b\nj: 1\n",
+            "- -\n- b\n- - -\n- - - a\n    - b\n  - c\n- d\n- - a\n  -\n    b\n",
+            "- - k: v\n  - l: w\n    m: x\n- -  a\n",
+            "l:\r\n- - a\r\n  - b\r\n",
+            "- - a\n...\n",
+            "- - |\n    text\n  - b\n- - |+\n    k\n\n  - x\n",
+            "- - [a, b]\n  - {c: d}\n- - &a x\n- *a\n",
+            "- - x\t\n- - y \t# c\t\n",
+            "hosts:\n- w1:\n    pairs:\n    - - a\n      - b\n- w2:\n    pairs:\n    - - a\n      - b\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // As deep as the event parser nests.
+        let deep = format!("k:\n{}a\n", "- ".repeat(63));
+        read_alone_as_the_event_parser(&deep);
+        // A tab after the inner `-`: libyaml refuses it, YAML 1.2 does not.
+        for source in ["- -\t\n", "- - \t\n", "- -\tx\n", "- - \tx\n"] {
+            not_read_alone(source);
+        }
+    }
+
+    /// Explicit keys (`? k`, a scalar on its line) with their value after
+    /// `:` on the next line, in block mappings and sequence entries.
+    #[test]
+    fn reads_explicit_keys() {
+        for source in [
+            "a:\n  ? k\n  : v\n  l: w\n",
+            "? k\n:\n  - v\n? j\n:\n- w\n? l\n:\n  m: n\n  o: p\nq: r\n",
+            "? k\n:\nl: 1\n? \"q\"  # c\n# c\n: [a, b] # c\n? l\n: |\n  x\n? 'm'\n: v\n  w\n",
+            "- ? k\n  : v\n  ? l\n  : w\n  m: 1\n- x\n- - ? k\n    : v\n- ? k\n  :\n",
+            "hosts:\n- ? web1\n  : {zone: a}\n- web2\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // An empty value placed by what follows, a key that is a collection
+        // or over lines, tabs, properties, a compact sequence after `:`.
+        for source in [
+            "? k\nx: 1\n",
+            "? k\n: - v\n",
+            "?\tk\n: v\n",
+            "? k\n:\tv\n",
+            "? k\n:  &a v\n",
+            "? k: v\n: x\n",
+            "? k\n  j\n: v\n",
+            "? k\n: v: w\n",
+            "? - k\n: v\n",
+            "? [k]\n: v\n",
+            "l:\n- ?\n  : v\n",
+        ] {
+            not_read_alone(source);
+        }
+    }
+
+    /// In flow mappings, a key without a value (`{zone: }`, placed at the
+    /// `:`); in flow collections, plain scalars holding `:` or `#` (`{url:
+    /// http://x:8/#a}`), where YAML 1.1 and 1.2 read them alike.
+    #[test]
+    fn reads_empty_flow_values_and_colons_in_flow_scalars() {
+        for source in [
+            "a: {zone: }\nb: {zone:}\nc: {zone: , b: 1}\nd: {zone: # c\n   }\n",
+            "a: [x, {k: }]\nb: {k: v, l: }\nc: {k:,l: 1}\n",
+            "hosts:\n- web1: {zone: }\n- web2: {zone: eu, rack:}\n",
+            "a: {url: http://x:80/y#z, b: a:b}\nb: [http://x, a#b, c:d, 'e:f']\nc: {a:b: c}\n",
+            "hosts:\n- web1: {health: http://web1:8080/health}\n- web2: [a:b]\n",
+            "a: [x #c\n ]\nb: {k: a#b # c\n }\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // Read otherwise by YAML 1.1 and 1.2, or a key without a value in a
+        // sequence: left to the event parser.
+        for source in ["a: [a:?b]\n", "a: [x:\n ]\n", "a: {x::y}\n", "a: [x:]\n"] {
+            not_read_alone(source);
+        }
+    }
+
+    /// A carriage return outside CRLF is a line break (in YAML 1.1 and 1.2
+    /// alike), wherever lines break: the event parser's tree, spans included.
+    #[test]
+    fn reads_lone_carriage_returns_as_line_breaks() {
+        for source in [
+            "a: b\r\n\rc: d\n",
+            "l:\r- a\r- b\r",
+            "# c\r\r\nversions:\n  app:\n    - 1.10\n    - 2.20\n  web: [w1]\n",
+            "a: |\r  x\r\r  y\rb: >\r  p\r  q\r\rc: \"x\r  y\"\r",
+            "a: [x,\r  y]\rb: x\r  y\r\r\n\r  z\rc: 'p\r\r q'\r",
+            "- - a\r  - b\r- k: v\r  l:\r  - m\r\r\r",
+            "versions:\r  a: web1\r  b: [x, y]\r",
+            "a: |+\r  x\r\r\rb: 1",
+            "--- # c\ra: 1\r...\r",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+    }
+
+    /// Host entries written alike but for their names are read as the first
+    /// of them was, moved on (`Parser::entry_like`): the event parser's tree
+    /// and the validator's messages all the same.
+    #[test]
+    fn reads_host_entries_written_alike_as_the_first() {
+        let entries = [
+            ("- w{i}:\n    pairs:\n    - - a\n      - b\n", 4),
+            (
+                "  - web-{i}.example.com:  # c\n\n      z: [1, {k: v}]\n      y: |\n        t\n",
+                4,
+            ),
+            ("- w{i}: {zone: a, n: [1]}\n", 4),
+            ("- w{i}:\n    k:\n      a: b\n    l:\n    - x\n", 4),
+            // Names of other lengths and styles, keys after the name.
+            ("- {i}: {z: 1}\n", 4),
+            ("- 'w{i}': {z: 1}\n", 0),
+            ("- w{i}: {z: 1}\n  k: 1\n", 0),
+        ];
+        for (entry, alike) in entries {
+            let mut source = String::from("l:\n");
+            for i in [1, 22, 3, 4444, 5, 66] {
+                source.push_str(&entry.replace("{i}", &i.to_string()));
+            }
+            ENTRIES_LIKE.with(|n| n.set(0));
+            assert!(read_alone(&source).is_some(), "{source:?}");
+            assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
+            read_alone_as_the_event_parser(&source);
+        }
+        // Vars taking turns among a few values, a first entry written
+        // otherwise: the last few entries read are the models.
+        let turns: String = (0..12)
+            .map(|i| format!("- w{i}: {{zone: z{}}}\n", i % 3))
+            .collect();
+        let first = "- w0: {zone: a, x: 1}\n- w1: {zone: a}\n- w2: {zone: a}\n- w3: {zone: a}\n";
+        // Vars of their own on 200 hosts, then alike on 100: after 64
+        // misses in a row, one entry in 64 is kept as a model (the 256th),
+        // and the entries after it but the last are read as it.
+        let own: String = (0..300)
+            .map(|i| format!("- w{i}: {{zone: z{}}}\n", i.min(200)))
+            .collect();
+        for (source, alike) in [
+            (turns.as_str(), 8),
+            (first, 1),
+            (own.as_str(), 299 - 256 - 1),
+        ] {
+            ENTRIES_LIKE.with(|n| n.set(0));
+            assert!(read_alone(source).is_some(), "{source:?}");
+            assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
+            read_alone_as_the_event_parser(source);
+        }
+        // The validator's messages, in the same places, as the event
+        // parser's tree gives them.
+        let mut source = String::from("versions:\n  app:\n");
+        for name in ["w1", "w2", "w1", "w 3", "w4"] {
+            source.push_str(&format!("  - {name}:\n      regal_x: [a]\n      k: 1.10\n"));
+        }
+        source.push_str("schedul: 2\n");
+        let fast = read_alone(&source).unwrap();
+        let whole = crate::tree::parse(&source).unwrap().unwrap();
+        let ours = messages(&source, &fast);
+        assert!(ours.len() > 5, "{ours:?}");
+        assert_eq!(ours, messages(&source, &whole));
+        // Written otherwise: a longer value, a comment, another column, the
+        // end of the list or of the file after it.
+        let source = "l:\n- a: [1]\n- b: [1]\n- c: [10]\n- d: [1] # c\n-  e: [1]\n- f: [1]\nm:\n- g: [1]\n- h: [1]\n";
+        read_alone_as_the_event_parser(source);
+        let source = "- a: [1]\n- b: [1]\n- c: [1]";
+        read_alone_as_the_event_parser(source);
+    }
+
     /// Entries this reader does not take are handed to the event parser one
     /// by one (or, after a few in one collection, the rest of it), and the
     /// tree is the one the event parser builds for the whole file.
@@ -1926,25 +2497,25 @@ mod tests {
         same_as_serde_yaml(&many);
     }
 
-    /// A file with entries handed over gives the validator's messages, in
-    /// the same places, that the whole file read by the event parser gives.
-    #[test]
-    fn hand_over_keeps_the_messages_of_the_whole_file() {
+    /// The validator's messages on `root`, read from `source`.
+    fn messages(source: &str, root: &Node) -> Vec<String> {
         use crate::strategy::{HostsFrom, validate};
-        let messages = |source: &str, root: &Node| match validate::validate(
-            source,
-            root,
-            HostsFrom::Unavailable,
-        ) {
+        match validate::validate(source, root, HostsFrom::Unavailable) {
             Ok(_) => vec![],
             Err(problems) => problems
                 .iter()
                 .map(|p| p.at(std::path::Path::new("regal.yml")).to_string())
                 .collect(),
-        };
+        }
+    }
+
+    /// A file with entries handed over gives the validator's messages, in
+    /// the same places, that the whole file read by the event parser gives.
+    #[test]
+    fn hand_over_keeps_the_messages_of_the_whole_file() {
         for source in [
-            "versions:\n  app:\n  - web1\n  - web2:\n      pairs:\n      - - a\n  - web1\n  - 'web 3'\nschedul: 2\n",
-            "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - - a\n    - w2\n    ordr: 1\n",
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - !<!t> a\n    - w2\n    ordr: 1\n",
             "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
         ] {
             let fast = read(source).unwrap_or_else(|| panic!("{source:?}"));
@@ -1995,8 +2566,7 @@ mod tests {
             "- web1:\t\n",
             "a: b:\t\n",
         ] {
-            assert_eq!(read_alone(source), None, "{source:?}");
-            assert!(reference::agrees(source), "{source:?}");
+            not_read_alone(source);
         }
     }
 
@@ -2206,7 +2776,6 @@ mod tests {
             "a: multi\n  li: ne\n",
             "a: multi\n  line # c\n",
             "- multi\n  [line]\n",
-            "a: b\r\n\rc: d\n",
             "---\na: 1\n---\nb: 2\n",
             "a: 1\n...\nb: 2\n",
             "a: 1\n...\n---\nb: 2\n",
@@ -2214,19 +2783,16 @@ mod tests {
             "a: 1\n... x\n",
             "a: 1\n.b: 2\n",
             "a: 1\n...\t\n",
-            "? a\n: b\n",
             "a: b: c\n",
             "  a: 1\n b: 2\n",
             "a: - b\n",
-            "l:\n- - x\n",
             "a: -\n",
             "a:\n    b: 1\n  c: 2\n",
             "a:\n  x\n    y: 1\n",
             "a:\n  x # c\n    y\n",
             "- \n  x\n   - y\n",
         ] {
-            assert_eq!(read_alone(source), None, "{source:?}");
-            assert!(reference::agrees(source), "{source:?}");
+            not_read_alone(source);
         }
     }
 
@@ -2264,11 +2830,13 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "- - a\n  - b",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\nb]",
+            // Read by the fast reader now (compact nested sequences).
+            "- - a\n  - b",
         ];
         const SCALARS_READ: usize = 78;
         /// How many values at the end of `SCALARS` are handed over.
-        const HANDED: usize = 20;
+        const HANDED: usize = 21;
         /// Put before a mapping, defines the anchors the scalars use.
         const ANCHORS: &str = "p1: &a x\np2: &b [1, 2]\np3: &c {k: v}\np4: &d\n  k: [v]\n";
         /// Keys the fast reader takes, then (from `KEYS_READ` on) others.
@@ -2324,12 +2892,11 @@ mod tests {
             "web1", "web-01.example.com", "10.1.1.9", "'q'", "'it''s'", "\"dq\"", "a b", "~",
             "-x", "1.10", "007", "true", "\"e\\x41\\t\\\"\"", "\"\\u00e9\\/\"", "!!str t", "!x y",
             "!!str 'q'", "!!int \"7\"", "{}", "[]", "'a, b'", "web[1:3]", "\u{e9}t\u{e9}", "x ",
-            "'two\n          lines'", "\"two\n\n          lines\"",
+            "'two\n          lines'", "\"two\n\n          lines\"", "x#c", "a:b", "http://x:8/#y",
             // Left to the event parser.
-            "x#c", "a:b", "http://x", "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"",
-            "a: b", "|", "x\n  y",
+            "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"", "a: b", "|", "x\n  y", "a:?b",
         ];
-        const FLOW_READ: usize = 26;
+        const FLOW_READ: usize = 29;
 
         fn doc() -> impl Strategy<Value = Doc> {
             let leaf = prop_oneof![
@@ -2405,7 +2972,11 @@ mod tests {
                 }
                 Doc::Map(entries) => {
                     for (key, value) in entries {
-                        out.push_str(&format!("{pad}{}:", KEYS[*key]));
+                        // Now and then an explicit key (`? k` then `:`).
+                        match (key + indent) % 7 == 3 {
+                            true => out.push_str(&format!("{pad}? {}\n{pad}:", KEYS[*key])),
+                            false => out.push_str(&format!("{pad}{}:", KEYS[*key])),
+                        }
                         match value {
                             // Now and then on the next line, one step in
                             // (a block scalar's header stays on the key's).
@@ -2566,13 +3137,31 @@ mod tests {
             text
         }
 
+        /// Whether `text`, with `damages` done to it, is read alike by the
+        /// fast reader, the event parser and serde_yaml (`agrees`), spans
+        /// included but for the ends each builder draws its own way
+        /// (`same_spans`); the text read otherwise.
+        fn read_alike_damaged(
+            mut text: String,
+            damages: Vec<(u8, usize, usize)>,
+        ) -> Result<(), String> {
+            for (kind, at, what) in damages {
+                text = damage(text, kind, at, what);
+            }
+            let spans = match (super::super::read(&text), crate::tree::parse(&text)) {
+                (Some(fast), Ok(Some(events))) => super::same_spans(&text, &fast, &events),
+                _ => true,
+            };
+            (agrees(&text) && spans).then_some(()).ok_or(text)
+        }
+
         /// The documents reach the fast reader's paths, not only its refusals.
         #[test]
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
             let mut runner = proptest::test_runner::TestRunner::deterministic();
             let (mut read, mut maps, mut aliases, mut blocks, mut tabs) = (0, 0, 0, 0, 0);
-            let mut handed = 0;
+            let (mut handed, mut compacts, mut explicit) = (0, 0, 0);
             for i in 0..1000usize {
                 let doc = doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::from(ANCHORS);
@@ -2590,11 +3179,28 @@ mod tests {
                 aliases += usize::from(text.contains(" *") && super::super::read(&text).is_some());
                 let block = text.contains("|\n") || text.contains(">-\n");
                 blocks += usize::from(block && super::super::read(&text).is_some());
+                // Compact nested sequences and mappings in them, read alone
+                // (without the anchors' mapping before: the document may be
+                // a sequence).
+                let mut alone = String::new();
+                render(&doc, 0, 2, false, &mut alone);
+                let compact = alone.contains("- - ");
+                compacts += usize::from(compact && super::super::read_alone(&alone).is_some());
+                let key = alone.contains("\n? ") || alone.starts_with("? ");
+                explicit += usize::from(key && super::super::read_alone(&alone).is_some());
             }
             assert!(
-                read > 300 && maps > 100 && aliases > 10 && blocks > 15 && tabs > 80 && handed > 15,
+                read > 300
+                    && maps > 100
+                    && aliases > 10
+                    && blocks > 15
+                    && tabs > 80
+                    && handed > 15
+                    && compacts > 40
+                    && explicit > 40,
                 "read {read}, of which maps {maps}, with aliases {aliases}, block scalars {blocks}, \
-                 with entries handed over {handed}; with tabs {tabs}"
+                 with entries handed over {handed}, compact nested sequences read \
+                 alone {compacts}, explicit keys {explicit}; with tabs {tabs}"
             );
             let (mut read, mut lines, mut nested) = (0, 0, 0);
             for _ in 0..1000 {
@@ -2615,6 +3221,38 @@ mod tests {
         }
 
         proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+            /// A host list whose entries are written alike but for their
+            /// names, in up to three ways (read as one before, moved on:
+            /// `Parser::entry_like`),
+            /// maybe damaged, maybe followed by more: the event parser's tree,
+            /// spans included.
+            #[test]
+            fn host_entries_written_alike_read_as_the_event_parser_reads_them(
+                vars in prop::collection::vec(doc(), 1..4),
+                names in prop::collection::vec(
+                    (prop_oneof![20 => 0..KEYS_READ, 1 => 0..KEYS.len()], any::<usize>()),
+                    2..9,
+                ),
+                step in 1usize..5,
+                same: bool,
+                tabs in 0u8..16,
+                after in 0..KEYS.len(),
+                damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..2),
+            ) {
+                let entries = (names.iter())
+                    .map(|&(name, which)| Doc::Map(vec![(name, vars[which % vars.len()].clone())]));
+                let list = Doc::Map(vec![(1, Doc::Seq(entries.collect())), (after, Doc::Scalar(0))]);
+                let mut text = String::new();
+                render(&list, 0, step, same, &mut text);
+                if tabs < 4 {
+                    text = tabbed(text, tabs);
+                }
+                prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
+            }
+        }
+
+        proptest! {
             #![proptest_config(ProptestConfig::with_cases(3000))]
             #[test]
             fn where_the_fast_reader_reads_serde_yaml_reads_the_same(
@@ -2624,6 +3262,7 @@ mod tests {
                 anchors: bool,
                 tabs in 0u8..8,
                 ended: bool,
+                breaks in 0u8..6,
                 damages in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..3),
             ) {
                 let mut text = if anchors { String::from(ANCHORS) } else { String::new() };
@@ -2632,10 +3271,14 @@ mod tests {
                 if ended {
                     text.push_str("... # end\n");
                 }
-                for (kind, at, what) in damages {
-                    text = damage(text, kind, at, what);
-                }
-                prop_assert!(agrees(&text), "{text:?}");
+                // Now and then CR or CRLF line breaks, or some of each.
+                text = match breaks {
+                    0 => text.replace('\n', "\r"),
+                    1 => text.replace('\n', "\r\n"),
+                    2 => text.replacen('\n', "\r", 3).replacen('\n', "\r\n", 2),
+                    _ => text,
+                };
+                prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
             }
         }
     }
