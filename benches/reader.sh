@@ -5,8 +5,9 @@
 # names, CRLF or CR line breaks, a flow list over many lines, JSON, quoted names with
 # an escape, `!!str` names, one comma string on one line or over many, a
 # folded block scalar, files the fast reader leaves, host entries it hands
-# over to the event parser one by one or all, host entries with compact
-# nested lists (`- - a`, `- - name: a`) it reads, host vars in flow and in
+# over to the event parser one by one or all, host entries with flow lists of
+# pairs (`[http: 80]`) or compact nested lists (`- - a`, `- - name: a`) it
+# reads, host vars in flow and in
 # block style, several vars on one host in ten, a distinct var on every host)
 # and with hundreds of problems (duplicate hosts; 900 of three kinds); and the
 # 30-byte file whose range expands to the 10M-host limit.
@@ -81,19 +82,28 @@ write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine
 write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
 write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 # Host entries the fast reader hands over to the event parser (a var holding
-# a flow list of `key: value` pairs, `[http: 80]`, which it does not take):
-# one in the middle of the list, one host in a hundred (each alone), and on
-# every host (then the rest of the list goes to the event parser at once);
-# and constructs the fast reader takes on every host: a keep-chomped var, a
-# var holding a list of lists written compactly (`- - a`; handed over before),
-# and one holding lists of mappings written compactly (`- - name: a`).
-handed = "        ports: [http: 80, https: 443]"
+# a flow list with a plain scalar over two lines, `[http 80,\n https\n 443]`,
+# which it does not take): one in the middle of the list, one host in a
+# hundred (each alone), and on every host (then the rest of the list goes to
+# the event parser at once); and constructs the fast reader takes on every
+# host: a flow list of `key: value` pairs (`[http: 80]`; handed over before),
+# a keep-chomped var, a var holding a list of lists written compactly
+# (`- - a`; handed over before), and one holding lists of mappings written
+# compactly (`- - name: a`).
+handed = "        ports: [http 80,\n          https\n          443]"
+pairs = "        ports: [http: 80, https: 443]"
+write("pairs-every", (f"    - {name(i)}:\n{pairs}" for i in range(n)))
 write("handed-mid", (f"    - {name(i)}:\n{handed}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
 write("handed-every", (f"    - {name(i)}:\n{handed}" for i in range(n)))
 write("handed-1pc", (f"    - {name(i)}:\n{handed}" if i % 100 == 50 else f"    - {name(i)}" for i in range(n)))
+# The same with a value of its own in every entry, so that no entry is written
+# like another (entries written alike are read once; see docs/READER.md).
+write("handed-distinct", (f"    - {name(i)}:\n        ports: [http {i},\n          https\n          443]" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
 nested = "        pairs:\n          - - a\n            - b"
 write("nested-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
+write("nested-distinct", (f"    - {name(i)}:\n        pairs:\n          - - a{i}\n            - b" for i in range(n)))
+write("pairs-distinct", (f"    - {name(i)}:\n        ports: [http: {i}, https: 443]" for i in range(n)))
 nested_maps = ("        users:\n          - - name: a\n              uid: 1\n"
                "            - name: b\n          - - name: c")
 write("nested-maps-every", (f"    - {name(i)}:\n{nested_maps}" for i in range(n)))
@@ -141,7 +151,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every keep-every nested-every nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

@@ -11,17 +11,19 @@
 //! too), `!!str`-like tags on scalars (the value on the tag's line or the
 //! next) and on flow collections, flow collections on one line or over
 //! several (a host list, a whole file written as JSON; a key without a value,
-//! `{zone: }`; `:` and `#` inside plain scalars, `{url: http://x:80/}`),
+//! `{zone: }` or `{a, b}`; single-pair mappings in sequences, `[http: 80]`;
+//! `:` and `#` inside plain scalars, `{url: http://x:80/}`),
 //! anchors, aliases and comments, with LF, CRLF or CR line breaks. This
 //! reader takes exactly that subset and builds the same
 //! [`tree`](crate::tree) the event parser builds, spans included (but for the
 //! ends of block scalars and flow collections, which each builder draws its
 //! own way).
 //!
-//! An entry of a block sequence or mapping that it does not take (a folded
-//! line indented more than the first, a tag on a block collection, a `?` key
+//! An entry of a block sequence or mapping that it does not take (a `?` key
 //! that is a collection or has no `:` line, a key over several lines, a
-//! `key: value` pair in a flow sequence, ...) is handed over to the event
+//! collection as a key in a flow sequence (`[[a]: b]`), a verbatim tag,
+//! keep chomping on a
+//! block scalar that ends the file, ...) is handed over to the event
 //! parser alone: its lines, from the line's start, read by
 //! [`crate::tree::parse_region`] into nodes with the whole file's spans;
 //! after a few such entries in one collection, the rest of the collection at
@@ -39,12 +41,14 @@
 //!
 //! A host entry in a list (`- name: {var: value}`) is read straight into the
 //! list's compact form, without nodes (`Parser::host_entry`); one written as
-//! the entry before it but for its name (the same text from the name's `:`
-//! to the next entry) is added as that entry moved on, without reading it
-//! again (`Parser::entry_like`). The usual one, vars that are names
-//! (`{zone: eu}`, `ansible_host: 10.0.0.1`) or block scalars whose value is
-//! their text, is read without a node for any var either
-//! (`Parser::plain_host_entry`, `Parser::written_block_entry`).
+//! one of the entries before it but for its name (the same text from the
+//! name's `:` to the next entry) is added as that entry moved on, without
+//! reading it again (`Parser::entry_like`), also when that entry needed a
+//! hand-over (`Parser::like`).
+//! The usual one, vars that are names (`{zone: eu}`, `ansible_host:
+//! 10.0.0.1`) or block scalars whose value is their text, is read without a
+//! node for any var either (`Parser::plain_host_entry`,
+//! `Parser::written_block_entry`).
 
 use crate::tree::{EntryModel, Kind, Node, Scalar, SeqBuilder, Span, Style, WrittenPair};
 use std::borrow::Cow;
@@ -242,10 +246,9 @@ struct Parser<'s> {
 
 impl<'s> Parser<'s> {
     /// A parser, or `None` if the source has a character this reader leaves to
-    /// the event parser: a carriage return outside CRLF, a control character
-    /// other than a tab,
-    /// a byte order mark past the start, a non-printable character or a
-    /// Unicode line break.
+    /// the event parser: a control character other than a tab, a byte order
+    /// mark past the start, a non-printable character or a Unicode line
+    /// break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
         let bom = crate::tree::bom_len(src);
         let body = &src[bom..];
@@ -525,7 +528,7 @@ impl<'s> Parser<'s> {
             } else if colon.is_some() && self.host_entry(line, at, &mut items) {
                 let entry = self.frames[frame].0;
                 self.frames[frame].0 += 1;
-                likes.keep(entry, || self.like(line, at, indent, handed, &items));
+                likes.keep(entry, || self.like(line, at, indent, &items));
                 continue;
             } else {
                 self.inline(line, at, indent)
@@ -536,7 +539,7 @@ impl<'s> Parser<'s> {
                     items.push(item);
                     if map {
                         let entry = self.frames[frame].0;
-                        likes.keep(entry, || self.like(line, at, indent, handed, &items));
+                        likes.keep(entry, || self.like(line, at, indent, &items));
                     }
                 }
                 // An entry that starts inside its line (after an outer `- `):
@@ -545,6 +548,8 @@ impl<'s> Parser<'s> {
                 None => {
                     self.depth = depth;
                     self.hand_over(frame, line, indent, Some(&mut items))?;
+                    let entry = self.frames[frame].0;
+                    likes.keep(entry, || self.like(line, at, indent, &items));
                 }
             }
             self.entry_read(frame, handed);
@@ -560,24 +565,30 @@ impl<'s> Parser<'s> {
 
     /// The host entry just read, whose first line is `line` and name at
     /// `at`, as a model for the next ones (see [`Parser::entry_like`]): if
-    /// it is kept by its spans in `items`, its name is a key on its line,
-    /// the next line with content is the list's next entry, and reading it
-    /// changed nothing outside it: no hand-over (`handed` of them before it),
-    /// no anchor or alias (no `&` or `*` in its text), no tab in the source
-    /// (whose places are noted).
-    fn like(
-        &self,
-        line: Line,
-        at: usize,
-        indent: usize,
-        handed: usize,
-        items: &SeqBuilder<'s>,
-    ) -> Option<Like> {
-        if self.tabs || handed != self.handed || line.indent != indent {
+    /// it is kept by its spans in `items`, its name is a key on its line
+    /// (the key this reader reads there, also where the event parser read
+    /// the entry), the next line with content is the list's next entry, and
+    /// reading it changed nothing outside it: no anchor or alias (no `&` or
+    /// `*` in its text), no tab in the source (whose places are noted).
+    ///
+    /// An entry that needed a hand-over (of itself, or of entries inside
+    /// it) can be a model: each region handed over ends at the latest where
+    /// the next entry starts (a line no more indented than the list), the
+    /// event parser read it from its text, its indentation and that of the
+    /// line after it alone, and built it with spans in the whole file; an
+    /// entry with the same text after its name, at the same column, before
+    /// another entry, reads the same, those spans shifted as the rest. A
+    /// hand-over that would have failed for it instead sends the whole file
+    /// to the event parser, which builds the same tree.
+    fn like(&self, line: Line, at: usize, indent: usize, items: &SeqBuilder<'s>) -> Option<Like> {
+        if self.tabs || line.indent != indent {
             return None;
         }
         let entry = items.last_entry()?;
-        let (_, colon) = self.key(line, at)?;
+        let (name, colon) = self.key(line, at)?;
+        if items.last_span() != Some(name.span) {
+            return None;
+        }
         let next = self.next_line()?;
         let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
         let text = &self.bytes[line.start..next.start];
@@ -1961,10 +1972,15 @@ impl<'s> Parser<'s> {
     /// line it ends on. Its lines after the first need more indent than the
     /// block's `indent` (a line starting with a closing bracket: as much), as
     /// the event parser asks. Taken: comments between entries, a trailing
-    /// comma, a value on the line after its key's `:`. Not taken: a plain
-    /// scalar over several lines, a key whose `:` is on a later line, a
-    /// `key: value` pair in a sequence, a key without a value, and `:` or `#`
-    /// inside a plain scalar.
+    /// comma, a value on the line after its key's `:`, a key without a value
+    /// in a mapping (`{zone: }`, and without `:`, `{a, b}`), a single-pair
+    /// mapping in a sequence (`[http: 80]`, a scalar key on one line; from
+    /// its key to its value's end, as the event parser draws it), `:` and `#`
+    /// inside a plain scalar where YAML 1.1 and 1.2 read them alike
+    /// (`http://x:80/#a`). Not taken: a plain scalar over several lines, a
+    /// key over several lines or whose `:` is on a later line, a collection
+    /// as a key, a `:` right after a quoted key (`["a":b]`), a plain key
+    /// holding a `:` without a value (`{x::y}`).
     fn flow(
         &self,
         line: &mut Line,
@@ -2010,23 +2026,52 @@ impl<'s> Parser<'s> {
                 return None; // a key over several lines
             }
             i = self.next_token(line, after, indent)?;
-            if is_map {
-                // `:` then a blank, or the end of the value (`{k:}`, `{k:, l: v}`).
-                let colon = self.bytes[i] == b':'
-                    && (i + 1 == line.end || matches!(self.bytes[i + 1], b' ' | b',' | b'}'));
-                if !colon || !matches!(node.kind, Kind::Scalar(_)) || i - key_at > MAX_KEY {
+            // `:` then a blank, or the end of the value (`{k:}`, `{k:, l: v}`,
+            // `[k:]`).
+            let colon = self.bytes[i] == b':'
+                && (i + 1 == line.end || matches!(self.bytes[i + 1], b' ' | b',' | b']' | b'}'));
+            if colon || is_map {
+                // A key: a scalar on one line (a simple key, which a `:` on a
+                // later line or a key over lines is not).
+                if line.start != key_line || !matches!(node.kind, Kind::Scalar(_)) {
+                    return None;
+                }
+            }
+            if is_map && !colon {
+                // A key without a value (`{a, b}`): an empty one, placed at
+                // the `,` or `}` after it as the event parser places it.
+                // A plain key holding a `:` (`{x::y}`) is read otherwise by
+                // YAML 1.1 and 1.2.
+                let plain_colon = self.bytes[key_at..i].contains(&b':')
+                    && !matches!(self.bytes[key_at], b'\'' | b'"');
+                if !matches!(self.bytes[i], b',' | b'}') || plain_colon {
+                    return None;
+                }
+                entries.push((node, self.missing(i)));
+            } else if colon {
+                if i - key_at > MAX_KEY {
                     return None;
                 }
                 let at = self.flow_space(line, i + 1, indent)?;
-                if matches!(self.bytes[at], b',' | b'}') {
+                let value = if matches!(self.bytes[at], b',' | b']' | b'}') {
                     // No value: an empty one, placed at the `:` as the event
                     // parser places it.
-                    entries.push((node, self.missing(i)));
+                    let missing = self.missing(i);
                     i = at;
+                    missing
                 } else {
                     let (value, after) = self.flow_node(line, at, depth, indent)?;
-                    entries.push((node, value));
                     i = self.next_token(line, after, indent)?;
+                    value
+                };
+                if is_map {
+                    entries.push((node, value));
+                } else {
+                    // A single-pair mapping (`[http: 80]`), from its key to
+                    // its value's end, as the event parser draws it.
+                    let span = Span::new(key_at, (value.span.end as usize).max(key_at));
+                    let kind = Kind::map(vec![(node, value)]);
+                    items.as_deref_mut()?.push(Node { span, kind });
                 }
             } else {
                 items.as_deref_mut()?.push(node);
@@ -2370,12 +2415,52 @@ mod tests {
             "a: {url: http://x:80/y#z, b: a:b}\nb: [http://x, a#b, c:d, 'e:f']\nc: {a:b: c}\n",
             "hosts:\n- web1: {health: http://web1:8080/health}\n- web2: [a:b]\n",
             "a: [x #c\n ]\nb: {k: a#b # c\n }\n",
+            "a: [x:\n ]\nb: [x:]\nc: [x: , y]\nd: [x: # c\n  ]\n",
         ] {
             read_alone_as_the_event_parser(source);
         }
-        // Read otherwise by YAML 1.1 and 1.2, or a key without a value in a
-        // sequence: left to the event parser.
-        for source in ["a: [a:?b]\n", "a: [x:\n ]\n", "a: {x::y}\n", "a: [x:]\n"] {
+        // Read otherwise by YAML 1.1 and 1.2: left to the event parser.
+        for source in ["a: [a:?b]\n", "a: {x::y}\n"] {
+            not_read_alone(source);
+        }
+    }
+
+    /// In flow sequences, single-pair mappings (`[http: 80]`), from the
+    /// key's start to the value's end, an empty value placed at the `:`; in
+    /// flow mappings, keys without values (`{a, b}`), the empty value placed
+    /// at the `,` or `}` after the key: the event parser's nodes and spans.
+    #[test]
+    fn reads_single_pairs_in_flow_sequences_and_keys_without_values() {
+        for source in [
+            "ports: [http: 80, https: 443]\n",
+            "a: [a: 1, b]\nb: ['q': \"v\", k: [1, 2], m: {n: o}]\n",
+            "a: [x: [y: z]]\nb: [[x: y], {p: [q: r]}]\n",
+            "a: [!!str a: b, c: !!str d]\n",
+            "a: [x:\n  1, y: 2 # c\n  ]\nb: [\n  x: 1,\n  y: 2,\n]\n",
+            "a: [a : b, 'c' : d]\n",
+            "hosts:\n- web1:\n    ports: [http: 80, https: 443]\n- web2: {ports: [http: 80]}\n",
+            "app: [web1: {zone: a}, web2]\n",
+            "[a: 1, b: [c: d]]\n",
+            "a: {a, b}\nb: {a}\nc: {a, b: 1, 'c'}\nd: {x: {y, z}, w}\n",
+            "a: {a,\n  b}\nb: [{a, b}]\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // A key over lines, a `:` on a later line than its key, a collection
+        // as a key, a `:` right after a quoted key, an anchor: left to the
+        // event parser.
+        for source in [
+            "a: [x\n  : y]\n",
+            "a: ['x\n  y': z]\n",
+            "a: [[x]: y]\n",
+            "a: [{x: y}: z]\n",
+            "a: ['x':y]\n",
+            "a: [&a x: y]\n",
+            "a: [x: &a y]\n",
+            "a: [x: y: z]\n",
+            "a: {x\n  }\n",
+            "a: {[x], y}\n",
+        ] {
             not_read_alone(source);
         }
     }
@@ -2426,6 +2511,42 @@ mod tests {
             assert!(read_alone(&source).is_some(), "{source:?}");
             assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
             read_alone_as_the_event_parser(&source);
+        }
+        // Entries that needed a hand-over, of entries inside them or of
+        // themselves, are models too: the entries after the first read alike
+        // but the last (before `m:`, not an entry), the nodes handed over
+        // (a mapping entry's key and value, a sequence's item) those of two
+        // entries, the event parser's tree, spans included.
+        let handed = [
+            (
+                "- w{i}:\n    ports: [http 80,\n      https\n      443]\n",
+                4,
+                4,
+            ),
+            ("- w{i}: {a: [x\n    y]}\n", 4, 2),
+            ("- w{i}:\n    k: [[a]: b]\n    l: 1\n", 4, 4),
+            // Not kept as a host entry (a key that is a sequence), or with
+            // an anchor: read one by one, then the rest of the list handed
+            // over at once.
+            ("- w{i}:\n    ? [a]\n    : b\n", 0, 8),
+            ("- w{i}:\n    k: &a [x\n      y]\n", 0, 0),
+        ];
+        for (entry, alike, hand_overs) in handed {
+            let mut source = String::from("l:\n");
+            for i in [1, 22, 3, 4444, 5, 66] {
+                source.push_str(&entry.replace("{i}", &i.to_string()));
+            }
+            source.push_str("m: 1\n");
+            ENTRIES_LIKE.with(|n| n.set(0));
+            let Some((fast, recorded)) = read_recording(&source) else {
+                assert_eq!(hand_overs, 0, "{source:?}");
+                continue;
+            };
+            assert_eq!(ENTRIES_LIKE.with(Cell::get), alike, "{source:?}");
+            assert_eq!(recorded.len(), hand_overs, "{source:?}");
+            let events = crate::tree::parse(&source).unwrap().unwrap();
+            assert!(same_spans(&source, &fast, &events), "{source:?}");
+            same_as_serde_yaml(&source);
         }
         // Vars taking turns among a few values, a first entry written
         // otherwise: the last few entries read are the models.
@@ -2723,7 +2844,6 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x: 1]\n",
             "a: [x,\n  y\n  z]\n",
             "a: [x # c\n  y]\n",
             "a: {x\n  : 1}\n",
@@ -2749,7 +2869,6 @@ mod tests {
             "a: ! x\n",
             "!!str a: x\n",
             "a: &x !!str x\n",
-            "a: {x}\n",
             "a: {x: 1}}\n",
             "[a]: 1\n",
             "a: *x\n",
@@ -3065,7 +3184,22 @@ mod tests {
             for i in 0..len {
                 out.push_str(&layout.space());
                 match doc {
-                    Doc::Seq(items) => flow(&items[i], layout, out),
+                    // A mapping in a sequence, sometimes as its first entry
+                    // alone without braces (`[k: v]`).
+                    Doc::Seq(items) => match &items[i] {
+                        Doc::Map(pair) if !pair.is_empty() && layout.byte() % 2 == 1 => {
+                            out.push_str(KEYS[pair[0].0]);
+                            out.push(':');
+                            let space = layout.space();
+                            out.push_str(if space.is_empty() { " " } else { &space });
+                            flow(&pair[0].1, layout, out);
+                        }
+                        item => flow(item, layout, out),
+                    },
+                    // A key without a value (`{k, l}`), sometimes.
+                    Doc::Map(entries) if layout.byte() % 5 == 4 => {
+                        out.push_str(KEYS[entries[i].0]);
+                    }
                     Doc::Map(entries) => {
                         out.push_str(KEYS[entries[i].0]);
                         // Mostly right after the key; on the next line, the
@@ -3156,6 +3290,56 @@ mod tests {
         }
 
         /// The documents reach the fast reader's paths, not only its refusals.
+        /// Host lists of entries written alike whose vars need a hand-over
+        /// are read as the first of them, often.
+        #[test]
+        fn entries_needing_a_hand_over_are_models() {
+            use proptest::strategy::ValueTree;
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let (mut handed, mut alike) = (0, 0);
+            for _ in 0..1000 {
+                let vars = doc().new_tree(&mut runner).unwrap().current();
+                let entries = (0..6)
+                    .map(|i| Doc::Map(vec![(7 + i, vars.clone())]))
+                    .collect();
+                let list = Doc::Map(vec![(1, Doc::Seq(entries)), (0, Doc::Scalar(0))]);
+                let mut text = String::new();
+                render(&list, 0, 2, false, &mut text);
+                super::super::ENTRIES_LIKE.with(|n| n.set(0));
+                let Some((_, recorded)) = super::super::read_recording(&text) else {
+                    continue;
+                };
+                if !recorded.is_empty() {
+                    handed += 1;
+                    alike += usize::from(super::super::ENTRIES_LIKE.with(std::cell::Cell::get) > 0);
+                }
+                assert_eq!(read_alike_damaged(text, Vec::new()), Ok(()));
+            }
+            assert!(
+                handed > 40 && alike > 20,
+                "handed {handed}, of which read alike {alike}"
+            );
+        }
+
+        /// Whether `node` holds a single pair in a flow sequence (`[k: v]`)
+        /// and a key without a value in a flow mapping (`{k, l}`).
+        fn flow_forms(src: &str, node: &crate::tree::Node, pair: &mut bool, key_only: &mut bool) {
+            let at = |node: &crate::tree::Node| src.as_bytes()[node.span.start()];
+            if let Some(entries) = node.entries() {
+                for (key, value) in entries {
+                    let empty = value.span.start == value.span.end;
+                    *key_only |= at(node) == b'{' && empty && matches!(at(value), b',' | b'}');
+                    flow_forms(src, key, pair, key_only);
+                    flow_forms(src, value, pair, key_only);
+                }
+            } else if let Some(items) = node.items() {
+                for item in items {
+                    *pair |= at(node) == b'[' && item.entries().is_some() && at(&item) != b'{';
+                    flow_forms(src, &item, pair, key_only);
+                }
+            }
+        }
+
         #[test]
         fn most_undamaged_documents_are_read_by_the_fast_reader() {
             use proptest::strategy::ValueTree;
@@ -3202,7 +3386,7 @@ mod tests {
                  with entries handed over {handed}, compact nested sequences read \
                  alone {compacts}, explicit keys {explicit}; with tabs {tabs}"
             );
-            let (mut read, mut lines, mut nested) = (0, 0, 0);
+            let (mut read, mut lines, mut nested, mut pairs, mut bare) = (0, 0, 0, 0, 0);
             for _ in 0..1000 {
                 let doc = flow_doc().new_tree(&mut runner).unwrap().current();
                 let mut text = String::new();
@@ -3213,10 +3397,15 @@ mod tests {
                 read += 1;
                 lines += usize::from(text.lines().count() > 3);
                 nested += usize::from(format!("{tree:?}").matches("Seq(").count() > 1);
+                let (mut pair, mut key_only) = (false, false);
+                flow_forms(&text, &tree, &mut pair, &mut key_only);
+                pairs += usize::from(pair);
+                bare += usize::from(key_only);
             }
             assert!(
-                read > 500 && lines > 300 && nested > 150,
-                "read {read}, of which over 3+ lines {lines}, with nested sequences {nested}"
+                read > 500 && lines > 300 && nested > 150 && pairs > 30 && bare > 25,
+                "read {read}, of which over 3+ lines {lines}, with nested sequences {nested}, \
+                 with pairs in sequences {pairs}, with keys without values {bare}"
             );
         }
 
