@@ -180,16 +180,12 @@ impl<'s> HostVarsText<'s> {
     fn render(&self, (k, strings): (usize, bool), out: &mut String) {
         let seq = self.written.as_ref().expect("entries kept with their list");
         let pairs = seq.entry_vars(k).expect("kept: scalars as written");
-        out.push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
             let tree::WrittenValue::Scalar(value) = value else {
                 unreachable!("kept: scalars as written")
             };
             // A var name, checked when read: nothing in it to escape.
-            out.push('"');
+            out.push_str(if index == 0 { "{\"" } else { ",\"" });
             out.push_str(key.value);
             out.push_str("\":");
             match strings {

@@ -150,8 +150,11 @@ pub enum Style {
 ///   names read from the list borrow it;
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
-///   same in block style): the spans of the name, the vars mapping and each
-///   key and value, 36 bytes for one var rather than about 240 in nodes;
+///   same in block style), or literal or folded whose value is the text
+///   from where they start (`motd: |+` then `hi` and a blank line): the
+///   spans of the name, the vars mapping and each key and value, 36 bytes
+///   for one var rather than about 240 in nodes (a value written otherwise,
+///   `[a, b]`, as its node, see `values`);
 /// - any other item: the node.
 ///
 /// Built by [`SeqBuilder`], which both tree builders use; the validator reads
@@ -203,14 +206,20 @@ struct HostEntry {
 }
 
 /// One var of a host entry: key and value, scalars whose value is their text
-/// in the source (inside the quotes, for a quoted one), by where each starts
-/// and its length: 16 bytes.
+/// in the source (inside the quotes, for a quoted one; for a block scalar,
+/// the text from where its span starts), by where each starts and its
+/// length: 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Pair {
     key: u32,
     value: u32,
     key_len: u16,
     value_len: u16,
+    /// The length of a block scalar value's text, which its span does not
+    /// give: it ends after its last line's break, which strip chomping
+    /// takes off and after which keep chomping keeps the blank lines' (`|+`
+    /// then `hi` and a blank line: `hi\n\n`). 0 for any other value.
+    block_len: u16,
     key_style: Style,
     /// `None`: the value is no scalar as written, and is kept as its node
     /// in `values`.
@@ -242,6 +251,17 @@ impl Pair {
         Span {
             start: self.value,
             end: self.value + u32::from(self.value_len),
+        }
+    }
+
+    /// The value's text, for a value kept as a scalar of `style`.
+    fn value_text<'s>(&self, src: &'s str, style: Style) -> &'s str {
+        match style {
+            Style::Literal | Style::Folded => {
+                let start = self.value as usize;
+                &src[start..start + usize::from(self.block_len)]
+            }
+            _ => text_at(src, self.value(), style),
         }
     }
 }
@@ -291,13 +311,17 @@ impl<'s> Iterator for HostPairs<'_, 's> {
     fn next(&mut self) -> Option<Self::Item> {
         let pair = self.pairs.next()?;
         let value = match pair.value_style {
-            Some(style) => scalar_at(self.src, pair.value(), style),
+            Some(style) => scalar(pair.value(), style, pair.value_text(self.src, style)),
             None => {
                 let value = self.values.next().expect("a value per var");
                 shifted(self.src, &self.nodes[value.node as usize], value.shift)
             }
         };
-        Some((scalar_at(self.src, pair.key(), pair.key_style), value))
+        let key = pair.key();
+        Some((
+            scalar(key, pair.key_style, text_at(self.src, key, pair.key_style)),
+            value,
+        ))
     }
 }
 
@@ -317,15 +341,14 @@ impl<'a, 's> HostPairs<'a, 's> {
         &self,
     ) -> impl Iterator<Item = (Written<'s>, WrittenValue<'a, 's>)> + use<'a, 's> {
         let src = self.src;
-        let written = move |span: Span, style: Style| Written {
-            span,
-            style,
-            value: text_at(src, span, style),
-        };
         let (mut values, nodes) = (self.values.clone(), self.nodes);
         (self.pairs.clone()).map(move |p| {
             let value = match p.value_style {
-                Some(style) => WrittenValue::Scalar(written(p.value(), style)),
+                Some(style) => WrittenValue::Scalar(Written {
+                    span: p.value(),
+                    style,
+                    value: p.value_text(src, style),
+                }),
                 None => {
                     let value = values.next().expect("a value per var");
                     let node = &nodes[value.node as usize];
@@ -335,7 +358,13 @@ impl<'a, 's> HostPairs<'a, 's> {
                     })
                 }
             };
-            (written(p.key(), p.key_style), value)
+            let (span, style) = (p.key(), p.key_style);
+            let key = Written {
+                span,
+                style,
+                value: text_at(src, span, style),
+            };
+            (key, value)
         })
     }
 }
@@ -367,10 +396,15 @@ fn text_at(src: &str, span: Span, style: Style) -> &str {
 
 /// The scalar of `style` written at `span` (see [`text_at`]).
 fn scalar_at(src: &str, span: Span, style: Style) -> Node<'_> {
+    scalar(span, style, text_at(src, span, style))
+}
+
+/// The untagged scalar of `style` at `span` whose value is `text`.
+fn scalar<'s>(span: Span, style: Style, text: &'s str) -> Node<'s> {
     Node {
         span,
         kind: Kind::Scalar(Scalar {
-            value: Cow::Borrowed(text_at(src, span, style)),
+            value: Cow::Borrowed(text),
             style,
             tag: None,
         }),
@@ -417,10 +451,26 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
         (Kind::Tagged(a), Kind::Tagged(b)) => a.0 == b.0 && same_shifted(src, &a.1, &b.1, shift),
         (Kind::HostSeq(a), Kind::HostSeq(b)) => {
             let pair = |a: &Pair, b: &Pair| {
+                let block = |p: &Pair| Span {
+                    start: p.value,
+                    end: p.value + u32::from(p.block_len),
+                };
                 span(a.key(), b.key())
                     && span(a.value(), b.value())
-                    && (a.key_len, a.value_len, a.key_style, a.value_style)
-                        == (b.key_len, b.value_len, b.key_style, b.value_style)
+                    && span(block(a), block(b))
+                    && (
+                        a.key_len,
+                        a.value_len,
+                        a.block_len,
+                        a.key_style,
+                        a.value_style,
+                    ) == (
+                        b.key_len,
+                        b.value_len,
+                        b.block_len,
+                        b.key_style,
+                        b.value_style,
+                    )
             };
             a.decoded.is_empty()
                 && b.decoded.is_empty()
@@ -525,6 +575,30 @@ fn as_written_tagged(src: &str, node: &Node) -> Option<Style> {
         return Some(scalar.style);
     }
     (src.get(start..end)? == scalar.value).then_some(scalar.style)
+}
+
+/// How a var's value can be kept in a host entry of a [`HostSeq`]: as
+/// [`as_written`], or a literal or folded block scalar whose value is the
+/// source's text from where its span starts (one line, its line break and
+/// any blank lines kept as written: `|+` then `hi` and a blank line), with
+/// the length of that text.
+fn value_as_written(src: &str, node: &Node) -> Option<(Style, u16)> {
+    let Kind::Scalar(scalar) = &node.kind else {
+        return None;
+    };
+    match scalar.style {
+        Style::Literal | Style::Folded if scalar.tag.is_none() => {
+            let len = u16::try_from(scalar.value.len()).ok()?;
+            let start = node.span.start();
+            let text = src.get(start..start + usize::from(len))?;
+            // Borrowed from that very text (as the fast reader's may be): no
+            // need to compare the bytes.
+            let value = scalar.value.as_bytes();
+            let here = std::ptr::eq(value.as_ptr(), text.as_ptr());
+            (here || text == scalar.value).then_some((scalar.style, len))
+        }
+        _ => Some((as_written(src, node)?, 0)),
+    }
 }
 
 /// The span of a tagged scalar's text after its tag (`!!str web1`): after
@@ -769,6 +843,31 @@ impl<'a, 's> HostItem<'a, 's> {
     }
 }
 
+/// A var of a host entry read without nodes, for
+/// [`SeqBuilder::push_written_entry`]: its key, a plain scalar that is the
+/// text at its span, and its value, a scalar of `style` that is the text at
+/// its span, or for a literal or folded one, the `block_len` bytes from
+/// where its span starts (see [`Pair`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WrittenPair {
+    pub key: Span,
+    pub value: Span,
+    pub style: Style,
+    pub block_len: u16,
+}
+
+impl WrittenPair {
+    /// A key and value that are plain scalars.
+    pub fn plain(key: Span, value: Span) -> WrittenPair {
+        WrittenPair {
+            key,
+            value,
+            style: Style::Plain,
+            block_len: 0,
+        }
+    }
+}
+
 /// A host entry of a [`SeqBuilder`] that later ones are written like (see
 /// [`SeqBuilder::push_entry_like`]): the entry, and where its vars and its
 /// values kept as nodes are.
@@ -900,6 +999,78 @@ impl<'s> SeqBuilder<'s> {
         }
     }
 
+    /// [`SeqBuilder::push_entry`] of a host entry whose vars were read
+    /// without nodes for them, as [`WrittenPair`]s: kept by their spans, as
+    /// `push_entry` keeps them. False, with nothing added, when it cannot
+    /// be kept so (the caller then reads it the general way).
+    pub fn push_written_entry(
+        &mut self,
+        name: &Node<'s>,
+        vars: Span,
+        pairs: &[WrittenPair],
+    ) -> bool {
+        let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
+            return false;
+        };
+        let length = |span: Span| u16::try_from(span.end - span.start).ok();
+        let fits = pairs
+            .iter()
+            .all(|p| length(p.key).is_some() && length(p.value).is_some());
+        let Some((open, close)) = self
+            .entry_bounds(name, vars, first.key, last.value)
+            .filter(|_| fits)
+        else {
+            return false;
+        };
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars.end as usize);
+        }
+        self.end = Some(vars.end);
+        let pairs = pairs.iter().map(|p| Pair {
+            key: p.key.start,
+            value: p.value.start,
+            key_len: (p.key.end - p.key.start) as u16,
+            value_len: (p.value.end - p.value.start) as u16,
+            block_len: p.block_len,
+            key_style: Style::Plain,
+            value_style: Some(p.style),
+        });
+        self.seq.pairs.extend(pairs);
+        self.add_entry(name.span, open, close);
+        true
+    }
+
+    /// How a host entry of `name` whose vars mapping is written at `vars`,
+    /// from its first key at `first` to its last value at `last`, is kept
+    /// (see [`HostEntry`]): the room before its first key and after its
+    /// last value. `None` when it cannot be kept by spans: a name that is
+    /// not plain as written, or too much room.
+    fn entry_bounds(
+        &self,
+        name: &Node<'s>,
+        vars: Span,
+        first: Span,
+        last: Span,
+    ) -> Option<(u8, u8)> {
+        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        let open = u8::try_from(first.start.wrapping_sub(vars.start)).ok();
+        let close = u8::try_from(vars.end.wrapping_sub(last.end)).ok();
+        open.zip(close).filter(|_| plain_name)
+    }
+
+    /// Adds the host entry named at `name` whose vars are the pairs added
+    /// since the last entry.
+    fn add_entry(&mut self, name: Span, open: u8, close: u8) {
+        self.seq.entries.push(HostEntry {
+            item: self.seq.spans.len() as u32,
+            pairs_end: self.seq.pairs.len() as u32,
+            open,
+            close,
+        });
+        self.seq.spans.push(name);
+    }
+
     /// The host entry kept by its spans that the last item pushed is, if it
     /// is one: a model for [`SeqBuilder::push_entry_like`].
     pub fn last_entry(&self) -> Option<EntryModel> {
@@ -973,15 +1144,10 @@ impl<'s> SeqBuilder<'s> {
         pairs: &mut [(Node<'s>, Node<'s>)],
     ) -> bool {
         let src = self.seq.src;
-        let plain_name = as_written(src, name) == Some(Style::Plain)
-            && name.scalar().is_some_and(|s| !s.value.is_empty());
-        if !plain_name || pairs.is_empty() {
+        let (Some((first, _)), Some((_, last))) = (pairs.first(), pairs.last()) else {
             return false;
-        }
-        let (first, last) = (pairs[0].0.span, pairs[pairs.len() - 1].1.span);
-        let open = u8::try_from(first.start.wrapping_sub(vars.start));
-        let close = u8::try_from(vars.end.wrapping_sub(last.end));
-        let (Ok(open), Ok(close)) = (open, close) else {
+        };
+        let Some((open, close)) = self.entry_bounds(name, vars, first.span, last.span) else {
             return false;
         };
         let length = |span: Span| u16::try_from(span.end - span.start).ok();
@@ -997,15 +1163,16 @@ impl<'s> SeqBuilder<'s> {
                 self.seq.pairs.truncate(from);
                 return false;
             };
-            let value_style = as_written(src, value);
-            nodes |= value_style.is_none();
+            let written = value_as_written(src, value);
+            nodes |= written.is_none();
             self.seq.pairs.push(Pair {
                 key: key.span.start,
                 value: value.span.start,
                 key_len,
                 value_len,
+                block_len: written.map_or(0, |(_, len)| len),
                 key_style,
-                value_style,
+                value_style: written.map(|(style, _)| style),
             });
         }
         if nodes {
@@ -1039,13 +1206,7 @@ impl<'s> SeqBuilder<'s> {
                 }
             }
         }
-        self.seq.entries.push(HostEntry {
-            item: self.seq.spans.len() as u32,
-            pairs_end: self.seq.pairs.len() as u32,
-            open,
-            close,
-        });
-        self.seq.spans.push(name.span);
+        self.add_entry(name.span, open, close);
         true
     }
 

@@ -179,6 +179,11 @@ fn resolve(text: &str) -> Tag {
         _ => {}
     }
     let b = text.as_bytes();
+    // Every number and timestamp has at most one dot: an address such as
+    // `10.0.0.1` is text, without trying each regex.
+    if b.iter().filter(|&&c| c == b'.').count() > 1 {
+        return Tag::Str;
+    }
     if is_float(b) {
         Tag::Float
     } else if is_int(b) {
@@ -293,18 +298,24 @@ fn is_float(b: &[u8]) -> bool {
             | b".NAN"
     );
     // [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-    let mut c = Cursor::new(b);
-    let decimal = signed_digits(&mut c) && c.eat(b'.') && digits_then(&mut c, exponent_then_end);
+    let decimal = || {
+        let mut c = Cursor::new(b);
+        signed_digits(&mut c) && c.eat(b'.') && digits_then(&mut c, exponent_then_end)
+    };
     // \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    let mut c = Cursor::new(b);
-    let fraction = c.eat(b'.') && c.eat_if(digit) && digits_then(&mut c, exponent_then_end);
+    let fraction = || {
+        let mut c = Cursor::new(b);
+        c.eat(b'.') && c.eat_if(digit) && digits_then(&mut c, exponent_then_end)
+    };
     // [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-    let mut c = Cursor::new(b);
-    let base60 = signed_digits(&mut c)
-        && base60_groups(&mut c)
-        && c.eat(b'.')
-        && digits_then(&mut c, |c| c.at_end());
-    special || decimal || fraction || base60
+    let base60 = || {
+        let mut c = Cursor::new(b);
+        signed_digits(&mut c)
+            && base60_groups(&mut c)
+            && c.eat(b'.')
+            && digits_then(&mut c, |c| c.at_end())
+    };
+    special || decimal() || fraction() || base60()
 }
 
 /// PyYAML's int regex.

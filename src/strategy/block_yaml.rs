@@ -50,8 +50,14 @@
 //! name's `:` to the next entry) is added as that entry moved on, without
 //! reading it again (`Parser::entry_like`), also when that entry needed a
 //! hand-over (`Parser::like`).
+//! The usual one, vars that are names (`{zone: eu}`, `ansible_host:
+//! 10.0.0.1`) or block scalars whose value is their text, is read without a
+//! node for any var either (`Parser::plain_host_entry`,
+//! `Parser::written_block_entry`).
 
-use crate::tree::{EntryModel, Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError};
+use crate::tree::{
+    EntryModel, Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError, WrittenPair,
+};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -183,6 +189,19 @@ const FLOW_STOP: [bool; 256] = {
     stop
 };
 
+/// The bytes of a name as [`Parser::key`] and [`Parser::plain_host_entry`]
+/// take it without the general scan: letters, digits and `_.-`, as a table
+/// looked up once a byte.
+const NAME_BYTES: [bool; 256] = {
+    let mut name = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        name[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'_' | b'.' | b'-');
+        b += 1;
+    }
+    name
+};
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
@@ -225,8 +244,10 @@ struct Parser<'s> {
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
-    /// The vars of the host entry being read (see [`Parser::host_entry`]).
+    /// The vars of the host entry being read (see [`Parser::host_entry`]),
+    /// as nodes or, read by their spans, as written.
     pairs: Vec<(Node<'s>, Node<'s>)>,
+    written_pairs: Vec<WrittenPair>,
     /// Whether the source holds a tab: then the places where this reader
     /// took one (in a comment, or after a value at a line's end, where YAML
     /// 1.1 and 1.2 agree a tab changes nothing) are kept in `tabs_taken`, and
@@ -332,6 +353,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
+            written_pairs: Vec::new(),
             tabs: has(b'\t'),
             lone_cr,
             tabs_taken: RefCell::new(Vec::new()),
@@ -769,28 +791,32 @@ impl<'s> Parser<'s> {
             return false;
         };
         let column = at - line.start;
+        let value = self.skip_spaces(colon + 1, line.end);
+        if value < line.end
+            && self.bytes[value] == b'{'
+            && self.plain_host_entry(line, &name, value, column, items)
+        {
+            return true;
+        }
         let mut pairs = std::mem::take(&mut self.pairs);
         pairs.clear();
-        let value = self.skip_spaces(colon + 1, line.end);
         let vars = if value < line.end && self.bytes[value] == b'{' {
-            let (mut none, mut last) = (SeqBuilder::new(self.src), line);
-            let end = self.flow_items(&mut last, value, depth, column, &mut none, &mut pairs);
+            let mut last = line;
+            let end = self.flow_items(&mut last, value, depth, column, None, &mut pairs);
             end.filter(|&end| self.ends_line(last, end))
                 .map(|end| (Span::new(value, end), last.next))
         } else if value == line.end || self.bytes[value] == b'#' {
             self.take_tabs(value, line.end);
+            if self.written_block_entry(line, &name, column, items) {
+                self.pairs = pairs;
+                return true;
+            }
             self.block_vars(line.next, column, depth, &mut pairs)
         } else {
             None
         };
-        // The mapping ends here: no second key at its column.
-        let ends = |p: &Self, next: usize| match p.line_at(next) {
-            Some(n) if n.indent > column => false,
-            Some(n) if n.indent == column => p.is_entry(n, n.start + column),
-            _ => true,
-        };
         let read = match vars {
-            Some((vars, next)) if !pairs.is_empty() && ends(self, next) => {
+            Some((vars, next)) if !pairs.is_empty() && self.entry_ends(next, column) => {
                 items.push_entry(name, vars, &mut pairs);
                 self.pos = next;
                 true
@@ -799,6 +825,188 @@ impl<'s> Parser<'s> {
         };
         self.pairs = pairs;
         read
+    }
+
+    /// Whether a host entry's mapping, its key at `column`, ends before
+    /// `next`: no second key at its column.
+    fn entry_ends(&self, next: usize, column: usize) -> bool {
+        match self.line_at(next) {
+            Some(n) if n.indent > column => false,
+            Some(n) if n.indent == column => self.is_entry(n, n.start + column),
+            _ => true,
+        }
+    }
+
+    /// [`Parser::host_entry`] of the usual host entry, vars written
+    /// `{key: value, ...}` on the name's line, keys and values of letters,
+    /// digits and `._-` (not first) only (`- web1: {ansible_host:
+    /// 10.0.0.1}`): read into `items` by their spans, without nodes, as
+    /// the general way reads them. False, with nothing read, for anything
+    /// else.
+    fn plain_host_entry(
+        &mut self,
+        line: Line,
+        name: &Node<'s>,
+        at: usize,
+        column: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        let mut pairs = std::mem::take(&mut self.written_pairs);
+        pairs.clear();
+        let read = self
+            .plain_flow_vars(line, at, &mut pairs)
+            .is_some_and(|end| {
+                self.ends_line(line, end)
+                    && self.entry_ends(line.next, column)
+                    && items.push_written_entry(name, Span::new(at, end), &pairs)
+            });
+        if read {
+            self.pos = line.next;
+        }
+        self.written_pairs = pairs;
+        read
+    }
+
+    /// The spans of the keys and values of the flow mapping at `at` written
+    /// as [`Parser::plain_host_entry`] takes it, and the index after it.
+    fn plain_flow_vars(
+        &self,
+        line: Line,
+        at: usize,
+        pairs: &mut Vec<WrittenPair>,
+    ) -> Option<usize> {
+        let mut i = self.skip_spaces(at + 1, line.end);
+        loop {
+            let colon = self
+                .name_key(line, i)
+                .filter(|&colon| colon + 1 < line.end)?;
+            let value = self.name_at(line, self.skip_spaces(colon + 2, line.end))?;
+            pairs.push(WrittenPair::plain(Span::new(i, colon), value));
+            let next = self.skip_spaces(value.end as usize, line.end);
+            match self.bytes[..line.end].get(next) {
+                Some(b',') => i = self.skip_spaces(next + 1, line.end),
+                Some(b'}') => return Some(next + 1),
+                _ => return None,
+            }
+        }
+    }
+
+    /// [`Parser::host_entry`] of a host entry whose vars are `key: value`
+    /// lines after the name's, keys of letters, digits and `._-` (not
+    /// first) only, values such a word ending its line or a block scalar
+    /// whose value is its text (`- web1:` then `zone: eu`, or `motd: |+`
+    /// and its line): read into `items` by their spans, without nodes, as
+    /// the general way reads them. False, with nothing read, for anything
+    /// else.
+    fn written_block_entry(
+        &mut self,
+        line: Line,
+        name: &Node<'s>,
+        column: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        let mut pairs = std::mem::take(&mut self.written_pairs);
+        pairs.clear();
+        let read =
+            (self.written_block_vars(line.next, column, &mut pairs)).is_some_and(|(vars, next)| {
+                let read =
+                    self.entry_ends(next, column) && items.push_written_entry(name, vars, &pairs);
+                if read {
+                    self.pos = next;
+                }
+                read
+            });
+        self.written_pairs = pairs;
+        read
+    }
+
+    /// The vars of [`Parser::written_block_entry`] from the line at `from`
+    /// on, more indented than `column`: their mapping's span and where the
+    /// line after it starts (as [`Parser::block_vars`]).
+    fn written_block_vars(
+        &self,
+        from: usize,
+        column: usize,
+        pairs: &mut Vec<WrittenPair>,
+    ) -> Option<(Span, usize)> {
+        let first = self.line_at(from)?;
+        let indent = first.indent;
+        if indent <= column {
+            return None;
+        }
+        let mut next = from;
+        while let Some(line) = self.line_at(next) {
+            if line.indent < indent {
+                break;
+            }
+            let at = line.start + indent;
+            if line.indent > indent {
+                return None;
+            }
+            let colon = self.name_key(line, at)?;
+            let key = Span::new(at, colon);
+            let value = self.skip_spaces(colon + 1, line.end);
+            let mut on = line;
+            let pair = match self.bytes[..line.end].get(value) {
+                Some(b'|' | b'>') => {
+                    let (node, after) = self.block_scalar(&mut on, value, indent)?;
+                    let scalar = node.scalar()?;
+                    let text = &self.src[node.span.start()..];
+                    // Its value its text, borrowed from there.
+                    let written = std::ptr::eq(scalar.value.as_ptr(), text.as_ptr());
+                    if !written || !self.ends_line(on, after) {
+                        return None;
+                    }
+                    WrittenPair {
+                        key,
+                        value: node.span,
+                        style: scalar.style,
+                        block_len: u16::try_from(scalar.value.len()).ok()?,
+                    }
+                }
+                _ => {
+                    let value = self.name_at(line, value)?;
+                    // A plain scalar the line after may go on with is left
+                    // to the general way.
+                    let end = value.end as usize;
+                    if !self.ends_line(line, end) || self.goes_on(line, indent) {
+                        return None;
+                    }
+                    WrittenPair::plain(key, value)
+                }
+            };
+            pairs.push(pair);
+            next = on.next;
+        }
+        let start = first.start + indent;
+        let end = pairs.last()?.value.end as usize;
+        Some((Span::new(start, end), next))
+    }
+
+    /// The name at `at` in `line`: a run of letters, digits and `._-`,
+    /// not starting with `.` or `-`.
+    #[inline]
+    fn name_at(&self, line: Line, at: usize) -> Option<Span> {
+        let name = self.bytes.get(at..line.end)?;
+        let first = *name.first()?;
+        if !(first.is_ascii_alphanumeric() || first == b'_') {
+            return None;
+        }
+        let length = name
+            .iter()
+            .take_while(|&&b| NAME_BYTES[usize::from(b)])
+            .count();
+        Some(Span::new(at, at + length))
+    }
+
+    /// Where the `:` is after a key at `at` that is a name (see
+    /// [`Parser::name_at`]) followed by `:` and a space or the line's end.
+    #[inline]
+    fn name_key(&self, line: Line, at: usize) -> Option<usize> {
+        let colon = self.name_at(line, at)?.end as usize;
+        let after = self.bytes.get(colon..line.end)?;
+        let key_ends = matches!(after, [b':'] | [b':', b' ', ..]);
+        (key_ends && colon - at <= MAX_KEY).then_some(colon)
     }
 
     /// The `k: v` lines of one-line values (or block scalars), more indented than `column`,
@@ -832,10 +1040,13 @@ impl<'s> Parser<'s> {
             let mut on = line;
             let (value, after) = match self.bytes[at] {
                 b'[' | b'{' => self.flow(&mut on, at, depth + 1, indent)?,
+                // Borrowed where it can be: the compact entry then keeps it
+                // by its span, as a plain value.
+                b'|' | b'>' => self.block_scalar(&mut on, at, indent)?,
                 _ => self.scalar(&mut on, at, indent)?,
             };
-            // One-line values, or a literal or folded block scalar (kept as
-            // its node in the compact entry).
+            // One-line values, or a literal or folded block scalar (kept by
+            // its span in the compact entry, or as its node).
             let block = matches!(&value.kind, Kind::Scalar(s) if matches!(s.style, Style::Literal | Style::Folded));
             if on.start != line.start && !block {
                 return None;
@@ -1502,6 +1713,12 @@ impl<'s> Parser<'s> {
 
     /// A mapping key at `at` and the index of its `:`.
     fn key(&self, line: Line, at: usize) -> Option<(Node<'s>, usize)> {
+        // Nearly every key: a name (letters, digits and `_.-`, not first),
+        // then `:` and a space or the line's end; read without the general
+        // scan of a plain scalar, which gives the same.
+        if let Some(colon) = self.name_key(line, at) {
+            return Some((self.plain(&self.src[at..colon]), colon));
+        }
         if matches!(
             self.bytes[at],
             b'-' | b'.' | b'[' | b'{' | b'!' | b'|' | b'>'
@@ -1560,7 +1777,17 @@ impl<'s> Parser<'s> {
             b'\'' => self.single_quoted(line, at, indent),
             b'"' => self.double_quoted(line, at, indent),
             b'[' | b'{' => self.flow(line, at, self.depth + 1, indent),
-            b'|' | b'>' => self.block_scalar(line, at, indent),
+            // Its value a copy, as the event parser gives it: the validator
+            // places the entries of a host string or `exclude` written so by
+            // searching its source, not by where a borrowed value lies.
+            b'|' | b'>' => self
+                .block_scalar(line, at, indent)
+                .map(|(mut node, after)| {
+                    if let Kind::Scalar(scalar) = &mut node.kind {
+                        scalar.value = Cow::Owned(std::mem::take(&mut scalar.value).into_owned());
+                    }
+                    (node, after)
+                }),
             b'!' => {
                 let (tag, value_at) = self.tag(line, at, Some(indent))?;
                 let (node, after) = self.scalar(line, value_at, indent)?;
@@ -1664,7 +1891,9 @@ impl<'s> Parser<'s> {
     /// before the first line or holding more spaces than the text's
     /// indentation, an empty scalar, and with keep chomping or an indentation indicator, a scalar
     /// that ends the file (where readers differ, see `tree::clip_at_end`) or a
-    /// first line indented more than the indicator says.
+    /// first line indented more than the indicator says. Its value is
+    /// borrowed from the source where it is the text there (one line, then
+    /// bare line breaks as chomping keeps them).
     fn block_scalar(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
         let folded = self.bytes[at] == b'>';
         let (mut chomping, mut explicit, mut header_end) = (None, None, at + 1);
@@ -1694,7 +1923,7 @@ impl<'s> Parser<'s> {
         {
             return None;
         }
-        let mut value = String::new();
+        let mut value = Cow::Borrowed("");
         let (mut last, mut blanks, mut last_more) = (first, 0, false);
         let mut next = Some(first);
         while let Some(row) = next {
@@ -1710,19 +1939,23 @@ impl<'s> Parser<'s> {
                 // or the blank lines' breaks, but next to a line indented
                 // more than the text, which is not folded, the line breaks.
                 let more = row.indent > text_indent;
-                if value.len() >= LONG
-                    && value.capacity() - value.len() < row.end - row.start + blanks + 1
-                {
-                    value.reserve_exact(self.src.len() - row.start);
-                }
-                if row.start != first.start {
+                let text = &self.src[row.start + text_indent..row.end];
+                if row.start == first.start {
+                    value = Cow::Borrowed(text);
+                } else {
+                    let value = value.to_mut();
+                    if value.len() >= LONG
+                        && value.capacity() - value.len() < row.end - row.start + blanks + 1
+                    {
+                        value.reserve_exact(self.src.len() - row.start);
+                    }
                     match (folded && !more && !last_more, blanks) {
                         (true, 0) => value.push(' '),
                         (true, n) => value.extend(std::iter::repeat_n('\n', n)),
                         (false, n) => value.extend(std::iter::repeat_n('\n', n + 1)),
                     }
+                    value.push_str(text);
                 }
-                value.push_str(&self.src[row.start + text_indent..row.end]);
                 (last, blanks, last_more) = (row, 0, more);
             }
             next = self.raw_line(row.next);
@@ -1730,20 +1963,28 @@ impl<'s> Parser<'s> {
         if (keep || explicit.is_some()) && next.is_none() {
             return None;
         }
+        // The line after it, kept for the block it is in (only blank lines
+        // come between): as `line_at(last.next)` finds it, unless a comment.
+        if next.is_none_or(|row| self.bytes[row.start + row.indent] != b'#') {
+            self.peeked.set(Some((last.next, next)));
+        }
         // Clip chomping keeps the line break after the last line, if there
         // is one; keep chomping, the blank lines' too.
-        if !strip && last.end < self.bytes.len() {
-            value.push('\n');
-        }
-        if keep {
-            value.extend(std::iter::repeat_n('\n', blanks));
+        let breaks =
+            usize::from(!strip && last.end < self.bytes.len()) + if keep { blanks } else { 0 };
+        let start = first.start + text_indent;
+        let after = self.bytes.get(last.end..last.end + breaks);
+        match &mut value {
+            Cow::Borrowed(text) if after.is_some_and(|after| after.iter().all(|&b| b == b'\n')) => {
+                *text = &self.src[start..last.end + breaks];
+            }
+            value => value.to_mut().extend(std::iter::repeat_n('\n', breaks)),
         }
         self.no_tabs(at, last.end)?;
-        let start = first.start + text_indent;
         let node = Node {
             span: Span::new(start, last.next.min(self.bytes.len())),
             kind: Kind::Scalar(Scalar {
-                value: Cow::Owned(value),
+                value,
                 style: if folded {
                     Style::Folded
                 } else {
@@ -2023,7 +2264,7 @@ impl<'s> Parser<'s> {
         indent: usize,
     ) -> Option<(Node<'s>, usize)> {
         let (mut items, mut entries) = (SeqBuilder::new(self.src), Vec::new());
-        let end = self.flow_items(line, at, depth, indent, &mut items, &mut entries)?;
+        let end = self.flow_items(line, at, depth, indent, Some(&mut items), &mut entries)?;
         let kind = match self.bytes[at] == b'{' {
             true => Kind::map(entries),
             false => items.finish(),
@@ -2036,18 +2277,19 @@ impl<'s> Parser<'s> {
     }
 
     /// The items of the flow sequence or the entries of the flow mapping at
-    /// `at` (see [`Parser::flow`]), added to `items` or `entries` (empty),
-    /// and the index just after it. In a flow collection that is the whole
-    /// document, for [`read_or_error`], where it gives up the error is looked
-    /// for from the innermost entry that starts a line (after a `,` or the
-    /// opening bracket), after a skeleton of the flow collections open there.
+    /// `at` (see [`Parser::flow`]), added to `items` (for a sequence) or
+    /// `entries` (empty), and the index just after it. In a flow collection
+    /// that is the whole document or on its entry's line, for
+    /// [`read_or_error`], where it gives up the error is looked for from the
+    /// innermost entry that starts a line (after a `,` or the opening
+    /// bracket), after a skeleton of the flow collections open there.
     fn flow_items(
         &self,
         line: &mut Line,
         at: usize,
         depth: usize,
         indent: usize,
-        items: &mut SeqBuilder<'s>,
+        items: Option<&mut SeqBuilder<'s>>,
         entries: &mut Vec<(Node<'s>, Node<'s>)>,
     ) -> Option<usize> {
         if !self.find_error || !self.flow_tracked(*line, at, indent) {
@@ -2124,7 +2366,7 @@ impl<'s> Parser<'s> {
         at: usize,
         depth: usize,
         indent: usize,
-        items: &mut SeqBuilder<'s>,
+        mut items: Option<&mut SeqBuilder<'s>>,
         entries: &mut Vec<(Node<'s>, Node<'s>)>,
     ) -> Option<usize> {
         if depth > MAX_DEPTH {
@@ -2196,10 +2438,10 @@ impl<'s> Parser<'s> {
                     // its value's end, as the event parser draws it.
                     let span = Span::new(key_at, (value.span.end as usize).max(key_at));
                     let kind = Kind::map(vec![(node, value)]);
-                    items.push(Node { span, kind });
+                    items.as_deref_mut()?.push(Node { span, kind });
                 }
             } else {
-                items.push(node);
+                items.as_deref_mut()?.push(node);
             }
             match self.bytes[i] {
                 b',' => i = self.flow_space(line, i + 1, indent)?,
@@ -2911,6 +3153,47 @@ mod tests {
         ] {
             same_as_serde_yaml(source);
         }
+    }
+
+    /// The usual host entries (`{key: value}` on the name's line, or
+    /// `key: value` lines of names and block scalars whose value is their
+    /// text) are read by their spans: the same tree as the event parser's,
+    /// and a compact list without a node for any var; written otherwise,
+    /// the general way gives the same tree.
+    #[test]
+    fn reads_the_usual_host_entries_by_their_spans() {
+        let by_spans = [
+            "h:\n- w1: {ansible_host: 10.0.0.1}\n- w2: { a.b: x-1 , c: d }  # c\n- w3\n",
+            "h:\n- w1:\n    zone: eu_1\n    n: 10.0.0.1 # c\n\n    # c\n    k: v\n- w2: {z: 1}\n",
+            "h:\n- w1:\n    motd: |+\n      hi\n\n- w2:\n    motd: |\n      hi\n    m: >-\n      a\n",
+            "h:\n- w1:\n    m: >+\n      a\n\n\n    n: |2-\n       b\n- w2:\n    m: |\n      a",
+        ];
+        for source in by_spans {
+            same_as_serde_yaml(source);
+            let root = read(source).unwrap();
+            let list = format!("{:?}", root.entries().unwrap()[0].1);
+            assert!(
+                list.contains("values: []") && list.contains("nodes: []"),
+                "{source:?}: {list}"
+            );
+        }
+        for source in [
+            // A value that goes on over lines, one with a space, a colon or a
+            // quote, a key that is no name, a flow value.
+            "h:\n- w1:\n    a: b\n      c\n- w2: {a: b}\n",
+            "h:\n- w1:\n    a: b c\n- w2: {a: b c, d: 'e'}\n- w3: {a: b:c}\n",
+            "h:\n- w1:\n    'a': b\n    <<: c\n- w2: {\"a\": b}\n- w3: {a: [b]}\n",
+            "h:\n- w1: {a: b,}\n- w2:\n    a: 'b'\n",
+            // Block scalars whose value is not their text (lines folded,
+            // blank lines with spaces, CRLF, indented more).
+            "h:\n- w1:\n    a: >\n      b\n      c\n- w2:\n    a: |+\n      b\n  \n",
+            "h:\r\n- w1:\r\n    a: |\r\n      b\r\n- w2:\r\n    a: 1\r\n",
+            "h:\n- w1:\n    a: |\n      b\n        c\n- w2:\n    a: |1\n      b\n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+        // An anchor in a host entry: the event parser reads the file.
+        assert!(reference::agrees("h:\n- w1:\n    a: &x b\n- w2: {a: *x}\n"));
     }
 
     /// Scalars longer than [`LONG`] over many lines, after their key: room

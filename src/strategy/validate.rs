@@ -1069,15 +1069,21 @@ impl<'s> Validator<'s, '_> {
         let look = recent.worth_it();
         if look && let Some(id) = recent.get(written) {
             // Shared: rendered once, rather than at each host.
-            let id = out.rendered_once(id);
-            recent.put(written, Some(id));
-            return Some(Some(id));
+            let shared = out.rendered_once(id);
+            if shared != id {
+                recent.put(written, Some(shared));
+            }
+            return Some(Some(shared));
         }
         let mut names = [""; 8];
         if pairs.len() > names.len() {
             return None;
         }
-        for (index, (key, _)) in pairs.written().enumerate() {
+        // Names with nothing to report, and whether the values are all
+        // scalars that ansible-core reads (then kept as written, with the
+        // list), and all strings.
+        let (mut readable, mut strings) = (true, true);
+        for (index, (key, value)) in pairs.written().enumerate() {
             let name = key.value;
             let merge = key.style == Style::Plain && name == "<<";
             let odd = name.starts_with("regal_") || !is_var_name(name);
@@ -1085,17 +1091,13 @@ impl<'s> Validator<'s, '_> {
                 return None;
             }
             names[index] = name;
-        }
-        // Scalars that ansible-core reads: kept as written, with the list.
-        let (mut readable, mut strings) = (true, true);
-        for (_, value) in pairs.written() {
-            let WrittenValue::Scalar(value) = value else {
-                readable = false;
-                break;
-            };
-            if !is_written_str(&value) {
-                strings = false;
-                readable &= crate::yaml11::resolve_plain(value.value).is_ok();
+            match value {
+                WrittenValue::Scalar(value) if readable && !is_written_str(&value) => {
+                    strings = false;
+                    readable = crate::yaml11::resolve_plain(value.value).is_ok();
+                }
+                WrittenValue::Scalar(_) => {}
+                WrittenValue::Node(_) => readable = false,
             }
         }
         if readable && let Some(id) = out.written(seq, entry, strings) {
