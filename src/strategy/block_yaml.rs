@@ -1252,16 +1252,23 @@ impl<'s> Parser<'s> {
         } else if let Some(node) = self.tagged_block(line, at, indent) {
             node?
         } else {
-            let mut line = line;
-            let (value, after) = self.scalar(&mut line, at, indent)?;
-            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
-            if plain && after < line.end && self.bytes[after] == b':' {
-                return None; // `a: b: c`
-            }
-            self.end_of_value(line, after)?;
-            value
+            self.value_on_line(line, at, indent)?
         };
         Some((key, value))
+    }
+
+    /// The value of a mapping entry that starts at `at` in `line` after its
+    /// `:`: a scalar or flow collection ending its line (over lines too).
+    /// Not taken: a plain scalar followed by `:` (`a: b: c`).
+    fn value_on_line(&mut self, line: Line, at: usize, indent: usize) -> Option<Node<'s>> {
+        let mut on = line;
+        let (value, after) = self.scalar(&mut on, at, indent)?;
+        let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
+        if plain && after < on.end && self.bytes[after] == b':' {
+            return None;
+        }
+        self.end_of_value(on, after)?;
+        Some(value)
     }
 
     /// An entry of a block mapping whose keys are at `indent`, with an
@@ -1307,14 +1314,7 @@ impl<'s> Parser<'s> {
         {
             return None;
         } else {
-            let mut on = next;
-            let (value, after) = self.scalar(&mut on, at, indent)?;
-            let plain = matches!(&value.kind, Kind::Scalar(s) if s.style == Style::Plain);
-            if plain && after < on.end && self.bytes[after] == b':' {
-                return None; // `: a: b`
-            }
-            self.end_of_value(on, after)?;
-            value
+            self.value_on_line(next, at, indent)?
         };
         Some((key, value))
     }
