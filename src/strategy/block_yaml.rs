@@ -12,7 +12,8 @@
 //! next) and on flow collections, flow collections on one line or over
 //! several (a host list, a whole file written as JSON; a key without a value,
 //! `{zone: }` or `{a, b}`; single-pair mappings in sequences, `[http: 80]`;
-//! `:` and `#` inside plain scalars, `{url: http://x:80/}`),
+//! `:` and `#` inside plain scalars, `{url: http://x:80/}`; plain scalars
+//! over lines, `[http 80,\n  https\n  443]`),
 //! anchors, aliases and comments, with LF, CRLF or CR line breaks. This
 //! reader takes exactly that subset and builds the same
 //! [`tree`](crate::tree) the event parser builds, spans included (but for the
@@ -187,6 +188,20 @@ const FLOW_STOP: [bool; 256] = {
         i += 1;
     }
     stop
+};
+
+/// The bytes that may start a line that goes on a plain scalar in a flow
+/// collection (see [`Parser::flow_plain`]): any but a space, a tab and the
+/// indicators (`-?:,[]{}#&*!|>'"%@` and the backquote).
+const GOES_ON_PLAIN: [bool; 256] = {
+    let mut goes_on = [true; 256];
+    let not = b" \t-?:,[]{}#&*!|>'\"%@`";
+    let mut i = 0;
+    while i < not.len() {
+        goes_on[not[i] as usize] = false;
+        i += 1;
+    }
+    goes_on
 };
 
 /// The bytes of a name as [`Parser::key`] and [`Parser::plain_host_entry`]
@@ -2252,8 +2267,8 @@ impl<'s> Parser<'s> {
     /// mapping in a sequence (`[http: 80]`, a scalar key on one line; from
     /// its key to its value's end, as the event parser draws it), `:` and `#`
     /// inside a plain scalar where YAML 1.1 and 1.2 read them alike
-    /// (`http://x:80/#a`). Not taken: a plain scalar over several lines, a
-    /// key over several lines or whose `:` is on a later line, a collection
+    /// (`http://x:80/#a`), a plain scalar over several lines (see
+    /// [`Parser::flow_plain`]). Not taken: a key over several lines or whose `:` is on a later line, a collection
     /// as a key, a `:` right after a quoted key (`["a":b]`), a plain key
     /// holding a `:` without a value (`{x::y}`).
     fn flow(
@@ -2517,30 +2532,87 @@ impl<'s> Parser<'s> {
             }
             b']' | b'}' | b',' | b'#' | b'&' | b'*' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?'
             | b':' => None,
-            _ => {
-                let rest = &self.bytes[at..line.end];
-                // A table, not `contains` on a list (a call per byte) nor a
-                // `match` (seven tests a byte).
-                let stop = (rest.iter())
-                    .position(|&b| FLOW_STOP[usize::from(b)])
-                    .unwrap_or(rest.len());
-                let stop = match rest.get(stop) {
-                    Some(b'#') if rest[stop - 1] != b' ' => flow_plain_end(rest, stop),
-                    Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => {
-                        flow_plain_end(rest, stop)
-                    }
-                    _ => stop,
-                };
-                let text = self.src[at..at + stop].trim_end_matches(' ');
-                self.no_tabs(at, at + text.len())?;
-                self.flow_plain.set(true);
-                // `web -` before `,`, `]` or `}`.
-                if text.ends_with(" -") && text.len() == stop {
-                    self.lenient();
-                }
-                Some((self.plain(text), at + text.len()))
-            }
+            _ => self.flow_plain(line, at, indent),
         }
+    }
+
+    /// The part of a plain scalar in a flow collection that is on `line`,
+    /// from `at`: its text (trailing spaces not included), and whether the
+    /// scalar ends on this line before its end (at a flow indicator, `: `
+    /// or ` #`).
+    fn flow_plain_part(&self, line: Line, at: usize) -> (&'s str, bool) {
+        let rest = &self.bytes[at..line.end];
+        // A table, not `contains` on a list (a call per byte) nor a
+        // `match` (seven tests a byte).
+        let stop = (rest.iter())
+            .position(|&b| FLOW_STOP[usize::from(b)])
+            .unwrap_or(rest.len());
+        let stop = match rest.get(stop) {
+            Some(b'#') if rest[stop - 1] != b' ' => flow_plain_end(rest, stop),
+            Some(b':') if !matches!(rest.get(stop + 1), None | Some(b' ')) => {
+                flow_plain_end(rest, stop)
+            }
+            _ => stop,
+        };
+        let text = self.src[at..at + stop].trim_end_matches(' ');
+        // `web -` before `,`, `]` or `}`.
+        if text.ends_with(" -") && text.len() == stop {
+            self.lenient();
+        }
+        (text, stop < rest.len())
+    }
+
+    /// A plain scalar in a flow collection at `at`, and the index just after
+    /// it (its trailing spaces not included). It goes on over the lines
+    /// after `line` (which then becomes its last line) as YAML folds them
+    /// (a line break is a space, each blank line a line break), while they
+    /// are indented past the block's `indent` (or, in a flow collection that
+    /// is the whole document, are no document marker) and start with a
+    /// character that goes on a plain scalar in YAML 1.1 and 1.2 alike
+    /// (not an indicator, a tab or a comment); its span is the event
+    /// parser's, from its first character to its last. Where a line after
+    /// it starts otherwise, the scalar ends before it, and what that line
+    /// holds is read (or refused) as before.
+    fn flow_plain(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
+        let (first, mut ended) = self.flow_plain_part(*line, at);
+        let (mut value, mut end) = (Cow::Borrowed(first), at + first.len());
+        let (mut row, mut blanks) = (*line, 0);
+        while !ended && let Some(next) = self.raw_line(row.next) {
+            row = next;
+            let start = next.start + next.indent;
+            if start == next.end {
+                blanks += 1;
+                continue;
+            }
+            let placed = match indent {
+                ROOT => {
+                    !(self.bytes[next.start..]).starts_with(b"---")
+                        && !(self.bytes[next.start..]).starts_with(b"...")
+                }
+                _ => next.indent > indent,
+            };
+            if !placed || !GOES_ON_PLAIN[usize::from(self.bytes[start])] {
+                break;
+            }
+            let (text, stops) = self.flow_plain_part(next, start);
+            let value = value.to_mut();
+            if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
+                value.reserve_exact(self.src.len() - start);
+            }
+            match blanks {
+                0 => value.push(' '),
+                n => value.extend(std::iter::repeat_n('\n', n)),
+            }
+            value.push_str(text);
+            (blanks, end, ended, *line) = (0, start + text.len(), stops, next);
+        }
+        self.no_tabs(at, end)?;
+        self.flow_plain.set(true);
+        let node = Node {
+            span: Span::new(at, end),
+            kind: Kind::Scalar(Scalar::plain(value)),
+        };
+        Some((node, end))
     }
 }
 
@@ -2837,6 +2909,73 @@ mod tests {
         }
     }
 
+    /// A plain scalar over lines in a flow collection, folded as YAML folds
+    /// it (a line break a space, a blank line a line break), its span from
+    /// its first character to its last: the event parser's tree.
+    #[test]
+    fn reads_plain_scalars_over_lines_in_flow_collections() {
+        let cases = [
+            (
+                "ports: [http 80,\n  https\n  443]\n",
+                vec!["http 80", "https 443"],
+            ),
+            ("a: [x\n\n\n   y  \n  z, w]\n", vec!["x\n\ny z", "w"]),
+            ("a: [x\r\n  y\r\n  ]\r\n", vec!["x y"]),
+            ("a: [x\r  y]\r", vec!["x y"]),
+            ("a: [x:y\n  z#w\n  ok, 'q']\n", vec!["x:y z#w ok", "q"]),
+            ("a: [x\n  y # c\n  ]\n", vec!["x y"]),
+            ("a: [x\n  \u{e9}t\u{e9}]\n", vec!["x \u{e9}t\u{e9}"]),
+            ("- [a\n  b\n    c]\n", vec!["a b c"]),
+            ("a: {k: v\n  w, l: x\n   y}\n", vec!["v w", "x y"]),
+            ("[a\nb,\n c\n\nd]\n", vec!["a b", "c\nd"]),
+            (
+                "hosts:\n- h1:\n    ports: [http 1,\n      https\n      443]\n",
+                vec!["https 443"],
+            ),
+        ];
+        for (source, values) in cases {
+            let fast = read_alone(source).unwrap_or_else(|| panic!("not read: {source:?}"));
+            let events = crate::tree::parse(source).unwrap().unwrap();
+            assert!(
+                same_spans(source, &fast, &events),
+                "{source:?}\n{fast:?}\n{events:?}"
+            );
+            same_as_serde_yaml(source);
+            for value in values {
+                let mut found = false;
+                fast.any_scalar(&mut |_, scalar| {
+                    found |= scalar.value == value;
+                    found
+                });
+                assert!(found, "{value:?} in {source:?}: {fast:?}");
+            }
+        }
+        // A line that starts with an indicator, a comment, a tab or at the
+        // block's indent does not go on the scalar: left to the event parser
+        // (which reads some of them as going on, refuses others).
+        for source in [
+            "a: [x\n  -y]\n",
+            "a: [x\n  'y']\n",
+            "a: [x\n  *y]\n",
+            "a: [x\n  !y]\n",
+            "a: [x\n  ?y]\n",
+            "a: [x\n  :y]\n",
+            "a: [x\n  # c\n  y]\n",
+            "a: [x\n  \ty]\n",
+            "a: [x\t\n  y]\n",
+            "b:\n  a: [x\n  y]\n",
+            "a: {x\n  y: 1}\n",
+            "a: [x\n  y: 1]\n",
+            "a: [x # c\n  y]\n",
+        ] {
+            assert_eq!(read_alone(source), None, "{source:?}");
+            assert!(
+                crate::tree::parse(source).is_err() || reference::agrees(source),
+                "{source:?}"
+            );
+        }
+    }
+
     /// A carriage return outside CRLF is a line break (in YAML 1.1 and 1.2
     /// alike), wherever lines break: the event parser's tree, spans included.
     #[test]
@@ -2891,17 +3030,17 @@ mod tests {
         // entries, the event parser's tree, spans included.
         let handed = [
             (
-                "- w{i}:\n    ports: [http 80,\n      https\n      443]\n",
+                "- w{i}:\n    ports: [http 80,\n      https\n      -443]\n",
                 4,
                 4,
             ),
-            ("- w{i}: {a: [x\n    y]}\n", 4, 2),
+            ("- w{i}: {a: [x\n    -y]}\n", 4, 2),
             ("- w{i}:\n    k: [[a]: b]\n    l: 1\n", 4, 4),
             // Not kept as a host entry (a key that is a sequence), or with
             // an anchor: read one by one, then the rest of the list handed
             // over at once.
             ("- w{i}:\n    ? [a]\n    : b\n", 0, 8),
-            ("- w{i}:\n    k: &a [x\n      y]\n", 0, 0),
+            ("- w{i}:\n    k: &a [x\n      -y]\n", 0, 0),
         ];
         for (entry, alike, hand_overs) in handed {
             let mut source = String::from("l:\n");
@@ -3007,7 +3146,7 @@ mod tests {
     #[test]
     fn hand_over_keeps_the_messages_of_the_whole_file() {
         for source in [
-            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        -b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
             "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - !<!t> a\n    - w2\n    ordr: 1\n",
             "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
         ] {
@@ -3216,7 +3355,7 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x,\n  y\n  z]\n",
+            "a: [x,\n  y\n  -z]\n",
             "a: [x # c\n  y]\n",
             "a: {x\n  : 1}\n",
             "a:\n  b: [\n  x]\n",
@@ -3309,7 +3448,8 @@ mod tests {
             // on at the block's indent and two more.
             "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
             "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'", "web1,\nweb2,\nweb3", "multi\nline\n\nplain ",
-            "\"quoted \\x41\n two  \n\nlines\"", "'it''s\nquoted'",
+            "\"quoted \\x41\n two  \n\nlines\"", "'it''s\nquoted'", "[a\nb]",
+            "{k: http 80\n\n  https, l: [x\ny # c\n]}",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -3321,11 +3461,11 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\nb]",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\n-b]",
             // Read by the fast reader now (compact nested sequences).
             "- - a\n  - b",
         ];
-        const SCALARS_READ: usize = 78;
+        const SCALARS_READ: usize = 80;
         /// How many values at the end of `SCALARS` are handed over.
         const HANDED: usize = 21;
         /// Put before a mapping, defines the anchors the scalars use.
@@ -3384,10 +3524,13 @@ mod tests {
             "-x", "1.10", "007", "true", "\"e\\x41\\t\\\"\"", "\"\\u00e9\\/\"", "!!str t", "!x y",
             "!!str 'q'", "!!int \"7\"", "{}", "[]", "'a, b'", "web[1:3]", "\u{e9}t\u{e9}", "x ",
             "'two\n          lines'", "\"two\n\n          lines\"", "x#c", "a:b", "http://x:8/#y",
+            "x\n          y", "http 80\n\n           https\n          443", "x:y\n          z#w",
+            "web1\n          web2 x",
             // Left to the event parser.
             "", "- x", "-", "&a x", "*a", "!!str", "? x", "\"\\q\"", "a: b", "|", "x\n  y", "a:?b",
+            "x\n          -y", "x\n          'y'", "x\n          *y", "a: b\n          c",
         ];
-        const FLOW_READ: usize = 29;
+        const FLOW_READ: usize = 33;
 
         fn doc() -> impl Strategy<Value = Doc> {
             let leaf = prop_oneof![
