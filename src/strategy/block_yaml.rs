@@ -1879,15 +1879,7 @@ impl<'s> Parser<'s> {
             if indicator || text.contains(": ") || text.ends_with(':') || text.contains(" #") {
                 return None;
             }
-            let value = value.to_mut();
-            if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
-                value.reserve_exact(self.src.len() - at);
-            }
-            match blanks {
-                0 => value.push(' '),
-                n => value.extend(std::iter::repeat_n('\n', n)),
-            }
-            value.push_str(text);
+            self.fold(value.to_mut(), text, blanks);
             (blanks, end, *line) = (0, at + text.len(), next);
         }
         self.no_tabs(start, end)?;
@@ -1896,6 +1888,21 @@ impl<'s> Parser<'s> {
             kind: Kind::Scalar(Scalar::plain(value)),
         };
         Some((node, end))
+    }
+
+    /// Adds `text`, the next line of a plain scalar over lines after
+    /// `blanks` blank lines, to its `value` as YAML folds it: a line break
+    /// is a space, each blank line a line break.
+    fn fold(&self, value: &mut String, text: &str, blanks: usize) {
+        if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
+            let at = text.as_ptr() as usize - self.src.as_ptr() as usize;
+            value.reserve_exact(self.src.len() - at);
+        }
+        match blanks {
+            0 => value.push(' '),
+            n => value.extend(std::iter::repeat_n('\n', n)),
+        }
+        value.push_str(text);
     }
 
     /// A literal or folded block scalar whose header (`|`, `>`, then maybe
@@ -2595,15 +2602,7 @@ impl<'s> Parser<'s> {
                 break;
             }
             let (text, stops) = self.flow_plain_part(next, start);
-            let value = value.to_mut();
-            if value.len() >= LONG && value.capacity() - value.len() < text.len() + blanks + 1 {
-                value.reserve_exact(self.src.len() - start);
-            }
-            match blanks {
-                0 => value.push(' '),
-                n => value.extend(std::iter::repeat_n('\n', n)),
-            }
-            value.push_str(text);
+            self.fold(value.to_mut(), text, blanks);
             (blanks, end, ended, *line) = (0, start + text.len(), stops, next);
         }
         self.no_tabs(at, end)?;
