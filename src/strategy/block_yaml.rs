@@ -2544,10 +2544,11 @@ impl<'s> Parser<'s> {
     }
 
     /// The part of a plain scalar in a flow collection that is on `line`,
-    /// from `at`: its text (trailing spaces not included), and whether the
+    /// from `at`: its text (trailing spaces not included), whether the
     /// scalar ends on this line before its end (at a flow indicator, `: `
-    /// or ` #`).
-    fn flow_plain_part(&self, line: Line, at: usize) -> (&'s str, bool) {
+    /// or ` #`), and whether it ends in ` -` right before that (`web -,`,
+    /// which the event parser refuses and serde_yaml reads).
+    fn flow_plain_part(&self, line: Line, at: usize) -> (&'s str, bool, bool) {
         let rest = &self.bytes[at..line.end];
         // A table, not `contains` on a list (a call per byte) nor a
         // `match` (seven tests a byte).
@@ -2563,10 +2564,8 @@ impl<'s> Parser<'s> {
         };
         let text = self.src[at..at + stop].trim_end_matches(' ');
         // `web -` before `,`, `]` or `}`.
-        if text.ends_with(" -") && text.len() == stop {
-            self.lenient();
-        }
-        (text, stop < rest.len())
+        let dash = text.ends_with(" -") && text.len() == stop && self.lenient();
+        (text, stop < rest.len(), dash)
     }
 
     /// A plain scalar in a flow collection at `at`, and the index just after
@@ -2581,7 +2580,7 @@ impl<'s> Parser<'s> {
     /// it starts otherwise, the scalar ends before it, and what that line
     /// holds is read (or refused) as before.
     fn flow_plain(&self, line: &mut Line, at: usize, indent: usize) -> Option<(Node<'s>, usize)> {
-        let (first, mut ended) = self.flow_plain_part(*line, at);
+        let (first, mut ended, _) = self.flow_plain_part(*line, at);
         let (mut value, mut end) = (Cow::Borrowed(first), at + first.len());
         let (mut row, mut blanks) = (*line, 0);
         while !ended && let Some(next) = self.raw_line(row.next) {
@@ -2601,7 +2600,12 @@ impl<'s> Parser<'s> {
             if !placed || !GOES_ON_PLAIN[usize::from(self.bytes[start])] {
                 break;
             }
-            let (text, stops) = self.flow_plain_part(next, start);
+            let (text, stops, dash) = self.flow_plain_part(next, start);
+            if dash && stops {
+                // Over lines, left to the event parser (which refuses it),
+                // as before this reader took plain scalars over lines here.
+                return None;
+            }
             self.fold(value.to_mut(), text, blanks);
             (blanks, end, ended, *line) = (0, start + text.len(), stops, next);
         }
@@ -2965,6 +2969,8 @@ mod tests {
             "b:\n  a: [x\n  y]\n",
             "a: {x\n  y: 1}\n",
             "a: [x\n  y: 1]\n",
+            "a: [x\n  y -]\n",
+            "a: [x\n  y -, z]\n",
             "a: [x # c\n  y]\n",
         ] {
             assert_eq!(read_alone(source), None, "{source:?}");
