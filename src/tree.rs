@@ -2130,18 +2130,35 @@ fn quoted_end(whole: &str, span: Span) -> Option<usize> {
 /// `|` or `>` after a blank or at the line's start that reads as a header,
 /// chomping and indentation indicators then nothing but blanks and a
 /// comment. The last `|` or `>` is that when no comment after the header
-/// holds one; where one does (`? > #>- >--[`), that one does not read as a
-/// header, or reads as one alike (`| # a: |`).
+/// holds one; where one does (`? > #>- >--4`), the first one that reads as
+/// a header outside quoted scalars and before a comment. (A line that
+/// starts inside a quoted key over lines is read from the right alone.)
 fn block_indicator(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    (0..bytes.len()).rev().find(|&i| {
-        if !matches!(bytes[i], b'|' | b'>') || i > 0 && !matches!(bytes[i - 1], b' ' | b'\t') {
+    let blank_before = |i: usize| i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+    let header = |i: usize| {
+        if !matches!(bytes[i], b'|' | b'>') || !blank_before(i) {
             return false;
         }
         let rest = line[i + 1..].trim_start_matches(|c: char| "+-0123456789".contains(c));
         let after = rest.trim_start_matches([' ', '\t']);
         after.is_empty() || after.starts_with('#') && after.len() < rest.len()
-    })
+    };
+    let (mut i, mut quote) = (0, None);
+    while i < bytes.len() {
+        match (quote, bytes[i]) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(b'\''), b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b @ (b'\'' | b'"')) if blank_before(i) => quote = Some(b),
+            (None, b'#') if blank_before(i) => break,
+            (None, _) if header(i) => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    (0..bytes.len()).rev().find(|&i| header(i))
 }
 
 /// A block scalar with the default ("clip") chomping that ends the file keeps
@@ -2333,6 +2350,11 @@ mod tests {
             ("- >-", Some(2)),
             ("k: |+2 # c", Some(3)),
             ("? > #>- >--[", Some(2)),
+            ("? > #>- >--4", Some(2)),
+            ("a: | # > ", Some(3)),
+            ("'x | #': >", Some(9)),
+            ("\"a\\\" | #\": |-", Some(11)),
+            ("'it''s | #': |", Some(13)),
             ("a | b: >", Some(7)),
             ("'a > b': |", Some(9)),
             ("\"x # |\": >1-", Some(9)),
