@@ -84,15 +84,17 @@ write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine
 write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
 write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 # Host entries the fast reader hands over to the event parser (a var holding
-# a flow list with a plain scalar over two lines, `[http 80,\n https\n 443]`,
-# which it does not take): one in the middle of the list, one host in a
+# a flow list with a plain scalar over two lines whose second line starts with
+# an indicator, `[http 80,\n https\n -443]`, which it does not take; before
+# commit c23b5a5 it took no plain scalar over lines in a flow list, and these
+# cases were written `443`): one in the middle of the list, one host in a
 # hundred (each alone), and on every host (then the rest of the list goes to
 # the event parser at once); and constructs the fast reader takes on every
 # host: a flow list of `key: value` pairs (`[http: 80]`; handed over before),
 # a keep-chomped var, a var holding a list of lists written compactly
 # (`- - a`; handed over before), and one holding lists of mappings written
 # compactly (`- - name: a`).
-handed = "        ports: [http 80,\n          https\n          443]"
+handed = "        ports: [http 80,\n          https\n          -443]"
 pairs = "        ports: [http: 80, https: 443]"
 write("pairs-every", (f"    - {name(i)}:\n{pairs}" for i in range(n)))
 write("handed-mid", (f"    - {name(i)}:\n{handed}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
@@ -101,6 +103,10 @@ write("handed-1pc", (f"    - {name(i)}:\n{handed}" if i % 100 == 50 else f"    -
 # The same with a value of its own in every entry, so that no entry is written
 # like another (entries written alike are read once; see docs/READER.md).
 write("handed-distinct", (f"    - {name(i)}:\n        ports: [http {i},\n          https\n          443]" for i in range(n)))
+# The fast reader reads those (a plain scalar over lines in a flow list, since
+# commit c23b5a5); with `-443`, as `handed` above, every entry is handed over
+# (the rest of the list at once).
+write("handed-left", (f"    - {name(i)}:\n        ports: [http {i},\n          https\n          -443]" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
 nested = "        pairs:\n          - - a\n            - b"
 write("nested-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
@@ -172,7 +178,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
