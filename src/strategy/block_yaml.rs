@@ -241,6 +241,12 @@ struct Parser<'s> {
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
+    /// Where each anchor was defined, its name and how many nodes its node
+    /// holds, and where each alias was read and how many nodes it repeats:
+    /// for the skeleton of [`crate::tree::first_error`] (see
+    /// [`crate::tree::Resume::anchors`]).
+    anchors_at: Vec<(usize, &'s str, usize)>,
+    aliases_at: Vec<(usize, usize)>,
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
@@ -282,6 +288,9 @@ struct Parser<'s> {
     /// (YAML 1.1) reads (see [`Parser::lenient`]): the event parser's error
     /// for the whole file is then that, not one it finds further on.
     lenient: Cell<bool>,
+    /// The document's block collection as it was when its last entry was
+    /// read (for what follows it: see [`Parser::after_root`]).
+    root_frame: Option<Frame>,
 }
 
 /// A flow collection being read (see [`Parser::flow_items`]).
@@ -297,8 +306,8 @@ struct FlowFrame {
     /// before that entry (see [`crate::tree::Resume::plain`]).
     plain: bool,
     /// Whether a mapping's key is being read: a flow collection there is a
-    /// simple key the event parser reads ahead of (to its `:`), where the
-    /// skeleton's, at a value, is not one.
+    /// simple key the event parser reads ahead of (to its `:`), as the
+    /// skeleton's is (see [`crate::tree::FlowOpen::key`]).
     key: bool,
 }
 
@@ -312,8 +321,10 @@ struct Frame {
     /// Its kind and column.
     open: Open,
     /// Where the line of its entry being read (or last read) starts, if
-    /// that entry starts the line (after spaces).
+    /// that entry starts the line (after spaces), and the same for the
+    /// entry before that one.
     entry: Option<usize>,
+    prev: Option<usize>,
 }
 
 impl<'s> Parser<'s> {
@@ -351,6 +362,8 @@ impl<'s> Parser<'s> {
             anchors: HashMap::new(),
             aliases: 0,
             aliased: 0,
+            anchors_at: Vec::new(),
+            aliases_at: Vec::new(),
             last_tag: Cell::new(None),
             pairs: Vec::new(),
             written_pairs: Vec::new(),
@@ -367,11 +380,13 @@ impl<'s> Parser<'s> {
             flows: RefCell::new(Vec::new()),
             flow_plain: Cell::new(false),
             lenient: Cell::new(false),
+            root_frame: None,
         })
     }
 
     /// The whole document: one block node, optionally after `---`.
     fn document(&mut self) -> Option<Node<'s>> {
+        self.skip_tab_blanks(ROOT);
         let mut first = self.next_line()?;
         let content = &self.src[first.start + first.indent..first.end];
         if content.starts_with('%') {
@@ -385,6 +400,7 @@ impl<'s> Parser<'s> {
             self.take_tabs(first.start + 3 + content[3..].len() - rest.len(), first.end);
             self.pos = first.next;
             self.explicit = true;
+            self.skip_tab_blanks(ROOT);
             first = self.next_line()?;
         }
         let at = first.start + first.indent;
@@ -392,11 +408,15 @@ impl<'s> Parser<'s> {
             return None; // no document
         }
         let mut flow = matches!(self.bytes[at], b'[' | b'{');
+        let mut closed = None;
         let root = if flow {
             // A flow collection, JSON among them.
             let mut line = first;
             let (root, after) = self.flow(&mut line, at, 1, ROOT)?;
-            self.end_of_value(line, after)?;
+            if self.end_of_value(line, after).is_none() {
+                return self.after_flow_root(at, after);
+            }
+            closed = Some(after);
             root
         } else {
             self.block(first)?
@@ -411,9 +431,10 @@ impl<'s> Parser<'s> {
                 .map_or(0, |mut items| usize::from(items.next().is_some()))
         };
         flow |= entries.unwrap_or_else(items) == 0;
-        let root_open = Open {
-            seq: self.is_entry(first, at),
-            column: first.indent,
+        // What follows the root, if anything: the error looked for there.
+        let after_root = |parser: &mut Self, line| match closed {
+            Some(after) => parser.after_flow_root(at, after),
+            None => parser.after_root(flow, line),
         };
         // A document end marker (`...`), then nothing but comments.
         let trailing = self.next_line();
@@ -424,13 +445,13 @@ impl<'s> Parser<'s> {
             let rest = &self.src[end.start + 3..end.end];
             let after = rest.trim_start_matches(' ');
             if !(after.is_empty() || after.starts_with('#') && rest.starts_with(' ')) {
-                return self.after_root(root_open, flow, end);
+                return after_root(self, end);
             }
             self.take_tabs(end.end - after.len(), end.end);
             self.pos = end.next;
         }
         if let (Some(_), Some(line)) = (self.next_line(), trailing) {
-            return self.after_root(root_open, flow, line);
+            return after_root(self, line);
         }
         if !self.tabs_all_taken() {
             return None;
@@ -449,17 +470,71 @@ impl<'s> Parser<'s> {
     /// Whether every tab in the source is in a place marked by
     /// [`Parser::take_tabs`].
     fn tabs_all_taken(&self) -> bool {
+        self.tabs_taken_before(self.bytes.len())
+    }
+
+    /// Whether every tab before `end` is in a place marked by
+    /// [`Parser::take_tabs`].
+    fn tabs_taken_before(&self, end: usize) -> bool {
         if !self.tabs {
             return true;
         }
-        let mut taken = self.tabs_taken.take();
+        let mut taken = self.tabs_taken.borrow_mut();
         taken.sort_unstable();
         let mut places = taken.iter().peekable();
         // A search for a character: memchr's, far faster than a loop over bytes.
-        self.src.match_indices('\t').all(|(i, _)| {
+        self.src[..end].match_indices('\t').all(|(i, _)| {
             while places.next_if(|&&(_, end)| end <= i).is_some() {}
             places.peek().is_some_and(|&&(start, _)| start <= i)
         })
+    }
+
+    /// Whether `line`, which starts with a tab after its spaces, holds only
+    /// spaces and tabs, and maybe a comment after them: a line the event
+    /// parser takes as blank or a comment (YAML 1.2; see
+    /// [`Parser::skip_tab_blanks`]).
+    fn tab_blank(&self, line: Line) -> bool {
+        let rest = self.src[line.start..line.end].trim_start_matches([' ', '\t']);
+        rest.is_empty() || rest.starts_with('#')
+    }
+
+    /// Past the lines from `self.pos` that start with a tab and hold
+    /// nothing else but spaces, tabs and a comment (`\t# c`, a line of
+    /// tabs), when the line with content after them is indented no more
+    /// than `indent` (a block's entries; [`ROOT`] at the document's start),
+    /// or there is none; their tabs taken. The event parser (YAML 1.2) reads
+    /// them as blank lines, or in a tab-led line's indentation (before
+    /// the column the block's entries are at) skips them and a comment as it
+    /// skips a blank line's spaces, also inside a plain scalar that may go
+    /// on (`a` then such a line, then a line indented more: `a b` to it, not
+    /// to a comment line); after a block's entry, the next line is not one
+    /// that goes on. (YAML 1.1 refuses such lines: the file then reads as
+    /// the event parser reads it, whoever reads it.) Whether any were passed.
+    fn skip_tab_blanks(&mut self, indent: usize) -> bool {
+        let mut line = match self.next_line() {
+            Some(line) if self.tab_led(line) && self.tab_blank(line) => line,
+            _ => return false,
+        };
+        let mut lines = vec![line];
+        let next = loop {
+            match self.line_from(line.next) {
+                Some(next) if self.tab_led(next) && self.tab_blank(next) => {
+                    lines.push(next);
+                    line = next;
+                }
+                next => break next,
+            }
+        };
+        let placed = next
+            .is_none_or(|next| !self.tab_led(next) && (indent == ROOT || next.indent <= indent));
+        if !placed {
+            return false;
+        }
+        for line in lines {
+            self.take_tabs(line.start, line.end);
+        }
+        self.pos = line.next;
+        true
     }
 
     /// `None` if `start..end`, read as text, holds a tab (which a comment
@@ -590,6 +665,7 @@ impl<'s> Parser<'s> {
             let line = match first.take() {
                 Some(line) => line,
                 None => match self.next_line() {
+                    Some(line) if self.tab_led(line) && self.skip_tab_blanks(indent) => continue,
                     Some(line) if line.indent > indent || self.tab_led(line) => {
                         return self.stuck(frame, line);
                     }
@@ -655,7 +731,7 @@ impl<'s> Parser<'s> {
             }
             self.entry_read(frame, handed);
         }
-        self.frames.truncate(frame);
+        self.keep_root(frame);
         // As the event parser ends it: where its last item ends.
         let end = items.last_end().unwrap_or(start).max(start);
         Some(Node {
@@ -1200,6 +1276,7 @@ impl<'s> Parser<'s> {
             let (line, at) = match first.take() {
                 Some(first) => first,
                 None => match self.next_line() {
+                    Some(line) if self.tab_led(line) && self.skip_tab_blanks(indent) => continue,
                     Some(line) if line.indent > indent || self.tab_led(line) => {
                         return self.stuck(frame, line);
                     }
@@ -1225,7 +1302,7 @@ impl<'s> Parser<'s> {
             }
             self.entry_read(frame, handed);
         }
-        self.frames.truncate(frame);
+        self.keep_root(frame);
         let end = entries
             .last()
             .map_or(start, |(_, value): &(Node, Node)| value.span.end as usize);
@@ -1444,8 +1521,8 @@ impl<'s> Parser<'s> {
     /// `line` failed (see [`Parser::hand_over`]): the error, if any, is
     /// looked for from that line (`None`, as this reader gives up there).
     fn failed<T>(&mut self, frame: usize, line: Line, stop: usize) -> Option<T> {
-        let (open, more) = (self.opened(frame), self.frames[frame].entries > 0);
-        self.find_error_from(&open, more, line, stop);
+        let Frame { entries, prev, .. } = self.frames[frame];
+        self.find_error_from(&self.frames, frame, (line, entries, prev), stop);
         None
     }
 
@@ -1458,13 +1535,16 @@ impl<'s> Parser<'s> {
             handed: 0,
             open: Open { seq, column },
             entry: None,
+            prev: None,
         });
         self.frames.len() - 1
     }
 
     /// An entry of the collection at `frame` starts in `line`, at `at`.
     fn entry_starts(&mut self, frame: usize, line: Line, at: usize) {
-        self.frames[frame].entry = (at == line.start + line.indent).then_some(line.start);
+        let frame = &mut self.frames[frame];
+        frame.prev = frame.entry;
+        frame.entry = (at == line.start + line.indent).then_some(line.start);
     }
 
     /// After an entry of the collection at `frame` was read: counts it if a
@@ -1499,18 +1579,107 @@ impl<'s> Parser<'s> {
     }
 
     /// For [`read_or_error`], where this reader gives up: the error the
-    /// event parser finds reading from `from` (an entry's line, after the
-    /// collections `open` there; `more` if the last one had entries before
-    /// it) up to `stop`, which is the whole file's (see
-    /// [`crate::tree::first_error`]). Looked for once: a second place to
-    /// look would come after one where the event parser found no error, and
-    /// the fast reader reads nothing after a place it gave up on.
-    fn find_error_from(&self, open: &[Open], more: bool, from: Line, stop: usize) {
-        self.find_error_in(open, more, (&[], false), from, stop);
+    /// event parser finds reading from `from`, a line that starts an entry
+    /// of the collection `frames[frame]` or follows its last (`before`
+    /// entries of it come before that line, the last of them starting at
+    /// `previous` if known), after the collections open there, up to
+    /// `stop`: the whole file's (see [`crate::tree::first_error`]). Looked
+    /// for once: a second place to look would come after one where the
+    /// event parser found no error, and the fast reader reads nothing after
+    /// a place it gave up on.
+    ///
+    /// Where the line before `from` may end with a value not read yet (an
+    /// empty one: `-` or `key:` ending it), which the skeleton has not, it
+    /// reads from the entry that line is in instead: the entry before (at
+    /// `previous`, or further back the line before if it starts one), or
+    /// for a collection's first entry, the entry of the collection around
+    /// that holds it; this reader took each whole, as the event parser
+    /// reads it.
+    fn find_error_from(
+        &self,
+        frames: &[Frame],
+        mut frame: usize,
+        (mut from, mut before, mut previous): (Line, usize, Option<usize>),
+        stop: usize,
+    ) {
+        if !self.searching() {
+            return;
+        }
+        while self.pending_before(from.start) {
+            let start = match before {
+                0 => loop {
+                    // The collection's first entry: the one around it
+                    // (whose entry holding it is not counted yet).
+                    let Some(around) = frame.checked_sub(1) else {
+                        return;
+                    };
+                    frame = around;
+                    let Frame {
+                        entries,
+                        entry,
+                        prev,
+                        ..
+                    } = frames[frame];
+                    (before, previous) = (entries, prev);
+                    if let Some(entry) = entry {
+                        break entry;
+                    }
+                },
+                _ => {
+                    let open = frames[frame].open;
+                    let Some(start) = previous.take().or_else(|| self.entry_before(open, from))
+                    else {
+                        return;
+                    };
+                    before -= 1;
+                    start
+                }
+            };
+            let Some(line) = self.raw_line(start) else {
+                return;
+            };
+            from = line;
+        }
+        let open: Vec<Open> = frames[..=frame].iter().map(|f| f.open).collect();
+        self.find_error_in(&open, before > 0, (&[], false), from, stop);
     }
 
-    /// [`Parser::find_error_from`], inside the flow collections `flows`
-    /// (`plain`: after a plain scalar in them; see [`crate::tree::Resume`]).
+    /// Whether an error is still to be looked for (see [`read_or_error`]).
+    fn searching(&self) -> bool {
+        self.find_error && self.error.borrow().is_none() && !self.lenient.get()
+    }
+
+    /// Where the entry of a block collection whose entries are at `open`
+    /// that comes before the one at `from` starts, when the line with
+    /// content before `from` starts it: a line at that column (a sequence's
+    /// `-`; a mapping's key, not a `-` of a sequence that is a key's value
+    /// nor an explicit `?` or `:`), as the lines of an entry after its first
+    /// are indented more.
+    fn entry_before(&self, open: Open, from: Line) -> Option<usize> {
+        let mut end = from.start;
+        let line = loop {
+            let start = self.src[..end.checked_sub(1)?]
+                .rfind(['\n', '\r'])
+                .map_or(crate::tree::bom_len(self.src), |i| i + 1);
+            let line = self.raw_line(start)?;
+            let at = line.start + line.indent;
+            if !(at == line.end || self.bytes[at] == b'#' || self.tab_blank(line)) {
+                break line;
+            }
+            end = start;
+        };
+        let at = line.start + line.indent;
+        let first = self.bytes[at];
+        let entry = match open.seq {
+            true => self.is_entry(line, at),
+            false => !self.is_entry(line, at) && !matches!(first, b'?' | b':' | b'\t'),
+        };
+        (line.indent == open.column && entry).then_some(line.start)
+    }
+
+    /// [`Parser::find_error_from`] at `from` itself, inside the flow
+    /// collections `flows` (`plain`: after a plain scalar in them; see
+    /// [`crate::tree::Resume`]).
     fn find_error_in(
         &self,
         open: &[Open],
@@ -1519,21 +1688,41 @@ impl<'s> Parser<'s> {
         from: Line,
         stop: usize,
     ) {
-        if !self.find_error
-            || self.error.borrow().is_some()
-            || self.lenient.get()
-            || self.tab_led(from)
-            || self.pending_before(from.start)
-        {
+        if !self.searching() || self.tab_led(from) || self.pending_before(from.start) {
             return;
         }
+        self.search(open, more, (flows, plain), None, from.start, stop);
+    }
+
+    /// Has the event parser read from `from` (see [`crate::tree::Resume`]),
+    /// after the anchors and aliases read before it.
+    fn search(
+        &self,
+        open: &[Open],
+        more: bool,
+        (flows, plain): (&[crate::tree::FlowOpen], bool),
+        closed: Option<crate::tree::Closed>,
+        from: usize,
+        stop: usize,
+    ) {
+        let anchors: Vec<(&str, usize)> = (self.anchors_at.iter())
+            .filter(|&&(at, ..)| at < from)
+            .map(|&(_, name, size)| (name, size))
+            .collect();
+        let aliased = (self.aliases_at.iter())
+            .filter(|&&(at, _)| at < from)
+            .map(|&(_, size)| size)
+            .sum();
         let at = crate::tree::Resume {
             explicit: self.explicit,
             open,
             more,
             flows,
             plain,
-            from: from.start,
+            anchors: &anchors,
+            aliased,
+            closed,
+            from,
             stop,
         };
         *self.error.borrow_mut() = Some(crate::tree::first_error(self.src, at));
@@ -1599,11 +1788,12 @@ impl<'s> Parser<'s> {
             entries,
             open,
             entry,
+            prev,
             ..
         } = self.frames[frame];
         if let Some(from) = entry.and_then(|entry| self.raw_line(entry)) {
-            let (stop, open) = (self.entry_end(line, open.column), self.opened(frame));
-            self.find_error_from(&open, entries > 1, from, stop);
+            let stop = self.entry_end(line, open.column);
+            self.find_error_from(&self.frames, frame, (from, entries - 1, prev), stop);
         }
         None
     }
@@ -1612,11 +1802,40 @@ impl<'s> Parser<'s> {
     /// as `root` tells, or anything else, `flow`): a second document, a document end
     /// marker with more after it, a line less indented than the root. The
     /// error, if any, is looked for from that line on.
-    fn after_root(&mut self, root: Open, flow: bool, line: Line) -> Option<Node<'s>> {
-        if !flow {
-            self.find_error_from(&[root], true, line, self.bytes.len());
+    fn after_root(&mut self, flow: bool, line: Line) -> Option<Node<'s>> {
+        if let (false, Some(root)) = (flow, self.root_frame) {
+            let Frame { entries, entry, .. } = root;
+            let len = self.bytes.len();
+            self.find_error_from(&[root], 0, (line, entries, entry), len);
         }
         None
+    }
+
+    /// What follows the flow collection that is the whole document (JSON),
+    /// which opens at `open` and ends just before `after`, on its last line
+    /// or the lines after: the error, if any, is looked for from there,
+    /// after a skeleton of that collection, empty (see
+    /// [`crate::tree::Closed`]), if every tab before was one this reader
+    /// takes (a tab it left may be the event parser's error).
+    fn after_flow_root(&self, open: usize, after: usize) -> Option<Node<'s>> {
+        if self.searching() && self.tabs_taken_before(after) {
+            let closed = crate::tree::Closed {
+                map: self.bytes[open] == b'{',
+                open,
+            };
+            let len = self.bytes.len();
+            self.search(&[], false, (&[], false), Some(closed), after, len);
+        }
+        None
+    }
+
+    /// The collection at `frame` ended: it is closed, and kept if it is
+    /// the document's (see [`Parser::after_root`]).
+    fn keep_root(&mut self, frame: usize) {
+        if frame == 0 {
+            self.root_frame = self.frames.first().copied();
+        }
+        self.frames.truncate(frame);
     }
 
     /// A tag at `at` that ends its line (`!!map`, `!unsafe`), before a block
@@ -1666,6 +1885,7 @@ impl<'s> Parser<'s> {
             let node = Rc::clone(self.anchors.get(name)?.as_ref()?);
             self.aliases += 1;
             self.aliased += node.size();
+            self.aliases_at.push((at, node.size()));
             if self.aliased > MAX_ALIASED {
                 return None;
             }
@@ -1705,6 +1925,7 @@ impl<'s> Parser<'s> {
         let node = Rc::new(node);
         let holds_alias = self.aliases != aliases_before;
         (self.anchors).insert(name, (!holds_alias).then(|| Rc::clone(&node)));
+        self.anchors_at.push((at, name, node.size()));
         Some(Node {
             span,
             kind: Kind::Alias(node),
@@ -2334,18 +2555,19 @@ impl<'s> Parser<'s> {
     /// line (see [`Parser::flow_items`]).
     fn flow_failed(&self, line: Line, indent: usize) {
         let flows = self.flows.borrow();
-        // Not inside a flow collection that is a mapping's key (found by
-        // fuzzing).
-        let keyed = flows.iter().rev().skip(1).any(|flow| flow.key);
-        let entry = flows.last().and_then(|flow| flow.entry).filter(|_| !keyed);
+        let entry = flows.last().and_then(|flow| flow.entry);
         let plain = flows.last().is_some_and(|flow| flow.plain);
         let Some(from) = entry.and_then(|entry| self.raw_line(entry)) else {
             return;
         };
-        let open: Vec<_> = (flows.iter())
-            .map(|flow| crate::tree::FlowOpen {
+        // Each in the one before at an item or a value, or at a key (a flow
+        // collection as a mapping's key, found by fuzzing).
+        let keys = std::iter::once(false).chain(flows.iter().map(|flow| flow.key));
+        let open: Vec<_> = (flows.iter().zip(keys))
+            .map(|(flow, key)| crate::tree::FlowOpen {
                 map: flow.map,
                 more: flow.entries > 0,
+                key,
             })
             .collect();
         drop(flows);
@@ -2462,6 +2684,13 @@ impl<'s> Parser<'s> {
         while at == line.end || self.bytes[at] == b'#' && self.bytes[at - 1] == b' ' {
             self.take_tabs(at, line.end);
             let next = self.line_from(line.next)?;
+            // A line of blanks and maybe a comment, after a tab (see
+            // `skip_tab_blanks`): blank to the event parser here too.
+            if self.tab_led(next) && self.tab_blank(next) {
+                self.take_tabs(next.start, next.end);
+                (*line, at) = (next, next.end);
+                continue;
+            }
             let first = next.start + next.indent;
             let closes = matches!(self.bytes[first], b']' | b'}');
             let placed = match indent {
@@ -3028,6 +3257,42 @@ mod tests {
         ));
     }
 
+    /// Lines that start with a tab and hold nothing else but blanks and a
+    /// comment (YAML 1.2 reads them as blank lines, YAML 1.1 refuses them)
+    /// are read as the event parser reads them, where the next line with
+    /// content is a block's next entry or less indented, or there is none;
+    /// not before a line that may go on a plain scalar (`a` then such a
+    /// line, then `b` indented more: `a b` to the event parser).
+    #[test]
+    fn reads_tab_led_blank_lines_as_the_event_parser() {
+        for source in [
+            "a: 1\n\t\nb: 2\n",
+            "- x\n\t\n- y\n",
+            "- x\n\t# c\n- y\n",
+            "- x\n\t # c\n\t\t\n\n- y\n",
+            "\t# c\na: 1\n",
+            "---\n\t\na: 1\n",
+            "a:\n  - x\n  \t# c\n  - y\n\t\t\nb: |\n  t\n\t# c\nc: d\n",
+            "a:\n  b: c\n\t# c\n",
+            "a:\n  b: c\n\t#c\n  d: e\n",
+            "a:\n- b\n\t\nc: d\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+        // (A line indented more than the block that holds a tab, then a
+        // comment, is read by the plain scalar before it as one that may go
+        // on, and left.)
+        for source in [
+            "- x\n  \t # c\n- y\n",
+            "a: x\n\t# c\n  y\n",
+            "- x\n\t\n  y\n",
+            "a:\n  b: x\n\t\n   y\n",
+            "a:\n  b: x\n\t\n\tc: y\n",
+        ] {
+            not_read_alone(source);
+        }
+    }
+
     /// Tabs anywhere else (indentation, inside a scalar, between a key and
     /// its value, in a comment inside a multi-line scalar) are left to the
     /// event parser: YAML 1.1 and 1.2 read some of them differently.
@@ -3040,9 +3305,7 @@ mod tests {
             "a:\n\t- b\n",
             "a:\t\n  b: c\n",
             "-\tx\n",
-            "a: 1\n\t\nb: 2\n",
             "---\t# c\na: 1\n",
-            "- x\n\t\n- y\n",
             "a: |\n  x\t\n",
             "a: |\n  x\n  # \t\n",
             "a: 'x\n  # \ty'\n",
