@@ -1611,6 +1611,10 @@ pub struct Resume<'a> {
     /// lost the column it gained at the first bracket (after a `:` or `-`),
     /// which a plain scalar in the skeleton loses the same way.
     pub plain: bool,
+    /// The column the first of `flows` opens at, when that is on a line of
+    /// its own after its entry's (`key:` then `[` on the next line), where
+    /// the skeleton's opens too.
+    pub flow_column: Option<usize>,
     /// Every anchor defined before `from`, in order, each with how many
     /// nodes its node holds ([`Node::size`]): the skeleton defines them as
     /// entries of the root collection before the open one, so that an
@@ -1829,7 +1833,14 @@ fn skeleton(whole: &str, at: &Resume) -> Option<String> {
     // opening bracket or a `,`.
     if let (Some(open), false) = (at.open.last(), at.flows.is_empty()) {
         text.extend(std::iter::repeat_n(' ', open.column));
-        text.push_str(if open.seq { "- " } else { "k: " });
+        text.push_str(if open.seq { "-" } else { "k:" });
+        match at.flow_column {
+            Some(column) => {
+                text.push('\n');
+                text.extend(std::iter::repeat_n(' ', column));
+            }
+            None => text.push(' '),
+        }
     }
     // Scalars quoted, but the first if a plain scalar was read before `from`.
     let mut plain = at.plain;

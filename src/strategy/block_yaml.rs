@@ -284,6 +284,11 @@ struct Parser<'s> {
     flows: RefCell<Vec<FlowFrame>>,
     /// Whether a plain scalar was read in them (see [`crate::tree::Resume`]).
     flow_plain: Cell<bool>,
+    /// Where a flow collection about to be read opens, when it is the
+    /// value of the entry being read of the innermost block collection, on
+    /// the line after that entry's line (`key:` then `[`; see
+    /// [`Parser::nested`]).
+    own_line: Cell<Option<usize>>,
     /// Whether it read something the event parser refuses and serde_yaml
     /// (YAML 1.1) reads (see [`Parser::lenient`]): the event parser's error
     /// for the whole file is then that, not one it finds further on.
@@ -309,6 +314,9 @@ struct FlowFrame {
     /// simple key the event parser reads ahead of (to its `:`), as the
     /// skeleton's is (see [`crate::tree::FlowOpen::key`]).
     key: bool,
+    /// For the outermost, the column it opens at if that is on the line
+    /// after its entry's (see [`Parser::own_line`]).
+    column: Option<usize>,
 }
 
 /// A block collection being read (see [`Parser::hand_over`] and
@@ -379,6 +387,7 @@ impl<'s> Parser<'s> {
             error: RefCell::new(None),
             flows: RefCell::new(Vec::new()),
             flow_plain: Cell::new(false),
+            own_line: Cell::new(None),
             lenient: Cell::new(false),
             root_frame: None,
         })
@@ -437,6 +446,7 @@ impl<'s> Parser<'s> {
             None => parser.after_root(flow, line),
         };
         // A document end marker (`...`), then nothing but comments.
+        self.skip_tab_blanks(ROOT);
         let trailing = self.next_line();
         if let Some(end) = trailing
             && end.indent == 0
@@ -449,6 +459,7 @@ impl<'s> Parser<'s> {
             }
             self.take_tabs(end.end - after.len(), end.end);
             self.pos = end.next;
+            self.skip_tab_blanks(ROOT);
         }
         if let (Some(_), Some(line)) = (self.next_line(), trailing) {
             return after_root(self, line);
@@ -501,8 +512,10 @@ impl<'s> Parser<'s> {
     /// Past the lines from `self.pos` that start with a tab and hold
     /// nothing else but spaces, tabs and a comment (`\t# c`, a line of
     /// tabs), when the line with content after them is indented no more
-    /// than `indent` (a block's entries; [`ROOT`] at the document's start),
-    /// or there is none; their tabs taken. The event parser (YAML 1.2) reads
+    /// than `indent` (a block's entries; [`ROOT`]: wherever it is, where
+    /// nothing before may go on, as at the document's start or end, or
+    /// before a value on the lines after its key), or there is none; their
+    /// tabs taken. The event parser (YAML 1.2) reads
     /// them as blank lines, or in a tab-led line's indentation (before
     /// the column the block's entries are at) skips them and a comment as it
     /// skips a blank line's spaces, also inside a plain scalar that may go
@@ -1190,14 +1203,23 @@ impl<'s> Parser<'s> {
         same_indent_seq: bool,
         missing_at: usize,
     ) -> Option<Node<'s>> {
+        // Nothing before that the line could go on: blank to the event parser.
+        self.skip_tab_blanks(ROOT);
         match self.next_line() {
             Some(next) if next.indent > indent => {
-                // A scalar on the lines after its key or `-` (a comma string
-                // over many lines), not a key: its lines go on past `indent`.
+                // A scalar or flow collection on the lines after its key or
+                // `-` (a comma string over many lines, a host list), not a
+                // key: its lines go on past `indent`.
                 let at = next.start + next.indent;
-                if self.starts_scalar(next, at) {
+                let flow = matches!(self.bytes[at], b'[' | b'{');
+                if self.starts_scalar(next, at) || flow {
+                    if flow && self.after_entry_line(missing_at) {
+                        self.own_line.set(Some(at));
+                    }
                     let mut line = next;
-                    let (node, after) = self.scalar(&mut line, at, indent)?;
+                    let read = self.scalar(&mut line, at, indent);
+                    self.own_line.set(None);
+                    let (node, after) = read?;
                     let colon = self.skip_spaces(after, line.end);
                     if line.start != next.start || colon == line.end || self.bytes[colon] != b':' {
                         self.end_of_value(line, after)?;
@@ -1230,6 +1252,34 @@ impl<'s> Parser<'s> {
             }
             _ => Some(self.missing(missing_at)),
         }
+    }
+
+    /// Whether `missing_at`, where [`Parser::nested`] places an empty value,
+    /// is the `:` of the key that starts the line of the entry being read
+    /// of the innermost block collection, or just after its `-`: the value
+    /// on the next lines is that entry's (see [`Parser::own_line`]).
+    fn after_entry_line(&self, missing_at: usize) -> bool {
+        let Some(Frame {
+            entry: Some(entry),
+            open,
+            ..
+        }) = self.frames.last().copied()
+        else {
+            return false;
+        };
+        let Some(line) = self.raw_line(entry) else {
+            return false;
+        };
+        let dash = line.start + open.column;
+        let own = match open.seq {
+            true => missing_at == dash + 1 && self.bytes[dash] == b'-',
+            false => {
+                (dash..line.end).contains(&missing_at)
+                    && self.bytes[missing_at] == b':'
+                    && !matches!(self.bytes[dash], b'?' | b':')
+            }
+        };
+        line.indent == open.column && own
     }
 
     /// A node starting at `at`, inside `line`, after a sequence entry's `- `
@@ -1522,7 +1572,7 @@ impl<'s> Parser<'s> {
     /// looked for from that line (`None`, as this reader gives up there).
     fn failed<T>(&mut self, frame: usize, line: Line, stop: usize) -> Option<T> {
         let Frame { entries, prev, .. } = self.frames[frame];
-        self.find_error_from(&self.frames, frame, (line, entries, prev), stop);
+        self.find_error_from(&self.frames, frame, (line, entries, [prev, None]), stop);
         None
     }
 
@@ -1581,8 +1631,9 @@ impl<'s> Parser<'s> {
     /// For [`read_or_error`], where this reader gives up: the error the
     /// event parser finds reading from `from`, a line that starts an entry
     /// of the collection `frames[frame]` or follows its last (`before`
-    /// entries of it come before that line, the last of them starting at
-    /// `previous` if known), after the collections open there, up to
+    /// entries of it come before that line, the last two of them starting
+    /// at `previous`, the latest first, where known), after the collections
+    /// open there, up to
     /// `stop`: the whole file's (see [`crate::tree::first_error`]). Looked
     /// for once: a second place to look would come after one where the
     /// event parser found no error, and the fast reader reads nothing after
@@ -1599,7 +1650,7 @@ impl<'s> Parser<'s> {
         &self,
         frames: &[Frame],
         mut frame: usize,
-        (mut from, mut before, mut previous): (Line, usize, Option<usize>),
+        (mut from, mut before, mut previous): (Line, usize, [Option<usize>; 2]),
         stop: usize,
     ) {
         if !self.searching() {
@@ -1620,15 +1671,16 @@ impl<'s> Parser<'s> {
                         prev,
                         ..
                     } = frames[frame];
-                    (before, previous) = (entries, prev);
+                    (before, previous) = (entries, [prev, None]);
                     if let Some(entry) = entry {
                         break entry;
                     }
                 },
                 _ => {
                     let open = frames[frame].open;
-                    let Some(start) = previous.take().or_else(|| self.entry_before(open, from))
-                    else {
+                    let known = previous[0];
+                    previous = [previous[1].filter(|_| known.is_some()), None];
+                    let Some(start) = known.or_else(|| self.entry_before(open, from)) else {
                         return;
                     };
                     before -= 1;
@@ -1641,7 +1693,7 @@ impl<'s> Parser<'s> {
             from = line;
         }
         let open: Vec<Open> = frames[..=frame].iter().map(|f| f.open).collect();
-        self.find_error_in(&open, before > 0, (&[], false), from, stop);
+        self.find_error_in(&open, before > 0, (&[], false, None), from, stop);
     }
 
     /// Whether an error is still to be looked for (see [`read_or_error`]).
@@ -1678,20 +1730,21 @@ impl<'s> Parser<'s> {
     }
 
     /// [`Parser::find_error_from`] at `from` itself, inside the flow
-    /// collections `flows` (`plain`: after a plain scalar in them; see
+    /// collections `flows` (`plain`: after a plain scalar in them; the
+    /// column the first opens at if on the line after its entry's; see
     /// [`crate::tree::Resume`]).
     fn find_error_in(
         &self,
         open: &[Open],
         more: bool,
-        (flows, plain): (&[crate::tree::FlowOpen], bool),
+        flows: (&[crate::tree::FlowOpen], bool, Option<usize>),
         from: Line,
         stop: usize,
     ) {
         if !self.searching() || self.tab_led(from) || self.pending_before(from.start) {
             return;
         }
-        self.search(open, more, (flows, plain), None, from.start, stop);
+        self.search(open, more, flows, None, from.start, stop);
     }
 
     /// Has the event parser read from `from` (see [`crate::tree::Resume`]),
@@ -1700,7 +1753,7 @@ impl<'s> Parser<'s> {
         &self,
         open: &[Open],
         more: bool,
-        (flows, plain): (&[crate::tree::FlowOpen], bool),
+        (flows, plain, flow_column): (&[crate::tree::FlowOpen], bool, Option<usize>),
         closed: Option<crate::tree::Closed>,
         from: usize,
         stop: usize,
@@ -1719,6 +1772,7 @@ impl<'s> Parser<'s> {
             more,
             flows,
             plain,
+            flow_column,
             anchors: &anchors,
             aliased,
             closed,
@@ -1793,7 +1847,7 @@ impl<'s> Parser<'s> {
         } = self.frames[frame];
         if let Some(from) = entry.and_then(|entry| self.raw_line(entry)) {
             let stop = self.entry_end(line, open.column);
-            self.find_error_from(&self.frames, frame, (from, entries - 1, prev), stop);
+            self.find_error_from(&self.frames, frame, (from, entries - 1, [prev, None]), stop);
         }
         None
     }
@@ -1804,9 +1858,14 @@ impl<'s> Parser<'s> {
     /// error, if any, is looked for from that line on.
     fn after_root(&mut self, flow: bool, line: Line) -> Option<Node<'s>> {
         if let (false, Some(root)) = (flow, self.root_frame) {
-            let Frame { entries, entry, .. } = root;
+            let Frame {
+                entries,
+                entry,
+                prev,
+                ..
+            } = root;
             let len = self.bytes.len();
-            self.find_error_from(&[root], 0, (line, entries, entry), len);
+            self.find_error_from(&[root], 0, (line, entries, [entry, prev]), len);
         }
         None
     }
@@ -1824,7 +1883,7 @@ impl<'s> Parser<'s> {
                 open,
             };
             let len = self.bytes.len();
-            self.search(&[], false, (&[], false), Some(closed), after, len);
+            self.search(&[], false, (&[], false, None), Some(closed), after, len);
         }
         None
     }
@@ -2516,15 +2575,18 @@ impl<'s> Parser<'s> {
         if !self.find_error || !self.flow_tracked(*line, at, indent) {
             return self.flow_entries(line, at, depth, indent, items, entries);
         }
-        if self.flows.borrow().is_empty() {
+        let outermost = self.flows.borrow().is_empty();
+        if outermost {
             self.flow_plain.set(false);
         }
+        let own_line = outermost && self.own_line.get() == Some(at);
         self.flows.borrow_mut().push(FlowFrame {
             map: self.bytes[at] == b'{',
             entries: 0,
             entry: None,
             plain: false,
             key: false,
+            column: own_line.then(|| self.src[line.start..at].chars().count()),
         });
         let end = self.flow_entries(line, at, depth, indent, items, entries);
         if end.is_none() {
@@ -2537,9 +2599,10 @@ impl<'s> Parser<'s> {
     /// Whether the flow collection at `at` in `line` is one whose entries
     /// are followed (see [`Parser::flow_items`]): the whole document, one in
     /// a followed one, or the value of the entry of the innermost block
-    /// collection that starts `line` (`key: [`, `- [`).
+    /// collection that starts `line` (`key: [`, `- [`) or the line before
+    /// (see [`Parser::own_line`]).
     fn flow_tracked(&self, line: Line, at: usize, indent: usize) -> bool {
-        if indent == ROOT || !self.flows.borrow().is_empty() {
+        if indent == ROOT || !self.flows.borrow().is_empty() || self.own_line.get() == Some(at) {
             return true;
         }
         let Some(frame) = self.frames.last() else {
@@ -2552,12 +2615,15 @@ impl<'s> Parser<'s> {
 
     /// Where a followed flow collection gave up at `line`: the error is
     /// looked for from the line of its entry being read, if that starts the
-    /// line (see [`Parser::flow_items`]).
+    /// line, or else of the one around it (see [`Parser::flow_items`]).
     fn flow_failed(&self, line: Line, indent: usize) {
-        let flows = self.flows.borrow();
-        let entry = flows.last().and_then(|flow| flow.entry);
-        let plain = flows.last().is_some_and(|flow| flow.plain);
-        let Some(from) = entry.and_then(|entry| self.raw_line(entry)) else {
+        let all = self.flows.borrow();
+        let Some(last) = all.iter().rposition(|flow| flow.entry.is_some()) else {
+            return;
+        };
+        let flows = &all[..=last];
+        let plain = flows[last].plain;
+        let Some(from) = flows[last].entry.and_then(|entry| self.raw_line(entry)) else {
             return;
         };
         // Each in the one before at an item or a value, or at a key (a flow
@@ -2570,7 +2636,8 @@ impl<'s> Parser<'s> {
                 key,
             })
             .collect();
-        drop(flows);
+        let column = flows[0].column;
+        drop(all);
         // The block collections around a flow collection on an entry's line.
         let (blocks, more) = match self.frames.last() {
             Some(frame) if indent != ROOT => {
@@ -2578,7 +2645,7 @@ impl<'s> Parser<'s> {
             }
             _ => (Vec::new(), false),
         };
-        self.find_error_in(&blocks, more, (&open, plain), from, line.next);
+        self.find_error_in(&blocks, more, (&open, plain, column), from, line.next);
     }
 
     /// [`Parser::flow_items`] itself.
