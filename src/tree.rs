@@ -1600,9 +1600,9 @@ pub struct Resume<'a> {
     pub more: bool,
     /// Flow collections open at `from`, outermost first: the whole document,
     /// or the value of a new entry of the last block collection, on that
-    /// entry's line (`key: [` or `- [`; `more` is then about the entries
-    /// before that one); each in the one before at an item or a value, never
-    /// a key (a key is one the event parser reads ahead of, up to its `:`).
+    /// entry's line (`key: [` or `- [`) or the next ([`Resume::flow_column`];
+    /// `more` is then about the entries before that one); each in the one
+    /// before at an item, a value or a key ([`FlowOpen::key`]).
     /// `from` starts an entry of the last flow collection, after a `,` or its
     /// opening bracket.
     pub flows: &'a [FlowOpen],
@@ -1641,28 +1641,39 @@ pub struct Resume<'a> {
 ///
 /// The event parser reads a skeleton of what is open at `at.from`, then the
 /// text from there on as it is in the file: `---` if the document starts
-/// with it; for each open collection but the last, a line `k:` or `-` at its
-/// column (its value or item on the next lines); for the last, an entry
-/// `k: x` or `- x` at its column if it had entries before (a line at its
-/// column then goes on with it, and a key there is a key the event parser
-/// requires, as in the file), nothing if not (the line then starts it, as in
-/// the file). Inside flow collections (the whole document, or the value of
-/// an entry on its line), that entry (`k: ` or `- `) and their brackets
-/// (`{'': '', '': [x,`: see [`Resume::flows`] and [`Resume::plain`]), and
-/// the reading stops where the innermost one ends. At the start of a line the event parser's state is what is
-/// open there, at which columns: indentation, simple keys, the parser's
-/// states, all compared by column and line, never by offset. So it reads
-/// the text from `from` on as it does in the whole file, and its first error
-/// there, message and offset (taken back to the file's), is the whole
-/// file's, provided that the whole file's reading gets to `from` without an
-/// error and with `open` open (the fast reader read all before, with the
-/// event parser's result) and that `from`'s line has no tab before its
-/// first character (the event parser checks a tab in indentation against
-/// the line before, which the skeleton does not have). What it cannot know
-/// without the text before gives `None`: an alias (of an anchor defined
-/// before; and aliases count what they repeat over the whole file). `None`
-/// too at an event past the line at `at.stop` (the caller's bound on what it
-/// reads), or without an error.
+/// with it; the anchors defined before, as entries `k: &a x` or `- &a x` of
+/// the root collection (before the one open there); for each open
+/// collection but the last, a line `k:` or `-` at its column (its value or
+/// item on the next lines); for the last, an entry `k: x` or `- x` at its
+/// column if it had entries before (a line at its column then goes on with
+/// it, and a key there is a key the event parser requires, as in the file),
+/// nothing if not (the line then starts it, as in the file). Inside flow
+/// collections (the whole document, or the value of an entry on its line or
+/// the next), that entry (`k: ` or `- `, or `k:` then the next line's
+/// indentation) and their brackets (`{'': '', '': [x,`, a key's without the
+/// `'': ` before it: see [`Resume::flows`] and [`Resume::plain`]), and the
+/// reading stops where the innermost one ends. After a flow collection that
+/// is the whole document ([`Resume::closed`]), that collection, empty, its
+/// brackets at their columns (and on one line as far apart, or on two).
+///
+/// At the start of a line the event parser's state is what is open there,
+/// at which columns: indentation, simple keys, the parser's states, all
+/// compared by column and line, never by offset, and the anchors defined.
+/// So it reads the text from `from` on as it does in the whole file, and its
+/// first error there, message and offset (taken back to the file's), is the
+/// whole file's, provided that the whole file's reading gets to `from`
+/// without an error and with `open` open (the fast reader read all before,
+/// with the event parser's result), that every anchor defined before is in
+/// `anchors`, and that `from`'s line has no tab before its first character
+/// (the event parser checks a tab in indentation against the line before,
+/// which the skeleton does not have). The event builder's own errors are
+/// found the same way: a second document, nesting too deep, an alias of a
+/// node not yet ended, and aliases that repeat too many nodes, counted from
+/// [`Resume::aliased`] with the size of each anchor's node (those defined
+/// before as `anchors` gives them, the others as read). `None` at an event
+/// past the line at `at.stop` (the caller's bound on what it reads), without
+/// an error, or where the anchors cannot be placed (before the root's first
+/// entry, or with `closed`).
 ///
 /// The text from `from` is copied behind the skeleton (the event parser
 /// reads one `&str`, and its other input reads some characters its own way).
@@ -1827,7 +1838,8 @@ fn skeleton(whole: &str, at: &Resume) -> Option<String> {
         });
     }
     // Flow collections: on the line of a new entry of the last block
-    // collection (`k: ` or `- `), if any, `[` or `{`, each after `x, ` or
+    // collection (`k: ` or `- `), if any, or on the line after it (`k:`),
+    // `[` or `{`, each after `x, ` or
     // `k: x, ` if it had entries before, and a mapping's `k: ` before the
     // next one unless that is a key; the last one's line ends after its
     // opening bracket or a `,`.

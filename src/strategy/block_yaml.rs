@@ -29,15 +29,20 @@
 //! after a few such entries in one collection, the rest of the collection at
 //! once (`Parser::hand_over`). A tab inside a plain scalar hands its entry
 //! over too; a tab in a comment or after a value at a line's end (where YAML
-//! 1.1 and 1.2 agree that a tab changes nothing) is read here. Wherever a
+//! 1.1 and 1.2 agree that a tab changes nothing) is read here, and a line of
+//! blanks after a tab, maybe with a comment, where the event parser (YAML
+//! 1.2) reads it as a blank line and nothing after it may go on with what
+//! came before (YAML 1.1 refuses it). Wherever a
 //! hand-over could differ from reading the whole file (an anchor or alias in
 //! the entry, a tab in indentation, an error, ...) and on what it does not
 //! take outside such entries (other tabs, document markers other than a
 //! leading `---` and an ending `...`) it gives up (`None`), so that
 //! [`crate::tree::parse`] then reads the whole file and gives its own result
 //! or its own message. Where it gives up on an entry (or on what follows the
-//! root), [`read_or_error`] has the event parser read from that entry's line
-//! on, after a skeleton of the collections open there
+//! root, or the flow collection that is the whole document), [`read_or_error`]
+//! has the event parser read from that entry's line (or the entry before or
+//! around it, where the line before ends with an empty value) on, after a
+//! skeleton of the collections open there and the anchors defined before
 //! ([`crate::tree::first_error`]): the error it finds is the whole file's,
 //! found without reading all before again (a syntax error in the last of a
 //! million hosts). Tests and the fuzz targets compare the two builders
