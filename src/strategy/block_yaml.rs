@@ -257,6 +257,10 @@ struct Parser<'s> {
     /// [`crate::tree::Resume::anchors`]).
     anchors_at: Vec<(usize, &'s str, usize)>,
     aliases_at: Vec<(usize, usize)>,
+    /// Anchored nodes being read: an alias of one of them is an error of
+    /// the event builder's, which the skeleton of
+    /// [`crate::tree::first_error`] cannot stand for.
+    anchoring: usize,
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
@@ -382,6 +386,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             anchors_at: Vec::new(),
             aliases_at: Vec::new(),
+            anchoring: 0,
             last_tag: Cell::new(None),
             pairs: Vec::new(),
             written_pairs: Vec::new(),
@@ -1719,9 +1724,11 @@ impl<'s> Parser<'s> {
         self.find_error_in(&open, before > 0, (&[], false, None), from, stop);
     }
 
-    /// Whether an error is still to be looked for (see [`read_or_error`]).
+    /// Whether an error is still to be looked for (see [`read_or_error`]),
+    /// and can be: not inside an anchored node.
     fn searching(&self) -> bool {
-        self.find_error && self.error.borrow().is_none() && !self.lenient.get()
+        let looking = self.find_error && self.error.borrow().is_none();
+        looking && !self.lenient.get() && self.anchoring == 0
     }
 
     /// Where the entry of a block collection whose entries are at `open`
@@ -1983,6 +1990,8 @@ impl<'s> Parser<'s> {
         }
         let aliases_before = self.aliases;
         let value_at = self.skip_spaces(name_end, line.end);
+        // Not ended on a return without it (this reader then gives up).
+        self.anchoring += 1;
         let node = if value_at == line.end || self.bytes[value_at] == b'#' {
             self.take_tabs(value_at, line.end);
             self.finish(line);
@@ -1999,6 +2008,7 @@ impl<'s> Parser<'s> {
             self.end_of_value(line, after)?;
             node
         };
+        self.anchoring -= 1;
         // Also defined inside its own node, which readers count differently.
         if self.anchors.contains_key(name) {
             return None;
