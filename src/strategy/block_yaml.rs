@@ -1637,7 +1637,7 @@ impl<'s> Parser<'s> {
     /// Whether `line`'s first character (after spaces) is a tab: its
     /// indentation is not known by spaces.
     fn tab_led(&self, line: Line) -> bool {
-        self.tabs && self.bytes[line.start + line.indent] == b'\t'
+        self.tabs && self.bytes.get(line.start + line.indent) == Some(&b'\t')
     }
 
     /// Where the entry that goes on after `line` ends, for a block whose
@@ -2168,7 +2168,7 @@ impl<'s> Parser<'s> {
             // Blank, also with tabs (which the event parser skips here
             // before the scalar's column or after); a comment after a tab
             // past the block's indent ends the scalar, as one after spaces.
-            let tabbed = self.tab_led(next) && self.tab_blank(next);
+            let tabbed = at < next.end && self.tab_led(next) && self.tab_blank(next);
             if at == next.end || tabbed && !self.src[at..next.end].contains('#') {
                 blanks += 1;
                 continue;
