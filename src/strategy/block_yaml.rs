@@ -3436,6 +3436,53 @@ mod tests {
         assert!(files >= 16, "{files}");
     }
 
+    /// Errors after an alias (its anchor defined before, as a scalar or a
+    /// collection), right after empty values (`-`, `key:`, a key with only
+    /// an anchor or a tag, several in a row, a host entry whose last value
+    /// is empty, the first entry of a collection), inside a flow collection
+    /// on the line after its key or at a flow mapping's key, and after a
+    /// flow collection that is the whole document: found from where this
+    /// reader gives up, each the event parser's for the whole file.
+    #[test]
+    fn finds_errors_after_aliases_empty_values_flow_keys_and_json() {
+        let hosts = "  app:\n    - a1\n    - a2\n";
+        for source in [
+            format!(
+                "vars:\n  z: &z eu\n  l: &l [a, b]\nversions:\n{hosts}    - w: {{z: *z, r: [1}}\n"
+            ),
+            format!(
+                "vars:\n  z: &z eu\nversions:\n{hosts}    - w:\n        l: *z\n       bad: x\n"
+            ),
+            format!("vars: &v\n  z: eu\nversions:\n{hosts}    - *v\n    - \"bad\n"),
+            format!("versions:\n{hosts}    -\n    - \"bad\n"),
+            format!("versions:\n{hosts}    -\n    -\n    -\n    - \"bad\n"),
+            format!("versions:\n{hosts}    - w:\n    - \"bad\n"),
+            format!("versions:\n{hosts}    - w:\n        z: a\n        r:\n    - \"bad\n"),
+            format!("versions:\n{hosts}    - &e\n    - \"bad\n"),
+            format!("versions:\n{hosts}    - !!str\n    - \"bad\n"),
+            format!("versions:\n{hosts}  web:\n  db: \"bad\n"),
+            format!("versions:\n{hosts}  web:\n    - \"bad\n"),
+            format!("versions:\n{hosts}  web:\n    [w1,\n     \"bad]\n"),
+            format!("versions:\n{hosts}    - w:\n        [a,\n         \"b]\n"),
+            format!("versions:\n{hosts}  web: [\n    w1,\n    {{[a, \"b]: c}}\n  ]\n"),
+            format!("versions:\n{hosts}  web: {{\n    a: b, [x,\n     y, \"z]: c }}\n"),
+            "{\n  \"versions\": {\"app\": [\"a\"]},\n  [x,\n   \"bad]: 1\n}\n".to_string(),
+            "{\n  \"versions\": {\"app\": [\"a\"]}\n}\nextra: 1\n".to_string(),
+            "{\"versions\": {\"app\": [\"a\"]}} x\n".to_string(),
+            "[\n  a\n]\n---\nb\n".to_string(),
+            "---\n{\n  \"a\": 1\n}\n]\n".to_string(),
+            "{\n  \"a\": 1\n}\n...\n\t# c\n- x\n".to_string(),
+        ] {
+            let whole = crate::tree::parse(&source).unwrap_err();
+            assert_eq!(
+                read_or_error(&source).err(),
+                Some(Some(whole)),
+                "{source:?}"
+            );
+            assert!(reference::agrees(&source), "{source:?}");
+        }
+    }
+
     /// Tabs anywhere else (indentation, inside a scalar, between a key and
     /// its value, in a comment inside a multi-line scalar) are left to the
     /// event parser: YAML 1.1 and 1.2 read some of them differently.
