@@ -161,8 +161,9 @@ with open(f"{work}/error-json.yml", "w") as f:
 # unclosed quote right after a host entry without vars (`- web:`); the flow
 # list over lines starting on the line after its key (`app:` then `[`), the
 # last host's quote missing; an unclosed quote in a flow sequence that is a
-# flow mapping's key (`{[a, "b]: c}`) as the last entry of a flow list over
-# lines; content after the file written as JSON.
+# flow mapping's key (`{[a,` then `"b]: c}` on the next line) as the last
+# entry of a flow list over lines, after the one before on its line; content
+# after the file written as JSON.
 write("tab-lines", ([f"    - {name(i)}" for i in range(n - 10)] + ["\t# a comment", "\t\t"]
                     + [f"    - {name(i)}" for i in range(n - 10, n)]))
 write("error-alias", [f"    - {name(i)}" for i in range(n - 1)] + [f"    - {name(n - 1)}: {{zone: *z, rack: [r1}}"],
@@ -170,7 +171,7 @@ write("error-alias", [f"    - {name(i)}" for i in range(n - 1)] + [f"    - {name
 write("error-empty", [f"    - {name(i)}" for i in range(n - 2)] + [f"    - {name(n - 2)}:", f'    - "{name(n - 1)}'])
 write("error-flow-next", ["    [", ",\n".join(f"    {name(i)}" for i in range(n - 1)) + f',\n    "{name(n - 1)}', "    ]"],
       first="combine: 1000\nversions:\n  app:\n")
-write("error-flow-key", [",\n".join(f"    {name(i)}" for i in range(n - 1)) + f',\n    {{[a, "{name(n - 1)}]: b}}', "  ]"],
+write("error-flow-key", [",\n".join(f"    {name(i)}" for i in range(n - 1)) + f', {{[a,\n      "{name(n - 1)}]: b}}', "  ]"],
       first="combine: 1000\nversions:\n  app: [\n")
 with open(f"{work}/error-json-after.yml", "w") as f:
     json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)

@@ -3465,6 +3465,7 @@ mod tests {
             format!("versions:\n{hosts}  web:\n    [w1,\n     \"bad]\n"),
             format!("versions:\n{hosts}    - w:\n        [a,\n         \"b]\n"),
             format!("versions:\n{hosts}  web: [\n    w1,\n    {{[a, \"b]: c}}\n  ]\n"),
+            format!("versions:\n{hosts}  web: [\n    w1, {{[a,\n      \"b]: c}}\n  ]\n"),
             format!("versions:\n{hosts}  web: {{\n    a: b, [x,\n     y, \"z]: c }}\n"),
             "{\n  \"versions\": {\"app\": [\"a\"]},\n  [x,\n   \"bad]: 1\n}\n".to_string(),
             "{\n  \"versions\": {\"app\": [\"a\"]}\n}\nextra: 1\n".to_string(),
