@@ -180,8 +180,10 @@ pub struct HostSeq<'s> {
     /// than about 370 in nodes).
     value_trees: Vec<Node<'s>>,
     /// The spans of the values kept by their shape (see [`Value`]), each
-    /// value's one after another, its nodes in [`same_shape`]'s order.
-    shape_spans: Vec<ShapeSpan>,
+    /// value's one after another, its nodes in [`same_shape`]'s order: each
+    /// span two bytes (where it starts after the value's start, its length)
+    /// when they all fit a byte, else four (two `u16`s, little-endian).
+    shape_spans: Vec<u8>,
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
@@ -197,12 +199,14 @@ pub struct HostSeq<'s> {
     decoded_at: Vec<(u32, u32)>,
 }
 
-/// A host entry of a [`HostSeq`]: 12 bytes.
+/// A host entry of a [`HostSeq`]: 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct HostEntry {
     item: u32,
-    /// Where its vars end in `pairs`.
+    /// Where its vars end in `pairs`, and its values kept as nodes in
+    /// `values`.
     pairs_end: u32,
+    values_end: u32,
     /// Its vars mapping starts this many bytes before its first key (`{ `)
     /// and ends this many after its last value (` }`).
     open: u8,
@@ -233,7 +237,7 @@ struct Pair {
 /// How many of the last value nodes kept a value written alike may share.
 const SHARED_WINDOW: usize = 8;
 
-/// A var's value kept as a node in a [`HostSeq`]: 16 bytes. Either
+/// A var's value kept as a node in a [`HostSeq`]: 12 bytes. Either
 ///
 /// - written alike: the node `node` of `value_trees`, every span `shift`
 ///   bytes further on (`spans` is [`NO_SPANS`]); or
@@ -244,23 +248,58 @@ const SHARED_WINDOW: usize = 8;
 ///   `spans` on in `shape_spans`, each from `shift` on, where the value
 ///   starts (a host entry added as one written alike shares them, at its
 ///   own `shift`). Its node is `node`'s with these spans, each scalar's
-///   value its text there ([`KeptValue::node`]): 4 bytes a node rather
-///   than a node's 48 and its lists'.
+///   value its text there ([`KeptValue::node`]): 2 bytes a node (4 for a
+///   value longer than 255 bytes) rather than a node's 48 and its lists'.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Value {
-    /// The index of its var in `pairs`.
-    pair: u32,
     /// Its node (or its shape's) in `value_trees`, and how many bytes
     /// further on it is (its spans are).
     node: u32,
     shift: u32,
-    /// Where its spans start in `shape_spans`; [`NO_SPANS`] for a value
-    /// written alike.
+    /// Where its spans start in `shape_spans`, and [`WIDE`] if they take
+    /// four bytes each; [`NO_SPANS`] for a value written alike.
     spans: u32,
 }
 
 /// [`Value::spans`] of a value written alike.
 const NO_SPANS: u32 = u32::MAX;
+
+/// Set in [`Value::spans`] when each span takes four bytes.
+const WIDE: u32 = 1 << 31;
+
+/// The spans of a value kept by its shape, as `shape_spans` holds them
+/// (see [`HostSeq`]), from where they start.
+#[derive(Debug, Clone)]
+struct ShapeSpans<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    wide: bool,
+}
+
+impl<'a> ShapeSpans<'a> {
+    fn new((bytes, wide): (&'a [u8], bool)) -> ShapeSpans<'a> {
+        ShapeSpans {
+            bytes: bytes.iter(),
+            wide,
+        }
+    }
+}
+
+impl Iterator for ShapeSpans<'_> {
+    type Item = ShapeSpan;
+    fn next(&mut self) -> Option<ShapeSpan> {
+        let mut byte = || self.bytes.next().map(|&b| u16::from(b));
+        Some(match self.wide {
+            false => ShapeSpan {
+                at: byte()?,
+                len: byte()?,
+            },
+            true => ShapeSpan {
+                at: byte()? | byte()? << 8,
+                len: byte()? | byte()? << 8,
+            },
+        })
+    }
+}
 
 /// The span of a node of a value kept by its shape (see [`Value`]): where it
 /// starts after the value's start, and its length.
@@ -336,7 +375,7 @@ pub struct HostPairs<'a, 's> {
     /// those kept by their shape.
     values: std::slice::Iter<'a, Value>,
     nodes: &'a [Node<'s>],
-    shape_spans: &'a [ShapeSpan],
+    shape_spans: &'a [u8],
 }
 
 impl<'s> Iterator for HostPairs<'_, 's> {
@@ -365,7 +404,10 @@ impl<'a, 's> HostPairs<'a, 's> {
             src: self.src,
             model: &self.nodes[value.node as usize],
             shift: value.shift,
-            spans: (value.spans != NO_SPANS).then(|| &self.shape_spans[value.spans as usize..]),
+            spans: (value.spans != NO_SPANS).then(|| {
+                let bytes = &self.shape_spans[(value.spans & !WIDE) as usize..];
+                (bytes, value.spans & WIDE != 0)
+            }),
         }
     }
 
@@ -423,7 +465,8 @@ pub struct KeptValue<'a, 's> {
     shift: u32,
     /// Its own spans (and more after them), for a value kept by its shape,
     /// from `shift` on.
-    spans: Option<&'a [ShapeSpan]>,
+    /// (see [`ShapeSpans`]).
+    spans: Option<(&'a [u8], bool)>,
 }
 
 impl<'a, 's> KeptValue<'a, 's> {
@@ -440,7 +483,7 @@ impl<'a, 's> KeptValue<'a, 's> {
             (None, shift) => Cow::Owned(shifted(self.src, self.model, shift)),
             (Some(spans), shift) => {
                 let mut node = self.model.clone();
-                fill(self.src, &mut node, &mut spans.iter(), shift);
+                fill(self.src, &mut node, &mut ShapeSpans::new(spans), shift);
                 Cow::Owned(node)
             }
         }
@@ -463,7 +506,7 @@ impl<'a, 's> KeptValue<'a, 's> {
             scratch.node = Some(self.model.clone());
         }
         let node = scratch.node.as_mut().expect("made above");
-        fill(self.src, node, &mut spans.iter(), self.shift);
+        fill(self.src, node, &mut ShapeSpans::new(spans), self.shift);
         Cow::Borrowed(node)
     }
 }
@@ -728,7 +771,7 @@ fn same_shape(src: &str, model: &Node, node: &Node, base: u32, spans: &mut Vec<S
 /// Makes `node`, of the shape of a value kept by its shape (see
 /// [`same_shape`]), that value: its spans from `spans`, from `base` on, each
 /// scalar's value its text there.
-fn fill<'s>(src: &'s str, node: &mut Node<'s>, spans: &mut std::slice::Iter<ShapeSpan>, base: u32) {
+fn fill<'s>(src: &'s str, node: &mut Node<'s>, spans: &mut ShapeSpans, base: u32) {
     let mut next = || {
         let span = spans.next().expect("a span per node");
         let start = base + u32::from(span.at);
@@ -932,13 +975,13 @@ impl<'s> HostSeq<'s> {
     /// writes them as JSON from here, rather than a copy of them as JSON
     /// text (see `strategy::HostVarsText`).
     pub fn entry_vars(&self, k: usize) -> Option<HostPairs<'_, 's>> {
-        let from = (k.checked_sub(1)).map_or(0, |before| self.entries[before].pairs_end);
-        let to = self.entries.get(k)?.pairs_end;
-        let values = |pair: u32| self.values.partition_point(|v| v.pair < pair);
+        let before = k.checked_sub(1).map(|before| self.entries[before]);
+        let (from, values) = before.map_or((0, 0), |e| (e.pairs_end, e.values_end));
+        let host = self.entries.get(k)?;
         Some(HostPairs {
             src: self.src,
-            pairs: self.pairs[from as usize..to as usize].iter(),
-            values: self.values[values(from)..values(to)].iter(),
+            pairs: self.pairs[from as usize..host.pairs_end as usize].iter(),
+            values: self.values[values as usize..host.values_end as usize].iter(),
             nodes: &self.value_trees,
             shape_spans: &self.shape_spans,
         })
@@ -1019,13 +1062,7 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                 self.entry += 1;
                 let pairs = &seq.pairs[from as usize..host.pairs_end as usize];
                 let values = self.value;
-                while seq
-                    .values
-                    .get(self.value)
-                    .is_some_and(|v| v.pair < host.pairs_end)
-                {
-                    self.value += 1;
-                }
+                self.value = host.values_end as usize;
                 Some(HostItem::Entry {
                     name,
                     vars: host.vars(pairs),
@@ -1125,6 +1162,8 @@ pub struct SeqBuilder<'s> {
     end: Option<u32>,
     /// Whether a scalar item is kept by its span (and so `seq.names` set).
     named: bool,
+    /// The spans of the last value compared with a shape.
+    shape: Vec<ShapeSpan>,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -1147,6 +1186,7 @@ impl<'s> SeqBuilder<'s> {
             },
             end: None,
             named: false,
+            shape: Vec::new(),
         }
     }
 
@@ -1302,6 +1342,7 @@ impl<'s> SeqBuilder<'s> {
         self.seq.entries.push(HostEntry {
             item: self.seq.spans.len() as u32,
             pairs_end: self.seq.pairs.len() as u32,
+            values_end: self.seq.values.len() as u32,
             open,
             close,
         });
@@ -1316,16 +1357,12 @@ impl<'s> SeqBuilder<'s> {
         if host.item as usize + 1 != seq.spans.len() {
             return None;
         }
-        let before = seq.entries.len().checked_sub(2);
-        let pairs = before.map_or(0, |e| seq.entries[e].pairs_end as usize)..seq.pairs.len();
-        // Its values kept as nodes are the last ones.
-        let kept = (seq.values.iter().rev())
-            .take_while(|v| v.pair as usize >= pairs.start)
-            .count();
+        let before = seq.entries.len().checked_sub(2).map(|e| seq.entries[e]);
+        let (pairs, values) = before.map_or((0, 0), |e| (e.pairs_end, e.values_end));
         Some(EntryModel {
             host,
-            pairs,
-            values: seq.values.len() - kept..seq.values.len(),
+            pairs: pairs as usize..seq.pairs.len(),
+            values: values as usize..seq.values.len(),
         })
     }
 
@@ -1345,7 +1382,6 @@ impl<'s> SeqBuilder<'s> {
             self.reserve((vars.end + shift) as usize);
         }
         let seq = &mut self.seq;
-        let start = seq.pairs.len() as u32;
         for i in model.pairs.clone() {
             let pair = seq.pairs[i];
             seq.pairs.push(Pair {
@@ -1358,7 +1394,6 @@ impl<'s> SeqBuilder<'s> {
             let value = seq.values[i];
             // Spans of its own, shared with the model's.
             seq.values.push(Value {
-                pair: value.pair - model.pairs.start as u32 + start,
                 shift: value.shift + shift,
                 ..value
             });
@@ -1366,6 +1401,7 @@ impl<'s> SeqBuilder<'s> {
         seq.entries.push(HostEntry {
             item: seq.spans.len() as u32,
             pairs_end: seq.pairs.len() as u32,
+            values_end: seq.values.len() as u32,
             ..model.host
         });
         seq.spans.push(name.span);
@@ -1432,25 +1468,31 @@ impl<'s> SeqBuilder<'s> {
                         let shift = node.span.start.checked_sub(last.span.start)?;
                         same_shifted(src, last, &node, shift).then_some((at, shift, NO_SPANS))
                     });
-                    let shapes = &mut seq.shape_spans;
+                    let shape = &mut self.shape;
                     let found = found.or_else(|| {
-                        window.rev().find_map(|at| {
-                            let start = shapes.len();
-                            let spans = u32::try_from(start).ok().filter(|&s| s != NO_SPANS)?;
-                            let base = node.span.start;
-                            if same_shape(src, &seq.value_trees[at], &node, base, shapes) {
-                                return Some((at, base, spans));
+                        let base = node.span.start;
+                        let at = window.rev().find(|&at| {
+                            shape.clear();
+                            same_shape(src, &seq.value_trees[at], &node, base, shape)
+                        })?;
+                        let start = u32::try_from(seq.shape_spans.len()).ok()?;
+                        let wide = shape.iter().any(|s| s.at > 255 || s.len > 255);
+                        let bytes = &mut seq.shape_spans;
+                        for span in shape.iter() {
+                            let (at, len) = (span.at.to_le_bytes(), span.len.to_le_bytes());
+                            match wide {
+                                false => bytes.extend_from_slice(&[at[0], len[0]]),
+                                true => bytes.extend_from_slice(&[at[0], at[1], len[0], len[1]]),
                             }
-                            shapes.truncate(start);
-                            None
-                        })
+                        }
+                        let flag = if wide { WIDE } else { 0 };
+                        Some((at, base, start | flag)).filter(|_| start < WIDE)
                     });
                     let (at, shift, spans) = found.unwrap_or_else(|| {
                         seq.value_trees.push(node);
                         (kept, 0, NO_SPANS)
                     });
                     seq.values.push(Value {
-                        pair: (from + index) as u32,
                         node: at as u32,
                         shift,
                         spans,
@@ -2780,6 +2822,10 @@ mod tests {
             });
         }
         src.push_str("- w40:\n    z:\n      - |\n        text\n      - e\n");
+        // Longer than 255 bytes: four bytes a span.
+        for i in 41..45 {
+            src.push_str(&format!("- w{i}: {{z: [{}, {i}]}}\n", "x".repeat(300)));
+        }
         let src = src.as_str();
         let starts: Vec<usize> = (src.match_indices("- w").map(|(at, _)| at)).collect();
         for (which, root) in [parse(src).unwrap(), crate::strategy::block_yaml::read(src)]
@@ -2792,8 +2838,13 @@ mod tests {
             };
             // A value a host; most kept by a shape of the last few.
             let by_shape = seq.values.iter().filter(|v| v.spans != NO_SPANS).count();
-            assert_eq!(seq.values.len(), 41, "{which}");
-            assert!(by_shape >= 25, "{which}: {by_shape}");
+            assert_eq!(seq.values.len(), 45, "{which}");
+            assert!(by_shape >= 28, "{which}: {by_shape}");
+            let wide = seq
+                .values
+                .iter()
+                .filter(|v| v.spans != NO_SPANS && v.spans & WIDE != 0);
+            assert_eq!(wide.count(), 3, "{which}");
             assert!(
                 seq.value_trees.len() <= 20,
                 "{which}: {}",
