@@ -100,11 +100,13 @@ pub struct VarsId(NonZeroU32);
 /// ([`HostVarsText::var`]).
 ///
 /// - A host entry of a compact host list whose vars are all scalars as
-///   written that ansible-core reads (`- web1: {zone: a}`) is kept as its
-///   entry in that list ([`tree::HostSeq`], which the strategy then holds)
-///   and written as JSON from the source when asked for
-///   ([`HostVarsText::write`]): no copy of it is made while the strategy is
-///   read.
+///   written that ansible-core reads (`- web1: {zone: a}`), or hold
+///   untagged lists and mappings besides that the validator read without a
+///   problem (`ports: [http: 8080]`), is kept as its entry in that list
+///   ([`tree::HostSeq`], which the strategy then holds) and written as JSON
+///   from the source when asked for ([`HostVarsText::write`], the nested
+///   values by `validate::push_kept_value`): no copy of it is made while
+///   the strategy is read.
 /// - Any other host's vars are rendered once, when the strategy is read;
 ///   the texts lie one after another in one string.
 ///

@@ -154,7 +154,10 @@ pub enum Style {
 ///   from where they start (`motd: |+` then `hi` and a blank line): the
 ///   spans of the name, the vars mapping and each key and value, 36 bytes
 ///   for one var rather than about 240 in nodes (a value written otherwise,
-///   `[a, b]`, as its node, see `values`);
+///   `[a, b]`, as its node, see `values`: one of the last few such nodes
+///   moved on when written alike, or, when of the same shape with scalars
+///   of its own, `ports: [http: 8080]` then `[http: 8081]`, that node's
+///   index and its own spans, 2 bytes a node; see [`Value`]);
 /// - any other item: the node.
 ///
 /// Built by [`SeqBuilder`], which both tree builders use; the validator reads
