@@ -285,6 +285,16 @@ impl<'a> ShapeSpans<'a> {
             wide,
         }
     }
+
+    /// The next span, of a value that starts at `base`.
+    fn next_at(&mut self, base: u32) -> Span {
+        let span = self.next().expect("a span per node");
+        let start = base + u32::from(span.at);
+        Span {
+            start,
+            end: start + u32::from(span.len),
+        }
+    }
 }
 
 impl Iterator for ShapeSpans<'_> {
@@ -775,15 +785,7 @@ fn same_shape(src: &str, model: &Node, node: &Node, base: u32, spans: &mut Vec<S
 /// [`same_shape`]), that value: its spans from `spans`, from `base` on, each
 /// scalar's value its text there.
 fn fill<'s>(src: &'s str, node: &mut Node<'s>, spans: &mut ShapeSpans, base: u32) {
-    let mut next = || {
-        let span = spans.next().expect("a span per node");
-        let start = base + u32::from(span.at);
-        Span {
-            start,
-            end: start + u32::from(span.len),
-        }
-    };
-    node.span = next();
+    node.span = spans.next_at(base);
     match &mut node.kind {
         Kind::Scalar(scalar) => scalar.value = Cow::Borrowed(text_at(src, node.span, scalar.style)),
         Kind::Seq(items) => (items.iter_mut()).for_each(|item| fill(src, item, spans, base)),
@@ -802,9 +804,7 @@ fn fill<'s>(src: &'s str, node: &mut Node<'s>, spans: &mut ShapeSpans, base: u32
                     fill(src, node, spans, base);
                     *span = node.span;
                 } else {
-                    let shape = spans.next().expect("a span per node");
-                    let start = base + u32::from(shape.at);
-                    *span = Span::new(start as usize, (start + u32::from(shape.len)) as usize);
+                    *span = spans.next_at(base);
                 }
             }
         }
