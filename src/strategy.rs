@@ -100,11 +100,13 @@ pub struct VarsId(NonZeroU32);
 /// ([`HostVarsText::var`]).
 ///
 /// - A host entry of a compact host list whose vars are all scalars as
-///   written that ansible-core reads (`- web1: {zone: a}`) is kept as its
-///   entry in that list ([`tree::HostSeq`], which the strategy then holds)
-///   and written as JSON from the source when asked for
-///   ([`HostVarsText::write`]): no copy of it is made while the strategy is
-///   read.
+///   written that ansible-core reads (`- web1: {zone: a}`), or hold
+///   untagged lists and mappings besides that the validator read without a
+///   problem (`ports: [http: 8080]`), is kept as its entry in that list
+///   ([`tree::HostSeq`], which the strategy then holds) and written as JSON
+///   from the source when asked for ([`HostVarsText::write`], the nested
+///   values by `validate::push_kept_value`): no copy of it is made while
+///   the strategy is read.
 /// - Any other host's vars are rendered once, when the strategy is read;
 ///   the texts lie one after another in one string.
 ///
@@ -136,7 +138,7 @@ impl<'s> HostVarsText<'s> {
         match self.written_entry(id) {
             Some(k) => {
                 let mut text = String::new();
-                self.render(k, &mut text);
+                self.render(k, &mut text, &mut tree::ValueScratch::default());
                 Cow::Owned(text)
             }
             None => Cow::Borrowed(self.rendered(id)),
@@ -149,13 +151,13 @@ impl<'s> HostVarsText<'s> {
         &self,
         id: VarsId,
         w: &mut W,
-        scratch: &mut String,
+        scratch: &mut VarsScratch<'s>,
     ) -> std::io::Result<()> {
         match self.written_entry(id) {
             Some(k) => {
-                scratch.clear();
-                self.render(k, scratch);
-                w.write_all(scratch.as_bytes())
+                scratch.text.clear();
+                self.render(k, &mut scratch.text, &mut scratch.values);
+                w.write_all(scratch.text.as_bytes())
             }
             None => w.write_all(self.rendered(id).as_bytes()),
         }
@@ -176,21 +178,31 @@ impl<'s> HostVarsText<'s> {
     }
 
     /// Host entry `k` of the list kept, as `serde_json` writes its vars;
-    /// `strings`: its values are all strings.
-    fn render(&self, (k, strings): (usize, bool), out: &mut String) {
+    /// `strings`: its values are all strings. Values kept as nodes are made
+    /// nodes in `values`.
+    fn render(
+        &self,
+        (k, strings): (usize, bool),
+        out: &mut String,
+        values: &mut tree::ValueScratch<'s>,
+    ) {
         let seq = self.written.as_ref().expect("entries kept with their list");
-        let pairs = seq.entry_vars(k).expect("kept: scalars as written");
+        let pairs = seq.entry_vars(k).expect("an entry of the list");
         for (index, (key, value)) in pairs.written().enumerate() {
-            let tree::WrittenValue::Scalar(value) = value else {
-                unreachable!("kept: scalars as written")
-            };
             // A var name, checked when read: nothing in it to escape.
             out.push_str(if index == 0 { "{\"" } else { ",\"" });
             out.push_str(key.value);
             out.push_str("\":");
-            match strings {
-                true => validate::push_json_str(out, value.value),
-                false => validate::push_written_value(out, &value).expect("read when kept"),
+            match value {
+                tree::WrittenValue::Scalar(value) if strings => {
+                    validate::push_json_str(out, value.value)
+                }
+                tree::WrittenValue::Scalar(value) => {
+                    validate::push_written_value(out, &value).expect("read when kept")
+                }
+                tree::WrittenValue::Node(value) => {
+                    validate::push_kept_value(out, &value.node_in(values))
+                }
             }
         }
         out.push('}');
@@ -230,7 +242,7 @@ impl<'s> HostVarsText<'s> {
         };
         let mut text = std::mem::take(&mut self.text);
         let start = text.len();
-        self.render(entry, &mut text);
+        self.render(entry, &mut text, &mut tree::ValueScratch::default());
         self.text = text;
         self.finish(start).expect("a host entry has vars")
     }
@@ -280,6 +292,13 @@ impl<'s> HostVarsText<'s> {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
+}
+
+/// What [`HostVarsText::write`] writes an entry kept as written through.
+#[derive(Debug, Default)]
+pub struct VarsScratch<'s> {
+    text: String,
+    values: tree::ValueScratch<'s>,
 }
 
 /// Var `name` of the JSON object `json`, as the JSON text of its value.

@@ -22,7 +22,8 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, ValueScratch,
+    Written, WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use crate::yaml11::NotResolved;
@@ -566,15 +567,19 @@ impl<'s> Validator<'s, '_> {
                 false
             }
             Entry::Occupied(first) => {
-                let first = *first.get();
-                let kind = ProblemKind::DuplicateKey {
-                    key: name.to_string(),
-                    first: self.listing().then(|| self.location(first)),
-                };
-                self.report(at, kind);
+                self.report_duplicate(name, *first.get(), at);
                 true
             }
         }
+    }
+
+    /// Reports key `name` at `at`, written before at `first`.
+    fn report_duplicate(&mut self, name: &str, first: usize, at: usize) {
+        let kind = ProblemKind::DuplicateKey {
+            key: name.to_string(),
+            first: self.listing().then(|| self.location(first)),
+        };
+        self.report(at, kind);
     }
 
     /// A name as written, or None for a null or a node that is no name.
@@ -1063,7 +1068,7 @@ impl<'s> Validator<'s, '_> {
         out: &mut HostVarsText<'s>,
         (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
         written: &'s str,
-        recent: &mut RecentVars<'s>,
+        (recent, scratch): (&mut RecentVars<'s>, &mut ValueScratch<'s>),
     ) -> Option<Option<VarsId>> {
         // Vars written alike (`written`, their text) share one entry.
         let look = recent.worth_it();
@@ -1080,9 +1085,10 @@ impl<'s> Validator<'s, '_> {
             return None;
         }
         // Names with nothing to report, and whether the values are all
-        // scalars that ansible-core reads (then kept as written, with the
-        // list), and all strings.
-        let (mut readable, mut strings) = (true, true);
+        // scalars that ansible-core reads or untagged nodes (then kept as
+        // written, with the list, the nodes once read without a problem
+        // below), and all strings.
+        let (mut readable, mut strings, mut nodes) = (true, true, false);
         for (index, (key, value)) in pairs.written().enumerate() {
             let name = key.value;
             let merge = key.style == Style::Plain && name == "<<";
@@ -1097,21 +1103,27 @@ impl<'s> Validator<'s, '_> {
                     readable = crate::yaml11::resolve_plain(value.value).is_ok();
                 }
                 WrittenValue::Scalar(_) => {}
-                WrittenValue::Node(_) => readable = false,
+                WrittenValue::Node(value) => {
+                    (nodes, strings) = (true, false);
+                    readable &= value.is_untagged();
+                }
             }
         }
-        if readable && let Some(id) = out.written(seq, entry, strings) {
+        if readable
+            && !nodes
+            && let Some(id) = out.written(seq, entry, strings)
+        {
             if look {
                 recent.put(written, Some(id));
             }
             return Some(Some(id));
         }
-        // Rendered: each text shared where it can be.
-        if let Some(id) = recent.get(written) {
+        // Rendered: each text shared where it can be (looked up above when
+        // `look`).
+        if !look && let Some(id) = recent.get(written) {
             return Some(Some(id));
         }
         let reported = self.problems.len() + self.unlisted;
-        use std::fmt::Write;
         out.reserve_once(room.0, room.1);
         let start = out.text().len();
         out.text().push('{');
@@ -1129,34 +1141,117 @@ impl<'s> Validator<'s, '_> {
                         self.report(value.span.start(), ProblemKind::VarValue { why });
                     }
                 }
-                WrittenValue::Node(node) => {
+                WrittenValue::Node(kept) => {
                     push_json_str(text, key.value);
                     text.push(':');
-                    let value = self.value(&node);
-                    write!(out.text(), "{value}").expect("a String takes any text");
+                    self.write_value(&kept.node_in(scratch), out.text());
                 }
             }
         }
         out.text().push('}');
-        let id = out.finish(start);
+        let clean = self.problems.len() + self.unlisted == reported;
+        // Values kept as nodes read without a problem: the entry is kept as
+        // written, and written from the list as read here
+        // (`push_kept_value`), the text taken back.
+        let kept = (readable && nodes && clean)
+            .then(|| out.written(seq, entry, false))
+            .flatten();
+        let id = match kept {
+            Some(id) => {
+                out.text().truncate(start);
+                Some(id)
+            }
+            None => out.finish(start),
+        };
         // Only vars without a problem: the same text elsewhere must be
         // reported there too.
-        if self.problems.len() + self.unlisted == reported {
+        if clean {
             recent.put(written, id);
         }
         Some(id)
     }
 
-    /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
+    /// [`Validator::value`] as JSON text: what `serde_json` writes for it,
+    /// the same problems reported in the same order. Written as it is read,
+    /// without a `serde_json::Value`, where nothing is tagged or unsafe and
+    /// mappings have up to eight keys (a million hosts each with a list of
+    /// their own: a map of its own for each mapping in it cost more than
+    /// reading the file); else through [`Validator::value`].
     fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
         use std::fmt::Write;
-        match node.scalar().filter(|_| self.unsafe_depth == 0) {
-            Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
+        let walk = self.unsafe_depth == 0 && node.collection_tag().is_none();
+        match &node.resolved().kind {
+            Kind::Scalar(scalar)
+                if walk && scalar.is_plain() && crate::yaml11::is_str(&scalar.value) =>
+            {
                 push_json_str(text, &scalar.value)
             }
             // Quoted or block, untagged: a string.
-            Some(scalar) if scalar.tag.is_none() && scalar.style != Style::Plain => {
+            Kind::Scalar(scalar)
+                if walk && scalar.tag.is_none() && scalar.style != Style::Plain =>
+            {
                 push_json_str(text, &scalar.value)
+            }
+            Kind::Seq(_) | Kind::HostSeq(_) if walk => {
+                text.push('[');
+                let items = node.items().expect("a sequence");
+                for (index, item) in items.enumerate() {
+                    if index > 0 {
+                        text.push(',');
+                    }
+                    self.write_value(&item, text);
+                }
+                text.push(']');
+            }
+            Kind::Map(entries) if walk && entries.len() <= 8 => {
+                // As `untagged_value`: every key first, then the values.
+                let mut names: [Option<Cow<'_, str>>; 8] = Default::default();
+                for ((key, _), name) in entries.iter().zip(&mut names) {
+                    *name = match key.scalar() {
+                        _ if self.merge_key(key) => None,
+                        Some(s) if s.is_plain() && crate::yaml11::is_str(&s.value) => {
+                            Some(Cow::Borrowed(&s.value))
+                        }
+                        Some(s) if s.is_plain() => {
+                            match crate::yaml11::resolve_plain_key(&s.value) {
+                                Ok(name) => Some(Cow::Owned(name)),
+                                Err(why) => {
+                                    self.report(key.span.start(), ProblemKind::VarValue { why });
+                                    None
+                                }
+                            }
+                        }
+                        Some(s) => Some(Cow::Borrowed(&s.value)),
+                        None => {
+                            self.wrong_type(key, "a key name");
+                            None
+                        }
+                    };
+                }
+                text.push('{');
+                let mut first = true;
+                for (index, ((key, value), name)) in entries.iter().zip(&names).enumerate() {
+                    let Some(name) = name else {
+                        continue;
+                    };
+                    // The first key of that name (as `duplicate` keeps it).
+                    let before = names[..index].iter().position(|n| n.as_ref() == Some(name));
+                    if let Some(before) = before {
+                        self.report_duplicate(
+                            name,
+                            entries[before].0.span.start(),
+                            key.span.start(),
+                        );
+                        continue;
+                    }
+                    if !std::mem::take(&mut first) {
+                        text.push(',');
+                    }
+                    push_json_str(text, name);
+                    text.push(':');
+                    self.write_value(value, text);
+                }
+                text.push('}');
             }
             _ => {
                 let value = self.value(node);
@@ -1479,6 +1574,8 @@ impl<'s> Validator<'s, '_> {
             let room = seq.vars_size();
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
+            // Where values kept by their shape are made nodes again.
+            let mut scratch = ValueScratch::default();
             // The host entries before this item.
             let mut entry = 0;
             for item in seq.items() {
@@ -1519,7 +1616,7 @@ impl<'s> Validator<'s, '_> {
                             &mut read.vars,
                             kept,
                             written,
-                            &mut recent,
+                            (&mut recent, &mut scratch),
                         ) {
                             Some(id) => id,
                             None => {
@@ -2536,6 +2633,51 @@ pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<()
     let value = crate::yaml11::resolve_plain(value.value)?;
     write!(out, "{value}").expect("a String takes any text");
     Ok(())
+}
+
+/// A host var's value kept as a node that [`Validator::write_value`] wrote
+/// without a problem, untagged ([`Node::is_untagged`]), as it wrote it.
+pub(super) fn push_kept_value(out: &mut String, node: &Node) {
+    match &node.kind {
+        Kind::Scalar(scalar) => {
+            let value = Written {
+                span: node.span,
+                style: scalar.style,
+                value: &scalar.value,
+            };
+            push_written_value(out, &value).expect("read when kept");
+        }
+        Kind::Seq(_) | Kind::HostSeq(_) => {
+            out.push('[');
+            for (index, item) in node.items().expect("a sequence").enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                push_kept_value(out, &item);
+            }
+            out.push(']');
+        }
+        Kind::Map(entries) => {
+            out.push('{');
+            for (index, (key, value)) in entries.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                let key = key.scalar().expect("a key read when kept");
+                match key.is_plain() && !crate::yaml11::is_str(&key.value) {
+                    true => {
+                        let name = crate::yaml11::resolve_plain_key(&key.value);
+                        push_json_str(out, &name.expect("a key read when kept"));
+                    }
+                    false => push_json_str(out, &key.value),
+                }
+                out.push(':');
+                push_kept_value(out, value);
+            }
+            out.push('}');
+        }
+        Kind::Alias(_) | Kind::Tagged(_) => unreachable!("kept untagged"),
+    }
 }
 
 /// Whether ansible-core reads a host var's value written so as a string.
