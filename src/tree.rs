@@ -1159,6 +1159,61 @@ pub struct EntryModel {
     host: HostEntry,
     pairs: std::ops::Range<usize>,
     values: std::ops::Range<usize>,
+    /// Its values kept as nodes as [`SeqBuilder::push_entry_shaped`] reads
+    /// them, made on its first call.
+    shape: std::cell::OnceCell<Rc<[ValueShape]>>,
+}
+
+/// A value kept as a node of an [`EntryModel`], as
+/// [`SeqBuilder::push_entry_shaped`] reads it: the spans of its nodes in
+/// [`same_shape`]'s order, where the model has them, each with whether it
+/// is an untagged plain scalar outside any tag (which another entry may
+/// write with a text of its own), and whether the value can be kept by its
+/// shape at all (its node of the shape of itself).
+#[derive(Debug)]
+struct ValueShape {
+    spans: Vec<(Span, bool)>,
+    shapely: bool,
+}
+
+/// The spans of `node`'s nodes in [`same_shape`]'s order onto `out`, each
+/// with whether it is an untagged plain scalar (and `node` outside a tag).
+fn shape_order(node: &Node, tagged: bool, out: &mut Vec<(Span, bool)>) {
+    match &node.kind {
+        Kind::Scalar(scalar) => out.push((
+            node.span,
+            !tagged && scalar.tag.is_none() && scalar.style == Style::Plain,
+        )),
+        Kind::Seq(items) => {
+            out.push((node.span, false));
+            items.iter().for_each(|item| shape_order(item, tagged, out));
+        }
+        Kind::Map(entries) => {
+            out.push((node.span, false));
+            entries.iter().for_each(|(key, value)| {
+                shape_order(key, tagged, out);
+                shape_order(value, tagged, out);
+            });
+        }
+        Kind::Tagged(inner) => {
+            out.push((node.span, false));
+            shape_order(&inner.1, true, out);
+        }
+        Kind::HostSeq(seq) => {
+            out.push((node.span, false));
+            let plain = !tagged && seq.names == Style::Plain && seq.names_tag.is_none();
+            let mut nodes = seq.nodes.iter();
+            let mut node_at = seq.node_at.iter().peekable();
+            for (index, span) in seq.spans.iter().enumerate() {
+                if node_at.next_if_eq(&&(index as u32)).is_some() {
+                    shape_order(nodes.next().expect("a node per index"), tagged, out);
+                } else {
+                    out.push((*span, plain && seq.names_only()));
+                }
+            }
+        }
+        Kind::Alias(_) => out.push((node.span, false)),
+    }
 }
 
 /// After this many items, a sequence makes room for the rest at once.
@@ -1373,6 +1428,7 @@ impl<'s> SeqBuilder<'s> {
             host,
             pairs: pairs as usize..seq.pairs.len(),
             values: values as usize..seq.values.len(),
+            shape: std::cell::OnceCell::new(),
         })
     }
 
@@ -1416,6 +1472,195 @@ impl<'s> SeqBuilder<'s> {
         });
         seq.spans.push(name.span);
         self.end = Some(vars.end + shift);
+        true
+    }
+
+    /// The values kept as nodes of `model`, as [`ValueShape`]s.
+    fn value_shapes(&self, model: &EntryModel) -> Rc<[ValueShape]> {
+        let seq = &self.seq;
+        let mut scratch = Vec::new();
+        (model.values.clone())
+            .map(|i| {
+                let value = &seq.values[i];
+                let kept = KeptValue {
+                    src: seq.src,
+                    model: &seq.value_trees[value.node as usize],
+                    shift: value.shift,
+                    spans: (value.spans != NO_SPANS).then(|| {
+                        let bytes = &seq.shape_spans[(value.spans & !WIDE) as usize..];
+                        (bytes, value.spans & WIDE != 0)
+                    }),
+                };
+                let node = kept.node();
+                scratch.clear();
+                let shapely = same_shape(seq.src, &node, &node, node.span.start, &mut scratch);
+                let mut spans = Vec::new();
+                shape_order(&node, false, &mut spans);
+                ValueShape { spans, shapely }
+            })
+            .collect()
+    }
+
+    /// Adds a host entry named `name`, written as the `model` entry is (see
+    /// [`SeqBuilder::push_entry_like`], everything after its name `shift`
+    /// bytes further on) but for `edits`: each `(start, len, new_len)`, in
+    /// order, a text of the model's at `start` (where the model has it) of
+    /// `len` bytes that this entry writes in `new_len` bytes. Each must be an
+    /// untagged plain scalar (see [`ValueShape`]) of one of the model's
+    /// values kept as nodes, which is then kept by its shape with the spans
+    /// of this entry: the same as [`SeqBuilder::push`] of that entry's node
+    /// (the reader checks the texts are plain scalars read the same way).
+    /// False, with nothing added, otherwise, or if `name` is not a plain
+    /// scalar as written.
+    pub fn push_entry_shaped(
+        &mut self,
+        model: &EntryModel,
+        name: &Node<'s>,
+        shift: u32,
+        edits: &[(u32, u32, u32)],
+    ) -> bool {
+        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        if !plain_name || edits.is_empty() {
+            return false;
+        }
+        let shapes = model.shape.get_or_init(|| self.value_shapes(model)).clone();
+        // Where a position of the model's is in this entry: none inside an edit.
+        let map = |p: u32| -> Option<u32> {
+            let mut to = i64::from(p) + i64::from(shift);
+            for &(start, len, new_len) in edits {
+                if p >= start + len {
+                    to += i64::from(new_len) - i64::from(len);
+                } else if p > start {
+                    return None;
+                } else {
+                    break;
+                }
+            }
+            u32::try_from(to).ok()
+        };
+        let map_span = |span: Span| {
+            Some(Span::new(
+                map(span.start)? as usize,
+                map(span.end)? as usize,
+            ))
+        };
+        let vars = model.host.vars(&self.seq.pairs[model.pairs.clone()]);
+        let Some(vars_end) = map(vars.end) else {
+            return false;
+        };
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars_end as usize);
+        }
+        let (pairs_from, values_from, bytes_from) = (
+            self.seq.pairs.len(),
+            self.seq.values.len(),
+            self.seq.shape_spans.len(),
+        );
+        let undo = |seq: &mut HostSeq<'s>| {
+            seq.pairs.truncate(pairs_from);
+            seq.values.truncate(values_from);
+            seq.shape_spans.truncate(bytes_from);
+            false
+        };
+        let seq = &mut self.seq;
+        for i in model.pairs.clone() {
+            let pair = seq.pairs[i];
+            let (Some(key), Some(value)) = (map_span(pair.key()), map_span(pair.value())) else {
+                return undo(seq);
+            };
+            let (Ok(key_len), Ok(value_len)) = (
+                u16::try_from(key.end - key.start),
+                u16::try_from(value.end - value.start),
+            ) else {
+                return undo(seq);
+            };
+            seq.pairs.push(Pair {
+                key: key.start,
+                value: value.start,
+                key_len,
+                value_len,
+                ..pair
+            });
+        }
+        let mut matched = 0;
+        for (i, shape) in model.values.clone().zip(shapes.iter()) {
+            let value = seq.values[i];
+            let whole = shape.spans[0].0;
+            let inside = edits
+                .iter()
+                .filter(|&&(start, len, _)| start >= whole.start && start + len <= whole.end)
+                .count();
+            if inside == 0 {
+                let Some(start) = map(whole.start) else {
+                    return undo(seq);
+                };
+                seq.values.push(Value {
+                    shift: value.shift + (start - whole.start),
+                    ..value
+                });
+                continue;
+            }
+            // Every edit inside one of its plain scalars, exactly.
+            let exact = edits.iter().all(|&(start, len, _)| {
+                !(start >= whole.start && start + len <= whole.end)
+                    || shape.spans.iter().any(|&(span, plain)| {
+                        plain && span == Span::new(start as usize, (start + len) as usize)
+                    })
+            });
+            let Some(base) = map(whole.start).filter(|_| shape.shapely && exact) else {
+                return undo(seq);
+            };
+            matched += inside;
+            let mut spans = Vec::with_capacity(shape.spans.len());
+            for &(span, _) in shape.spans.iter() {
+                let Some(span) = map_span(span) else {
+                    return undo(seq);
+                };
+                let (Some(at), Ok(len)) = (
+                    span.start
+                        .checked_sub(base)
+                        .and_then(|at| u16::try_from(at).ok()),
+                    u16::try_from(span.end - span.start),
+                ) else {
+                    return undo(seq);
+                };
+                spans.push(ShapeSpan { at, len });
+            }
+            let Ok(start) = u32::try_from(seq.shape_spans.len()) else {
+                return undo(seq);
+            };
+            if start >= WIDE {
+                return undo(seq);
+            }
+            let wide = spans.iter().any(|s| s.at > 255 || s.len > 255);
+            for span in &spans {
+                let (at, len) = (span.at.to_le_bytes(), span.len.to_le_bytes());
+                match wide {
+                    false => seq.shape_spans.extend_from_slice(&[at[0], len[0]]),
+                    true => seq
+                        .shape_spans
+                        .extend_from_slice(&[at[0], at[1], len[0], len[1]]),
+                }
+            }
+            let flag = if wide { WIDE } else { 0 };
+            seq.values.push(Value {
+                node: value.node,
+                shift: base,
+                spans: start | flag,
+            });
+        }
+        if matched != edits.len() {
+            return undo(seq);
+        }
+        seq.entries.push(HostEntry {
+            item: seq.spans.len() as u32,
+            pairs_end: seq.pairs.len() as u32,
+            values_end: seq.values.len() as u32,
+            ..model.host
+        });
+        seq.spans.push(name.span);
+        self.end = Some(vars_end);
         true
     }
 

@@ -169,6 +169,12 @@ struct Like {
 thread_local! {
     /// Host entries read as one before them (see [`Parser::entry_like`]).
     static ENTRIES_LIKE: Cell<usize> = const { Cell::new(0) };
+    /// Host entries read as one before them but for some words (see
+    /// [`Parser::entry_shaped`]).
+    static ENTRIES_SHAPED: Cell<usize> = const { Cell::new(0) };
+    /// Whether [`Parser::entry_shaped`] is off, to compare with the reading
+    /// without it.
+    static NO_SHAPED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The block indent of a flow collection that is the whole document: its
@@ -283,6 +289,8 @@ struct Parser<'s> {
     /// as nodes or, read by their spans, as written.
     pairs: Vec<(Node<'s>, Node<'s>)>,
     written_pairs: Vec<WrittenPair>,
+    /// The words of a host entry read by [`Parser::entry_shaped`].
+    edits: Vec<(u32, u32, u32)>,
     /// Whether the source holds a tab: then the places where this reader
     /// took one (in a comment, or after a value at a line's end, where YAML
     /// 1.1 and 1.2 agree a tab changes nothing) are kept in `tabs_taken`, and
@@ -405,6 +413,7 @@ impl<'s> Parser<'s> {
             last_tag: Cell::new(None),
             pairs: Vec::new(),
             written_pairs: Vec::new(),
+            edits: Vec::new(),
             tabs: has(b'\t'),
             lone_cr,
             tabs_taken: RefCell::new(Vec::new()),
@@ -740,7 +749,8 @@ impl<'s> Parser<'s> {
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
             if let Some(colon) = colon
                 && !likes.models.is_empty()
-                && self.entry_like(line, at, colon, indent, &likes.models, &mut items)
+                && (self.entry_like(line, at, colon, indent, &likes.models, &mut items)
+                    || self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
@@ -887,6 +897,109 @@ impl<'s> Parser<'s> {
         #[cfg(test)]
         ENTRIES_LIKE.with(|n| n.set(n.get() + 1));
         true
+    }
+
+    /// A host entry at `at` in `line` (whose first `:` is `colon`) written
+    /// as one of the entries `likes` is (see [`Parser::entry_like`]) but for
+    /// its name and some words: the same text from the name's `:` to the
+    /// next entry, at the same column, but for runs of ASCII letters, digits
+    /// and `_` (a whole plain scalar of a value kept as a node, in the
+    /// model: `ports: [http: 8081]` after `ports: [http: 8080]`), in a text
+    /// with none of the bytes that could make such a run read otherwise
+    /// (no quote, escape, tag, anchor, alias, comment, block scalar, `?`,
+    /// tab or carriage return) and shorter than an implicit key may be. A
+    /// plain scalar's end, and all else a reader sees, is decided by the
+    /// bytes around it and not by those letters, so reading it would give
+    /// the model's tree with those scalars' texts and every span after them
+    /// moved on: added to `items` that way, its values kept by their shape
+    /// ([`SeqBuilder::push_entry_shaped`], which checks each run is such a
+    /// scalar), without reading it. False, with nothing read, otherwise.
+    fn entry_shaped(
+        &mut self,
+        line: Line,
+        at: usize,
+        colon: usize,
+        indent: usize,
+        likes: &[Like],
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        #[cfg(test)]
+        if NO_SHAPED.with(Cell::get) {
+            return false;
+        }
+        if line.indent != indent {
+            return false;
+        }
+        let column = at - line.start;
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let bytes = self.bytes;
+        let mut edits = std::mem::take(&mut self.edits);
+        let found = likes.iter().rev().find_map(|like| {
+            if like.column != column || like.len > MAX_KEY {
+                return None;
+            }
+            edits.clear();
+            let model = &bytes[like.colon..like.colon + like.len];
+            let (mut i, mut j) = (0, colon);
+            while i < model.len() {
+                let b = model[i];
+                if word(b) {
+                    let i_end = i + model[i..].iter().position(|&b| !word(b))?;
+                    let j_end = j + bytes[j..].iter().position(|&b| !word(b))?;
+                    if model[i..i_end] != bytes[j..j_end] {
+                        let start = (like.colon + i) as u32;
+                        edits.push((start, (i_end - i) as u32, (j_end - j) as u32));
+                    }
+                    (i, j) = (i_end, j_end);
+                } else {
+                    let stop = matches!(
+                        b,
+                        b'\\'
+                            | b'"'
+                            | b'\''
+                            | b'!'
+                            | b'&'
+                            | b'*'
+                            | b'#'
+                            | b'|'
+                            | b'>'
+                            | b'?'
+                            | b'%'
+                            | b'@'
+                            | b'`'
+                            | b'\t'
+                            | b'\r'
+                    );
+                    if stop || bytes.get(j) != Some(&b) {
+                        return None;
+                    }
+                    (i, j) = (i + 1, j + 1);
+                }
+                if j - colon > MAX_KEY {
+                    return None;
+                }
+            }
+            (!edits.is_empty()).then_some((like, j))
+        });
+        let read = found.is_some_and(|(like, end)| {
+            let Some((name, key_colon)) = self.key(line, at) else {
+                return false;
+            };
+            let next_entry = self.line_at(end).is_some_and(|next| {
+                next.start == end && next.indent == indent && self.is_entry(next, end + indent)
+            });
+            let shift = (colon - like.colon) as u32;
+            key_colon == colon
+                && next_entry
+                && items.push_entry_shaped(&like.entry, &name, shift, &edits)
+        });
+        self.edits = edits;
+        if read {
+            self.pos = found.map_or(self.pos, |(_, end)| end);
+            #[cfg(test)]
+            ENTRIES_SHAPED.with(|n| n.set(n.get() + 1));
+        }
+        read
     }
 
     /// A compact nested sequence whose first `-` is at `at` in `line`, after
@@ -3342,6 +3455,124 @@ mod tests {
             "--- # c\ra: 1\r...\r",
         ] {
             read_alone_as_the_event_parser(source);
+        }
+    }
+
+    /// `node` with every host list made a sequence of its items' nodes.
+    fn expanded<'s>(node: &Node<'s>) -> Node<'s> {
+        let kind = match &node.kind {
+            Kind::HostSeq(seq) => Kind::seq(
+                seq.items()
+                    .map(|item| expanded(&item.into_node()))
+                    .collect(),
+            ),
+            Kind::Seq(items) => Kind::seq(items.iter().map(expanded).collect()),
+            Kind::Map(entries) => Kind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (expanded(k), expanded(v)))
+                    .collect(),
+            ),
+            _ => node.kind.clone(),
+        };
+        Node {
+            span: node.span,
+            kind,
+        }
+    }
+
+    /// Host entries written as one before them but for words that are plain
+    /// scalars of their nested values (`Parser::entry_shaped`) are read into
+    /// the same tree, every span and value, as without that way, and as the
+    /// event parser reads them; entries written otherwise are read the usual
+    /// way.
+    #[test]
+    fn reads_host_entries_of_a_shape_seen_as_the_usual_way() {
+        // Entries, and whether those after the first are read by shape.
+        let entries = [
+            ("- h{i}:\n    ports: [http: {i}, https: 443]\n", true),
+            ("- h{i}:\n    pairs:\n      - - a{i}\n        - b\n", true),
+            (
+                "- h{i}:\n    pairs:\n    - - a{i}\n      - b{i}\n    k: v\n",
+                true,
+            ),
+            (
+                "- h{i}: {ports: [http: {i}, x{i}: {{a: y{i}}}], z: 1}\n",
+                true,
+            ),
+            ("- h{i}:\n    m:\n      k{i}: v\n      l: [w{i}]\n", true),
+            ("- h{i}:\n    z: 1\n    m: [a, {i}]\n    n: [{i}]\n", true),
+            ("- h{i}:\n    m: {{a: {i}}}\n    n: [[{i}], [x]]\n", true),
+            ("- h{i}:\n    m:\n    - a_{i}\n    - {i}_b\n", true),
+            // Words that are not whole scalars, or not in a nested value.
+            ("- h{i}:\n    ports: [http: a{i}b-c, https: 443]\n", false),
+            ("- h{i}:\n    ports: [http: a {i}, https: 443]\n", false),
+            ("- h{i}:\n    ports: [http: a.{i}]\n", false),
+            ("- h{i}:\n    z: {i}\n    m: [a]\n", false),
+            ("- h{i}:\n    z{i}: 1\n    m: [a]\n", false),
+            ("- h{i}: {{z: {i}, m: [a]}}\n", false),
+            // Escapes, quotes, tags, anchors, comments, more lines.
+            ("- h{i}:\n    m: [\"a\\t{i}\", b]\n", false),
+            ("- h{i}:\n    m: ['a{i}', b]\n", false),
+            ("- h{i}:\n    m: [\"a{i}\", b]\n", false),
+            ("- h{i}:\n    m: [!!str {i}, b]\n", false),
+            ("- h{i}:\n    m: !!seq [{i}, b]\n", false),
+            ("- h{i}:\n    m: &x{i} [{i}, b]\n", false),
+            ("- h{i}:\n    m: [{i}, b] # c{i}\n", false),
+            ("- h{i}:\n    m: [{i}, b #c\n      ]\n", false),
+            ("- h{i}:\n    m: [a{i}\n      b, c]\n", false),
+            ("- h{i}:\n    m:\n      - a\n        b{i}\n", false),
+            ("- h{i}:\n    m: [[a, [{i}]], {{b: [c]}}]\n", true),
+            ("- h{i}:\n    m: [a: {i}:b, c]\n", false),
+            ("- h{i}:\n    m: [a:{i}, c]\n", false),
+            ("- h{i}:\n    m: [a#{i}, c]\n", false),
+            ("- h{i}:\n    m: [{i}, c]  \n", true),
+            ("- h{i}:\n    m: [{i}, c]\r\n", false),
+            ("- h{i}:\n    m: |\n      {i}\n", false),
+            ("- h{i}:\n    m: [{i}]\n    ? x\n    : y\n", false),
+            ("- h{i}:\n    m: [{i}, *a]\n", false),
+            ("- h{i}:\n    m: [{i}, c]\n\t\n", false),
+            ("- h{i}:\n    m: [{i}, c]\n  k: 1\n", false),
+            ("- h{i}:\n    m:\n    - {i}\n    -\n", true),
+            ("- h{i}:\n    m: [{i}, [], {{}}]\n", true),
+            ("- h{i}:\n    m: [{i}\n    ]\n", true),
+        ];
+        let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
+        for (entry, shaped) in entries {
+            for words in [&numbers[..], &[7, 7, 8, 7, 9, 9]] {
+                for last in ["", "m: 1\n", "- x\n", "- h:\n    m: [a, b]\n"] {
+                    let mut source = String::from("l:\n");
+                    for i in words {
+                        source.push_str(&entry.replace("{i}", &i.to_string()));
+                    }
+                    source.push_str(last);
+                    NO_SHAPED.with(|n| n.set(true));
+                    let usual = read_alone(&source);
+                    NO_SHAPED.with(|n| n.set(false));
+                    ENTRIES_SHAPED.with(|n| n.set(0));
+                    let fast = read_alone(&source);
+                    let read = ENTRIES_SHAPED.with(Cell::get);
+                    assert_eq!(
+                        fast.as_ref().map(expanded),
+                        usual.as_ref().map(expanded),
+                        "{source:?}"
+                    );
+                    if words.len() == numbers.len() && last.is_empty() && usual.is_some() {
+                        assert_eq!(read > 0, shaped, "{source:?}");
+                    }
+                    if !shaped {
+                        assert_eq!(read, 0, "{source:?}");
+                    }
+                    if let Some(fast) = &fast {
+                        let events = crate::tree::parse(&source).unwrap().unwrap();
+                        assert!(same_spans(&source, fast, &events), "{source:?}");
+                        assert_eq!(messages(&source, fast), messages(&source, &events));
+                    }
+                    if fast.is_some() {
+                        same_as_serde_yaml(&source);
+                    }
+                }
+            }
         }
     }
 
