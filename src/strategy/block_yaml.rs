@@ -3535,6 +3535,9 @@ mod tests {
             ("- h{i}:\n    m: [{i}, c]\n  k: 1\n", false),
             ("- h{i}:\n    m:\n    - {i}\n    -\n", true),
             ("- h{i}:\n    m: [{i}, [], {{}}]\n", true),
+            ("- h{i}:\n    m: {{k{i}: x, k5: y}}\n", true),
+            ("- h{i}:\n    m: {{<<: {{a: {i}}}, b: c}}\n", true),
+            ("- h{i}:\n    m: [~, {i}, null, true]\n", true),
             ("- h{i}:\n    m: [{i}\n    ]\n", true),
         ];
         let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
