@@ -343,6 +343,12 @@ struct FlowFrame {
     /// simple key the event parser reads ahead of (to its `:`), as the
     /// skeleton's is (see [`crate::tree::FlowOpen::key`]).
     key: bool,
+    /// Whether the value of a single-pair mapping of a sequence is being
+    /// read (`[a, k: [`): the event parser is then inside a mapping the
+    /// skeleton has no place for, and reads a closing bracket or a `,`
+    /// there otherwise (found by fuzzing), so no error is looked for from
+    /// inside that value (see [`Parser::flow_failed`]).
+    pair: bool,
     /// For the outermost, the column it opens at if that is on the line
     /// after its entry's (see [`Parser::own_line`]).
     column: Option<usize>,
@@ -2657,6 +2663,7 @@ impl<'s> Parser<'s> {
             entry: None,
             plain: false,
             key: false,
+            pair: false,
             column: own_line.then(|| self.src[line.start..at].chars().count()),
         });
         let end = self.flow_entries(line, at, depth, indent, items, entries);
@@ -2693,6 +2700,12 @@ impl<'s> Parser<'s> {
             return;
         };
         let flows = &all[..=last];
+        // Inside a single-pair mapping of a sequence before that entry,
+        // which the skeleton cannot stand for: the error is looked for from
+        // further out, or the whole file is read.
+        if flows[..last].iter().any(|flow| flow.pair) {
+            return;
+        }
         let plain = flows[last].plain;
         let Some(from) = flows[last].entry.and_then(|entry| self.raw_line(entry)) else {
             return;
@@ -2742,6 +2755,7 @@ impl<'s> Parser<'s> {
                 flow.entry = (i == line.start + line.indent).then_some(line.start);
                 flow.plain = self.flow_plain.get();
                 flow.key = is_map;
+                flow.pair = false;
             }
             read += 1;
             let (key_at, key_line) = (i, line.start);
@@ -2787,6 +2801,9 @@ impl<'s> Parser<'s> {
                     i = at;
                     missing
                 } else {
+                    if let (false, Some(flow)) = (is_map, self.flows.borrow_mut().last_mut()) {
+                        flow.pair = true;
+                    }
                     let (value, after) = self.flow_node(line, at, depth, indent)?;
                     i = self.next_token(line, after, indent)?;
                     value
