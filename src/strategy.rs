@@ -440,8 +440,10 @@ fn parse_as<'s>(
         return Err(located(at, kind));
     }
     // The fast reader, or the error it found (the event parser's, read from
-    // where it gave up), or the event parser on the whole file.
-    let mut root = match block_yaml::read_or_error(source) {
+    // where it gave up), or the event parser on the whole file. The fast
+    // reader leaves to the event parser the characters refused above, and
+    // so need not look for them again.
+    let mut root = match block_yaml::read_or_error_of_checked(source) {
         Ok(root) => root,
         Err(found) => match found.map_or_else(|| tree::parse(source), Err) {
             Ok(Some(root)) => root,

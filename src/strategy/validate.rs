@@ -1067,7 +1067,12 @@ impl<'s> Validator<'s, '_> {
     ) -> Option<Option<VarsId>> {
         // Vars written alike (`written`, their text) share one entry.
         let look = recent.worth_it();
-        if look && let Some(id) = recent.get(written) {
+        let found = match recent.last(written) {
+            Some(id) => Some(id),
+            None if look => recent.get(written),
+            None => None,
+        };
+        if let Some(id) = found {
             // Shared: rendered once, rather than at each host.
             let shared = out.rendered_once(id);
             if shared != id {
@@ -1079,16 +1084,24 @@ impl<'s> Validator<'s, '_> {
         if pairs.len() > names.len() {
             return None;
         }
-        // Names with nothing to report, and whether the values are all
-        // scalars that ansible-core reads (then kept as written, with the
-        // list), and all strings.
+        // Names with nothing to report (the same as the last host entry's,
+        // found so: as a rule every host has the same var names), and
+        // whether the values are all scalars that ansible-core reads (then
+        // kept as written, with the list), and all strings.
         let (mut readable, mut strings) = (true, true);
+        let count = pairs.len();
+        let (fine, fine_count) = &mut recent.names;
+        let mut same = count == *fine_count;
         for (index, (key, value)) in pairs.written().enumerate() {
             let name = key.value;
-            let merge = key.style == Style::Plain && name == "<<";
-            let odd = name.starts_with("regal_") || !is_var_name(name);
-            if merge || names[..index].contains(&name) || odd {
-                return None;
+            same &= fine[index] == name;
+            if !same {
+                let merge = key.style == Style::Plain && name == "<<";
+                let odd = name.starts_with("regal_") || !is_var_name(name);
+                if merge || names[..index].contains(&name) || odd {
+                    *fine_count = 0;
+                    return None;
+                }
             }
             names[index] = name;
             match value {
@@ -1100,6 +1113,7 @@ impl<'s> Validator<'s, '_> {
                 WrittenValue::Node(_) => readable = false,
             }
         }
+        (*fine, *fine_count) = (names, count);
         if readable && let Some(id) = out.written(seq, entry, strings) {
             if look {
                 recent.put(written, Some(id));
@@ -2477,10 +2491,25 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
 /// The host vars read last from a compact host list, by the text they are
 /// written as: hosts often carry the same vars (a zone, a rack, a role), and
 /// the same text is the same vars, read without a problem, rendered once.
-/// A table of `SLOTS` by a hash of the text.
+/// The last 8 bytes of `text` (at least 8 long), in one load.
+fn tail8(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let last: [u8; 8] = bytes[bytes.len() - 8..].try_into().expect("8 bytes");
+    u64::from_ne_bytes(last)
+}
+
+/// A table of `SLOTS` by a hash of the text, and the text last found or
+/// noted: a host entry is most often written as the one before it, which
+/// one compare of the texts finds, with no hash taken (1M host entries
+/// written alike, each about 100 bytes of vars: the hash was a tenth of
+/// `check`).
 #[derive(Default)]
 struct RecentVars<'s> {
     slots: Vec<(u64, &'s str, Option<VarsId>)>,
+    last: Option<(&'s str, VarsId)>,
+    /// The var names of the last host entry whose names had nothing to
+    /// report, and how many (0: none).
+    names: ([&'s str; 8], usize),
     /// Lookups in a row that found nothing.
     misses: u32,
 }
@@ -2502,15 +2531,31 @@ impl<'s> RecentVars<'s> {
         self.misses <= 256 || self.misses.is_multiple_of(64)
     }
 
+    /// The vars written as `written`, if they are the ones last found or
+    /// noted.
+    fn last(&mut self, written: &str) -> Option<VarsId> {
+        let (text, id) = self.last?;
+        // Their last bytes first (vars of their own on every host differ
+        // there), in one load, then all.
+        let alike = text.len() == written.len()
+            && (text.len() < 8 || tail8(text) == tail8(written))
+            && text == written;
+        alike.then(|| {
+            self.misses = 0;
+            id
+        })
+    }
+
     /// The vars written as `written`, if read recently.
-    fn get(&mut self, written: &str) -> Option<VarsId> {
+    fn get(&mut self, written: &'s str) -> Option<VarsId> {
         let (hash, slot) = Self::slot(written);
         let found = match self.slots.get(slot) {
             Some(&(seen, text, id)) if seen == hash && text == written => id,
             _ => None,
         };
-        if found.is_some() {
+        if let Some(id) = found {
             self.misses = 0;
+            self.last = Some((written, id));
         }
         found
     }
@@ -2522,6 +2567,7 @@ impl<'s> RecentVars<'s> {
         }
         let (hash, slot) = Self::slot(written);
         self.slots[slot] = (hash, written, id);
+        self.last = id.map(|id| (written, id));
     }
 }
 
