@@ -2592,10 +2592,7 @@ pub(super) fn is_written_str(value: &Written) -> bool {
 /// `text` as a JSON string, as `serde_json` writes it: only control
 /// characters, `"` and `\\` are escaped, so text without them is copied.
 pub(super) fn push_json_str(out: &mut String, text: &str) {
-    let plain = text.bytes().fold(true, |plain, b| {
-        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
-    });
-    if plain {
+    if json_str_plain(text) {
         out.reserve(text.len() + 2);
         out.push('"');
         out.push_str(text);
@@ -2603,6 +2600,14 @@ pub(super) fn push_json_str(out: &mut String, text: &str) {
     } else {
         out.push_str(&serde_json::to_string(text).expect("a string renders"));
     }
+}
+
+/// Whether `text` is written in JSON as it is, between quotes: it holds no
+/// control character, `"` or `\\`, which `serde_json` escapes.
+pub(super) fn json_str_plain(text: &str) -> bool {
+    text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    })
 }
 
 /// One half of a long host string, read as plain names only into `room`, a
