@@ -128,10 +128,15 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
 }
 
 /// How many host entries of a list are kept as models for the next ones
-/// (vars that take turns among a few values), and after how many host
-/// entries in a row that matched none of them only one in so many is kept.
-const LIKE_MODELS: usize = 4;
+/// (vars that take turns among a few values: 3 zones and 4 racks, each
+/// host entry written as the one 12 entries before it), and after how many
+/// host entries in a row that matched none of them only one in so many is
+/// kept, and only the latest [`LIKE_RECENT`] are compared (so that entries
+/// with vars of their own on every host are compared with no more models
+/// than before there were 16).
+const LIKE_MODELS: usize = 16;
 const LIKE_MISSES: usize = 64;
+const LIKE_RECENT: usize = 4;
 
 /// The host entries of a block sequence kept as models for the next ones
 /// (see [`Parser::entry_like`]), the latest last, and how many host entries
@@ -157,6 +162,15 @@ impl Likes {
             }
             self.models.push(like);
             self.misses += 1;
+        }
+    }
+
+    /// The models a host entry is compared with: all, but after many
+    /// misses in a row only the latest few.
+    fn compared(&self) -> &[Like] {
+        match self.misses >= LIKE_MISSES {
+            true => &self.models[self.models.len().saturating_sub(LIKE_RECENT)..],
+            false => &self.models,
         }
     }
 }
@@ -629,7 +643,7 @@ impl<'s> Parser<'s> {
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
             if let Some(colon) = colon
                 && !likes.models.is_empty()
-                && self.entry_like(line, at, colon, indent, &likes.models, &mut items)
+                && self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
