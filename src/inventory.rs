@@ -595,7 +595,10 @@ mod tests {
                 2 => format!("{{ip: 10.0.{}.{}, t: [x, {i}]}}", i / 256, i % 256),
                 3 => "{zone: z1, rack: 7, off: 0o17, when: 2001-12-14}".to_string(),
                 // Strings only, written straight out: some need escapes.
-                4 => format!("{{q: 'it\"s {i}', b: 'back\\slash', ip: 10.0.0.{}}}", i % 256),
+                4 => format!(
+                    "{{q: 'it\"s {i}', b: 'back\\slash', ip: 10.0.0.{}}}",
+                    i % 256
+                ),
                 // Block scalars kept as written, and one that is not.
                 5 if i % 2 == 0 => "\n        motd: |+\n          hi\n\n        n: 1".to_string(),
                 5 => format!(

@@ -2967,10 +2967,31 @@ mod tests {
         let own: String = (0..300)
             .map(|i| format!("- w{i}: {{zone: z{}}}\n", i.min(200)))
             .collect();
+        // Vars taking turns among more values (3 zones and 4 racks, a list
+        // among them): each entry written as the one 12 before it, also with
+        // plain names in between. Past the first 12, every entry but the
+        // list's last is read as a model.
+        let twelve = |between: &str| -> String {
+            (0..40)
+                .map(|i| {
+                    let (zone, rack) = (i % 3, i % 4);
+                    format!(
+                        "- w{i}:
+    zone: z{zone}
+    rack: r{rack}
+    tags: [a, 'b']
+{between}"
+                    )
+                })
+                .collect()
+        };
+        let (twelve, twelve_between) = (twelve(""), twelve("- h\n- g\n"));
         for (source, alike) in [
             (turns.as_str(), 8),
             (first, 1),
             (own.as_str(), 299 - 256 - 1),
+            (twelve.as_str(), 40 - 12 - 1),
+            (twelve_between.as_str(), 40 - 12),
         ] {
             ENTRIES_LIKE.with(|n| n.set(0));
             assert!(read_alone(source).is_some(), "{source:?}");
