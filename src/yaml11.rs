@@ -166,7 +166,10 @@ fn resolve(text: &str) -> Tag {
     {
         return Tag::Str;
     }
+    // The spellings below are at most 5 bytes long: a longer text (an
+    // address, a name) is not compared with each.
     match text {
+        _ if text.len() > 5 => {}
         "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
         "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
             return Tag::Bool(true);

@@ -1092,9 +1092,10 @@ impl<'s> Validator<'s, '_> {
         let count = pairs.len();
         let (fine, fine_count) = &mut recent.names;
         let mut same = count == *fine_count;
-        for (index, (key, value)) in pairs.written().enumerate() {
+        let mut index = 0;
+        for (key, value) in pairs.written() {
             let name = key.value;
-            same &= fine[index] == name;
+            same = same && fine[index] == name;
             if !same {
                 let merge = key.style == Style::Plain && name == "<<";
                 let odd = name.starts_with("regal_") || !is_var_name(name);
@@ -1112,8 +1113,12 @@ impl<'s> Validator<'s, '_> {
                 WrittenValue::Scalar(_) => {}
                 WrittenValue::Node(_) => readable = false,
             }
+            index += 1;
         }
-        (*fine, *fine_count) = (names, count);
+        if !same {
+            fine[..count].copy_from_slice(&names[..count]);
+            *fine_count = count;
+        }
         if readable && let Some(id) = out.written(seq, entry, strings) {
             if look {
                 recent.put(written, Some(id));
