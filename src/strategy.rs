@@ -652,6 +652,33 @@ mod tests {
             .collect()
     }
 
+    /// Wherever `unreadable_char` finds nothing to refuse, the fast reader
+    /// told so (which then does not look for such characters) reads as it
+    /// reads by itself: no character it leaves to the event parser gets by.
+    #[test]
+    fn the_fast_reader_need_not_look_again_for_what_was_refused() {
+        let pieces = [
+            "a", "\t", "\r", "\n", "\r\n", "é", "\u{85}", "\u{2028}", "\u{FEFF}", "\u{1}",
+            "\u{7f}", "\u{FFFE}", "\u{D7FF}", "\u{E000}", "😀", "- ", ": ", "#", "'", "\"",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let source = format!("{a}versions:\n  app:\n    - w{b}1\n    - {c}w2\n");
+                    if unreadable_char(&source).is_some() {
+                        continue;
+                    }
+                    checked += 1;
+                    let alone = format!("{:?}", block_yaml::read_or_error(&source));
+                    let told = format!("{:?}", block_yaml::read_or_error_of_checked(&source));
+                    assert_eq!(alone, told, "{source:?}");
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
     #[test]
     fn each_duplicate_names_the_version_that_listed_it_first() {
         let found = problems("versions:\n  a: [x, w]\n  b: [y]\n  c: [y, x, z, z]\n  d: w\n");
