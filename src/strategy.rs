@@ -652,6 +652,97 @@ mod tests {
             .collect()
     }
 
+    /// The validator's shortcuts for host entries, each checked against its
+    /// reference path (`parse_by_reference`): vars written as the entry
+    /// before's (shared without a lookup), var names as the last entry's
+    /// with nothing to report (not checked again), in runs of entries
+    /// written alike, names that change, repeat, come in another order, or
+    /// have something to report, values that are strings, numbers, quoted,
+    /// lists, or refused. The same inventory, or the same problems.
+    #[test]
+    fn host_entries_alike_and_names_as_before_read_as_the_reference_reads_them() {
+        let names: [&[&str]; 10] = [
+            &["zone"],
+            &["zone", "rack"],
+            &["rack", "zone"],
+            &["zone", "zone"],
+            &["zone", "regal_x"],
+            &["true"],
+            &["<<"],
+            &["a.b", "zone"],
+            &["'zone'", "n"],
+            &["zone", "rack", "zone"],
+        ];
+        let values = [
+            "z1",
+            "z2",
+            "yes",
+            "010",
+            "'q'",
+            "[a]",
+            "1e3",
+            "10.0.0.1",
+            "2001-02-30",
+            ".inf",
+        ];
+        let outcome = |read: Result<Strategy, Vec<Problem>>| match read {
+            Ok(strategy) => {
+                let plan = crate::plan::Plan::new(&strategy);
+                let mut written = Vec::new();
+                let inventory = crate::inventory::Inventory::new(&plan);
+                inventory.write_json(&mut written).unwrap();
+                Ok(String::from_utf8(written).unwrap())
+            }
+            Err(problems) => Err(problems
+                .iter()
+                .map(|p| p.at(std::path::Path::new("r.yml")).to_string())
+                .collect::<Vec<_>>()),
+        };
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let (mut oks, mut errs) = (0, 0);
+        for _ in 0..300 {
+            let mut source = String::from("versions:\n  app:\n");
+            let mut host = 0;
+            for _ in 0..1 + next(12) {
+                // Mostly fine names and strings, so that most files are valid.
+                let keys = names[if next(3) == 0 {
+                    next(names.len())
+                } else {
+                    next(3)
+                }];
+                let vars: Vec<String> = (keys.iter())
+                    .map(|k| {
+                        let v = values[if next(4) == 0 {
+                            next(values.len())
+                        } else {
+                            next(2)
+                        }];
+                        format!("{k}: {v}")
+                    })
+                    .collect();
+                for _ in 0..1 + next(4) {
+                    source.push_str(&format!("    - h{host}: {{{}}}\n", vars.join(", ")));
+                    host += 1;
+                }
+            }
+            let fast = outcome(parse(&source));
+            let reference = outcome(parse_by_reference(&source, HostsFrom::Unavailable));
+            assert_eq!(fast, reference, "{source}");
+            if fast.is_ok() {
+                oks += 1;
+            } else {
+                errs += 1;
+            }
+        }
+        assert!(oks > 30 && errs > 30, "{oks} {errs}");
+    }
+
     /// Wherever `unreadable_char` finds nothing to refuse, the fast reader
     /// told so (which then does not look for such characters) reads as it
     /// reads by itself: no character it leaves to the event parser gets by.
