@@ -296,10 +296,13 @@ impl<'s> HostVarsText<'s> {
         self.finish(start)
     }
 
-    /// Makes room for `entries` more rendered entries of `text` bytes in all,
-    /// once: the first time it is asked to.
-    pub fn reserve_once(&mut self, entries: usize, text: usize) {
+    /// Makes room for `entries` more rendered entries of `text` bytes in all
+    /// (`room`), once: the first time it is asked to. (Only then is `room`
+    /// found: at 1M host entries kept as written, a pass over all of them
+    /// for nothing.)
+    pub fn reserve_once(&mut self, room: impl FnOnce() -> (usize, usize)) {
         if !std::mem::replace(&mut self.reserved, true) {
+            let (entries, text) = room();
             self.ends.reserve(entries);
             self.text.reserve(text);
         }

@@ -1061,7 +1061,7 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         pairs: &HostPairs<'_, 's>,
         out: &mut HostVarsText<'s>,
-        (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
+        (seq, entry): (&Rc<HostSeq<'s>>, usize),
         written: &'s str,
         recent: &mut RecentVars<'s>,
     ) -> Option<Option<VarsId>> {
@@ -1131,7 +1131,7 @@ impl<'s> Validator<'s, '_> {
         }
         let reported = self.problems.len() + self.unlisted;
         use std::fmt::Write;
-        out.reserve_once(room.0, room.1);
+        out.reserve_once(|| seq.vars_size());
         let start = out.text().len();
         out.text().push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
@@ -1493,9 +1493,8 @@ impl<'s> Validator<'s, '_> {
             read.hosts.reserve(seq.len());
             // Names kept in a `Texts` are placed by the list.
             read.decoded = Some(seq);
-            // Room for the vars rendered, made once (a text grown by doubling
-            // is copied as it grows), when the first is.
-            let room = seq.vars_size();
+            // Room for the vars rendered is made once (a text grown by
+            // doubling is copied as it grows), when the first is.
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
             // The host entries before this item.
@@ -1531,7 +1530,7 @@ impl<'s> Validator<'s, '_> {
                             None => 0,
                         };
                         let written = &self.src[span.start()..span.end as usize];
-                        let kept = (seq, entry, room);
+                        let kept = (seq, entry);
                         entry += 1;
                         let vars = match self.written_host_vars(
                             &vars,
@@ -1544,7 +1543,7 @@ impl<'s> Validator<'s, '_> {
                             None => {
                                 pairs.clear();
                                 pairs.extend(vars);
-                                read.vars.reserve_once(room.0, room.1);
+                                read.vars.reserve_once(|| seq.vars_size());
                                 self.host_vars(&pairs, &mut read.vars)
                             }
                         };
