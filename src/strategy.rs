@@ -171,10 +171,7 @@ impl<'s> HostVarsText<'s> {
         let seq = self.written.as_ref().expect("entries kept with their list");
         let pairs = seq.entry_vars(k).expect("kept: scalars as written");
         let mut open: &[u8] = b"{\"";
-        for (key, value) in pairs.written() {
-            let tree::WrittenValue::Scalar(value) = value else {
-                unreachable!("kept: scalars as written")
-            };
+        for (key, value) in pairs.scalars().expect("kept: scalars as written") {
             // A var name, checked when read: nothing in it to escape.
             w.write_all(open)?;
             open = b",\"";

@@ -367,6 +367,34 @@ impl<'a, 's> HostPairs<'a, 's> {
             (key, value)
         })
     }
+
+    /// [`HostPairs::written`] of vars whose values are all scalars as
+    /// written, `None` if one is kept as a node: items with no node to carry
+    /// are a quarter the size, and moved without a stall (at 1M host entries
+    /// of one address each, moving `written`'s items was a fifth of writing
+    /// the inventory).
+    pub fn scalars(
+        &self,
+    ) -> Option<impl Iterator<Item = (Written<'s>, Written<'s>)> + use<'a, 's>> {
+        let src = self.src;
+        (self.values.len() == 0).then(|| {
+            (self.pairs.clone()).map(move |p| {
+                let style = p.value_style.expect("no value kept as a node");
+                let value = Written {
+                    span: p.value(),
+                    style,
+                    value: p.value_text(src, style),
+                };
+                let (span, style) = (p.key(), p.key_style);
+                let key = Written {
+                    span,
+                    style,
+                    value: text_at(src, span, style),
+                };
+                (key, value)
+            })
+        })
+    }
 }
 
 /// The value of a var of a host entry: a scalar as written, or a node.

@@ -1080,45 +1080,24 @@ impl<'s> Validator<'s, '_> {
             }
             return Some(Some(shared));
         }
-        let mut names = [""; 8];
-        if pairs.len() > names.len() {
+        if pairs.len() > 8 {
             return None;
         }
-        // Names with nothing to report (the same as the last host entry's,
-        // found so: as a rule every host has the same var names), and
-        // whether the values are all scalars that ansible-core reads (then
-        // kept as written, with the list), and all strings.
-        let (mut readable, mut strings) = (true, true);
-        let count = pairs.len();
-        let (fine, fine_count) = &mut recent.names;
-        let mut same = count == *fine_count;
-        let mut index = 0;
-        for (key, value) in pairs.written() {
-            let name = key.value;
-            same = same && fine[index] == name;
-            if !same {
-                let merge = key.style == Style::Plain && name == "<<";
-                let odd = name.starts_with("regal_") || !is_var_name(name);
-                if merge || names[..index].contains(&name) || odd {
-                    *fine_count = 0;
-                    return None;
-                }
+        // Names with nothing to report, and whether the values are all
+        // scalars that ansible-core reads (then kept as written, with the
+        // list), and all strings. Read without a node to carry where the
+        // values are all scalars (the lighter iterator: see `scalars`).
+        let checked = match pairs.scalars() {
+            Some(vars) => vars_checked(vars.map(|(key, value)| (key, Some(value))), recent),
+            None => {
+                let vars = pairs.written().map(|(key, value)| match value {
+                    WrittenValue::Scalar(value) => (key, Some(value)),
+                    WrittenValue::Node(_) => (key, None),
+                });
+                vars_checked(vars, recent)
             }
-            names[index] = name;
-            match value {
-                WrittenValue::Scalar(value) if readable && !is_written_str(&value) => {
-                    strings = false;
-                    readable = crate::yaml11::resolve_plain(value.value).is_ok();
-                }
-                WrittenValue::Scalar(_) => {}
-                WrittenValue::Node(_) => readable = false,
-            }
-            index += 1;
-        }
-        if !same {
-            fine[..count].copy_from_slice(&names[..count]);
-            *fine_count = count;
-        }
+        };
+        let (readable, strings) = checked?;
         if readable && let Some(id) = out.written(seq, entry, strings) {
             if look {
                 recent.put(written, Some(id));
@@ -2495,6 +2474,51 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
 /// The host vars read last from a compact host list, by the text they are
 /// written as: hosts often carry the same vars (a zone, a rack, a role), and
 /// the same text is the same vars, read without a problem, rendered once.
+/// For [`Validator::written_host_vars`], a host entry's vars (at most
+/// eight; a value `None` when it is no scalar as written): whether the values
+/// are all scalars that ansible-core reads, and all strings; `None` when a
+/// name has something to report (a merge key, a `regal_` prefix, not a var
+/// name, twice). Names the same as the last entry's with nothing to report
+/// (`recent.names`: as a rule every host has the same var names) are not
+/// checked again.
+fn vars_checked<'s>(
+    vars: impl Iterator<Item = (Written<'s>, Option<Written<'s>>)>,
+    recent: &mut RecentVars<'s>,
+) -> Option<(bool, bool)> {
+    let mut names = [""; 8];
+    let (mut readable, mut strings) = (true, true);
+    let (fine, fine_count) = &mut recent.names;
+    let mut same = true;
+    let mut count = 0;
+    for (index, (key, value)) in vars.enumerate() {
+        let name = key.value;
+        same = same && index < *fine_count && fine[index] == name;
+        if !same {
+            let merge = key.style == Style::Plain && name == "<<";
+            let odd = name.starts_with("regal_") || !is_var_name(name);
+            if merge || names[..index].contains(&name) || odd {
+                *fine_count = 0;
+                return None;
+            }
+        }
+        names[index] = name;
+        match value {
+            Some(value) if readable && !is_written_str(&value) => {
+                strings = false;
+                readable = crate::yaml11::resolve_plain(value.value).is_ok();
+            }
+            Some(_) => {}
+            None => readable = false,
+        }
+        count = index + 1;
+    }
+    if !same || count != *fine_count {
+        fine[..count].copy_from_slice(&names[..count]);
+        *fine_count = count;
+    }
+    Some((readable, strings))
+}
+
 /// The last 8 bytes of `text` (at least 8 long), in one load.
 fn tail8(text: &str) -> u64 {
     let bytes = text.as_bytes();
