@@ -779,6 +779,9 @@ pub struct HostItems<'a, 's> {
 
 impl<'a, 's> Iterator for HostItems<'a, 's> {
     type Item = HostItem<'a, 's>;
+    // Inlined: its item is large, and moved out of a call through memory
+    // it stalled the validator's loop over a million hosts.
+    #[inline]
     fn next(&mut self) -> Option<HostItem<'a, 's>> {
         let seq = self.seq;
         let index = self.index;
