@@ -502,10 +502,7 @@ fn parse_as<'s>(
 /// U+2029). One pass over the bytes for nearly every file.
 fn unreadable_char(source: &str) -> Option<(usize, char)> {
     let body = &source[tree::bom_len(source)..];
-    let controls = body.bytes().fold(false, |seen, b| {
-        seen | ((b < b' ') & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7F)
-    });
-    if !controls && body.is_ascii() {
+    if printable_ascii(body.as_bytes()) {
         return None;
     }
     let printable = |c: char| {
@@ -517,6 +514,21 @@ fn unreadable_char(source: &str) -> Option<(usize, char)> {
     (body.char_indices())
         .find(|&(_, c)| !printable(c))
         .map(|(at, c)| (base + at, c))
+}
+
+/// Whether `bytes` are all printable ASCII, tab, LF or CR (nearly every
+/// strategy): one pass, whole vectors of bytes at a time (one compare for
+/// below a space or past `~`), where a control check and `is_ascii` were
+/// two (at 1M host entries of 130 bytes, a tenth of `check`'s user time).
+fn printable_ascii(bytes: &[u8]) -> bool {
+    let odd = |b: u8| (b.wrapping_sub(b' ') >= 0x5F) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+    let mut chunks = bytes.chunks_exact(64);
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |seen, &b| seen | odd(b)) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| odd(b))
 }
 
 /// Reads and checks a strategy from bytes as [`parse_with`], reporting
