@@ -755,6 +755,23 @@ mod tests {
         assert!(oks > 30 && errs > 30, "{oks} {errs}");
     }
 
+    /// `printable_ascii` answers as a control check and `is_ascii` did,
+    /// for every byte in every place of a chunk and of the rest after it.
+    #[test]
+    fn printable_ascii_is_no_control_and_ascii() {
+        for byte in 0..=255u8 {
+            for at in [0, 1, 63, 64, 65, 127, 128, 129] {
+                let mut bytes = vec![b'a'; 130];
+                bytes[at] = byte;
+                let controls = (bytes.iter()).any(|&b| {
+                    b < b' ' && b != b'\t' && b != b'\n' && b != b'\r' || b == 0x7F
+                });
+                let expected = !controls && bytes.is_ascii();
+                assert_eq!(printable_ascii(&bytes), expected, "{byte} at {at}");
+            }
+        }
+    }
+
     /// Wherever `unreadable_char` finds nothing to refuse, the fast reader
     /// told so (which then does not look for such characters) reads as it
     /// reads by itself: no character it leaves to the event parser gets by.
