@@ -763,9 +763,8 @@ mod tests {
             for at in [0, 1, 63, 64, 65, 127, 128, 129] {
                 let mut bytes = vec![b'a'; 130];
                 bytes[at] = byte;
-                let controls = (bytes.iter()).any(|&b| {
-                    b < b' ' && b != b'\t' && b != b'\n' && b != b'\r' || b == 0x7F
-                });
+                let controls = (bytes.iter())
+                    .any(|&b| b < b' ' && b != b'\t' && b != b'\n' && b != b'\r' || b == 0x7F);
                 let expected = !controls && bytes.is_ascii();
                 assert_eq!(printable_ascii(&bytes), expected, "{byte} at {at}");
             }

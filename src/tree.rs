@@ -254,6 +254,25 @@ impl Pair {
         }
     }
 
+    /// Its key as written.
+    fn written_key<'s>(&self, src: &'s str) -> Written<'s> {
+        let (span, style) = (self.key(), self.key_style);
+        Written {
+            span,
+            style,
+            value: text_at(src, span, style),
+        }
+    }
+
+    /// Its value as written, a scalar of `style`.
+    fn written_value<'s>(&self, src: &'s str, style: Style) -> Written<'s> {
+        Written {
+            span: self.value(),
+            style,
+            value: self.value_text(src, style),
+        }
+    }
+
     /// The value's text, for a value kept as a scalar of `style`.
     fn value_text<'s>(&self, src: &'s str, style: Style) -> &'s str {
         match style {
@@ -344,11 +363,7 @@ impl<'a, 's> HostPairs<'a, 's> {
         let (mut values, nodes) = (self.values.clone(), self.nodes);
         (self.pairs.clone()).map(move |p| {
             let value = match p.value_style {
-                Some(style) => WrittenValue::Scalar(Written {
-                    span: p.value(),
-                    style,
-                    value: p.value_text(src, style),
-                }),
+                Some(style) => WrittenValue::Scalar(p.written_value(src, style)),
                 None => {
                     let value = values.next().expect("a value per var");
                     let node = &nodes[value.node as usize];
@@ -358,13 +373,7 @@ impl<'a, 's> HostPairs<'a, 's> {
                     })
                 }
             };
-            let (span, style) = (p.key(), p.key_style);
-            let key = Written {
-                span,
-                style,
-                value: text_at(src, span, style),
-            };
-            (key, value)
+            (p.written_key(src), value)
         })
     }
 
@@ -380,18 +389,7 @@ impl<'a, 's> HostPairs<'a, 's> {
         (self.values.len() == 0).then(|| {
             (self.pairs.clone()).map(move |p| {
                 let style = p.value_style.expect("no value kept as a node");
-                let value = Written {
-                    span: p.value(),
-                    style,
-                    value: p.value_text(src, style),
-                };
-                let (span, style) = (p.key(), p.key_style);
-                let key = Written {
-                    span,
-                    style,
-                    value: text_at(src, span, style),
-                };
-                (key, value)
+                (p.written_key(src), p.written_value(src, style))
             })
         })
     }
