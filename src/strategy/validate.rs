@@ -1484,6 +1484,13 @@ impl<'s> Validator<'s, '_> {
                     // text as written, is a name, never null: taken as it
                     // is (a value copied when the list was not kept in a
                     // `Texts`: moved), without a tag made for each.
+                    // A name tagged null (`!!null web1`) is reported as the
+                    // general way reports it, at its tag.
+                    item @ HostItem::Scalar { tag: Some(tag), .. }
+                        if short_tag(tag) == "!!null" =>
+                    {
+                        self.host_item(&mut read, &item.into_node(), list_alias);
+                    }
                     HostItem::Scalar {
                         name:
                             Node {
