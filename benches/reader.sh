@@ -11,8 +11,11 @@
 # block style, several vars on one host in ten, a distinct var on every host)
 # and with hundreds of problems (duplicate hosts; 900 of three kinds) or a
 # YAML error late in the file (a syntax error at the end or in the middle, a
-# tab in indentation, a second document; in a flow list, in JSON); and the
-# 30-byte file whose range expands to the 10M-host limit.
+# tab in indentation, a second document; in a flow list, in JSON; after an
+# alias, right after an empty value, in a flow list that starts on the line
+# after its key or is a mapping's key, after a file written as JSON), a valid
+# file with tab-led comment lines late in it; and the 30-byte file whose range
+# expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
 #
@@ -39,7 +42,7 @@ while [ $# -gt 0 ]; do
         --hosts) hosts=$2; shift ;;
         --cases) only=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,24p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,30p' "$0" | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -84,15 +87,17 @@ write("folded", [",\n".join(f"    {name(i)}" for i in range(n))], first="combine
 write("tab-comment", (f"    - {name(i)}" for i in range(n)), first="#\ta comment\n" + head)
 write("late-give-up", [f"    - {name(i)}" for i in range(n)] + ["vars:", "  motd: |+", "    text"])
 # Host entries the fast reader hands over to the event parser (a var holding
-# a flow list with a plain scalar over two lines, `[http 80,\n https\n 443]`,
-# which it does not take): one in the middle of the list, one host in a
+# a flow list with a plain scalar over two lines whose second line starts with
+# an indicator, `[http 80,\n https\n -443]`, which it does not take; before
+# commit c23b5a5 it took no plain scalar over lines in a flow list, and these
+# cases were written `443`): one in the middle of the list, one host in a
 # hundred (each alone), and on every host (then the rest of the list goes to
 # the event parser at once); and constructs the fast reader takes on every
 # host: a flow list of `key: value` pairs (`[http: 80]`; handed over before),
 # a keep-chomped var, a var holding a list of lists written compactly
 # (`- - a`; handed over before), and one holding lists of mappings written
 # compactly (`- - name: a`).
-handed = "        ports: [http 80,\n          https\n          443]"
+handed = "        ports: [http 80,\n          https\n          -443]"
 pairs = "        ports: [http: 80, https: 443]"
 write("pairs-every", (f"    - {name(i)}:\n{pairs}" for i in range(n)))
 write("handed-mid", (f"    - {name(i)}:\n{handed}" if i == n // 2 else f"    - {name(i)}" for i in range(n)))
@@ -101,6 +106,10 @@ write("handed-1pc", (f"    - {name(i)}:\n{handed}" if i % 100 == 50 else f"    -
 # The same with a value of its own in every entry, so that no entry is written
 # like another (entries written alike are read once; see docs/READER.md).
 write("handed-distinct", (f"    - {name(i)}:\n        ports: [http {i},\n          https\n          443]" for i in range(n)))
+# The fast reader reads those (a plain scalar over lines in a flow list, since
+# commit c23b5a5); with `-443`, as `handed` above, every entry is handed over
+# (the rest of the list at once).
+write("handed-left", (f"    - {name(i)}:\n        ports: [http {i},\n          https\n          -443]" for i in range(n)))
 write("keep-every", (f"    - {name(i)}:\n        motd: |+\n          hi\n" for i in range(n)))
 nested = "        pairs:\n          - - a\n            - b"
 write("nested-every", (f"    - {name(i)}:\n{nested}" for i in range(n)))
@@ -151,6 +160,28 @@ write("error-flow", [",\n".join(f"    {name(i)}" for i in range(n - 1)) + f',\n 
 with open(f"{work}/error-json.yml", "w") as f:
     text = json.dumps({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, indent=2)
     f.write(text.replace(f'"{name(n - 1)}"', f'"{name(n - 1)}'))
+# Inputs the event parser read whole before, placed late in the file too:
+# lines of a tab and a comment, or of tabs only, near the end of a valid list
+# (YAML 1.2 reads them as blank lines); an unclosed flow list after an alias
+# in a host entry (`{zone: *z, rack: [r1}`, the anchor at the top); an
+# unclosed quote right after a host entry without vars (`- web:`); the flow
+# list over lines starting on the line after its key (`app:` then `[`), the
+# last host's quote missing; an unclosed quote in a flow sequence that is a
+# flow mapping's key (`{[a,` then `"b]: c}` on the next line) as the last
+# entry of a flow list over lines, after the one before on its line; content
+# after the file written as JSON.
+write("tab-lines", ([f"    - {name(i)}" for i in range(n - 10)] + ["\t# a comment", "\t\t"]
+                    + [f"    - {name(i)}" for i in range(n - 10, n)]))
+write("error-alias", [f"    - {name(i)}" for i in range(n - 1)] + [f"    - {name(n - 1)}: {{zone: *z, rack: [r1}}"],
+      first="vars:\n  zone: &z eu-1\n" + head)
+write("error-empty", [f"    - {name(i)}" for i in range(n - 2)] + [f"    - {name(n - 2)}:", f'    - "{name(n - 1)}'])
+write("error-flow-next", ["    [", ",\n".join(f"    {name(i)}" for i in range(n - 1)) + f',\n    "{name(n - 1)}', "    ]"],
+      first="combine: 1000\nversions:\n  app:\n")
+write("error-flow-key", [",\n".join(f"    {name(i)}" for i in range(n - 1)) + f', {{[a,\n      "{name(n - 1)}]: b}}', "  ]"],
+      first="combine: 1000\nversions:\n  app: [\n")
+with open(f"{work}/error-json-after.yml", "w") as f:
+    json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)
+    f.write("\nextra: 1\n")
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
 with open(f"{work}/range.yml", "w") as f:
@@ -172,7 +203,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json tab-lines error-alias error-empty error-flow-next error-flow-key error-json-after dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

@@ -948,8 +948,8 @@ mod tests {
     #[test]
     fn decoded_host_names_borrow_the_text_they_were_decoded_into() {
         let fast = "versions:\n  a:\n    - \"w\\x2d1\"\n    - \"w\\u00e92\"\n";
-        // A tab before a comment line: the event parser reads the whole file.
-        let events = format!("{fast}\t# c\nvars:\n  motd: text\n");
+        // A directive: the event parser reads the whole file.
+        let events = format!("%YAML 1.2\n---\n{fast}vars:\n  motd: text\n");
         assert!(block_yaml::read(fast).is_some() && block_yaml::read(&events).is_none());
         for source in [fast, &events] {
             let texts = tree::Texts::default();

@@ -1477,6 +1477,8 @@ pub const MAX_ALIASED: usize = 100_000;
 const MORE_THAN_ONE_DOCUMENT: &str =
     "the file holds more than one YAML document; keep one (a `---` line starts another)";
 const TOO_DEEP: &str = "recursion limit exceeded: the document nests too deep";
+const UNKNOWN_ANCHOR: &str = "unknown anchor";
+const ALIASED_TOO_MUCH: &str = "repetition limit exceeded: aliases repeat too many nodes";
 
 /// Why the source is not one YAML document, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1598,6 +1600,21 @@ pub struct Open {
 pub struct FlowOpen {
     pub map: bool,
     pub more: bool,
+    /// Whether it is the key of an entry of the flow mapping before it
+    /// (`{a: b, [c, d]: e}`): the event parser then holds its tokens until
+    /// it knows (a later scan error comes first), and so does the
+    /// skeleton's, which places it at a key too.
+    pub key: bool,
+}
+
+/// The flow collection that is the whole document, ended just before
+/// [`Resume::from`] (for what follows it: see [`first_error`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closed {
+    /// A mapping (`{`) or a sequence (`[`).
+    pub map: bool,
+    /// Where its opening bracket is.
+    pub open: usize,
 }
 
 /// Where [`first_error`] reads a source from, and what is open there.
@@ -1612,9 +1629,9 @@ pub struct Resume<'a> {
     pub more: bool,
     /// Flow collections open at `from`, outermost first: the whole document,
     /// or the value of a new entry of the last block collection, on that
-    /// entry's line (`key: [` or `- [`; `more` is then about the entries
-    /// before that one); each in the one before at an item or a value, never
-    /// a key (a key is one the event parser reads ahead of, up to its `:`).
+    /// entry's line (`key: [` or `- [`) or the next ([`Resume::flow_column`];
+    /// `more` is then about the entries before that one); each in the one
+    /// before at an item, a value or a key ([`FlowOpen::key`]).
     /// `from` starts an entry of the last flow collection, after a `,` or its
     /// opening bracket.
     pub flows: &'a [FlowOpen],
@@ -1623,8 +1640,22 @@ pub struct Resume<'a> {
     /// lost the column it gained at the first bracket (after a `:` or `-`),
     /// which a plain scalar in the skeleton loses the same way.
     pub plain: bool,
+    /// The column the first of `flows` opens at, when that is on a line of
+    /// its own after its entry's (`key:` then `[` on the next line), where
+    /// the skeleton's opens too.
+    pub flow_column: Option<usize>,
+    /// Every anchor defined before `from`, in order, each with how many
+    /// nodes its node holds ([`Node::size`]): the skeleton defines them as
+    /// entries of the root collection before the open one, so that an
+    /// alias after `from` is read as in the file.
+    pub anchors: &'a [(&'a str, usize)],
+    /// How many nodes the aliases before `from` repeat ([`MAX_ALIASED`]).
+    pub aliased: usize,
+    /// Instead of `open` and `flows` (then empty): the document is a flow
+    /// collection that ended just before `from`.
+    pub closed: Option<Closed>,
     /// A line's start; its first character (after spaces, no tab) starts
-    /// the entry.
+    /// the entry. With `closed`, just after the closing bracket.
     pub from: usize,
     /// Reading stops, no error found, at an event past the line that
     /// starts here (the line that ends the entry, where the event parser may
@@ -1639,90 +1670,48 @@ pub struct Resume<'a> {
 ///
 /// The event parser reads a skeleton of what is open at `at.from`, then the
 /// text from there on as it is in the file: `---` if the document starts
-/// with it; for each open collection but the last, a line `k:` or `-` at its
-/// column (its value or item on the next lines); for the last, an entry
-/// `k: x` or `- x` at its column if it had entries before (a line at its
-/// column then goes on with it, and a key there is a key the event parser
-/// requires, as in the file), nothing if not (the line then starts it, as in
-/// the file). Inside flow collections (the whole document, or the value of
-/// an entry on its line), that entry (`k: ` or `- `) and their brackets
-/// (`{'': '', '': [x,`: see [`Resume::flows`] and [`Resume::plain`]), and
-/// the reading stops where the innermost one ends. At the start of a line the event parser's state is what is
-/// open there, at which columns: indentation, simple keys, the parser's
-/// states, all compared by column and line, never by offset. So it reads
-/// the text from `from` on as it does in the whole file, and its first error
-/// there, message and offset (taken back to the file's), is the whole
-/// file's, provided that the whole file's reading gets to `from` without an
-/// error and with `open` open (the fast reader read all before, with the
-/// event parser's result) and that `from`'s line has no tab before its
-/// first character (the event parser checks a tab in indentation against
-/// the line before, which the skeleton does not have). What it cannot know
-/// without the text before gives `None`: an alias (of an anchor defined
-/// before; and aliases count what they repeat over the whole file). `None`
-/// too at an event past the line at `at.stop` (the caller's bound on what it
-/// reads), or without an error.
+/// with it; the anchors defined before, as entries `k: &a x` or `- &a x` of
+/// the root collection (before the one open there); for each open
+/// collection but the last, a line `k:` or `-` at its column (its value or
+/// item on the next lines); for the last, an entry `k: x` or `- x` at its
+/// column if it had entries before (a line at its column then goes on with
+/// it, and a key there is a key the event parser requires, as in the file),
+/// nothing if not (the line then starts it, as in the file). Inside flow
+/// collections (the whole document, or the value of an entry on its line or
+/// the next), that entry (`k: ` or `- `, or `k:` then the next line's
+/// indentation) and their brackets (`{'': '', '': [x,`, a key's without the
+/// `'': ` before it: see [`Resume::flows`] and [`Resume::plain`]), and the
+/// reading stops where the innermost one ends. After a flow collection that
+/// is the whole document ([`Resume::closed`]), that collection, empty, its
+/// brackets at their columns (and on one line as far apart, or on two).
+///
+/// At the start of a line the event parser's state is what is open there,
+/// at which columns: indentation, simple keys, the parser's states, all
+/// compared by column and line, never by offset, and the anchors defined.
+/// So it reads the text from `from` on as it does in the whole file, and its
+/// first error there, message and offset (taken back to the file's), is the
+/// whole file's, provided that the whole file's reading gets to `from`
+/// without an error and with `open` open (the fast reader read all before,
+/// with the event parser's result), that every anchor defined before is in
+/// `anchors`, and that `from`'s line has no tab before its first character
+/// (the event parser checks a tab in indentation against the line before,
+/// which the skeleton does not have). The event builder's own errors are
+/// found the same way: a second document, nesting too deep, an alias of a
+/// node not yet ended, and aliases that repeat too many nodes, counted from
+/// [`Resume::aliased`] with the size of each anchor's node (those defined
+/// before as `anchors` gives them, the others as read). `None` at an event
+/// past the line at `at.stop` (the caller's bound on what it reads), without
+/// an error, or where the anchors cannot be placed (before the root's first
+/// entry, or with `closed`).
 ///
 /// The text from `from` is copied behind the skeleton (the event parser
 /// reads one `&str`, and its other input reads some characters its own way).
 /// The fuzz targets compare this error with the whole file's wherever the
 /// fast reader finds one (`fuzz/reference.rs`).
 pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
-    let mut text = String::new();
-    if at.explicit {
-        text.push_str("---\n");
-    }
-    for (i, open) in at.open.iter().enumerate() {
-        let last = i + 1 == at.open.len();
-        if last && !at.more {
-            break;
-        }
-        text.extend(std::iter::repeat_n(' ', open.column));
-        text.push_str(match (open.seq, last) {
-            (true, false) => "-\n",
-            (false, false) => "k:\n",
-            (true, true) => "- x\n",
-            (false, true) => "k: x\n",
-        });
-    }
-    // Flow collections: on the line of a new entry of the last block
-    // collection (`k: ` or `- `), if any, `[` or `{`, each after `x, ` or
-    // `k: x, ` if it had entries before, and a mapping's `k: ` before the
-    // next one; the last one's line ends after its opening bracket or a `,`.
-    if let (Some(open), false) = (at.open.last(), at.flows.is_empty()) {
-        text.extend(std::iter::repeat_n(' ', open.column));
-        text.push_str(if open.seq { "- " } else { "k: " });
-    }
-    // Scalars quoted, but the first if a plain scalar was read before `from`.
-    let mut plain = at.plain;
-    let mut scalar = || match std::mem::take(&mut plain) {
-        true => "x",
-        false => "''",
-    };
-    for (i, flow) in at.flows.iter().enumerate() {
-        let last = i + 1 == at.flows.len();
-        text.push(if flow.map { '{' } else { '[' });
-        if flow.more && flow.map {
-            text.push_str(scalar());
-            text.push_str(": ");
-        }
-        if flow.more {
-            text.push_str(scalar());
-            text.push_str(", ");
-        }
-        if flow.map && !last {
-            text.push_str(scalar());
-            text.push_str(": ");
-        }
-        if last {
-            text.truncate(text.trim_end().len());
-            text.push('\n');
-        }
-    }
-    if plain {
-        return None;
-    }
+    let text = skeleton(whole, &at)?;
     let skeleton = text.len();
-    text.push_str(&whole[at.from..]);
+    let text = text + &whole[at.from..];
     // Offsets in `whole` of the event parser's character indices past the
     // skeleton (ASCII: one character a byte).
     let mut offsets = Offsets::new(whole, at.from, whole.len());
@@ -1731,7 +1720,7 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
         .and_then(|rest| rest.find(['\n', '\r']))
         .map_or(usize::MAX, |end| at.stop + end + 1);
     let mut parser = Parser::new_from_str(&text);
-    let (mut documents, mut depth) = (0, 0);
+    let mut documents = 0;
     // Inside a flow collection, the reading stops where the last one ends:
     // what comes after it may depend on how far its start lies back (a
     // flow collection is a key only within 1024 characters).
@@ -1739,12 +1728,15 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
         true => 0,
         false => at.open.len() + at.flows.len(),
     };
+    // The nodes each anchor's node holds, and for each collection open, its
+    // anchor and the nodes read in it so far, as the event builder counts
+    // them for aliases ([`Node::size`]); the skeleton's anchors stand for
+    // those defined before `from`.
+    let (mut sizes, mut open) = (HashMap::new(), Vec::<(usize, usize)>::new());
+    let (mut defined, mut aliased) = (at.anchors.iter(), at.aliased);
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
             Ok(event) => event,
-            Err(error) if error.info() == "while parsing node, found unknown anchor" => {
-                return None;
-            }
             Err(error) => {
                 return Some(SyntaxError {
                     at: byte(error.marker().index())?,
@@ -1763,30 +1755,162 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
                 message: message.to_string(),
             })
         };
-        match event {
-            Event::StreamEnd | Event::Alias(_) => return None,
+        // A node read: its anchor, if any, and the nodes it holds.
+        let node = match event {
+            Event::StreamEnd => return None,
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
                     return error(MORE_THAN_ONE_DOCUMENT);
                 }
+                None
             }
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                if depth >= MAX_DEPTH {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if open.len() >= MAX_DEPTH {
                     return error(TOO_DEEP);
                 }
-                depth += 1;
+                open.push((anchor, 1));
+                None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                depth -= 1;
-                if depth < floor {
+                let node = open.pop()?;
+                if open.len() < floor {
                     return None;
                 }
+                Some(node)
             }
-            _ => {}
+            Event::Scalar(_, _, anchor, _) => match (anchor, start) {
+                (0, _) | (_, Some(_)) => Some((anchor, 1)),
+                (_, None) => Some((anchor, defined.next()?.1)),
+            },
+            Event::Alias(anchor) => {
+                let Some(&size) = sizes.get(&anchor) else {
+                    return error(UNKNOWN_ANCHOR);
+                };
+                aliased += size;
+                if aliased > MAX_ALIASED {
+                    return error(ALIASED_TOO_MUCH);
+                }
+                Some((0, size))
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => None,
+        };
+        if let Some((anchor, size)) = node {
+            if anchor != 0 {
+                sizes.insert(anchor, size);
+            }
+            if let Some((_, count)) = open.last_mut() {
+                *count += size;
+            }
         }
     }
     None
+}
+
+/// The text [`first_error`] reads before `whole[at.from..]` (see there):
+/// `None` where the anchors defined before cannot be placed in it, or a
+/// plain scalar it would need cannot be.
+fn skeleton(whole: &str, at: &Resume) -> Option<String> {
+    let mut text = String::new();
+    if at.explicit {
+        text.push_str("---\n");
+    }
+    if let Some(closed) = at.closed {
+        // The document's flow collection, empty, its brackets where they
+        // are: on one line as far apart (a key at most 1024 characters
+        // long), or on two lines.
+        let line_start = |i: usize| {
+            let before = whole[..i].rfind(['\n', '\r']);
+            before.map_or(bom_len(whole), |b| b + 1)
+        };
+        let column = |i: usize| whole[line_start(i)..i].chars().count();
+        let (close, brackets) = (at.from - 1, if closed.map { "{}" } else { "[]" });
+        text.extend(std::iter::repeat_n(' ', column(closed.open)));
+        text.push_str(&brackets[..1]);
+        let between = &whole[closed.open + 1..close];
+        match between.contains(['\n', '\r']) {
+            true => {
+                text.push('\n');
+                text.extend(std::iter::repeat_n(' ', column(close)));
+            }
+            false => text.extend(std::iter::repeat_n(' ', between.chars().count())),
+        }
+        text.push_str(&brackets[1..]);
+        return (at.anchors.is_empty() && at.open.is_empty() && at.flows.is_empty())
+            .then_some(text);
+    }
+    // The anchors defined before: entries of the root collection before
+    // the one open (which the collections open at `from` are in).
+    if !at.anchors.is_empty() {
+        let root = at.open.first()?;
+        if at.open.len() == 1 && !at.more {
+            return None;
+        }
+        for (name, _) in at.anchors {
+            text.extend(std::iter::repeat_n(' ', root.column));
+            text.push_str(if root.seq { "- &" } else { "k: &" });
+            text.push_str(name);
+            text.push_str(" x\n");
+        }
+    }
+    for (i, open) in at.open.iter().enumerate() {
+        let last = i + 1 == at.open.len();
+        if last && !at.more {
+            break;
+        }
+        text.extend(std::iter::repeat_n(' ', open.column));
+        text.push_str(match (open.seq, last) {
+            (true, false) => "-\n",
+            (false, false) => "k:\n",
+            (true, true) => "- x\n",
+            (false, true) => "k: x\n",
+        });
+    }
+    // Flow collections: on the line of a new entry of the last block
+    // collection (`k: ` or `- `), if any, or on the line after it (`k:`),
+    // `[` or `{`, each after `x, ` or
+    // `k: x, ` if it had entries before, and a mapping's `k: ` before the
+    // next one unless that is a key; the last one's line ends after its
+    // opening bracket or a `,`.
+    if let (Some(open), false) = (at.open.last(), at.flows.is_empty()) {
+        text.extend(std::iter::repeat_n(' ', open.column));
+        text.push_str(if open.seq { "-" } else { "k:" });
+        match at.flow_column {
+            Some(column) => {
+                text.push('\n');
+                text.extend(std::iter::repeat_n(' ', column));
+            }
+            None => text.push(' '),
+        }
+    }
+    // Scalars quoted, but the first if a plain scalar was read before `from`.
+    let mut plain = at.plain;
+    let mut scalar = || match std::mem::take(&mut plain) {
+        true => "x",
+        false => "''",
+    };
+    for (i, flow) in at.flows.iter().enumerate() {
+        let last = i + 1 == at.flows.len();
+        let keyed = at.flows.get(i + 1).is_some_and(|next| next.key);
+        text.push(if flow.map { '{' } else { '[' });
+        if flow.more && flow.map {
+            text.push_str(scalar());
+            text.push_str(": ");
+        }
+        if flow.more {
+            text.push_str(scalar());
+            text.push_str(", ");
+        }
+        if flow.map && !last && !keyed {
+            text.push_str(scalar());
+            text.push_str(": ");
+        }
+        if last {
+            text.truncate(text.trim_end().len());
+            text.push('\n');
+        }
+    }
+    (!plain).then_some(text)
 }
 
 /// What a region's root collection holds, while it is read (see
@@ -1997,13 +2121,11 @@ impl<'s> Builder<'s> {
             }
             Event::Alias(anchor) => {
                 let Some(node) = self.anchors.get(&anchor) else {
-                    return Err(error("unknown anchor"));
+                    return Err(error(UNKNOWN_ANCHOR));
                 };
                 self.aliased += node.size();
                 if self.aliased > MAX_ALIASED {
-                    return Err(error(
-                        "repetition limit exceeded: aliases repeat too many nodes",
-                    ));
+                    return Err(error(ALIASED_TOO_MUCH));
                 }
                 let node = Node {
                     span,
@@ -2159,18 +2281,35 @@ fn quoted_end(whole: &str, span: Span) -> Option<usize> {
 /// `|` or `>` after a blank or at the line's start that reads as a header,
 /// chomping and indentation indicators then nothing but blanks and a
 /// comment. The last `|` or `>` is that when no comment after the header
-/// holds one; where one does (`? > #>- >--[`), that one does not read as a
-/// header, or reads as one alike (`| # a: |`).
+/// holds one; where one does (`? > #>- >--4`), the first one that reads as
+/// a header outside quoted scalars and before a comment. (A line that
+/// starts inside a quoted key over lines is read from the right alone.)
 fn block_indicator(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
-    (0..bytes.len()).rev().find(|&i| {
-        if !matches!(bytes[i], b'|' | b'>') || i > 0 && !matches!(bytes[i - 1], b' ' | b'\t') {
+    let blank_before = |i: usize| i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+    let header = |i: usize| {
+        if !matches!(bytes[i], b'|' | b'>') || !blank_before(i) {
             return false;
         }
         let rest = line[i + 1..].trim_start_matches(|c: char| "+-0123456789".contains(c));
         let after = rest.trim_start_matches([' ', '\t']);
         after.is_empty() || after.starts_with('#') && after.len() < rest.len()
-    })
+    };
+    let (mut i, mut quote) = (0, None);
+    while i < bytes.len() {
+        match (quote, bytes[i]) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(b'\''), b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b @ (b'\'' | b'"')) if blank_before(i) => quote = Some(b),
+            (None, b'#') if blank_before(i) => break,
+            (None, _) if header(i) => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    (0..bytes.len()).rev().find(|&i| header(i))
 }
 
 /// A block scalar with the default ("clip") chomping that ends the file keeps
@@ -2362,6 +2501,11 @@ mod tests {
             ("- >-", Some(2)),
             ("k: |+2 # c", Some(3)),
             ("? > #>- >--[", Some(2)),
+            ("? > #>- >--4", Some(2)),
+            ("a: | # > ", Some(3)),
+            ("'x | #': >", Some(9)),
+            ("\"a\\\" | #\": |-", Some(11)),
+            ("'it''s | #': |", Some(13)),
             ("a | b: >", Some(7)),
             ("'a > b': |", Some(9)),
             ("\"x # |\": >1-", Some(9)),
