@@ -339,7 +339,7 @@ impl<'p> Inventory<'p> {
     }
 }
 
-impl Inventory<'_> {
+impl<'p> Inventory<'p> {
     /// Writes the bytes of `serde_json::to_writer(w, self)`. serde_json checks
     /// every byte of every string for escapes and writes a string in pieces;
     /// here a host name (written twice per host: in its batch, in `_meta`) is
@@ -366,28 +366,29 @@ impl Inventory<'_> {
         }
         w.write_all(b"\"_meta\":{\"hostvars\":{")?;
         let mut first = true;
-        let mut scratch = String::new();
-        let mut write_host = |name: &str, plain: bool, version: &Version, vars: Option<VarsId>| {
-            // The usual host, a plain name without vars: three writes, two of a
-            // size known here, so plain stores rather than calls.
-            if plain && vars.is_none() {
-                w.write_all(if first { b"\"" } else { b",\"" })?;
-                first = false;
-                w.write_all(name.as_bytes())?;
-                return w.write_all(b"\":{}");
-            }
-            if !std::mem::take(&mut first) {
-                w.write_all(b",")?;
-            }
-            write_name(w, name, plain)?;
-            w.write_all(b":")?;
-            // As serde_json writes the map: rendered when the strategy was
-            // read, or now from the host entry as written.
-            match vars {
-                Some(id) => version.host_vars.write(id, w, &mut scratch),
-                None => w.write_all(b"{}"),
-            }
-        };
+        let mut scratch = crate::strategy::VarsScratch::default();
+        let mut write_host =
+            |name: &str, plain: bool, version: &Version<'p>, vars: Option<VarsId>| {
+                // The usual host, a plain name without vars: three writes, two of a
+                // size known here, so plain stores rather than calls.
+                if plain && vars.is_none() {
+                    w.write_all(if first { b"\"" } else { b",\"" })?;
+                    first = false;
+                    w.write_all(name.as_bytes())?;
+                    return w.write_all(b"\":{}");
+                }
+                if !std::mem::take(&mut first) {
+                    w.write_all(b",")?;
+                }
+                write_name(w, name, plain)?;
+                w.write_all(b":")?;
+                // As serde_json writes the map: rendered when the strategy was
+                // read, or now from the host entry as written.
+                match vars {
+                    Some(id) => version.host_vars.write(id, w, &mut scratch),
+                    None => w.write_all(b"{}"),
+                }
+            };
         // As `own_vars`: each version's hosts in rollout order, then its excluded ones.
         for (plan, in_order) in plan.versions.iter().zip(&in_order) {
             let version = plan.version;
@@ -580,7 +581,8 @@ mod tests {
     use crate::strategy;
 
     /// Host vars kept as their entries as written (values of their own,
-    /// numbers, booleans, quoted, block scalars), shared by hosts that write them alike,
+    /// numbers, booleans, quoted, block scalars, strings only, some with
+    /// characters JSON escapes), shared by hosts that write them alike,
     /// or rendered (a list value): `write_json` gives serde's bytes, and the
     /// same inventory as the validator's reference path, also past the point
     /// where vars of their own on every host stop being looked up.
@@ -593,6 +595,11 @@ mod tests {
                 1 => format!("{{n: {i}, ok: yes, q: 'it\"s {i}'}}"),
                 2 => format!("{{ip: 10.0.{}.{}, t: [x, {i}]}}", i / 256, i % 256),
                 3 => "{zone: z1, rack: 7, off: 0o17, when: 2001-12-14}".to_string(),
+                // Strings only, written straight out: some need escapes.
+                4 => format!(
+                    "{{q: 'it\"s {i}', b: 'back\\slash', ip: 10.0.0.{}}}",
+                    i % 256
+                ),
                 // Block scalars kept as written, and one that is not.
                 5 if i % 2 == 0 => "\n        motd: |+\n          hi\n\n        n: 1".to_string(),
                 5 => format!(

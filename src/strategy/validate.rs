@@ -22,7 +22,8 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, ValueScratch,
+    Written, WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use crate::yaml11::NotResolved;
@@ -566,15 +567,19 @@ impl<'s> Validator<'s, '_> {
                 false
             }
             Entry::Occupied(first) => {
-                let first = *first.get();
-                let kind = ProblemKind::DuplicateKey {
-                    key: name.to_string(),
-                    first: self.listing().then(|| self.location(first)),
-                };
-                self.report(at, kind);
+                self.report_duplicate(name, *first.get(), at);
                 true
             }
         }
+    }
+
+    /// Reports key `name` at `at`, written before at `first`.
+    fn report_duplicate(&mut self, name: &str, first: usize, at: usize) {
+        let kind = ProblemKind::DuplicateKey {
+            key: name.to_string(),
+            first: self.listing().then(|| self.location(first)),
+        };
+        self.report(at, kind);
     }
 
     /// A name as written, or None for a null or a node that is no name.
@@ -1061,13 +1066,18 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         pairs: &HostPairs<'_, 's>,
         out: &mut HostVarsText<'s>,
-        (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
+        (seq, entry): (&Rc<HostSeq<'s>>, usize),
         written: &'s str,
-        recent: &mut RecentVars<'s>,
+        (recent, scratch): (&mut RecentVars<'s>, &mut ValueScratch<'s>),
     ) -> Option<Option<VarsId>> {
         // Vars written alike (`written`, their text) share one entry.
         let look = recent.worth_it();
-        if look && let Some(id) = recent.get(written) {
+        let found = match recent.last(written) {
+            Some(id) => Some(id),
+            None if look => recent.get(written),
+            None => None,
+        };
+        if let Some(id) = found {
             // Shared: rendered once, rather than at each host.
             let shared = out.rendered_once(id);
             if shared != id {
@@ -1075,44 +1085,49 @@ impl<'s> Validator<'s, '_> {
             }
             return Some(Some(shared));
         }
-        let mut names = [""; 8];
-        if pairs.len() > names.len() {
+        if pairs.len() > 8 {
             return None;
         }
         // Names with nothing to report, and whether the values are all
-        // scalars that ansible-core reads (then kept as written, with the
-        // list), and all strings.
-        let (mut readable, mut strings) = (true, true);
-        for (index, (key, value)) in pairs.written().enumerate() {
-            let name = key.value;
-            let merge = key.style == Style::Plain && name == "<<";
-            let odd = name.starts_with("regal_") || !is_var_name(name);
-            if merge || names[..index].contains(&name) || odd {
-                return None;
+        // scalars that ansible-core reads or untagged nodes (then kept as
+        // written, with the list, the nodes once read without a problem
+        // below), and all strings. Read without a node to carry where the
+        // values are all scalars (the lighter iterator: see `scalars`).
+        let checked = match pairs.scalars() {
+            Some(vars) => vars_checked(
+                vars.map(|(key, value)| (key, VarValue::Scalar(value))),
+                recent,
+            ),
+            None => {
+                let vars = pairs.written().map(|(key, value)| match value {
+                    WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
+                    WrittenValue::Node(value) => (
+                        key,
+                        VarValue::Node {
+                            untagged: value.is_untagged(),
+                        },
+                    ),
+                });
+                vars_checked(vars, recent)
             }
-            names[index] = name;
-            match value {
-                WrittenValue::Scalar(value) if readable && !is_written_str(&value) => {
-                    strings = false;
-                    readable = crate::yaml11::resolve_plain(value.value).is_ok();
-                }
-                WrittenValue::Scalar(_) => {}
-                WrittenValue::Node(_) => readable = false,
-            }
-        }
-        if readable && let Some(id) = out.written(seq, entry, strings) {
+        };
+        let (readable, strings, nodes) = checked?;
+        if readable
+            && !nodes
+            && let Some(id) = out.written(seq, entry, strings)
+        {
             if look {
                 recent.put(written, Some(id));
             }
             return Some(Some(id));
         }
-        // Rendered: each text shared where it can be.
-        if let Some(id) = recent.get(written) {
+        // Rendered: each text shared where it can be (looked up above when
+        // `look`).
+        if !look && let Some(id) = recent.get(written) {
             return Some(Some(id));
         }
         let reported = self.problems.len() + self.unlisted;
-        use std::fmt::Write;
-        out.reserve_once(room.0, room.1);
+        out.reserve_once(|| seq.vars_size());
         let start = out.text().len();
         out.text().push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
@@ -1129,34 +1144,117 @@ impl<'s> Validator<'s, '_> {
                         self.report(value.span.start(), ProblemKind::VarValue { why });
                     }
                 }
-                WrittenValue::Node(node) => {
+                WrittenValue::Node(kept) => {
                     push_json_str(text, key.value);
                     text.push(':');
-                    let value = self.value(&node);
-                    write!(out.text(), "{value}").expect("a String takes any text");
+                    self.write_value(&kept.node_in(scratch), out.text());
                 }
             }
         }
         out.text().push('}');
-        let id = out.finish(start);
+        let clean = self.problems.len() + self.unlisted == reported;
+        // Values kept as nodes read without a problem: the entry is kept as
+        // written, and written from the list as read here
+        // (`push_kept_value`), the text taken back.
+        let kept = (readable && nodes && clean)
+            .then(|| out.written(seq, entry, false))
+            .flatten();
+        let id = match kept {
+            Some(id) => {
+                out.text().truncate(start);
+                Some(id)
+            }
+            None => out.finish(start),
+        };
         // Only vars without a problem: the same text elsewhere must be
         // reported there too.
-        if self.problems.len() + self.unlisted == reported {
+        if clean {
             recent.put(written, id);
         }
         Some(id)
     }
 
-    /// [`Validator::value`] as JSON text: what `serde_json` writes for it.
+    /// [`Validator::value`] as JSON text: what `serde_json` writes for it,
+    /// the same problems reported in the same order. Written as it is read,
+    /// without a `serde_json::Value`, where nothing is tagged or unsafe and
+    /// mappings have up to eight keys (a million hosts each with a list of
+    /// their own: a map of its own for each mapping in it cost more than
+    /// reading the file); else through [`Validator::value`].
     fn write_value(&mut self, node: &Node<'s>, text: &mut String) {
         use std::fmt::Write;
-        match node.scalar().filter(|_| self.unsafe_depth == 0) {
-            Some(scalar) if scalar.is_plain() && crate::yaml11::is_str(&scalar.value) => {
+        let walk = self.unsafe_depth == 0 && node.collection_tag().is_none();
+        match &node.resolved().kind {
+            Kind::Scalar(scalar)
+                if walk && scalar.is_plain() && crate::yaml11::is_str(&scalar.value) =>
+            {
                 push_json_str(text, &scalar.value)
             }
             // Quoted or block, untagged: a string.
-            Some(scalar) if scalar.tag.is_none() && scalar.style != Style::Plain => {
+            Kind::Scalar(scalar)
+                if walk && scalar.tag.is_none() && scalar.style != Style::Plain =>
+            {
                 push_json_str(text, &scalar.value)
+            }
+            Kind::Seq(_) | Kind::HostSeq(_) if walk => {
+                text.push('[');
+                let items = node.items().expect("a sequence");
+                for (index, item) in items.enumerate() {
+                    if index > 0 {
+                        text.push(',');
+                    }
+                    self.write_value(&item, text);
+                }
+                text.push(']');
+            }
+            Kind::Map(entries) if walk && entries.len() <= 8 => {
+                // As `untagged_value`: every key first, then the values.
+                let mut names: [Option<Cow<'_, str>>; 8] = Default::default();
+                for ((key, _), name) in entries.iter().zip(&mut names) {
+                    *name = match key.scalar() {
+                        _ if self.merge_key(key) => None,
+                        Some(s) if s.is_plain() && crate::yaml11::is_str(&s.value) => {
+                            Some(Cow::Borrowed(&s.value))
+                        }
+                        Some(s) if s.is_plain() => {
+                            match crate::yaml11::resolve_plain_key(&s.value) {
+                                Ok(name) => Some(Cow::Owned(name)),
+                                Err(why) => {
+                                    self.report(key.span.start(), ProblemKind::VarValue { why });
+                                    None
+                                }
+                            }
+                        }
+                        Some(s) => Some(Cow::Borrowed(&s.value)),
+                        None => {
+                            self.wrong_type(key, "a key name");
+                            None
+                        }
+                    };
+                }
+                text.push('{');
+                let mut first = true;
+                for (index, ((key, value), name)) in entries.iter().zip(&names).enumerate() {
+                    let Some(name) = name else {
+                        continue;
+                    };
+                    // The first key of that name (as `duplicate` keeps it).
+                    let before = names[..index].iter().position(|n| n.as_ref() == Some(name));
+                    if let Some(before) = before {
+                        self.report_duplicate(
+                            name,
+                            entries[before].0.span.start(),
+                            key.span.start(),
+                        );
+                        continue;
+                    }
+                    if !std::mem::take(&mut first) {
+                        text.push(',');
+                    }
+                    push_json_str(text, name);
+                    text.push(':');
+                    self.write_value(value, text);
+                }
+                text.push('}');
             }
             _ => {
                 let value = self.value(node);
@@ -1474,11 +1572,12 @@ impl<'s> Validator<'s, '_> {
             read.hosts.reserve(seq.len());
             // Names kept in a `Texts` are placed by the list.
             read.decoded = Some(seq);
-            // Room for the vars rendered, made once (a text grown by doubling
-            // is copied as it grows), when the first is.
-            let room = seq.vars_size();
+            // Room for the vars rendered is made once (a text grown by
+            // doubling is copied as it grows), when the first is.
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
+            // Where values kept by their shape are made nodes again.
+            let mut scratch = ValueScratch::default();
             // The host entries before this item.
             let mut entry = 0;
             for item in seq.items() {
@@ -1487,6 +1586,13 @@ impl<'s> Validator<'s, '_> {
                     // text as written, is a name, never null: taken as it
                     // is (a value copied when the list was not kept in a
                     // `Texts`: moved), without a tag made for each.
+                    // A name tagged null (`!!null web1`) is reported as the
+                    // general way reports it, at its tag.
+                    item @ HostItem::Scalar { tag: Some(tag), .. }
+                        if short_tag(tag) == "!!null" =>
+                    {
+                        self.host_item(&mut read, &item.into_node(), list_alias);
+                    }
                     HostItem::Scalar {
                         name:
                             Node {
@@ -1512,20 +1618,20 @@ impl<'s> Validator<'s, '_> {
                             None => 0,
                         };
                         let written = &self.src[span.start()..span.end as usize];
-                        let kept = (seq, entry, room);
+                        let kept = (seq, entry);
                         entry += 1;
                         let vars = match self.written_host_vars(
                             &vars,
                             &mut read.vars,
                             kept,
                             written,
-                            &mut recent,
+                            (&mut recent, &mut scratch),
                         ) {
                             Some(id) => id,
                             None => {
                                 pairs.clear();
                                 pairs.extend(vars);
-                                read.vars.reserve_once(room.0, room.1);
+                                read.vars.reserve_once(|| seq.vars_size());
                                 self.host_vars(&pairs, &mut read.vars)
                             }
                         };
@@ -2474,13 +2580,81 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
     }
 }
 
-/// The host vars read last from a compact host list, by the text they are
-/// written as: hosts often carry the same vars (a zone, a rack, a role), and
-/// the same text is the same vars, read without a problem, rendered once.
-/// A table of `SLOTS` by a hash of the text.
+/// For [`Validator::written_host_vars`], a host entry's vars (at most
+/// eight, each value a scalar as written or a node, see [`VarValue`]):
+/// whether the values are all scalars that ansible-core reads or untagged
+/// nodes, whether they are all strings, and whether one is a node; `None`
+/// when a name has something to report (a merge key, a `regal_` prefix, not
+/// a var name, twice). Names the same as the last entry's with nothing to
+/// report (`recent.names`: as a rule every host has the same var names) are
+/// not checked again.
+fn vars_checked<'s>(
+    vars: impl Iterator<Item = (Written<'s>, VarValue<'s>)>,
+    recent: &mut RecentVars<'s>,
+) -> Option<(bool, bool, bool)> {
+    let mut names = [""; 8];
+    let (mut readable, mut strings, mut nodes) = (true, true, false);
+    let (fine, fine_count) = &mut recent.names;
+    let mut same = true;
+    let mut count = 0;
+    for (index, (key, value)) in vars.enumerate() {
+        let name = key.value;
+        same = same && index < *fine_count && fine[index] == name;
+        if !same {
+            let merge = key.style == Style::Plain && name == "<<";
+            let odd = name.starts_with("regal_") || !is_var_name(name);
+            if merge || names[..index].contains(&name) || odd {
+                *fine_count = 0;
+                return None;
+            }
+        }
+        names[index] = name;
+        match value {
+            VarValue::Scalar(value) if readable && !is_written_str(&value) => {
+                strings = false;
+                readable = crate::yaml11::resolve_plain(value.value).is_ok();
+            }
+            VarValue::Scalar(_) => {}
+            VarValue::Node { untagged } => {
+                (nodes, strings) = (true, false);
+                readable &= untagged;
+            }
+        }
+        count = index + 1;
+    }
+    if !same || count != *fine_count {
+        fine[..count].copy_from_slice(&names[..count]);
+        *fine_count = count;
+    }
+    Some((readable, strings, nodes))
+}
+
+/// A host var's value as [`vars_checked`] sees it: a scalar as written, or a
+/// value kept as a node, and whether that node is untagged.
+enum VarValue<'s> {
+    Scalar(Written<'s>),
+    Node { untagged: bool },
+}
+
+/// The last 8 bytes of `text` (at least 8 long), in one load.
+fn tail8(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let last: [u8; 8] = bytes[bytes.len() - 8..].try_into().expect("8 bytes");
+    u64::from_ne_bytes(last)
+}
+
+/// A table of `SLOTS` by a hash of the text, and the text last found or
+/// noted: a host entry is most often written as the one before it, which
+/// one compare of the texts finds, with no hash taken (1M host entries
+/// written alike, each about 100 bytes of vars: the hash was a tenth of
+/// `check`).
 #[derive(Default)]
 struct RecentVars<'s> {
     slots: Vec<(u64, &'s str, Option<VarsId>)>,
+    last: Option<(&'s str, VarsId)>,
+    /// The var names of the last host entry whose names had nothing to
+    /// report, and how many (0: none).
+    names: ([&'s str; 8], usize),
     /// Lookups in a row that found nothing.
     misses: u32,
 }
@@ -2502,15 +2676,31 @@ impl<'s> RecentVars<'s> {
         self.misses <= 256 || self.misses.is_multiple_of(64)
     }
 
+    /// The vars written as `written`, if they are the ones last found or
+    /// noted.
+    fn last(&mut self, written: &str) -> Option<VarsId> {
+        let (text, id) = self.last?;
+        // Their last bytes first (vars of their own on every host differ
+        // there), in one load, then all.
+        let alike = text.len() == written.len()
+            && (text.len() < 8 || tail8(text) == tail8(written))
+            && text == written;
+        alike.then(|| {
+            self.misses = 0;
+            id
+        })
+    }
+
     /// The vars written as `written`, if read recently.
-    fn get(&mut self, written: &str) -> Option<VarsId> {
+    fn get(&mut self, written: &'s str) -> Option<VarsId> {
         let (hash, slot) = Self::slot(written);
         let found = match self.slots.get(slot) {
             Some(&(seen, text, id)) if seen == hash && text == written => id,
             _ => None,
         };
-        if found.is_some() {
+        if let Some(id) = found {
             self.misses = 0;
+            self.last = Some((written, id));
         }
         found
     }
@@ -2522,6 +2712,7 @@ impl<'s> RecentVars<'s> {
         }
         let (hash, slot) = Self::slot(written);
         self.slots[slot] = (hash, written, id);
+        self.last = id.map(|id| (written, id));
     }
 }
 
@@ -2538,6 +2729,51 @@ pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<()
     Ok(())
 }
 
+/// A host var's value kept as a node that [`Validator::write_value`] wrote
+/// without a problem, untagged ([`Node::is_untagged`]), as it wrote it.
+pub(super) fn push_kept_value(out: &mut String, node: &Node) {
+    match &node.kind {
+        Kind::Scalar(scalar) => {
+            let value = Written {
+                span: node.span,
+                style: scalar.style,
+                value: &scalar.value,
+            };
+            push_written_value(out, &value).expect("read when kept");
+        }
+        Kind::Seq(_) | Kind::HostSeq(_) => {
+            out.push('[');
+            for (index, item) in node.items().expect("a sequence").enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                push_kept_value(out, &item);
+            }
+            out.push(']');
+        }
+        Kind::Map(entries) => {
+            out.push('{');
+            for (index, (key, value)) in entries.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                let key = key.scalar().expect("a key read when kept");
+                match key.is_plain() && !crate::yaml11::is_str(&key.value) {
+                    true => {
+                        let name = crate::yaml11::resolve_plain_key(&key.value);
+                        push_json_str(out, &name.expect("a key read when kept"));
+                    }
+                    false => push_json_str(out, &key.value),
+                }
+                out.push(':');
+                push_kept_value(out, value);
+            }
+            out.push('}');
+        }
+        Kind::Alias(_) | Kind::Tagged(_) => unreachable!("kept untagged"),
+    }
+}
+
 /// Whether ansible-core reads a host var's value written so as a string.
 pub(super) fn is_written_str(value: &Written) -> bool {
     value.style != Style::Plain || crate::yaml11::is_str(value.value)
@@ -2546,10 +2782,7 @@ pub(super) fn is_written_str(value: &Written) -> bool {
 /// `text` as a JSON string, as `serde_json` writes it: only control
 /// characters, `"` and `\\` are escaped, so text without them is copied.
 pub(super) fn push_json_str(out: &mut String, text: &str) {
-    let plain = text.bytes().fold(true, |plain, b| {
-        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
-    });
-    if plain {
+    if json_str_plain(text) {
         out.reserve(text.len() + 2);
         out.push('"');
         out.push_str(text);
@@ -2557,6 +2790,14 @@ pub(super) fn push_json_str(out: &mut String, text: &str) {
     } else {
         out.push_str(&serde_json::to_string(text).expect("a string renders"));
     }
+}
+
+/// Whether `text` is written in JSON as it is, between quotes: it holds no
+/// control character, `"` or `\\`, which `serde_json` escapes.
+pub(super) fn json_str_plain(text: &str) -> bool {
+    text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    })
 }
 
 /// One half of a long host string, read as plain names only into `room`, a
