@@ -581,7 +581,8 @@ mod tests {
     use crate::strategy;
 
     /// Host vars kept as their entries as written (values of their own,
-    /// numbers, booleans, quoted, block scalars), shared by hosts that write them alike,
+    /// numbers, booleans, quoted, block scalars, strings only, some with
+    /// characters JSON escapes), shared by hosts that write them alike,
     /// or rendered (a list value): `write_json` gives serde's bytes, and the
     /// same inventory as the validator's reference path, also past the point
     /// where vars of their own on every host stop being looked up.
@@ -594,6 +595,11 @@ mod tests {
                 1 => format!("{{n: {i}, ok: yes, q: 'it\"s {i}'}}"),
                 2 => format!("{{ip: 10.0.{}.{}, t: [x, {i}]}}", i / 256, i % 256),
                 3 => "{zone: z1, rack: 7, off: 0o17, when: 2001-12-14}".to_string(),
+                // Strings only, written straight out: some need escapes.
+                4 => format!(
+                    "{{q: 'it\"s {i}', b: 'back\\slash', ip: 10.0.0.{}}}",
+                    i % 256
+                ),
                 // Block scalars kept as written, and one that is not.
                 5 if i % 2 == 0 => "\n        motd: |+\n          hi\n\n        n: 1".to_string(),
                 5 => format!(

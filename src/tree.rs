@@ -337,6 +337,25 @@ impl Pair {
         }
     }
 
+    /// Its key as written.
+    fn written_key<'s>(&self, src: &'s str) -> Written<'s> {
+        let (span, style) = (self.key(), self.key_style);
+        Written {
+            span,
+            style,
+            value: text_at(src, span, style),
+        }
+    }
+
+    /// Its value as written, a scalar of `style`.
+    fn written_value<'s>(&self, src: &'s str, style: Style) -> Written<'s> {
+        Written {
+            span: self.value(),
+            style,
+            value: self.value_text(src, style),
+        }
+    }
+
     /// The value's text, for a value kept as a scalar of `style`.
     fn value_text<'s>(&self, src: &'s str, style: Style) -> &'s str {
         match style {
@@ -443,20 +462,27 @@ impl<'a, 's> HostPairs<'a, 's> {
         let this = self.clone();
         (self.pairs.clone()).map(move |p| {
             let value = match p.value_style {
-                Some(style) => WrittenValue::Scalar(Written {
-                    span: p.value(),
-                    style,
-                    value: p.value_text(src, style),
-                }),
+                Some(style) => WrittenValue::Scalar(p.written_value(src, style)),
                 None => WrittenValue::Node(this.kept(values.next().expect("a value per var"))),
             };
-            let (span, style) = (p.key(), p.key_style);
-            let key = Written {
-                span,
-                style,
-                value: text_at(src, span, style),
-            };
-            (key, value)
+            (p.written_key(src), value)
+        })
+    }
+
+    /// [`HostPairs::written`] of vars whose values are all scalars as
+    /// written, `None` if one is kept as a node: items with no node to carry
+    /// are a quarter the size, and moved without a stall (at 1M host entries
+    /// of one address each, moving `written`'s items was a fifth of writing
+    /// the inventory).
+    pub fn scalars(
+        &self,
+    ) -> Option<impl Iterator<Item = (Written<'s>, Written<'s>)> + use<'a, 's>> {
+        let src = self.src;
+        (self.values.len() == 0).then(|| {
+            (self.pairs.clone()).map(move |p| {
+                let style = p.value_style.expect("no value kept as a node");
+                (p.written_key(src), p.written_value(src, style))
+            })
         })
     }
 }
@@ -1039,6 +1065,9 @@ pub struct HostItems<'a, 's> {
 
 impl<'a, 's> Iterator for HostItems<'a, 's> {
     type Item = HostItem<'a, 's>;
+    // Inlined: its item is large, and moved out of a call through memory
+    // it stalled the validator's loop over a million hosts.
+    #[inline]
     fn next(&mut self) -> Option<HostItem<'a, 's>> {
         let seq = self.seq;
         let index = self.index;

@@ -166,7 +166,10 @@ fn resolve(text: &str) -> Tag {
     {
         return Tag::Str;
     }
+    // The spellings below are at most 5 bytes long: a longer text (an
+    // address, a name) is not compared with each.
     match text {
+        _ if text.len() > 5 => {}
         "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
         "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
             return Tag::Bool(true);
@@ -435,6 +438,9 @@ fn not_json_int(decimal: &str) -> NotResolved {
 
 /// PyYAML's `construct_yaml_int` as a JSON value.
 fn construct_int(text: &str) -> Result<Value, NotResolved> {
+    if let Some(n) = plain_decimal(text) {
+        return Ok(Value::Number(n.into()));
+    }
     let decimal = construct_int_decimal(text)?;
     if let Ok(n) = decimal.parse::<u64>() {
         Ok(Value::Number(n.into()))
@@ -443,6 +449,17 @@ fn construct_int(text: &str) -> Result<Value, NotResolved> {
     } else {
         Err(not_json_int(&decimal))
     }
+}
+
+/// The usual int (`2`, `4096`): decimal digits only, no sign, `_` or
+/// leading zero, at most 19 of them (below 2^64), read at once; what
+/// [`construct_int_decimal`] gives for it, without a big int and two texts.
+fn plain_decimal(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    let plain = (1..=19).contains(&b.len())
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1);
+    plain.then(|| text.parse().expect("at most 19 digits"))
 }
 
 /// PyYAML's `construct_yaml_int`, as Python's `str()` of the int it builds: of any size,
@@ -724,6 +741,40 @@ fn python_timedelta_repr(minutes: i32) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The usual decimal ints, read at once, as the general way reads them;
+    /// others go that way.
+    #[test]
+    fn plain_decimals_as_the_general_way_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "10",
+            "4096",
+            "9999999999999999999",
+            "1234567890123456789",
+        ] {
+            let n = plain_decimal(text).expect(text);
+            assert_eq!(
+                n.to_string(),
+                construct_int_decimal(text).unwrap(),
+                "{text}"
+            );
+        }
+        for text in [
+            "",
+            "00",
+            "010",
+            "-1",
+            "+1",
+            "1_0",
+            "0x1F",
+            "1:30",
+            "18446744073709551616",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
+    }
 
     fn ok(text: &str) -> Value {
         resolve_plain(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))

@@ -86,10 +86,23 @@ pub fn read(source: &str) -> Option<Node<'_>> {
 /// open there ([`crate::tree::first_error`]), so that an error late in a big
 /// file costs no second reading of all before it.
 pub fn read_or_error(source: &str) -> Result<Node<'_>, Option<SyntaxError>> {
+    read_or_error_as(source, false)
+}
+
+/// [`read_or_error`] of a source already found to hold none of the
+/// characters this reader leaves to the event parser (see `Parser::new`:
+/// `strategy::parse_as` refuses a source with any of them first), which it
+/// then does not look for again: two passes over the source fewer (at 1M
+/// host entries of 130 bytes each, a twentieth of `check`).
+pub fn read_or_error_of_checked(source: &str) -> Result<Node<'_>, Option<SyntaxError>> {
+    read_or_error_as(source, true)
+}
+
+fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<SyntaxError>> {
     if source.len() > crate::tree::MAX_SOURCE {
         return Err(None);
     }
-    let mut parser = Parser::new(source).ok_or(None)?;
+    let mut parser = Parser::new_as(source, checked).ok_or(None)?;
     parser.find_error = true;
     parser
         .document()
@@ -121,10 +134,15 @@ pub(crate) fn read_alone(source: &str) -> Option<Node<'_>> {
 }
 
 /// How many host entries of a list are kept as models for the next ones
-/// (vars that take turns among a few values), and after how many host
-/// entries in a row that matched none of them only one in so many is kept.
-const LIKE_MODELS: usize = 4;
+/// (vars that take turns among a few values: 3 zones and 4 racks, each
+/// host entry written as the one 12 entries before it), and after how many
+/// host entries in a row that matched none of them only one in so many is
+/// kept, and only the latest [`LIKE_RECENT`] are compared (so that entries
+/// with vars of their own on every host are compared with no more models
+/// than before there were 16).
+const LIKE_MODELS: usize = 16;
 const LIKE_MISSES: usize = 64;
+const LIKE_RECENT: usize = 4;
 
 /// The host entries of a block sequence kept as models for the next ones
 /// (see [`Parser::entry_like`]), the latest last, and how many host entries
@@ -150,6 +168,15 @@ impl Likes {
             }
             self.models.push(like);
             self.misses += 1;
+        }
+    }
+
+    /// The models a host entry is compared with: all, but after many
+    /// misses in a row only the latest few.
+    fn compared(&self) -> &[Like] {
+        match self.misses >= LIKE_MISSES {
+            true => &self.models[self.models.len().saturating_sub(LIKE_RECENT)..],
+            false => &self.models,
         }
     }
 }
@@ -351,6 +378,12 @@ struct FlowFrame {
     /// simple key the event parser reads ahead of (to its `:`), as the
     /// skeleton's is (see [`crate::tree::FlowOpen::key`]).
     key: bool,
+    /// Whether the value of a single-pair mapping of a sequence is being
+    /// read (`[a, k: [`): the event parser is then inside a mapping the
+    /// skeleton has no place for, and reads a closing bracket or a `,`
+    /// there otherwise (found by fuzzing), so no error is looked for from
+    /// inside that value (see [`Parser::flow_failed`]).
+    pair: bool,
     /// For the outermost, the column it opens at if that is on the line
     /// after its entry's (see [`Parser::own_line`]).
     column: Option<usize>,
@@ -378,12 +411,20 @@ impl<'s> Parser<'s> {
     /// mark past the start, a non-printable character or a Unicode line
     /// break.
     fn new(src: &'s str) -> Option<Parser<'s>> {
+        Parser::new_as(src, false)
+    }
+
+    /// [`Parser::new`]; `checked`: the source is known to hold none of the
+    /// characters looked for here (but for line breaks and tabs), which are
+    /// then not looked for.
+    fn new_as(src: &'s str, checked: bool) -> Option<Parser<'s>> {
         let bom = crate::tree::bom_len(src);
         let body = &src[bom..];
         // Without an early exit the loop runs over whole vectors of bytes.
-        let controls = body.bytes().fold(false, |seen, b| {
-            seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
-        });
+        let controls = !checked
+            && body.bytes().fold(false, |seen, b| {
+                seen | (b < b' ' && b != b'\n' && b != b'\r' && b != b'\t') | (b == 0x7F)
+            });
         // A carriage return outside a CRLF line break is a line break too
         // (in YAML 1.1 and 1.2): lines are then found by a slower search.
         // The memchr crate's vector search over the whole source: an eighth
@@ -395,7 +436,7 @@ impl<'s> Parser<'s> {
                 || matches!(c, '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
                     && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
         };
-        if controls || (!body.is_ascii() && !body.chars().all(printable)) {
+        if controls || (!checked && !body.is_ascii() && !body.chars().all(printable)) {
             return None;
         }
         Some(Parser {
@@ -749,7 +790,7 @@ impl<'s> Parser<'s> {
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
             if let Some(colon) = colon
                 && !likes.models.is_empty()
-                && (self.entry_like(line, at, colon, indent, &likes.models, &mut items)
+                && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
                     || self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
             {
                 self.frames[frame].entries += 1;
@@ -2770,6 +2811,7 @@ impl<'s> Parser<'s> {
             entry: None,
             plain: false,
             key: false,
+            pair: false,
             column: own_line.then(|| self.src[line.start..at].chars().count()),
         });
         let end = self.flow_entries(line, at, depth, indent, items, entries);
@@ -2806,6 +2848,12 @@ impl<'s> Parser<'s> {
             return;
         };
         let flows = &all[..=last];
+        // Inside a single-pair mapping of a sequence before that entry,
+        // which the skeleton cannot stand for: the error is looked for from
+        // further out, or the whole file is read.
+        if flows[..last].iter().any(|flow| flow.pair) {
+            return;
+        }
         let plain = flows[last].plain;
         let Some(from) = flows[last].entry.and_then(|entry| self.raw_line(entry)) else {
             return;
@@ -2855,6 +2903,7 @@ impl<'s> Parser<'s> {
                 flow.entry = (i == line.start + line.indent).then_some(line.start);
                 flow.plain = self.flow_plain.get();
                 flow.key = is_map;
+                flow.pair = false;
             }
             read += 1;
             let (key_at, key_line) = (i, line.start);
@@ -2900,6 +2949,9 @@ impl<'s> Parser<'s> {
                     i = at;
                     missing
                 } else {
+                    if let (false, Some(flow)) = (is_map, self.flows.borrow_mut().last_mut()) {
+                        flow.pair = true;
+                    }
                     let (value, after) = self.flow_node(line, at, depth, indent)?;
                     i = self.next_token(line, after, indent)?;
                     value
@@ -3655,10 +3707,31 @@ mod tests {
         let own: String = (0..300)
             .map(|i| format!("- w{i}: {{zone: z{}}}\n", i.min(200)))
             .collect();
+        // Vars taking turns among more values (3 zones and 4 racks, a list
+        // among them): each entry written as the one 12 before it, also with
+        // plain names in between. Past the first 12, every entry but the
+        // list's last is read as a model.
+        let twelve = |between: &str| -> String {
+            (0..40)
+                .map(|i| {
+                    let (zone, rack) = (i % 3, i % 4);
+                    format!(
+                        "- w{i}:
+    zone: z{zone}
+    rack: r{rack}
+    tags: [a, 'b']
+{between}"
+                    )
+                })
+                .collect()
+        };
+        let (twelve, twelve_between) = (twelve(""), twelve("- h\n- g\n"));
         for (source, alike) in [
             (turns.as_str(), 8),
             (first, 1),
             (own.as_str(), 299 - 256 - 1),
+            (twelve.as_str(), 40 - 12 - 1),
+            (twelve_between.as_str(), 40 - 12),
         ] {
             ENTRIES_LIKE.with(|n| n.set(0));
             assert!(read_alone(source).is_some(), "{source:?}");

@@ -1066,13 +1066,18 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         pairs: &HostPairs<'_, 's>,
         out: &mut HostVarsText<'s>,
-        (seq, entry, room): (&Rc<HostSeq<'s>>, usize, (usize, usize)),
+        (seq, entry): (&Rc<HostSeq<'s>>, usize),
         written: &'s str,
         (recent, scratch): (&mut RecentVars<'s>, &mut ValueScratch<'s>),
     ) -> Option<Option<VarsId>> {
         // Vars written alike (`written`, their text) share one entry.
         let look = recent.worth_it();
-        if look && let Some(id) = recent.get(written) {
+        let found = match recent.last(written) {
+            Some(id) => Some(id),
+            None if look => recent.get(written),
+            None => None,
+        };
+        if let Some(id) = found {
             // Shared: rendered once, rather than at each host.
             let shared = out.rendered_once(id);
             if shared != id {
@@ -1080,35 +1085,33 @@ impl<'s> Validator<'s, '_> {
             }
             return Some(Some(shared));
         }
-        let mut names = [""; 8];
-        if pairs.len() > names.len() {
+        if pairs.len() > 8 {
             return None;
         }
         // Names with nothing to report, and whether the values are all
         // scalars that ansible-core reads or untagged nodes (then kept as
         // written, with the list, the nodes once read without a problem
-        // below), and all strings.
-        let (mut readable, mut strings, mut nodes) = (true, true, false);
-        for (index, (key, value)) in pairs.written().enumerate() {
-            let name = key.value;
-            let merge = key.style == Style::Plain && name == "<<";
-            let odd = name.starts_with("regal_") || !is_var_name(name);
-            if merge || names[..index].contains(&name) || odd {
-                return None;
+        // below), and all strings. Read without a node to carry where the
+        // values are all scalars (the lighter iterator: see `scalars`).
+        let checked = match pairs.scalars() {
+            Some(vars) => vars_checked(
+                vars.map(|(key, value)| (key, VarValue::Scalar(value))),
+                recent,
+            ),
+            None => {
+                let vars = pairs.written().map(|(key, value)| match value {
+                    WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
+                    WrittenValue::Node(value) => (
+                        key,
+                        VarValue::Node {
+                            untagged: value.is_untagged(),
+                        },
+                    ),
+                });
+                vars_checked(vars, recent)
             }
-            names[index] = name;
-            match value {
-                WrittenValue::Scalar(value) if readable && !is_written_str(&value) => {
-                    strings = false;
-                    readable = crate::yaml11::resolve_plain(value.value).is_ok();
-                }
-                WrittenValue::Scalar(_) => {}
-                WrittenValue::Node(value) => {
-                    (nodes, strings) = (true, false);
-                    readable &= value.is_untagged();
-                }
-            }
-        }
+        };
+        let (readable, strings, nodes) = checked?;
         if readable
             && !nodes
             && let Some(id) = out.written(seq, entry, strings)
@@ -1124,7 +1127,7 @@ impl<'s> Validator<'s, '_> {
             return Some(Some(id));
         }
         let reported = self.problems.len() + self.unlisted;
-        out.reserve_once(room.0, room.1);
+        out.reserve_once(|| seq.vars_size());
         let start = out.text().len();
         out.text().push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
@@ -1569,9 +1572,8 @@ impl<'s> Validator<'s, '_> {
             read.hosts.reserve(seq.len());
             // Names kept in a `Texts` are placed by the list.
             read.decoded = Some(seq);
-            // Room for the vars rendered, made once (a text grown by doubling
-            // is copied as it grows), when the first is.
-            let room = seq.vars_size();
+            // Room for the vars rendered is made once (a text grown by
+            // doubling is copied as it grows), when the first is.
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
             // Where values kept by their shape are made nodes again.
@@ -1584,6 +1586,13 @@ impl<'s> Validator<'s, '_> {
                     // text as written, is a name, never null: taken as it
                     // is (a value copied when the list was not kept in a
                     // `Texts`: moved), without a tag made for each.
+                    // A name tagged null (`!!null web1`) is reported as the
+                    // general way reports it, at its tag.
+                    item @ HostItem::Scalar { tag: Some(tag), .. }
+                        if short_tag(tag) == "!!null" =>
+                    {
+                        self.host_item(&mut read, &item.into_node(), list_alias);
+                    }
                     HostItem::Scalar {
                         name:
                             Node {
@@ -1609,7 +1618,7 @@ impl<'s> Validator<'s, '_> {
                             None => 0,
                         };
                         let written = &self.src[span.start()..span.end as usize];
-                        let kept = (seq, entry, room);
+                        let kept = (seq, entry);
                         entry += 1;
                         let vars = match self.written_host_vars(
                             &vars,
@@ -1622,7 +1631,7 @@ impl<'s> Validator<'s, '_> {
                             None => {
                                 pairs.clear();
                                 pairs.extend(vars);
-                                read.vars.reserve_once(room.0, room.1);
+                                read.vars.reserve_once(|| seq.vars_size());
                                 self.host_vars(&pairs, &mut read.vars)
                             }
                         };
@@ -2571,13 +2580,81 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
     }
 }
 
-/// The host vars read last from a compact host list, by the text they are
-/// written as: hosts often carry the same vars (a zone, a rack, a role), and
-/// the same text is the same vars, read without a problem, rendered once.
-/// A table of `SLOTS` by a hash of the text.
+/// For [`Validator::written_host_vars`], a host entry's vars (at most
+/// eight, each value a scalar as written or a node, see [`VarValue`]):
+/// whether the values are all scalars that ansible-core reads or untagged
+/// nodes, whether they are all strings, and whether one is a node; `None`
+/// when a name has something to report (a merge key, a `regal_` prefix, not
+/// a var name, twice). Names the same as the last entry's with nothing to
+/// report (`recent.names`: as a rule every host has the same var names) are
+/// not checked again.
+fn vars_checked<'s>(
+    vars: impl Iterator<Item = (Written<'s>, VarValue<'s>)>,
+    recent: &mut RecentVars<'s>,
+) -> Option<(bool, bool, bool)> {
+    let mut names = [""; 8];
+    let (mut readable, mut strings, mut nodes) = (true, true, false);
+    let (fine, fine_count) = &mut recent.names;
+    let mut same = true;
+    let mut count = 0;
+    for (index, (key, value)) in vars.enumerate() {
+        let name = key.value;
+        same = same && index < *fine_count && fine[index] == name;
+        if !same {
+            let merge = key.style == Style::Plain && name == "<<";
+            let odd = name.starts_with("regal_") || !is_var_name(name);
+            if merge || names[..index].contains(&name) || odd {
+                *fine_count = 0;
+                return None;
+            }
+        }
+        names[index] = name;
+        match value {
+            VarValue::Scalar(value) if readable && !is_written_str(&value) => {
+                strings = false;
+                readable = crate::yaml11::resolve_plain(value.value).is_ok();
+            }
+            VarValue::Scalar(_) => {}
+            VarValue::Node { untagged } => {
+                (nodes, strings) = (true, false);
+                readable &= untagged;
+            }
+        }
+        count = index + 1;
+    }
+    if !same || count != *fine_count {
+        fine[..count].copy_from_slice(&names[..count]);
+        *fine_count = count;
+    }
+    Some((readable, strings, nodes))
+}
+
+/// A host var's value as [`vars_checked`] sees it: a scalar as written, or a
+/// value kept as a node, and whether that node is untagged.
+enum VarValue<'s> {
+    Scalar(Written<'s>),
+    Node { untagged: bool },
+}
+
+/// The last 8 bytes of `text` (at least 8 long), in one load.
+fn tail8(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let last: [u8; 8] = bytes[bytes.len() - 8..].try_into().expect("8 bytes");
+    u64::from_ne_bytes(last)
+}
+
+/// A table of `SLOTS` by a hash of the text, and the text last found or
+/// noted: a host entry is most often written as the one before it, which
+/// one compare of the texts finds, with no hash taken (1M host entries
+/// written alike, each about 100 bytes of vars: the hash was a tenth of
+/// `check`).
 #[derive(Default)]
 struct RecentVars<'s> {
     slots: Vec<(u64, &'s str, Option<VarsId>)>,
+    last: Option<(&'s str, VarsId)>,
+    /// The var names of the last host entry whose names had nothing to
+    /// report, and how many (0: none).
+    names: ([&'s str; 8], usize),
     /// Lookups in a row that found nothing.
     misses: u32,
 }
@@ -2599,15 +2676,31 @@ impl<'s> RecentVars<'s> {
         self.misses <= 256 || self.misses.is_multiple_of(64)
     }
 
+    /// The vars written as `written`, if they are the ones last found or
+    /// noted.
+    fn last(&mut self, written: &str) -> Option<VarsId> {
+        let (text, id) = self.last?;
+        // Their last bytes first (vars of their own on every host differ
+        // there), in one load, then all.
+        let alike = text.len() == written.len()
+            && (text.len() < 8 || tail8(text) == tail8(written))
+            && text == written;
+        alike.then(|| {
+            self.misses = 0;
+            id
+        })
+    }
+
     /// The vars written as `written`, if read recently.
-    fn get(&mut self, written: &str) -> Option<VarsId> {
+    fn get(&mut self, written: &'s str) -> Option<VarsId> {
         let (hash, slot) = Self::slot(written);
         let found = match self.slots.get(slot) {
             Some(&(seen, text, id)) if seen == hash && text == written => id,
             _ => None,
         };
-        if found.is_some() {
+        if let Some(id) = found {
             self.misses = 0;
+            self.last = Some((written, id));
         }
         found
     }
@@ -2619,6 +2712,7 @@ impl<'s> RecentVars<'s> {
         }
         let (hash, slot) = Self::slot(written);
         self.slots[slot] = (hash, written, id);
+        self.last = id.map(|id| (written, id));
     }
 }
 
@@ -2688,10 +2782,7 @@ pub(super) fn is_written_str(value: &Written) -> bool {
 /// `text` as a JSON string, as `serde_json` writes it: only control
 /// characters, `"` and `\\` are escaped, so text without them is copied.
 pub(super) fn push_json_str(out: &mut String, text: &str) {
-    let plain = text.bytes().fold(true, |plain, b| {
-        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
-    });
-    if plain {
+    if json_str_plain(text) {
         out.reserve(text.len() + 2);
         out.push('"');
         out.push_str(text);
@@ -2699,6 +2790,14 @@ pub(super) fn push_json_str(out: &mut String, text: &str) {
     } else {
         out.push_str(&serde_json::to_string(text).expect("a string renders"));
     }
+}
+
+/// Whether `text` is written in JSON as it is, between quotes: it holds no
+/// control character, `"` or `\\`, which `serde_json` escapes.
+pub(super) fn json_str_plain(text: &str) -> bool {
+    text.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    })
 }
 
 /// One half of a long host string, read as plain names only into `room`, a
