@@ -1423,11 +1423,17 @@ impl<'s> SeqBuilder<'s> {
         first: Span,
         last: Span,
     ) -> Option<(u8, u8)> {
-        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
-            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        let plain_name = self.is_plain_name(name);
         let open = u8::try_from(first.start.wrapping_sub(vars.start)).ok();
         let close = u8::try_from(vars.end.wrapping_sub(last.end)).ok();
         open.zip(close).filter(|_| plain_name)
+    }
+
+    /// Whether `name`, a host entry's name, is a plain scalar as written and
+    /// not empty: such entries are kept by their spans.
+    fn is_plain_name(&self, name: &Node<'s>) -> bool {
+        as_written(self.seq.src, name) == Some(Style::Plain)
+            && name.scalar().is_some_and(|s| !s.value.is_empty())
     }
 
     /// Adds the host entry named at `name` whose vars are the pairs added
@@ -1467,8 +1473,7 @@ impl<'s> SeqBuilder<'s> {
     /// node, its values kept as nodes shared with the model's. False, with
     /// nothing added, if `name` is not a plain scalar as written.
     pub fn push_entry_like(&mut self, model: &EntryModel, name: &Node<'s>, shift: u32) -> bool {
-        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
-            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        let plain_name = self.is_plain_name(name);
         if !plain_name {
             return false;
         }
@@ -1493,13 +1498,7 @@ impl<'s> SeqBuilder<'s> {
                 ..value
             });
         }
-        seq.entries.push(HostEntry {
-            item: seq.spans.len() as u32,
-            pairs_end: seq.pairs.len() as u32,
-            values_end: seq.values.len() as u32,
-            ..model.host
-        });
-        seq.spans.push(name.span);
+        self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars.end + shift);
         true
     }
@@ -1548,8 +1547,7 @@ impl<'s> SeqBuilder<'s> {
         shift: u32,
         edits: &[(u32, u32, u32)],
     ) -> bool {
-        let plain_name = as_written(self.seq.src, name) == Some(Style::Plain)
-            && name.scalar().is_some_and(|s| !s.value.is_empty());
+        let plain_name = self.is_plain_name(name);
         if !plain_name || edits.is_empty() {
             return false;
         }
@@ -1682,13 +1680,7 @@ impl<'s> SeqBuilder<'s> {
         if matched != edits.len() {
             return undo(seq);
         }
-        seq.entries.push(HostEntry {
-            item: seq.spans.len() as u32,
-            pairs_end: seq.pairs.len() as u32,
-            values_end: seq.values.len() as u32,
-            ..model.host
-        });
-        seq.spans.push(name.span);
+        self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars_end);
         true
     }
