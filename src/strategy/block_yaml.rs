@@ -3078,6 +3078,25 @@ impl<'s> Parser<'s> {
         (text, stop < rest.len(), dash)
     }
 
+    /// Whether a line of a flow collection whose first character is at
+    /// `start` may go on a plain scalar of the line before (see
+    /// [`Parser::flow_plain`]): it starts with a character that goes on a
+    /// plain scalar in YAML 1.1 and 1.2 alike, not an indicator, a tab or a
+    /// comment ([`GOES_ON_PLAIN`]), or with `-` before anything but a flow
+    /// indicator (`-443`, `- 443`, `-` alone: saphyr-parser, libyaml and
+    /// PyYAML all read `https` then `-443` on the next line as `https
+    /// -443`; a `-` right before `,`, `]`, `[`, `{` or `}` saphyr-parser
+    /// refuses, and libyaml and PyYAML read).
+    fn goes_on_plain(&self, line: Line, start: usize) -> bool {
+        match self.bytes[start] {
+            b'-' => !matches!(
+                self.bytes[..line.end].get(start + 1),
+                Some(b',' | b'[' | b']' | b'{' | b'}')
+            ),
+            b => GOES_ON_PLAIN[usize::from(b)],
+        }
+    }
+
     /// A plain scalar in a flow collection at `at`, and the index just after
     /// it (its trailing spaces not included). It goes on over the lines
     /// after `line` (which then becomes its last line) as YAML folds them
@@ -3085,7 +3104,7 @@ impl<'s> Parser<'s> {
     /// are indented past the block's `indent` (or, in a flow collection that
     /// is the whole document, are no document marker) and start with a
     /// character that goes on a plain scalar in YAML 1.1 and 1.2 alike
-    /// (not an indicator, a tab or a comment); its span is the event
+    /// ([`Parser::goes_on_plain`]); its span is the event
     /// parser's, from its first character to its last. Where a line after
     /// it starts otherwise, the scalar ends before it, and what that line
     /// holds is read (or refused) as before.
@@ -3107,7 +3126,7 @@ impl<'s> Parser<'s> {
                 }
                 _ => next.indent > indent,
             };
-            if !placed || !GOES_ON_PLAIN[usize::from(self.bytes[start])] {
+            if !placed || !self.goes_on_plain(next, start) {
                 break;
             }
             let (text, stops, dash) = self.flow_plain_part(next, start);
@@ -3445,6 +3464,21 @@ mod tests {
                 "hosts:\n- h1:\n    ports: [http 1,\n      https\n      443]\n",
                 vec!["https 443"],
             ),
+            // A line that starts with `-` but before a flow indicator goes
+            // on the scalar, as saphyr-parser, libyaml and PyYAML read it.
+            (
+                "ports: [http 80,\n  https\n  -443]\n",
+                vec!["http 80", "https -443"],
+            ),
+            ("a: [x\n  -y]\n", vec!["x -y"]),
+            (
+                "a: [x\n  - y\n  -\n  --z, w\n  -#v]\n",
+                vec!["x - y - --z", "w -#v"],
+            ),
+            ("a: {k: x\n  -1}\n", vec!["x -1"]),
+            ("a: [x\n  -\n\n  -y\n  ]\n", vec!["x -\n-y"]),
+            ("a: [x\n  - , y\n  -:z]\n", vec!["x -", "y -:z"]),
+            ("[x\n- y]\n", vec!["x - y"]),
         ];
         for (source, values) in cases {
             let fast = read_alone(source).unwrap_or_else(|| panic!("not read: {source:?}"));
@@ -3467,7 +3501,12 @@ mod tests {
         // block's indent does not go on the scalar: left to the event parser
         // (which reads some of them as going on, refuses others).
         for source in [
-            "a: [x\n  -y]\n",
+            "a: [x\n  -]\n",
+            "a: [x\n  -, y]\n",
+            "a: [x\n  -[y]]\n",
+            "a: [x\n  -{y}]\n",
+            "a: [x\n  -y -]\n",
+            "a: [x\n  -: y]\n",
             "a: [x\n  'y']\n",
             "a: [x\n  *y]\n",
             "a: [x\n  !y]\n",
@@ -3556,10 +3595,29 @@ mod tests {
             ("- h{i}:\n    z: 1\n    m: [a, {i}]\n    n: [{i}]\n", true),
             ("- h{i}:\n    m: {{a: {i}}}\n    n: [[{i}], [x]]\n", true),
             ("- h{i}:\n    m:\n    - a_{i}\n    - {i}_b\n", true),
-            // Words that are not whole scalars, or not in a nested value.
-            ("- h{i}:\n    ports: [http: a{i}b-c, https: 443]\n", false),
-            ("- h{i}:\n    ports: [http: a {i}, https: 443]\n", false),
-            ("- h{i}:\n    ports: [http: a.{i}]\n", false),
+            // Words inside scalars, also scalars over lines (folded).
+            ("- h{i}:\n    ports: [http: a{i}b-c, https: 443]\n", true),
+            ("- h{i}:\n    ports: [http: a {i}, https: 443]\n", true),
+            ("- h{i}:\n    ports: [http: a.{i}]\n", true),
+            (
+                "- h{i}:\n    ports: [http {i},\n      https\n      443]\n",
+                true,
+            ),
+            (
+                "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n",
+                true,
+            ),
+            ("- h{i}:\n    m: {{k: a {i}\n      b}}\n", true),
+            (
+                "- h{i}:\n    m: {{k: a\n\n\n      b {i}  \n      c}}\n",
+                true,
+            ),
+            ("- h{i}:\n    m: a {i}\n      b\n\n      c {i}\n", true),
+            ("- h{i}:\n    m: [x, \"a\\tb\"]\n    n: [{i}]\n", false),
+            // A name over lines with a word of its own (its list's text
+            // would be made anew), words not in a nested value.
+            ("- h{i}:\n    m: [x, a\n      b {i}]\n", false),
+            ("- h{i}:\n    m: [a,\n      b {i}]\n", true),
             ("- h{i}:\n    z: {i}\n    m: [a]\n", false),
             ("- h{i}:\n    z{i}: 1\n    m: [a]\n", false),
             ("- h{i}: {{z: {i}, m: [a]}}\n", false),
@@ -3572,11 +3630,12 @@ mod tests {
             ("- h{i}:\n    m: &x{i} [{i}, b]\n", false),
             ("- h{i}:\n    m: [{i}, b] # c{i}\n", false),
             ("- h{i}:\n    m: [{i}, b #c\n      ]\n", false),
+            ("- h{i}:\n    m: [{i}, b\n      #c\n      x]\n", false),
             ("- h{i}:\n    m: [a{i}\n      b, c]\n", false),
             ("- h{i}:\n    m:\n      - a\n        b{i}\n", false),
             ("- h{i}:\n    m: [[a, [{i}]], {{b: [c]}}]\n", true),
-            ("- h{i}:\n    m: [a: {i}:b, c]\n", false),
-            ("- h{i}:\n    m: [a:{i}, c]\n", false),
+            ("- h{i}:\n    m: [a: {i}:b, c]\n", true),
+            ("- h{i}:\n    m: [a:{i}, c]\n", true),
             ("- h{i}:\n    m: [a#{i}, c]\n", false),
             ("- h{i}:\n    m: [{i}, c]  \n", true),
             ("- h{i}:\n    m: [{i}, c]\r\n", false),
@@ -3666,17 +3725,17 @@ mod tests {
         // entries, the event parser's tree, spans included.
         let handed = [
             (
-                "- w{i}:\n    ports: [http 80,\n      https\n      -443]\n",
+                "- w{i}:\n    ports: [http 80,\n      https\n      '443']\n",
                 4,
                 4,
             ),
-            ("- w{i}: {a: [x\n    -y]}\n", 4, 2),
+            ("- w{i}: {a: [x\n    'y']}\n", 4, 2),
             ("- w{i}:\n    k: [[a]: b]\n    l: 1\n", 4, 4),
             // Not kept as a host entry (a key that is a sequence), or with
             // an anchor: read one by one, then the rest of the list handed
             // over at once.
             ("- w{i}:\n    ? [a]\n    : b\n", 0, 8),
-            ("- w{i}:\n    k: &a [x\n      -y]\n", 0, 0),
+            ("- w{i}:\n    k: &a [x\n      'y']\n", 0, 0),
         ];
         for (entry, alike, hand_overs) in handed {
             let mut source = String::from("l:\n");
@@ -3803,7 +3862,7 @@ mod tests {
     #[test]
     fn hand_over_keeps_the_messages_of_the_whole_file() {
         for source in [
-            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        -b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        'b']\n  - web1\n  - 'web 3'\nschedul: 2\n",
             "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - !<!t> a\n    - w2\n    ordr: 1\n",
             "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
         ] {
@@ -4121,7 +4180,7 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x,\n  y\n  -z]\n",
+            "a: [x,\n  y\n  'z']\n",
             "a: [x # c\n  y]\n",
             "a: {x\n  : 1}\n",
             "a:\n  b: [\n  x]\n",
@@ -4227,7 +4286,7 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\n-b]",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\n'b']",
             // Read by the fast reader now (compact nested sequences).
             "- - a\n  - b",
         ];
