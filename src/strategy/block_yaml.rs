@@ -3616,9 +3616,18 @@ mod tests {
             ),
             ("- h{i}:\n    m: a {i}\n      b\n\n      c {i}\n", true),
             ("- h{i}:\n    m: [x, \"a\\tb\"]\n    n: [{i}]\n", false),
-            // A name over lines with a word of its own (its list's text
-            // would be made anew), words not in a nested value.
-            ("- h{i}:\n    m: [x, a\n      b {i}]\n", false),
+            // Names over lines with words of their own (their list's text
+            // made anew).
+            ("- h{i}:\n    m: [x, a\n      b {i}]\n", true),
+            (
+                "- h{i}:\n    m: [a {i}\n      b, c, d\n\n      {i}]\n",
+                true,
+            ),
+            (
+                "- h{i}:\n    m: [[x\n      {i}], y\n      z, [p, q {i}\n      r]]\n",
+                true,
+            ),
+            ("- h{i}:\n    m: [x\n      y, a\n      b {i}]\n", true),
             ("- h{i}:\n    m: [a,\n      b {i}]\n", true),
             ("- h{i}:\n    z: {i}\n    m: [a]\n", false),
             ("- h{i}:\n    z{i}: 1\n    m: [a]\n", false),
@@ -3633,8 +3642,8 @@ mod tests {
             ("- h{i}:\n    m: [{i}, b] # c{i}\n", false),
             ("- h{i}:\n    m: [{i}, b #c\n      ]\n", false),
             ("- h{i}:\n    m: [{i}, b\n      #c\n      x]\n", false),
-            ("- h{i}:\n    m: [a{i}\n      b, c]\n", false),
-            ("- h{i}:\n    m:\n      - a\n        b{i}\n", false),
+            ("- h{i}:\n    m: [a{i}\n      b, c]\n", true),
+            ("- h{i}:\n    m:\n      - a\n        b{i}\n", true),
             ("- h{i}:\n    m: [[a, [{i}]], {{b: [c]}}]\n", true),
             ("- h{i}:\n    m: [a: {i}:b, c]\n", true),
             ("- h{i}:\n    m: [a:{i}, c]\n", true),
