@@ -305,10 +305,12 @@ struct Parser<'s> {
     /// [`crate::tree::Resume::anchors`]).
     anchors_at: Vec<(usize, &'s str, usize)>,
     aliases_at: Vec<(usize, usize)>,
-    /// Anchored nodes being read: an alias of one of them is an error of
-    /// the event builder's, which the skeleton of
-    /// [`crate::tree::first_error`] cannot stand for.
-    anchoring: usize,
+    /// Where each anchored node being read starts (its `&`): the skeleton
+    /// of [`crate::tree::first_error`] cannot stand for such an anchor (an
+    /// alias of it inside it is an error of the event builder's), so an
+    /// error is looked for from the entry holding the first of them (see
+    /// [`Parser::anchored_from`]).
+    anchoring: Vec<usize>,
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
@@ -450,7 +452,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             anchors_at: Vec::new(),
             aliases_at: Vec::new(),
-            anchoring: 0,
+            anchoring: Vec::new(),
             last_tag: Cell::new(None),
             pairs: Vec::new(),
             written_pairs: Vec::new(),
@@ -788,8 +790,11 @@ impl<'s> Parser<'s> {
             self.entry_starts(frame, line, dash);
             let at = self.skip_spaces(dash + 1, line.end);
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
+            // No tab before the name's `:` (a model's text after it has
+            // none): an entry read as a model takes no tab.
             if let Some(colon) = colon
                 && !likes.models.is_empty()
+                && !(self.tabs && self.bytes[line.start..colon].contains(&b'\t'))
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
                     || self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
             {
@@ -853,7 +858,8 @@ impl<'s> Parser<'s> {
     /// (the key this reader reads there, also where the event parser read
     /// the entry), the next line with content is the list's next entry, and
     /// reading it changed nothing outside it: no anchor or alias (no `&` or
-    /// `*` in its text), no tab in the source (whose places are noted).
+    /// `*` in its text), no tab in its text (whose places are noted as they
+    /// are read: an entry read as it takes none; see [`Parser::entry_like`]).
     ///
     /// An entry that needed a hand-over (of itself, or of entries inside
     /// it) can be a model: each region handed over ends at the latest where
@@ -865,7 +871,7 @@ impl<'s> Parser<'s> {
     /// hand-over that would have failed for it instead sends the whole file
     /// to the event parser, which builds the same tree.
     fn like(&self, line: Line, at: usize, indent: usize, items: &SeqBuilder<'s>) -> Option<Like> {
-        if self.tabs || line.indent != indent {
+        if line.indent != indent {
             return None;
         }
         let entry = items.last_entry()?;
@@ -877,7 +883,8 @@ impl<'s> Parser<'s> {
         let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
         let text = &self.bytes[line.start..next.start];
         let properties = memchr::memchr2(b'&', b'*', text).is_some();
-        (entry_next && !properties).then_some(Like {
+        let tab = self.tabs && text.contains(&b'\t');
+        (entry_next && !properties && !tab).then_some(Like {
             entry,
             column: at - line.start,
             colon,
@@ -1853,6 +1860,14 @@ impl<'s> Parser<'s> {
         if !self.searching() {
             return;
         }
+        // `frame`'s entry at `from` holds no anchored node being read that
+        // starts before it: only an outer collection's entry can.
+        let Some((at, start)) = self.anchored_from(frames, frame, (from, before, previous)) else {
+            return;
+        };
+        if start.0.start != from.start {
+            (frame, (from, before, previous)) = (at, start);
+        }
         while self.pending_before(from.start) {
             let start = match before {
                 0 => loop {
@@ -1894,10 +1909,41 @@ impl<'s> Parser<'s> {
     }
 
     /// Whether an error is still to be looked for (see [`read_or_error`]),
-    /// and can be: not inside an anchored node.
+    /// and can be.
     fn searching(&self) -> bool {
         let looking = self.find_error && self.error.borrow().is_none();
-        looking && !self.lenient.get() && self.anchoring == 0
+        looking && !self.lenient.get()
+    }
+
+    /// Where an error is looked for instead of a line at `from` inside an
+    /// anchored node being read that starts before it (see
+    /// [`Parser::anchoring`]): the entry of the innermost collection of
+    /// `frames[..below]` being read that starts a line at or before that
+    /// node's anchor (the entry holds the anchored node, which the event
+    /// parser then reads whole, anchor and all), as the collection's index,
+    /// that line, the entries before it and the one before those. `Some`
+    /// with nothing changed if no such node starts before `from`; `None`
+    /// where no such entry is known.
+    fn anchored_from(
+        &self,
+        frames: &[Frame],
+        below: usize,
+        from: (Line, usize, [Option<usize>; 2]),
+    ) -> Option<(usize, (Line, usize, [Option<usize>; 2]))> {
+        let Some(&anchor) = self.anchoring.iter().min().filter(|&&a| a < from.0.start) else {
+            return Some((below, from));
+        };
+        let k = (0..below)
+            .rev()
+            .find(|&k| frames[k].entry.is_some_and(|e| e <= anchor))?;
+        let Frame {
+            entries,
+            entry,
+            prev,
+            ..
+        } = frames[k];
+        // The entry being read there, not counted yet.
+        Some((k, (self.raw_line(entry?)?, entries, [prev, None])))
     }
 
     /// Where the entry of a block collection whose entries are at `open`
@@ -2160,7 +2206,7 @@ impl<'s> Parser<'s> {
         let aliases_before = self.aliases;
         let value_at = self.skip_spaces(name_end, line.end);
         // Not ended on a return without it (this reader then gives up).
-        self.anchoring += 1;
+        self.anchoring.push(at);
         let node = if value_at == line.end || self.bytes[value_at] == b'#' {
             self.take_tabs(value_at, line.end);
             self.finish(line);
@@ -2177,7 +2223,7 @@ impl<'s> Parser<'s> {
             self.end_of_value(line, after)?;
             node
         };
-        self.anchoring -= 1;
+        self.anchoring.pop();
         // Also defined inside its own node, which readers count differently.
         if self.anchors.contains_key(name) {
             return None;
@@ -2870,6 +2916,15 @@ impl<'s> Parser<'s> {
             .collect();
         let column = flows[0].column;
         drop(all);
+        // Inside an anchored node that starts before: from the block entry
+        // holding it (see `anchored_from`).
+        if self.anchoring.iter().any(|&a| a < from.start) {
+            let frames = &self.frames;
+            if let Some((k, at)) = self.anchored_from(frames, frames.len(), (from, 0, [None; 2])) {
+                self.find_error_from(frames, k, at, line.next);
+            }
+            return;
+        }
         // The block collections around a flow collection on an entry's line.
         let (blocks, more) = match self.frames.last() {
             Some(frame) if indent != ROOT => {
