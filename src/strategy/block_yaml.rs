@@ -1947,11 +1947,16 @@ impl<'s> Parser<'s> {
     }
 
     /// Where the entry of a block collection whose entries are at `open`
-    /// that comes before the one at `from` starts, when the line with
-    /// content before `from` starts it: a line at that column (a sequence's
-    /// `-`; a mapping's key, not a `-` of a sequence that is a key's value
-    /// nor an explicit `?` or `:`), as the lines of an entry after its first
-    /// are indented more.
+    /// that comes before the one at `from` starts, when the last line with
+    /// content before `from` that is indented no more than that column
+    /// starts it: a line at that column (a sequence's `-`; a mapping's key,
+    /// not a `-` of a sequence that is a key's value nor an explicit `?` or
+    /// `:`), as the lines of an entry after its first are indented more (an
+    /// entry over lines, whose last may end with an empty value: `- web:`
+    /// then `zone:`). This reader read them all, as the event parser does,
+    /// which refuses a line of a quoted scalar or flow collection indented
+    /// no more than the block (the closing bracket it refuses there is
+    /// [`Parser::lenient`]).
     fn entry_before(&self, open: Open, from: Line) -> Option<usize> {
         let mut end = from.start;
         let line = loop {
@@ -1960,7 +1965,8 @@ impl<'s> Parser<'s> {
                 .map_or(crate::tree::bom_len(self.src), |i| i + 1);
             let line = self.raw_line(start)?;
             let at = line.start + line.indent;
-            if !(at == line.end || self.bytes[at] == b'#' || self.tab_blank(line)) {
+            let blank = at == line.end || self.bytes[at] == b'#' || self.tab_blank(line);
+            if !blank && line.indent <= open.column {
                 break line;
             }
             end = start;
