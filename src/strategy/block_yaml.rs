@@ -104,9 +104,31 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
     }
     let mut parser = Parser::new_as(source, checked).ok_or(None)?;
     parser.find_error = true;
-    parser
-        .document()
-        .ok_or_else(|| parser.error.take().flatten())
+    match parser.document() {
+        Some(root) => Ok(root),
+        None => Err(parser.search.take().and_then(|at| parser.first_error(at))),
+    }
+}
+
+/// Where [`read_or_error`] has the event parser look for the error: a
+/// [`crate::tree::Resume`] but for the anchors and aliases read before
+/// `from`, among the first `anchors` and `aliases` this reader noted.
+/// Kept where this reader gives up (the first place only), and read by
+/// the event parser once it gave up for good: a hand-over to the event
+/// parser that then reads the entry given up on (`[a,` then `-1]`) drops
+/// it (see [`Parser::hand_over`]), and an error after it is looked for
+/// where this reader gives up next.
+struct Search {
+    open: Vec<Open>,
+    more: bool,
+    flows: Vec<crate::tree::FlowOpen>,
+    plain: bool,
+    flow_column: Option<usize>,
+    closed: Option<crate::tree::Closed>,
+    from: usize,
+    stop: usize,
+    anchors: usize,
+    aliases: usize,
 }
 
 /// [`read`], and a copy of each node it took from the event parser for the
@@ -342,9 +364,10 @@ struct Parser<'s> {
     /// Whether the document starts with `---`.
     explicit: bool,
     /// For [`read_or_error`]: whether to look for the error where it gives
-    /// up (once: see [`Parser::find_error_from`]), and the error found.
+    /// up (once: see [`Parser::find_error_from`]), and where to look, kept
+    /// until it gives up for good (see [`Search`]).
     find_error: bool,
-    error: RefCell<Option<Option<SyntaxError>>>,
+    search: RefCell<Option<Search>>,
     /// The flow collections being read in a flow collection that is the
     /// whole document (for [`read_or_error`], see [`Parser::flow_items`]).
     flows: RefCell<Vec<FlowFrame>>,
@@ -466,7 +489,7 @@ impl<'s> Parser<'s> {
             recorded: None,
             explicit: false,
             find_error: false,
-            error: RefCell::new(None),
+            search: RefCell::new(None),
             flows: RefCell::new(Vec::new()),
             flow_plain: Cell::new(false),
             own_line: Cell::new(None),
@@ -1680,8 +1703,7 @@ impl<'s> Parser<'s> {
         // itself (one parser for many entries, rather than one for each
         // entry inside them).
         let often = |f: &Frame| f.handed >= HAND_OVER_REST_AFTER && f.handed * 4 >= f.entries;
-        let found = matches!(*self.error.borrow(), Some(Some(_)));
-        if self.no_hand_over || found || self.frames[..frame].iter().any(often) {
+        if self.no_hand_over || self.frames[..frame].iter().any(often) {
             return None;
         }
         let rest = often(&self.frames[frame]);
@@ -1710,8 +1732,11 @@ impl<'s> Parser<'s> {
                 continue; // blank
             }
             // Spaces, then a tab: the indentation is not known by spaces
-            // (the entry is taken to go on, for where an error is looked for).
-            tab |= self.bytes[at] == b'\t';
+            // (the entry is taken to go on, for where an error is looked for),
+            // but on a line of blanks and maybe a comment after the tab,
+            // which the event parser reads as blank (or, before the
+            // column of a plain scalar that goes on after it, skips).
+            tab |= self.bytes[at] == b'\t' && !self.tab_blank(next);
             if matches!(self.bytes[at], b'#' | b'\t') {
                 continue;
             }
@@ -1768,6 +1793,12 @@ impl<'s> Parser<'s> {
         self.pos = last;
         self.no_hand_over = false;
         self.handed += 1;
+        // Where this reader gave up inside the region (on what it leaves
+        // to the event parser, `[a,` then `-1]`), or before it in the
+        // entry, nothing is to be looked for: the event parser read the
+        // region as in the whole file, and an error after it is looked for
+        // where this reader gives up next.
+        self.search.take();
         Some(entries)
     }
 
@@ -1911,8 +1942,7 @@ impl<'s> Parser<'s> {
     /// Whether an error is still to be looked for (see [`read_or_error`]),
     /// and can be.
     fn searching(&self) -> bool {
-        let looking = self.find_error && self.error.borrow().is_none();
-        looking && !self.lenient.get()
+        self.find_error && !self.lenient.get()
     }
 
     /// Where an error is looked for instead of a line at `from` inside an
@@ -1998,8 +2028,11 @@ impl<'s> Parser<'s> {
         self.search(open, more, flows, None, from.start, stop);
     }
 
-    /// Has the event parser read from `from` (see [`crate::tree::Resume`]),
-    /// after the anchors and aliases read before it.
+    /// Keeps where the event parser is to read from `from` (see
+    /// [`Search`] and [`crate::tree::Resume`]), unless it is to read from
+    /// further back already: it then reads past `from` too (as from the
+    /// entry holding a flow collection given up on, rather than from inside
+    /// that, which it leaves where that ends: a tab-led line after it).
     fn search(
         &self,
         open: &[Open],
@@ -2009,28 +2042,51 @@ impl<'s> Parser<'s> {
         from: usize,
         stop: usize,
     ) {
-        let anchors: Vec<(&str, usize)> = (self.anchors_at.iter())
-            .filter(|&&(at, ..)| at < from)
-            .map(|&(_, name, size)| (name, size))
-            .collect();
-        let aliased = (self.aliases_at.iter())
-            .filter(|&&(at, _)| at < from)
-            .map(|&(_, size)| size)
-            .sum();
-        let at = crate::tree::Resume {
-            explicit: self.explicit,
-            open,
+        let mut search = self.search.borrow_mut();
+        if search.as_ref().is_some_and(|kept| kept.from < from) {
+            return;
+        }
+        *search = Some(Search {
+            open: open.to_vec(),
             more,
-            flows,
+            flows: flows.to_vec(),
             plain,
             flow_column,
-            anchors: &anchors,
-            aliased,
             closed,
             from,
             stop,
+            anchors: self.anchors_at.len(),
+            aliases: self.aliases_at.len(),
+        });
+    }
+
+    /// The error the event parser finds reading from `at.from` on, after
+    /// the anchors and aliases read before it (see
+    /// [`crate::tree::first_error`]).
+    fn first_error(&self, at: Search) -> Option<SyntaxError> {
+        let from = at.from;
+        let anchors: Vec<(&str, usize)> = (self.anchors_at[..at.anchors].iter())
+            .filter(|&&(at, ..)| at < from)
+            .map(|&(_, name, size)| (name, size))
+            .collect();
+        let aliased = (self.aliases_at[..at.aliases].iter())
+            .filter(|&&(at, _)| at < from)
+            .map(|&(_, size)| size)
+            .sum();
+        let resume = crate::tree::Resume {
+            explicit: self.explicit,
+            open: &at.open,
+            more: at.more,
+            flows: &at.flows,
+            plain: at.plain,
+            flow_column: at.flow_column,
+            anchors: &anchors,
+            aliased,
+            closed: at.closed,
+            from,
+            stop: at.stop,
         };
-        *self.error.borrow_mut() = Some(crate::tree::first_error(self.src, at));
+        crate::tree::first_error(self.src, resume)
     }
 
     /// Whether the last line with content before the line at `start` may
@@ -2359,14 +2415,32 @@ impl<'s> Parser<'s> {
     }
 
     /// Whether the line after `line` may go on with a plain scalar that ends
-    /// `line`: it is blank or indented past the block's `indent`. (Most
-    /// often it is the block's next entry: only its indent is counted.)
+    /// `line`: it is blank, indented past the block's `indent`, or starts
+    /// with a tab after its spaces (a line of blanks and a comment after a
+    /// tab, which the event parser may skip as blank: see
+    /// [`Parser::plain_lines`]). (Most often it is the block's next entry:
+    /// only its indent is counted.)
     fn goes_on(&self, line: Line, indent: usize) -> bool {
         let rest = self.bytes.get(line.next..).unwrap_or_default();
         let spaces = rest.iter().take_while(|&&b| b == b' ').count();
         indent != ROOT
             && !rest.is_empty()
-            && (spaces > indent || matches!(rest.get(spaces), None | Some(b'\n' | b'\r')))
+            && (spaces > indent || matches!(rest.get(spaces), None | Some(b'\n' | b'\r' | b'\t')))
+    }
+
+    /// Whether the next line with content after `line` (past blank lines
+    /// and lines of blanks after a tab, maybe with a comment) is indented
+    /// past `indent` or starts with a tab after its spaces.
+    fn goes_on_after_tabs(&self, line: Line, indent: usize) -> bool {
+        let mut next = self.raw_line(line.next);
+        while let Some(row) = next {
+            let at = row.start + row.indent;
+            if at < row.end && !(self.tab_led(row) && self.tab_blank(row)) {
+                return row.indent > indent || self.tab_led(row);
+            }
+            next = self.raw_line(row.next);
+        }
+        false
     }
 
     /// A plain scalar `first` ending `line` and going on over the lines after
@@ -2393,6 +2467,14 @@ impl<'s> Parser<'s> {
             if at == next.end || tabbed && !self.src[at..next.end].contains('#') {
                 blanks += 1;
                 continue;
+            }
+            // A comment after a tab, then a line that may go on (indented
+            // past the block's indent, or after a tab): the event parser
+            // skips that comment as blank where it is before the block's
+            // column, and the scalar goes on; the entry is handed over
+            // (see `Parser::hand_over`), or its error looked for.
+            if tabbed && self.goes_on_after_tabs(next, indent) {
+                return None;
             }
             if next.indent <= indent || self.bytes[at] == b'#' || tabbed {
                 break;
