@@ -3970,9 +3970,11 @@ mod tests {
     /// Lines that start with a tab and hold nothing else but blanks and a
     /// comment (YAML 1.2 reads them as blank lines, YAML 1.1 refuses them)
     /// are read as the event parser reads them, where the next line with
-    /// content is a block's next entry or less indented, or there is none;
-    /// not before a line that may go on a plain scalar (`a` then such a
-    /// line, then `b` indented more: `a b` to the event parser).
+    /// content is a block's next entry or less indented, or there is none,
+    /// and (without a comment) inside a plain scalar over lines; not a
+    /// comment after a tab before a line that may go on a plain scalar (`a`
+    /// then such a line, then `b` indented more: `a b` to the event
+    /// parser), whose entry is handed over.
     #[test]
     fn reads_tab_led_blank_lines_as_the_event_parser() {
         for source in [
@@ -3991,16 +3993,23 @@ mod tests {
             "a: x\n \t\n  y\n",
             "? a\n\t# c\n: b\n",
             "a: !!str\n\t# c\n  b\n",
+            "- x\n\t\n  y\n",
+            "a:\n  b: x\n\t\n   y\n",
         ] {
             read_alone_as_the_event_parser(source);
         }
-        for source in [
-            "a: x\n\t# c\n  y\n",
-            "- x\n\t\n  y\n",
-            "a:\n  b: x\n\t\n   y\n",
-            "a:\n  b: x\n\t\n\tc: y\n",
-        ] {
+        for source in ["a: x\n\t# c\n  y\n", "a:\n  b: x\n\t\n\tc: y\n"] {
             not_read_alone(source);
+        }
+        // The entry with a comment after a tab beside a plain scalar that
+        // goes on is handed over (the file was read whole before).
+        for source in [
+            "a: 1\nb: x\n\t# c\n  y\nc: 2\n",
+            "- w1\n- w2:\n    motd: hello\n\t# c\n      world\n- w3\n",
+            "- w1\n- w2:\n    motd: hello\n  \t# c\n\t\n      world\n- w3\n",
+        ] {
+            assert!(read(source).is_some(), "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
         }
     }
 
