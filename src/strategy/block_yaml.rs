@@ -974,8 +974,10 @@ impl<'s> Parser<'s> {
     /// as one of the entries `likes` is (see [`Parser::entry_like`]) but for
     /// its name and some words: the same text from the name's `:` to the
     /// next entry, at the same column, but for runs of ASCII letters, digits
-    /// and `_` (a whole plain scalar of a value kept as a node, in the
-    /// model: `ports: [http: 8081]` after `ports: [http: 8080]`), in a text
+    /// and `_` (inside a plain scalar of a value kept as a node, in the
+    /// model: `ports: [http: 8081]` after `ports: [http: 8080]`, `[http
+    /// 81,` then `https` then `443]` after `[http 80,` …; each run at least
+    /// a byte: `[a, ]` after `[a, b]` is another list), in a text
     /// with none of the bytes that could make such a run read otherwise
     /// (no quote, escape, tag, anchor, alias, comment, block scalar, `?`,
     /// tab or carriage return) and shorter than an implicit key may be. A
@@ -4426,7 +4428,7 @@ mod tests {
             "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
             "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'", "web1,\nweb2,\nweb3", "multi\nline\n\nplain ",
             "\"quoted \\x41\n two  \n\nlines\"", "'it''s\nquoted'", "[a\nb]",
-            "{k: http 80\n\n  https, l: [x\ny # c\n]}",
+            "{k: http 80\n\n  https, l: [x\ny # c\n]}", "[http 1,\nhttps\n-443, -\n- x]",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -4442,7 +4444,7 @@ mod tests {
             // Read by the fast reader now (compact nested sequences).
             "- - a\n  - b",
         ];
-        const SCALARS_READ: usize = 80;
+        const SCALARS_READ: usize = 81;
         /// How many values at the end of `SCALARS` are handed over.
         const HANDED: usize = 21;
         /// Put before a mapping, defines the anchors the scalars use.
