@@ -1193,6 +1193,15 @@ pub struct EntryModel {
     shape: std::cell::OnceCell<Rc<[ValueShape]>>,
 }
 
+impl EntryModel {
+    /// Whether [`SeqBuilder::push_entry_shaped`] may add an entry written
+    /// as this one but for some words: only if it has values kept as nodes,
+    /// the only places where it takes them.
+    pub fn takes_edits(&self) -> bool {
+        !self.values.is_empty()
+    }
+}
+
 /// A value kept as a node of an [`EntryModel`], as
 /// [`SeqBuilder::push_entry_shaped`] reads it: the spans of its nodes in
 /// [`same_shape`]'s order, where the model has them, each with whether it

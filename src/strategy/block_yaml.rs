@@ -151,6 +151,9 @@ const LIKE_RECENT: usize = 4;
 struct Likes {
     models: Vec<Like>,
     misses: usize,
+    /// Whether a model takes edits ([`EntryModel::takes_edits`]): else
+    /// [`Parser::entry_shaped`] is not tried.
+    shaped: bool,
 }
 
 impl Likes {
@@ -168,6 +171,7 @@ impl Likes {
             }
             self.models.push(like);
             self.misses += 1;
+            self.shaped = self.models.iter().any(|like| like.entry.takes_edits());
         }
     }
 
@@ -791,7 +795,8 @@ impl<'s> Parser<'s> {
             if let Some(colon) = colon
                 && !likes.models.is_empty()
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
-                    || self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
+                    || likes.shaped
+                        && self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
@@ -976,7 +981,10 @@ impl<'s> Parser<'s> {
         let bytes = self.bytes;
         let mut edits = std::mem::take(&mut self.edits);
         let found = likes.iter().rev().find_map(|like| {
-            if like.column != column || like.len > MAX_KEY {
+            // A model without values kept as nodes takes no edit: not
+            // scanned (a var of its own on every host, `{ansible_host:
+            // 10.0.0.1}`, read the usual way at once).
+            if like.column != column || like.len > MAX_KEY || !like.entry.takes_edits() {
                 return None;
             }
             edits.clear();
