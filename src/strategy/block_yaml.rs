@@ -2113,7 +2113,9 @@ impl<'s> Parser<'s> {
         if self.bytes[at] != b'!' {
             return None;
         }
-        let (tag, end) = self.tag_name(line, at)?;
+        // The tag made only for a block (`- !!str web1` on each of a
+        // million lines is none).
+        let (from, end) = self.tag_span(line, at)?;
         let next = self.line_after(line.next)?;
         let first = next.start + next.indent;
         let block = self.is_entry(next, first) || self.key(next, first).is_some();
@@ -2121,6 +2123,7 @@ impl<'s> Parser<'s> {
             return None;
         }
         self.finish(line);
+        let tag = self.tag_text(at, from, end);
         Some(self.block(next).map(|node| tagged(node, tag, at)))
     }
 
@@ -2675,6 +2678,13 @@ impl<'s> Parser<'s> {
     /// followed by a space or its line's end: as the event parser gives it,
     /// and where it ends.
     fn tag_name(&self, line: Line, at: usize) -> Option<(String, usize)> {
+        let (from, end) = self.tag_span(line, at)?;
+        Some((self.tag_text(at, from, end), end))
+    }
+
+    /// Where the suffix of the tag at `at` (as [`Parser::tag_name`] takes
+    /// it) starts and where the tag ends.
+    fn tag_span(&self, line: Line, at: usize) -> Option<(usize, usize)> {
         let secondary = self.bytes.get(at + 1) == Some(&b'!');
         let from = at + 1 + usize::from(secondary);
         let end = from
@@ -2685,6 +2695,13 @@ impl<'s> Parser<'s> {
         if end == from || end < line.end && self.bytes[end] != b' ' {
             return None;
         }
+        Some((from, end))
+    }
+
+    /// The tag written from `at` to `end`, its suffix from `from` (see
+    /// [`Parser::tag_span`]), as the event parser shows it.
+    fn tag_text(&self, at: usize, from: usize, end: usize) -> String {
+        let secondary = from == at + 2;
         let written = &self.src[at..end];
         let tag = match self.last_tag.take() {
             Some((last, tag)) if last == written => tag,
@@ -2697,7 +2714,7 @@ impl<'s> Parser<'s> {
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
-        Some((tag, end))
+        tag
     }
 }
 
