@@ -659,7 +659,9 @@ impl<'s> Parser<'s> {
     /// lines of blanks after a tab, which the event parser reads as blank
     /// there (see [`Parser::skip_tab_blanks`]), their tabs taken.
     fn line_after(&self, start: usize) -> Option<Line> {
-        let mut line = self.line_from(start)?;
+        // Kept as `next_line` keeps it: the line after a tag is looked at
+        // again when read (`- !!str web1` on each of a million lines).
+        let mut line = self.line_at(start)?;
         while self.tab_led(line) && self.tab_blank(line) {
             self.take_tabs(line.start, line.end);
             line = self.line_from(line.next)?;
