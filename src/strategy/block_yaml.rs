@@ -3843,6 +3843,28 @@ mod tests {
     }
 
     /// The fuzz regression input with tabs in comments and at line ends.
+    /// Names tagged or double-quoted with escapes on every line, with tab
+    /// and comment lines after some, and tags of blocks: read as the event
+    /// parser reads them (the tag made only for a block, the line after a
+    /// tag looked at once, one search for a quote or an escape).
+    #[test]
+    fn reads_tagged_and_escaped_names_as_the_event_parser() {
+        for source in [
+            "l:\n  - !!str a\n  - !!str b\n  - c\n",
+            "l:\n  - !!str a\n\t\n  - !x b\n \t \n  - !!str c\n",
+            "l:\n  - !!str a\n\t# c\n  - !!str b\n",
+            "l:\n  - !!str\n    a\n  - !!null b\n",
+            "l: !!seq\n  - a\n  - !!str b\n",
+            "l:\n  - !!map\n    a: 1\n  - !!str b\n",
+            "l:\n  - \"a\\x41b\"\n  - \"c\\td\"\n  - \"e\\\"f\"\n  - \"g\"\n",
+            "l:\n  - \"a\\\\\"\n  - \"\"\n  - \"b\\x2e\\x2ec\"\n",
+            "l: \"a, b\\x2c c\"\n",
+            "l:\n  - \"a\\x41\n    b\"\n  - c\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+    }
+
     #[test]
     fn reads_a_strategy_with_tabs_in_comments() {
         same_as_serde_yaml(include_str!(
