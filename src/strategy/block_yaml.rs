@@ -173,6 +173,9 @@ const LIKE_RECENT: usize = 4;
 struct Likes {
     models: Vec<Like>,
     misses: usize,
+    /// Whether a model takes edits ([`EntryModel::takes_edits`]): else
+    /// [`Parser::entry_shaped`] is not tried.
+    shaped: bool,
 }
 
 impl Likes {
@@ -190,6 +193,7 @@ impl Likes {
             }
             self.models.push(like);
             self.misses += 1;
+            self.shaped = self.models.iter().any(|like| like.entry.takes_edits());
         }
     }
 
@@ -680,7 +684,9 @@ impl<'s> Parser<'s> {
     /// lines of blanks after a tab, which the event parser reads as blank
     /// there (see [`Parser::skip_tab_blanks`]), their tabs taken.
     fn line_after(&self, start: usize) -> Option<Line> {
-        let mut line = self.line_from(start)?;
+        // Kept as `next_line` keeps it: the line after a tag is looked at
+        // again when read (`- !!str web1` on each of a million lines).
+        let mut line = self.line_at(start)?;
         while self.tab_led(line) && self.tab_blank(line) {
             self.take_tabs(line.start, line.end);
             line = self.line_from(line.next)?;
@@ -819,7 +825,8 @@ impl<'s> Parser<'s> {
                 && !likes.models.is_empty()
                 && !(self.tabs && self.bytes[line.start..colon].contains(&b'\t'))
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
-                    || self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
+                    || likes.shaped
+                        && self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
@@ -1008,7 +1015,10 @@ impl<'s> Parser<'s> {
         let bytes = self.bytes;
         let mut edits = std::mem::take(&mut self.edits);
         let found = likes.iter().rev().find_map(|like| {
-            if like.column != column || like.len > MAX_KEY {
+            // A model without values kept as nodes takes no edit: not
+            // scanned (a var of its own on every host, `{ansible_host:
+            // 10.0.0.1}`, read the usual way at once).
+            if like.column != column || like.len > MAX_KEY || !like.entry.takes_edits() {
                 return None;
             }
             edits.clear();
@@ -2215,7 +2225,9 @@ impl<'s> Parser<'s> {
         if self.bytes[at] != b'!' {
             return None;
         }
-        let (tag, end) = self.tag_name(line, at)?;
+        // The tag made only for a block (`- !!str web1` on each of a
+        // million lines is none).
+        let (from, end) = self.tag_span(line, at)?;
         let next = self.line_after(line.next)?;
         let first = next.start + next.indent;
         let block = self.is_entry(next, first) || self.key(next, first).is_some();
@@ -2223,6 +2235,7 @@ impl<'s> Parser<'s> {
             return None;
         }
         self.finish(line);
+        let tag = self.tag_text(at, from, end);
         Some(self.block(next).map(|node| tagged(node, tag, at)))
     }
 
@@ -2733,24 +2746,23 @@ impl<'s> Parser<'s> {
         at: usize,
         indent: usize,
     ) -> Option<(Node<'s>, usize)> {
-        // Two memchr passes: far faster than one search for either byte on a
-        // long comma string.
-        if let Some(i) = self.src[at + 1..line.end].find('"') {
+        // One search for either byte, the memchr crate's (vector loads, also
+        // on a long comma string): a closing quote first, the value is the
+        // text before it.
+        if let Some(i) = memchr::memchr2(b'"', b'\\', &self.bytes[at + 1..line.end])
+            && self.bytes[at + 1 + i] == b'"'
+        {
             let end = at + 1 + i;
             let text = &self.src[at + 1..end];
-            if !text.contains('\\') {
-                let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
-                return Some((node, end + 1));
-            }
+            let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
+            return Some((node, end + 1));
         }
         // Room for the rest of the line: a name with an escape in a list of a
         // million is not grown by doubling.
         let mut value = String::with_capacity(line.end - at);
         let mut from = at + 1;
         loop {
-            let stop = self.bytes[from..line.end]
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\');
+            let stop = memchr::memchr2(b'"', b'\\', &self.bytes[from..line.end]);
             let Some(i) = stop else {
                 from = self.fold_quoted(line, from, &mut value, indent)?;
                 continue;
@@ -2803,6 +2815,13 @@ impl<'s> Parser<'s> {
     /// followed by a space or its line's end: as the event parser gives it,
     /// and where it ends.
     fn tag_name(&self, line: Line, at: usize) -> Option<(String, usize)> {
+        let (from, end) = self.tag_span(line, at)?;
+        Some((self.tag_text(at, from, end), end))
+    }
+
+    /// Where the suffix of the tag at `at` (as [`Parser::tag_name`] takes
+    /// it) starts and where the tag ends.
+    fn tag_span(&self, line: Line, at: usize) -> Option<(usize, usize)> {
         let secondary = self.bytes.get(at + 1) == Some(&b'!');
         let from = at + 1 + usize::from(secondary);
         let end = from
@@ -2813,6 +2832,13 @@ impl<'s> Parser<'s> {
         if end == from || end < line.end && self.bytes[end] != b' ' {
             return None;
         }
+        Some((from, end))
+    }
+
+    /// The tag written from `at` to `end`, its suffix from `from` (see
+    /// [`Parser::tag_span`]), as the event parser shows it.
+    fn tag_text(&self, at: usize, from: usize, end: usize) -> String {
+        let secondary = from == at + 2;
         let written = &self.src[at..end];
         let tag = match self.last_tag.take() {
             Some((last, tag)) if last == written => tag,
@@ -2825,7 +2851,7 @@ impl<'s> Parser<'s> {
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
-        Some((tag, end))
+        tag
     }
 }
 
@@ -4021,6 +4047,28 @@ mod tests {
     }
 
     /// The fuzz regression input with tabs in comments and at line ends.
+    /// Names tagged or double-quoted with escapes on every line, with tab
+    /// and comment lines after some, and tags of blocks: read as the event
+    /// parser reads them (the tag made only for a block, the line after a
+    /// tag looked at once, one search for a quote or an escape).
+    #[test]
+    fn reads_tagged_and_escaped_names_as_the_event_parser() {
+        for source in [
+            "l:\n  - !!str a\n  - !!str b\n  - c\n",
+            "l:\n  - !!str a\n\t\n  - !x b\n \t \n  - !!str c\n",
+            "l:\n  - !!str a\n\t# c\n  - !!str b\n",
+            "l:\n  - !!str\n    a\n  - !!null b\n",
+            "l: !!seq\n  - a\n  - !!str b\n",
+            "l:\n  - !!map\n    a: 1\n  - !!str b\n",
+            "l:\n  - \"a\\x41b\"\n  - \"c\\td\"\n  - \"e\\\"f\"\n  - \"g\"\n",
+            "l:\n  - \"a\\\\\"\n  - \"\"\n  - \"b\\x2e\\x2ec\"\n",
+            "l: \"a, b\\x2c c\"\n",
+            "l:\n  - \"a\\x41\n    b\"\n  - c\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+    }
+
     #[test]
     fn reads_a_strategy_with_tabs_in_comments() {
         same_as_serde_yaml(include_str!(
