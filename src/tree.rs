@@ -1348,6 +1348,15 @@ pub struct EntryModel {
     shape: std::cell::OnceCell<Rc<[ValueShape]>>,
 }
 
+impl EntryModel {
+    /// Whether [`SeqBuilder::push_entry_shaped`] may add an entry written
+    /// as this one but for some words: only if it has values kept as nodes,
+    /// the only places where it takes them.
+    pub fn takes_edits(&self) -> bool {
+        !self.values.is_empty()
+    }
+}
+
 /// A value kept as a node of an [`EntryModel`], as
 /// [`SeqBuilder::push_entry_shaped`] reads it: the spans of its nodes in
 /// [`same_shape`]'s order, where the model has them, each with whether it
@@ -3539,6 +3548,35 @@ mod tests {
             span: root.span,
             kind: items.finish(),
         }
+    }
+
+    /// A host entry whose vars are all scalars as written takes no edit
+    /// ([`EntryModel::takes_edits`]): `push_entry_shaped` adds nothing for
+    /// any edit of it, so the reader need not try it. One with a value kept
+    /// as a node takes them.
+    #[test]
+    fn only_entries_with_values_kept_as_nodes_take_edits() {
+        let src = "- w1: {a: 10.0.0.1, b: x}\n- w2: {a: 10.0.0.2, b: x}\n\
+                   - w3: {a: [1], b: x}\n- w4: {a: [2], b: x}\n";
+        let root = parse(src).unwrap().unwrap();
+        let items: Vec<_> = root.items().unwrap().map(|i| i.into_owned()).collect();
+        let name = |item: &Node<'static>| item.entries().unwrap()[0].0.clone();
+        let at = |text: &str| src.find(text).unwrap() as u32;
+        let mut seq = SeqBuilder::new(src);
+        seq.push(items[0].clone());
+        let model = seq.last_entry().unwrap();
+        assert!(!model.takes_edits());
+        // `1` of `10.0.0.1` as `2`, and `x` as `y`: no edit is taken.
+        for edits in [[(at("1,"), 1, 1)], [(at("x}"), 1, 1)]] {
+            assert!(!seq.push_entry_shaped(&model, &name(&items[1]), 27, &edits));
+        }
+        assert_eq!(seq.seq.entries.len(), 1);
+        seq.push(items[2].clone());
+        let model = seq.last_entry().unwrap();
+        assert!(model.takes_edits());
+        let edits = [(at("1]"), 1, 1)];
+        assert!(seq.push_entry_shaped(&model, &name(&items[3]), 22, &edits));
+        assert_eq!(seq.seq.entries.len(), 3);
     }
 
     #[test]
