@@ -216,6 +216,47 @@ struct Like {
     column: usize,
     colon: usize,
     len: usize,
+    /// Whether its text from the `:` may take words of its own
+    /// ([`Parser::entry_shaped`]): no longer than an implicit key, none of
+    /// [`SHAPE_STOP`]'s bytes.
+    words: bool,
+}
+
+/// The bytes that could make a run of letters, digits and `_` read
+/// otherwise (see [`Parser::entry_shaped`]): quotes, escapes, tags,
+/// anchors, aliases, comments, block scalar headers, `?`, reserved
+/// indicators, tabs and carriage returns; as a table looked up once a byte.
+const SHAPE_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let bytes = b"\\\"'!&*#|>?%@`\t\r";
+    let mut i = 0;
+    while i < bytes.len() {
+        stop[bytes[i] as usize] = true;
+        i += 1;
+    }
+    stop
+};
+
+/// Whether `b` goes in a run of words (see [`Parser::entry_shaped`]).
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// How many bytes `a` and `b` start with alike, eight at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let word = |s: &[u8]| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+        let differ = word(a) ^ word(b);
+        if differ != 0 {
+            return i + (differ.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + (a[i..n].iter().zip(&b[i..n]))
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 #[cfg(test)]
@@ -914,11 +955,15 @@ impl<'s> Parser<'s> {
         let text = &self.bytes[line.start..next.start];
         let properties = memchr::memchr2(b'&', b'*', text).is_some();
         let tab = self.tabs && text.contains(&b'\t');
+        let len = next.start - colon;
+        let words = len <= MAX_KEY
+            && !(self.bytes[colon..next.start].iter()).any(|&b| SHAPE_STOP[usize::from(b)]);
         (entry_next && !properties && !tab).then_some(Like {
             entry,
             column: at - line.start,
             colon,
-            len: next.start - colon,
+            len,
+            words,
         })
     }
 
@@ -1011,58 +1056,45 @@ impl<'s> Parser<'s> {
             return false;
         }
         let column = at - line.start;
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let bytes = self.bytes;
         let mut edits = std::mem::take(&mut self.edits);
         let found = likes.iter().rev().find_map(|like| {
             // A model without values kept as nodes takes no edit: not
             // scanned (a var of its own on every host, `{ansible_host:
             // 10.0.0.1}`, read the usual way at once).
-            if like.column != column || like.len > MAX_KEY || !like.entry.takes_edits() {
+            if like.column != column || !like.words || !like.entry.takes_edits() {
                 return None;
             }
             edits.clear();
             let model = &bytes[like.colon..like.colon + like.len];
+            // The bytes alike, then at each that differs the runs of
+            // words around it (the bytes before it alike, so its run
+            // starts as far back in both), each at least a byte: any
+            // other byte that differs (the model has none of
+            // `SHAPE_STOP`'s) and this is no entry of the model's.
             let (mut i, mut j) = (0, colon);
-            while i < model.len() {
-                let b = model[i];
-                if word(b) {
-                    let i_end = i + model[i..].iter().position(|&b| !word(b))?;
-                    let j_end = j + bytes[j..].iter().position(|&b| !word(b))?;
-                    if model[i..i_end] != bytes[j..j_end] {
-                        let start = (like.colon + i) as u32;
-                        edits.push((start, (i_end - i) as u32, (j_end - j) as u32));
-                    }
-                    (i, j) = (i_end, j_end);
-                } else {
-                    let stop = matches!(
-                        b,
-                        b'\\'
-                            | b'"'
-                            | b'\''
-                            | b'!'
-                            | b'&'
-                            | b'*'
-                            | b'#'
-                            | b'|'
-                            | b'>'
-                            | b'?'
-                            | b'%'
-                            | b'@'
-                            | b'`'
-                            | b'\t'
-                            | b'\r'
-                    );
-                    if stop || bytes.get(j) != Some(&b) {
-                        return None;
-                    }
-                    (i, j) = (i + 1, j + 1);
+            loop {
+                let same = common_prefix(&model[i..], &bytes[j..]);
+                (i, j) = (i + same, j + same);
+                if i == model.len() {
+                    break;
                 }
+                let back = model[..i].iter().rev().take_while(|&&b| is_word(b)).count();
+                let (i_from, j_from) = (i - back, j - back);
+                let i_end = i + model[i..].iter().position(|&b| !is_word(b))?;
+                let j_end = j + bytes.get(j..)?.iter().position(|&b| !is_word(b))?;
+                // No run of words, or one in neither (other bytes differ).
+                if i_end == i_from || j_end == j_from || (i_end, j_end) == (i, j) {
+                    return None;
+                }
+                let start = (like.colon + i_from) as u32;
+                edits.push((start, (i_end - i_from) as u32, (j_end - j_from) as u32));
+                (i, j) = (i_end, j_end);
                 if j - colon > MAX_KEY {
                     return None;
                 }
             }
-            (!edits.is_empty()).then_some((like, j))
+            (!edits.is_empty() && j - colon <= MAX_KEY).then_some((like, j))
         });
         let read = found.is_some_and(|(like, end)| {
             let Some((name, key_colon)) = self.key(line, at) else {
@@ -3748,6 +3780,32 @@ mod tests {
     /// the same tree, every span and value, as without that way, and as the
     /// event parser reads them; entries written otherwise are read the usual
     /// way.
+    /// An entry that differs from a model in a byte that is no word, right
+    /// after a word (`ab,` then `ab;`, `ab ,`), or by a word left out or
+    /// added there, is read the usual way (the search for the runs of words
+    /// that differ once went round forever on the first).
+    #[test]
+    fn entries_differing_but_in_words_are_read_the_usual_way() {
+        for (model, other, shaped) in [
+            ("[ab, c]", "[ab; c]", false),
+            ("[ab, c]", "[ab , c]", false),
+            ("[ab, c]", "[abc, c]", true),
+            ("[ab, c]", "[a, c]", true),
+            ("[ab, c]", "[, c]", false),
+            ("[ab c, d]", "[ab, d]", false),
+            ("[x, ab]", "[x, ab, c]", false),
+            ("[x, a\n      b]", "[x, a\n      b c]", false),
+            ("[x, a\n      b]", "[x, a\n      bc]", true),
+        ] {
+            let source = format!("l:\n- h1:\n    m: {model}\n- h2:\n    m: {other}\n- h3\n");
+            ENTRIES_SHAPED.with(|n| n.set(0));
+            if crate::tree::parse(&source).is_ok() {
+                read_alone_as_the_event_parser(&source);
+            }
+            assert_eq!(ENTRIES_SHAPED.with(Cell::get) > 0, shaped, "{source:?}");
+        }
+    }
+
     #[test]
     fn reads_host_entries_of_a_shape_seen_as_the_usual_way() {
         // Entries, and whether those after the first are read by shape.
