@@ -1869,7 +1869,8 @@ impl<'s> SeqBuilder<'s> {
                 return undo(seq, &mut self.recent_texts);
             };
             matched += inside;
-            (self.shape.clear(), self.shape_text.clear());
+            self.shape.clear();
+            self.shape_text.clear();
             for (&(span, plain), model) in shape.spans.iter().zip(&shape.shape) {
                 let edited = plain && edits.iter().any(|&(at, len, _)| within(span, (at, len)));
                 let Some(span) = map_span(span) else {
@@ -1994,7 +1995,8 @@ impl<'s> SeqBuilder<'s> {
                     let found = found.or_else(|| {
                         let base = node.span.start;
                         let at = window.rev().find(|&at| {
-                            (shape.clear(), text.clear());
+                            shape.clear();
+                            text.clear();
                             same_shape(src, &seq.value_trees[at], &node, base, (shape, text))
                         })?;
                         let spans = push_shape(seq, &mut self.recent_texts, shape, text)?;
