@@ -1885,7 +1885,8 @@ impl<'s> SeqBuilder<'s> {
                 return undo(seq, &mut self.recent_texts);
             };
             matched += inside;
-            (self.shape.clear(), self.shape_text.clear());
+            self.shape.clear();
+            self.shape_text.clear();
             let from_model = |(at, len): (u32, u32)| &shape.text[at as usize..(at + len) as usize];
             // The values of decoded names with words of their own.
             let mut names = Vec::new();
@@ -2034,7 +2035,8 @@ impl<'s> SeqBuilder<'s> {
                     let found = found.or_else(|| {
                         let base = node.span.start;
                         let at = window.rev().find(|&at| {
-                            (shape.clear(), text.clear());
+                            shape.clear();
+                            text.clear();
                             same_shape(src, &seq.value_trees[at], &node, base, (shape, text))
                         })?;
                         let spans = push_shape(seq, &mut self.recent_texts, shape, text)?;

@@ -1966,6 +1966,7 @@ impl<'s> Parser<'s> {
     /// that line, the entries before it and the one before those. `Some`
     /// with nothing changed if no such node starts before `from`; `None`
     /// where no such entry is known.
+    #[allow(clippy::type_complexity)] // `find_error_from`'s `from`, given back
     fn anchored_from(
         &self,
         frames: &[Frame],
