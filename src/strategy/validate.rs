@@ -15,6 +15,7 @@
 //! tests and fuzz targets compare them with.
 
 use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
+use super::shaped::{KeptScratch, ShapePlans};
 use super::{
     Domains, HALVES_FROM_HOSTS, Host, HostVarsText, HostsFrom, MAX_PROBLEMS, Rollout, Strategy,
     VarsId, Version, derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
@@ -22,8 +23,7 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, ValueScratch,
-    Written, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use crate::yaml11::NotResolved;
@@ -1068,7 +1068,7 @@ impl<'s> Validator<'s, '_> {
         out: &mut HostVarsText<'s>,
         (seq, entry): (&Rc<HostSeq<'s>>, usize),
         written: &'s str,
-        (recent, scratch): (&mut RecentVars<'s>, &mut ValueScratch<'s>),
+        (recent, scratch): (&mut RecentVars<'s>, &mut KeptScratch<'s>),
     ) -> Option<Option<VarsId>> {
         // Vars written alike (`written`, their text) share one entry.
         let look = recent.worth_it();
@@ -1126,6 +1126,16 @@ impl<'s> Validator<'s, '_> {
         if !look && let Some(id) = recent.get(written) {
             return Some(Some(id));
         }
+        // Values of a model read before with nothing to report: kept as
+        // written, without a node made or a text written (see `shaped`).
+        if readable
+            && nodes
+            && values_fine(pairs, &mut scratch.plans)
+            && let Some(id) = out.written(seq, entry, false)
+        {
+            recent.put(written, Some(id));
+            return Some(Some(id));
+        }
         let reported = self.problems.len() + self.unlisted;
         out.reserve_once(|| seq.vars_size());
         let start = out.text().len();
@@ -1147,7 +1157,7 @@ impl<'s> Validator<'s, '_> {
                 WrittenValue::Node(kept) => {
                     push_json_str(text, key.value);
                     text.push(':');
-                    self.write_value(&kept.node_in(scratch), out.text());
+                    self.write_value(&kept.node_in(&mut scratch.values), out.text());
                 }
             }
         }
@@ -1576,8 +1586,8 @@ impl<'s> Validator<'s, '_> {
             // doubling is copied as it grows), when the first is.
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
-            // Where values kept by their shape are made nodes again.
-            let mut scratch = ValueScratch::default();
+            // Where values kept as nodes are read (see `shaped`).
+            let mut scratch = KeptScratch::default();
             // The host entries before this item.
             let mut entry = 0;
             for item in seq.items() {
@@ -2627,6 +2637,15 @@ fn vars_checked<'s>(
         *fine_count = count;
     }
     Some((readable, strings, nodes))
+}
+
+/// Whether the values kept as nodes of a host entry's vars are all of a
+/// model read before with nothing to report in them (see [`super::shaped`]).
+fn values_fine<'s>(pairs: &HostPairs<'_, 's>, plans: &mut ShapePlans<'s>) -> bool {
+    pairs.written().all(|(_, value)| match value {
+        WrittenValue::Scalar(_) => true,
+        WrittenValue::Node(kept) => plans.of(&kept).is_some_and(|plan| plan.is_fine(&kept)),
+    })
 }
 
 /// A host var's value as [`vars_checked`] sees it: a scalar as written, or a

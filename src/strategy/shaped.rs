@@ -1,0 +1,354 @@
+//! Host var values of a known shape, checked and written without a node
+//! each.
+//!
+//! A compact host list keeps a var's value that is no scalar as its node
+//! once, and every later value written alike or of the same shape (the same
+//! kinds, styles and lengths, scalars of their own: `ports: [http: 8080]`
+//! on one host, `[http: 8081]` on the next) as that node, its *model*, and
+//! the value's own spans ([`crate::tree::KeptValue`]). The validator would
+//! make each such value a node again, read every scalar of it by YAML 1.1
+//! and write it as JSON, at every host; here a [`ShapePlan`] reads the model
+//! once: its keys (each a scalar, no merge key, no name twice in a mapping
+//! as ansible-core resolves them), its scalars (each resolved, kept as JSON
+//! text) and the JSON text around them. A value of that model is then
+//! checked by comparing each key with the model's as written, and resolving
+//! only the scalars it writes otherwise than the model does; and written
+//! from the plan's text and those scalars.
+//!
+//! Only values with nothing to report take this path: anything else (a key
+//! of its own, a scalar ansible-core cannot read, a shared part with a
+//! problem) goes through the validator's general walk, which reports it
+//! there, in order. The reference of both is the validator without its fast
+//! paths ([`super::validate::validate_as`]), which the tests and fuzz
+//! targets compare it with.
+
+use super::validate::push_json_str;
+use crate::tree::{KeptValue, Kind, Node, Scalar, Style, ValueScratch, shaped_scalar};
+use std::collections::HashSet;
+
+/// How the values of one model are checked and written (see the module
+/// doc).
+#[derive(Debug)]
+pub(super) struct ShapePlan<'s> {
+    /// One step per node of the model, in the order a value kept by its
+    /// shape keeps its spans ([`KeptValue::own_spans`]).
+    steps: Vec<Step<'s>>,
+    /// The value's JSON text without its value scalars: each goes at its
+    /// step's `cut`.
+    text: String,
+    /// Whether the model's keys have nothing to report: each a scalar, none
+    /// YAML's merge key, each resolved, no name twice in a mapping.
+    keys_fine: bool,
+    /// The whole JSON text of the model, when every scalar in it resolves
+    /// too (then a value written as the model is has nothing to report).
+    whole: Option<String>,
+}
+
+/// One node of a [`ShapePlan`]'s model.
+#[derive(Debug)]
+enum Step<'s> {
+    /// A sequence or a mapping: its own span says nothing more.
+    Collection,
+    /// A mapping's key, as written (a value's key must be written so).
+    Key(&'s str),
+    /// A scalar value: as the model writes it, its style, where its JSON
+    /// goes in the plan's text, and its JSON text (`None`: ansible-core
+    /// cannot read it).
+    Value {
+        written: &'s str,
+        style: Style,
+        cut: u32,
+        json: Option<Box<str>>,
+    },
+}
+
+impl<'s> ShapePlan<'s> {
+    /// The plan of `model`, in `src`; `None` when it holds a tag, an alias,
+    /// a key that is no scalar or a host list with host entries (the
+    /// general walk reads those).
+    fn of(src: &'s str, model: &Node<'s>) -> Option<ShapePlan<'s>> {
+        let mut plan = ShapePlan {
+            steps: Vec::new(),
+            text: String::new(),
+            keys_fine: true,
+            whole: None,
+        };
+        let mut fine = true;
+        plan.read(src, model, &mut fine)?;
+        if plan.keys_fine && fine {
+            let mut whole = String::with_capacity(plan.text.len() + 8 * plan.steps.len());
+            let mut from = 0;
+            for step in &plan.steps {
+                if let Step::Value { cut, json, .. } = step {
+                    let cut = *cut as usize;
+                    whole.push_str(&plan.text[from..cut]);
+                    whole.push_str(json.as_deref().expect("every scalar resolved"));
+                    from = cut;
+                }
+            }
+            whole.push_str(&plan.text[from..]);
+            plan.whole = Some(whole);
+        }
+        plan.steps.shrink_to_fit();
+        Some(plan)
+    }
+
+    /// Adds the steps and text of `node`, a node before those inside it:
+    /// [`same_shape`](crate::tree)'s order. Clears `fine` at a scalar that
+    /// does not resolve.
+    fn read(&mut self, src: &'s str, node: &Node<'s>, fine: &mut bool) -> Option<()> {
+        let written = |node: &Node| src.get(node.span.start()..node.span.end as usize);
+        match &node.kind {
+            Kind::Scalar(scalar) if scalar.tag.is_none() => {
+                let json = scalar_json(scalar);
+                *fine &= json.is_some();
+                self.steps.push(Step::Value {
+                    written: written(node)?,
+                    style: scalar.style,
+                    cut: u32::try_from(self.text.len()).ok()?,
+                    json: json.map(String::into_boxed_str),
+                });
+            }
+            Kind::Seq(_) | Kind::HostSeq(_) => {
+                if let Kind::HostSeq(seq) = &node.kind
+                    && !seq.names_only()
+                {
+                    return None;
+                }
+                self.steps.push(Step::Collection);
+                self.text.push('[');
+                for (index, item) in node.items()?.enumerate() {
+                    if index > 0 {
+                        self.text.push(',');
+                    }
+                    self.read(src, &item, fine)?;
+                }
+                self.text.push(']');
+            }
+            Kind::Map(entries) => {
+                self.steps.push(Step::Collection);
+                self.text.push('{');
+                let mut names = HashSet::new();
+                for (index, (key, value)) in entries.iter().enumerate() {
+                    let Kind::Scalar(scalar) = &key.kind else {
+                        return None;
+                    };
+                    if scalar.tag.is_some() {
+                        return None;
+                    }
+                    self.steps.push(Step::Key(written(key)?));
+                    let name = key_name(scalar);
+                    match &name {
+                        Some(name) => self.keys_fine &= names.insert(name.clone()),
+                        None => self.keys_fine = false,
+                    }
+                    if index > 0 {
+                        self.text.push(',');
+                    }
+                    push_json_str(&mut self.text, name.as_deref().unwrap_or(""));
+                    self.text.push(':');
+                    self.read(src, value, fine)?;
+                }
+                self.text.push('}');
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// Whether `value`, of this plan's model, has nothing to report: the
+    /// model's keys have nothing; its own keys are written as the model's,
+    /// and its scalars resolve.
+    pub(super) fn is_fine(&self, value: &KeptValue<'_, 's>) -> bool {
+        if !self.keys_fine {
+            return false;
+        }
+        let Some(spans) = value.own_spans() else {
+            return self.whole.is_some();
+        };
+        let src = value.src();
+        self.steps.iter().zip(spans).all(|(step, span)| {
+            let own = &src[span.start()..span.end as usize];
+            match step {
+                Step::Collection => true,
+                Step::Key(written) => own == *written,
+                Step::Value {
+                    written,
+                    style,
+                    json,
+                    ..
+                } => match own == *written {
+                    true => json.is_some(),
+                    false => {
+                        *style != Style::Plain
+                            || crate::yaml11::resolve_plain_unless_str(shaped_scalar(
+                                src, span, *style,
+                            ))
+                            .is_ok()
+                    }
+                },
+            }
+        })
+    }
+
+    /// Whether `value`, of this plan's model, writes its keys as the model
+    /// does (a value kept by its shape may write its own).
+    fn same_keys(&self, value: &KeptValue<'_, 's>) -> bool {
+        let Some(spans) = value.own_spans() else {
+            return true;
+        };
+        let src = value.src();
+        self.steps.iter().zip(spans).all(|(step, span)| match step {
+            Step::Key(written) => src[span.start()..span.end as usize] == **written,
+            _ => true,
+        })
+    }
+
+    /// Writes `value`, of this plan's model, its keys written as the
+    /// model's ([`ShapePlan::same_keys`]) and read without a problem
+    /// ([`ShapePlan::is_fine`], or the general walk), as JSON: what
+    /// `push_kept_value` writes of its node.
+    fn push(&self, out: &mut String, value: &KeptValue<'_, 's>) {
+        let Some(spans) = value.own_spans() else {
+            out.push_str(self.whole.as_deref().expect("read without a problem"));
+            return;
+        };
+        let src = value.src();
+        let mut from = 0;
+        for (step, span) in self.steps.iter().zip(spans) {
+            let Step::Value {
+                written,
+                style,
+                cut,
+                json,
+            } = step
+            else {
+                continue;
+            };
+            let cut = *cut as usize;
+            out.push_str(&self.text[from..cut]);
+            from = cut;
+            let own = &src[span.start()..span.end as usize];
+            if own == *written
+                && let Some(json) = json
+            {
+                out.push_str(json);
+                continue;
+            }
+            let text = shaped_scalar(src, span, *style);
+            match *style {
+                Style::Plain => push_plain(out, text),
+                _ => push_json_str(out, text),
+            }
+        }
+        out.push_str(&self.text[from..]);
+    }
+}
+
+/// The JSON text of a scalar value, as `push_kept_value` writes it; `None`
+/// when ansible-core cannot read it.
+fn scalar_json(scalar: &Scalar) -> Option<String> {
+    let mut out = String::new();
+    match scalar.style {
+        Style::Plain => {
+            let value = crate::yaml11::resolve_plain_unless_str(&scalar.value).ok()?;
+            push_resolved(&mut out, &scalar.value, value);
+        }
+        _ => push_json_str(&mut out, &scalar.value),
+    }
+    Some(out)
+}
+
+/// A plain scalar that resolves, as JSON.
+fn push_plain(out: &mut String, text: &str) {
+    let value = crate::yaml11::resolve_plain_unless_str(text).expect("read when kept");
+    push_resolved(out, text, value);
+}
+
+/// A plain scalar `text` resolved to `value` (`None`: a string), as JSON.
+fn push_resolved(out: &mut String, text: &str, value: Option<serde_json::Value>) {
+    use std::fmt::Write;
+    match value {
+        None => push_json_str(out, text),
+        Some(value) => write!(out, "{value}").expect("a String takes any text"),
+    }
+}
+
+/// The name a key gives in a var value, as the validator reads it (a plain
+/// one resolved: `on` is "true"); `None` for YAML's merge key or a key
+/// ansible-core cannot print.
+fn key_name(key: &Scalar) -> Option<String> {
+    match key.style {
+        Style::Plain if key.value == "<<" => None,
+        Style::Plain => crate::yaml11::resolve_plain_key(&key.value).ok(),
+        _ => Some(key.value.to_string()),
+    }
+}
+
+/// The plans of the last few models read, by the model's address (each
+/// lives as long as the host list holding it, which outlives the reading and
+/// the writing of its vars).
+#[derive(Debug, Default)]
+pub(super) struct ShapePlans<'s> {
+    plans: Vec<(usize, Option<ShapePlan<'s>>)>,
+    /// The place the next new plan takes, once all are taken.
+    next: usize,
+}
+
+impl<'s> ShapePlans<'s> {
+    const KEPT: usize = 8;
+
+    /// The plan of the model of `value`, a value written alike or kept by
+    /// its shape; `None` for a value that is its model itself (read once,
+    /// by the general walk) or whose model has no plan.
+    pub(super) fn of(&mut self, value: &KeptValue<'_, 's>) -> Option<&ShapePlan<'s>> {
+        if value.is_model() {
+            return None;
+        }
+        let model = value.model();
+        let address = model as *const Node as usize;
+        let found = self.plans.iter().position(|(at, _)| *at == address);
+        let index = match found {
+            Some(index) => index,
+            None => {
+                let plan = (address, ShapePlan::of(value.src(), model));
+                if self.plans.len() < Self::KEPT {
+                    self.plans.push(plan);
+                    self.plans.len() - 1
+                } else {
+                    let index = self.next;
+                    self.next = (index + 1) % Self::KEPT;
+                    self.plans[index] = plan;
+                    index
+                }
+            }
+        };
+        self.plans[index].1.as_ref()
+    }
+}
+
+/// What the values kept as nodes of host entries are read and written
+/// through: the plans of their models, and a node for those without one.
+#[derive(Debug, Default)]
+pub(super) struct KeptScratch<'s> {
+    pub(super) plans: ShapePlans<'s>,
+    pub(super) values: ValueScratch<'s>,
+}
+
+/// Writes `value`, a host var's value kept as a node and read without a
+/// problem, as JSON: from its model's plan, or from its node
+/// (`push_kept_value`).
+pub(super) fn push_kept<'s>(
+    out: &mut String,
+    value: &KeptValue<'_, 's>,
+    scratch: &mut KeptScratch<'s>,
+) {
+    if let Some(plan) = scratch.plans.of(value)
+        && plan.keys_fine
+        && plan.same_keys(value)
+    {
+        plan.push(out, value);
+        return;
+    }
+    super::validate::push_kept_value(out, &value.node_in(&mut scratch.values));
+}
