@@ -15,7 +15,7 @@
 //! tests and fuzz targets compare them with.
 
 use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
-use super::shaped::{KeptScratch, ShapePlans};
+use super::shaped::KeptScratch;
 use super::{
     Domains, HALVES_FROM_HOSTS, Host, HostVarsText, HostsFrom, MAX_PROBLEMS, Rollout, Strategy,
     VarsId, Version, derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
@@ -1093,27 +1093,34 @@ impl<'s> Validator<'s, '_> {
         // written, with the list, the nodes once read without a problem
         // below), and all strings. Read without a node to carry where the
         // values are all scalars (the lighter iterator: see `scalars`).
+        // Values kept as nodes each of a model read before, with nothing to
+        // report in them (`shaped`): then none is made a node below.
+        let mut shaped = true;
         let checked = match pairs.scalars() {
             Some(vars) => vars_checked(
                 vars.map(|(key, value)| (key, VarValue::Scalar(value))),
                 recent,
             ),
             None => {
+                let plans = &mut scratch.plans;
                 let vars = pairs.written().map(|(key, value)| match value {
                     WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
-                    WrittenValue::Node(value) => (
-                        key,
-                        VarValue::Node {
-                            untagged: value.is_untagged(),
-                        },
-                    ),
+                    WrittenValue::Node(value) => {
+                        // A model with a plan is untagged.
+                        let fine = plans.of(&value).map(|plan| plan.is_fine(&value));
+                        shaped &= fine == Some(true);
+                        let untagged = fine.is_some() || value.is_untagged();
+                        (key, VarValue::Node { untagged })
+                    }
                 });
                 vars_checked(vars, recent)
             }
         };
         let (readable, strings, nodes) = checked?;
+        // Scalars that ansible-core reads, and values kept as nodes read
+        // without a problem: kept as written, nothing rendered.
         if readable
-            && !nodes
+            && (!nodes || shaped)
             && let Some(id) = out.written(seq, entry, strings)
         {
             if look {
@@ -1124,16 +1131,6 @@ impl<'s> Validator<'s, '_> {
         // Rendered: each text shared where it can be (looked up above when
         // `look`).
         if !look && let Some(id) = recent.get(written) {
-            return Some(Some(id));
-        }
-        // Values of a model read before with nothing to report: kept as
-        // written, without a node made or a text written (see `shaped`).
-        if readable
-            && nodes
-            && values_fine(pairs, &mut scratch.plans)
-            && let Some(id) = out.written(seq, entry, false)
-        {
-            recent.put(written, Some(id));
             return Some(Some(id));
         }
         let reported = self.problems.len() + self.unlisted;
@@ -2637,15 +2634,6 @@ fn vars_checked<'s>(
         *fine_count = count;
     }
     Some((readable, strings, nodes))
-}
-
-/// Whether the values kept as nodes of a host entry's vars are all of a
-/// model read before with nothing to report in them (see [`super::shaped`]).
-fn values_fine<'s>(pairs: &HostPairs<'_, 's>, plans: &mut ShapePlans<'s>) -> bool {
-    pairs.written().all(|(_, value)| match value {
-        WrittenValue::Scalar(_) => true,
-        WrittenValue::Node(kept) => plans.of(&kept).is_some_and(|plan| plan.is_fine(&kept)),
-    })
 }
 
 /// A host var's value as [`vars_checked`] sees it: a scalar as written, or a
