@@ -23,7 +23,7 @@
 //! targets compare it with.
 
 use super::validate::push_json_str;
-use crate::tree::{KeptValue, Kind, Node, Scalar, Style, ValueScratch, shaped_scalar};
+use crate::tree::{KeptValue, Kind, Node, Scalar, Span, Style, ValueScratch, shaped_scalar};
 use std::collections::HashSet;
 
 /// How the values of one model are checked and written (see the module
@@ -167,82 +167,85 @@ impl<'s> ShapePlan<'s> {
             return self.whole.is_some();
         };
         let src = value.src();
-        self.steps.iter().zip(spans).all(|(step, span)| {
-            let own = &src[span.start()..span.end as usize];
-            match step {
-                Step::Collection => true,
-                Step::Key(written) => own == *written,
-                Step::Value {
-                    written,
-                    style,
-                    json,
-                    ..
-                } => match own == *written {
-                    true => json.is_some(),
-                    false => {
-                        *style != Style::Plain
-                            || crate::yaml11::resolve_plain_unless_str(shaped_scalar(
-                                src, span, *style,
-                            ))
-                            .is_ok()
-                    }
-                },
-            }
+        self.steps.iter().zip(spans).all(|(step, span)| match step {
+            Step::Collection => true,
+            Step::Key(written) => own(src, span) == written.as_bytes(),
+            Step::Value {
+                written,
+                style,
+                json,
+                ..
+            } => match own(src, span) == written.as_bytes() {
+                true => json.is_some(),
+                false if *style != Style::Plain => true,
+                false => {
+                    let text = shaped_scalar(src, span, *style);
+                    written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
+                }
+            },
         })
     }
 
-    /// Whether `value`, of this plan's model, writes its keys as the model
-    /// does (a value kept by its shape may write its own).
-    fn same_keys(&self, value: &KeptValue<'_, 's>) -> bool {
+    /// Writes `value`, of this plan's model and read without a problem
+    /// ([`ShapePlan::is_fine`], or the general walk), as JSON: what
+    /// `push_kept_value` writes of its node. False (nothing written) when
+    /// it writes a key of its own, which the plan's text does not hold.
+    fn push(&self, out: &mut String, value: &KeptValue<'_, 's>) -> bool {
         let Some(spans) = value.own_spans() else {
+            out.push_str(self.whole.as_deref().expect("read without a problem"));
             return true;
         };
         let src = value.src();
-        self.steps.iter().zip(spans).all(|(step, span)| match step {
-            Step::Key(written) => src[span.start()..span.end as usize] == **written,
-            _ => true,
-        })
-    }
-
-    /// Writes `value`, of this plan's model, its keys written as the
-    /// model's ([`ShapePlan::same_keys`]) and read without a problem
-    /// ([`ShapePlan::is_fine`], or the general walk), as JSON: what
-    /// `push_kept_value` writes of its node.
-    fn push(&self, out: &mut String, value: &KeptValue<'_, 's>) {
-        let Some(spans) = value.own_spans() else {
-            out.push_str(self.whole.as_deref().expect("read without a problem"));
-            return;
-        };
-        let src = value.src();
-        let mut from = 0;
+        let (start, mut from) = (out.len(), 0);
         for (step, span) in self.steps.iter().zip(spans) {
-            let Step::Value {
-                written,
-                style,
-                cut,
-                json,
-            } = step
-            else {
-                continue;
+            let (written, style, cut, json) = match step {
+                Step::Collection => continue,
+                Step::Key(written) if own(src, span) == written.as_bytes() => continue,
+                Step::Key(_) => {
+                    out.truncate(start);
+                    return false;
+                }
+                Step::Value {
+                    written,
+                    style,
+                    cut,
+                    json,
+                } => (written, *style, *cut as usize, json),
             };
-            let cut = *cut as usize;
             out.push_str(&self.text[from..cut]);
             from = cut;
-            let own = &src[span.start()..span.end as usize];
-            if own == *written
+            if own(src, span) == written.as_bytes()
                 && let Some(json) = json
             {
                 out.push_str(json);
                 continue;
             }
-            let text = shaped_scalar(src, span, *style);
-            match *style {
+            let text = shaped_scalar(src, span, style);
+            match style {
+                Style::Plain if written_int(text) => out.push_str(text),
                 Style::Plain => push_plain(out, text),
                 _ => push_json_str(out, text),
             }
         }
         out.push_str(&self.text[from..]);
+        true
     }
+}
+
+/// The bytes of `src` at `span`.
+fn own(src: &str, span: Span) -> &[u8] {
+    &src.as_bytes()[span.start()..span.end as usize]
+}
+
+/// Whether the plain scalar `text` is an int that ansible-core reads and
+/// JSON writes as it is written: decimal digits, no sign, `_` or leading
+/// zero, at most 19 of them (below 2^64). The usual own scalar (a port, a
+/// number of its host), read without resolving it.
+fn written_int(text: &str) -> bool {
+    let b = text.as_bytes();
+    (1..=19).contains(&b.len())
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1)
 }
 
 /// The JSON text of a scalar value, as `push_kept_value` writes it; `None`
@@ -345,9 +348,8 @@ pub(super) fn push_kept<'s>(
 ) {
     if let Some(plan) = scratch.plans.of(value)
         && plan.keys_fine
-        && plan.same_keys(value)
+        && plan.push(out, value)
     {
-        plan.push(out, value);
         return;
     }
     super::validate::push_kept_value(out, &value.node_in(&mut scratch.values));
