@@ -13,9 +13,12 @@
 # YAML error late in the file (a syntax error at the end or in the middle, a
 # tab in indentation, a second document; in a flow list, in JSON; after an
 # alias, right after an empty value, in a flow list that starts on the line
-# after its key or is a mapping's key, after a file written as JSON), a valid
-# file with tab-led comment lines late in it; and the 30-byte file whose range
-# expands to the 10M-host limit.
+# after its key or is a mapping's key, after a file written as JSON; inside an
+# anchored node, in a flow mapping over lines on a host entry's line, after a
+# comment after a tab beside a plain scalar that goes on, after a run of empty
+# values), a valid file with tab-led comment lines late in it or one beside a
+# plain scalar that goes on, host entries written alike in a file with a tab;
+# and the 30-byte file whose range expands to the 10M-host limit.
 #
 # Usage: benches/reader.sh [--runs N] [--hosts N] [--cases "valid host-vars"] [--range]
 #
@@ -182,6 +185,29 @@ write("error-flow-key", [",\n".join(f"    {name(i)}" for i in range(n - 1)) + f'
 with open(f"{work}/error-json-after.yml", "w") as f:
     json.dump({"combine": 1000, "versions": {"app": [name(i) for i in range(n)]}}, f, indent=2)
     f.write("\nextra: 1\n")
+# Inputs the event parser read whole before commit 8d4d821's successor
+# (issue 10, errors4), each late in the file: an unclosed flow list inside an
+# anchored node being read (the anchor on the last host's name, or on its
+# vars over lines); an error in a flow mapping that opens on a host entry's
+# line and goes on over lines (`- web: {zone: a,` then `rack: [r1}`), after
+# a host entry handed over in the middle of the list (which looked for an
+# error there first); a comment after a tab beside a var's plain scalar
+# that goes on over the next line (valid, then with an unclosed quote in the
+# last host); a run of empty values after a host entry over lines whose
+# last var is empty, then an unclosed quote; and host entries written alike
+# (handed over, as `handed-every`) in a file with a tab in a comment line.
+last = n - 1
+most = [f"    - {name(i)}" for i in range(n - 1)]
+write("error-anchor", most + [f"    - &a {name(last)}: {{x: [1, }}"])
+write("error-anchor-vars", most + [f"    - {name(last)}: &a\n        x: 1\n        y: [1, }}"])
+write("error-flow-host", [f"    - {name(i)}:\n{handed}" if i == n // 2 else f"    - {name(i)}" for i in range(n - 1)]
+      + [f"    - {name(last)}: {{zone: a,\n        rack: [r1}}"])
+tab_plain = f"    - web-a:\n        motd: hello\n\t# c\n          world"
+write("tab-plain", [tab_plain] + [f"    - {name(i)}" for i in range(n - 1)])
+write("error-tab-plain", [tab_plain] + most[1:] + [f'    - "{name(last)}'])
+write("error-empty-run", most[:-3] + [f"    - {name(n - 4)}:\n        zone:", f"    - {name(n - 3)}:",
+                                       f"    - {name(n - 2)}:", f'    - "{name(last)}'])
+write("handed-every-tab", (f"    - {name(i)}:\n{handed}" for i in range(n)), first="#\ta comment\n" + head)
 write("dup-25", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(25)])
 write("dup-300", [f"    - {name(i)}" for i in range(n)] + [f"    - {name(i)}" for i in range(300)])
 with open(f"{work}/range.yml", "w") as f:
@@ -203,7 +229,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json tab-lines error-alias error-empty error-flow-next error-flow-key error-json-after dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json tab-lines error-alias error-empty error-flow-next error-flow-key error-json-after error-anchor error-anchor-vars error-flow-host tab-plain error-tab-plain error-empty-run handed-every-tab dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base

@@ -187,6 +187,12 @@ pub struct HostSeq<'s> {
     /// span two bytes (where it starts after the value's start, its length)
     /// when they all fit a byte, else four (two `u16`s, little-endian).
     shape_spans: Vec<u8>,
+    /// The values of the scalars of values kept by their shape that are not
+    /// their text as written (`[http 80,` then `https` then `443]`: `https
+    /// 443`), each once where values of one shape repeat them (see
+    /// [`Decoded`]); moved into a [`Texts`] with the names' `decoded`, and
+    /// borrowed from there.
+    shape_texts: Cow<'s, str>,
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
@@ -245,14 +251,16 @@ const SHARED_WINDOW: usize = 8;
 /// - written alike: the node `node` of `value_trees`, every span `shift`
 ///   bytes further on (`spans` is [`NO_SPANS`]); or
 /// - of the same shape (see [`same_shape`]: the same kinds, styles, tags and
-///   lengths, every scalar a plain or quoted one whose value is its text as
-///   written) but with scalars of its own (`ports: [http: 8080]` on one
-///   host, `[http: 8081]` on the next): its spans, one per node, from
-///   `spans` on in `shape_spans`, each from `shift` on, where the value
-///   starts (a host entry added as one written alike shares them, at its
-///   own `shift`). Its node is `node`'s with these spans, each scalar's
-///   value its text there ([`KeptValue::node`]): 2 bytes a node (4 for a
-///   value longer than 255 bytes) rather than a node's 48 and its lists'.
+///   lengths, every scalar untagged, plain or quoted) but with scalars of
+///   its own (`ports: [http: 8080]` on one host, `[http: 8081]` on the
+///   next): its spans, one per node, from `spans` on in `shape_spans`, each
+///   from `shift` on, where the value starts (a host entry added as one
+///   written alike shares them, at its own `shift`). Its node is `node`'s
+///   with these spans, each scalar's value its text there
+///   ([`KeptValue::node`]): 2 bytes a node (4 for a value longer than 255
+///   bytes) rather than a node's 48 and its lists'. Where a scalar's value
+///   is not its text as written (folded over lines, escaped), the value is
+///   kept in `shape_texts` and the spans say where ([`DECODED`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Value {
     /// Its node (or its shape's) in `value_trees`, and how many bytes
@@ -270,20 +278,76 @@ const NO_SPANS: u32 = u32::MAX;
 /// Set in [`Value::spans`] when each span takes four bytes.
 const WIDE: u32 = 1 << 31;
 
+/// Set in [`Value::spans`] when a scalar of the value is not its text as
+/// written (`[http 80,` then `https` then `443]`: `https 443`). Then, in
+/// `shape_spans`, the span of each scalar is followed by a byte, 0 (its
+/// value is its text as written) or 1, then where its value starts in
+/// `shape_texts` and its length (two `u32`s, little-endian); the span of a
+/// host list (names, kept by their spans) by a byte, 0 (no name decoded) or
+/// 1, then where the text of its decoded names (its `decoded`) is in
+/// `shape_texts` as for a scalar; and in a list with decoded names, the
+/// span of each name by a byte, 0 (its text as written) or 1, then where
+/// its value ends in that text (a `u32`). Without it, none of these bytes
+/// are there.
+const DECODED: u32 = 1 << 30;
+
+/// Where a value's spans start in `shape_spans` and how they are written,
+/// from its [`Value::spans`].
+fn shape_bytes(shape_spans: &[u8], spans: u32) -> Option<ShapeBytes<'_>> {
+    (spans != NO_SPANS).then(|| ShapeBytes {
+        bytes: &shape_spans[(spans & !(WIDE | DECODED)) as usize..],
+        wide: spans & WIDE != 0,
+        decoded: spans & DECODED != 0,
+    })
+}
+
+/// The spans of a value kept by its shape in `shape_spans` (and more after
+/// them), from where they start: whether each takes four bytes, and whether
+/// scalars' values not their text as written follow them ([`DECODED`]).
+#[derive(Debug, Clone, Copy)]
+struct ShapeBytes<'a> {
+    bytes: &'a [u8],
+    wide: bool,
+    decoded: bool,
+}
+
 /// The spans of a value kept by its shape, as `shape_spans` holds them
 /// (see [`HostSeq`]), from where they start.
 #[derive(Debug, Clone)]
 struct ShapeSpans<'a> {
     bytes: std::slice::Iter<'a, u8>,
     wide: bool,
+    decoded: bool,
 }
 
 impl<'a> ShapeSpans<'a> {
-    fn new((bytes, wide): (&'a [u8], bool)) -> ShapeSpans<'a> {
+    fn new(spans: ShapeBytes<'a>) -> ShapeSpans<'a> {
         ShapeSpans {
-            bytes: bytes.iter(),
-            wide,
+            bytes: spans.bytes.iter(),
+            wide: spans.wide,
+            decoded: spans.decoded,
         }
+    }
+
+    fn byte(&mut self) -> u8 {
+        *self.bytes.next().expect("written with the spans")
+    }
+
+    fn word(&mut self) -> u32 {
+        u32::from_le_bytes([self.byte(), self.byte(), self.byte(), self.byte()])
+    }
+
+    /// After a scalar's span, or a host list's: where its value (the text
+    /// of its decoded names) is in `shape_texts`, if it is not its text as
+    /// written (see [`DECODED`]).
+    fn text(&mut self) -> Option<(u32, u32)> {
+        (self.decoded && self.byte() == 1).then(|| (self.word(), self.word()))
+    }
+
+    /// After the span of a name of a host list whose names' text is
+    /// `listed`: where its value ends in that text, if it is decoded.
+    fn name_end(&mut self, listed: bool) -> Option<u32> {
+        (listed && self.byte() == 1).then(|| self.word())
     }
 
     /// The next span, of a value that starts at `base`.
@@ -301,25 +365,42 @@ impl Iterator for ShapeSpans<'_> {
     type Item = ShapeSpan;
     fn next(&mut self) -> Option<ShapeSpan> {
         let mut byte = || self.bytes.next().map(|&b| u16::from(b));
-        Some(match self.wide {
-            false => ShapeSpan {
-                at: byte()?,
-                len: byte()?,
-            },
-            true => ShapeSpan {
-                at: byte()? | byte()? << 8,
-                len: byte()? | byte()? << 8,
-            },
+        let (at, len) = match self.wide {
+            false => (byte()?, byte()?),
+            true => (byte()? | byte()? << 8, byte()? | byte()? << 8),
+        };
+        Some(ShapeSpan {
+            at,
+            len,
+            value: Decoded::Node,
         })
     }
 }
 
 /// The span of a node of a value kept by its shape (see [`Value`]): where it
-/// starts after the value's start, and its length.
+/// starts after the value's start, and its length; and where its value is,
+/// when that is not its text as written.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct ShapeSpan {
     at: u16,
     len: u16,
+    value: Decoded,
+}
+
+/// What a node of a value kept by its shape holds besides its span (see
+/// [`DECODED`]): each text where it is in a text its builder keeps (the
+/// scratch of [`same_shape`], then `shape_texts`), as its start and length.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Decoded {
+    /// A collection but a host list: nothing.
+    Node,
+    /// A scalar: its value, if it is not its text as written.
+    Scalar(Option<(u32, u32)>),
+    /// A host list: the text of its decoded names, if it has any.
+    Names(Option<(u32, u32)>),
+    /// A name of a host list, whether that list has decoded names, and if
+    /// it is one of them, where its value ends in their text.
+    Name { listed: bool, end: Option<u32> },
 }
 
 impl Pair {
@@ -408,6 +489,7 @@ pub struct HostPairs<'a, 's> {
     values: std::slice::Iter<'a, Value>,
     nodes: &'a [Node<'s>],
     shape_spans: &'a [u8],
+    shape_texts: &'a Cow<'s, str>,
 }
 
 impl<'s> Iterator for HostPairs<'_, 's> {
@@ -436,10 +518,8 @@ impl<'a, 's> HostPairs<'a, 's> {
             src: self.src,
             model: &self.nodes[value.node as usize],
             shift: value.shift,
-            spans: (value.spans != NO_SPANS).then(|| {
-                let bytes = &self.shape_spans[(value.spans & !WIDE) as usize..];
-                (bytes, value.spans & WIDE != 0)
-            }),
+            spans: shape_bytes(self.shape_spans, value.spans),
+            texts: self.shape_texts,
         }
     }
 
@@ -505,7 +585,10 @@ pub struct KeptValue<'a, 's> {
     /// Its own spans (and more after them), for a value kept by its shape,
     /// from `shift` on.
     /// (see [`ShapeSpans`]).
-    spans: Option<(&'a [u8], bool)>,
+    spans: Option<ShapeBytes<'a>>,
+    /// The list's `shape_texts`: the values of its scalars that are not
+    /// their text as written.
+    texts: &'a Cow<'s, str>,
 }
 
 impl<'a, 's> KeptValue<'a, 's> {
@@ -527,6 +610,12 @@ impl<'a, 's> KeptValue<'a, 's> {
         self.spans.is_none() && self.shift == 0
     }
 
+    /// Whether it is kept by its shape and a scalar of it is not its text
+    /// as written (folded over lines, escaped: see [`DECODED`]).
+    pub fn has_decoded(&self) -> bool {
+        self.spans.is_some_and(|spans| spans.decoded)
+    }
+
     /// The source it is written in.
     pub fn src(&self) -> &'s str {
         self.src
@@ -537,7 +626,10 @@ impl<'a, 's> KeptValue<'a, 's> {
     /// before those inside it: a sequence's items as [`Node::items`] gives
     /// them, a mapping's keys and values in turn); `None` for any other
     /// value (written as its model is).
+    /// Not for a value with [`KeptValue::has_decoded`], whose spans hold
+    /// more.
     pub fn own_spans(&self) -> Option<OwnSpans<'a>> {
+        debug_assert!(!self.has_decoded());
         self.spans.map(|spans| OwnSpans {
             spans: ShapeSpans::new(spans),
             base: self.shift,
@@ -551,7 +643,8 @@ impl<'a, 's> KeptValue<'a, 's> {
             (None, shift) => Cow::Owned(shifted(self.src, self.model, shift)),
             (Some(spans), shift) => {
                 let mut node = self.model.clone();
-                fill(self.src, &mut node, &mut ShapeSpans::new(spans), shift);
+                let spans = &mut ShapeSpans::new(spans);
+                fill((self.src, self.texts), &mut node, spans, shift);
                 Cow::Owned(node)
             }
         }
@@ -574,7 +667,12 @@ impl<'a, 's> KeptValue<'a, 's> {
             scratch.node = Some(self.model.clone());
         }
         let node = scratch.node.as_mut().expect("made above");
-        fill(self.src, node, &mut ShapeSpans::new(spans), self.shift);
+        fill(
+            (self.src, self.texts),
+            node,
+            &mut ShapeSpans::new(spans),
+            self.shift,
+        );
         Cow::Borrowed(node)
     }
 }
@@ -729,6 +827,7 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
                 })
                 && all(&a.value_trees, &b.value_trees)
                 && same_slices(&a.shape_spans, &b.shape_spans)
+                && a.shape_texts == b.shape_texts
                 && all(&a.nodes, &b.nodes)
                 && same_slices(&a.node_at, &b.node_at)
                 && a.names == b.names
@@ -803,24 +902,38 @@ fn shift_by<'s>(src: &'s str, node: &mut Node<'s>, shift: u32) {
 
 /// Whether `node` has the shape of `model`: the same kinds of node, as many
 /// items and entries, the same collection tags and scalar styles, every
-/// scalar of `node` untagged, plain or quoted and its value its text as
-/// written (inside the quotes), every host list in it names only, kept by
-/// their spans ([`HostSeq::names_only`]) and as many as `model`'s, of the
-/// same style and tag; no alias; every node within 64 KiB of where the
+/// scalar of `node` untagged, plain or quoted, every host list in it names
+/// only, kept by their spans (no host entry) and as many as `model`'s, of
+/// the same style and tag; no alias; every node within 64 KiB of where the
 /// value starts, at `base`. Pushes the spans of `node`'s nodes onto `spans`
 /// as it goes, from `base` on, each node's before those inside it (a host
-/// list's own, then its items'), keys before values: with them, `model` is
-/// made into `node` again by [`fill`]. Leaves what it pushed when false.
-fn same_shape(src: &str, model: &Node, node: &Node, base: u32, spans: &mut Vec<ShapeSpan>) -> bool {
-    let shape_span = |span: Span| {
+/// list's own, then its items'), keys before values, each with where its
+/// value is in `texts` (pushed there) if it is not its text as written (see
+/// [`Decoded`]): with them, `model` is made into `node` again by [`fill`].
+/// Leaves what it pushed when false.
+fn same_shape(
+    src: &str,
+    model: &Node,
+    node: &Node,
+    base: u32,
+    (spans, texts): (&mut Vec<ShapeSpan>, &mut String),
+) -> bool {
+    let shape_span = |span: Span, value: Decoded| {
         let at = u16::try_from(span.start.checked_sub(base)?).ok()?;
         let len = u16::try_from(span.end - span.start).ok()?;
-        Some(ShapeSpan { at, len })
+        Some(ShapeSpan { at, len, value })
     };
-    let Some(span) = shape_span(node.span) else {
+    // Where `text`, pushed onto `texts`, is there.
+    let keep = |texts: &mut String, text: &str| {
+        let start = u32::try_from(texts.len()).ok()?;
+        texts.push_str(text);
+        Some((start, u32::try_from(text.len()).ok()?))
+    };
+    let Some(span) = shape_span(node.span, Decoded::Node) else {
         return false;
     };
     spans.push(span);
+    let here = spans.len() - 1;
     match (&model.kind, &node.kind) {
         (Kind::Scalar(a), Kind::Scalar(b)) => {
             let (start, end) = (node.span.start(), node.span.end as usize);
@@ -831,37 +944,65 @@ fn same_shape(src: &str, model: &Node, node: &Node, base: u32, spans: &mut Vec<S
                 }
                 _ => None,
             };
-            a.style == b.style && a.tag.is_none() && b.tag.is_none() && text == Some(&b.value)
+            let Some(text) = text else {
+                return false;
+            };
+            let value = match text == b.value {
+                true => None,
+                false => match keep(texts, &b.value) {
+                    Some(at) => Some(at),
+                    None => return false,
+                },
+            };
+            spans[here].value = Decoded::Scalar(value);
+            a.style == b.style && a.tag.is_none() && b.tag.is_none()
         }
         (Kind::Seq(a), Kind::Seq(b)) => {
             a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|(a, b)| same_shape(src, a, b, base, spans))
+                && (a.iter().zip(b)).all(|(a, b)| same_shape(src, a, b, base, (spans, texts)))
         }
         (Kind::Map(a), Kind::Map(b)) => {
             a.len() == b.len()
                 && a.iter().zip(b).all(|((ak, av), (bk, bv))| {
-                    same_shape(src, ak, bk, base, spans) && same_shape(src, av, bv, base, spans)
+                    same_shape(src, ak, bk, base, (spans, texts))
+                        && same_shape(src, av, bv, base, (spans, texts))
                 })
         }
         (Kind::Tagged(a), Kind::Tagged(b)) => {
-            a.0 == b.0 && same_shape(src, &a.1, &b.1, base, spans)
+            a.0 == b.0 && same_shape(src, &a.1, &b.1, base, (spans, texts))
         }
         (Kind::HostSeq(a), Kind::HostSeq(b)) => {
-            let same = a.names_only()
-                && b.names_only()
+            let same = a.entries.is_empty()
+                && b.entries.is_empty()
                 && a.spans.len() == b.spans.len()
                 && same_slices(&a.node_at, &b.node_at)
                 && (a.names, &a.names_tag) == (b.names, &b.names_tag);
+            if !same {
+                return false;
+            }
+            let listed = !b.decoded_at.is_empty();
+            let names = match listed {
+                true => match keep(texts, &b.decoded) {
+                    Some(at) => Some(at),
+                    None => return false,
+                },
+                false => None,
+            };
+            spans[here].value = Decoded::Names(names);
             let mut nodes = a.nodes.iter().zip(&b.nodes);
             let mut node_at = a.node_at.iter().peekable();
-            same && (0..b.spans.len()).all(|index| {
+            let mut decoded = b.decoded_at.iter().peekable();
+            (0..b.spans.len()).all(|index| {
                 if node_at.next_if_eq(&&(index as u32)).is_some() {
                     let (a, b) = nodes.next().expect("a node per index");
-                    return same_shape(src, a, b, base, spans);
+                    return same_shape(src, a, b, base, (spans, texts));
                 }
-                shape_span(b.spans[index])
+                let end = decoded.next_if(|&&(item, _)| item == index as u32);
+                let value = Decoded::Name {
+                    listed,
+                    end: end.map(|&(_, end)| end),
+                };
+                shape_span(b.spans[index], value)
                     .map(|span| spans.push(span))
                     .is_some()
             })
@@ -872,32 +1013,59 @@ fn same_shape(src: &str, model: &Node, node: &Node, base: u32, spans: &mut Vec<S
 
 /// Makes `node`, of the shape of a value kept by its shape (see
 /// [`same_shape`]), that value: its spans from `spans`, from `base` on, each
-/// scalar's value its text there.
-fn fill<'s>(src: &'s str, node: &mut Node<'s>, spans: &mut ShapeSpans, base: u32) {
+/// scalar's value its text there, or where [`DECODED`] says in `texts` (the
+/// list's `shape_texts`).
+fn fill<'s>(
+    (src, texts): (&'s str, &Cow<'s, str>),
+    node: &mut Node<'s>,
+    spans: &mut ShapeSpans,
+    base: u32,
+) {
     node.span = spans.next_at(base);
+    let fill = |node: &mut Node<'s>, spans: &mut ShapeSpans| fill((src, texts), node, spans, base);
     match &mut node.kind {
-        Kind::Scalar(scalar) => scalar.value = Cow::Borrowed(text_at(src, node.span, scalar.style)),
-        Kind::Seq(items) => (items.iter_mut()).for_each(|item| fill(src, item, spans, base)),
+        Kind::Scalar(scalar) => {
+            scalar.value = match spans.text() {
+                Some(at) => text_in(texts, at),
+                None => Cow::Borrowed(text_at(src, node.span, scalar.style)),
+            }
+        }
+        Kind::Seq(items) => (items.iter_mut()).for_each(|item| fill(item, spans)),
         Kind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
-            fill(src, key, spans, base);
-            fill(src, value, spans, base);
+            fill(key, spans);
+            fill(value, spans);
         }),
-        Kind::Tagged(tagged) => fill(src, &mut tagged.1, spans, base),
+        Kind::Tagged(tagged) => fill(&mut tagged.1, spans),
         Kind::HostSeq(seq) => {
             let seq = Rc::make_mut(seq);
+            let names = spans.text();
+            seq.decoded = names.map_or(Cow::Borrowed(""), |at| text_in(texts, at));
+            seq.decoded_at.clear();
             let mut nodes = seq.nodes.iter_mut();
             let mut node_at = seq.node_at.iter().peekable();
             for (index, span) in seq.spans.iter_mut().enumerate() {
                 if node_at.next_if_eq(&&(index as u32)).is_some() {
                     let node = nodes.next().expect("a node per index");
-                    fill(src, node, spans, base);
+                    fill(node, spans);
                     *span = node.span;
                 } else {
                     *span = spans.next_at(base);
+                    if let Some(end) = spans.name_end(names.is_some()) {
+                        seq.decoded_at.push((index as u32, end));
+                    }
                 }
             }
         }
         Kind::Alias(_) => unreachable!("no alias in a value kept by its shape"),
+    }
+}
+
+/// The text at `(start, len)` in `texts`, borrowed where `texts` is.
+fn text_in<'s>(texts: &Cow<'s, str>, (start, len): (u32, u32)) -> Cow<'s, str> {
+    let range = start as usize..(start + len) as usize;
+    match texts {
+        Cow::Borrowed(texts) => Cow::Borrowed(&texts[range]),
+        Cow::Owned(texts) => Cow::Owned(texts[range].to_string()),
     }
 }
 
@@ -1076,12 +1244,13 @@ impl<'s> HostSeq<'s> {
             values: self.values[values as usize..host.values_end as usize].iter(),
             nodes: &self.value_trees,
             shape_spans: &self.shape_spans,
+            shape_texts: &self.shape_texts,
         })
     }
 
-    /// Whether its items are names kept by their spans, their values their
-    /// text, and nodes (no host entry; see [`same_shape`]).
-    pub fn names_only(&self) -> bool {
+    /// Whether its items are names, their values their text as written,
+    /// and nodes (no host entry).
+    pub fn names_as_written(&self) -> bool {
         self.entries.is_empty() && self.decoded_at.is_empty()
     }
 
@@ -1167,6 +1336,7 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
                         values: seq.values[values..self.value].iter(),
                         nodes: &seq.value_trees,
                         shape_spans: &seq.shape_spans,
+                        shape_texts: &seq.shape_texts,
                     },
                 })
             }
@@ -1249,16 +1419,59 @@ pub struct EntryModel {
     shape: std::cell::OnceCell<Rc<[ValueShape]>>,
 }
 
+impl EntryModel {
+    /// Whether [`SeqBuilder::push_entry_shaped`] may add an entry written
+    /// as this one but for some words: only if it has values kept as nodes,
+    /// the only places where it takes them.
+    pub fn takes_edits(&self) -> bool {
+        !self.values.is_empty()
+    }
+}
+
 /// A value kept as a node of an [`EntryModel`], as
 /// [`SeqBuilder::push_entry_shaped`] reads it: the spans of its nodes in
 /// [`same_shape`]'s order, where the model has them, each with whether it
 /// is an untagged plain scalar outside any tag (which another entry may
-/// write with a text of its own), and whether the value can be kept by its
-/// shape at all (its node of the shape of itself).
+/// write with a text of its own, or with words of its own inside: see
+/// [`fold_plain`] for one over lines), and whether the value can be kept by
+/// its shape at all (its node of the shape of itself); then, for each node,
+/// what [`same_shape`] gives for the value as the model writes it (the
+/// values of its scalars that are not their text as written in `text`).
 #[derive(Debug)]
 struct ValueShape {
     spans: Vec<(Span, bool)>,
     shapely: bool,
+    shape: Vec<ShapeSpan>,
+    text: String,
+}
+
+/// The value of a plain scalar written `text` (from its first character to
+/// its last) over lines, as YAML folds them (a line break is a space, each
+/// blank line a line break; spaces around a line go); `None` for a text
+/// with a tab or a carriage return, which this does not take.
+fn fold_plain(text: &str) -> Option<String> {
+    if text.contains(['\t', '\r']) {
+        return None;
+    }
+    let mut value = String::with_capacity(text.len());
+    // Blank lines since the last line with text, `None` before the first.
+    let mut blanks = None;
+    for line in text.split('\n').map(|line| line.trim_matches(' ')) {
+        if line.is_empty() {
+            if let Some(n) = &mut blanks {
+                *n += 1;
+            }
+            continue;
+        }
+        match blanks {
+            Some(0) => value.push(' '),
+            Some(n) => value.extend(std::iter::repeat_n('\n', n)),
+            None => {}
+        }
+        value.push_str(line);
+        blanks = Some(0);
+    }
+    Some(value)
 }
 
 /// The spans of `node`'s nodes in [`same_shape`]'s order onto `out`, each
@@ -1286,14 +1499,20 @@ fn shape_order(node: &Node, tagged: bool, out: &mut Vec<(Span, bool)>) {
         }
         Kind::HostSeq(seq) => {
             out.push((node.span, false));
-            let plain = !tagged && seq.names == Style::Plain && seq.names_tag.is_none();
+            let plain = !tagged
+                && seq.names == Style::Plain
+                && seq.names_tag.is_none()
+                && seq.entries.is_empty();
             let mut nodes = seq.nodes.iter();
             let mut node_at = seq.node_at.iter().peekable();
+            let mut decoded = seq.decoded_at.iter().peekable();
             for (index, span) in seq.spans.iter().enumerate() {
                 if node_at.next_if_eq(&&(index as u32)).is_some() {
                     shape_order(nodes.next().expect("a node per index"), tagged, out);
                 } else {
-                    out.push((*span, plain && seq.names_only()));
+                    // A decoded name is not taken with words of its own.
+                    let decoded = decoded.next_if(|&&(item, _)| item == index as u32);
+                    out.push((*span, plain && decoded.is_none()));
                 }
             }
         }
@@ -1312,8 +1531,13 @@ pub struct SeqBuilder<'s> {
     end: Option<u32>,
     /// Whether a scalar item is kept by its span (and so `seq.names` set).
     named: bool,
-    /// The spans of the last value compared with a shape.
+    /// The spans of the last value compared with a shape, and the texts
+    /// they hold (see [`same_shape`]).
     shape: Vec<ShapeSpan>,
+    shape_text: String,
+    /// The last texts kept in `shape_texts` (where each starts, its
+    /// length): values of one shape repeat them (`https 443` on every host).
+    recent_texts: Vec<(u32, u32)>,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -1327,6 +1551,7 @@ impl<'s> SeqBuilder<'s> {
                 values: Vec::new(),
                 value_trees: Vec::new(),
                 shape_spans: Vec::new(),
+                shape_texts: Cow::Borrowed(""),
                 nodes: Vec::new(),
                 node_at: Vec::new(),
                 names: Style::Plain,
@@ -1337,6 +1562,8 @@ impl<'s> SeqBuilder<'s> {
             end: None,
             named: false,
             shape: Vec::new(),
+            shape_text: String::new(),
+            recent_texts: Vec::new(),
         }
     }
 
@@ -1562,7 +1789,6 @@ impl<'s> SeqBuilder<'s> {
     /// The values kept as nodes of `model`, as [`ValueShape`]s.
     fn value_shapes(&self, model: &EntryModel) -> Rc<[ValueShape]> {
         let seq = &self.seq;
-        let mut scratch = Vec::new();
         (model.values.clone())
             .map(|i| {
                 let value = &seq.values[i];
@@ -1570,17 +1796,30 @@ impl<'s> SeqBuilder<'s> {
                     src: seq.src,
                     model: &seq.value_trees[value.node as usize],
                     shift: value.shift,
-                    spans: (value.spans != NO_SPANS).then(|| {
-                        let bytes = &seq.shape_spans[(value.spans & !WIDE) as usize..];
-                        (bytes, value.spans & WIDE != 0)
-                    }),
+                    spans: shape_bytes(&seq.shape_spans, value.spans),
+                    texts: &seq.shape_texts,
                 };
                 let node = kept.node();
-                scratch.clear();
-                let shapely = same_shape(seq.src, &node, &node, node.span.start, &mut scratch);
+                let (mut shape, mut text) = (Vec::new(), String::new());
+                let base = node.span.start;
+                let shapely = same_shape(seq.src, &node, &node, base, (&mut shape, &mut text));
                 let mut spans = Vec::new();
                 shape_order(&node, false, &mut spans);
-                ValueShape { spans, shapely }
+                // A plain scalar over lines is taken with words of its own
+                // where its value is its text folded as `fold_plain` folds it.
+                for ((span, plain), shaped) in spans.iter_mut().zip(&shape) {
+                    if let (true, Decoded::Scalar(Some((at, len)))) = (*plain, shaped.value) {
+                        let value = &text[at as usize..(at + len) as usize];
+                        let written = &seq.src[span.start()..span.end as usize];
+                        *plain = fold_plain(written).is_some_and(|folded| folded == value);
+                    }
+                }
+                ValueShape {
+                    shapely: shapely && shape.len() == spans.len(),
+                    spans,
+                    shape,
+                    text,
+                }
             })
             .collect()
     }
@@ -1589,11 +1828,13 @@ impl<'s> SeqBuilder<'s> {
     /// [`SeqBuilder::push_entry_like`], everything after its name `shift`
     /// bytes further on) but for `edits`: each `(start, len, new_len)`, in
     /// order, a text of the model's at `start` (where the model has it) of
-    /// `len` bytes that this entry writes in `new_len` bytes. Each must be an
-    /// untagged plain scalar (see [`ValueShape`]) of one of the model's
-    /// values kept as nodes, which is then kept by its shape with the spans
-    /// of this entry: the same as [`SeqBuilder::push`] of that entry's node
-    /// (the reader checks the texts are plain scalars read the same way).
+    /// `len` bytes that this entry writes in `new_len` bytes (at least one).
+    /// Each must lie inside an untagged plain scalar (see [`ValueShape`]) of
+    /// one of the model's values kept as nodes, which is then kept by its
+    /// shape with the spans of this entry, each such scalar's value its new
+    /// text (folded, for one over lines): the same as [`SeqBuilder::push`]
+    /// of that entry's node (the reader checks the texts are words, which
+    /// change nothing else a reader sees).
     /// False, with nothing added, otherwise, or if `name` is not a plain
     /// scalar as written.
     pub fn push_entry_shaped(
@@ -1604,7 +1845,7 @@ impl<'s> SeqBuilder<'s> {
         edits: &[(u32, u32, u32)],
     ) -> bool {
         let plain_name = self.is_plain_name(name);
-        if !plain_name || edits.is_empty() {
+        if !plain_name || edits.is_empty() || edits.iter().any(|&(_, _, new_len)| new_len == 0) {
             return false;
         }
         let shapes = model.shape.get_or_init(|| self.value_shapes(model)).clone();
@@ -1635,28 +1876,30 @@ impl<'s> SeqBuilder<'s> {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
         }
-        let (pairs_from, values_from, bytes_from) = (
+        let (pairs_from, values_from, bytes_from, texts_from) = (
             self.seq.pairs.len(),
             self.seq.values.len(),
             self.seq.shape_spans.len(),
+            self.seq.shape_texts.len(),
         );
-        let undo = |seq: &mut HostSeq<'s>| {
+        let undo = |seq: &mut HostSeq<'s>, recent: &mut [(u32, u32)]| {
             seq.pairs.truncate(pairs_from);
             seq.values.truncate(values_from);
             seq.shape_spans.truncate(bytes_from);
+            forget_shape_texts(seq, recent, texts_from);
             false
         };
         let seq = &mut self.seq;
         for i in model.pairs.clone() {
             let pair = seq.pairs[i];
             let (Some(key), Some(value)) = (map_span(pair.key()), map_span(pair.value())) else {
-                return undo(seq);
+                return undo(seq, &mut self.recent_texts);
             };
             let (Ok(key_len), Ok(value_len)) = (
                 u16::try_from(key.end - key.start),
                 u16::try_from(value.end - value.start),
             ) else {
-                return undo(seq);
+                return undo(seq, &mut self.recent_texts);
             };
             seq.pairs.push(Pair {
                 key: key.start,
@@ -1676,7 +1919,7 @@ impl<'s> SeqBuilder<'s> {
                 .count();
             if inside == 0 {
                 let Some(start) = map(whole.start) else {
-                    return undo(seq);
+                    return undo(seq, &mut self.recent_texts);
                 };
                 seq.values.push(Value {
                     shift: value.shift + (start - whole.start),
@@ -1684,21 +1927,24 @@ impl<'s> SeqBuilder<'s> {
                 });
                 continue;
             }
-            // Every edit inside one of its plain scalars, exactly.
-            let exact = edits.iter().all(|&(start, len, _)| {
-                !(start >= whole.start && start + len <= whole.end)
-                    || shape.spans.iter().any(|&(span, plain)| {
-                        plain && span == Span::new(start as usize, (start + len) as usize)
-                    })
+            // Every edit inside one of its plain scalars.
+            let within = |span: Span, (start, len): (u32, u32)| {
+                span.start <= start && start + len <= span.end
+            };
+            let placed = edits.iter().all(|&(start, len, _)| {
+                !within(whole, (start, len))
+                    || (shape.spans.iter())
+                        .any(|&(span, plain)| plain && within(span, (start, len)))
             });
-            let Some(base) = map(whole.start).filter(|_| shape.shapely && exact) else {
-                return undo(seq);
+            let Some(base) = map(whole.start).filter(|_| shape.shapely && placed) else {
+                return undo(seq, &mut self.recent_texts);
             };
             matched += inside;
-            let mut spans = Vec::with_capacity(shape.spans.len());
-            for &(span, _) in shape.spans.iter() {
+            (self.shape.clear(), self.shape_text.clear());
+            for (&(span, plain), model) in shape.spans.iter().zip(&shape.shape) {
+                let edited = plain && edits.iter().any(|&(at, len, _)| within(span, (at, len)));
                 let Some(span) = map_span(span) else {
-                    return undo(seq);
+                    return undo(seq, &mut self.recent_texts);
                 };
                 let (Some(at), Ok(len)) = (
                     span.start
@@ -1706,35 +1952,50 @@ impl<'s> SeqBuilder<'s> {
                         .and_then(|at| u16::try_from(at).ok()),
                     u16::try_from(span.end - span.start),
                 ) else {
-                    return undo(seq);
+                    return undo(seq, &mut self.recent_texts);
                 };
-                spans.push(ShapeSpan { at, len });
+                // The texts of the model's value, or of a plain scalar over
+                // lines with words of its own, folded.
+                let mut keep = |value: &str| {
+                    let at = u32::try_from(self.shape_text.len()).ok()?;
+                    self.shape_text.push_str(value);
+                    Some((at, u32::try_from(value.len()).ok()?))
+                };
+                let from_model =
+                    |(at, len): (u32, u32)| &shape.text[at as usize..(at + len) as usize];
+                let value = match model.value {
+                    Decoded::Scalar(Some(_)) if edited => {
+                        let written = &seq.src[span.start()..span.end as usize];
+                        fold_plain(written)
+                            .and_then(|value| keep(&value))
+                            .map(|at| Decoded::Scalar(Some(at)))
+                    }
+                    Decoded::Scalar(Some(at)) => {
+                        keep(from_model(at)).map(|at| Decoded::Scalar(Some(at)))
+                    }
+                    Decoded::Names(Some(at)) => {
+                        keep(from_model(at)).map(|at| Decoded::Names(Some(at)))
+                    }
+                    value => Some(value),
+                };
+                let Some(value) = value else {
+                    return undo(seq, &mut self.recent_texts);
+                };
+                self.shape.push(ShapeSpan { at, len, value });
             }
-            let Ok(start) = u32::try_from(seq.shape_spans.len()) else {
-                return undo(seq);
+            let Some(spans) =
+                push_shape(seq, &mut self.recent_texts, &self.shape, &self.shape_text)
+            else {
+                return undo(seq, &mut self.recent_texts);
             };
-            if start >= WIDE {
-                return undo(seq);
-            }
-            let wide = spans.iter().any(|s| s.at > 255 || s.len > 255);
-            for span in &spans {
-                let (at, len) = (span.at.to_le_bytes(), span.len.to_le_bytes());
-                match wide {
-                    false => seq.shape_spans.extend_from_slice(&[at[0], len[0]]),
-                    true => seq
-                        .shape_spans
-                        .extend_from_slice(&[at[0], at[1], len[0], len[1]]),
-                }
-            }
-            let flag = if wide { WIDE } else { 0 };
             seq.values.push(Value {
                 node: value.node,
                 shift: base,
-                spans: start | flag,
+                spans,
             });
         }
         if matched != edits.len() {
-            return undo(seq);
+            return undo(seq, &mut self.recent_texts);
         }
         self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars_end);
@@ -1800,25 +2061,15 @@ impl<'s> SeqBuilder<'s> {
                         let shift = node.span.start.checked_sub(last.span.start)?;
                         same_shifted(src, last, &node, shift).then_some((at, shift, NO_SPANS))
                     });
-                    let shape = &mut self.shape;
+                    let (shape, text) = (&mut self.shape, &mut self.shape_text);
                     let found = found.or_else(|| {
                         let base = node.span.start;
                         let at = window.rev().find(|&at| {
-                            shape.clear();
-                            same_shape(src, &seq.value_trees[at], &node, base, shape)
+                            (shape.clear(), text.clear());
+                            same_shape(src, &seq.value_trees[at], &node, base, (shape, text))
                         })?;
-                        let start = u32::try_from(seq.shape_spans.len()).ok()?;
-                        let wide = shape.iter().any(|s| s.at > 255 || s.len > 255);
-                        let bytes = &mut seq.shape_spans;
-                        for span in shape.iter() {
-                            let (at, len) = (span.at.to_le_bytes(), span.len.to_le_bytes());
-                            match wide {
-                                false => bytes.extend_from_slice(&[at[0], len[0]]),
-                                true => bytes.extend_from_slice(&[at[0], at[1], len[0], len[1]]),
-                            }
-                        }
-                        let flag = if wide { WIDE } else { 0 };
-                        Some((at, base, start | flag)).filter(|_| start < WIDE)
+                        let spans = push_shape(seq, &mut self.recent_texts, shape, text)?;
+                        Some((at, base, spans))
                     });
                     let (at, shift, spans) = found.unwrap_or_else(|| {
                         seq.value_trees.push(node);
@@ -1860,6 +2111,9 @@ impl<'s> SeqBuilder<'s> {
         let _ = seq
             .shape_spans
             .try_reserve_exact(more(seq.shape_spans.len()));
+        if let Cow::Owned(texts) = &mut seq.shape_texts {
+            let _ = texts.try_reserve_exact(more(texts.len()));
+        }
         if let Cow::Owned(decoded) = &mut seq.decoded {
             let _ = decoded.try_reserve_exact(more(decoded.len()));
         }
@@ -1885,6 +2139,9 @@ impl<'s> SeqBuilder<'s> {
         seq.values.shrink_to_fit();
         seq.value_trees.shrink_to_fit();
         seq.shape_spans.shrink_to_fit();
+        if let Cow::Owned(texts) = &mut seq.shape_texts {
+            texts.shrink_to_fit();
+        }
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
         if let Cow::Owned(decoded) = &mut seq.decoded {
@@ -1892,6 +2149,109 @@ impl<'s> SeqBuilder<'s> {
         }
         seq.decoded_at.shrink_to_fit();
         Kind::HostSeq(Rc::new(seq))
+    }
+}
+
+/// Adds the spans `shape` of a value kept by its shape to `seq`'s
+/// `shape_spans`, the texts it holds (in `text`, see [`Decoded`]) to its
+/// `shape_texts` (where they are not among the `recent` ones kept): the
+/// value's [`Value::spans`]. `None`, with nothing added, where the list
+/// cannot hold them.
+fn push_shape(
+    seq: &mut HostSeq<'_>,
+    recent: &mut Vec<(u32, u32)>,
+    shape: &[ShapeSpan],
+    text: &str,
+) -> Option<u32> {
+    let start = u32::try_from(seq.shape_spans.len()).ok()?;
+    if start >= DECODED {
+        return None;
+    }
+    let texts_from = seq.shape_texts.len();
+    let wide = shape.iter().any(|s| s.at > 255 || s.len > 255);
+    let decoded = (shape.iter())
+        .any(|s| matches!(s.value, Decoded::Scalar(Some(_)) | Decoded::Names(Some(_))));
+    let written = (|| {
+        for span in shape {
+            let (at, len) = (span.at.to_le_bytes(), span.len.to_le_bytes());
+            let bytes = &mut seq.shape_spans;
+            match wide {
+                false => bytes.extend_from_slice(&[at[0], len[0]]),
+                true => bytes.extend_from_slice(&[at[0], at[1], len[0], len[1]]),
+            }
+            if !decoded {
+                continue;
+            }
+            match span.value {
+                Decoded::Node | Decoded::Name { listed: false, .. } => {}
+                Decoded::Scalar(None) | Decoded::Names(None) => seq.shape_spans.push(0),
+                Decoded::Scalar(Some((at, len))) | Decoded::Names(Some((at, len))) => {
+                    let value = text.get(at as usize..(at + len) as usize)?;
+                    let (at, len) = keep_shape_text(seq, recent, value)?;
+                    seq.shape_spans.push(1);
+                    seq.shape_spans.extend_from_slice(&at.to_le_bytes());
+                    seq.shape_spans.extend_from_slice(&len.to_le_bytes());
+                }
+                Decoded::Name { end: None, .. } => seq.shape_spans.push(0),
+                Decoded::Name { end: Some(end), .. } => {
+                    seq.shape_spans.push(1);
+                    seq.shape_spans.extend_from_slice(&end.to_le_bytes());
+                }
+            }
+        }
+        Some(())
+    })();
+    if written.is_none() {
+        seq.shape_spans.truncate(start as usize);
+        forget_shape_texts(seq, recent, texts_from);
+        return None;
+    }
+    Some(start | if wide { WIDE } else { 0 } | if decoded { DECODED } else { 0 })
+}
+
+/// Where `text` is in `seq`'s `shape_texts`: one of the texts kept there
+/// that `recent` knows (a table of [`RECENT_TEXTS`] by a hash of their
+/// bytes, the last kept of each hash), else added.
+fn keep_shape_text(
+    seq: &mut HostSeq<'_>,
+    recent: &mut Vec<(u32, u32)>,
+    text: &str,
+) -> Option<(u32, u32)> {
+    if recent.is_empty() {
+        recent.resize(RECENT_TEXTS, (u32::MAX, 0));
+    }
+    // FNV-1a: the texts are short.
+    let hash = (text.bytes()).fold(0xcbf2_9ce4_8422_2325_u64, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let slot = &mut recent[(hash % RECENT_TEXTS as u64) as usize];
+    let texts = &seq.shape_texts;
+    let (at, len) = *slot;
+    if at != u32::MAX && texts.get(at as usize..(at + len) as usize) == Some(text) {
+        return Some((at, len));
+    }
+    let kept = (
+        u32::try_from(texts.len()).ok()?,
+        u32::try_from(text.len()).ok()?,
+    );
+    kept.0.checked_add(kept.1)?;
+    seq.shape_texts.to_mut().push_str(text);
+    *slot = kept;
+    Some(kept)
+}
+
+/// How many texts of `shape_texts` [`keep_shape_text`] finds again.
+const RECENT_TEXTS: usize = 64;
+
+/// Takes `seq`'s `shape_texts` back to its first `len` bytes.
+fn forget_shape_texts(seq: &mut HostSeq<'_>, recent: &mut [(u32, u32)], len: usize) {
+    if seq.shape_texts.len() > len {
+        seq.shape_texts.to_mut().truncate(len);
+    }
+    for slot in recent.iter_mut() {
+        if slot.0 != u32::MAX && (slot.0 + slot.1) as usize > len {
+            *slot = (u32::MAX, 0);
+        }
     }
 }
 
@@ -2012,6 +2372,10 @@ impl<'s> Node<'s> {
                 if let Cow::Owned(decoded) = &mut seq.decoded {
                     let (at, kept) = texts.keep(std::mem::take(decoded));
                     (*texts, seq.decoded) = (at, Cow::Borrowed(kept));
+                }
+                if let Cow::Owned(decoded) = &mut seq.shape_texts {
+                    let (at, kept) = texts.keep(std::mem::take(decoded));
+                    (*texts, seq.shape_texts) = (at, Cow::Borrowed(kept));
                 }
                 (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded_from(texts));
             }
@@ -3210,6 +3574,35 @@ mod tests {
         }
     }
 
+    /// A host entry whose vars are all scalars as written takes no edit
+    /// ([`EntryModel::takes_edits`]): `push_entry_shaped` adds nothing for
+    /// any edit of it, so the reader need not try it. One with a value kept
+    /// as a node takes them.
+    #[test]
+    fn only_entries_with_values_kept_as_nodes_take_edits() {
+        let src = "- w1: {a: 10.0.0.1, b: x}\n- w2: {a: 10.0.0.2, b: x}\n\
+                   - w3: {a: [1], b: x}\n- w4: {a: [2], b: x}\n";
+        let root = parse(src).unwrap().unwrap();
+        let items: Vec<_> = root.items().unwrap().map(|i| i.into_owned()).collect();
+        let name = |item: &Node<'static>| item.entries().unwrap()[0].0.clone();
+        let at = |text: &str| src.find(text).unwrap() as u32;
+        let mut seq = SeqBuilder::new(src);
+        seq.push(items[0].clone());
+        let model = seq.last_entry().unwrap();
+        assert!(!model.takes_edits());
+        // `1` of `10.0.0.1` as `2`, and `x` as `y`: no edit is taken.
+        for edits in [[(at("1,"), 1, 1)], [(at("x}"), 1, 1)]] {
+            assert!(!seq.push_entry_shaped(&model, &name(&items[1]), 27, &edits));
+        }
+        assert_eq!(seq.seq.entries.len(), 1);
+        seq.push(items[2].clone());
+        let model = seq.last_entry().unwrap();
+        assert!(model.takes_edits());
+        let edits = [(at("1]"), 1, 1)];
+        assert!(seq.push_entry_shaped(&model, &name(&items[3]), 22, &edits));
+        assert_eq!(seq.seq.entries.len(), 3);
+    }
+
     #[test]
     fn several_values_written_alike_on_every_host_share_their_nodes() {
         let mut src = String::new();
@@ -3329,35 +3722,116 @@ mod tests {
             let whole = rebuilt_item_by_item(src, root);
             assert!(crate::reference::same_tree(root, &whole, true), "{which}");
             assert_eq!(root.size(), whole.size(), "{which}");
-            // Each entry is the node the builder made for it where it is
-            // the only one (spans, values, styles and tags), also when made
-            // in a scratch node that held the last value of its shape.
-            let mut scratch = ValueScratch::default();
+            entries_come_back_as_read_alone(src, root, &starts, which);
             for (item, &start) in root.items().unwrap().zip(&starts) {
-                let alone = only_entry(src, start);
-                let alone = match which {
-                    0 => parse(&alone).unwrap(),
-                    _ => crate::strategy::block_yaml::read(&alone),
-                };
-                let alone = alone.unwrap();
-                let expected = alone.items().unwrap().next().unwrap();
-                assert!(same_exactly(&item, &expected), "{which}: {item:?}");
                 assert_eq!(item.span.start(), start + 2, "{which}");
             }
-            let mut k = 0;
-            for item in seq.items() {
+            let entries = seq
+                .items()
+                .filter(|item| matches!(item, HostItem::Entry { .. }));
+            for (k, item) in entries.enumerate() {
                 let HostItem::Entry { pairs, .. } = item else {
-                    continue;
+                    unreachable!()
                 };
-                for ((_, value), (_, written)) in pairs.clone().zip(pairs.written()) {
-                    if let WrittenValue::Node(kept) = written {
-                        assert_eq!(*kept.node_in(&mut scratch), value, "{which}: entry {k}");
-                        assert_eq!(*kept.node(), value, "{which}: entry {k}");
-                    }
-                }
                 let vars = seq.entry_vars(k).unwrap();
                 assert!(vars.written().count() == pairs.len(), "{which}");
-                k += 1;
+            }
+        }
+    }
+
+    /// Each entry of the host list `root` (the entries of `src` at
+    /// `starts`, read by builder `which`: the event parser's, the fast
+    /// reader's) is the node that builder makes for it where it is the only
+    /// one (spans, values, styles and tags); each value kept as a node is
+    /// too, also when made in a scratch node that held the last value of
+    /// its shape.
+    fn entries_come_back_as_read_alone(src: &str, root: &Node, starts: &[usize], which: usize) {
+        for (item, &start) in root.items().unwrap().zip(starts) {
+            let alone = only_entry(src, start);
+            let alone = match which {
+                0 => parse(&alone).unwrap(),
+                _ => crate::strategy::block_yaml::read(&alone),
+            };
+            let alone = alone.unwrap();
+            let expected = alone.items().unwrap().next().unwrap();
+            assert!(same_exactly(&item, &expected), "{which}: {item:?}");
+        }
+        let Kind::HostSeq(seq) = &root.kind else {
+            panic!("{which}: {:?}", root.kind);
+        };
+        let mut scratch = ValueScratch::default();
+        for (k, item) in seq.items().enumerate() {
+            let HostItem::Entry { pairs, .. } = item else {
+                continue;
+            };
+            for ((_, value), (_, written)) in pairs.clone().zip(pairs.written()) {
+                if let WrittenValue::Node(kept) = written {
+                    assert_eq!(*kept.node_in(&mut scratch), value, "{which}: item {k}");
+                    assert_eq!(*kept.node(), value, "{which}: item {k}");
+                }
+            }
+        }
+    }
+
+    /// Values whose scalars are not their text as written (folded over
+    /// lines, escaped), of one shape with scalars of their own: kept by
+    /// their shape, those scalars' values in `shape_texts` (each repeated
+    /// one once), and given back as the builder made them, in a new node
+    /// and in the scratch node, before and after `keep_decoded`.
+    #[test]
+    fn values_of_one_shape_keep_values_not_as_written_and_come_back_as_read() {
+        let mut src = String::new();
+        for i in 0..48 {
+            let n = i * 37 % 1000;
+            src.push_str(&match i % 6 {
+                // A folded name the same on every host, one of its own.
+                0 => format!("- w{i}:\n    ports: [http {n},\n      https\n      443]\n"),
+                1 => format!("- w{i}:\n    ports: [http,\n      https\n\n      {n}]\n"),
+                // Escapes, a folded value in a flow mapping and in block
+                // style (a plain scalar over lines), a folded name in a
+                // compact nested list.
+                2 => format!("- w{i}: {{x: {{k: \"v\\t{n}\", l: [{n}, z]}}}}\n"),
+                3 => format!("- w{i}: {{x: {{k: a {n}\n      b, l: \"\\u00e9\"}}}}\n"),
+                4 => format!("- w{i}:\n    m: a {n}\n      b\n\n      c\n"),
+                _ => {
+                    format!("- w{i}:\n    pairs:\n      - - a\n          {n}\n        - 'b''{i}'\n")
+                }
+            });
+        }
+        let src = src.as_str();
+        let starts: Vec<usize> = (src.match_indices("- w").map(|(at, _)| at)).collect();
+        for (which, root) in [parse(src).unwrap(), crate::strategy::block_yaml::read(src)]
+            .into_iter()
+            .enumerate()
+        {
+            let mut root = root.unwrap();
+            let Kind::HostSeq(seq) = &root.kind else {
+                panic!("{which}: {:?}", root.kind);
+            };
+            let decoded = (seq.values.iter())
+                .filter(|v| v.spans != NO_SPANS && v.spans & DECODED != 0)
+                .count();
+            assert_eq!(seq.values.len(), 48, "{which}");
+            assert!(decoded >= 40, "{which}: {decoded}");
+            assert!(
+                seq.value_trees.len() <= 8,
+                "{which}: {}",
+                seq.value_trees.len()
+            );
+            // `https 443` and `b` (of `a N\n b`) once, not once a host.
+            assert_eq!(seq.shape_texts.matches("https 443").count(), 1, "{which}");
+            let whole = rebuilt_item_by_item(src, &root);
+            assert!(crate::reference::same_tree(&root, &whole, true), "{which}");
+            let texts = Texts::default();
+            for kept in [false, true] {
+                if kept {
+                    root.keep_decoded(&texts);
+                    let Kind::HostSeq(seq) = &root.kind else {
+                        unreachable!()
+                    };
+                    assert!(matches!(seq.shape_texts, Cow::Borrowed(_)), "{which}");
+                }
+                entries_come_back_as_read_alone(src, &root, &starts, which);
             }
         }
     }
@@ -3429,7 +3903,9 @@ mod tests {
             };
             // Both builders share the values written alike (the fast
             // reader reads the compact nested lists itself).
-            assert_eq!((seq.values.len(), seq.value_trees.len()), (9, 3), "{which}");
+            // (`[v, 'w']` with `x` in place of `a` has the shape of the
+            // first: its escaped scalar's value is kept in `shape_texts`.)
+            assert_eq!((seq.values.len(), seq.value_trees.len()), (9, 2), "{which}");
             let whole = rebuilt_item_by_item(src, root);
             assert!(crate::reference::same_tree(root, &whole, true), "{which}");
             assert_eq!(root.size(), whole.size(), "{which}");

@@ -104,9 +104,31 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
     }
     let mut parser = Parser::new_as(source, checked).ok_or(None)?;
     parser.find_error = true;
-    parser
-        .document()
-        .ok_or_else(|| parser.error.take().flatten())
+    match parser.document() {
+        Some(root) => Ok(root),
+        None => Err(parser.search.take().and_then(|at| parser.first_error(at))),
+    }
+}
+
+/// Where [`read_or_error`] has the event parser look for the error: a
+/// [`crate::tree::Resume`] but for the anchors and aliases read before
+/// `from`, among the first `anchors` and `aliases` this reader noted.
+/// Kept where this reader gives up (the first place only), and read by
+/// the event parser once it gave up for good: a hand-over to the event
+/// parser that then reads the entry given up on (`[a,` then `-1]`) drops
+/// it (see [`Parser::hand_over`]), and an error after it is looked for
+/// where this reader gives up next.
+struct Search {
+    open: Vec<Open>,
+    more: bool,
+    flows: Vec<crate::tree::FlowOpen>,
+    plain: bool,
+    flow_column: Option<usize>,
+    closed: Option<crate::tree::Closed>,
+    from: usize,
+    stop: usize,
+    anchors: usize,
+    aliases: usize,
 }
 
 /// [`read`], and a copy of each node it took from the event parser for the
@@ -151,6 +173,9 @@ const LIKE_RECENT: usize = 4;
 struct Likes {
     models: Vec<Like>,
     misses: usize,
+    /// Whether a model takes edits ([`EntryModel::takes_edits`]): else
+    /// [`Parser::entry_shaped`] is not tried.
+    shaped: bool,
 }
 
 impl Likes {
@@ -168,6 +193,7 @@ impl Likes {
             }
             self.models.push(like);
             self.misses += 1;
+            self.shaped = self.models.iter().any(|like| like.entry.takes_edits());
         }
     }
 
@@ -305,10 +331,12 @@ struct Parser<'s> {
     /// [`crate::tree::Resume::anchors`]).
     anchors_at: Vec<(usize, &'s str, usize)>,
     aliases_at: Vec<(usize, usize)>,
-    /// Anchored nodes being read: an alias of one of them is an error of
-    /// the event builder's, which the skeleton of
-    /// [`crate::tree::first_error`] cannot stand for.
-    anchoring: usize,
+    /// Where each anchored node being read starts (its `&`): the skeleton
+    /// of [`crate::tree::first_error`] cannot stand for such an anchor (an
+    /// alias of it inside it is an error of the event builder's), so an
+    /// error is looked for from the entry holding the first of them (see
+    /// [`Parser::anchored_from`]).
+    anchoring: Vec<usize>,
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
@@ -340,9 +368,10 @@ struct Parser<'s> {
     /// Whether the document starts with `---`.
     explicit: bool,
     /// For [`read_or_error`]: whether to look for the error where it gives
-    /// up (once: see [`Parser::find_error_from`]), and the error found.
+    /// up (once: see [`Parser::find_error_from`]), and where to look, kept
+    /// until it gives up for good (see [`Search`]).
     find_error: bool,
-    error: RefCell<Option<Option<SyntaxError>>>,
+    search: RefCell<Option<Search>>,
     /// The flow collections being read in a flow collection that is the
     /// whole document (for [`read_or_error`], see [`Parser::flow_items`]).
     flows: RefCell<Vec<FlowFrame>>,
@@ -450,7 +479,7 @@ impl<'s> Parser<'s> {
             aliased: 0,
             anchors_at: Vec::new(),
             aliases_at: Vec::new(),
-            anchoring: 0,
+            anchoring: Vec::new(),
             last_tag: Cell::new(None),
             pairs: Vec::new(),
             written_pairs: Vec::new(),
@@ -464,7 +493,7 @@ impl<'s> Parser<'s> {
             recorded: None,
             explicit: false,
             find_error: false,
-            error: RefCell::new(None),
+            search: RefCell::new(None),
             flows: RefCell::new(Vec::new()),
             flow_plain: Cell::new(false),
             own_line: Cell::new(None),
@@ -655,7 +684,9 @@ impl<'s> Parser<'s> {
     /// lines of blanks after a tab, which the event parser reads as blank
     /// there (see [`Parser::skip_tab_blanks`]), their tabs taken.
     fn line_after(&self, start: usize) -> Option<Line> {
-        let mut line = self.line_from(start)?;
+        // Kept as `next_line` keeps it: the line after a tag is looked at
+        // again when read (`- !!str web1` on each of a million lines).
+        let mut line = self.line_at(start)?;
         while self.tab_led(line) && self.tab_blank(line) {
             self.take_tabs(line.start, line.end);
             line = self.line_from(line.next)?;
@@ -788,10 +819,14 @@ impl<'s> Parser<'s> {
             self.entry_starts(frame, line, dash);
             let at = self.skip_spaces(dash + 1, line.end);
             let colon = memchr::memchr(b':', &self.bytes[at..line.end]).map(|i| at + i);
+            // No tab before the name's `:` (a model's text after it has
+            // none): an entry read as a model takes no tab.
             if let Some(colon) = colon
                 && !likes.models.is_empty()
+                && !(self.tabs && self.bytes[line.start..colon].contains(&b'\t'))
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
-                    || self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
+                    || likes.shaped
+                        && self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
@@ -853,7 +888,8 @@ impl<'s> Parser<'s> {
     /// (the key this reader reads there, also where the event parser read
     /// the entry), the next line with content is the list's next entry, and
     /// reading it changed nothing outside it: no anchor or alias (no `&` or
-    /// `*` in its text), no tab in the source (whose places are noted).
+    /// `*` in its text), no tab in its text (whose places are noted as they
+    /// are read: an entry read as it takes none; see [`Parser::entry_like`]).
     ///
     /// An entry that needed a hand-over (of itself, or of entries inside
     /// it) can be a model: each region handed over ends at the latest where
@@ -865,7 +901,7 @@ impl<'s> Parser<'s> {
     /// hand-over that would have failed for it instead sends the whole file
     /// to the event parser, which builds the same tree.
     fn like(&self, line: Line, at: usize, indent: usize, items: &SeqBuilder<'s>) -> Option<Like> {
-        if self.tabs || line.indent != indent {
+        if line.indent != indent {
             return None;
         }
         let entry = items.last_entry()?;
@@ -877,7 +913,8 @@ impl<'s> Parser<'s> {
         let entry_next = next.indent == indent && self.is_entry(next, next.start + indent);
         let text = &self.bytes[line.start..next.start];
         let properties = memchr::memchr2(b'&', b'*', text).is_some();
-        (entry_next && !properties).then_some(Like {
+        let tab = self.tabs && text.contains(&b'\t');
+        (entry_next && !properties && !tab).then_some(Like {
             entry,
             column: at - line.start,
             colon,
@@ -944,8 +981,10 @@ impl<'s> Parser<'s> {
     /// as one of the entries `likes` is (see [`Parser::entry_like`]) but for
     /// its name and some words: the same text from the name's `:` to the
     /// next entry, at the same column, but for runs of ASCII letters, digits
-    /// and `_` (a whole plain scalar of a value kept as a node, in the
-    /// model: `ports: [http: 8081]` after `ports: [http: 8080]`), in a text
+    /// and `_` (inside a plain scalar of a value kept as a node, in the
+    /// model: `ports: [http: 8081]` after `ports: [http: 8080]`, `[http
+    /// 81,` then `https` then `443]` after `[http 80,` …; each run at least
+    /// a byte: `[a, ]` after `[a, b]` is another list), in a text
     /// with none of the bytes that could make such a run read otherwise
     /// (no quote, escape, tag, anchor, alias, comment, block scalar, `?`,
     /// tab or carriage return) and shorter than an implicit key may be. A
@@ -976,7 +1015,10 @@ impl<'s> Parser<'s> {
         let bytes = self.bytes;
         let mut edits = std::mem::take(&mut self.edits);
         let found = likes.iter().rev().find_map(|like| {
-            if like.column != column || like.len > MAX_KEY {
+            // A model without values kept as nodes takes no edit: not
+            // scanned (a var of its own on every host, `{ansible_host:
+            // 10.0.0.1}`, read the usual way at once).
+            if like.column != column || like.len > MAX_KEY || !like.entry.takes_edits() {
                 return None;
             }
             edits.clear();
@@ -1673,8 +1715,7 @@ impl<'s> Parser<'s> {
         // itself (one parser for many entries, rather than one for each
         // entry inside them).
         let often = |f: &Frame| f.handed >= HAND_OVER_REST_AFTER && f.handed * 4 >= f.entries;
-        let found = matches!(*self.error.borrow(), Some(Some(_)));
-        if self.no_hand_over || found || self.frames[..frame].iter().any(often) {
+        if self.no_hand_over || self.frames[..frame].iter().any(often) {
             return None;
         }
         let rest = often(&self.frames[frame]);
@@ -1703,8 +1744,11 @@ impl<'s> Parser<'s> {
                 continue; // blank
             }
             // Spaces, then a tab: the indentation is not known by spaces
-            // (the entry is taken to go on, for where an error is looked for).
-            tab |= self.bytes[at] == b'\t';
+            // (the entry is taken to go on, for where an error is looked for),
+            // but on a line of blanks and maybe a comment after the tab,
+            // which the event parser reads as blank (or, before the
+            // column of a plain scalar that goes on after it, skips).
+            tab |= self.bytes[at] == b'\t' && !self.tab_blank(next);
             if matches!(self.bytes[at], b'#' | b'\t') {
                 continue;
             }
@@ -1761,6 +1805,12 @@ impl<'s> Parser<'s> {
         self.pos = last;
         self.no_hand_over = false;
         self.handed += 1;
+        // Where this reader gave up inside the region (on what it leaves
+        // to the event parser, `[a,` then `-1]`), or before it in the
+        // entry, nothing is to be looked for: the event parser read the
+        // region as in the whole file, and an error after it is looked for
+        // where this reader gives up next.
+        self.search.take();
         Some(entries)
     }
 
@@ -1853,6 +1903,14 @@ impl<'s> Parser<'s> {
         if !self.searching() {
             return;
         }
+        // `frame`'s entry at `from` holds no anchored node being read that
+        // starts before it: only an outer collection's entry can.
+        let Some((at, start)) = self.anchored_from(frames, frame, (from, before, previous)) else {
+            return;
+        };
+        if start.0.start != from.start {
+            (frame, (from, before, previous)) = (at, start);
+        }
         while self.pending_before(from.start) {
             let start = match before {
                 0 => loop {
@@ -1894,18 +1952,53 @@ impl<'s> Parser<'s> {
     }
 
     /// Whether an error is still to be looked for (see [`read_or_error`]),
-    /// and can be: not inside an anchored node.
+    /// and can be.
     fn searching(&self) -> bool {
-        let looking = self.find_error && self.error.borrow().is_none();
-        looking && !self.lenient.get() && self.anchoring == 0
+        self.find_error && !self.lenient.get()
+    }
+
+    /// Where an error is looked for instead of a line at `from` inside an
+    /// anchored node being read that starts before it (see
+    /// [`Parser::anchoring`]): the entry of the innermost collection of
+    /// `frames[..below]` being read that starts a line at or before that
+    /// node's anchor (the entry holds the anchored node, which the event
+    /// parser then reads whole, anchor and all), as the collection's index,
+    /// that line, the entries before it and the one before those. `Some`
+    /// with nothing changed if no such node starts before `from`; `None`
+    /// where no such entry is known.
+    fn anchored_from(
+        &self,
+        frames: &[Frame],
+        below: usize,
+        from: (Line, usize, [Option<usize>; 2]),
+    ) -> Option<(usize, (Line, usize, [Option<usize>; 2]))> {
+        let Some(&anchor) = self.anchoring.iter().min().filter(|&&a| a < from.0.start) else {
+            return Some((below, from));
+        };
+        let k = (0..below)
+            .rev()
+            .find(|&k| frames[k].entry.is_some_and(|e| e <= anchor))?;
+        let Frame {
+            entries,
+            entry,
+            prev,
+            ..
+        } = frames[k];
+        // The entry being read there, not counted yet.
+        Some((k, (self.raw_line(entry?)?, entries, [prev, None])))
     }
 
     /// Where the entry of a block collection whose entries are at `open`
-    /// that comes before the one at `from` starts, when the line with
-    /// content before `from` starts it: a line at that column (a sequence's
-    /// `-`; a mapping's key, not a `-` of a sequence that is a key's value
-    /// nor an explicit `?` or `:`), as the lines of an entry after its first
-    /// are indented more.
+    /// that comes before the one at `from` starts, when the last line with
+    /// content before `from` that is indented no more than that column
+    /// starts it: a line at that column (a sequence's `-`; a mapping's key,
+    /// not a `-` of a sequence that is a key's value nor an explicit `?` or
+    /// `:`), as the lines of an entry after its first are indented more (an
+    /// entry over lines, whose last may end with an empty value: `- web:`
+    /// then `zone:`). This reader read them all, as the event parser does,
+    /// which refuses a line of a quoted scalar or flow collection indented
+    /// no more than the block (the closing bracket it refuses there is
+    /// [`Parser::lenient`]).
     fn entry_before(&self, open: Open, from: Line) -> Option<usize> {
         let mut end = from.start;
         let line = loop {
@@ -1914,7 +2007,8 @@ impl<'s> Parser<'s> {
                 .map_or(crate::tree::bom_len(self.src), |i| i + 1);
             let line = self.raw_line(start)?;
             let at = line.start + line.indent;
-            if !(at == line.end || self.bytes[at] == b'#' || self.tab_blank(line)) {
+            let blank = at == line.end || self.bytes[at] == b'#' || self.tab_blank(line);
+            if !blank && line.indent <= open.column {
                 break line;
             }
             end = start;
@@ -1946,8 +2040,11 @@ impl<'s> Parser<'s> {
         self.search(open, more, flows, None, from.start, stop);
     }
 
-    /// Has the event parser read from `from` (see [`crate::tree::Resume`]),
-    /// after the anchors and aliases read before it.
+    /// Keeps where the event parser is to read from `from` (see
+    /// [`Search`] and [`crate::tree::Resume`]), unless it is to read from
+    /// further back already: it then reads past `from` too (as from the
+    /// entry holding a flow collection given up on, rather than from inside
+    /// that, which it leaves where that ends: a tab-led line after it).
     fn search(
         &self,
         open: &[Open],
@@ -1957,28 +2054,51 @@ impl<'s> Parser<'s> {
         from: usize,
         stop: usize,
     ) {
-        let anchors: Vec<(&str, usize)> = (self.anchors_at.iter())
-            .filter(|&&(at, ..)| at < from)
-            .map(|&(_, name, size)| (name, size))
-            .collect();
-        let aliased = (self.aliases_at.iter())
-            .filter(|&&(at, _)| at < from)
-            .map(|&(_, size)| size)
-            .sum();
-        let at = crate::tree::Resume {
-            explicit: self.explicit,
-            open,
+        let mut search = self.search.borrow_mut();
+        if search.as_ref().is_some_and(|kept| kept.from < from) {
+            return;
+        }
+        *search = Some(Search {
+            open: open.to_vec(),
             more,
-            flows,
+            flows: flows.to_vec(),
             plain,
             flow_column,
-            anchors: &anchors,
-            aliased,
             closed,
             from,
             stop,
+            anchors: self.anchors_at.len(),
+            aliases: self.aliases_at.len(),
+        });
+    }
+
+    /// The error the event parser finds reading from `at.from` on, after
+    /// the anchors and aliases read before it (see
+    /// [`crate::tree::first_error`]).
+    fn first_error(&self, at: Search) -> Option<SyntaxError> {
+        let from = at.from;
+        let anchors: Vec<(&str, usize)> = (self.anchors_at[..at.anchors].iter())
+            .filter(|&&(at, ..)| at < from)
+            .map(|&(_, name, size)| (name, size))
+            .collect();
+        let aliased = (self.aliases_at[..at.aliases].iter())
+            .filter(|&&(at, _)| at < from)
+            .map(|&(_, size)| size)
+            .sum();
+        let resume = crate::tree::Resume {
+            explicit: self.explicit,
+            open: &at.open,
+            more: at.more,
+            flows: &at.flows,
+            plain: at.plain,
+            flow_column: at.flow_column,
+            anchors: &anchors,
+            aliased,
+            closed: at.closed,
+            from,
+            stop: at.stop,
         };
-        *self.error.borrow_mut() = Some(crate::tree::first_error(self.src, at));
+        crate::tree::first_error(self.src, resume)
     }
 
     /// Whether the last line with content before the line at `start` may
@@ -2105,7 +2225,9 @@ impl<'s> Parser<'s> {
         if self.bytes[at] != b'!' {
             return None;
         }
-        let (tag, end) = self.tag_name(line, at)?;
+        // The tag made only for a block (`- !!str web1` on each of a
+        // million lines is none).
+        let (from, end) = self.tag_span(line, at)?;
         let next = self.line_after(line.next)?;
         let first = next.start + next.indent;
         let block = self.is_entry(next, first) || self.key(next, first).is_some();
@@ -2113,6 +2235,7 @@ impl<'s> Parser<'s> {
             return None;
         }
         self.finish(line);
+        let tag = self.tag_text(at, from, end);
         Some(self.block(next).map(|node| tagged(node, tag, at)))
     }
 
@@ -2160,7 +2283,7 @@ impl<'s> Parser<'s> {
         let aliases_before = self.aliases;
         let value_at = self.skip_spaces(name_end, line.end);
         // Not ended on a return without it (this reader then gives up).
-        self.anchoring += 1;
+        self.anchoring.push(at);
         let node = if value_at == line.end || self.bytes[value_at] == b'#' {
             self.take_tabs(value_at, line.end);
             self.finish(line);
@@ -2177,7 +2300,7 @@ impl<'s> Parser<'s> {
             self.end_of_value(line, after)?;
             node
         };
-        self.anchoring -= 1;
+        self.anchoring.pop();
         // Also defined inside its own node, which readers count differently.
         if self.anchors.contains_key(name) {
             return None;
@@ -2307,14 +2430,32 @@ impl<'s> Parser<'s> {
     }
 
     /// Whether the line after `line` may go on with a plain scalar that ends
-    /// `line`: it is blank or indented past the block's `indent`. (Most
-    /// often it is the block's next entry: only its indent is counted.)
+    /// `line`: it is blank, indented past the block's `indent`, or starts
+    /// with a tab after its spaces (a line of blanks and a comment after a
+    /// tab, which the event parser may skip as blank: see
+    /// [`Parser::plain_lines`]). (Most often it is the block's next entry:
+    /// only its indent is counted.)
     fn goes_on(&self, line: Line, indent: usize) -> bool {
         let rest = self.bytes.get(line.next..).unwrap_or_default();
         let spaces = rest.iter().take_while(|&&b| b == b' ').count();
         indent != ROOT
             && !rest.is_empty()
-            && (spaces > indent || matches!(rest.get(spaces), None | Some(b'\n' | b'\r')))
+            && (spaces > indent || matches!(rest.get(spaces), None | Some(b'\n' | b'\r' | b'\t')))
+    }
+
+    /// Whether the next line with content after `line` (past blank lines
+    /// and lines of blanks after a tab, maybe with a comment) is indented
+    /// past `indent` or starts with a tab after its spaces.
+    fn goes_on_after_tabs(&self, line: Line, indent: usize) -> bool {
+        let mut next = self.raw_line(line.next);
+        while let Some(row) = next {
+            let at = row.start + row.indent;
+            if at < row.end && !(self.tab_led(row) && self.tab_blank(row)) {
+                return row.indent > indent || self.tab_led(row);
+            }
+            next = self.raw_line(row.next);
+        }
+        false
     }
 
     /// A plain scalar `first` ending `line` and going on over the lines after
@@ -2341,6 +2482,14 @@ impl<'s> Parser<'s> {
             if at == next.end || tabbed && !self.src[at..next.end].contains('#') {
                 blanks += 1;
                 continue;
+            }
+            // A comment after a tab, then a line that may go on (indented
+            // past the block's indent, or after a tab): the event parser
+            // skips that comment as blank where it is before the block's
+            // column, and the scalar goes on; the entry is handed over
+            // (see `Parser::hand_over`), or its error looked for.
+            if tabbed && self.goes_on_after_tabs(next, indent) {
+                return None;
             }
             if next.indent <= indent || self.bytes[at] == b'#' || tabbed {
                 break;
@@ -2597,24 +2746,23 @@ impl<'s> Parser<'s> {
         at: usize,
         indent: usize,
     ) -> Option<(Node<'s>, usize)> {
-        // Two memchr passes: far faster than one search for either byte on a
-        // long comma string.
-        if let Some(i) = self.src[at + 1..line.end].find('"') {
+        // One search for either byte, the memchr crate's (vector loads, also
+        // on a long comma string): a closing quote first, the value is the
+        // text before it.
+        if let Some(i) = memchr::memchr2(b'"', b'\\', &self.bytes[at + 1..line.end])
+            && self.bytes[at + 1 + i] == b'"'
+        {
             let end = at + 1 + i;
             let text = &self.src[at + 1..end];
-            if !text.contains('\\') {
-                let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
-                return Some((node, end + 1));
-            }
+            let node = quoted(Cow::Borrowed(text), Style::DoubleQuoted, at, end + 1);
+            return Some((node, end + 1));
         }
         // Room for the rest of the line: a name with an escape in a list of a
         // million is not grown by doubling.
         let mut value = String::with_capacity(line.end - at);
         let mut from = at + 1;
         loop {
-            let stop = self.bytes[from..line.end]
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\');
+            let stop = memchr::memchr2(b'"', b'\\', &self.bytes[from..line.end]);
             let Some(i) = stop else {
                 from = self.fold_quoted(line, from, &mut value, indent)?;
                 continue;
@@ -2667,6 +2815,13 @@ impl<'s> Parser<'s> {
     /// followed by a space or its line's end: as the event parser gives it,
     /// and where it ends.
     fn tag_name(&self, line: Line, at: usize) -> Option<(String, usize)> {
+        let (from, end) = self.tag_span(line, at)?;
+        Some((self.tag_text(at, from, end), end))
+    }
+
+    /// Where the suffix of the tag at `at` (as [`Parser::tag_name`] takes
+    /// it) starts and where the tag ends.
+    fn tag_span(&self, line: Line, at: usize) -> Option<(usize, usize)> {
         let secondary = self.bytes.get(at + 1) == Some(&b'!');
         let from = at + 1 + usize::from(secondary);
         let end = from
@@ -2677,6 +2832,13 @@ impl<'s> Parser<'s> {
         if end == from || end < line.end && self.bytes[end] != b' ' {
             return None;
         }
+        Some((from, end))
+    }
+
+    /// The tag written from `at` to `end`, its suffix from `from` (see
+    /// [`Parser::tag_span`]), as the event parser shows it.
+    fn tag_text(&self, at: usize, from: usize, end: usize) -> String {
+        let secondary = from == at + 2;
         let written = &self.src[at..end];
         let tag = match self.last_tag.take() {
             Some((last, tag)) if last == written => tag,
@@ -2689,7 +2851,7 @@ impl<'s> Parser<'s> {
             }
         };
         self.last_tag.set(Some((written, tag.clone())));
-        Some((tag, end))
+        tag
     }
 }
 
@@ -2870,6 +3032,15 @@ impl<'s> Parser<'s> {
             .collect();
         let column = flows[0].column;
         drop(all);
+        // Inside an anchored node that starts before: from the block entry
+        // holding it (see `anchored_from`).
+        if self.anchoring.iter().any(|&a| a < from.start) {
+            let frames = &self.frames;
+            if let Some((k, at)) = self.anchored_from(frames, frames.len(), (from, 0, [None; 2])) {
+                self.find_error_from(frames, k, at, line.next);
+            }
+            return;
+        }
         // The block collections around a flow collection on an entry's line.
         let (blocks, more) = match self.frames.last() {
             Some(frame) if indent != ROOT => {
@@ -3078,6 +3249,25 @@ impl<'s> Parser<'s> {
         (text, stop < rest.len(), dash)
     }
 
+    /// Whether a line of a flow collection whose first character is at
+    /// `start` may go on a plain scalar of the line before (see
+    /// [`Parser::flow_plain`]): it starts with a character that goes on a
+    /// plain scalar in YAML 1.1 and 1.2 alike, not an indicator, a tab or a
+    /// comment ([`GOES_ON_PLAIN`]), or with `-` before anything but a flow
+    /// indicator (`-443`, `- 443`, `-` alone: saphyr-parser, libyaml and
+    /// PyYAML all read `https` then `-443` on the next line as `https
+    /// -443`; a `-` right before `,`, `]`, `[`, `{` or `}` saphyr-parser
+    /// refuses, and libyaml and PyYAML read).
+    fn goes_on_plain(&self, line: Line, start: usize) -> bool {
+        match self.bytes[start] {
+            b'-' => !matches!(
+                self.bytes[..line.end].get(start + 1),
+                Some(b',' | b'[' | b']' | b'{' | b'}')
+            ),
+            b => GOES_ON_PLAIN[usize::from(b)],
+        }
+    }
+
     /// A plain scalar in a flow collection at `at`, and the index just after
     /// it (its trailing spaces not included). It goes on over the lines
     /// after `line` (which then becomes its last line) as YAML folds them
@@ -3085,7 +3275,7 @@ impl<'s> Parser<'s> {
     /// are indented past the block's `indent` (or, in a flow collection that
     /// is the whole document, are no document marker) and start with a
     /// character that goes on a plain scalar in YAML 1.1 and 1.2 alike
-    /// (not an indicator, a tab or a comment); its span is the event
+    /// ([`Parser::goes_on_plain`]); its span is the event
     /// parser's, from its first character to its last. Where a line after
     /// it starts otherwise, the scalar ends before it, and what that line
     /// holds is read (or refused) as before.
@@ -3107,7 +3297,7 @@ impl<'s> Parser<'s> {
                 }
                 _ => next.indent > indent,
             };
-            if !placed || !GOES_ON_PLAIN[usize::from(self.bytes[start])] {
+            if !placed || !self.goes_on_plain(next, start) {
                 break;
             }
             let (text, stops, dash) = self.flow_plain_part(next, start);
@@ -3445,6 +3635,21 @@ mod tests {
                 "hosts:\n- h1:\n    ports: [http 1,\n      https\n      443]\n",
                 vec!["https 443"],
             ),
+            // A line that starts with `-` but before a flow indicator goes
+            // on the scalar, as saphyr-parser, libyaml and PyYAML read it.
+            (
+                "ports: [http 80,\n  https\n  -443]\n",
+                vec!["http 80", "https -443"],
+            ),
+            ("a: [x\n  -y]\n", vec!["x -y"]),
+            (
+                "a: [x\n  - y\n  -\n  --z, w\n  -#v]\n",
+                vec!["x - y - --z", "w -#v"],
+            ),
+            ("a: {k: x\n  -1}\n", vec!["x -1"]),
+            ("a: [x\n  -\n\n  -y\n  ]\n", vec!["x -\n-y"]),
+            ("a: [x\n  - , y\n  -:z]\n", vec!["x -", "y -:z"]),
+            ("[x\n- y]\n", vec!["x - y"]),
         ];
         for (source, values) in cases {
             let fast = read_alone(source).unwrap_or_else(|| panic!("not read: {source:?}"));
@@ -3467,7 +3672,12 @@ mod tests {
         // block's indent does not go on the scalar: left to the event parser
         // (which reads some of them as going on, refuses others).
         for source in [
-            "a: [x\n  -y]\n",
+            "a: [x\n  -]\n",
+            "a: [x\n  -, y]\n",
+            "a: [x\n  -[y]]\n",
+            "a: [x\n  -{y}]\n",
+            "a: [x\n  -y -]\n",
+            "a: [x\n  -: y]\n",
             "a: [x\n  'y']\n",
             "a: [x\n  *y]\n",
             "a: [x\n  !y]\n",
@@ -3556,10 +3766,29 @@ mod tests {
             ("- h{i}:\n    z: 1\n    m: [a, {i}]\n    n: [{i}]\n", true),
             ("- h{i}:\n    m: {{a: {i}}}\n    n: [[{i}], [x]]\n", true),
             ("- h{i}:\n    m:\n    - a_{i}\n    - {i}_b\n", true),
-            // Words that are not whole scalars, or not in a nested value.
-            ("- h{i}:\n    ports: [http: a{i}b-c, https: 443]\n", false),
-            ("- h{i}:\n    ports: [http: a {i}, https: 443]\n", false),
-            ("- h{i}:\n    ports: [http: a.{i}]\n", false),
+            // Words inside scalars, also scalars over lines (folded).
+            ("- h{i}:\n    ports: [http: a{i}b-c, https: 443]\n", true),
+            ("- h{i}:\n    ports: [http: a {i}, https: 443]\n", true),
+            ("- h{i}:\n    ports: [http: a.{i}]\n", true),
+            (
+                "- h{i}:\n    ports: [http {i},\n      https\n      443]\n",
+                true,
+            ),
+            (
+                "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n",
+                true,
+            ),
+            ("- h{i}:\n    m: {{k: a {i}\n      b}}\n", true),
+            (
+                "- h{i}:\n    m: {{k: a\n\n\n      b {i}  \n      c}}\n",
+                true,
+            ),
+            ("- h{i}:\n    m: a {i}\n      b\n\n      c {i}\n", true),
+            ("- h{i}:\n    m: [x, \"a\\tb\"]\n    n: [{i}]\n", false),
+            // A name over lines with a word of its own (its list's text
+            // would be made anew), words not in a nested value.
+            ("- h{i}:\n    m: [x, a\n      b {i}]\n", false),
+            ("- h{i}:\n    m: [a,\n      b {i}]\n", true),
             ("- h{i}:\n    z: {i}\n    m: [a]\n", false),
             ("- h{i}:\n    z{i}: 1\n    m: [a]\n", false),
             ("- h{i}: {{z: {i}, m: [a]}}\n", false),
@@ -3572,11 +3801,12 @@ mod tests {
             ("- h{i}:\n    m: &x{i} [{i}, b]\n", false),
             ("- h{i}:\n    m: [{i}, b] # c{i}\n", false),
             ("- h{i}:\n    m: [{i}, b #c\n      ]\n", false),
+            ("- h{i}:\n    m: [{i}, b\n      #c\n      x]\n", false),
             ("- h{i}:\n    m: [a{i}\n      b, c]\n", false),
             ("- h{i}:\n    m:\n      - a\n        b{i}\n", false),
             ("- h{i}:\n    m: [[a, [{i}]], {{b: [c]}}]\n", true),
-            ("- h{i}:\n    m: [a: {i}:b, c]\n", false),
-            ("- h{i}:\n    m: [a:{i}, c]\n", false),
+            ("- h{i}:\n    m: [a: {i}:b, c]\n", true),
+            ("- h{i}:\n    m: [a:{i}, c]\n", true),
             ("- h{i}:\n    m: [a#{i}, c]\n", false),
             ("- h{i}:\n    m: [{i}, c]  \n", true),
             ("- h{i}:\n    m: [{i}, c]\r\n", false),
@@ -3666,17 +3896,17 @@ mod tests {
         // entries, the event parser's tree, spans included.
         let handed = [
             (
-                "- w{i}:\n    ports: [http 80,\n      https\n      -443]\n",
+                "- w{i}:\n    ports: [http 80,\n      https\n      '443']\n",
                 4,
                 4,
             ),
-            ("- w{i}: {a: [x\n    -y]}\n", 4, 2),
+            ("- w{i}: {a: [x\n    'y']}\n", 4, 2),
             ("- w{i}:\n    k: [[a]: b]\n    l: 1\n", 4, 4),
             // Not kept as a host entry (a key that is a sequence), or with
             // an anchor: read one by one, then the rest of the list handed
             // over at once.
             ("- w{i}:\n    ? [a]\n    : b\n", 0, 8),
-            ("- w{i}:\n    k: &a [x\n      -y]\n", 0, 0),
+            ("- w{i}:\n    k: &a [x\n      'y']\n", 0, 0),
         ];
         for (entry, alike, hand_overs) in handed {
             let mut source = String::from("l:\n");
@@ -3803,7 +4033,7 @@ mod tests {
     #[test]
     fn hand_over_keeps_the_messages_of_the_whole_file() {
         for source in [
-            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        -b]\n  - web1\n  - 'web 3'\nschedul: 2\n",
+            "versions:\n  app:\n  - web1\n  - web2:\n      pairs: [a\n        'b']\n  - web1\n  - 'web 3'\nschedul: 2\n",
             "versions:\n  app:\n    hosts:\n    - w1: {regal_x: 1}\n    - w2:\n        k:\n        - !<!t> a\n    - w2\n    ordr: 1\n",
             "versions:\n  a:\n  - w1\n  - ? w2\n    : {z: 1}\n  - w\t3\n  b: [w4, w1]\nvars:\n  x: !!map\n    - 1\n",
         ] {
@@ -3817,6 +4047,28 @@ mod tests {
     }
 
     /// The fuzz regression input with tabs in comments and at line ends.
+    /// Names tagged or double-quoted with escapes on every line, with tab
+    /// and comment lines after some, and tags of blocks: read as the event
+    /// parser reads them (the tag made only for a block, the line after a
+    /// tag looked at once, one search for a quote or an escape).
+    #[test]
+    fn reads_tagged_and_escaped_names_as_the_event_parser() {
+        for source in [
+            "l:\n  - !!str a\n  - !!str b\n  - c\n",
+            "l:\n  - !!str a\n\t\n  - !x b\n \t \n  - !!str c\n",
+            "l:\n  - !!str a\n\t# c\n  - !!str b\n",
+            "l:\n  - !!str\n    a\n  - !!null b\n",
+            "l: !!seq\n  - a\n  - !!str b\n",
+            "l:\n  - !!map\n    a: 1\n  - !!str b\n",
+            "l:\n  - \"a\\x41b\"\n  - \"c\\td\"\n  - \"e\\\"f\"\n  - \"g\"\n",
+            "l:\n  - \"a\\\\\"\n  - \"\"\n  - \"b\\x2e\\x2ec\"\n",
+            "l: \"a, b\\x2c c\"\n",
+            "l:\n  - \"a\\x41\n    b\"\n  - c\n",
+        ] {
+            read_alone_as_the_event_parser(source);
+        }
+    }
+
     #[test]
     fn reads_a_strategy_with_tabs_in_comments() {
         same_as_serde_yaml(include_str!(
@@ -3827,9 +4079,11 @@ mod tests {
     /// Lines that start with a tab and hold nothing else but blanks and a
     /// comment (YAML 1.2 reads them as blank lines, YAML 1.1 refuses them)
     /// are read as the event parser reads them, where the next line with
-    /// content is a block's next entry or less indented, or there is none;
-    /// not before a line that may go on a plain scalar (`a` then such a
-    /// line, then `b` indented more: `a b` to the event parser).
+    /// content is a block's next entry or less indented, or there is none,
+    /// and (without a comment) inside a plain scalar over lines; not a
+    /// comment after a tab before a line that may go on a plain scalar (`a`
+    /// then such a line, then `b` indented more: `a b` to the event
+    /// parser), whose entry is handed over.
     #[test]
     fn reads_tab_led_blank_lines_as_the_event_parser() {
         for source in [
@@ -3848,16 +4102,23 @@ mod tests {
             "a: x\n \t\n  y\n",
             "? a\n\t# c\n: b\n",
             "a: !!str\n\t# c\n  b\n",
+            "- x\n\t\n  y\n",
+            "a:\n  b: x\n\t\n   y\n",
         ] {
             read_alone_as_the_event_parser(source);
         }
-        for source in [
-            "a: x\n\t# c\n  y\n",
-            "- x\n\t\n  y\n",
-            "a:\n  b: x\n\t\n   y\n",
-            "a:\n  b: x\n\t\n\tc: y\n",
-        ] {
+        for source in ["a: x\n\t# c\n  y\n", "a:\n  b: x\n\t\n\tc: y\n"] {
             not_read_alone(source);
+        }
+        // The entry with a comment after a tab beside a plain scalar that
+        // goes on is handed over (the file was read whole before).
+        for source in [
+            "a: 1\nb: x\n\t# c\n  y\nc: 2\n",
+            "- w1\n- w2:\n    motd: hello\n\t# c\n      world\n- w3\n",
+            "- w1\n- w2:\n    motd: hello\n  \t# c\n\t\n      world\n- w3\n",
+        ] {
+            assert!(read(source).is_some(), "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
         }
     }
 
@@ -4121,7 +4382,7 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for source in [
-            "a: [x,\n  y\n  -z]\n",
+            "a: [x,\n  y\n  'z']\n",
             "a: [x # c\n  y]\n",
             "a: {x\n  : 1}\n",
             "a:\n  b: [\n  x]\n",
@@ -4215,7 +4476,7 @@ mod tests {
             "|\nweb1\n web2\n\n# not a comment", ">-\nweb1,\nweb2\n\nweb3", "|-\nx", "> # c\nfolded",
             "!!str x", "\"e\\x41\\t\\\"\"", "!t 'q'", "web1,\nweb2,\nweb3", "multi\nline\n\nplain ",
             "\"quoted \\x41\n two  \n\nlines\"", "'it''s\nquoted'", "[a\nb]",
-            "{k: http 80\n\n  https, l: [x\ny # c\n]}",
+            "{k: http 80\n\n  https, l: [x\ny # c\n]}", "[http 1,\nhttps\n-443, -\n- x]",
             // From here on, left to the event parser.
             "1.10", "-1", "+1", "1e3", "0x1F", "0o7", ".inf", "-.inf", ".nan", "0.5", "1.", "0b101",
             "18446744073709551616", "\"\\n\"", "[a, b,]", "[a: 1]", "{a}", "{a: }", "[a, # c",
@@ -4227,11 +4488,11 @@ mod tests {
             "|+\nkeep\n", ">+\nfolded\n\n", "|2\n  two", ">-1\n x\n y", "|+2\n  k\n",
             "\"escaped \\\nbreak\"", "!!str\nnext line", "!!seq [a, b]", "!t {k: v}",
             "!!map\nk: v", ">\nfolded\n  more", "x: |+\n  y\n", "a\tb", "|\n\tx", "[x, &e y]",
-            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\n-b]",
+            "!!str\n'q'", "- |-\n  x", "k: >+\n  v\n\nl: 1", "!!seq\n- a\n- b", "[a\n'b']",
             // Read by the fast reader now (compact nested sequences).
             "- - a\n  - b",
         ];
-        const SCALARS_READ: usize = 80;
+        const SCALARS_READ: usize = 81;
         /// How many values at the end of `SCALARS` are handed over.
         const HANDED: usize = 21;
         /// Put before a mapping, defines the anchors the scalars use.

@@ -15,6 +15,9 @@
 //! only the scalars it writes otherwise than the model does; and written
 //! from the plan's text and those scalars.
 //!
+//! Values kept by their shape with a scalar that is not its text as written
+//! (folded over lines, escaped) are read as nodes, as before.
+//!
 //! Only values with nothing to report take this path: anything else (a key
 //! of its own, a scalar ansible-core cannot read, a shared part with a
 //! problem) goes through the validator's general walk, which reports it
@@ -111,7 +114,7 @@ impl<'s> ShapePlan<'s> {
             }
             Kind::Seq(_) | Kind::HostSeq(_) => {
                 if let Kind::HostSeq(seq) = &node.kind
-                    && !seq.names_only()
+                    && !seq.names_as_written()
                 {
                     return None;
                 }
@@ -305,7 +308,7 @@ impl<'s> ShapePlans<'s> {
     /// its shape; `None` for a value that is its model itself (read once,
     /// by the general walk) or whose model has no plan.
     pub(super) fn of(&mut self, value: &KeptValue<'_, 's>) -> Option<&ShapePlan<'s>> {
-        if value.is_model() {
+        if value.is_model() || value.has_decoded() {
             return None;
         }
         let model = value.model();

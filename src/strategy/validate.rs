@@ -365,14 +365,32 @@ fn two_readings(text: &str) -> Option<(String, String)> {
 /// (`!<!unsafe>` as `!!unsafe`, `!<tag:yaml.org,2002:str>` as
 /// `!tag:yaml.org,2002:str`).
 fn short_tag(shown: &str) -> String {
+    match short_tag_parts(shown) {
+        (true, name) => format!("!!{name}"),
+        (false, tag) => tag.to_string(),
+    }
+}
+
+/// Whether `shown`'s [`short_tag`] is `short`, without making it (a tag on
+/// each of a million names: `!!str web1`).
+fn is_short_tag(shown: &str, short: &str) -> bool {
+    match short_tag_parts(shown) {
+        (true, name) => short.strip_prefix("!!") == Some(name),
+        (false, tag) => tag == short,
+    }
+}
+
+/// [`short_tag`] in parts: `(true, name)` for YAML's own tag `!!name`, else
+/// `(false, tag)` for the tag as it is shown.
+fn short_tag_parts(shown: &str) -> (bool, &str) {
     const YAML: &str = "tag:yaml.org,2002:";
     let verbatim = shown.strip_prefix('!');
     let tag = verbatim
         .filter(|t| t.starts_with(YAML) || t.starts_with('!'))
         .unwrap_or(shown);
     match tag.strip_prefix(YAML) {
-        Some(name) => format!("!!{}", name.trim_start_matches('!')),
-        None => tag.to_string(),
+        Some(name) => (true, name.trim_start_matches('!')),
+        None => (false, tag),
     }
 }
 
@@ -610,7 +628,7 @@ impl<'s> Validator<'s, '_> {
     /// a quoted `'~'` is a name as written. An empty name, null too to YAML,
     /// is left to the caller: it is an empty item or an empty name.
     fn null_name(&mut self, scalar: &Scalar<'s>, at: usize, of: NameOf) -> bool {
-        let tagged_null = (scalar.tag.as_deref()).is_some_and(|tag| short_tag(tag) == "!!null");
+        let tagged_null = (scalar.tag.as_deref()).is_some_and(|tag| is_short_tag(tag, "!!null"));
         if scalar.value.is_empty() || !(scalar.is_null() || tagged_null) {
             return false;
         }
@@ -1596,7 +1614,7 @@ impl<'s> Validator<'s, '_> {
                     // A name tagged null (`!!null web1`) is reported as the
                     // general way reports it, at its tag.
                     item @ HostItem::Scalar { tag: Some(tag), .. }
-                        if short_tag(tag) == "!!null" =>
+                        if is_short_tag(tag, "!!null") =>
                     {
                         self.host_item(&mut read, &item.into_node(), list_alias);
                     }
@@ -2833,6 +2851,42 @@ fn plain_half<'s>(part: &'s str, room: &mut [MaybeUninit<Host<'s>>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_short_tag` answers what comparing `short_tag` would, for tags as
+    /// the parser shows them: YAML's own, local, verbatim, odd.
+    #[test]
+    fn short_tags_compare_without_a_copy() {
+        let shown = [
+            "tag:yaml.org,2002:null",
+            "tag:yaml.org,2002:!null",
+            "tag:yaml.org,2002:!!null",
+            "!tag:yaml.org,2002:null",
+            "!!null",
+            "!null",
+            "!!!null",
+            "tag:yaml.org,2002:str",
+            "!tag:yaml.org,2002:str",
+            "!!unsafe",
+            "!unsafe",
+            "tag:yaml.org,2002:",
+            "!",
+            "",
+            "null",
+            "tag:yaml.org,2002:nul",
+        ];
+        let short = ["!!null", "!!str", "!unsafe", "!!", "!", "", "null", "!!nul"];
+        for tag in shown {
+            for want in short {
+                assert_eq!(
+                    is_short_tag(tag, want),
+                    short_tag(tag) == want,
+                    "{tag} {want}"
+                );
+            }
+        }
+        assert!(is_short_tag("tag:yaml.org,2002:null", "!!null"));
+        assert!(!is_short_tag("tag:yaml.org,2002:str", "!!null"));
+    }
 
     /// `[a,,b]` is an empty host entry where the list holds host names, an
     /// empty item elsewhere, and any other syntax error keeps its words.
