@@ -357,3 +357,160 @@ pub(super) fn push_kept<'s>(
     }
     super::validate::push_kept_value(out, &value.node_in(&mut scratch.values));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Problem;
+    use crate::strategy::{HostsFrom, Strategy, block_yaml, parse, parse_by_reference};
+    use crate::tree::WrittenValue;
+
+    /// A strategy of one version whose hosts each carry `vars` (`X`: the
+    /// host's own scalar from `own`).
+    fn strategy(vars: &str, own: &[&str]) -> String {
+        let mut text = String::from("versions:\n  app:\n");
+        for (i, x) in own.iter().enumerate() {
+            text.push_str(&format!("    - h{i}:\n{}\n", vars.replace('X', x)));
+        }
+        text
+    }
+
+    /// For each host entry of the file's one version, whether its one value
+    /// kept as a node has a plan and is fine by it (`None`: no plan, the
+    /// general walk reads it).
+    fn fine_by_plan(src: &str) -> Vec<Option<bool>> {
+        let root = block_yaml::read(src).expect("read by the fast reader");
+        let versions = &root.entries().expect("a mapping")[0].1;
+        let app = &versions.entries().expect("a mapping")[0].1;
+        let Kind::HostSeq(seq) = &app.kind else {
+            panic!("a compact host list: {app:?}");
+        };
+        let mut plans = ShapePlans::default();
+        (0..)
+            .map_while(|k| seq.entry_vars(k))
+            .map(|pairs| {
+                let (_, value) = pairs.written().next().expect("a var");
+                let WrittenValue::Node(kept) = value else {
+                    panic!("a value kept as a node");
+                };
+                plans.of(&kept).map(|plan| plan.is_fine(&kept))
+            })
+            .collect()
+    }
+
+    /// The problems, or every host's vars as JSON text.
+    fn outcome(read: Result<Strategy, Vec<Problem>>) -> Result<Vec<String>, Vec<Problem>> {
+        read.map(|strategy| {
+            (strategy.versions.iter())
+                .flat_map(|v| v.hosts.iter().map(|h| v.own_vars(h).map(String::from)))
+                .map(Option::unwrap_or_default)
+                .collect()
+        })
+    }
+
+    /// Reads `src` with the fast paths and by the reference: the same.
+    fn as_reference(src: &str) -> Result<Vec<String>, Vec<Problem>> {
+        let fast = outcome(parse(src));
+        let reference = outcome(parse_by_reference(src, HostsFrom::Unavailable));
+        assert_eq!(fast, reference, "{src}");
+        fast
+    }
+
+    const PORTS: &str = "        ports: [http: X, https: 443]";
+
+    #[test]
+    fn own_scalars_are_checked_at_each_host() {
+        // Host 1 is the model (read by the general walk), host 2's own
+        // scalar is one ansible-core cannot read, host 3's is fine.
+        let src = strategy(PORTS, &["80", ".inf", "8080", "no", "0x1F"]);
+        assert_eq!(
+            fine_by_plan(&src),
+            [None, Some(false), Some(true), Some(true), Some(true)]
+        );
+        let problems = as_reference(&src).expect_err("host 2's value");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let at = problems[0].location.as_ref().expect("placed");
+        assert_eq!((at.line, at.column), (6, 23), "{problems:?}");
+        // Fine on host 2, a problem on host 1 (the model): the model's own
+        // scalar is no shared part.
+        let src = strategy(PORTS, &["2001-02-30", "81", "2001-02-30"]);
+        assert_eq!(fine_by_plan(&src), [None, Some(true), Some(false)]);
+        assert_eq!(as_reference(&src).expect_err("two hosts").len(), 2);
+    }
+
+    #[test]
+    fn own_scalars_are_written_as_ansible_core_reads_them() {
+        let own = [
+            "80",
+            "no",
+            "010",
+            "1_000",
+            "0x1F",
+            "1:30",
+            "-1.5",
+            "2001-12-14",
+            "~",
+            "'{{ x }}'",
+            "\"quoted\"",
+            "0",
+            "007",
+            "9999999999999999999",
+            "1e3",
+            "0o17",
+            "web",
+            "443",
+        ];
+        let src = strategy(PORTS, &own);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[1], r#"{"ports":[{"http":false},{"https":443}]}"#);
+        assert_eq!(vars[5], r#"{"ports":[{"http":90},{"https":443}]}"#);
+        let src = strategy("        pairs:\n          - - X\n            - b", &own);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[2], r#"{"pairs":[[8,"b"]]}"#);
+    }
+
+    #[test]
+    fn shared_parts_with_a_problem_are_read_by_the_general_walk() {
+        // A key twice, a merge key, a key ansible-core cannot print: at
+        // every host, by the general walk, as the reference reports them.
+        for vars in [
+            "        m: {a: X, a: 1}",
+            "        m: {on: X, true: 1}",
+            "        m: {<<: X, b: 1}",
+            "        m: {2001-02-30: X}",
+        ] {
+            let src = strategy(vars, &["1", "2", "3"]);
+            let fine = fine_by_plan(&src);
+            assert!(
+                fine[1..].iter().all(|f| *f == Some(false)),
+                "{vars}: {fine:?}"
+            );
+            let problems = as_reference(&src).expect_err(vars);
+            assert_eq!(problems.len(), 3, "{vars}: {problems:?}");
+        }
+        // A key of its own on a host: read by the general walk there.
+        let src = strategy("        m: {X: 1, b: 2}", &["a", "b", "c", "a"]);
+        assert_eq!(
+            fine_by_plan(&src),
+            [None, Some(false), Some(false), Some(true)]
+        );
+        assert_eq!(as_reference(&src).expect_err("b twice").len(), 1);
+        let src = strategy("        m: {X: 1, b: 2}", &["a", "c", "a"]);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[1], r#"{"m":{"c":1,"b":2}}"#);
+    }
+
+    #[test]
+    fn tagged_values_have_no_plan() {
+        for vars in [
+            "        l: !!seq [X]",
+            "        l: [!!str X]",
+            "        l: !unsafe [X, 1]",
+        ] {
+            let src = strategy(vars, &["1", "2", "{{ x }}"]);
+            let fine = fine_by_plan(&src);
+            assert!(fine.iter().all(Option::is_none), "{vars}: {fine:?}");
+            as_reference(&src).ok();
+        }
+    }
+}
