@@ -700,7 +700,7 @@ impl Iterator for OwnSpans<'_> {
 /// The value of a scalar of `style` of a value kept by its shape (see
 /// [`KeptValue::own_spans`]), written at `span`: what [`KeptValue::node`]
 /// makes its value.
-pub fn shaped_scalar<'s>(src: &'s str, span: Span, style: Style) -> &'s str {
+pub fn shaped_scalar(src: &str, span: Span, style: Style) -> &str {
     text_at(src, span, style)
 }
 
