@@ -4158,6 +4158,47 @@ mod tests {
         assert!(files >= 16, "{files}");
     }
 
+    /// Errors inside an anchored node being read (the anchor on a host's
+    /// name, on its vars, on a var's value, an alias of it inside it),
+    /// after a run of empty values after an entry over lines, after a
+    /// handed-over entry (where this reader gave up first and the event
+    /// parser then read the entry), and after a comment after a tab beside a
+    /// plain scalar that goes on (its entry handed over): found from where
+    /// this reader gives up, each the event parser's for the whole file.
+    /// Each went to the event parser whole before.
+    #[test]
+    fn finds_errors_in_anchored_nodes_after_empty_runs_and_hand_overs() {
+        let hosts = "versions:\n  app:\n    - a1\n    - a2\n";
+        let handed = "    - h:\n        p: [http 80,\n          https\n          -443]\n";
+        for source in [
+            format!("{hosts}    - &a w: {{x: [1, }}\n    - a3\n"),
+            format!("{hosts}    - w: &a {{x: [1, }}\n"),
+            format!("{hosts}    - w: &a\n        x: 1\n        y: [1, }}\n"),
+            format!("{hosts}    - w:\n        k: &a [1,\n          *a, }}\n"),
+            format!("{hosts}    - w: &a\n        x: 1\n        y: *a\n"),
+            format!("{hosts}    - - &a\n        - x: 1\n          y: [1, }}\n"),
+            format!("vars: &v\n  a: &a\n    b: &b 1\n    c: *b\n    d: \"\n{hosts}"),
+            format!("{hosts}    - w:\n        z:\n    - b:\n    - c:\n    - \"d\n"),
+            format!(
+                "{hosts}    - w:\n        z: [a,\n          b]\n    - b:\n    - c:\n    - \"d\n"
+            ),
+            format!("{hosts}{handed}    - \"d\n"),
+            format!("{hosts}{handed}\t- d\n"),
+            format!("{hosts}{handed}    - a3\n    - d: {{a: 1,\n        b: [}}\n"),
+            format!("{hosts}    - w:\n        m: x\n\t# c\n          y\n    - a3\n    - \"d\n"),
+            format!("{hosts}    - w:\n        m: x\n\t# c\n          y: z\n    - a3\n"),
+            format!("{hosts}    - w:\n        m: x\n\t# c\n          y\n       n: 1\n"),
+        ] {
+            let whole = crate::tree::parse(&source).unwrap_err();
+            assert_eq!(
+                read_or_error(&source).err(),
+                Some(Some(whole)),
+                "{source:?}"
+            );
+            assert!(reference::agrees(&source), "{source:?}");
+        }
+    }
+
     /// Errors after an alias (its anchor defined before, as a scalar or a
     /// collection), right after empty values (`-`, `key:`, a key with only
     /// an anchor or a tag, several in a row, a host entry whose last value
