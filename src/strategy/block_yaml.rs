@@ -113,7 +113,8 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
 /// Where [`read_or_error`] has the event parser look for the error: a
 /// [`crate::tree::Resume`] but for the anchors and aliases read before
 /// `from`, among the first `anchors` and `aliases` this reader noted.
-/// Kept where this reader gives up (the first place only), and read by
+/// Kept where this reader gives up (the place furthest back, if several:
+/// the event parser then reads past the others too), and read by
 /// the event parser once it gave up for good: a hand-over to the event
 /// parser that then reads the entry given up on (`[a,` then `-1]`) drops
 /// it (see [`Parser::hand_over`]), and an error after it is looked for
@@ -1881,18 +1882,19 @@ impl<'s> Parser<'s> {
     /// entries of it come before that line, the last two of them starting
     /// at `previous`, the latest first, where known), after the collections
     /// open there, up to
-    /// `stop`: the whole file's (see [`crate::tree::first_error`]). Looked
-    /// for once: a second place to look would come after one where the
-    /// event parser found no error, and the fast reader reads nothing after
-    /// a place it gave up on.
+    /// `stop`: the whole file's (see [`crate::tree::first_error`]). Kept
+    /// until this reader gives up for good, and looked for then, once (see
+    /// [`Search`]).
     ///
     /// Where the line before `from` may end with a value not read yet (an
     /// empty one: `-` or `key:` ending it), which the skeleton has not, it
     /// reads from the entry that line is in instead: the entry before (at
-    /// `previous`, or further back the line before if it starts one), or
-    /// for a collection's first entry, the entry of the collection around
-    /// that holds it; this reader took each whole, as the event parser
-    /// reads it.
+    /// `previous`, or further back the line before if it starts one, over
+    /// the lines of an entry over lines), or for a collection's first
+    /// entry, the entry of the collection around that holds it; this reader
+    /// took each whole, as the event parser reads it. Inside an anchored
+    /// node being read that starts before `from`, it reads from the entry
+    /// holding that node (see [`Parser::anchored_from`]).
     fn find_error_from(
         &self,
         frames: &[Frame],
