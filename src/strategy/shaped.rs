@@ -339,6 +339,19 @@ impl<'s> ShapePlans<'s> {
 pub(super) struct KeptScratch<'s> {
     pub(super) plans: ShapePlans<'s>,
     pub(super) values: ValueScratch<'s>,
+    /// Whether it writes one host's vars only: then no plan is made (one
+    /// costs more than the node).
+    once: bool,
+}
+
+impl KeptScratch<'_> {
+    /// A scratch that writes one host's vars.
+    pub(super) fn once() -> Self {
+        KeptScratch {
+            once: true,
+            ..Default::default()
+        }
+    }
 }
 
 /// Writes `value`, a host var's value kept as a node and read without a
@@ -349,7 +362,8 @@ pub(super) fn push_kept<'s>(
     value: &KeptValue<'_, 's>,
     scratch: &mut KeptScratch<'s>,
 ) {
-    if let Some(plan) = scratch.plans.of(value)
+    if !scratch.once
+        && let Some(plan) = scratch.plans.of(value)
         && plan.keys_fine
         && plan.push(out, value)
     {
