@@ -700,7 +700,7 @@ impl Iterator for OwnSpans<'_> {
 /// The value of a scalar of `style` of a value kept by its shape (see
 /// [`KeptValue::own_spans`]), written at `span`: what [`KeptValue::node`]
 /// makes its value.
-pub fn shaped_scalar<'s>(src: &'s str, span: Span, style: Style) -> &'s str {
+pub fn shaped_scalar(src: &str, span: Span, style: Style) -> &str {
     text_at(src, span, style)
 }
 
@@ -1439,7 +1439,7 @@ impl EntryModel {
 /// values of its scalars that are not their text as written in `text`).
 #[derive(Debug)]
 struct ValueShape {
-    spans: Vec<(Span, bool)>,
+    spans: Vec<(Span, bool, u32)>,
     shapely: bool,
     shape: Vec<ShapeSpan>,
     text: String,
@@ -1475,50 +1475,53 @@ fn fold_plain(text: &str) -> Option<String> {
 }
 
 /// The spans of `node`'s nodes in [`same_shape`]'s order onto `out`, each
-/// with whether it is an untagged plain scalar (and `node` outside a tag).
-fn shape_order(node: &Node, tagged: bool, out: &mut Vec<(Span, bool)>) {
+/// with whether it is an untagged plain scalar (and `node` outside a tag),
+/// and for a name of a host list, the index in `out` of that list's own.
+fn shape_order(node: &Node, tagged: bool, out: &mut Vec<(Span, bool, u32)>) {
+    let mut push = |span: Span, plain: bool| out.push((span, plain, NO_LIST));
     match &node.kind {
-        Kind::Scalar(scalar) => out.push((
+        Kind::Scalar(scalar) => push(
             node.span,
             !tagged && scalar.tag.is_none() && scalar.style == Style::Plain,
-        )),
+        ),
         Kind::Seq(items) => {
-            out.push((node.span, false));
+            push(node.span, false);
             items.iter().for_each(|item| shape_order(item, tagged, out));
         }
         Kind::Map(entries) => {
-            out.push((node.span, false));
+            push(node.span, false);
             entries.iter().for_each(|(key, value)| {
                 shape_order(key, tagged, out);
                 shape_order(value, tagged, out);
             });
         }
         Kind::Tagged(inner) => {
-            out.push((node.span, false));
+            push(node.span, false);
             shape_order(&inner.1, true, out);
         }
         Kind::HostSeq(seq) => {
-            out.push((node.span, false));
+            let list = out.len() as u32;
+            out.push((node.span, false, NO_LIST));
             let plain = !tagged
                 && seq.names == Style::Plain
                 && seq.names_tag.is_none()
                 && seq.entries.is_empty();
             let mut nodes = seq.nodes.iter();
             let mut node_at = seq.node_at.iter().peekable();
-            let mut decoded = seq.decoded_at.iter().peekable();
             for (index, span) in seq.spans.iter().enumerate() {
                 if node_at.next_if_eq(&&(index as u32)).is_some() {
                     shape_order(nodes.next().expect("a node per index"), tagged, out);
                 } else {
-                    // A decoded name is not taken with words of its own.
-                    let decoded = decoded.next_if(|&&(item, _)| item == index as u32);
-                    out.push((*span, plain && decoded.is_none()));
+                    out.push((*span, plain, list));
                 }
             }
         }
-        Kind::Alias(_) => out.push((node.span, false)),
+        Kind::Alias(_) => push(node.span, false),
     }
 }
+
+/// No host list (see [`shape_order`]).
+const NO_LIST: u32 = u32::MAX;
 
 /// After this many items, a sequence makes room for the rest at once.
 const RESERVE_AT: u32 = 4096;
@@ -1805,14 +1808,27 @@ impl<'s> SeqBuilder<'s> {
                 let shapely = same_shape(seq.src, &node, &node, base, (&mut shape, &mut text));
                 let mut spans = Vec::new();
                 shape_order(&node, false, &mut spans);
-                // A plain scalar over lines is taken with words of its own
-                // where its value is its text folded as `fold_plain` folds it.
-                for ((span, plain), shaped) in spans.iter_mut().zip(&shape) {
-                    if let (true, Decoded::Scalar(Some((at, len)))) = (*plain, shaped.value) {
-                        let value = &text[at as usize..(at + len) as usize];
-                        let written = &seq.src[span.start()..span.end as usize];
-                        *plain = fold_plain(written).is_some_and(|folded| folded == value);
-                    }
+                // A plain scalar or name over lines is taken with words of
+                // its own where its value is its text folded as `fold_plain`
+                // folds it.
+                let mut name_starts = vec![0; spans.len()];
+                for k in 0..spans.len().min(shape.len()) {
+                    let (span, plain, list) = spans[k];
+                    let value = match shape[k].value {
+                        Decoded::Scalar(Some((at, len))) => (at, at + len),
+                        Decoded::Name { end: Some(end), .. } => {
+                            let Decoded::Names(Some((at, _))) = shape[list as usize].value else {
+                                spans[k].1 = false;
+                                continue;
+                            };
+                            let from = std::mem::replace(&mut name_starts[list as usize], end);
+                            (at + from, at + end)
+                        }
+                        _ => continue,
+                    };
+                    let value = &text[value.0 as usize..value.1 as usize];
+                    let written = &seq.src[span.start()..span.end as usize];
+                    spans[k].1 = plain && fold_plain(written).is_some_and(|folded| folded == value);
                 }
                 ValueShape {
                     shapely: shapely && shape.len() == spans.len(),
@@ -1934,14 +1950,19 @@ impl<'s> SeqBuilder<'s> {
             let placed = edits.iter().all(|&(start, len, _)| {
                 !within(whole, (start, len))
                     || (shape.spans.iter())
-                        .any(|&(span, plain)| plain && within(span, (start, len)))
+                        .any(|&(span, plain, _)| plain && within(span, (start, len)))
             });
             let Some(base) = map(whole.start).filter(|_| shape.shapely && placed) else {
                 return undo(seq, &mut self.recent_texts);
             };
             matched += inside;
-            (self.shape.clear(), self.shape_text.clear());
-            for (&(span, plain), model) in shape.spans.iter().zip(&shape.shape) {
+            self.shape.clear();
+            self.shape_text.clear();
+            let from_model = |(at, len): (u32, u32)| &shape.text[at as usize..(at + len) as usize];
+            // The values of decoded names with words of their own.
+            let mut names = Vec::new();
+            for (k, (&(span, plain, _), model)) in shape.spans.iter().zip(&shape.shape).enumerate()
+            {
                 let edited = plain && edits.iter().any(|&(at, len, _)| within(span, (at, len)));
                 let Some(span) = map_span(span) else {
                     return undo(seq, &mut self.recent_texts);
@@ -1956,32 +1977,52 @@ impl<'s> SeqBuilder<'s> {
                 };
                 // The texts of the model's value, or of a plain scalar over
                 // lines with words of its own, folded.
-                let mut keep = |value: &str| {
-                    let at = u32::try_from(self.shape_text.len()).ok()?;
-                    self.shape_text.push_str(value);
-                    Some((at, u32::try_from(value.len()).ok()?))
-                };
-                let from_model =
-                    |(at, len): (u32, u32)| &shape.text[at as usize..(at + len) as usize];
+                let text = &mut self.shape_text;
+                let written = &seq.src[span.start()..span.end as usize];
                 let value = match model.value {
-                    Decoded::Scalar(Some(_)) if edited => {
-                        let written = &seq.src[span.start()..span.end as usize];
-                        fold_plain(written)
-                            .and_then(|value| keep(&value))
-                            .map(|at| Decoded::Scalar(Some(at)))
-                    }
+                    Decoded::Scalar(Some(_)) if edited => fold_plain(written)
+                        .and_then(|value| push_text(text, &value))
+                        .map(|at| Decoded::Scalar(Some(at))),
                     Decoded::Scalar(Some(at)) => {
-                        keep(from_model(at)).map(|at| Decoded::Scalar(Some(at)))
+                        push_text(text, from_model(at)).map(|at| Decoded::Scalar(Some(at)))
                     }
                     Decoded::Names(Some(at)) => {
-                        keep(from_model(at)).map(|at| Decoded::Names(Some(at)))
+                        push_text(text, from_model(at)).map(|at| Decoded::Names(Some(at)))
                     }
+                    value @ Decoded::Name { end: Some(_), .. } if edited => fold_plain(written)
+                        .map(|folded| names.push((k, folded)))
+                        .map(|()| value),
                     value => Some(value),
                 };
                 let Some(value) = value else {
                     return undo(seq, &mut self.recent_texts);
                 };
                 self.shape.push(ShapeSpan { at, len, value });
+            }
+            // The text of each list holding such a name, anew.
+            for list in 0..self.shape.len() * usize::from(!names.is_empty()) {
+                let Decoded::Names(Some(model)) = shape.shape[list].value else {
+                    continue;
+                };
+                let (mut text, mut from) = (String::new(), 0);
+                for k in list + 1..self.shape.len() {
+                    let Decoded::Name { end: Some(end), .. } = shape.shape[k].value else {
+                        continue;
+                    };
+                    if shape.spans[k].2 != list as u32 {
+                        continue;
+                    }
+                    let own = names.iter().find(|(at, _)| *at == k);
+                    let model = &from_model(model)[from as usize..end as usize];
+                    text.push_str(own.map_or(model, |(_, value)| value));
+                    from = end;
+                    let end = Some(u32::try_from(text.len()).unwrap_or(u32::MAX));
+                    self.shape[k].value = Decoded::Name { listed: true, end };
+                }
+                let Some(at) = push_text(&mut self.shape_text, &text) else {
+                    return undo(seq, &mut self.recent_texts);
+                };
+                self.shape[list].value = Decoded::Names(Some(at));
             }
             let Some(spans) =
                 push_shape(seq, &mut self.recent_texts, &self.shape, &self.shape_text)
@@ -2065,7 +2106,8 @@ impl<'s> SeqBuilder<'s> {
                     let found = found.or_else(|| {
                         let base = node.span.start;
                         let at = window.rev().find(|&at| {
-                            (shape.clear(), text.clear());
+                            shape.clear();
+                            text.clear();
                             same_shape(src, &seq.value_trees[at], &node, base, (shape, text))
                         })?;
                         let spans = push_shape(seq, &mut self.recent_texts, shape, text)?;
@@ -2238,6 +2280,13 @@ fn keep_shape_text(
     seq.shape_texts.to_mut().push_str(text);
     *slot = kept;
     Some(kept)
+}
+
+/// Where `value`, pushed onto `text`, is there.
+fn push_text(text: &mut String, value: &str) -> Option<(u32, u32)> {
+    let at = u32::try_from(text.len()).ok()?;
+    text.push_str(value);
+    Some((at, u32::try_from(value.len()).ok()?))
 }
 
 /// How many texts of `shape_texts` [`keep_shape_text`] finds again.

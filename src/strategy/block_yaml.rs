@@ -1966,6 +1966,7 @@ impl<'s> Parser<'s> {
     /// that line, the entries before it and the one before those. `Some`
     /// with nothing changed if no such node starts before `from`; `None`
     /// where no such entry is known.
+    #[allow(clippy::type_complexity)] // `find_error_from`'s `from`, given back
     fn anchored_from(
         &self,
         frames: &[Frame],
@@ -3785,9 +3786,18 @@ mod tests {
             ),
             ("- h{i}:\n    m: a {i}\n      b\n\n      c {i}\n", true),
             ("- h{i}:\n    m: [x, \"a\\tb\"]\n    n: [{i}]\n", false),
-            // A name over lines with a word of its own (its list's text
-            // would be made anew), words not in a nested value.
-            ("- h{i}:\n    m: [x, a\n      b {i}]\n", false),
+            // Names over lines with words of their own (their list's text
+            // made anew).
+            ("- h{i}:\n    m: [x, a\n      b {i}]\n", true),
+            (
+                "- h{i}:\n    m: [a {i}\n      b, c, d\n\n      {i}]\n",
+                true,
+            ),
+            (
+                "- h{i}:\n    m: [[x\n      {i}], y\n      z, [p, q {i}\n      r]]\n",
+                true,
+            ),
+            ("- h{i}:\n    m: [x\n      y, a\n      b {i}]\n", true),
             ("- h{i}:\n    m: [a,\n      b {i}]\n", true),
             ("- h{i}:\n    z: {i}\n    m: [a]\n", false),
             ("- h{i}:\n    z{i}: 1\n    m: [a]\n", false),
@@ -3802,8 +3812,8 @@ mod tests {
             ("- h{i}:\n    m: [{i}, b] # c{i}\n", false),
             ("- h{i}:\n    m: [{i}, b #c\n      ]\n", false),
             ("- h{i}:\n    m: [{i}, b\n      #c\n      x]\n", false),
-            ("- h{i}:\n    m: [a{i}\n      b, c]\n", false),
-            ("- h{i}:\n    m:\n      - a\n        b{i}\n", false),
+            ("- h{i}:\n    m: [a{i}\n      b, c]\n", true),
+            ("- h{i}:\n    m:\n      - a\n        b{i}\n", true),
             ("- h{i}:\n    m: [[a, [{i}]], {{b: [c]}}]\n", true),
             ("- h{i}:\n    m: [a: {i}:b, c]\n", true),
             ("- h{i}:\n    m: [a:{i}, c]\n", true),
