@@ -139,7 +139,7 @@ impl<'s> HostVarsText<'s> {
         match self.written_entry(id) {
             Some(k) => {
                 let mut text = String::new();
-                self.render(k, &mut text, &mut shaped::KeptScratch::default());
+                self.render(k, &mut text, &mut shaped::KeptScratch::once());
                 Cow::Owned(text)
             }
             None => Cow::Borrowed(self.rendered(id)),
@@ -269,7 +269,7 @@ impl<'s> HostVarsText<'s> {
         };
         let mut text = std::mem::take(&mut self.text);
         let start = text.len();
-        self.render(entry, &mut text, &mut shaped::KeptScratch::default());
+        self.render(entry, &mut text, &mut shaped::KeptScratch::once());
         self.text = text;
         self.finish(start).expect("a host entry has vars")
     }

@@ -36,14 +36,17 @@ pub(super) struct ShapePlan<'s> {
     /// One step per node of the model, in the order a value kept by its
     /// shape keeps its spans ([`KeptValue::own_spans`]).
     steps: Vec<Step<'s>>,
-    /// The value's JSON text without its value scalars: each goes at its
-    /// step's `cut`.
+    /// The value's JSON text without its value scalars, while the plan is
+    /// made: each goes at its step's `cut`.
     text: String,
     /// Whether the model's keys have nothing to report: each a scalar, none
     /// YAML's merge key, each resolved, no name twice in a mapping.
     keys_fine: bool,
     /// The whole JSON text of the model, when every scalar in it resolves
-    /// too (then a value written as the model is has nothing to report).
+    /// too (then a value written as the model is has nothing to report): a
+    /// value of the model is written as this text, with the JSON of each
+    /// scalar it writes otherwise than the model in place of the model's
+    /// (at its step's `at`).
     whole: Option<String>,
 }
 
@@ -55,13 +58,14 @@ enum Step<'s> {
     /// A mapping's key, as written (a value's key must be written so).
     Key(&'s str),
     /// A scalar value: as the model writes it, its style, where its JSON
-    /// goes in the plan's text, and its JSON text (`None`: ansible-core
-    /// cannot read it).
+    /// goes in the plan's text, its JSON text (`None`: ansible-core cannot
+    /// read it), and where that is in the plan's whole text.
     Value {
         written: &'s str,
         style: Style,
         cut: u32,
         json: Option<Box<str>>,
+        at: (u32, u32),
     },
 }
 
@@ -81,17 +85,20 @@ impl<'s> ShapePlan<'s> {
         if plan.keys_fine && fine {
             let mut whole = String::with_capacity(plan.text.len() + 8 * plan.steps.len());
             let mut from = 0;
-            for step in &plan.steps {
-                if let Step::Value { cut, json, .. } = step {
+            for step in &mut plan.steps {
+                if let Step::Value { cut, json, at, .. } = step {
                     let cut = *cut as usize;
                     whole.push_str(&plan.text[from..cut]);
+                    let start = u32::try_from(whole.len()).ok()?;
                     whole.push_str(json.as_deref().expect("every scalar resolved"));
+                    *at = (start, u32::try_from(whole.len()).ok()?);
                     from = cut;
                 }
             }
             whole.push_str(&plan.text[from..]);
             plan.whole = Some(whole);
         }
+        plan.text = String::new();
         plan.steps.shrink_to_fit();
         Some(plan)
     }
@@ -110,6 +117,7 @@ impl<'s> ShapePlan<'s> {
                     style: scalar.style,
                     cut: u32::try_from(self.text.len()).ok()?,
                     json: json.map(String::into_boxed_str),
+                    at: (0, 0),
                 });
             }
             Kind::Seq(_) | Kind::HostSeq(_) => {
@@ -192,37 +200,32 @@ impl<'s> ShapePlan<'s> {
     /// Writes `value`, of this plan's model and read without a problem
     /// ([`ShapePlan::is_fine`], or the general walk), as JSON: what
     /// `push_kept_value` writes of its node. False (nothing written) when
-    /// it writes a key of its own, which the plan's text does not hold.
+    /// it writes a key of its own, which the plan's text does not hold, or
+    /// the model has a scalar that does not resolve.
     fn push(&self, out: &mut String, value: &KeptValue<'_, 's>) -> bool {
+        let Some(whole) = &self.whole else {
+            return false;
+        };
         let Some(spans) = value.own_spans() else {
-            out.push_str(self.whole.as_deref().expect("read without a problem"));
+            out.push_str(whole);
             return true;
         };
         let src = value.src();
         let (start, mut from) = (out.len(), 0);
         for (step, span) in self.steps.iter().zip(spans) {
-            let (written, style, cut, json) = match step {
+            let (style, (at, to)) = match step {
                 Step::Collection => continue,
                 Step::Key(written) if own(src, span) == written.as_bytes() => continue,
                 Step::Key(_) => {
                     out.truncate(start);
                     return false;
                 }
-                Step::Value {
-                    written,
-                    style,
-                    cut,
-                    json,
-                } => (written, *style, *cut as usize, json),
+                Step::Value { written, .. } if own(src, span) == written.as_bytes() => continue,
+                Step::Value { style, at, .. } => (*style, *at),
             };
-            out.push_str(&self.text[from..cut]);
-            from = cut;
-            if own(src, span) == written.as_bytes()
-                && let Some(json) = json
-            {
-                out.push_str(json);
-                continue;
-            }
+            // The model's text up to this scalar, then this one's.
+            out.push_str(&whole[from..at as usize]);
+            from = to as usize;
             let text = shaped_scalar(src, span, style);
             match style {
                 Style::Plain if written_int(text) => out.push_str(text),
@@ -230,7 +233,7 @@ impl<'s> ShapePlan<'s> {
                 _ => push_json_str(out, text),
             }
         }
-        out.push_str(&self.text[from..]);
+        out.push_str(&whole[from..]);
         true
     }
 }
@@ -339,6 +342,19 @@ impl<'s> ShapePlans<'s> {
 pub(super) struct KeptScratch<'s> {
     pub(super) plans: ShapePlans<'s>,
     pub(super) values: ValueScratch<'s>,
+    /// Whether it writes one host's vars only: then no plan is made (one
+    /// costs more than the node).
+    once: bool,
+}
+
+impl KeptScratch<'_> {
+    /// A scratch that writes one host's vars.
+    pub(super) fn once() -> Self {
+        KeptScratch {
+            once: true,
+            ..Default::default()
+        }
+    }
 }
 
 /// Writes `value`, a host var's value kept as a node and read without a
@@ -349,7 +365,8 @@ pub(super) fn push_kept<'s>(
     value: &KeptValue<'_, 's>,
     scratch: &mut KeptScratch<'s>,
 ) {
-    if let Some(plan) = scratch.plans.of(value)
+    if !scratch.once
+        && let Some(plan) = scratch.plans.of(value)
         && plan.keys_fine
         && plan.push(out, value)
     {
