@@ -2,6 +2,7 @@
 
 pub mod block_yaml;
 pub mod file;
+mod shaped;
 pub mod validate;
 
 use crate::error::{Problem, ProblemKind};
@@ -138,7 +139,7 @@ impl<'s> HostVarsText<'s> {
         match self.written_entry(id) {
             Some(k) => {
                 let mut text = String::new();
-                self.render(k, &mut text, &mut tree::ValueScratch::default());
+                self.render(k, &mut text, &mut shaped::KeptScratch::once());
                 Cow::Owned(text)
             }
             None => Cow::Borrowed(self.rendered(id)),
@@ -160,7 +161,7 @@ impl<'s> HostVarsText<'s> {
             Some((k, true)) => self.write_strings(k, w),
             Some(k) => {
                 scratch.text.clear();
-                self.render(k, &mut scratch.text, &mut scratch.values);
+                self.render(k, &mut scratch.text, &mut scratch.kept);
                 w.write_all(scratch.text.as_bytes())
             }
             None => w.write_all(self.rendered(id).as_bytes()),
@@ -206,13 +207,13 @@ impl<'s> HostVarsText<'s> {
     }
 
     /// Host entry `k` of the list kept, as `serde_json` writes its vars;
-    /// `strings`: its values are all strings. Values kept as nodes are made
-    /// nodes in `values`.
+    /// `strings`: its values are all strings. Values kept as nodes are
+    /// written through `kept`.
     fn render(
         &self,
         (k, strings): (usize, bool),
         out: &mut String,
-        values: &mut tree::ValueScratch<'s>,
+        kept: &mut shaped::KeptScratch<'s>,
     ) {
         let seq = self.written.as_ref().expect("entries kept with their list");
         let pairs = seq.entry_vars(k).expect("an entry of the list");
@@ -228,9 +229,7 @@ impl<'s> HostVarsText<'s> {
                 tree::WrittenValue::Scalar(value) => {
                     validate::push_written_value(out, &value).expect("read when kept")
                 }
-                tree::WrittenValue::Node(value) => {
-                    validate::push_kept_value(out, &value.node_in(values))
-                }
+                tree::WrittenValue::Node(value) => shaped::push_kept(out, &value, kept),
             }
         }
         out.push('}');
@@ -270,7 +269,7 @@ impl<'s> HostVarsText<'s> {
         };
         let mut text = std::mem::take(&mut self.text);
         let start = text.len();
-        self.render(entry, &mut text, &mut tree::ValueScratch::default());
+        self.render(entry, &mut text, &mut shaped::KeptScratch::once());
         self.text = text;
         self.finish(start).expect("a host entry has vars")
     }
@@ -329,7 +328,7 @@ impl<'s> HostVarsText<'s> {
 #[derive(Debug, Default)]
 pub struct VarsScratch<'s> {
     text: String,
-    values: tree::ValueScratch<'s>,
+    kept: shaped::KeptScratch<'s>,
 }
 
 /// Var `name` of the JSON object `json`, as the JSON text of its value.

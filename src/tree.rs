@@ -598,6 +598,44 @@ impl<'a, 's> KeptValue<'a, 's> {
         self.model.is_untagged()
     }
 
+    /// Its node, or the node of its shape: for a value written alike or kept
+    /// by its shape, the first value written so.
+    pub fn model(&self) -> &'a Node<'s> {
+        self.model
+    }
+
+    /// Whether it is [`KeptValue::model`] itself, where it was first
+    /// written (no other value written alike, or of its shape, read yet).
+    pub fn is_model(&self) -> bool {
+        self.spans.is_none() && self.shift == 0
+    }
+
+    /// Whether it is kept by its shape and a scalar of it is not its text
+    /// as written (folded over lines, escaped: see [`DECODED`]).
+    pub fn has_decoded(&self) -> bool {
+        self.spans.is_some_and(|spans| spans.decoded)
+    }
+
+    /// The source it is written in.
+    pub fn src(&self) -> &'s str {
+        self.src
+    }
+
+    /// For a value kept by its shape, the spans of its own nodes, one for
+    /// each node of [`KeptValue::model`] in [`same_shape`]'s order (a node
+    /// before those inside it: a sequence's items as [`Node::items`] gives
+    /// them, a mapping's keys and values in turn); `None` for any other
+    /// value (written as its model is).
+    /// Not for a value with [`KeptValue::has_decoded`], whose spans hold
+    /// more.
+    pub fn own_spans(&self) -> Option<OwnSpans<'a>> {
+        debug_assert!(!self.has_decoded());
+        self.spans.map(|spans| OwnSpans {
+            spans: ShapeSpans::new(spans),
+            base: self.shift,
+        })
+    }
+
     /// The value as a node.
     pub fn node(&self) -> Cow<'a, Node<'s>> {
         match (self.spans, self.shift) {
@@ -637,6 +675,33 @@ impl<'a, 's> KeptValue<'a, 's> {
         );
         Cow::Borrowed(node)
     }
+}
+
+/// The spans of the nodes of a value kept by its shape ([`KeptValue::own_spans`]).
+#[derive(Clone)]
+pub struct OwnSpans<'a> {
+    spans: ShapeSpans<'a>,
+    base: u32,
+}
+
+impl Iterator for OwnSpans<'_> {
+    type Item = Span;
+    #[inline]
+    fn next(&mut self) -> Option<Span> {
+        let span = self.spans.next()?;
+        let start = self.base + u32::from(span.at);
+        Some(Span {
+            start,
+            end: start + u32::from(span.len),
+        })
+    }
+}
+
+/// The value of a scalar of `style` of a value kept by its shape (see
+/// [`KeptValue::own_spans`]), written at `span`: what [`KeptValue::node`]
+/// makes its value.
+pub fn shaped_scalar(src: &str, span: Span, style: Style) -> &str {
+    text_at(src, span, style)
 }
 
 /// Where [`KeptValue::node_in`] makes its nodes.
@@ -1181,6 +1246,12 @@ impl<'s> HostSeq<'s> {
             shape_spans: &self.shape_spans,
             shape_texts: &self.shape_texts,
         })
+    }
+
+    /// Whether its items are names, their values their text as written,
+    /// and nodes (no host entry).
+    pub fn names_as_written(&self) -> bool {
+        self.entries.is_empty() && self.decoded_at.is_empty()
     }
 
     /// The items in order, as [`HostItem`]s.
@@ -1885,7 +1956,8 @@ impl<'s> SeqBuilder<'s> {
                 return undo(seq, &mut self.recent_texts);
             };
             matched += inside;
-            (self.shape.clear(), self.shape_text.clear());
+            self.shape.clear();
+            self.shape_text.clear();
             let from_model = |(at, len): (u32, u32)| &shape.text[at as usize..(at + len) as usize];
             // The values of decoded names with words of their own.
             let mut names = Vec::new();
@@ -2034,7 +2106,8 @@ impl<'s> SeqBuilder<'s> {
                     let found = found.or_else(|| {
                         let base = node.span.start;
                         let at = window.rev().find(|&at| {
-                            (shape.clear(), text.clear());
+                            shape.clear();
+                            text.clear();
                             same_shape(src, &seq.value_trees[at], &node, base, (shape, text))
                         })?;
                         let spans = push_shape(seq, &mut self.recent_texts, shape, text)?;

@@ -90,7 +90,12 @@ impl std::error::Error for NotResolved {}
 
 /// The JSON value ansible-core gives the plain scalar `text` (see the module doc).
 pub fn resolve_plain(text: &str) -> Result<Value, NotResolved> {
-    match resolve(text) {
+    construct(text, resolve(text))
+}
+
+/// The JSON value of the plain scalar `text`, which PyYAML resolves to `tag`.
+fn construct(text: &str, tag: Tag) -> Result<Value, NotResolved> {
+    match tag {
         Tag::Null => Ok(Value::Null),
         Tag::Bool(b) => Ok(Value::Bool(b)),
         Tag::Int => construct_int(text),
@@ -98,6 +103,15 @@ pub fn resolve_plain(text: &str) -> Result<Value, NotResolved> {
         Tag::Timestamp => construct_timestamp(text).map(Value::String),
         Tag::Merge | Tag::ValueKey => Err(not_a_value(text)),
         Tag::Str => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// [`resolve_plain`], `None` for a string (`text` itself): one resolution,
+/// and no copy of the text (a var value of its own on every host).
+pub fn resolve_plain_unless_str(text: &str) -> Result<Option<Value>, NotResolved> {
+    match resolve(text) {
+        Tag::Str => Ok(None),
+        tag => construct(text, tag).map(Some),
     }
 }
 

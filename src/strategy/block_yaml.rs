@@ -113,7 +113,8 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
 /// Where [`read_or_error`] has the event parser look for the error: a
 /// [`crate::tree::Resume`] but for the anchors and aliases read before
 /// `from`, among the first `anchors` and `aliases` this reader noted.
-/// Kept where this reader gives up (the first place only), and read by
+/// Kept where this reader gives up (the place furthest back, if several:
+/// the event parser then reads past the others too), and read by
 /// the event parser once it gave up for good: a hand-over to the event
 /// parser that then reads the entry given up on (`[a,` then `-1]`) drops
 /// it (see [`Parser::hand_over`]), and an error after it is looked for
@@ -1913,18 +1914,19 @@ impl<'s> Parser<'s> {
     /// entries of it come before that line, the last two of them starting
     /// at `previous`, the latest first, where known), after the collections
     /// open there, up to
-    /// `stop`: the whole file's (see [`crate::tree::first_error`]). Looked
-    /// for once: a second place to look would come after one where the
-    /// event parser found no error, and the fast reader reads nothing after
-    /// a place it gave up on.
+    /// `stop`: the whole file's (see [`crate::tree::first_error`]). Kept
+    /// until this reader gives up for good, and looked for then, once (see
+    /// [`Search`]).
     ///
     /// Where the line before `from` may end with a value not read yet (an
     /// empty one: `-` or `key:` ending it), which the skeleton has not, it
     /// reads from the entry that line is in instead: the entry before (at
-    /// `previous`, or further back the line before if it starts one), or
-    /// for a collection's first entry, the entry of the collection around
-    /// that holds it; this reader took each whole, as the event parser
-    /// reads it.
+    /// `previous`, or further back the line before if it starts one, over
+    /// the lines of an entry over lines), or for a collection's first
+    /// entry, the entry of the collection around that holds it; this reader
+    /// took each whole, as the event parser reads it. Inside an anchored
+    /// node being read that starts before `from`, it reads from the entry
+    /// holding that node (see [`Parser::anchored_from`]).
     fn find_error_from(
         &self,
         frames: &[Frame],
@@ -1998,6 +2000,7 @@ impl<'s> Parser<'s> {
     /// that line, the entries before it and the one before those. `Some`
     /// with nothing changed if no such node starts before `from`; `None`
     /// where no such entry is known.
+    #[allow(clippy::type_complexity)] // `find_error_from`'s `from`, given back
     fn anchored_from(
         &self,
         frames: &[Frame],
@@ -4213,6 +4216,47 @@ mod tests {
             files += 1;
         }
         assert!(files >= 16, "{files}");
+    }
+
+    /// Errors inside an anchored node being read (the anchor on a host's
+    /// name, on its vars, on a var's value, an alias of it inside it),
+    /// after a run of empty values after an entry over lines, after a
+    /// handed-over entry (where this reader gave up first and the event
+    /// parser then read the entry), and after a comment after a tab beside a
+    /// plain scalar that goes on (its entry handed over): found from where
+    /// this reader gives up, each the event parser's for the whole file.
+    /// Each went to the event parser whole before.
+    #[test]
+    fn finds_errors_in_anchored_nodes_after_empty_runs_and_hand_overs() {
+        let hosts = "versions:\n  app:\n    - a1\n    - a2\n";
+        let handed = "    - h:\n        p: [http 80,\n          https\n          -443]\n";
+        for source in [
+            format!("{hosts}    - &a w: {{x: [1, }}\n    - a3\n"),
+            format!("{hosts}    - w: &a {{x: [1, }}\n"),
+            format!("{hosts}    - w: &a\n        x: 1\n        y: [1, }}\n"),
+            format!("{hosts}    - w:\n        k: &a [1,\n          *a, }}\n"),
+            format!("{hosts}    - w: &a\n        x: 1\n        y: *a\n"),
+            format!("{hosts}    - - &a\n        - x: 1\n          y: [1, }}\n"),
+            format!("vars: &v\n  a: &a\n    b: &b 1\n    c: *b\n    d: \"\n{hosts}"),
+            format!("{hosts}    - w:\n        z:\n    - b:\n    - c:\n    - \"d\n"),
+            format!(
+                "{hosts}    - w:\n        z: [a,\n          b]\n    - b:\n    - c:\n    - \"d\n"
+            ),
+            format!("{hosts}{handed}    - \"d\n"),
+            format!("{hosts}{handed}\t- d\n"),
+            format!("{hosts}{handed}    - a3\n    - d: {{a: 1,\n        b: [}}\n"),
+            format!("{hosts}    - w:\n        m: x\n\t# c\n          y\n    - a3\n    - \"d\n"),
+            format!("{hosts}    - w:\n        m: x\n\t# c\n          y: z\n    - a3\n"),
+            format!("{hosts}    - w:\n        m: x\n\t# c\n          y\n       n: 1\n"),
+        ] {
+            let whole = crate::tree::parse(&source).unwrap_err();
+            assert_eq!(
+                read_or_error(&source).err(),
+                Some(Some(whole)),
+                "{source:?}"
+            );
+            assert!(reference::agrees(&source), "{source:?}");
+        }
     }
 
     /// Errors after an alias (its anchor defined before, as a scalar or a

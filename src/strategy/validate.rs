@@ -15,6 +15,7 @@
 //! tests and fuzz targets compare them with.
 
 use super::file::{self, HostPattern, Order, RolloutKeys, Seconds, Size, Vars};
+use super::shaped::KeptScratch;
 use super::{
     Domains, HALVES_FROM_HOSTS, Host, HostVarsText, HostsFrom, MAX_PROBLEMS, Rollout, Strategy,
     VarsId, Version, derived_group_stem, group_name_for, name_hash, repeated, version_name_problem,
@@ -22,8 +23,7 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, ValueScratch,
-    Written, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use crate::yaml11::NotResolved;
@@ -1086,7 +1086,7 @@ impl<'s> Validator<'s, '_> {
         out: &mut HostVarsText<'s>,
         (seq, entry): (&Rc<HostSeq<'s>>, usize),
         written: &'s str,
-        (recent, scratch): (&mut RecentVars<'s>, &mut ValueScratch<'s>),
+        (recent, scratch): (&mut RecentVars<'s>, &mut KeptScratch<'s>),
     ) -> Option<Option<VarsId>> {
         // Vars written alike (`written`, their text) share one entry.
         let look = recent.worth_it();
@@ -1111,27 +1111,34 @@ impl<'s> Validator<'s, '_> {
         // written, with the list, the nodes once read without a problem
         // below), and all strings. Read without a node to carry where the
         // values are all scalars (the lighter iterator: see `scalars`).
+        // Values kept as nodes each of a model read before, with nothing to
+        // report in them (`shaped`): then none is made a node below.
+        let mut shaped = true;
         let checked = match pairs.scalars() {
             Some(vars) => vars_checked(
                 vars.map(|(key, value)| (key, VarValue::Scalar(value))),
                 recent,
             ),
             None => {
+                let plans = &mut scratch.plans;
                 let vars = pairs.written().map(|(key, value)| match value {
                     WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
-                    WrittenValue::Node(value) => (
-                        key,
-                        VarValue::Node {
-                            untagged: value.is_untagged(),
-                        },
-                    ),
+                    WrittenValue::Node(value) => {
+                        // A model with a plan is untagged.
+                        let fine = plans.of(&value).map(|plan| plan.is_fine(&value));
+                        shaped &= fine == Some(true);
+                        let untagged = fine.is_some() || value.is_untagged();
+                        (key, VarValue::Node { untagged })
+                    }
                 });
                 vars_checked(vars, recent)
             }
         };
         let (readable, strings, nodes) = checked?;
+        // Scalars that ansible-core reads, and values kept as nodes read
+        // without a problem: kept as written, nothing rendered.
         if readable
-            && !nodes
+            && (!nodes || shaped)
             && let Some(id) = out.written(seq, entry, strings)
         {
             if look {
@@ -1165,7 +1172,7 @@ impl<'s> Validator<'s, '_> {
                 WrittenValue::Node(kept) => {
                     push_json_str(text, key.value);
                     text.push(':');
-                    self.write_value(&kept.node_in(scratch), out.text());
+                    self.write_value(&kept.node_in(&mut scratch.values), out.text());
                 }
             }
         }
@@ -1594,8 +1601,8 @@ impl<'s> Validator<'s, '_> {
             // doubling is copied as it grows), when the first is.
             let mut pairs = Vec::new();
             let mut recent = RecentVars::default();
-            // Where values kept by their shape are made nodes again.
-            let mut scratch = ValueScratch::default();
+            // Where values kept as nodes are read (see `shaped`).
+            let mut scratch = KeptScratch::default();
             // The host entries before this item.
             let mut entry = 0;
             for item in seq.items() {

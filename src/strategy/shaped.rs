@@ -1,0 +1,533 @@
+//! Host var values of a known shape, checked and written without a node
+//! each.
+//!
+//! A compact host list keeps a var's value that is no scalar as its node
+//! once, and every later value written alike or of the same shape (the same
+//! kinds, styles and lengths, scalars of their own: `ports: [http: 8080]`
+//! on one host, `[http: 8081]` on the next) as that node, its *model*, and
+//! the value's own spans ([`crate::tree::KeptValue`]). The validator would
+//! make each such value a node again, read every scalar of it by YAML 1.1
+//! and write it as JSON, at every host; here a [`ShapePlan`] reads the model
+//! once: its keys (each a scalar, no merge key, no name twice in a mapping
+//! as ansible-core resolves them), its scalars (each resolved, kept as JSON
+//! text) and the JSON text around them. A value of that model is then
+//! checked by comparing each key with the model's as written, and resolving
+//! only the scalars it writes otherwise than the model does; and written
+//! from the plan's text and those scalars.
+//!
+//! Values kept by their shape with a scalar that is not its text as written
+//! (folded over lines, escaped) are read as nodes, as before.
+//!
+//! Only values with nothing to report take this path: anything else (a key
+//! of its own, a scalar ansible-core cannot read, a shared part with a
+//! problem) goes through the validator's general walk, which reports it
+//! there, in order. The reference of both is the validator without its fast
+//! paths ([`super::validate::validate_as`]), which the tests and fuzz
+//! targets compare it with.
+
+use super::validate::push_json_str;
+use crate::tree::{KeptValue, Kind, Node, Scalar, Span, Style, ValueScratch, shaped_scalar};
+use std::collections::HashSet;
+
+/// How the values of one model are checked and written (see the module
+/// doc).
+#[derive(Debug)]
+pub(super) struct ShapePlan<'s> {
+    /// One step per node of the model, in the order a value kept by its
+    /// shape keeps its spans ([`KeptValue::own_spans`]).
+    steps: Vec<Step<'s>>,
+    /// The value's JSON text without its value scalars, while the plan is
+    /// made: each goes at its step's `cut`.
+    text: String,
+    /// Whether the model's keys have nothing to report: each a scalar, none
+    /// YAML's merge key, each resolved, no name twice in a mapping.
+    keys_fine: bool,
+    /// The whole JSON text of the model, when every scalar in it resolves
+    /// too (then a value written as the model is has nothing to report): a
+    /// value of the model is written as this text, with the JSON of each
+    /// scalar it writes otherwise than the model in place of the model's
+    /// (at its step's `at`).
+    whole: Option<String>,
+}
+
+/// One node of a [`ShapePlan`]'s model.
+#[derive(Debug)]
+enum Step<'s> {
+    /// A sequence or a mapping: its own span says nothing more.
+    Collection,
+    /// A mapping's key, as written (a value's key must be written so).
+    Key(&'s str),
+    /// A scalar value: as the model writes it, its style, where its JSON
+    /// goes in the plan's text, its JSON text (`None`: ansible-core cannot
+    /// read it), and where that is in the plan's whole text.
+    Value {
+        written: &'s str,
+        style: Style,
+        cut: u32,
+        json: Option<Box<str>>,
+        at: (u32, u32),
+    },
+}
+
+impl<'s> ShapePlan<'s> {
+    /// The plan of `model`, in `src`; `None` when it holds a tag, an alias,
+    /// a key that is no scalar or a host list with host entries (the
+    /// general walk reads those).
+    fn of(src: &'s str, model: &Node<'s>) -> Option<ShapePlan<'s>> {
+        let mut plan = ShapePlan {
+            steps: Vec::new(),
+            text: String::new(),
+            keys_fine: true,
+            whole: None,
+        };
+        let mut fine = true;
+        plan.read(src, model, &mut fine)?;
+        if plan.keys_fine && fine {
+            let mut whole = String::with_capacity(plan.text.len() + 8 * plan.steps.len());
+            let mut from = 0;
+            for step in &mut plan.steps {
+                if let Step::Value { cut, json, at, .. } = step {
+                    let cut = *cut as usize;
+                    whole.push_str(&plan.text[from..cut]);
+                    let start = u32::try_from(whole.len()).ok()?;
+                    whole.push_str(json.as_deref().expect("every scalar resolved"));
+                    *at = (start, u32::try_from(whole.len()).ok()?);
+                    from = cut;
+                }
+            }
+            whole.push_str(&plan.text[from..]);
+            plan.whole = Some(whole);
+        }
+        plan.text = String::new();
+        plan.steps.shrink_to_fit();
+        Some(plan)
+    }
+
+    /// Adds the steps and text of `node`, a node before those inside it:
+    /// [`same_shape`](crate::tree)'s order. Clears `fine` at a scalar that
+    /// does not resolve.
+    fn read(&mut self, src: &'s str, node: &Node<'s>, fine: &mut bool) -> Option<()> {
+        let written = |node: &Node| src.get(node.span.start()..node.span.end as usize);
+        match &node.kind {
+            Kind::Scalar(scalar) if scalar.tag.is_none() => {
+                let json = scalar_json(scalar);
+                *fine &= json.is_some();
+                self.steps.push(Step::Value {
+                    written: written(node)?,
+                    style: scalar.style,
+                    cut: u32::try_from(self.text.len()).ok()?,
+                    json: json.map(String::into_boxed_str),
+                    at: (0, 0),
+                });
+            }
+            Kind::Seq(_) | Kind::HostSeq(_) => {
+                if let Kind::HostSeq(seq) = &node.kind
+                    && !seq.names_as_written()
+                {
+                    return None;
+                }
+                self.steps.push(Step::Collection);
+                self.text.push('[');
+                for (index, item) in node.items()?.enumerate() {
+                    if index > 0 {
+                        self.text.push(',');
+                    }
+                    self.read(src, &item, fine)?;
+                }
+                self.text.push(']');
+            }
+            Kind::Map(entries) => {
+                self.steps.push(Step::Collection);
+                self.text.push('{');
+                let mut names = HashSet::new();
+                for (index, (key, value)) in entries.iter().enumerate() {
+                    let Kind::Scalar(scalar) = &key.kind else {
+                        return None;
+                    };
+                    if scalar.tag.is_some() {
+                        return None;
+                    }
+                    self.steps.push(Step::Key(written(key)?));
+                    let name = key_name(scalar);
+                    match &name {
+                        Some(name) => self.keys_fine &= names.insert(name.clone()),
+                        None => self.keys_fine = false,
+                    }
+                    if index > 0 {
+                        self.text.push(',');
+                    }
+                    push_json_str(&mut self.text, name.as_deref().unwrap_or(""));
+                    self.text.push(':');
+                    self.read(src, value, fine)?;
+                }
+                self.text.push('}');
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// Whether `value`, of this plan's model, has nothing to report: the
+    /// model's keys have nothing; its own keys are written as the model's,
+    /// and its scalars resolve.
+    pub(super) fn is_fine(&self, value: &KeptValue<'_, 's>) -> bool {
+        if !self.keys_fine {
+            return false;
+        }
+        let Some(spans) = value.own_spans() else {
+            return self.whole.is_some();
+        };
+        let src = value.src();
+        self.steps.iter().zip(spans).all(|(step, span)| match step {
+            Step::Collection => true,
+            Step::Key(written) => own(src, span) == written.as_bytes(),
+            Step::Value {
+                written,
+                style,
+                json,
+                ..
+            } => match own(src, span) == written.as_bytes() {
+                true => json.is_some(),
+                false if *style != Style::Plain => true,
+                false => {
+                    let text = shaped_scalar(src, span, *style);
+                    written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
+                }
+            },
+        })
+    }
+
+    /// Writes `value`, of this plan's model and read without a problem
+    /// ([`ShapePlan::is_fine`], or the general walk), as JSON: what
+    /// `push_kept_value` writes of its node. False (nothing written) when
+    /// it writes a key of its own, which the plan's text does not hold, or
+    /// the model has a scalar that does not resolve.
+    fn push(&self, out: &mut String, value: &KeptValue<'_, 's>) -> bool {
+        let Some(whole) = &self.whole else {
+            return false;
+        };
+        let Some(spans) = value.own_spans() else {
+            out.push_str(whole);
+            return true;
+        };
+        let src = value.src();
+        let (start, mut from) = (out.len(), 0);
+        for (step, span) in self.steps.iter().zip(spans) {
+            let (style, (at, to)) = match step {
+                Step::Collection => continue,
+                Step::Key(written) if own(src, span) == written.as_bytes() => continue,
+                Step::Key(_) => {
+                    out.truncate(start);
+                    return false;
+                }
+                Step::Value { written, .. } if own(src, span) == written.as_bytes() => continue,
+                Step::Value { style, at, .. } => (*style, *at),
+            };
+            // The model's text up to this scalar, then this one's.
+            out.push_str(&whole[from..at as usize]);
+            from = to as usize;
+            let text = shaped_scalar(src, span, style);
+            match style {
+                Style::Plain if written_int(text) => out.push_str(text),
+                Style::Plain => push_plain(out, text),
+                _ => push_json_str(out, text),
+            }
+        }
+        out.push_str(&whole[from..]);
+        true
+    }
+}
+
+/// The bytes of `src` at `span`.
+fn own(src: &str, span: Span) -> &[u8] {
+    &src.as_bytes()[span.start()..span.end as usize]
+}
+
+/// Whether the plain scalar `text` is an int that ansible-core reads and
+/// JSON writes as it is written: decimal digits, no sign, `_` or leading
+/// zero, at most 19 of them (below 2^64). The usual own scalar (a port, a
+/// number of its host), read without resolving it.
+fn written_int(text: &str) -> bool {
+    let b = text.as_bytes();
+    (1..=19).contains(&b.len())
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1)
+}
+
+/// The JSON text of a scalar value, as `push_kept_value` writes it; `None`
+/// when ansible-core cannot read it.
+fn scalar_json(scalar: &Scalar) -> Option<String> {
+    let mut out = String::new();
+    match scalar.style {
+        Style::Plain => {
+            let value = crate::yaml11::resolve_plain_unless_str(&scalar.value).ok()?;
+            push_resolved(&mut out, &scalar.value, value);
+        }
+        _ => push_json_str(&mut out, &scalar.value),
+    }
+    Some(out)
+}
+
+/// A plain scalar that resolves, as JSON.
+fn push_plain(out: &mut String, text: &str) {
+    let value = crate::yaml11::resolve_plain_unless_str(text).expect("read when kept");
+    push_resolved(out, text, value);
+}
+
+/// A plain scalar `text` resolved to `value` (`None`: a string), as JSON.
+fn push_resolved(out: &mut String, text: &str, value: Option<serde_json::Value>) {
+    use std::fmt::Write;
+    match value {
+        None => push_json_str(out, text),
+        Some(value) => write!(out, "{value}").expect("a String takes any text"),
+    }
+}
+
+/// The name a key gives in a var value, as the validator reads it (a plain
+/// one resolved: `on` is "true"); `None` for YAML's merge key or a key
+/// ansible-core cannot print.
+fn key_name(key: &Scalar) -> Option<String> {
+    match key.style {
+        Style::Plain if key.value == "<<" => None,
+        Style::Plain => crate::yaml11::resolve_plain_key(&key.value).ok(),
+        _ => Some(key.value.to_string()),
+    }
+}
+
+/// The plans of the last few models read, by the model's address (each
+/// lives as long as the host list holding it, which outlives the reading and
+/// the writing of its vars).
+#[derive(Debug, Default)]
+pub(super) struct ShapePlans<'s> {
+    plans: Vec<(usize, Option<ShapePlan<'s>>)>,
+    /// The place the next new plan takes, once all are taken.
+    next: usize,
+}
+
+impl<'s> ShapePlans<'s> {
+    const KEPT: usize = 8;
+
+    /// The plan of the model of `value`, a value written alike or kept by
+    /// its shape; `None` for a value that is its model itself (read once,
+    /// by the general walk) or whose model has no plan.
+    pub(super) fn of(&mut self, value: &KeptValue<'_, 's>) -> Option<&ShapePlan<'s>> {
+        if value.is_model() || value.has_decoded() {
+            return None;
+        }
+        let model = value.model();
+        let address = model as *const Node as usize;
+        let found = self.plans.iter().position(|(at, _)| *at == address);
+        let index = match found {
+            Some(index) => index,
+            None => {
+                let plan = (address, ShapePlan::of(value.src(), model));
+                if self.plans.len() < Self::KEPT {
+                    self.plans.push(plan);
+                    self.plans.len() - 1
+                } else {
+                    let index = self.next;
+                    self.next = (index + 1) % Self::KEPT;
+                    self.plans[index] = plan;
+                    index
+                }
+            }
+        };
+        self.plans[index].1.as_ref()
+    }
+}
+
+/// What the values kept as nodes of host entries are read and written
+/// through: the plans of their models, and a node for those without one.
+#[derive(Debug, Default)]
+pub(super) struct KeptScratch<'s> {
+    pub(super) plans: ShapePlans<'s>,
+    pub(super) values: ValueScratch<'s>,
+    /// Whether it writes one host's vars only: then no plan is made (one
+    /// costs more than the node).
+    once: bool,
+}
+
+impl KeptScratch<'_> {
+    /// A scratch that writes one host's vars.
+    pub(super) fn once() -> Self {
+        KeptScratch {
+            once: true,
+            ..Default::default()
+        }
+    }
+}
+
+/// Writes `value`, a host var's value kept as a node and read without a
+/// problem, as JSON: from its model's plan, or from its node
+/// (`push_kept_value`).
+pub(super) fn push_kept<'s>(
+    out: &mut String,
+    value: &KeptValue<'_, 's>,
+    scratch: &mut KeptScratch<'s>,
+) {
+    if !scratch.once
+        && let Some(plan) = scratch.plans.of(value)
+        && plan.keys_fine
+        && plan.push(out, value)
+    {
+        return;
+    }
+    super::validate::push_kept_value(out, &value.node_in(&mut scratch.values));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Problem;
+    use crate::strategy::{HostsFrom, Strategy, block_yaml, parse, parse_by_reference};
+    use crate::tree::WrittenValue;
+
+    /// A strategy of one version whose hosts each carry `vars` (`X`: the
+    /// host's own scalar from `own`).
+    fn strategy(vars: &str, own: &[&str]) -> String {
+        let mut text = String::from("versions:\n  app:\n");
+        for (i, x) in own.iter().enumerate() {
+            text.push_str(&format!("    - h{i}:\n{}\n", vars.replace('X', x)));
+        }
+        text
+    }
+
+    /// For each host entry of the file's one version, whether its one value
+    /// kept as a node has a plan and is fine by it (`None`: no plan, the
+    /// general walk reads it).
+    fn fine_by_plan(src: &str) -> Vec<Option<bool>> {
+        let root = block_yaml::read(src).expect("read by the fast reader");
+        let versions = &root.entries().expect("a mapping")[0].1;
+        let app = &versions.entries().expect("a mapping")[0].1;
+        let Kind::HostSeq(seq) = &app.kind else {
+            panic!("a compact host list: {app:?}");
+        };
+        let mut plans = ShapePlans::default();
+        (0..)
+            .map_while(|k| seq.entry_vars(k))
+            .map(|pairs| {
+                let (_, value) = pairs.written().next().expect("a var");
+                let WrittenValue::Node(kept) = value else {
+                    panic!("a value kept as a node");
+                };
+                plans.of(&kept).map(|plan| plan.is_fine(&kept))
+            })
+            .collect()
+    }
+
+    /// The problems, or every host's vars as JSON text.
+    fn outcome(read: Result<Strategy, Vec<Problem>>) -> Result<Vec<String>, Vec<Problem>> {
+        read.map(|strategy| {
+            (strategy.versions.iter())
+                .flat_map(|v| v.hosts.iter().map(|h| v.own_vars(h).map(String::from)))
+                .map(Option::unwrap_or_default)
+                .collect()
+        })
+    }
+
+    /// Reads `src` with the fast paths and by the reference: the same.
+    fn as_reference(src: &str) -> Result<Vec<String>, Vec<Problem>> {
+        let fast = outcome(parse(src));
+        let reference = outcome(parse_by_reference(src, HostsFrom::Unavailable));
+        assert_eq!(fast, reference, "{src}");
+        fast
+    }
+
+    const PORTS: &str = "        ports: [http: X, https: 443]";
+
+    #[test]
+    fn own_scalars_are_checked_at_each_host() {
+        // Host 1 is the model (read by the general walk), host 2's own
+        // scalar is one ansible-core cannot read, host 3's is fine.
+        let src = strategy(PORTS, &["80", ".inf", "8080", "no", "0x1F"]);
+        assert_eq!(
+            fine_by_plan(&src),
+            [None, Some(false), Some(true), Some(true), Some(true)]
+        );
+        let problems = as_reference(&src).expect_err("host 2's value");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let at = problems[0].location.as_ref().expect("placed");
+        assert_eq!((at.line, at.column), (6, 23), "{problems:?}");
+        // Fine on host 2, a problem on host 1 (the model): the model's own
+        // scalar is no shared part.
+        let src = strategy(PORTS, &["2001-02-30", "81", "2001-02-30"]);
+        assert_eq!(fine_by_plan(&src), [None, Some(true), Some(false)]);
+        assert_eq!(as_reference(&src).expect_err("two hosts").len(), 2);
+    }
+
+    #[test]
+    fn own_scalars_are_written_as_ansible_core_reads_them() {
+        let own = [
+            "80",
+            "no",
+            "010",
+            "1_000",
+            "0x1F",
+            "1:30",
+            "-1.5",
+            "2001-12-14",
+            "~",
+            "'{{ x }}'",
+            "\"quoted\"",
+            "0",
+            "007",
+            "9999999999999999999",
+            "1e3",
+            "0o17",
+            "web",
+            "443",
+        ];
+        let src = strategy(PORTS, &own);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[1], r#"{"ports":[{"http":false},{"https":443}]}"#);
+        assert_eq!(vars[5], r#"{"ports":[{"http":90},{"https":443}]}"#);
+        let src = strategy("        pairs:\n          - - X\n            - b", &own);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[2], r#"{"pairs":[[8,"b"]]}"#);
+    }
+
+    #[test]
+    fn shared_parts_with_a_problem_are_read_by_the_general_walk() {
+        // A key twice, a merge key, a key ansible-core cannot print: at
+        // every host, by the general walk, as the reference reports them.
+        for vars in [
+            "        m: {a: X, a: 1}",
+            "        m: {on: X, true: 1}",
+            "        m: {<<: X, b: 1}",
+            "        m: {2001-02-30: X}",
+        ] {
+            let src = strategy(vars, &["1", "2", "3"]);
+            let fine = fine_by_plan(&src);
+            assert!(
+                fine[1..].iter().all(|f| *f == Some(false)),
+                "{vars}: {fine:?}"
+            );
+            let problems = as_reference(&src).expect_err(vars);
+            assert_eq!(problems.len(), 3, "{vars}: {problems:?}");
+        }
+        // A key of its own on a host: read by the general walk there.
+        let src = strategy("        m: {X: 1, b: 2}", &["a", "b", "c", "a"]);
+        assert_eq!(
+            fine_by_plan(&src),
+            [None, Some(false), Some(false), Some(true)]
+        );
+        assert_eq!(as_reference(&src).expect_err("b twice").len(), 1);
+        let src = strategy("        m: {X: 1, b: 2}", &["a", "c", "a"]);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[1], r#"{"m":{"c":1,"b":2}}"#);
+    }
+
+    #[test]
+    fn tagged_values_have_no_plan() {
+        for vars in [
+            "        l: !!seq [X]",
+            "        l: [!!str X]",
+            "        l: !unsafe [X, 1]",
+        ] {
+            let src = strategy(vars, &["1", "2", "{{ x }}"]);
+            let fine = fine_by_plan(&src);
+            assert!(fine.iter().all(Option::is_none), "{vars}: {fine:?}");
+            as_reference(&src).ok();
+        }
+    }
+}
