@@ -2141,10 +2141,14 @@ impl<'s> SeqBuilder<'s> {
             return;
         };
         let (read, left) = (at.saturating_sub(first.start()).max(1), seq.src.len() - at);
-        let more = |count: usize| {
-            let more = (count as f64 * left as f64 / read as f64 * 1.25) as usize;
-            more.min(crate::strategy::file::MAX_HOSTS as usize)
-        };
+        // Each part grows as the items do, for at most `MAX_HOSTS` more
+        // items: a part of several bytes an item (`shape_spans`) gets room
+        // for as many (capped at `MAX_HOSTS` bytes, 1M host entries of 21
+        // bytes of spans each were copied twice as they grew).
+        let items = seq.spans.len() as f64;
+        let rate =
+            (left as f64 / read as f64 * 1.25).min(crate::strategy::file::MAX_HOSTS as f64 / items);
+        let more = |count: usize| (count as f64 * rate) as usize;
         // Too little room only grows as before.
         let _ = seq.spans.try_reserve_exact(more(seq.spans.len()));
         let _ = seq.entries.try_reserve_exact(more(seq.entries.len()));
