@@ -1445,6 +1445,200 @@ struct ValueShape {
     text: String,
 }
 
+/// A host entry that [`SeqBuilder::push_entry_shaped`] added the general
+/// way, kept to add the next ones written as the same model with words of
+/// their own at the same places (`[http 80,` then `https` then `443]`, then
+/// `[http 81,` …) at less cost: each of their spans is the model's moved on
+/// by the edits before it, and the bytes of their values' spans are the
+/// model's but for those spans and where the texts are kept (every text the
+/// model's: not where a scalar or name with a value not its text as written
+/// takes words of its own, which is folded anew).
+#[derive(Debug)]
+struct Stamp {
+    /// The model (its item) and the edits' places in it, `(start, len)`.
+    item: u32,
+    places: Vec<(u32, u32)>,
+    /// For each var of the model: the var, and where its key and value
+    /// start and end.
+    pairs: Vec<(Pair, [Place; 4])>,
+    /// Where the model's vars end.
+    vars_end: Place,
+    values: Vec<StampValue>,
+    /// The nodes of the values with edits, each value's one after another.
+    nodes: Vec<StampNode>,
+    /// The bytes of those values' spans as [`push_shape`] writes them, each
+    /// value's one after another, two bytes a span (all fit a byte in the
+    /// model), with the spans and the places of texts left to fill.
+    bytes: Vec<u8>,
+    /// The texts of [`StampNode::text`].
+    texts: String,
+}
+
+/// A position of a model (see [`Stamp`]), and how many edits are before it.
+type Place = (u32, u32);
+
+/// A value kept as a node of a [`Stamp`]'s model: with no edit inside,
+/// moved on as a whole (the model's value, and where it starts); else kept
+/// by its shape: its node's index in `value_trees`, where it starts, its
+/// nodes in [`Stamp::nodes`] and bytes in [`Stamp::bytes`], and whether its
+/// spans hold texts ([`DECODED`]).
+#[derive(Debug)]
+enum StampValue {
+    Moved(Value, Place),
+    Shaped {
+        node: u32,
+        start: Place,
+        nodes: std::ops::Range<usize>,
+        bytes: std::ops::Range<usize>,
+        decoded: bool,
+    },
+}
+
+/// A node of a value kept by its shape in a [`Stamp`]: where it starts and
+/// ends, where its span's two bytes are in its value's bytes, and for a
+/// scalar or host list whose value is a text kept, that text (where it is
+/// in [`Stamp::texts`], its slot: see [`text_slot`]) and where the place it
+/// is kept at goes in the bytes.
+#[derive(Debug)]
+struct StampNode {
+    start: Place,
+    end: Place,
+    at: u32,
+    text: Option<(u32, u32, usize, u32)>,
+}
+
+/// How many [`Stamp`]s a [`SeqBuilder`] keeps.
+const STAMPS: usize = 4;
+
+#[cfg(test)]
+thread_local! {
+    /// Whether [`Stamp`]s are off, to compare with the general way.
+    pub(crate) static NO_STAMPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Host entries added by a [`Stamp`].
+    pub(crate) static STAMPED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Stamp {
+    /// The stamp of a host entry just added the general way from `model`
+    /// with `edits` (see [`SeqBuilder::push_entry_shaped`]), its values'
+    /// shapes `shapes`; `None` where an edit is inside a scalar or name
+    /// whose value is not its text as written.
+    fn new(
+        seq: &HostSeq<'_>,
+        model: &EntryModel,
+        shapes: &[ValueShape],
+        edits: &[(u32, u32, u32)],
+    ) -> Option<Stamp> {
+        // The general way took the entry: no position is inside an edit.
+        let place = |p: u32| -> Place {
+            let before = edits
+                .iter()
+                .take_while(|&&(start, len, _)| p >= start + len);
+            (p, before.count() as u32)
+        };
+        let within =
+            |span: Span, (start, len): (u32, u32)| span.start <= start && start + len <= span.end;
+        let pairs = &seq.pairs[model.pairs.clone()];
+        let mut stamp = Stamp {
+            item: model.host.item,
+            places: edits.iter().map(|&(start, len, _)| (start, len)).collect(),
+            pairs: (pairs.iter())
+                .map(|&pair| {
+                    let (key, value) = (pair.key(), pair.value());
+                    let places = [key.start, key.end, value.start, value.end].map(place);
+                    (pair, places)
+                })
+                .collect(),
+            vars_end: place(model.host.vars(pairs).end),
+            values: Vec::new(),
+            nodes: Vec::new(),
+            bytes: Vec::new(),
+            texts: String::new(),
+        };
+        for (i, shape) in model.values.clone().zip(shapes) {
+            let value = seq.values[i];
+            let whole = shape.spans[0].0;
+            if !(edits.iter()).any(|&(start, len, _)| within(whole, (start, len))) {
+                stamp
+                    .values
+                    .push(StampValue::Moved(value, place(whole.start)));
+                continue;
+            }
+            // What `push_shape` writes after each span, when the value's
+            // spans hold texts: nothing, a 0, a text kept, or a name's end.
+            enum Extra {
+                None,
+                Zero,
+                Text(u32, u32),
+                End(u32),
+            }
+            let mut extras = Vec::new();
+            for (&(span, plain, _), model) in shape.spans.iter().zip(&shape.shape) {
+                let edited = plain && (edits.iter()).any(|&(at, len, _)| within(span, (at, len)));
+                extras.push(match model.value {
+                    Decoded::Scalar(Some(_)) | Decoded::Name { end: Some(_), .. } if edited => {
+                        return None;
+                    }
+                    Decoded::Node | Decoded::Name { listed: false, .. } => Extra::None,
+                    Decoded::Scalar(None) | Decoded::Names(None) => Extra::Zero,
+                    Decoded::Scalar(Some((at, len))) | Decoded::Names(Some((at, len))) => {
+                        let text = shape.text.get(at as usize..(at + len) as usize)?;
+                        let (at, len) = push_text(&mut stamp.texts, text)?;
+                        Extra::Text(at, len)
+                    }
+                    Decoded::Name { end: None, .. } => Extra::Zero,
+                    Decoded::Name { end: Some(end), .. } => Extra::End(end),
+                });
+            }
+            let decoded = extras.iter().any(|extra| matches!(extra, Extra::Text(..)));
+            let (nodes_from, bytes_from) = (stamp.nodes.len(), stamp.bytes.len());
+            for (&(span, ..), extra) in shape.spans.iter().zip(&extras) {
+                let bytes = &mut stamp.bytes;
+                let at = u32::try_from(bytes.len() - bytes_from).ok()?;
+                bytes.extend_from_slice(&[0, 0]);
+                let mut text = None;
+                match extra {
+                    _ if !decoded => {}
+                    Extra::None => {}
+                    Extra::Zero => bytes.push(0),
+                    &Extra::Text(from, len) => {
+                        let kept = &stamp.texts[from as usize..(from + len) as usize];
+                        let to = u32::try_from(bytes.len() + 1 - bytes_from).ok()?;
+                        text = Some((from, len, text_slot(kept), to));
+                        bytes.extend_from_slice(&[1; 9]);
+                    }
+                    Extra::End(end) => {
+                        bytes.push(1);
+                        bytes.extend_from_slice(&end.to_le_bytes());
+                    }
+                }
+                stamp.nodes.push(StampNode {
+                    start: place(span.start),
+                    end: place(span.end),
+                    at,
+                    text,
+                });
+            }
+            stamp.values.push(StampValue::Shaped {
+                node: value.node,
+                start: place(whole.start),
+                nodes: nodes_from..stamp.nodes.len(),
+                bytes: bytes_from..stamp.bytes.len(),
+                decoded,
+            });
+        }
+        Some(stamp)
+    }
+
+    /// Whether it stamps entries of `model` with `edits`.
+    fn fits(&self, model: &EntryModel, edits: &[(u32, u32, u32)]) -> bool {
+        self.item == model.host.item
+            && self.places.len() == edits.len()
+            && (self.places.iter().zip(edits))
+                .all(|(&(start, len), &(at, old, _))| (start, len) == (at, old))
+    }
+}
+
 /// The value of a plain scalar written `text` (from its first character to
 /// its last) over lines, as YAML folds them (a line break is a space, each
 /// blank line a line break; spaces around a line go); `None` for a text
@@ -1541,6 +1735,13 @@ pub struct SeqBuilder<'s> {
     /// The last texts kept in `shape_texts` (where each starts, its
     /// length): values of one shape repeat them (`https 443` on every host).
     recent_texts: Vec<(u32, u32)>,
+    /// The last [`Stamp`]s made, and the model and edits' places of the
+    /// last host entry added the general way (a stamp is made the second
+    /// time in a row: not for entries whose words of their own move).
+    stamps: Vec<Stamp>,
+    unstamped: Option<(u32, Vec<(u32, u32)>)>,
+    /// How far on each edit of the entry being stamped moves what follows it.
+    moved: Vec<i64>,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -1567,6 +1768,9 @@ impl<'s> SeqBuilder<'s> {
             shape: Vec::new(),
             shape_text: String::new(),
             recent_texts: Vec::new(),
+            stamps: Vec::new(),
+            unstamped: None,
+            moved: Vec::new(),
         }
     }
 
@@ -1864,6 +2068,9 @@ impl<'s> SeqBuilder<'s> {
         if !plain_name || edits.is_empty() || edits.iter().any(|&(_, _, new_len)| new_len == 0) {
             return false;
         }
+        if self.push_stamped(model, name, shift, edits) {
+            return true;
+        }
         let shapes = model.shape.get_or_init(|| self.value_shapes(model)).clone();
         // Where a position of the model's is in this entry: none inside an edit.
         let map = |p: u32| -> Option<u32> {
@@ -2040,6 +2247,161 @@ impl<'s> SeqBuilder<'s> {
         }
         self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars_end);
+        self.keep_stamp(model, &shapes, edits);
+        true
+    }
+
+    /// After a host entry added the general way from `model` with `edits`:
+    /// a [`Stamp`] of it if the last one was added with edits at the same
+    /// places of the same model.
+    fn keep_stamp(&mut self, model: &EntryModel, shapes: &[ValueShape], edits: &[(u32, u32, u32)]) {
+        let places = edits.iter().map(|&(start, len, _)| (start, len));
+        let again = (self.unstamped.as_ref()).is_some_and(|(item, last)| {
+            *item == model.host.item && last.iter().copied().eq(places.clone())
+        });
+        if !again {
+            self.unstamped = Some((model.host.item, places.collect()));
+            return;
+        }
+        self.unstamped = None;
+        if let Some(stamp) = Stamp::new(&self.seq, model, shapes, edits) {
+            if self.stamps.len() == STAMPS {
+                self.stamps.remove(0);
+            }
+            self.stamps.push(stamp);
+        }
+    }
+
+    /// [`SeqBuilder::push_entry_shaped`] by a [`Stamp`] of `model` with
+    /// edits at the places of `edits`, if there is one: the same entry
+    /// added. False, with nothing added, if there is none or a span does not
+    /// fit (the general way then finds why).
+    fn push_stamped(
+        &mut self,
+        model: &EntryModel,
+        name: &Node<'s>,
+        shift: u32,
+        edits: &[(u32, u32, u32)],
+    ) -> bool {
+        #[cfg(test)]
+        if NO_STAMPS.with(std::cell::Cell::get) {
+            return false;
+        }
+        let Some(at) = self
+            .stamps
+            .iter()
+            .position(|stamp| stamp.fits(model, edits))
+        else {
+            return false;
+        };
+        // How far on a position is after each number of edits.
+        let mut moved = i64::from(shift);
+        self.moved.clear();
+        self.moved.push(moved);
+        for &(_, len, new_len) in edits {
+            moved += i64::from(new_len) - i64::from(len);
+            self.moved.push(moved);
+        }
+        let (end, before) = self.stamps[at].vars_end;
+        let Ok(vars_end) = u32::try_from(i64::from(end) + self.moved[before as usize]) else {
+            return false;
+        };
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars_end as usize);
+        }
+        let (pairs_from, values_from, bytes_from, texts_from) = (
+            self.seq.pairs.len(),
+            self.seq.values.len(),
+            self.seq.shape_spans.len(),
+            self.seq.shape_texts.len(),
+        );
+        let SeqBuilder {
+            seq,
+            stamps,
+            recent_texts,
+            moved,
+            ..
+        } = self;
+        let stamp = &stamps[at];
+        let map = |(p, before): Place| u32::try_from(i64::from(p) + moved[before as usize]).ok();
+        let pushed = (|| {
+            for &(pair, [key, key_end, value, value_end]) in &stamp.pairs {
+                let (key, value) = (map(key)?, map(value)?);
+                seq.pairs.push(Pair {
+                    key,
+                    value,
+                    key_len: u16::try_from(map(key_end)? - key).ok()?,
+                    value_len: u16::try_from(map(value_end)? - value).ok()?,
+                    ..pair
+                });
+            }
+            for value in &stamp.values {
+                let (node, start, nodes, bytes, decoded) = match value {
+                    StampValue::Moved(value, (p, before)) => {
+                        let start = map((*p, *before))?;
+                        seq.values.push(Value {
+                            shift: value.shift + (start - p),
+                            ..*value
+                        });
+                        continue;
+                    }
+                    StampValue::Shaped {
+                        node,
+                        start,
+                        nodes,
+                        bytes,
+                        decoded,
+                    } => (*node, *start, nodes, bytes, *decoded),
+                };
+                let base = map(start)?;
+                let spans = u32::try_from(seq.shape_spans.len()).ok()?;
+                if spans >= DECODED {
+                    return None;
+                }
+                // The model's bytes, each span written in (a span that does
+                // not fit a byte: the general way writes them all in four).
+                seq.shape_spans
+                    .extend_from_slice(&stamp.bytes[bytes.clone()]);
+                let nodes = &stamp.nodes[nodes.clone()];
+                for node in nodes {
+                    let (start, end) = (map(node.start)?, map(node.end)?);
+                    let (at, len) = (
+                        u8::try_from(start - base).ok()?,
+                        u8::try_from(end - start).ok()?,
+                    );
+                    let to = spans as usize + node.at as usize;
+                    seq.shape_spans[to..to + 2].copy_from_slice(&[at, len]);
+                }
+                // Then the texts, in order (none kept where a span did not fit).
+                for node in nodes {
+                    if let Some((from, len, slot, to)) = node.text {
+                        let text = &stamp.texts[from as usize..(from + len) as usize];
+                        let (at, len) = keep_shape_text_in(seq, recent_texts, text, slot)?;
+                        let to = spans as usize + to as usize;
+                        seq.shape_spans[to..to + 4].copy_from_slice(&at.to_le_bytes());
+                        seq.shape_spans[to + 4..to + 8].copy_from_slice(&len.to_le_bytes());
+                    }
+                }
+                let flags = if decoded { DECODED } else { 0 };
+                seq.values.push(Value {
+                    node,
+                    shift: base,
+                    spans: spans | flags,
+                });
+            }
+            Some(())
+        })();
+        if pushed.is_none() {
+            seq.pairs.truncate(pairs_from);
+            seq.values.truncate(values_from);
+            seq.shape_spans.truncate(bytes_from);
+            forget_shape_texts(seq, recent_texts, texts_from);
+            return false;
+        }
+        self.add_entry(name.span, model.host.open, model.host.close);
+        self.end = Some(vars_end);
+        #[cfg(test)]
+        STAMPED.with(|n| n.set(n.get() + 1));
         true
     }
 
@@ -2263,14 +2625,29 @@ fn keep_shape_text(
     recent: &mut Vec<(u32, u32)>,
     text: &str,
 ) -> Option<(u32, u32)> {
-    if recent.is_empty() {
-        recent.resize(RECENT_TEXTS, (u32::MAX, 0));
-    }
-    // FNV-1a: the texts are short.
+    keep_shape_text_in(seq, recent, text, text_slot(text))
+}
+
+/// The slot of `text` in the table of [`keep_shape_text`]: a hash of its
+/// bytes (FNV-1a: the texts are short).
+fn text_slot(text: &str) -> usize {
     let hash = (text.bytes()).fold(0xcbf2_9ce4_8422_2325_u64, |hash, b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    let slot = &mut recent[(hash % RECENT_TEXTS as u64) as usize];
+    (hash % RECENT_TEXTS as u64) as usize
+}
+
+/// [`keep_shape_text`] of a text whose slot is `slot` ([`text_slot`]).
+fn keep_shape_text_in(
+    seq: &mut HostSeq<'_>,
+    recent: &mut Vec<(u32, u32)>,
+    text: &str,
+    slot: usize,
+) -> Option<(u32, u32)> {
+    if recent.is_empty() {
+        recent.resize(RECENT_TEXTS, (u32::MAX, 0));
+    }
+    let slot = &mut recent[slot];
     let texts = &seq.shape_texts;
     let (at, len) = *slot;
     if at != u32::MAX && texts.get(at as usize..(at + len) as usize) == Some(text) {

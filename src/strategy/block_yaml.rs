@@ -3893,6 +3893,8 @@ mod tests {
             ("- h{i}:\n    m: [{i}\n    ]\n", true),
         ];
         let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
+        crate::tree::STAMPED.with(|n| n.set(0));
+        let mut stamped = Vec::new();
         for (entry, shaped) in entries {
             for words in [&numbers[..], &[7, 7, 8, 7, 9, 9]] {
                 for last in ["", "m: 1\n", "- x\n", "- h:\n    m: [a, b]\n"] {
@@ -3912,6 +3914,16 @@ mod tests {
                         usual.as_ref().map(expanded),
                         "{source:?}"
                     );
+                    // Entries added by a stamp are kept as the general way
+                    // keeps them, byte for byte.
+                    let before = crate::tree::STAMPED.with(|n| n.replace(0));
+                    crate::tree::NO_STAMPS.with(|n| n.set(true));
+                    let general = read_alone(&source);
+                    crate::tree::NO_STAMPS.with(|n| n.set(false));
+                    assert_eq!(fast, general, "{source:?}");
+                    if before > 0 {
+                        stamped.push(entry);
+                    }
                     if words.len() == numbers.len() && last.is_empty() && usual.is_some() {
                         assert_eq!(read > 0, shaped, "{source:?}");
                     }
@@ -3928,6 +3940,22 @@ mod tests {
                     }
                 }
             }
+        }
+        // Stamps add entries with words of their own in one-line scalars
+        // and in names or scalars over lines besides them, not in those.
+        for entry in [
+            "- h{i}:\n    ports: [http: {i}, https: 443]\n",
+            "- h{i}:\n    pairs:\n      - - a{i}\n        - b\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      443]\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n",
+        ] {
+            assert!(stamped.contains(&entry), "{entry:?}");
+        }
+        for entry in [
+            "- h{i}:\n    m: [x, a\n      b {i}]\n",
+            "- h{i}:\n    m: a {i}\n      b\n\n      c {i}\n",
+        ] {
+            assert!(!stamped.contains(&entry), "{entry:?}");
         }
     }
 
