@@ -297,7 +297,7 @@ const MAX_KEY: usize = 1000;
 /// of the collection (one parser for many entries rather than one each).
 const HAND_OVER_REST_AFTER: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8 };
 
-/// From how many bytes a region to hand over has the error looked for
+/// Over how many bytes a region to hand over has the error looked for
 /// first where this reader gave up in it (see
 /// [`Parser::search_before_hand_over`]); every region in tests and fuzzing.
 const SEARCH_BEFORE_HAND_OVER: usize = if cfg!(any(test, fuzzing)) {
@@ -1838,7 +1838,7 @@ impl<'s> Parser<'s> {
         Some(entries)
     }
 
-    /// Before a hand-over of the region from `start` to `end` of at least
+    /// Before a hand-over of the region from `start` to `end` of more than
     /// [`SEARCH_BEFORE_HAND_OVER`] bytes, where this reader gave up inside
     /// it and kept where to look for an error, each place up to a place in
     /// the region (see [`Search`]): looks there at once, the place furthest
@@ -1851,7 +1851,7 @@ impl<'s> Parser<'s> {
     /// the region drops them, and the hand-over goes on: the error, if any,
     /// is after it, looked for where this reader gives up next.
     fn search_before_hand_over(&mut self, start: usize, end: usize) -> bool {
-        let big = end - start >= SEARCH_BEFORE_HAND_OVER;
+        let big = end - start > SEARCH_BEFORE_HAND_OVER;
         let inside = |at: &Search| start <= at.from && at.stop <= end;
         let kept = self.search.get_mut();
         if !big || kept.is_empty() || !kept.iter().all(inside) {
