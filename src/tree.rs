@@ -333,8 +333,12 @@ impl<'a> ShapeSpans<'a> {
         *self.bytes.next().expect("written with the spans")
     }
 
+    /// Four bytes, little-endian, in one load.
     fn word(&mut self) -> u32 {
-        u32::from_le_bytes([self.byte(), self.byte(), self.byte(), self.byte()])
+        let bytes = self.bytes.as_slice();
+        let word = u32::from_le_bytes(bytes[..4].try_into().expect("written with the spans"));
+        self.bytes = bytes[4..].iter();
+        word
     }
 
     /// After a scalar's span, or a host list's: where its value (the text
@@ -706,6 +710,11 @@ impl<'a> OwnSpans<'a> {
     #[inline]
     pub fn name_end(&mut self, listed: bool) -> Option<u32> {
         self.spans.name_end(listed)
+    }
+
+    /// Whether more than spans follows some spans ([`KeptValue::has_decoded`]).
+    pub fn has_decoded(&self) -> bool {
+        self.spans.decoded
     }
 }
 

@@ -86,6 +86,53 @@ enum Step<'s> {
 /// ([`ShapePlan::walk`] keeps where it is in each).
 const LIST_DEPTH: usize = 4;
 
+/// The key and scalar steps of a [`ShapePlan`] with a value's own nodes:
+/// each step, its own span, and its value where that is not its text as
+/// written (see [`OwnSpans::decoded`]).
+struct Walk<'p, 's, 't> {
+    steps: std::slice::Iter<'p, Step<'s>>,
+    spans: OwnSpans<'t>,
+    /// For each host list open: the text of its decoded names, and where
+    /// the next one starts in it.
+    lists: [(Option<&'t str>, u32); LIST_DEPTH],
+    depth: usize,
+}
+
+impl<'p, 's, 't> Iterator for Walk<'p, 's, 't> {
+    type Item = (&'p Step<'s>, Span, Option<&'t str>);
+
+    // Inlined into each loop over it (called as a function, once a step,
+    // it cost more than the step).
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let step = self.steps.next()?;
+            if let Step::ListEnd = step {
+                self.depth -= 1;
+                continue;
+            }
+            let span = self.spans.next().expect("a span per node");
+            let decoded = match step {
+                Step::Collection | Step::ListEnd => continue,
+                Step::HostList => {
+                    self.lists[self.depth] = (self.spans.decoded(), 0);
+                    self.depth += 1;
+                    continue;
+                }
+                Step::Value { name: true, .. } => {
+                    let (names, from) = &mut self.lists[self.depth - 1];
+                    (self.spans.name_end(names.is_some())).map(|end| {
+                        let start = std::mem::replace(from, end);
+                        &names.expect("a list with decoded names")[start as usize..end as usize]
+                    })
+                }
+                Step::Key(_) | Step::Value { .. } => self.spans.decoded(),
+            };
+            return Some((step, span, decoded));
+        }
+    }
+}
+
 impl<'s> ShapePlan<'s> {
     /// The plan of `model`, in `src`; `None` when it holds a tag, an alias,
     /// a key that is no scalar or a host list with host entries (the
@@ -217,47 +264,16 @@ impl<'s> ShapePlan<'s> {
         Some(())
     }
 
-    /// Goes through the steps with the own nodes of `value`, a value kept
-    /// by its shape of this plan's model, calling `each` with each key's
-    /// and scalar's step, its own span, and its value where that is not its
-    /// text as written; stops at the first `false` (and gives it).
+    /// The key and scalar steps with the own nodes of a value kept by its
+    /// shape of this plan's model, whose spans are `spans` (see [`Walk`]).
     #[inline]
-    fn walk<'t>(
-        &self,
-        mut spans: OwnSpans<'t>,
-        mut each: impl FnMut(&Step<'s>, Span, Option<&'t str>) -> bool,
-    ) -> bool {
-        // For each host list open: the text of its decoded names, and where
-        // the next one starts in it.
-        let mut lists = [(None::<&str>, 0u32); LIST_DEPTH];
-        let mut depth = 0;
-        for step in &self.steps {
-            if let Step::ListEnd = step {
-                depth -= 1;
-                continue;
-            }
-            let span = spans.next().expect("a span per node");
-            let decoded = match step {
-                Step::Collection | Step::ListEnd => continue,
-                Step::HostList => {
-                    lists[depth] = (spans.decoded(), 0);
-                    depth += 1;
-                    continue;
-                }
-                Step::Value { name: true, .. } => {
-                    let (names, from) = &mut lists[depth - 1];
-                    (spans.name_end(names.is_some())).map(|end| {
-                        let start = std::mem::replace(from, end);
-                        &names.expect("a list with decoded names")[start as usize..end as usize]
-                    })
-                }
-                Step::Key(_) | Step::Value { .. } => spans.decoded(),
-            };
-            if !each(step, span, decoded) {
-                return false;
-            }
+    fn walk<'p, 't>(&'p self, spans: OwnSpans<'t>) -> Walk<'p, 's, 't> {
+        Walk {
+            steps: self.steps.iter(),
+            spans,
+            lists: [(None, 0); LIST_DEPTH],
+            depth: 0,
         }
-        true
     }
 
     /// Whether `value`, of this plan's model, has nothing to report: the
@@ -271,24 +287,28 @@ impl<'s> ShapePlan<'s> {
             return self.whole.is_some();
         };
         let src = value.src();
-        self.walk(spans, |step, span, decoded| match step {
-            Step::Key(written) => own(src, span) == written.as_bytes(),
-            Step::Value {
-                written,
-                style,
-                json,
-                ..
-            } => match own(src, span) == written.as_bytes() {
-                // Written as the model's: the same value.
-                true => json.is_some(),
-                false if *style != Style::Plain => true,
-                false => {
-                    let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, *style));
-                    written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
-                }
-            },
-            _ => true,
-        })
+        // The usual value, a span per step and nothing more, by the
+        // lighter loop.
+        match self.plain(&spans) {
+            true => {
+                (self.spanned().zip(spans)).all(|(step, span)| step_fine(src, step, span, None))
+            }
+            false => {
+                (self.walk(spans)).all(|(step, span, decoded)| step_fine(src, step, span, decoded))
+            }
+        }
+    }
+
+    /// The steps that have a span (all but [`Step::ListEnd`]).
+    fn spanned(&self) -> impl Iterator<Item = &Step<'s>> {
+        (self.steps.iter()).filter(|step| !matches!(step, Step::ListEnd))
+    }
+
+    /// Whether a value whose spans are `spans` has a span per step
+    /// ([`ShapePlan::spanned`]) and nothing more: nothing decoded (then a host list in it has no more
+    /// than its names' spans either).
+    fn plain(&self, spans: &OwnSpans) -> bool {
+        !spans.has_decoded()
     }
 
     /// Writes `value`, of this plan's model and read without a problem
@@ -306,26 +326,13 @@ impl<'s> ShapePlan<'s> {
         };
         let src = value.src();
         let (start, mut from) = (out.len(), 0);
-        let written = self.walk(spans, |step, span, decoded| {
-            let (style, (at, to)) = match step {
-                Step::Key(written) => return own(src, span) == written.as_bytes(),
-                Step::Value { written, .. } if own(src, span) == written.as_bytes() => {
-                    return true;
-                }
-                Step::Value { style, at, .. } => (*style, *at),
-                _ => return true,
-            };
-            // The model's text up to this scalar, then this one's.
-            out.push_str(&whole[from..at as usize]);
-            from = to as usize;
-            let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
-            match style {
-                Style::Plain if written_int(text) => out.push_str(text),
-                Style::Plain => push_plain(out, text),
-                _ => push_json_str(out, text),
-            }
-            true
-        });
+        let written = match self.plain(&spans) {
+            true => (self.spanned().zip(spans))
+                .all(|(step, span)| step_write(out, (whole, &mut from), (src, step, span, None))),
+            false => (self.walk(spans)).all(|(step, span, decoded)| {
+                step_write(out, (whole, &mut from), (src, step, span, decoded))
+            }),
+        };
         if !written {
             // A key of its own.
             out.truncate(start);
@@ -336,9 +343,85 @@ impl<'s> ShapePlan<'s> {
     }
 }
 
+/// Whether the node of a value at `span` in `src` (its value `decoded`
+/// where that is not its text as written) has nothing to report at
+/// `step` of its model's plan (see [`ShapePlan::is_fine`]).
+// Inlined into both loops of `is_fine` (a call a step cost more than it).
+#[inline(always)]
+fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
+    match step {
+        Step::Key(written) => same(own(src, span), written.as_bytes()),
+        Step::Value {
+            written,
+            style,
+            json,
+            ..
+        } => match same(own(src, span), written.as_bytes()) {
+            // Written as the model's: the same value.
+            true => json.is_some(),
+            false if *style != Style::Plain => true,
+            false => {
+                let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, *style));
+                written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
+            }
+        },
+        _ => true,
+    }
+}
+
+/// Writes the JSON of the node of a value at `span` in `src` (its value
+/// `decoded` where that is not its text as written) at `step` of its
+/// model's plan, after the plan's `whole` text from `from` up to it, if it
+/// is written otherwise than the model's (see [`ShapePlan::push`]); false
+/// at a key of its own.
+// Inlined into both loops of `push`.
+#[inline(always)]
+fn step_write(
+    out: &mut String,
+    (whole, from): (&str, &mut usize),
+    (src, step, span, decoded): (&str, &Step, Span, Option<&str>),
+) -> bool {
+    let (style, (at, to)) = match step {
+        Step::Key(written) => return same(own(src, span), written.as_bytes()),
+        Step::Value { written, .. } if same(own(src, span), written.as_bytes()) => return true,
+        Step::Value { style, at, .. } => (*style, *at),
+        _ => return true,
+    };
+    // The model's text up to this scalar, then this one's.
+    out.push_str(&whole[*from..at as usize]);
+    *from = to as usize;
+    let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
+    match style {
+        Style::Plain if written_int(text) => out.push_str(text),
+        Style::Plain => push_plain(out, text),
+        _ => push_json_str(out, text),
+    }
+    true
+}
+
 /// The bytes of `src` at `span`.
+#[inline]
 fn own(src: &str, span: Span) -> &[u8] {
     &src.as_bytes()[span.start()..span.end as usize]
+}
+
+/// `a == b`, for the short texts of keys and scalars (a port, a name)
+/// without a call to `memcmp`: up to 16 bytes by two loads of each that
+/// may overlap (a value's steps are compared at every host).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
+    match n {
+        0..4 => a == b,
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// Whether the plain scalar `text` is an int that ansible-core reads and
@@ -657,6 +740,8 @@ mod tests {
             "        pairs:\n          - - a X\n              b\n            - c",
             "        m: {k: \"x\\tX\", l: [p\n            q, X]}",
             "        m: {k: 'it''s X', l: [X, [y\n            z]]}",
+            // A host list not decoded, then scalars of its own.
+            "        l: [[a, b], X, {k: X}]",
         ] {
             let src = strategy(vars, &["a", "1", "b2", "no", "0x1F", "1", "c"]);
             let fine = fine_by_plan(&src);
