@@ -106,16 +106,23 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
     parser.find_error = true;
     match parser.document() {
         Some(root) => Ok(root),
-        None => Err(parser.search.take().and_then(|at| parser.first_error(at))),
+        None => Err(match parser.found.take() {
+            Some(error) if !parser.lenient.get() => Some(error),
+            _ => (parser.search.take().into_iter()).find_map(|at| parser.first_error(at)),
+        }),
     }
 }
 
 /// Where [`read_or_error`] has the event parser look for the error: a
 /// [`crate::tree::Resume`] but for the anchors and aliases read before
 /// `from`, among the first `anchors` and `aliases` this reader noted.
-/// Kept where this reader gives up (the place furthest back, if several:
-/// the event parser then reads past the others too), and read by
-/// the event parser once it gave up for good: a hand-over to the event
+/// Kept where this reader gives up, and as it gives up on the collections
+/// around, where each entry holding that starts (the event parser then
+/// reads past the place inside, where that ends: a tab-led line after a
+/// flow collection that goes on). Read by the event parser once this reader
+/// gave up for good, the place furthest in first (a line or an entry read,
+/// rather than the collections around), its error the whole file's; the
+/// next if it finds none. A hand-over to the event
 /// parser that then reads the entry given up on (`[a,` then `-1]`) drops
 /// it (see [`Parser::hand_over`]), and an error after it is looked for
 /// where this reader gives up next.
@@ -290,8 +297,14 @@ const MAX_KEY: usize = 1000;
 /// of the collection (one parser for many entries rather than one each).
 const HAND_OVER_REST_AFTER: usize = if cfg!(any(test, fuzzing)) { 2 } else { 8 };
 
-/// Nodes that aliases may repeat in all; past this, the event parser reads the file.
-const MAX_ALIASED: usize = 100_000;
+/// Over how many bytes a region to hand over has the error looked for
+/// first where this reader gave up in it (see
+/// [`Parser::search_before_hand_over`]); every region in tests and fuzzing.
+const SEARCH_BEFORE_HAND_OVER: usize = if cfg!(any(test, fuzzing)) {
+    0
+} else {
+    64 * 1024
+};
 
 /// Where the line that holds `at` starts.
 fn line_start(src: &str, at: usize) -> usize {
@@ -372,7 +385,10 @@ struct Parser<'s> {
     /// up (once: see [`Parser::find_error_from`]), and where to look, kept
     /// until it gives up for good (see [`Search`]).
     find_error: bool,
-    search: RefCell<Option<Search>>,
+    search: RefCell<Vec<Search>>,
+    /// The error found where to look was kept before a big hand-over (see
+    /// [`Parser::search_before_hand_over`]): the whole file's.
+    found: Option<SyntaxError>,
     /// The flow collections being read in a flow collection that is the
     /// whole document (for [`read_or_error`], see [`Parser::flow_items`]).
     flows: RefCell<Vec<FlowFrame>>,
@@ -494,7 +510,8 @@ impl<'s> Parser<'s> {
             recorded: None,
             explicit: false,
             find_error: false,
-            search: RefCell::new(None),
+            search: RefCell::new(Vec::new()),
+            found: None,
             flows: RefCell::new(Vec::new()),
             flow_plain: Cell::new(false),
             own_line: Cell::new(None),
@@ -1776,6 +1793,9 @@ impl<'s> Parser<'s> {
         let Some(max_depth) = max_depth.filter(|_| !tab) else {
             return self.failed(frame, line, end);
         };
+        if self.search_before_hand_over(line.start, end) {
+            return None;
+        }
         let at = crate::tree::RegionAt {
             start: line.start,
             end,
@@ -1811,8 +1831,32 @@ impl<'s> Parser<'s> {
         // entry, nothing is to be looked for: the event parser read the
         // region as in the whole file, and an error after it is looked for
         // where this reader gives up next.
-        self.search.take();
+        self.search.borrow_mut().clear();
         Some(entries)
+    }
+
+    /// Before a hand-over of the region from `start` to `end` of more than
+    /// [`SEARCH_BEFORE_HAND_OVER`] bytes, where this reader gave up inside
+    /// it and kept where to look for an error, each place up to a place in
+    /// the region (see [`Search`]): looks there at once, the place furthest
+    /// in first, reading a line or an entry rather than the region. Whether
+    /// an error was found, kept in
+    /// `found`: it is the whole file's (this reader read all before it as
+    /// the event parser does), and the region is not handed over (a 1M-host
+    /// flow list with an unclosed quote in its last host: 0.2 s rather
+    /// than 1 s). Else those places are dropped, as a hand-over that reads
+    /// the region drops them, and the hand-over goes on: the error, if any,
+    /// is after it, looked for where this reader gives up next.
+    fn search_before_hand_over(&mut self, start: usize, end: usize) -> bool {
+        let big = end - start > SEARCH_BEFORE_HAND_OVER;
+        let inside = |at: &Search| start <= at.from && at.stop <= end;
+        let kept = self.search.get_mut();
+        if !big || kept.is_empty() || !kept.iter().all(inside) {
+            return false;
+        }
+        let kept = self.search.take();
+        self.found = kept.into_iter().find_map(|at| self.first_error(at));
+        self.found.is_some()
     }
 
     /// A hand-over of the entry of the collection at `frame` that starts in
@@ -2044,10 +2088,9 @@ impl<'s> Parser<'s> {
     }
 
     /// Keeps where the event parser is to read from `from` (see
-    /// [`Search`] and [`crate::tree::Resume`]), unless it is to read from
-    /// further back already: it then reads past `from` too (as from the
-    /// entry holding a flow collection given up on, rather than from inside
-    /// that, which it leaves where that ends: a tab-led line after it).
+    /// [`Search`] and [`crate::tree::Resume`]), after the places kept
+    /// further in, unless the last kept is further back already (which
+    /// reads past `from` too); instead of it if it is at `from`.
     fn search(
         &self,
         open: &[Open],
@@ -2057,11 +2100,13 @@ impl<'s> Parser<'s> {
         from: usize,
         stop: usize,
     ) {
-        let mut search = self.search.borrow_mut();
-        if search.as_ref().is_some_and(|kept| kept.from < from) {
-            return;
+        let mut kept = self.search.borrow_mut();
+        match kept.last() {
+            Some(last) if last.from < from => return,
+            Some(last) if last.from == from => drop(kept.pop()),
+            _ => {}
         }
-        *search = Some(Search {
+        kept.push(Search {
             open: open.to_vec(),
             more,
             flows: flows.to_vec(),
@@ -2270,7 +2315,7 @@ impl<'s> Parser<'s> {
             self.aliases += 1;
             self.aliased += node.size();
             self.aliases_at.push((at, node.size()));
-            if self.aliased > MAX_ALIASED {
+            if self.aliased > crate::tree::max_aliased(self.src.len()) {
                 return None;
             }
             self.end_of_value(line, name_end)?;
