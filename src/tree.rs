@@ -333,8 +333,12 @@ impl<'a> ShapeSpans<'a> {
         *self.bytes.next().expect("written with the spans")
     }
 
+    /// Four bytes, little-endian, in one load.
     fn word(&mut self) -> u32 {
-        u32::from_le_bytes([self.byte(), self.byte(), self.byte(), self.byte()])
+        let bytes = self.bytes.as_slice();
+        let word = u32::from_le_bytes(bytes[..4].try_into().expect("written with the spans"));
+        self.bytes = bytes[4..].iter();
+        word
     }
 
     /// After a scalar's span, or a host list's: where its value (the text
@@ -625,14 +629,16 @@ impl<'a, 's> KeptValue<'a, 's> {
     /// each node of [`KeptValue::model`] in [`same_shape`]'s order (a node
     /// before those inside it: a sequence's items as [`Node::items`] gives
     /// them, a mapping's keys and values in turn); `None` for any other
-    /// value (written as its model is).
-    /// Not for a value with [`KeptValue::has_decoded`], whose spans hold
-    /// more.
+    /// value (written as its model is). For a value with
+    /// [`KeptValue::has_decoded`], more follows some spans (see
+    /// [`DECODED`]): each scalar's and host list's span is to be followed by
+    /// [`OwnSpans::decoded`], and each name's of a host list by
+    /// [`OwnSpans::name_end`].
     pub fn own_spans(&self) -> Option<OwnSpans<'a>> {
-        debug_assert!(!self.has_decoded());
         self.spans.map(|spans| OwnSpans {
             spans: ShapeSpans::new(spans),
             base: self.shift,
+            texts: self.texts,
         })
     }
 
@@ -682,6 +688,34 @@ impl<'a, 's> KeptValue<'a, 's> {
 pub struct OwnSpans<'a> {
     spans: ShapeSpans<'a>,
     base: u32,
+    /// The list's `shape_texts` (see [`OwnSpans::decoded`]).
+    texts: &'a str,
+}
+
+impl<'a> OwnSpans<'a> {
+    /// Right after a scalar's span: its value, when it is not its text as
+    /// written (folded over lines, escaped: see [`DECODED`]); `None` when
+    /// it is (then [`shaped_scalar`] gives it), and for every scalar of a
+    /// value without [`KeptValue::has_decoded`].
+    #[inline]
+    pub fn decoded(&mut self) -> Option<&'a str> {
+        let texts = self.texts;
+        (self.spans.text()).map(|(start, len)| &texts[start as usize..(start + len) as usize])
+    }
+
+    /// Right after the span of a name of a host list, `listed` when
+    /// [`OwnSpans::decoded`] gave that list's decoded names: where the
+    /// name's value ends in them, if it is one of them (it starts where the
+    /// one before ends, or at 0).
+    #[inline]
+    pub fn name_end(&mut self, listed: bool) -> Option<u32> {
+        self.spans.name_end(listed)
+    }
+
+    /// Whether more than spans follows some spans ([`KeptValue::has_decoded`]).
+    pub fn has_decoded(&self) -> bool {
+        self.spans.decoded
+    }
 }
 
 impl Iterator for OwnSpans<'_> {

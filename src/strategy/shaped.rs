@@ -15,8 +15,11 @@
 //! only the scalars it writes otherwise than the model does; and written
 //! from the plan's text and those scalars.
 //!
-//! Values kept by their shape with a scalar that is not its text as written
-//! (folded over lines, escaped) are read as nodes, as before.
+//! A scalar of a value kept by its shape that is not its text as written
+//! (folded over lines, escaped: `[http N,` then `https` then `443]`) is
+//! compared as written too: the same text gives the same value, the
+//! model's; another is resolved from its value as the list keeps it
+//! ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)).
 //!
 //! Only values with nothing to report take this path: anything else (a key
 //! of its own, a scalar ansible-core cannot read, a shared part with a
@@ -26,7 +29,9 @@
 //! targets compare it with.
 
 use super::validate::push_json_str;
-use crate::tree::{KeptValue, Kind, Node, Scalar, Span, Style, ValueScratch, shaped_scalar};
+use crate::tree::{
+    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, Style, ValueScratch, shaped_scalar,
+};
 use std::collections::HashSet;
 
 /// How the values of one model are checked and written (see the module
@@ -55,18 +60,77 @@ pub(super) struct ShapePlan<'s> {
 enum Step<'s> {
     /// A sequence or a mapping: its own span says nothing more.
     Collection,
+    /// A host list (names, kept by their spans): its span may be followed
+    /// by the text of its decoded names; its names are the steps up to the
+    /// next [`Step::ListEnd`] that are [`Step::Value`]s with `name`.
+    HostList,
+    /// The end of the innermost host list open (no span of its own).
+    ListEnd,
     /// A mapping's key, as written (a value's key must be written so).
     Key(&'s str),
     /// A scalar value: as the model writes it, its style, where its JSON
     /// goes in the plan's text, its JSON text (`None`: ansible-core cannot
-    /// read it), and where that is in the plan's whole text.
+    /// read it), and where that is in the plan's whole text; `name`: a
+    /// name of a host list.
     Value {
         written: &'s str,
         style: Style,
         cut: u32,
         json: Option<Box<str>>,
         at: (u32, u32),
+        name: bool,
     },
+}
+
+/// Host lists nested deeper than this in a model leave it without a plan
+/// ([`ShapePlan::walk`] keeps where it is in each).
+const LIST_DEPTH: usize = 4;
+
+/// The key and scalar steps of a [`ShapePlan`] with a value's own nodes:
+/// each step, its own span, and its value where that is not its text as
+/// written (see [`OwnSpans::decoded`]).
+struct Walk<'p, 's, 't> {
+    steps: std::slice::Iter<'p, Step<'s>>,
+    spans: OwnSpans<'t>,
+    /// For each host list open: the text of its decoded names, and where
+    /// the next one starts in it.
+    lists: [(Option<&'t str>, u32); LIST_DEPTH],
+    depth: usize,
+}
+
+impl<'p, 's, 't> Iterator for Walk<'p, 's, 't> {
+    type Item = (&'p Step<'s>, Span, Option<&'t str>);
+
+    // Inlined into each loop over it (called as a function, once a step,
+    // it cost more than the step).
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let step = self.steps.next()?;
+            if let Step::ListEnd = step {
+                self.depth -= 1;
+                continue;
+            }
+            let span = self.spans.next().expect("a span per node");
+            let decoded = match step {
+                Step::Collection | Step::ListEnd => continue,
+                Step::HostList => {
+                    self.lists[self.depth] = (self.spans.decoded(), 0);
+                    self.depth += 1;
+                    continue;
+                }
+                Step::Value { name: true, .. } => {
+                    let (names, from) = &mut self.lists[self.depth - 1];
+                    (self.spans.name_end(names.is_some())).map(|end| {
+                        let start = std::mem::replace(from, end);
+                        &names.expect("a list with decoded names")[start as usize..end as usize]
+                    })
+                }
+                Step::Key(_) | Step::Value { .. } => self.spans.decoded(),
+            };
+            return Some((step, span, decoded));
+        }
+    }
 }
 
 impl<'s> ShapePlan<'s> {
@@ -81,7 +145,7 @@ impl<'s> ShapePlan<'s> {
             whole: None,
         };
         let mut fine = true;
-        plan.read(src, model, &mut fine)?;
+        plan.read(src, model, &mut fine, 0)?;
         if plan.keys_fine && fine {
             let mut whole = String::with_capacity(plan.text.len() + 8 * plan.steps.len());
             let mut from = 0;
@@ -104,36 +168,47 @@ impl<'s> ShapePlan<'s> {
     }
 
     /// Adds the steps and text of `node`, a node before those inside it:
-    /// [`same_shape`](crate::tree)'s order. Clears `fine` at a scalar that
-    /// does not resolve.
-    fn read(&mut self, src: &'s str, node: &Node<'s>, fine: &mut bool) -> Option<()> {
+    /// [`same_shape`](crate::tree)'s order; `lists`: the host lists it is
+    /// in. Clears `fine` at a scalar that does not resolve.
+    fn read(&mut self, src: &'s str, node: &Node<'s>, fine: &mut bool, lists: usize) -> Option<()> {
         let written = |node: &Node| src.get(node.span.start()..node.span.end as usize);
         match &node.kind {
             Kind::Scalar(scalar) if scalar.tag.is_none() => {
-                let json = scalar_json(scalar);
-                *fine &= json.is_some();
-                self.steps.push(Step::Value {
-                    written: written(node)?,
-                    style: scalar.style,
-                    cut: u32::try_from(self.text.len()).ok()?,
-                    json: json.map(String::into_boxed_str),
-                    at: (0, 0),
-                });
+                self.scalar(written(node)?, scalar, fine, false)?;
             }
-            Kind::Seq(_) | Kind::HostSeq(_) => {
-                if let Kind::HostSeq(seq) = &node.kind
-                    && !seq.names_as_written()
-                {
-                    return None;
-                }
+            Kind::Seq(items) => {
                 self.steps.push(Step::Collection);
                 self.text.push('[');
-                for (index, item) in node.items()?.enumerate() {
+                for (index, item) in items.iter().enumerate() {
                     if index > 0 {
                         self.text.push(',');
                     }
-                    self.read(src, &item, fine)?;
+                    self.read(src, item, fine, lists)?;
                 }
+                self.text.push(']');
+            }
+            // Its names as the list gives them (their values decoded where
+            // they are not their text as written), items kept as nodes in
+            // turn; no host entry, no tag.
+            Kind::HostSeq(seq) if lists < LIST_DEPTH => {
+                self.steps.push(Step::HostList);
+                self.text.push('[');
+                for (index, item) in seq.items().enumerate() {
+                    if index > 0 {
+                        self.text.push(',');
+                    }
+                    match item {
+                        HostItem::Scalar { name, tag: None } => {
+                            let Kind::Scalar(scalar) = &name.kind else {
+                                return None;
+                            };
+                            self.scalar(written(&name)?, scalar, fine, true)?;
+                        }
+                        HostItem::Node(item) => self.read(src, item, fine, lists + 1)?,
+                        HostItem::Scalar { .. } | HostItem::Entry { .. } => return None,
+                    }
+                }
+                self.steps.push(Step::ListEnd);
                 self.text.push(']');
             }
             Kind::Map(entries) => {
@@ -158,13 +233,47 @@ impl<'s> ShapePlan<'s> {
                     }
                     push_json_str(&mut self.text, name.as_deref().unwrap_or(""));
                     self.text.push(':');
-                    self.read(src, value, fine)?;
+                    self.read(src, value, fine, lists)?;
                 }
                 self.text.push('}');
             }
             _ => return None,
         }
         Some(())
+    }
+
+    /// Adds the step and text of an untagged scalar written as `written`
+    /// (`name`: a name of a host list).
+    fn scalar(
+        &mut self,
+        written: &'s str,
+        scalar: &Scalar,
+        fine: &mut bool,
+        name: bool,
+    ) -> Option<()> {
+        let json = scalar_json(scalar);
+        *fine &= json.is_some();
+        self.steps.push(Step::Value {
+            written,
+            style: scalar.style,
+            cut: u32::try_from(self.text.len()).ok()?,
+            json: json.map(String::into_boxed_str),
+            at: (0, 0),
+            name,
+        });
+        Some(())
+    }
+
+    /// The key and scalar steps with the own nodes of a value kept by its
+    /// shape of this plan's model, whose spans are `spans` (see [`Walk`]).
+    #[inline]
+    fn walk<'p, 't>(&'p self, spans: OwnSpans<'t>) -> Walk<'p, 's, 't> {
+        Walk {
+            steps: self.steps.iter(),
+            spans,
+            lists: [(None, 0); LIST_DEPTH],
+            depth: 0,
+        }
     }
 
     /// Whether `value`, of this plan's model, has nothing to report: the
@@ -178,23 +287,28 @@ impl<'s> ShapePlan<'s> {
             return self.whole.is_some();
         };
         let src = value.src();
-        self.steps.iter().zip(spans).all(|(step, span)| match step {
-            Step::Collection => true,
-            Step::Key(written) => own(src, span) == written.as_bytes(),
-            Step::Value {
-                written,
-                style,
-                json,
-                ..
-            } => match own(src, span) == written.as_bytes() {
-                true => json.is_some(),
-                false if *style != Style::Plain => true,
-                false => {
-                    let text = shaped_scalar(src, span, *style);
-                    written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
-                }
-            },
-        })
+        // The usual value, a span per step and nothing more, by the
+        // lighter loop.
+        match self.plain(&spans) {
+            true => {
+                (self.spanned().zip(spans)).all(|(step, span)| step_fine(src, step, span, None))
+            }
+            false => {
+                (self.walk(spans)).all(|(step, span, decoded)| step_fine(src, step, span, decoded))
+            }
+        }
+    }
+
+    /// The steps that have a span (all but [`Step::ListEnd`]).
+    fn spanned(&self) -> impl Iterator<Item = &Step<'s>> {
+        (self.steps.iter()).filter(|step| !matches!(step, Step::ListEnd))
+    }
+
+    /// Whether a value whose spans are `spans` has a span per step
+    /// ([`ShapePlan::spanned`]) and nothing more: nothing decoded (then a host list in it has no more
+    /// than its names' spans either).
+    fn plain(&self, spans: &OwnSpans) -> bool {
+        !spans.has_decoded()
     }
 
     /// Writes `value`, of this plan's model and read without a problem
@@ -212,35 +326,102 @@ impl<'s> ShapePlan<'s> {
         };
         let src = value.src();
         let (start, mut from) = (out.len(), 0);
-        for (step, span) in self.steps.iter().zip(spans) {
-            let (style, (at, to)) = match step {
-                Step::Collection => continue,
-                Step::Key(written) if own(src, span) == written.as_bytes() => continue,
-                Step::Key(_) => {
-                    out.truncate(start);
-                    return false;
-                }
-                Step::Value { written, .. } if own(src, span) == written.as_bytes() => continue,
-                Step::Value { style, at, .. } => (*style, *at),
-            };
-            // The model's text up to this scalar, then this one's.
-            out.push_str(&whole[from..at as usize]);
-            from = to as usize;
-            let text = shaped_scalar(src, span, style);
-            match style {
-                Style::Plain if written_int(text) => out.push_str(text),
-                Style::Plain => push_plain(out, text),
-                _ => push_json_str(out, text),
-            }
+        let written = match self.plain(&spans) {
+            true => (self.spanned().zip(spans))
+                .all(|(step, span)| step_write(out, (whole, &mut from), (src, step, span, None))),
+            false => (self.walk(spans)).all(|(step, span, decoded)| {
+                step_write(out, (whole, &mut from), (src, step, span, decoded))
+            }),
+        };
+        if !written {
+            // A key of its own.
+            out.truncate(start);
+            return false;
         }
         out.push_str(&whole[from..]);
         true
     }
 }
 
+/// Whether the node of a value at `span` in `src` (its value `decoded`
+/// where that is not its text as written) has nothing to report at
+/// `step` of its model's plan (see [`ShapePlan::is_fine`]).
+// Inlined into both loops of `is_fine` (a call a step cost more than it).
+#[inline(always)]
+fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
+    match step {
+        Step::Key(written) => same(own(src, span), written.as_bytes()),
+        Step::Value {
+            written,
+            style,
+            json,
+            ..
+        } => match same(own(src, span), written.as_bytes()) {
+            // Written as the model's: the same value.
+            true => json.is_some(),
+            false if *style != Style::Plain => true,
+            false => {
+                let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, *style));
+                written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
+            }
+        },
+        _ => true,
+    }
+}
+
+/// Writes the JSON of the node of a value at `span` in `src` (its value
+/// `decoded` where that is not its text as written) at `step` of its
+/// model's plan, after the plan's `whole` text from `from` up to it, if it
+/// is written otherwise than the model's (see [`ShapePlan::push`]); false
+/// at a key of its own.
+// Inlined into both loops of `push`.
+#[inline(always)]
+fn step_write(
+    out: &mut String,
+    (whole, from): (&str, &mut usize),
+    (src, step, span, decoded): (&str, &Step, Span, Option<&str>),
+) -> bool {
+    let (style, (at, to)) = match step {
+        Step::Key(written) => return same(own(src, span), written.as_bytes()),
+        Step::Value { written, .. } if same(own(src, span), written.as_bytes()) => return true,
+        Step::Value { style, at, .. } => (*style, *at),
+        _ => return true,
+    };
+    // The model's text up to this scalar, then this one's.
+    out.push_str(&whole[*from..at as usize]);
+    *from = to as usize;
+    let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
+    match style {
+        Style::Plain if written_int(text) => out.push_str(text),
+        Style::Plain => push_plain(out, text),
+        _ => push_json_str(out, text),
+    }
+    true
+}
+
 /// The bytes of `src` at `span`.
+#[inline]
 fn own(src: &str, span: Span) -> &[u8] {
     &src.as_bytes()[span.start()..span.end as usize]
+}
+
+/// `a == b`, for the short texts of keys and scalars (a port, a name)
+/// without a call to `memcmp`: up to 16 bytes by two loads of each that
+/// may overlap (a value's steps are compared at every host).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
+    match n {
+        0..4 => a == b,
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// Whether the plain scalar `text` is an int that ansible-core reads and
@@ -311,7 +492,7 @@ impl<'s> ShapePlans<'s> {
     /// its shape; `None` for a value that is its model itself (read once,
     /// by the general walk) or whose model has no plan.
     pub(super) fn of(&mut self, value: &KeptValue<'_, 's>) -> Option<&ShapePlan<'s>> {
-        if value.is_model() || value.has_decoded() {
+        if value.is_model() {
             return None;
         }
         let model = value.model();
@@ -515,6 +696,61 @@ mod tests {
         let src = strategy("        m: {X: 1, b: 2}", &["a", "c", "a"]);
         let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(vars[1], r#"{"m":{"c":1,"b":2}}"#);
+    }
+
+    #[test]
+    fn values_not_as_written_are_checked_and_written_by_the_plan() {
+        // A name folded over lines in a host list inside the value, the
+        // same on every host, and one of its own on one line.
+        let vars = "        ports: [http X,\n          https\n          443]";
+        let src = strategy(vars, &["0", "1", "2"]);
+        assert_eq!(fine_by_plan(&src), [None, Some(true), Some(true)]);
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[1], r#"{"ports":["http 1","https 443"]}"#);
+        // Own scalars alone, some a problem, beside a folded one.
+        let vars = "        ports: [X,\n          https\n          443]";
+        let own = ["80", ".inf", "8080", "no", "2001-02-30", "'a'", "1:30"];
+        let src = strategy(vars, &own);
+        let fine = [None, Some(false), Some(true), Some(true), Some(false)];
+        assert_eq!(fine_by_plan(&src)[..5], fine);
+        let problems = as_reference(&src).expect_err("hosts 2 and 5");
+        let places: Vec<_> = (problems.iter())
+            .map(|p| p.location.as_ref().map(|at| (at.line, at.column)))
+            .collect();
+        assert_eq!(places, [Some((8, 17)), Some((20, 17))], "{problems:?}");
+        // Without those, written as the reference writes them.
+        let own = ["80", "8080", "no", "'a'", "1:30", "0x1F", "~"];
+        let vars = as_reference(&strategy(
+            "        ports: [X,\n          https\n          443]",
+            &own,
+        ))
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[2], r#"{"ports":[false,"https 443"]}"#);
+        assert_eq!(vars[4], r#"{"ports":[90,"https 443"]}"#);
+        // A word of its own inside the folded scalar: its value decoded
+        // at each host.
+        let src = strategy(
+            "        ports: [http,\n          https X\n          443]",
+            &own,
+        );
+        let vars = as_reference(&src).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(vars[1], r#"{"ports":["http","https 8080 443"]}"#);
+        // Folded and escaped scalars in block lists and flow mappings.
+        for vars in [
+            "        pairs:\n          - - a X\n              b\n            - c",
+            "        m: {k: \"x\\tX\", l: [p\n            q, X]}",
+            "        m: {k: 'it''s X', l: [X, [y\n            z]]}",
+            // A host list not decoded, then scalars of its own.
+            "        l: [[a, b], X, {k: X}]",
+        ] {
+            let src = strategy(vars, &["a", "1", "b2", "no", "0x1F", "1", "c"]);
+            let fine = fine_by_plan(&src);
+            assert!(
+                fine[1..].iter().all(|f| *f == Some(true)),
+                "{vars}: {fine:?}"
+            );
+            as_reference(&src).unwrap_or_else(|p| panic!("{vars}: {p:?}"));
+        }
     }
 
     #[test]
