@@ -2543,8 +2543,20 @@ impl<'a, 's> Iterator for Items<'a, 's> {
 /// Deeper documents are refused, as every YAML reader must to bound its stack.
 pub const MAX_DEPTH: usize = 128;
 
-/// Nodes that aliases may repeat in all ("billion laughs").
+/// Nodes that aliases may repeat in all ("billion laughs"), at least: see
+/// [`max_aliased`].
 pub const MAX_ALIASED: usize = 100_000;
+
+/// Nodes that aliases may repeat in all in a source of `len` bytes:
+/// [`MAX_ALIASED`], or one a byte of the source where that is more. The
+/// bound grows with the file, as serde_yaml's (100 alias jumps an event)
+/// and as a fleet needs that gives each host its vars by an alias
+/// (`- web1: *defaults` on 1M hosts, 3M nodes in 34 MB), so that what the
+/// inventory prints stays linear in the file, while a few bytes cannot
+/// make an exponential one.
+pub fn max_aliased(len: usize) -> usize {
+    MAX_ALIASED.max(len)
+}
 
 /// The event builder's own errors, besides the event parser's.
 const MORE_THAN_ONE_DOCUMENT: &str =
@@ -2722,7 +2734,7 @@ pub struct Resume<'a> {
     /// entries of the root collection before the open one, so that an
     /// alias after `from` is read as in the file.
     pub anchors: &'a [(&'a str, usize)],
-    /// How many nodes the aliases before `from` repeat ([`MAX_ALIASED`]).
+    /// How many nodes the aliases before `from` repeat ([`max_aliased`]).
     pub aliased: usize,
     /// Instead of `open` and `flows` (then empty): the document is a flow
     /// collection that ended just before `from`.
@@ -2861,7 +2873,7 @@ pub fn first_error(whole: &str, at: Resume) -> Option<SyntaxError> {
                     return error(UNKNOWN_ANCHOR);
                 };
                 aliased += size;
-                if aliased > MAX_ALIASED {
+                if aliased > max_aliased(whole.len()) {
                     return error(ALIASED_TOO_MUCH);
                 }
                 Some((0, size))
@@ -3197,7 +3209,7 @@ impl<'s> Builder<'s> {
                     return Err(error(UNKNOWN_ANCHOR));
                 };
                 self.aliased += node.size();
-                if self.aliased > MAX_ALIASED {
+                if self.aliased > max_aliased(self.offsets.whole.len()) {
                     return Err(error(ALIASED_TOO_MUCH));
                 }
                 let node = Node {

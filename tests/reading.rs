@@ -282,3 +282,34 @@ fn failure_domain_labels_are_the_text_as_written() {
         ]
     );
 }
+
+/// Aliases that repeat more nodes than the fixed bound of 100,000, in a file
+/// long enough to hold that many (each of 60,000 hosts given its vars by an
+/// alias: 180,000 nodes in 1.6 MB), are read as ansible-core reads them;
+/// a short file whose aliases repeat that many ("billion laughs") is refused.
+#[test]
+fn aliases_on_every_host_of_a_big_fleet_are_read() {
+    let mut yaml =
+        String::from("combine: 1000\nversions:\n  app:\n    - web-00000: &v {zone: a}\n");
+    for i in 1..60_000 {
+        yaml.push_str(&format!("    - web-{i:05}: *v\n"));
+    }
+    let inventory = list(yaml.as_bytes());
+    let hostvars = &inventory["_meta"]["hostvars"];
+    assert_eq!(hosts(&inventory, "app").len(), 60_000);
+    assert_eq!(hostvars["web-59999"], json!({"zone": "a"}));
+    assert_eq!(hostvars["web-00000"], json!({"zone": "a"}));
+
+    let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (name, prev) in ["bcdefg".chars().zip("abcdef".chars())]
+        .into_iter()
+        .flatten()
+    {
+        let ten = vec![format!("*{prev}"); 10].join(", ");
+        laughs.push_str(&format!("{name}: &{name} [{ten}]\n"));
+    }
+    laughs.push_str("versions:\n  app: [web1]\n");
+    let (code, stderr) = check(&laughs);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("aliases repeat too many nodes"), "{stderr}");
+}

@@ -306,9 +306,6 @@ const SEARCH_BEFORE_HAND_OVER: usize = if cfg!(any(test, fuzzing)) {
     64 * 1024
 };
 
-/// Nodes that aliases may repeat in all; past this, the event parser reads the file.
-const MAX_ALIASED: usize = 100_000;
-
 /// Where the line that holds `at` starts.
 fn line_start(src: &str, at: usize) -> usize {
     (src[..at].rfind(['\n', '\r'])).map_or(crate::tree::bom_len(src), |i| i + 1)
@@ -2318,7 +2315,7 @@ impl<'s> Parser<'s> {
             self.aliases += 1;
             self.aliased += node.size();
             self.aliases_at.push((at, node.size()));
-            if self.aliased > MAX_ALIASED {
+            if self.aliased > crate::tree::max_aliased(self.src.len()) {
                 return None;
             }
             self.end_of_value(line, name_end)?;
