@@ -251,7 +251,7 @@ const SHARED_WINDOW: usize = 8;
 /// - written alike: the node `node` of `value_trees`, every span `shift`
 ///   bytes further on (`spans` is [`NO_SPANS`]); or
 /// - of the same shape (see [`same_shape`]: the same kinds, styles, tags and
-///   lengths, every scalar untagged, plain or quoted) but with scalars of
+///   lengths, every scalar plain or quoted, tagged as the model's is) but with scalars of
 ///   its own (`ports: [http: 8080]` on one host, `[http: 8081]` on the
 ///   next): its spans, one per node, from `spans` on in `shape_spans`, each
 ///   from `shift` on, where the value starts (a host entry added as one
@@ -935,8 +935,10 @@ fn shift_by<'s>(src: &'s str, node: &mut Node<'s>, shift: u32) {
 }
 
 /// Whether `node` has the shape of `model`: the same kinds of node, as many
-/// items and entries, the same collection tags and scalar styles, every
-/// scalar of `node` untagged, plain or quoted, every host list in it names
+/// items and entries, the same collection tags, scalar styles and scalar
+/// tags, every scalar of `node` plain or quoted (a tagged one's text after
+/// its tag and a space, `!unsafe 'x1'`: a var of its own tagged on every
+/// host is kept by its shape, not as a node of its own), every host list in it names
 /// only, kept by their spans (no host entry) and as many as `model`'s, of
 /// the same style and tag; no alias; every node within 64 KiB of where the
 /// value starts, at `base`. Pushes the spans of `node`'s nodes onto `spans`
@@ -970,7 +972,15 @@ fn same_shape(
     let here = spans.len() - 1;
     match (&model.kind, &node.kind) {
         (Kind::Scalar(a), Kind::Scalar(b)) => {
-            let (start, end) = (node.span.start(), node.span.end as usize);
+            // A tagged scalar's text is after its tag (`!unsafe 'x1'`).
+            let text_span = match b.tag {
+                Some(_) => after_tag(src, node.span),
+                None => Some(node.span),
+            };
+            let Some(text_span) = text_span else {
+                return false;
+            };
+            let (start, end) = (text_span.start(), text_span.end as usize);
             let text = match b.style {
                 Style::Plain => src.get(start..end),
                 Style::SingleQuoted | Style::DoubleQuoted if end >= start + 2 => {
@@ -989,7 +999,7 @@ fn same_shape(
                 },
             };
             spans[here].value = Decoded::Scalar(value);
-            a.style == b.style && a.tag.is_none() && b.tag.is_none()
+            a.style == b.style && a.tag == b.tag
         }
         (Kind::Seq(a), Kind::Seq(b)) => {
             a.len() == b.len()
@@ -1061,7 +1071,7 @@ fn fill<'s>(
         Kind::Scalar(scalar) => {
             scalar.value = match spans.text() {
                 Some(at) => text_in(texts, at),
-                None => Cow::Borrowed(text_at(src, node.span, scalar.style)),
+                None => Cow::Borrowed(name_at(src, node.span, scalar.style, scalar.tag.is_some())),
             }
         }
         Kind::Seq(items) => (items.iter_mut()).for_each(|item| fill(item, spans)),
@@ -1451,14 +1461,42 @@ pub struct EntryModel {
     /// Its values kept as nodes as [`SeqBuilder::push_entry_shaped`] reads
     /// them, made on its first call.
     shape: std::cell::OnceCell<Rc<[ValueShape]>>,
+    /// Whether a value kept as a node holds an untagged plain scalar
+    /// outside any tag (see [`EntryModel::takes_edits`]).
+    editable: bool,
 }
 
 impl EntryModel {
     /// Whether [`SeqBuilder::push_entry_shaped`] may add an entry written
-    /// as this one but for some words: only if it has values kept as nodes,
-    /// the only places where it takes them.
+    /// as this one but for some words: only if it has values kept as nodes
+    /// with an untagged plain scalar outside any tag in them, the only
+    /// places where it takes them (a var of its own tagged `!unsafe` on
+    /// every host is not tried against every model).
     pub fn takes_edits(&self) -> bool {
-        !self.values.is_empty()
+        self.editable
+    }
+}
+
+/// Whether `node` holds an untagged plain scalar outside any tag (`tagged`:
+/// `node` is inside one): a place [`SeqBuilder::push_entry_shaped`] may take
+/// an edit (see [`shape_order`]).
+fn has_editable(node: &Node, tagged: bool) -> bool {
+    match &node.kind {
+        Kind::Scalar(scalar) => !tagged && scalar.tag.is_none() && scalar.style == Style::Plain,
+        Kind::Seq(items) => items.iter().any(|item| has_editable(item, tagged)),
+        Kind::Map(entries) => entries
+            .iter()
+            .any(|(key, value)| has_editable(key, tagged) || has_editable(value, tagged)),
+        Kind::Tagged(inner) => has_editable(&inner.1, true),
+        Kind::HostSeq(seq) => {
+            let names = !tagged
+                && seq.names == Style::Plain
+                && seq.names_tag.is_none()
+                && seq.entries.is_empty()
+                && seq.nodes.len() < seq.spans.len();
+            names || seq.nodes.iter().any(|node| has_editable(node, tagged))
+        }
+        Kind::Alias(_) => false,
     }
 }
 
@@ -1983,11 +2021,16 @@ impl<'s> SeqBuilder<'s> {
         }
         let before = seq.entries.len().checked_sub(2).map(|e| seq.entries[e]);
         let (pairs, values) = before.map_or((0, 0), |e| (e.pairs_end, e.values_end));
+        let values = values as usize..seq.values.len();
+        let editable = seq.values[values.clone()]
+            .iter()
+            .any(|value| has_editable(&seq.value_trees[value.node as usize], false));
         Some(EntryModel {
             host,
             pairs: pairs as usize..seq.pairs.len(),
-            values: values as usize..seq.values.len(),
+            values,
             shape: std::cell::OnceCell::new(),
+            editable,
         })
     }
 
@@ -4077,6 +4120,33 @@ mod tests {
         let edits = [(at("1]"), 1, 1)];
         assert!(seq.push_entry_shaped(&model, &name(&items[3]), 22, &edits));
         assert_eq!(seq.seq.entries.len(), 3);
+    }
+
+    /// A host entry whose values kept as nodes hold no untagged plain
+    /// scalar outside a tag (`!unsafe x1`, `!unsafe [a]`, `'x1'` in a list)
+    /// takes no edit either: `push_entry_shaped` adds nothing for it.
+    #[test]
+    fn entries_with_only_tagged_or_quoted_values_take_no_edits() {
+        for (a, b) in [
+            ("!unsafe x1", "!unsafe x2"),
+            ("!unsafe [x1]", "!unsafe [x2]"),
+            ("['x1']", "['x2']"),
+        ] {
+            let src = format!("- w1: {{a: {a}}}\n- w2: {{a: {b}}}\n");
+            let root = parse(&src).unwrap().unwrap();
+            let items: Vec<_> = root.items().unwrap().map(|i| i.into_owned()).collect();
+            let mut seq = SeqBuilder::new(&src);
+            seq.push(items[0].clone());
+            let model = seq.last_entry().unwrap();
+            assert!(!model.takes_edits(), "{a}");
+            let name = items[1].entries().unwrap()[0].0.clone();
+            let at = (src.find("x1").unwrap() + 1) as u32;
+            let shift = (src.find("w2").unwrap() - src.find("w1").unwrap()) as u32;
+            assert!(
+                !seq.push_entry_shaped(&model, &name, shift, &[(at, 1, 1)]),
+                "{a}"
+            );
+        }
     }
 
     #[test]

@@ -168,6 +168,12 @@ enum Tag {
 /// PyYAML's `Resolver.resolve` for a plain scalar. Its regexes never overlap, so the order in
 /// which it tries them does not matter.
 fn resolve(text: &str) -> Tag {
+    // The usual int (a port, a count on every host): decimal digits, no
+    // sign, `_` or leading zero; PyYAML's int regex, and none other, takes
+    // it (no float without a dot, no timestamp without a `-`).
+    if plain_decimal_digits(text.as_bytes()) {
+        return Tag::Int;
+    }
     // PyYAML looks its implicit resolvers up by the first character (bool:
     // `yYnNtTfFoO`, float and int: `-+0-9.`, merge `<`, null `~nN`, timestamp
     // `0-9`, value `=`): text starting with any other is a string.
@@ -469,11 +475,15 @@ fn construct_int(text: &str) -> Result<Value, NotResolved> {
 /// leading zero, at most 19 of them (below 2^64), read at once; what
 /// [`construct_int_decimal`] gives for it, without a big int and two texts.
 fn plain_decimal(text: &str) -> Option<u64> {
-    let b = text.as_bytes();
-    let plain = (1..=19).contains(&b.len())
+    plain_decimal_digits(text.as_bytes()).then(|| text.parse().expect("at most 19 digits"))
+}
+
+/// Whether `b` is the usual int of [`plain_decimal`]: 1 to 19 decimal
+/// digits, not starting with `0` unless it is `0`.
+fn plain_decimal_digits(b: &[u8]) -> bool {
+    (1..=19).contains(&b.len())
         && b.iter().all(u8::is_ascii_digit)
-        && (b[0] != b'0' || b.len() == 1);
-    plain.then(|| text.parse().expect("at most 19 digits"))
+        && (b[0] != b'0' || b.len() == 1)
 }
 
 /// PyYAML's `construct_yaml_int`, as Python's `str()` of the int it builds: of any size,
@@ -753,6 +763,39 @@ fn python_timedelta_repr(minutes: i32) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The usual int taken at once is what PyYAML's regexes make of it: an
+    /// int, matched by no other; a leading zero, a sign or `_` goes the
+    /// general way.
+    #[test]
+    fn plain_decimals_resolve_as_the_regexes_do() {
+        let mut texts: Vec<String> = (0..2000).map(|n: u64| n.to_string()).collect();
+        texts.extend(
+            [
+                "9999999999999999999",
+                "18446744073709551615",
+                "00",
+                "012",
+                "08",
+            ]
+            .map(String::from),
+        );
+        texts.extend(["-1", "+1", "1_000", "1:30", "1.0", "2001-12-14", ""].map(String::from));
+        for text in &texts {
+            let b = text.as_bytes();
+            if plain_decimal_digits(b) {
+                assert!(is_int(b) && !is_float(b) && !is_timestamp(b), "{text}");
+                assert_eq!(resolve(text), Tag::Int, "{text}");
+                assert_eq!(
+                    resolve_plain(text),
+                    Ok(Value::Number(text.parse::<u64>().unwrap().into()))
+                );
+            } else {
+                let digits = b.iter().all(u8::is_ascii_digit);
+                assert!(b.is_empty() || text.len() > 19 || !digits || b[0] == b'0');
+            }
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

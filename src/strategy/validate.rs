@@ -1220,6 +1220,19 @@ impl<'s> Validator<'s, '_> {
             {
                 push_json_str(text, &scalar.value)
             }
+            // Tagged `!unsafe`, a string by YAML 1.1 (`!unsafe 'x1'`, inside
+            // an `!unsafe` collection or not): as `untagged_value` writes it,
+            // without a map made for it (a var of its own tagged so on every
+            // host).
+            Kind::Scalar(scalar)
+                if node.collection_tag().is_none()
+                    && (scalar.tag.as_deref()).is_some_and(|tag| is_short_tag(tag, "!unsafe"))
+                    && crate::yaml11::is_str(&scalar.value) =>
+            {
+                text.push_str("{\"__ansible_unsafe\":");
+                push_json_str(text, &scalar.value);
+                text.push('}');
+            }
             Kind::Seq(_) | Kind::HostSeq(_) if walk => {
                 text.push('[');
                 let items = node.items().expect("a sequence");
