@@ -10,7 +10,7 @@
 # reads, host vars in flow and in
 # block style, several vars on one host in ten, a distinct var on every host,
 # three scalar vars of its own on every host in block and in flow style, a
-# var of its own tagged `!unsafe` on every host)
+# var of its own tagged `!unsafe` on every host, every host's vars an alias)
 # and with hundreds of problems (duplicate hosts; 900 of three kinds) or a
 # YAML error late in the file (a syntax error at the end or in the middle, a
 # tab in indentation, a second document; in a flow list, in JSON; after an
@@ -141,6 +141,9 @@ write("host-vars-unique", (f"    - {name(i)}: {{ansible_host: 10.{i >> 16}.{(i >
 write("host-vars-three", (f"    - {name(i)}:\n        zone: z{i}\n        rack: r{i % 40}\n        port: {i}" for i in range(n)))
 write("host-vars-three-flow", (f"    - {name(i)}: {{zone: z{i}, rack: r{i % 40}, port: {i}}}" for i in range(n)))
 write("unsafe-every", (f"    - {name(i)}: {{cmd: !unsafe 'x{i}'}}" for i in range(n)))
+# Every host given its vars by an alias of the first host's (refused as a
+# "billion laughs" document before aliases were bounded by the file's size).
+write("alias-every", [f"    - {name(0)}: &v {{zone: a}}"] + [f"    - {name(i)}: *v" for i in range(1, n)])
 # Hundreds of problems of three kinds: a name with a space, a `regal_` var,
 # a host listed twice (one of each in every 3,333 hosts: 900 at 1M hosts).
 def problem(i):
@@ -237,7 +240,7 @@ best() {
 
 echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
 echo "|---|---|---|---|---|---|---|"
-cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique host-vars-three host-vars-three-flow unsafe-every error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json tab-lines error-alias error-empty error-flow-next error-flow-key error-json-after error-anchor error-anchor-vars error-flow-host tab-plain error-tab-plain error-empty-run handed-every-tab dup-25 dup-300 problems-900"
+cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique host-vars-three host-vars-three-flow unsafe-every alias-every error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json tab-lines error-alias error-empty error-flow-next error-flow-key error-json-after error-anchor error-anchor-vars error-flow-host tab-plain error-tab-plain error-empty-run handed-every-tab dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
