@@ -108,7 +108,9 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
         Some(root) => Ok(root),
         None => Err(match parser.found.take() {
             Some(error) if !parser.lenient.get() => Some(error),
-            _ => (parser.search.take().into_iter()).find_map(|at| parser.first_error(at)),
+            _ => (parser.search.take().into_iter())
+                .filter(|at| parser.reads_as_before(at))
+                .find_map(|at| parser.first_error(at)),
         }),
     }
 }
@@ -122,7 +124,8 @@ fn read_or_error_as(source: &str, checked: bool) -> Result<Node<'_>, Option<Synt
 /// flow collection that goes on). Read by the event parser once this reader
 /// gave up for good, the place furthest in first (a line or an entry read,
 /// rather than the collections around), its error the whole file's; the
-/// next if it finds none. A hand-over to the event
+/// next if it finds none. A place after a tab right after an indicator
+/// alone on its line is not read (see [`Parser::reads_as_before`]). A hand-over to the event
 /// parser that then reads the entry given up on (`[a,` then `-1]`) drops
 /// it (see [`Parser::hand_over`]), and an error after it is looked for
 /// where this reader gives up next.
@@ -1887,8 +1890,30 @@ impl<'s> Parser<'s> {
             return false;
         }
         let kept = self.search.take();
-        self.found = kept.into_iter().find_map(|at| self.first_error(at));
+        self.found = (kept.into_iter())
+            .filter(|at| self.reads_as_before(at))
+            .find_map(|at| self.first_error(at));
         self.found.is_some()
+    }
+
+    /// Whether the event parser read all before `at` without an error,
+    /// as this reader did: unless a tab comes before it right after an
+    /// indicator alone on its line, which this reader may have taken where
+    /// the event parser refuses it (`?` then a tab and a comment, found by
+    /// the property test
+    /// `host_entries_written_alike_read_as_the_event_parser_reads_them`).
+    /// Only then is the error found reading from `at` the whole file's;
+    /// else the event parser reads the whole file.
+    fn reads_as_before(&self, at: &Search) -> bool {
+        if !self.tabs {
+            return true;
+        }
+        let before = &self.bytes[..at.from];
+        !memchr::memchr_iter(b'\t', before).any(|tab| {
+            let line = memchr::memrchr2(b'\n', b'\r', &before[..tab]).map_or(0, |i| i + 1);
+            let text = self.src[line..tab].trim_matches(' ');
+            matches!(text, "?" | "-" | ":")
+        })
     }
 
     /// A hand-over of the entry of the collection at `frame` that starts in
