@@ -2176,19 +2176,8 @@ impl<'s> SeqBuilder<'s> {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
         }
-        let (pairs_from, values_from, bytes_from, texts_from) = (
-            self.seq.pairs.len(),
-            self.seq.values.len(),
-            self.seq.shape_spans.len(),
-            self.seq.shape_texts.len(),
-        );
-        let undo = |seq: &mut HostSeq<'s>, recent: &mut [(u32, u32)]| {
-            seq.pairs.truncate(pairs_from);
-            seq.values.truncate(values_from);
-            seq.shape_spans.truncate(bytes_from);
-            forget_shape_texts(seq, recent, texts_from);
-            false
-        };
+        let ends = PartEnds::of(&self.seq);
+        let undo = |seq: &mut HostSeq<'s>, recent: &mut [(u32, u32)]| ends.undo(seq, recent);
         let seq = &mut self.seq;
         for i in model.pairs.clone() {
             let pair = seq.pairs[i];
@@ -2386,12 +2375,7 @@ impl<'s> SeqBuilder<'s> {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
         }
-        let (pairs_from, values_from, bytes_from, texts_from) = (
-            self.seq.pairs.len(),
-            self.seq.values.len(),
-            self.seq.shape_spans.len(),
-            self.seq.shape_texts.len(),
-        );
+        let ends = PartEnds::of(&self.seq);
         let SeqBuilder {
             seq,
             stamps,
@@ -2469,11 +2453,7 @@ impl<'s> SeqBuilder<'s> {
             Some(())
         })();
         if pushed.is_none() {
-            seq.pairs.truncate(pairs_from);
-            seq.values.truncate(values_from);
-            seq.shape_spans.truncate(bytes_from);
-            forget_shape_texts(seq, recent_texts, texts_from);
-            return false;
+            return ends.undo(seq, recent_texts);
         }
         self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars_end);
@@ -2749,6 +2729,38 @@ fn push_text(text: &mut String, value: &str) -> Option<(u32, u32)> {
 
 /// How many texts of `shape_texts` [`keep_shape_text`] finds again.
 const RECENT_TEXTS: usize = 64;
+
+/// Where each part of a host list ends, to take it back there when an entry
+/// being added by its shape turns out not to fit (see
+/// [`SeqBuilder::push_entry_shaped`]).
+#[derive(Clone, Copy)]
+struct PartEnds {
+    pairs: usize,
+    values: usize,
+    shape_spans: usize,
+    shape_texts: usize,
+}
+
+impl PartEnds {
+    fn of(seq: &HostSeq<'_>) -> PartEnds {
+        PartEnds {
+            pairs: seq.pairs.len(),
+            values: seq.values.len(),
+            shape_spans: seq.shape_spans.len(),
+            shape_texts: seq.shape_texts.len(),
+        }
+    }
+
+    /// Takes `seq` back to these ends (`recent`: its recent texts); false,
+    /// for no entry added.
+    fn undo(self, seq: &mut HostSeq<'_>, recent: &mut [(u32, u32)]) -> bool {
+        seq.pairs.truncate(self.pairs);
+        seq.values.truncate(self.values);
+        seq.shape_spans.truncate(self.shape_spans);
+        forget_shape_texts(seq, recent, self.shape_texts);
+        false
+    }
+}
 
 /// Takes `seq`'s `shape_texts` back to its first `len` bytes.
 fn forget_shape_texts(seq: &mut HostSeq<'_>, recent: &mut [(u32, u32)], len: usize) {

@@ -237,16 +237,19 @@ struct Like {
 /// otherwise (see [`Parser::entry_shaped`]): quotes, escapes, tags,
 /// anchors, aliases, comments, block scalar headers, `?`, reserved
 /// indicators, tabs and carriage returns; as a table looked up once a byte.
-const SHAPE_STOP: [bool; 256] = {
-    let mut stop = [false; 256];
-    let bytes = b"\\\"'!&*#|>?%@`\t\r";
+const SHAPE_STOP: [bool; 256] = byte_table(b"\\\"'!&*#|>?%@`\t\r", true);
+
+/// A table of every byte: `marked` for those in `bytes`, the opposite for
+/// the rest.
+const fn byte_table(bytes: &[u8], marked: bool) -> [bool; 256] {
+    let mut table = [!marked; 256];
     let mut i = 0;
     while i < bytes.len() {
-        stop[bytes[i] as usize] = true;
+        table[bytes[i] as usize] = marked;
         i += 1;
     }
-    stop
-};
+    table
+}
 
 /// Whether `b` goes in a run of words (see [`Parser::entry_shaped`]).
 fn is_word(b: u8) -> bool {
@@ -296,29 +299,12 @@ const LONG: usize = 1 << 16;
 
 /// The bytes that end a plain scalar in a flow collection (or are checked
 /// there): `,[]{}:#`, as a table looked up once a byte.
-const FLOW_STOP: [bool; 256] = {
-    let mut stop = [false; 256];
-    let mut i = 0;
-    while i < 7 {
-        stop[b",[]{}:#"[i] as usize] = true;
-        i += 1;
-    }
-    stop
-};
+const FLOW_STOP: [bool; 256] = byte_table(b",[]{}:#", true);
 
 /// The bytes that may start a line that goes on a plain scalar in a flow
 /// collection (see [`Parser::flow_plain`]): any but a space, a tab and the
 /// indicators (`-?:,[]{}#&*!|>'"%@` and the backquote).
-const GOES_ON_PLAIN: [bool; 256] = {
-    let mut goes_on = [true; 256];
-    let not = b" \t-?:,[]{}#&*!|>'\"%@`";
-    let mut i = 0;
-    while i < not.len() {
-        goes_on[not[i] as usize] = false;
-        i += 1;
-    }
-    goes_on
-};
+const GOES_ON_PLAIN: [bool; 256] = byte_table(b" \t-?:,[]{}#&*!|>'\"%@`", false);
 
 /// The bytes of a name as [`Parser::key`] and [`Parser::plain_host_entry`]
 /// take it without the general scan: letters, digits and `_.-`, as a table
