@@ -4302,6 +4302,14 @@ mod tests {
         assert!(files >= 16, "{files}");
     }
 
+    /// The error of the invalid `source` is found where this reader gives
+    /// up, the whole file's (message and place), as the fuzz reference has it.
+    fn found_where_it_gives_up(source: &str) {
+        let whole = crate::tree::parse(source).unwrap_err();
+        assert_eq!(read_or_error(source).err(), Some(Some(whole)), "{source:?}");
+        assert!(reference::agrees(source), "{source:?}");
+    }
+
     /// Errors inside an anchored node being read (the anchor on a host's
     /// name, on its vars, on a var's value, an alias of it inside it),
     /// after a run of empty values after an entry over lines, after a
@@ -4333,13 +4341,7 @@ mod tests {
             format!("{hosts}    - w:\n        m: x\n\t# c\n          y: z\n    - a3\n"),
             format!("{hosts}    - w:\n        m: x\n\t# c\n          y\n       n: 1\n"),
         ] {
-            let whole = crate::tree::parse(&source).unwrap_err();
-            assert_eq!(
-                read_or_error(&source).err(),
-                Some(Some(whole)),
-                "{source:?}"
-            );
-            assert!(reference::agrees(&source), "{source:?}");
+            found_where_it_gives_up(&source);
         }
     }
 
@@ -4381,13 +4383,7 @@ mod tests {
             "---\n{\n  \"a\": 1\n}\n]\n".to_string(),
             "{\n  \"a\": 1\n}\n...\n\t# c\n- x\n".to_string(),
         ] {
-            let whole = crate::tree::parse(&source).unwrap_err();
-            assert_eq!(
-                read_or_error(&source).err(),
-                Some(Some(whole)),
-                "{source:?}"
-            );
-            assert!(reference::agrees(&source), "{source:?}");
+            found_where_it_gives_up(&source);
         }
     }
 
