@@ -196,6 +196,11 @@ pub struct HostSeq<'s> {
     /// The items kept as nodes, in item order, and the index of each.
     nodes: Vec<Node<'s>>,
     node_at: Vec<u32>,
+    /// The host entries whose vars are an alias (`- web2: *v`), in item
+    /// order, and the anchored nodes they are aliases of (see
+    /// [`AliasedEntry`]).
+    aliased: Vec<AliasedEntry>,
+    targets: Vec<Rc<Node<'s>>>,
     /// The style of the scalar items kept by their spans: plain, or quoted
     /// (a host list written as JSON), and their tag, if they have one.
     names: Style,
@@ -221,6 +226,37 @@ struct HostEntry {
     open: u8,
     close: u8,
 }
+
+/// A host entry of a [`HostSeq`] whose vars are an alias of an anchored
+/// node (`- web2: *v`), kept by the span of its name (a plain scalar as
+/// written, in `spans`), where the alias is written and which node it
+/// names: 12 bytes rather than a mapping's node, its list and the alias's
+/// node (about 200 bytes). Its node is the one the builders make (see
+/// [`HostItem::into_node`]); the validator renders the anchored vars once
+/// for all the hosts that name them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct AliasedEntry {
+    item: u32,
+    /// Where the alias (`*v`) starts, and its length.
+    alias: u32,
+    alias_len: u16,
+    /// Its node in `targets`.
+    target: u16,
+}
+
+impl AliasedEntry {
+    fn alias(&self) -> Span {
+        Span {
+            start: self.alias,
+            end: self.alias + u32::from(self.alias_len),
+        }
+    }
+}
+
+/// How many of the last anchored nodes of a [`HostSeq`]'s `targets` an
+/// alias is looked for among before its node is added (an anchor
+/// redefined on every few hosts adds one each time).
+const TARGET_WINDOW: usize = 4;
 
 /// One var of a host entry: key and value, scalars whose value is their text
 /// in the source (inside the quotes, for a quoted one; for a block scalar,
@@ -481,6 +517,14 @@ pub enum HostItem<'a, 's> {
         pairs: HostPairs<'a, 's>,
     },
     Node(&'a Node<'s>),
+    /// A host entry whose vars are an alias (`- web2: *v`): its name (a
+    /// plain scalar), where the alias is written, and the anchored node
+    /// it names.
+    Aliased {
+        name: Node<'s>,
+        alias: Span,
+        target: &'a Rc<Node<'s>>,
+    },
 }
 
 /// The vars of a host entry, as pairs of scalar nodes.
@@ -843,8 +887,12 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
                         b.value_style,
                     )
             };
+            // An alias is no value written alike (as when its entry was
+            // a node).
             a.decoded.is_empty()
                 && b.decoded.is_empty()
+                && a.aliased.is_empty()
+                && b.aliased.is_empty()
                 && a.spans.len() == b.spans.len()
                 && a.spans.iter().zip(&b.spans).all(|(x, y)| span(*x, *y))
                 && same_slices(&a.entries, &b.entries)
@@ -929,6 +977,7 @@ fn shift_by<'s>(src: &'s str, node: &mut Node<'s>, shift: u32) {
                 .filter(|value| value.spans != NO_SPANS)
                 .for_each(|value| value.shift += shift);
             (seq.nodes.iter_mut()).for_each(|node| shift_by(src, node, shift));
+            (seq.aliased.iter_mut()).for_each(|aliased| aliased.alias += shift);
         }
         Kind::Alias(_) => {}
     }
@@ -1018,6 +1067,8 @@ fn same_shape(
         (Kind::HostSeq(a), Kind::HostSeq(b)) => {
             let same = a.entries.is_empty()
                 && b.entries.is_empty()
+                && a.aliased.is_empty()
+                && b.aliased.is_empty()
                 && a.spans.len() == b.spans.len()
                 && same_slices(&a.node_at, &b.node_at)
                 && (a.names, &a.names_tag) == (b.names, &b.names_tag);
@@ -1307,17 +1358,23 @@ impl<'s> HostSeq<'s> {
             node: 0,
             value: 0,
             decoded: 0,
+            aliased: 0,
         }
     }
 
     /// How many nodes it holds, as [`Node::size`] counts.
     fn size(&self) -> usize {
         let entries = self.entries.len() * 3 + self.pairs.len() * 2;
-        let scalars = self.spans.len() - self.entries.len() - self.nodes.len();
+        let scalars = self.spans.len() - self.entries.len() - self.nodes.len() - self.aliased.len();
         let values: usize = (self.values.iter())
             .map(|v| self.value_trees[v.node as usize].size() - 1)
             .sum();
-        1 + scalars + entries + values + self.nodes.iter().map(Node::size).sum::<usize>()
+        // An aliased entry: its mapping, its name and the node it repeats.
+        let targets: Vec<usize> = self.targets.iter().map(|t| t.size()).collect();
+        let aliased: usize = (self.aliased.iter())
+            .map(|a| 2 + targets[usize::from(a.target)])
+            .sum();
+        1 + scalars + entries + values + aliased + self.nodes.iter().map(Node::size).sum::<usize>()
     }
 }
 
@@ -1330,6 +1387,7 @@ pub struct HostItems<'a, 's> {
     node: usize,
     value: usize,
     decoded: usize,
+    aliased: usize,
 }
 
 impl<'a, 's> Iterator for HostItems<'a, 's> {
@@ -1345,6 +1403,16 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         if seq.node_at.get(self.node) == Some(&(index as u32)) {
             self.node += 1;
             return Some(HostItem::Node(&seq.nodes[self.node - 1]));
+        }
+        if let Some(aliased) = seq.aliased.get(self.aliased)
+            && aliased.item == index as u32
+        {
+            self.aliased += 1;
+            return Some(HostItem::Aliased {
+                name: scalar_at(seq.src, span, Style::Plain),
+                alias: aliased.alias(),
+                target: &seq.targets[usize::from(aliased.target)],
+            });
         }
         let entry = (seq.entries.get(self.entry)).is_some_and(|host| host.item == index as u32);
         let mut name = scalar_at(seq.src, span, if entry { Style::Plain } else { seq.names });
@@ -1408,6 +1476,23 @@ impl<'a, 's> HostItem<'a, 's> {
                 Cow::Owned(name)
             }
             HostItem::Node(node) => Cow::Borrowed(node),
+            HostItem::Aliased {
+                name,
+                alias,
+                target,
+            } => {
+                let vars = Node {
+                    span: alias,
+                    kind: Kind::Alias(Rc::clone(target)),
+                };
+                Cow::Owned(Node {
+                    span: Span {
+                        start: name.span.start,
+                        end: alias.end,
+                    },
+                    kind: Kind::Map(vec![(name, vars)]),
+                })
+            }
             HostItem::Entry { name, vars, pairs } => {
                 let value = Node {
                     span: vars,
@@ -1493,8 +1578,10 @@ fn has_editable(node: &Node, tagged: bool) -> bool {
                 && seq.names == Style::Plain
                 && seq.names_tag.is_none()
                 && seq.entries.is_empty()
-                && seq.nodes.len() < seq.spans.len();
-            names || seq.nodes.iter().any(|node| has_editable(node, tagged))
+                && seq.nodes.len() + seq.aliased.len() < seq.spans.len();
+            // An aliased entry's name is a plain scalar.
+            let aliased = !tagged && !seq.aliased.is_empty();
+            names || aliased || seq.nodes.iter().any(|node| has_editable(node, tagged))
         }
         Kind::Alias(_) => false,
     }
@@ -1774,9 +1861,20 @@ fn shape_order(node: &Node, tagged: bool, out: &mut Vec<(Span, bool, u32)>) {
                 && seq.entries.is_empty();
             let mut nodes = seq.nodes.iter();
             let mut node_at = seq.node_at.iter().peekable();
+            let mut aliased = seq.aliased.iter().peekable();
             for (index, span) in seq.spans.iter().enumerate() {
                 if node_at.next_if_eq(&&(index as u32)).is_some() {
                     shape_order(nodes.next().expect("a node per index"), tagged, out);
+                } else if let Some(entry) = aliased.next_if(|a| a.item == index as u32) {
+                    // As its node: the mapping, its name, the alias.
+                    let alias = entry.alias();
+                    let whole = Span {
+                        start: span.start,
+                        end: alias.end,
+                    };
+                    out.push((whole, false, NO_LIST));
+                    out.push((*span, !tagged, NO_LIST));
+                    out.push((alias, false, NO_LIST));
                 } else {
                     out.push((*span, plain, list));
                 }
@@ -1830,6 +1928,8 @@ impl<'s> SeqBuilder<'s> {
                 shape_texts: Cow::Borrowed(""),
                 nodes: Vec::new(),
                 node_at: Vec::new(),
+                aliased: Vec::new(),
+                targets: Vec::new(),
                 names: Style::Plain,
                 names_tag: None,
                 decoded: Cow::Borrowed(""),
@@ -1886,12 +1986,75 @@ impl<'s> SeqBuilder<'s> {
             && let [(name, vars)] = &mut entries[..]
             && span.start == name.span.start
             && span.end == vars.span.end
-            && let Kind::Map(pairs) = &mut vars.kind
-            && self.compact_entry(name, vars.span, pairs)
         {
-            return;
+            let kept = match &mut vars.kind {
+                Kind::Map(pairs) => self.compact_entry(name, vars.span, pairs),
+                Kind::Alias(_) => self.aliased_entry(name, vars),
+                _ => false,
+            };
+            if kept {
+                return;
+            }
         }
         self.keep(node);
+    }
+
+    /// Adds a host entry read without a node for it: `name` mapped to
+    /// `alias`, an alias (`- web2: *v`). The same as [`SeqBuilder::push`]
+    /// of that mapping.
+    pub fn push_aliased(&mut self, name: Node<'s>, alias: Node<'s>) {
+        if self.seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(alias.span.end as usize);
+        }
+        self.end = Some(alias.span.end);
+        if !self.aliased_entry(&name, &alias) {
+            self.keep(Node {
+                span: Span {
+                    start: name.span.start,
+                    end: alias.span.end,
+                },
+                kind: Kind::map(vec![(name, alias)]),
+            });
+        }
+    }
+
+    /// Keeps the host entry of `name` whose vars are `alias` as an
+    /// [`AliasedEntry`], if it can be: a plain name as written, and an
+    /// alias (`*v`, not the anchored node itself, `&v {zone: a}`).
+    fn aliased_entry(&mut self, name: &Node<'s>, alias: &Node<'s>) -> bool {
+        let Kind::Alias(target) = &alias.kind else {
+            return false;
+        };
+        let span = alias.span;
+        let is_alias = self.seq.src.as_bytes().get(span.start()) == Some(&b'*');
+        let Ok(alias_len) = u16::try_from(span.end - span.start) else {
+            return false;
+        };
+        if !is_alias || !self.is_plain_name(name) {
+            return false;
+        }
+        let seq = &mut self.seq;
+        let recent = seq.targets.len().saturating_sub(TARGET_WINDOW)..seq.targets.len();
+        let found = recent
+            .rev()
+            .find(|&at| Rc::ptr_eq(&seq.targets[at], target));
+        let Some(at) = found.or_else(|| {
+            let at = seq.targets.len();
+            (at <= usize::from(u16::MAX)).then(|| {
+                seq.targets.push(Rc::clone(target));
+                at
+            })
+        }) else {
+            return false;
+        };
+        seq.aliased.push(AliasedEntry {
+            item: seq.spans.len() as u32,
+            alias: span.start,
+            alias_len,
+            target: at as u16,
+        });
+        seq.spans.push(name.span);
+        true
     }
 
     /// How a scalar item can be kept by its span: its style, and whether its
@@ -2583,6 +2746,7 @@ impl<'s> SeqBuilder<'s> {
             let _ = decoded.try_reserve_exact(more(decoded.len()));
         }
         let _ = seq.decoded_at.try_reserve_exact(more(seq.decoded_at.len()));
+        let _ = seq.aliased.try_reserve_exact(more(seq.aliased.len()));
     }
 
     fn keep(&mut self, node: Node<'s>) {
@@ -2609,6 +2773,8 @@ impl<'s> SeqBuilder<'s> {
         }
         seq.nodes.shrink_to_fit();
         seq.node_at.shrink_to_fit();
+        seq.aliased.shrink_to_fit();
+        seq.targets.shrink_to_fit();
         if let Cow::Owned(decoded) = &mut seq.decoded {
             decoded.shrink_to_fit();
         }
@@ -2897,6 +3063,12 @@ impl<'s> Node<'s> {
                     (*texts, seq.shape_texts) = (at, Cow::Borrowed(kept));
                 }
                 (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded_from(texts));
+                // As for an alias's node (below): nodes shared are not.
+                for target in &mut seq.targets {
+                    if let Some(node) = Rc::get_mut(target) {
+                        node.keep_decoded_from(texts);
+                    }
+                }
             }
             Kind::Map(entries) => entries.iter_mut().for_each(|(key, value)| {
                 key.keep_decoded_from(texts);
@@ -2920,6 +3092,7 @@ impl<'s> Node<'s> {
             // Host entries' keys and values kept by their spans are untagged.
             Kind::HostSeq(seq) => {
                 seq.names_tag.is_none()
+                    && seq.aliased.is_empty()
                     && seq.nodes.iter().all(Node::is_untagged)
                     && seq.value_trees.iter().all(Node::is_untagged)
             }

@@ -1165,6 +1165,9 @@ impl<'s> Parser<'s> {
         {
             return true;
         }
+        if value < line.end && self.bytes[value] == b'*' {
+            return self.aliased_entry(line, name, value, column, items);
+        }
         let mut pairs = std::mem::take(&mut self.pairs);
         pairs.clear();
         let vars = if value < line.end && self.bytes[value] == b'{' {
@@ -2342,30 +2345,16 @@ impl<'s> Parser<'s> {
         indent: usize,
         is_value: bool,
     ) -> Option<Node<'s>> {
-        // libyaml's anchor names: letters, digits, `-` and `_`.
-        let name_end = at
-            + 1
-            + self.bytes[at + 1..line.end]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-                .count();
-        let name = &self.src[at + 1..name_end];
-        if name.is_empty() || !(name_end == line.end || self.bytes[name_end] == b' ') {
-            return None;
-        }
+        let (name, name_end) = self.anchor_name(line, at)?;
         if self.bytes[at] == b'*' {
             let node = Rc::clone(self.anchors.get(name)?.as_ref()?);
-            self.aliases += 1;
-            self.aliased += node.size();
-            self.aliases_at.push((at, node.size()));
+            let size = node.size();
+            let alias = self.alias(at, name_end, node, size);
             if self.aliased > crate::tree::max_aliased(self.src.len()) {
                 return None;
             }
             self.end_of_value(line, name_end)?;
-            return Some(Node {
-                span: Span::new(at, name_end),
-                kind: Kind::Alias(node),
-            });
+            return Some(alias);
         }
         // An alias of a redefined anchor: left to the event parser.
         if self.anchors.contains_key(name) {
@@ -2405,6 +2394,65 @@ impl<'s> Parser<'s> {
             span,
             kind: Kind::Alias(node),
         })
+    }
+
+    /// The name of the anchor or alias at `at` (`&name`, `*name`), and
+    /// where it ends: libyaml's anchor names, letters, digits, `-` and `_`,
+    /// then a space or the line's end.
+    fn anchor_name(&self, line: Line, at: usize) -> Option<(&'s str, usize)> {
+        let name_end = at
+            + 1
+            + self.bytes[at + 1..line.end]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+                .count();
+        let name = &self.src[at + 1..name_end];
+        let ends = name_end == line.end || self.bytes[name_end] == b' ';
+        (!name.is_empty() && ends).then_some((name, name_end))
+    }
+
+    /// The alias written from `at` to `name_end` of `node`, of `size`
+    /// nodes ([`Node::size`]), counted as repeating them.
+    fn alias(&mut self, at: usize, name_end: usize, node: Rc<Node<'s>>, size: usize) -> Node<'s> {
+        self.aliases += 1;
+        self.aliased += size;
+        self.aliases_at.push((at, size));
+        Node {
+            span: Span::new(at, name_end),
+            kind: Kind::Alias(node),
+        }
+    }
+
+    /// [`Parser::host_entry`] of a host entry whose vars are an alias
+    /// ending its line (`- web2: *v`), its `*` at `at`: read into `items`
+    /// as `inline` reads it (see [`Parser::anchored`]), without the
+    /// mapping's node ([`SeqBuilder::push_aliased`]). False, with nothing
+    /// read, for anything else, and where `anchored` would not take the
+    /// alias (then read as before).
+    fn aliased_entry(
+        &mut self,
+        line: Line,
+        name: Node<'s>,
+        at: usize,
+        column: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
+        let Some((alias, name_end)) = self.anchor_name(line, at) else {
+            return false;
+        };
+        let Some(Some(node)) = self.anchors.get(alias) else {
+            return false;
+        };
+        let node = Rc::clone(node);
+        let size = node.size();
+        let within = self.aliased + size <= crate::tree::max_aliased(self.src.len());
+        if !within || !self.entry_ends(line.next, column) || !self.ends_line(line, name_end) {
+            return false;
+        }
+        let alias = self.alias(at, name_end, node, size);
+        self.finish(line);
+        items.push_aliased(name, alias);
+        true
     }
 
     /// A mapping key at `at` and the index of its `:`.

@@ -205,7 +205,10 @@ impl<'s> ShapePlan<'s> {
                             self.scalar(written(&name)?, scalar, fine, true)?;
                         }
                         HostItem::Node(item) => self.read(src, item, fine, lists + 1)?,
-                        HostItem::Scalar { .. } | HostItem::Entry { .. } => return None,
+                        // An alias is no value of a plan (as the entry's node).
+                        HostItem::Scalar { .. }
+                        | HostItem::Entry { .. }
+                        | HostItem::Aliased { .. } => return None,
                     }
                 }
                 self.steps.push(Step::ListEnd);

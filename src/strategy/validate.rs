@@ -104,6 +104,7 @@ pub fn validate_as<'s>(
         lines: OnceCell::new(),
         problems: Vec::new(),
         unlisted: 0,
+        reports: 0,
         names: 0,
         too_many: false,
         domain_label: None,
@@ -203,6 +204,10 @@ pub(super) struct Validator<'s, 'e> {
     /// How many more were found: a file with a million duplicate hosts
     /// should not hold a million messages.
     unlisted: usize,
+    /// How many times a problem was reported, a repeat of one listed
+    /// too: vars rendered without a report may be shared by the hosts that
+    /// name them through an alias (see [`Validator::aliased_host`]).
+    reports: usize,
     /// Host names read so far, ranges expanded (bounded by `MAX_HOSTS`).
     names: u64,
     too_many: bool,
@@ -468,6 +473,7 @@ impl<'s> Validator<'s, '_> {
     }
 
     fn report(&mut self, at: usize, kind: ProblemKind) {
+        self.reports += 1;
         if self.listing() {
             let location = Some(self.location(at));
             let problem = Problem { location, kind };
@@ -1618,6 +1624,8 @@ impl<'s> Validator<'s, '_> {
             let mut scratch = KeptScratch::default();
             // The host entries before this item.
             let mut entry = 0;
+            // The anchored vars the last aliased entries named, rendered.
+            let mut shared = None;
             for item in seq.items() {
                 match item {
                     // A tagged name (`!!str web1`), or one that is not its
@@ -1644,6 +1652,14 @@ impl<'s> Validator<'s, '_> {
                     }
                     HostItem::Scalar { name, .. } => self.host_item(&mut read, &name, list_alias),
                     HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
+                    HostItem::Aliased {
+                        name,
+                        alias,
+                        target,
+                    } => {
+                        let entry = (name, alias, target);
+                        self.aliased_host(&mut read, entry, list_alias, &mut shared);
+                    }
                     HostItem::Entry {
                         name,
                         vars: span,
@@ -1765,6 +1781,58 @@ impl<'s> Validator<'s, '_> {
             _ => 0,
         };
         let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
+        self.push_entry(read, name, vars, domain, at);
+    }
+
+    /// [`Validator::host_item`] of a host entry whose vars are an alias
+    /// (`- web2: *v`, a [`HostItem::Aliased`]: its name, the alias's span
+    /// and the node it names), without the entry's node: the same problems
+    /// at the same places, and the same host. The anchored vars are
+    /// rendered at the first such host and, where that reported nothing,
+    /// shared by the next ones naming the same node (`shared`: that node
+    /// and its vars), for rendering them again would give the same text and
+    /// report nothing again (at 1M hosts, a text and an 8-byte end each).
+    fn aliased_host(
+        &mut self,
+        read: &mut HostsRead<'_, 's>,
+        (name, alias, target): (Node<'s>, Span, &Rc<Node<'s>>),
+        list_alias: Option<usize>,
+        shared: &mut Option<(*const Node<'s>, Option<VarsId>)>,
+    ) {
+        // As `host_with_vars` reads the entry's node.
+        let node: *const Node<'s> = &**target;
+        let vars = match *shared {
+            Some((named, vars)) if named == node => vars,
+            _ => {
+                let value = Node {
+                    span: alias,
+                    kind: Kind::Alias(Rc::clone(target)),
+                };
+                let reports = self.reports;
+                let vars = match self.vars_entries(&value) {
+                    Some(entries) => self.host_vars(entries, &mut read.vars),
+                    None => None,
+                };
+                if self.reports == reports {
+                    *shared = Some((node, vars));
+                }
+                vars
+            }
+        };
+        let Some(scalar) = name.scalar() else {
+            unreachable!("an aliased entry's name is a plain scalar");
+        };
+        let at = name.span.start();
+        if self.null_name(scalar, list_alias.unwrap_or(at), NameOf::Host) {
+            return;
+        }
+        let domain = match (&self.domain_label, target.entries()) {
+            (Some(_), Some(entries)) => (entries.iter())
+                .find_map(|(key, value)| self.domain_in(key, value))
+                .unwrap_or(0),
+            _ => 0,
+        };
+        let (name, at) = through_alias(borrow(&scalar.value), list_alias, at);
         self.push_entry(read, name, vars, domain, at);
     }
 
