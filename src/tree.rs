@@ -151,13 +151,17 @@ pub enum Style {
 /// - a host entry, a mapping of one plain name to a mapping of scalars as
 ///   written, plain or quoted without escapes (`- web1: {zone: a}`, or the
 ///   same in block style), or literal or folded whose value is the text
-///   from where they start (`motd: |+` then `hi` and a blank line): the
+///   from where they start (`motd: |+` then `hi` and a blank line), or
+///   plain or quoted after a local tag as written (`cmd: !unsafe 'x1'`): the
 ///   spans of the name, the vars mapping and each key and value, 36 bytes
 ///   for one var rather than about 240 in nodes (a value written otherwise,
 ///   `[a, b]`, as its node, see `values`: one of the last few such nodes
 ///   moved on when written alike, or, when of the same shape with scalars
 ///   of its own, `ports: [http: 8080]` then `[http: 8081]`, that node's
 ///   index and its own spans, 2 bytes a node; see [`Value`]);
+/// - a host entry of a plain name whose vars are an alias (`- web2: *v`):
+///   the name's span and an [`AliasedEntry`], 20 bytes rather than about
+///   200 in nodes, the anchored node shared;
 /// - any other item: the node.
 ///
 /// Built by [`SeqBuilder`], which both tree builders use; the validator reads
@@ -260,19 +264,23 @@ const TARGET_WINDOW: usize = 4;
 
 /// One var of a host entry: key and value, scalars whose value is their text
 /// in the source (inside the quotes, for a quoted one; for a block scalar,
-/// the text from where its span starts), by where each starts and its
-/// length: 16 bytes.
+/// the text from where its span starts; after its tag, for a tagged one),
+/// by where each starts and its length: 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Pair {
     key: u32,
     value: u32,
     key_len: u16,
     value_len: u16,
-    /// The length of a block scalar value's text, which its span does not
-    /// give: it ends after its last line's break, which strip chomping
-    /// takes off and after which keep chomping keeps the blank lines' (`|+`
-    /// then `hi` and a blank line: `hi\n\n`). 0 for any other value.
-    block_len: u16,
+    /// For a literal or folded value, the length of its text, which its
+    /// span does not give: it ends after its last line's break, which strip
+    /// chomping takes off and after which keep chomping keeps the blank
+    /// lines' (`|+` then `hi` and a blank line: `hi\n\n`). For a plain or
+    /// quoted value with a tag (`!unsafe 'x1'`, a local tag that is its
+    /// text as written: see [`value_as_written`]), the length of that tag,
+    /// which its span starts with; its value is the text after the tag and
+    /// a space ([`after_tag`]). 0 for any other value.
+    extra_len: u16,
     key_style: Style,
     /// `None`: the value is no scalar as written, and is kept as its node
     /// in `values`.
@@ -465,6 +473,7 @@ impl Pair {
             span,
             style,
             value: text_at(src, span, style),
+            tag_len: 0,
         }
     }
 
@@ -474,6 +483,16 @@ impl Pair {
             span: self.value(),
             style,
             value: self.value_text(src, style),
+            tag_len: self.tag_len(style),
+        }
+    }
+
+    /// The length of its value's tag, for a value kept as a scalar of
+    /// `style` (0: none).
+    fn tag_len(&self, style: Style) -> u16 {
+        match style {
+            Style::Literal | Style::Folded => 0,
+            _ => self.extra_len,
         }
     }
 
@@ -482,10 +501,22 @@ impl Pair {
         match style {
             Style::Literal | Style::Folded => {
                 let start = self.value as usize;
-                &src[start..start + usize::from(self.block_len)]
+                &src[start..start + usize::from(self.extra_len)]
             }
+            _ if self.extra_len != 0 => text_at(src, tagged_text(src, self.value()), style),
             _ => text_at(src, self.value(), style),
         }
+    }
+
+    /// Its value as a node, a scalar of `style`.
+    fn value_node<'s>(&self, src: &'s str, style: Style) -> Node<'s> {
+        let mut node = scalar(self.value(), style, self.value_text(src, style));
+        let tag_len = usize::from(self.tag_len(style));
+        if let (Kind::Scalar(scalar), 1..) = (&mut node.kind, tag_len) {
+            let start = self.value as usize;
+            scalar.tag = Some(Box::new(src[start..start + tag_len].to_string()));
+        }
+        node
     }
 }
 
@@ -545,7 +576,7 @@ impl<'s> Iterator for HostPairs<'_, 's> {
     fn next(&mut self) -> Option<Self::Item> {
         let pair = self.pairs.next()?;
         let value = match pair.value_style {
-            Some(style) => scalar(pair.value(), style, pair.value_text(self.src, style)),
+            Some(style) => pair.value_node(self.src, style),
             None => {
                 let value = self.values.next().expect("a value per var");
                 self.kept(value).node().into_owned()
@@ -797,6 +828,18 @@ pub struct Written<'s> {
     pub span: Span,
     pub style: Style,
     pub value: &'s str,
+    /// The length of its tag, which its span starts with (a local tag as
+    /// written, `!unsafe 'x1'`; see [`Written::tag`]); 0 for none.
+    pub tag_len: u16,
+}
+
+impl<'s> Written<'s> {
+    /// Its tag as written in `src` (`!unsafe`), which is also the tag
+    /// the parser resolved, if it has one.
+    pub fn tag(&self, src: &'s str) -> Option<&'s str> {
+        let start = self.span.start();
+        (self.tag_len != 0).then(|| &src[start..start + usize::from(self.tag_len)])
+    }
 }
 
 /// The value of the scalar of `style` written at `span`: its text (inside the
@@ -868,7 +911,7 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
             let pair = |a: &Pair, b: &Pair| {
                 let block = |p: &Pair| Span {
                     start: p.value,
-                    end: p.value + u32::from(p.block_len),
+                    end: p.value + u32::from(p.extra_len),
                 };
                 span(a.key(), b.key())
                     && span(a.value(), b.value())
@@ -876,13 +919,13 @@ fn same_shifted(src: &str, a: &Node, b: &Node, shift: u32) -> bool {
                     && (
                         a.key_len,
                         a.value_len,
-                        a.block_len,
+                        a.extra_len,
                         a.key_style,
                         a.value_style,
                     ) == (
                         b.key_len,
                         b.value_len,
-                        b.block_len,
+                        b.extra_len,
                         b.key_style,
                         b.value_style,
                     )
@@ -1219,8 +1262,24 @@ fn value_as_written(src: &str, node: &Node) -> Option<(Style, u16)> {
             let here = std::ptr::eq(value.as_ptr(), text.as_ptr());
             (here || text == scalar.value).then_some((scalar.style, len))
         }
+        _ if scalar.tag.is_some() => {
+            let tag = scalar.tag.as_deref()?;
+            let len = u16::try_from(tag.len()).ok()?;
+            let start = node.span.start();
+            // A local tag as written (`!unsafe`, not `!!str`), then a space.
+            let written = src.get(start..start + tag.len() + 1)?;
+            let local = tag.starts_with('!') && !tag.starts_with("!!");
+            let kept = local && written.strip_suffix(' ') == Some(tag.as_str());
+            kept.then(|| Some((as_written_tagged(src, node)?, len)))?
+        }
         _ => Some((as_written(src, node)?, 0)),
     }
+}
+
+/// The span of the text of a scalar whose span `span` starts with a tag,
+/// after it and a space (see [`after_tag`]).
+fn tagged_text(src: &str, span: Span) -> Span {
+    after_tag(src, span).expect("checked when kept")
 }
 
 /// The span of a tagged scalar's text after its tag (`!!str web1`): after
@@ -1513,14 +1572,16 @@ impl<'a, 's> HostItem<'a, 's> {
 /// A var of a host entry read without nodes, for
 /// [`SeqBuilder::push_written_entry`]: its key, a plain scalar that is the
 /// text at its span, and its value, a scalar of `style` that is the text at
-/// its span, or for a literal or folded one, the `block_len` bytes from
-/// where its span starts (see [`Pair`]).
+/// its span, or for a literal or folded one, the `extra_len` bytes from
+/// where its span starts, or for a plain or quoted one with `extra_len`
+/// set, the text after the tag of that length its span starts with, a
+/// local tag as written (`!unsafe 'x1'`; see [`Pair`]).
 #[derive(Debug, Clone, Copy)]
 pub struct WrittenPair {
     pub key: Span,
     pub value: Span,
     pub style: Style,
-    pub block_len: u16,
+    pub extra_len: u16,
 }
 
 impl WrittenPair {
@@ -1530,7 +1591,7 @@ impl WrittenPair {
             key,
             value,
             style: Style::Plain,
-            block_len: 0,
+            extra_len: 0,
         }
     }
 }
@@ -2127,7 +2188,7 @@ impl<'s> SeqBuilder<'s> {
             value: p.value.start,
             key_len: (p.key.end - p.key.start) as u16,
             value_len: (p.value.end - p.value.start) as u16,
-            block_len: p.block_len,
+            extra_len: p.extra_len,
             key_style: Style::Plain,
             value_style: Some(p.style),
         });
@@ -2660,7 +2721,7 @@ impl<'s> SeqBuilder<'s> {
                 value: value.span.start,
                 key_len,
                 value_len,
-                block_len: written.map_or(0, |(_, len)| len),
+                extra_len: written.map_or(0, |(_, len)| len),
                 key_style,
                 value_style: written.map(|(style, _)| style),
             });
@@ -4701,6 +4762,83 @@ mod tests {
             let back = seq.items().next().unwrap().into_node();
             assert_eq!(*back, *item);
         }
+    }
+
+    /// A host entry whose vars are an alias (`- w1: *v`) is kept as an
+    /// [`AliasedEntry`], and a var tagged with a local tag as written
+    /// (`!unsafe 'x1'`) as a [`Pair`]: given back as the nodes the builders
+    /// make where they are not in a host list (the values of a mapping),
+    /// the alias sharing the anchored node; an anchor redefined on the way
+    /// is the one each alias after it names.
+    #[test]
+    fn aliased_entries_and_tagged_vars_are_kept_compactly_and_come_back_as_read() {
+        let src = concat!(
+            "a: &v {zone: a}\nb:\n  w1: *v\nc:\n  w2: *v   # c\n",
+            "d:\n  w3: {cmd: !unsafe 'x1', b: !unsafe \"y z\", c: !unsafe x, e: !t u}\n",
+            "f:\n  w4:\n    cmd: !unsafe 'x#1'\n",
+        );
+        let read = [parse(src).unwrap(), crate::strategy::block_yaml::read(src)];
+        for (which, root) in read.into_iter().enumerate() {
+            let root = root.unwrap();
+            let entries = root.entries().unwrap();
+            let Kind::Alias(anchored) = &entries[0].1.kind else {
+                panic!("{which}: {:?}", entries[0].1);
+            };
+            for (_, entry) in &entries[1..] {
+                let mut one = SeqBuilder::new(src);
+                one.push(entry.clone());
+                let Kind::HostSeq(seq) = one.finish() else {
+                    panic!("{which}: kept as a node: {entry:?}");
+                };
+                assert!(
+                    seq.nodes.is_empty() && seq.values.is_empty(),
+                    "{which}: {seq:?}"
+                );
+                let back = seq.items().next().unwrap().into_node();
+                assert_eq!(*back, *entry, "{which}");
+                assert_eq!(back.size(), entry.size(), "{which}");
+                let (_, vars) = &back.entries().unwrap()[0];
+                if let Kind::Alias(node) = &vars.kind {
+                    assert!(Rc::ptr_eq(node, anchored), "{which}");
+                    assert_eq!((seq.aliased.len(), seq.entries.len()), (1, 0));
+                } else {
+                    let tagged = seq.pairs.iter().filter(|p| p.extra_len != 0).count();
+                    assert_eq!(tagged, vars.entries().unwrap().len(), "{which}");
+                }
+            }
+        }
+        // In a host list: an anchor on a name, a quoted name and a `!!str`
+        // value keep theirs as nodes; a redefined anchor (which the event
+        // parser reads) is named by the aliases after it.
+        let src = concat!(
+            "- w0: &v {zone: a}\n- w1: *v\n- &n w2: *v\n- 'w3': *v\n- w4: *v # c\n",
+            "- w5: {d: !!str q, e: !unsafe 'x'}\n- w6: &v {zone: b}\n- w7: *v\n- w8: *v\n",
+        );
+        let root = parse(src).unwrap().unwrap();
+        let Kind::HostSeq(seq) = &root.kind else {
+            panic!("{:?}", root.kind);
+        };
+        assert_eq!((seq.aliased.len(), seq.targets.len()), (4, 2), "{seq:?}");
+        assert_eq!(
+            (seq.nodes.len(), seq.entries.len(), seq.values.len()),
+            (4, 1, 1)
+        );
+        let whole = rebuilt_item_by_item(src, &root);
+        assert!(crate::reference::same_tree(&root, &whole, true));
+        assert_eq!(root.size(), whole.size());
+        let zones: Vec<String> = (root.items().unwrap())
+            .filter_map(|item| {
+                let (_, vars) = item.entries()?.first()?.clone();
+                let zone = vars
+                    .entries()?
+                    .iter()
+                    .find(|(key, _)| key.scalar().is_some_and(|k| k.value == "zone"))?;
+                Some(format!("{:?}", zone.1.scalar()?.value))
+            })
+            .collect();
+        let expected = ["a", "a", "a", "a", "a", "b", "b", "b"];
+        assert_eq!(zones, expected.map(|z| format!("{z:?}")));
+        assert!(crate::strategy::block_yaml::read(src).is_none());
     }
 
     /// At the end of a file without a final line break, as libyaml and

@@ -313,3 +313,37 @@ fn aliases_on_every_host_of_a_big_fleet_are_read() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("aliases repeat too many nodes"), "{stderr}");
 }
+
+/// Host entries whose vars are an alias (`- w1: *v`, kept compactly) give
+/// each host the anchored vars, the latest anchor of that name; vars tagged
+/// `!unsafe` are written as ansible-core's JSON carries them (a string as an
+/// object, a number as the number). Problems in anchored vars are listed
+/// once, at the anchored vars; the hosts of a list that comes in again
+/// through an alias are placed at that alias.
+#[test]
+fn aliased_host_entries_and_unsafe_vars_read_as_written() {
+    let yaml = concat!(
+        "versions:\n  a:\n    - w0: &v {zone: a}\n    - w1: *v\n",
+        "    - w2: &v {zone: b, cmd: !unsafe 'x{{ y }}'}\n    - w3: *v\n",
+        "  b: {hosts: [x1: {cmd: !unsafe \"q\", n: !unsafe '1'}]}\n",
+    );
+    let inventory = list(yaml.as_bytes());
+    let hostvars = &inventory["_meta"]["hostvars"];
+    let unsafe_b = json!({"zone": "b", "cmd": {"__ansible_unsafe": "x{{ y }}"}});
+    assert_eq!(hostvars["w1"], json!({"zone": "a"}));
+    assert_eq!(hostvars["w2"], unsafe_b);
+    assert_eq!(hostvars["w3"], unsafe_b);
+    assert_eq!(
+        hostvars["x1"],
+        json!({"cmd": {"__ansible_unsafe": "q"}, "n": 1})
+    );
+
+    let bad = "versions:\n  a: &l\n    - w0: &v {zone: a, regal_x: 1}\n    - w1: *v\n    - null: *v\n  b: *l\n";
+    let (code, stderr) = check(bad);
+    assert_eq!(code, Some(1), "{stderr}");
+    let at: Vec<&str> = (stderr.lines())
+        .filter_map(|line| line.strip_prefix("F:")?.split(": ").next())
+        .collect();
+    assert_eq!(at, ["2:6", "3:24", "6:6", "6:6", "6:6"], "{stderr}");
+    assert!(stderr.contains("6:6: host `w1` is listed in version `a` at line 2 column 6"));
+}

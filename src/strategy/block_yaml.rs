@@ -366,6 +366,11 @@ struct Parser<'s> {
     /// alias of it is left to the event parser, whose limits guard against
     /// "billion laughs".
     anchors: HashMap<&'s str, Option<Rc<Node<'s>>>>,
+    /// The anchor the last host entry read as [`Parser::aliased_entry`]
+    /// named, its node and how many nodes that holds: the next one most
+    /// often names it too (an anchor is never defined again here: see
+    /// [`Parser::anchored`]), found without a lookup and a count.
+    last_alias: Option<(&'s str, Rc<Node<'s>>, usize)>,
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
@@ -522,6 +527,7 @@ impl<'s> Parser<'s> {
             peeked: Cell::new(None),
             depth: 0,
             anchors: HashMap::new(),
+            last_alias: None,
             aliases: 0,
             aliased: 0,
             anchors_at: Vec::new(),
@@ -1250,15 +1256,55 @@ impl<'s> Parser<'s> {
             let colon = self
                 .name_key(line, i)
                 .filter(|&colon| colon + 1 < line.end)?;
-            let value = self.name_at(line, self.skip_spaces(colon + 2, line.end))?;
-            pairs.push(WrittenPair::plain(Span::new(i, colon), value));
-            let next = self.skip_spaces(value.end as usize, line.end);
+            let at = self.skip_spaces(colon + 2, line.end);
+            let pair = match self.bytes[..line.end].get(at) {
+                Some(b'!') => self.tagged_flow_value(line, at, Span::new(i, colon))?,
+                _ => WrittenPair::plain(Span::new(i, colon), self.name_at(line, at)?),
+            };
+            pairs.push(pair);
+            let next = self.skip_spaces(pair.value.end as usize, line.end);
             match self.bytes[..line.end].get(next) {
                 Some(b',') => i = self.skip_spaces(next + 1, line.end),
                 Some(b'}') => return Some(next + 1),
                 _ => return None,
             }
         }
+    }
+
+    /// A var's value at `at` in a flow mapping of [`Parser::plain_flow_vars`]
+    /// with a local tag (`!unsafe`, whose text is the tag the event parser
+    /// gives: not `!!str`), then spaces and a name, or a quoted scalar on
+    /// the line without escapes and tabs (`!unsafe 'x1'`): the var of `key`
+    /// by its spans, its value's span from the tag on (as `tagged` places
+    /// it), as the general way reads it, without the tag made a string.
+    fn tagged_flow_value(&self, line: Line, at: usize, key: Span) -> Option<WrittenPair> {
+        let (from, end) = self.tag_span(line, at)?;
+        let value = self.skip_spaces(end, line.end);
+        if from != at + 1 || value == end || value == line.end {
+            return None;
+        }
+        let (style, value_end) = match self.bytes[value] {
+            quote @ (b'\'' | b'"') => {
+                let text = &self.bytes[value + 1..line.end];
+                let close = memchr::memchr(quote, text)?;
+                let odd = |b: &u8| matches!(b, b'\\' | b'\t' | b'\r' | b'\'' | b'"');
+                if text[..close].iter().any(odd) || text.get(close + 1) == Some(&quote) {
+                    return None;
+                }
+                let style = match quote {
+                    b'\'' => Style::SingleQuoted,
+                    _ => Style::DoubleQuoted,
+                };
+                (style, value + close + 2)
+            }
+            _ => (Style::Plain, self.name_at(line, value)?.end as usize),
+        };
+        Some(WrittenPair {
+            key,
+            value: Span::new(at, value_end),
+            style,
+            extra_len: u16::try_from(end - at).ok()?,
+        })
     }
 
     /// [`Parser::host_entry`] of a host entry whose vars are `key: value`
@@ -1331,7 +1377,7 @@ impl<'s> Parser<'s> {
                         key,
                         value: node.span,
                         style: scalar.style,
-                        block_len: u16::try_from(scalar.value.len()).ok()?,
+                        extra_len: u16::try_from(scalar.value.len()).ok()?,
                     }
                 }
                 _ => {
@@ -2440,11 +2486,17 @@ impl<'s> Parser<'s> {
         let Some((alias, name_end)) = self.anchor_name(line, at) else {
             return false;
         };
-        let Some(Some(node)) = self.anchors.get(alias) else {
-            return false;
+        let (node, size) = match &self.last_alias {
+            Some((last, node, size)) if *last == alias => (Rc::clone(node), *size),
+            _ => {
+                let Some(Some(node)) = self.anchors.get(alias) else {
+                    return false;
+                };
+                let size = node.size();
+                self.last_alias = Some((alias, Rc::clone(node), size));
+                (Rc::clone(node), size)
+            }
         };
-        let node = Rc::clone(node);
-        let size = node.size();
         let within = self.aliased + size <= crate::tree::max_aliased(self.src.len());
         if !within || !self.entry_ends(line.next, column) || !self.ends_line(line, name_end) {
             return false;
@@ -4599,6 +4651,44 @@ mod tests {
         }
         // An anchor in a host entry: the event parser reads the file.
         assert!(reference::agrees("h:\n- w1:\n    a: &x b\n- w2: {a: *x}\n"));
+    }
+
+    /// Host entries whose vars are an alias (`- w1: *v`), and vars tagged
+    /// with a local tag before a name or a one-line quoted scalar without
+    /// escapes (`{cmd: !unsafe 'x1'}`), are read by their spans, without
+    /// nodes, as the event parser reads them; anything near them goes the
+    /// general way, which reads the same.
+    #[test]
+    fn reads_aliased_entries_and_tagged_vars_by_their_spans() {
+        let aliased = "h:\n- w0: &v {zone: a}\n- w1: *v\n- w2:  *v  # c\n- w3: {a: 1}\n- w4: *v\n";
+        same_as_serde_yaml(aliased);
+        let list = format!("{:?}", read(aliased).unwrap().entries().unwrap()[0].1);
+        assert_eq!(list.matches("AliasedEntry").count(), 3, "{list}");
+        let tagged = concat!(
+            "h:\n- w1: {cmd: !unsafe 'x 1', b: !unsafe \"y#\", c: !unsafe z, d: !vault q}\n",
+            "- w2: {cmd: !unsafe '', e: !e.x  'a'}\n",
+        );
+        same_as_serde_yaml(tagged);
+        let list = format!("{:?}", read(tagged).unwrap().entries().unwrap()[0].1);
+        assert!(
+            list.contains("values: []") && list.contains("nodes: []"),
+            "{list}"
+        );
+        for source in [
+            // Two keys, an alias then more, an unknown alias, a tab, an
+            // alias of a scalar, the name an alias.
+            "h:\n- w0: &v {zone: a}\n- w1: *v\n  k: 1\n- w2: *v\n",
+            "h:\n- w0: &v {zone: a}\n- w1: *v\t# c\n- w2: *v x\n",
+            "h:\n- w0: &v {zone: a}\n- w1: *w\n",
+            "h:\n- w0: &v a\n- w1: *v\n- *v\n- *v : *v\n",
+            // Tags the general way reads: `!!str`, escapes, a quote inside,
+            // a tag on the next line, tagged keys, a tag alone.
+            "h:\n- w1: {a: !!str q, b: !unsafe 'it''s', c: !unsafe \"\\t\"}\n",
+            "h:\n- w1: {a: !unsafe\n    'x', !unsafe b: c, d: ! e}\n",
+            "h:\n- w1: {a: !unsafe 'x':y, b: !unsafe 'x'y}\n",
+        ] {
+            assert!(reference::agrees(source), "{source:?}");
+        }
     }
 
     /// Scalars longer than [`LONG`] over many lines, after their key: room

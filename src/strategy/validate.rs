@@ -1122,6 +1122,7 @@ impl<'s> Validator<'s, '_> {
         let mut shaped = true;
         let checked = match pairs.scalars() {
             Some(vars) => vars_checked(
+                self.src,
                 vars.map(|(key, value)| (key, VarValue::Scalar(value))),
                 recent,
             ),
@@ -1137,7 +1138,7 @@ impl<'s> Validator<'s, '_> {
                         (key, VarValue::Node { untagged })
                     }
                 });
-                vars_checked(vars, recent)
+                vars_checked(self.src, vars, recent)
             }
         };
         let (readable, strings, nodes) = checked?;
@@ -2691,10 +2692,12 @@ fn size_text(v: &str) -> Result<Size, ProblemKind> {
 /// whether the values are all scalars that ansible-core reads or untagged
 /// nodes, whether they are all strings, and whether one is a node; `None`
 /// when a name has something to report (a merge key, a `regal_` prefix, not
-/// a var name, twice). Names the same as the last entry's with nothing to
+/// a var name, twice), or a value is tagged but as [`is_unsafe_str`] takes
+/// (tags written in `src`). Names the same as the last entry's with nothing to
 /// report (`recent.names`: as a rule every host has the same var names) are
 /// not checked again.
 fn vars_checked<'s>(
+    src: &'s str,
     vars: impl Iterator<Item = (Written<'s>, VarValue<'s>)>,
     recent: &mut RecentVars<'s>,
 ) -> Option<(bool, bool, bool)> {
@@ -2716,6 +2719,11 @@ fn vars_checked<'s>(
         }
         names[index] = name;
         match value {
+            // Any other tag, or a value it makes no string: the general way.
+            VarValue::Scalar(value) if value.tag_len != 0 && !is_unsafe_str(src, &value) => {
+                *fine_count = 0;
+                return None;
+            }
             VarValue::Scalar(value) if readable && !is_written_str(&value) => {
                 strings = false;
                 readable = crate::yaml11::resolve_plain(value.value).is_ok();
@@ -2824,8 +2832,15 @@ impl<'s> RecentVars<'s> {
 
 /// A host var's value that is a scalar as written, as `serde_json` writes it
 /// in the vars map. Err (nothing written) when ansible-core cannot read it.
+/// A tagged value is one [`vars_checked`] took: tagged `!unsafe`, a string.
 pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<(), NotResolved> {
     use std::fmt::Write;
+    if value.tag_len != 0 {
+        out.push_str("{\"__ansible_unsafe\":");
+        push_json_str(out, value.value);
+        out.push('}');
+        return Ok(());
+    }
     if is_written_str(value) {
         push_json_str(out, value.value);
         return Ok(());
@@ -2844,6 +2859,7 @@ pub(super) fn push_kept_value(out: &mut String, node: &Node) {
                 span: node.span,
                 style: scalar.style,
                 value: &scalar.value,
+                tag_len: 0,
             };
             push_written_value(out, &value).expect("read when kept");
         }
@@ -2880,9 +2896,18 @@ pub(super) fn push_kept_value(out: &mut String, node: &Node) {
     }
 }
 
-/// Whether ansible-core reads a host var's value written so as a string.
+/// Whether ansible-core reads a host var's value written so as a string
+/// (and untagged: a value tagged `!unsafe` is written as an object).
 pub(super) fn is_written_str(value: &Written) -> bool {
-    value.style != Style::Plain || crate::yaml11::is_str(value.value)
+    value.tag_len == 0 && (value.style != Style::Plain || crate::yaml11::is_str(value.value))
+}
+
+/// Whether a host var's value written so is tagged `!unsafe` (a local tag
+/// as written) and a string to YAML 1.1, which [`Validator::write_value`]
+/// writes as `{"__ansible_unsafe": text}` without a problem: the only
+/// tagged value [`vars_checked`] takes.
+fn is_unsafe_str(src: &str, value: &Written) -> bool {
+    value.tag(src) == Some("!unsafe") && crate::yaml11::is_str(value.value)
 }
 
 /// `text` as a JSON string, as `serde_json` writes it: only control
