@@ -4123,9 +4123,12 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
         return;
     }
     // The file's last line is content when it holds text, or more blanks than
-    // the block's indentation; only then does no line break follow the content.
+    // the block's indentation, that many of them spaces (a tab is never
+    // indentation: ` \t` under a block indented 3 ends it; found by
+    // fuzzing); only then does no line break follow the content.
     let body = &whole[indicator..];
     let last_line = &whole[whole.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    let last_spaces = last_line.len() - last_line.trim_start_matches(' ').len();
     let keep = chomping.contains('+');
     let Some(indent) = body
         .split(['\n', '\r'])
@@ -4153,13 +4156,14 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
     if keep {
         // Keep: nor is a line break kept that the file does not have after a
         // last line in the block (saphyr-parser adds one; found by fuzzing).
-        let in_block = has_text || last_line.len() >= indent;
+        let in_block = has_text || last_spaces >= indent;
         if !last_line.is_empty() && in_block && value.ends_with('\n') {
             value.to_mut().pop();
         }
         return;
     }
-    let last_is_content = !last_line.is_empty() && (has_text || last_line.len() > indent);
+    let last_is_content =
+        !last_line.is_empty() && (has_text || last_spaces >= indent && last_line.len() > indent);
     let has_break = !last_is_content && !content.is_empty();
     let text = value.trim_end_matches('\n');
     let clipped = match (text.is_empty(), has_break) {
