@@ -1775,12 +1775,7 @@ impl<'s> Validator<'s, '_> {
         if self.null_name(name, alias.unwrap_or(key.span.start()), NameOf::Host) {
             return;
         }
-        let domain = match (&self.domain_label, value.entries()) {
-            (Some(_), Some(entries)) => (entries.iter())
-                .find_map(|(key, value)| self.domain_in(key, value))
-                .unwrap_or(0),
-            _ => 0,
-        };
+        let domain = self.domain_of(value);
         let (name, at) = through_alias(borrow(&name.value), alias, key.span.start());
         self.push_entry(read, name, vars, domain, at);
     }
@@ -1798,12 +1793,11 @@ impl<'s> Validator<'s, '_> {
         read: &mut HostsRead<'_, 's>,
         (name, alias, target): (Node<'s>, Span, &Rc<Node<'s>>),
         list_alias: Option<usize>,
-        shared: &mut Option<(*const Node<'s>, Option<VarsId>)>,
+        shared: &mut Option<(Rc<Node<'s>>, Option<VarsId>)>,
     ) {
         // As `host_with_vars` reads the entry's node.
-        let node: *const Node<'s> = &**target;
-        let vars = match *shared {
-            Some((named, vars)) if named == node => vars,
+        let vars = match shared {
+            Some((named, vars)) if Rc::ptr_eq(named, target) => *vars,
             _ => {
                 let value = Node {
                     span: alias,
@@ -1815,7 +1809,7 @@ impl<'s> Validator<'s, '_> {
                     None => None,
                 };
                 if self.reports == reports {
-                    *shared = Some((node, vars));
+                    *shared = Some((Rc::clone(target), vars));
                 }
                 vars
             }
@@ -1827,14 +1821,20 @@ impl<'s> Validator<'s, '_> {
         if self.null_name(scalar, list_alias.unwrap_or(at), NameOf::Host) {
             return;
         }
-        let domain = match (&self.domain_label, target.entries()) {
+        let domain = self.domain_of(target);
+        let (name, at) = through_alias(borrow(&scalar.value), list_alias, at);
+        self.push_entry(read, name, vars, domain, at);
+    }
+
+    /// The failure domain of a host whose vars are `vars`: the number of its
+    /// label (see [`Validator::domain_in`]), 0 without one.
+    fn domain_of(&mut self, vars: &Node<'s>) -> u32 {
+        match (&self.domain_label, vars.entries()) {
             (Some(_), Some(entries)) => (entries.iter())
                 .find_map(|(key, value)| self.domain_in(key, value))
                 .unwrap_or(0),
             _ => 0,
-        };
-        let (name, at) = through_alias(borrow(&scalar.value), list_alias, at);
-        self.push_entry(read, name, vars, domain, at);
+        }
     }
 
     /// The failure domain a host var gives, if it is the label: the label's
