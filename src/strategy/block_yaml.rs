@@ -1345,13 +1345,26 @@ impl<'s> Parser<'s> {
         column: usize,
         pairs: &mut Vec<WrittenPair>,
     ) -> Option<(Span, usize)> {
-        let first = self.line_at(from)?;
-        let indent = first.indent;
+        // The first var's line: its indent counted here when it starts
+        // with a key (as `line_at` would count it), without finding its end.
+        let spaces = self.spaces(from);
+        let (first, indent) = match self.bytes.get(from + spaces) {
+            Some(&b) if is_word(b) => (from, spaces),
+            _ => self.line_at(from).map(|line| (line.start, line.indent))?,
+        };
         if indent <= column {
             return None;
         }
         let mut next = from;
-        while let Some(line) = self.line_at(next) {
+        loop {
+            if let Some((pair, after)) = self.plain_var_line(next, indent) {
+                pairs.push(pair);
+                next = after;
+                continue;
+            }
+            let Some(line) = self.line_at(next) else {
+                break;
+            };
             if line.indent < indent {
                 break;
             }
@@ -1394,9 +1407,74 @@ impl<'s> Parser<'s> {
             pairs.push(pair);
             next = on.next;
         }
-        let start = first.start + indent;
+        let start = first + indent;
         let end = pairs.last()?.value.end as usize;
         Some((Span::new(start, end), next))
+    }
+
+    /// The usual var line of [`Parser::written_block_vars`] at `start`, read
+    /// in one pass: `indent` spaces, a key that is a name, `: `, spaces, a
+    /// value that is a name, then at once a line feed (no CR, blanks or
+    /// comment), and a next line that no plain scalar goes on over (see
+    /// [`Parser::goes_on`]). The var and where the next line starts, as the
+    /// general loop reads the line; `None` for any other line, which the
+    /// general loop then reads.
+    #[inline]
+    fn plain_var_line(&self, start: usize, indent: usize) -> Option<(WrittenPair, usize)> {
+        let bytes = self.bytes;
+        let at = start + indent;
+        if self.spaces(start) != indent {
+            return None;
+        }
+        let colon = self.name_end(at)?;
+        if bytes.get(colon..colon + 2) != Some(b": ") || colon - at > MAX_KEY {
+            return None;
+        }
+        let value = self.skip_spaces(colon + 2, bytes.len());
+        let end = self.name_end(value)?;
+        if bytes.get(end) != Some(&b'\n') {
+            return None;
+        }
+        let next = end + 1;
+        let spaces = self.spaces(next);
+        let goes_on = next < bytes.len()
+            && (spaces > indent
+                || matches!(bytes.get(next + spaces), None | Some(b'\n' | b'\r' | b'\t')));
+        (!goes_on).then(|| {
+            (
+                WrittenPair::plain(Span::new(at, colon), Span::new(value, end)),
+                next,
+            )
+        })
+    }
+
+    /// Where the name at `at` ends (see [`Parser::name_at`]), if one starts
+    /// there; not bounded by a line, as it ends at a line break.
+    #[inline]
+    fn name_end(&self, at: usize) -> Option<usize> {
+        let name = self.bytes.get(at..)?;
+        if !is_word(*name.first()?) {
+            return None;
+        }
+        let length = name.iter().position(|&b| !NAME_BYTES[usize::from(b)]);
+        Some(at + length.unwrap_or(name.len()))
+    }
+
+    /// How many spaces there are from `at` on, eight at a time (an
+    /// indentation).
+    #[inline]
+    fn spaces(&self, at: usize) -> usize {
+        let mut n = 0;
+        while let Some(chunk) = self.bytes.get(at + n..at + n + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let other = word ^ u64::from_le_bytes([b' '; 8]);
+            if other != 0 {
+                return n + (other.trailing_zeros() / 8) as usize;
+            }
+            n += 8;
+        }
+        let rest = self.bytes.get(at + n..).unwrap_or_default();
+        n + rest.iter().take_while(|&&b| b == b' ').count()
     }
 
     /// The name at `at` in `line`: a run of letters, digits and `._-`,
