@@ -1251,20 +1251,31 @@ impl<'s> Parser<'s> {
         at: usize,
         pairs: &mut Vec<WrittenPair>,
     ) -> Option<usize> {
-        let mut i = self.skip_spaces(at + 1, line.end);
+        // One pass over the line: a name ends at its line's end anyway
+        // (no line break is a name's byte), and spaces are looked for one
+        // at a time (most often one, or none).
+        let bytes = &self.bytes[..line.end];
+        let spaces = |mut i: usize| {
+            while bytes.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            i
+        };
+        let mut i = spaces(at + 1);
         loop {
-            let colon = self
-                .name_key(line, i)
-                .filter(|&colon| colon + 1 < line.end)?;
-            let at = self.skip_spaces(colon + 2, line.end);
-            let pair = match self.bytes[..line.end].get(at) {
+            let colon = self.name_end(i)?;
+            if bytes.get(colon..colon + 2) != Some(b": ") || colon - i > MAX_KEY {
+                return None;
+            }
+            let at = spaces(colon + 2);
+            let pair = match bytes.get(at) {
                 Some(b'!') => self.tagged_flow_value(line, at, Span::new(i, colon))?,
-                _ => WrittenPair::plain(Span::new(i, colon), self.name_at(line, at)?),
+                _ => WrittenPair::plain(Span::new(i, colon), Span::new(at, self.name_end(at)?)),
             };
             pairs.push(pair);
-            let next = self.skip_spaces(pair.value.end as usize, line.end);
-            match self.bytes[..line.end].get(next) {
-                Some(b',') => i = self.skip_spaces(next + 1, line.end),
+            let next = spaces(pair.value.end as usize);
+            match bytes.get(next) {
+                Some(b',') => i = spaces(next + 1),
                 Some(b'}') => return Some(next + 1),
                 _ => return None,
             }
