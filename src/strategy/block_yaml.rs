@@ -4742,6 +4742,38 @@ mod tests {
         assert!(reference::agrees("h:\n- w1:\n    a: &x b\n- w2: {a: *x}\n"));
     }
 
+    /// The usual var line of a block host entry (`zone: z1` then a line
+    /// feed) and flow vars (`{zone: z1}`) are read in one pass over their
+    /// line ([`Parser::plain_var_line`], [`Parser::plain_flow_vars`]); every
+    /// other line near them (a value that goes on, blanks, tabs, comments,
+    /// CR or CRLF, the file's end, another indent) is read the general way,
+    /// and the tree is the event parser's and serde_yaml's either way.
+    #[test]
+    fn reads_the_usual_var_lines_in_one_pass_as_the_general_way() {
+        for source in [
+            "h:\n- w1:\n    a: b\n    c:   d\n- w2:\n    a: b\n",
+            "h:\n- w1:\n    a: b\n- w2:\n    a: b",
+            "h:\n- w1:\n    a: b\n\n    # c\n    c: d\n# c\n- w2: {a: b,  c:  d , e: f}\n",
+            "h:\n- w1:\n    a: b\n  \n    c: d\n- w2:\n    a: b\t\n    c: d\n",
+            "h:\n- w1:\n    a: b\r\n    c: d\r\n- w2: {a: b}\r\n",
+            "h:\n- w1:\n    a: b\r    c: d\n- w2:\n    a: b\n",
+            "h:\n- w1:\n    a: -1\n    b: c:d\n    e: f # g\n- w2: {a: -1, b: c}\n",
+            "h:\n- w1:\n    a_1: b.c-d\n    _e: 9\n- w2: {_a: b.c-d , e: 9}\n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+        for source in [
+            // A value that goes on, a line indented more or less, a tab.
+            "h:\n- w1:\n    a: b\n     c\n- w2:\n    a: b\n",
+            "h:\n- w1:\n    a: b\n     c: d\n",
+            "h:\n- w1:\n    a: b\n   c: d\n",
+            "h:\n- w1:\n    a: b\n\t\n    c: d\n- w2: {a: b,c: d}\n",
+            "h:\n- w1:\n    a: b\n    c:\n- w2: {a: b, c:d}\n",
+        ] {
+            assert!(reference::agrees(source), "{source:?}");
+        }
+    }
+
     /// Host entries whose vars are an alias (`- w1: *v`), and vars tagged
     /// with a local tag before a name or a one-line quoted scalar without
     /// escapes (`{cmd: !unsafe 'x1'}`), are read by their spans, without
