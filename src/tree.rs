@@ -2169,30 +2169,35 @@ impl<'s> SeqBuilder<'s> {
         let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
             return false;
         };
-        let length = |span: Span| u16::try_from(span.end - span.start).ok();
-        let fits = pairs
-            .iter()
-            .all(|p| length(p.key).is_some() && length(p.value).is_some());
-        let Some((open, close)) = self
-            .entry_bounds(name, vars, first.key, last.value)
-            .filter(|_| fits)
-        else {
+        let Some((open, close)) = self.entry_bounds(name, vars, first.key, last.value) else {
             return false;
         };
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars.end as usize);
         }
-        self.end = Some(vars.end);
-        let pairs = pairs.iter().map(|p| Pair {
-            key: p.key.start,
-            value: p.value.start,
-            key_len: (p.key.end - p.key.start) as u16,
-            value_len: (p.value.end - p.value.start) as u16,
-            extra_len: p.extra_len,
-            key_style: Style::Plain,
-            value_style: Some(p.style),
+        // Each length checked as it is kept (one pass), all taken back if
+        // one does not fit.
+        let from = self.seq.pairs.len();
+        let mut fits = true;
+        let pairs = pairs.iter().map(|p| {
+            let (key_len, value_len) = (p.key.end - p.key.start, p.value.end - p.value.start);
+            fits &= key_len <= u32::from(u16::MAX) && value_len <= u32::from(u16::MAX);
+            Pair {
+                key: p.key.start,
+                value: p.value.start,
+                key_len: key_len as u16,
+                value_len: value_len as u16,
+                extra_len: p.extra_len,
+                key_style: Style::Plain,
+                value_style: Some(p.style),
+            }
         });
         self.seq.pairs.extend(pairs);
+        if !fits {
+            self.seq.pairs.truncate(from);
+            return false;
+        }
+        self.end = Some(vars.end);
         self.add_entry(name.span, open, close);
         true
     }
