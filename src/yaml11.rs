@@ -151,10 +151,35 @@ impl Typed {
 /// port, a zone) is checked and written without a `Value` made for it, and
 /// without being resolved again (a property test holds it to
 /// [`resolve_plain`]).
+// Inlined: the usual value (`z1`, `web`, `8080`) is told by its first byte
+// or its digits where it is read, without a call.
+#[inline]
 pub fn classify(text: &str) -> Plain {
-    if plain_decimal_digits(text.as_bytes()) {
-        return Plain::Verbatim;
+    let b = text.as_bytes();
+    match b.first() {
+        Some(&first) if !TYPED_START[usize::from(first)] => Plain::Str,
+        _ if plain_decimal_digits(b) => Plain::Verbatim,
+        _ => classify_typed(text),
     }
+}
+
+/// The bytes a plain scalar other than a string may start with: PyYAML
+/// looks its implicit resolvers up by the first character (bool:
+/// `yYnNtTfFoO`, float and int: `-+0-9.`, merge `<`, null `~nN`, timestamp
+/// `0-9`, value `=`).
+const TYPED_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let starts = b"yYnNtTfFoO-+0123456789.<~=";
+    let mut i = 0;
+    while i < starts.len() {
+        table[starts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// [`classify`] of text that may be typed (not the usual int).
+fn classify_typed(text: &str) -> Plain {
     match resolve_not_decimal(text) {
         Tag::Str => Plain::Str,
         Tag::Null | Tag::Bool(_) if matches!(text, "null" | "true" | "false") => Plain::Verbatim,
@@ -229,8 +254,6 @@ fn resolve(text: &str) -> Tag {
 }
 
 /// [`resolve`] of text that is not the usual int.
-// Inlined: the usual var value (`z1`, `web`) is told by its first byte, in
-// the caller.
 #[inline]
 fn resolve_not_decimal(text: &str) -> Tag {
     // PyYAML looks its implicit resolvers up by the first character (bool:
@@ -545,6 +568,7 @@ fn plain_decimal(text: &str) -> Option<u64> {
 
 /// Whether `b` is the usual int of [`plain_decimal`]: 1 to 19 decimal
 /// digits, not starting with `0` unless it is `0`.
+#[inline]
 fn plain_decimal_digits(b: &[u8]) -> bool {
     (1..=19).contains(&b.len())
         && b.iter().all(u8::is_ascii_digit)
