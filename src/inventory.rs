@@ -635,6 +635,8 @@ mod tests {
             // Not in file order: names are copied in rollout order first.
             "order: hash\nschedule: 2\nversions:\n  a: h1, 'q\"1', h2, h3, h4, h5\n  b:\n    hosts: [x10, {x2: {k: v}}, x1, x3]\n    order: sorted\n    exclude: x1\n  c: [c2, c1]\n",
             "spread: zone\nversions:\n  a:\n    - h1: {zone: a}\n    - h2: {zone: b}\n    - h3: {zone: a, n: 1}\n",
+            // Host entries kept as written, their scalars of every kind.
+            "versions:\n  a:\n    - h1: {p: 1, b: yes, t: true, n: null, o: 010, x: 0x1F, s: 1:30, f: 1.5}\n    - h2: {d: 2001-12-14, q: 'é\"\\', u: !unsafe 'x\\y', e: \"\\t\", z: z1, m: -7}\n    - h3:\n        zone: z1\n        port: 1\n        big: 18446744073709551615\n",
         ];
         for source in sources {
             let strategy = strategy::parse(source).unwrap();

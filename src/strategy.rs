@@ -155,10 +155,13 @@ impl<'s> HostVarsText<'s> {
         scratch: &mut VarsScratch<'s>,
     ) -> std::io::Result<()> {
         match self.written_entry(id) {
-            // The usual host entry (`{ansible_host: 10.0.0.1}`): written as
-            // `render` writes it, piece by piece (the same bytes: a test
-            // compares them), without a copy of the whole in between.
-            Some((k, true)) => self.write_strings(k, w),
+            // The usual host entry (`{ansible_host: 10.0.0.1}`, `{zone: z1,
+            // port: 1}`): written as `render` writes it, piece by piece (the
+            // same bytes: a test compares them), without a copy of the whole
+            // in between.
+            Some((k, strings)) if let Some(vars) = self.entry_pairs(k).scalars() => {
+                write_scalars(vars, strings, w)
+            }
             Some(k) => {
                 scratch.text.clear();
                 self.render(k, &mut scratch.text, &mut scratch.kept);
@@ -168,28 +171,10 @@ impl<'s> HostVarsText<'s> {
         }
     }
 
-    /// [`HostVarsText::render`] of host entry `k`, whose values are all
-    /// strings, straight to `w`.
-    fn write_strings<W: std::io::Write>(&self, k: usize, w: &mut W) -> std::io::Result<()> {
+    /// The vars of host entry `k` of the list kept.
+    fn entry_pairs(&self, k: usize) -> tree::HostPairs<'_, 's> {
         let seq = self.written.as_ref().expect("entries kept with their list");
-        let pairs = seq.entry_vars(k).expect("kept: scalars as written");
-        let mut open: &[u8] = b"{\"";
-        for (key, value) in pairs.scalars().expect("kept: scalars as written") {
-            // A var name, checked when read: nothing in it to escape.
-            w.write_all(open)?;
-            open = b",\"";
-            w.write_all(key.value.as_bytes())?;
-            w.write_all(b"\":")?;
-            match validate::json_str_plain(value.value) {
-                true => {
-                    w.write_all(b"\"")?;
-                    w.write_all(value.value.as_bytes())?;
-                    w.write_all(b"\"")?;
-                }
-                false => serde_json::to_writer(&mut *w, value.value)?,
-            }
-        }
-        w.write_all(b"}")
+        seq.entry_vars(k).expect("an entry of the list")
     }
 
     /// The number of the host entry kept as written that `id` is, and
@@ -215,8 +200,7 @@ impl<'s> HostVarsText<'s> {
         out: &mut String,
         kept: &mut shaped::KeptScratch<'s>,
     ) {
-        let seq = self.written.as_ref().expect("entries kept with their list");
-        let pairs = seq.entry_vars(k).expect("an entry of the list");
+        let pairs = self.entry_pairs(k);
         for (index, (key, value)) in pairs.written().enumerate() {
             // A var name, checked when read: nothing in it to escape.
             out.push_str(if index == 0 { "{\"" } else { ",\"" });
@@ -321,6 +305,53 @@ impl<'s> HostVarsText<'s> {
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
+    }
+}
+
+/// [`HostVarsText::render`] of a host entry whose values are all scalars as
+/// written (`vars`; `strings`: all strings), straight to `w`.
+fn write_scalars<'s, W: std::io::Write>(
+    vars: impl Iterator<Item = (tree::Written<'s>, tree::Written<'s>)>,
+    strings: bool,
+    w: &mut W,
+) -> std::io::Result<()> {
+    let mut open: &[u8] = b"{\"";
+    for (key, value) in vars {
+        // A var name, checked when read: nothing in it to escape.
+        w.write_all(open)?;
+        open = b",\"";
+        w.write_all(key.value.as_bytes())?;
+        w.write_all(b"\":")?;
+        let kind = match strings {
+            true => validate::WrittenKind::Str,
+            false => validate::written_kind(&value),
+        };
+        match kind {
+            validate::WrittenKind::Str => write_json_str(w, value.value)?,
+            validate::WrittenKind::Verbatim => w.write_all(value.value.as_bytes())?,
+            validate::WrittenKind::Unsafe => {
+                w.write_all(b"{\"__ansible_unsafe\":")?;
+                write_json_str(w, value.value)?;
+                w.write_all(b"}")?;
+            }
+            validate::WrittenKind::Typed(typed) => {
+                let value = typed.construct(value.value).expect("read when kept");
+                serde_json::to_writer(&mut *w, &value)?;
+            }
+        }
+    }
+    w.write_all(b"}")
+}
+
+/// `text` as a JSON string to `w`, as [`validate::push_json_str`] writes it.
+fn write_json_str<W: std::io::Write>(w: &mut W, text: &str) -> std::io::Result<()> {
+    match validate::json_str_plain(text) {
+        true => {
+            w.write_all(b"\"")?;
+            w.write_all(text.as_bytes())?;
+            w.write_all(b"\"")
+        }
+        false => Ok(serde_json::to_writer(w, text)?),
     }
 }
 

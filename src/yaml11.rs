@@ -121,6 +121,82 @@ pub fn is_str(text: &str) -> bool {
     resolve(text) == Tag::Str
 }
 
+/// What [`classify`] finds a plain scalar to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plain {
+    /// A string: [`resolve_plain`] gives `text` itself.
+    Str,
+    /// A value whose JSON text is `text` itself, as written: the usual int
+    /// (`1`, `8080`: decimal digits, no sign, `_` or leading zero, below
+    /// 2⁶⁴), `true`, `false`, `null`.
+    Verbatim,
+    /// Any other type: [`Typed::construct`] builds its value.
+    Typed(Typed),
+}
+
+/// A type a plain scalar resolves to, other than a string or a
+/// [`Plain::Verbatim`] value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Typed(Tag);
+
+impl Typed {
+    /// [`resolve_plain`] of `text`, the scalar [`classify`] gave this for.
+    pub fn construct(self, text: &str) -> Result<Value, NotResolved> {
+        construct(text, self.0)
+    }
+}
+
+/// The plain scalar `text` resolved once, its value built only where its
+/// JSON text is not `text` itself: a host var's value on every host (a
+/// port, a zone) is checked and written without a `Value` made for it, and
+/// without being resolved again (a property test holds it to
+/// [`resolve_plain`]).
+// Inlined: the usual value (`z1`, `web`, `8080`) is told by its first byte
+// or its digits where it is read, without a call.
+#[inline]
+pub fn classify(text: &str) -> Plain {
+    let b = text.as_bytes();
+    match b.first() {
+        Some(&first) if !TYPED_START[usize::from(first)] => Plain::Str,
+        _ if plain_decimal_digits(b) => Plain::Verbatim,
+        _ => classify_typed(text),
+    }
+}
+
+/// The bytes a plain scalar other than a string may start with: PyYAML
+/// looks its implicit resolvers up by the first character (bool:
+/// `yYnNtTfFoO`, float and int: `-+0-9.`, merge `<`, null `~nN`, timestamp
+/// `0-9`, value `=`).
+const TYPED_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let starts = b"yYnNtTfFoO-+0123456789.<~=";
+    let mut i = 0;
+    while i < starts.len() {
+        table[starts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// [`classify`] of text that may be typed (not the usual int).
+fn classify_typed(text: &str) -> Plain {
+    match resolve_not_decimal(text) {
+        Tag::Str => Plain::Str,
+        Tag::Null | Tag::Bool(_) if matches!(text, "null" | "true" | "false") => Plain::Verbatim,
+        tag => Plain::Typed(Typed(tag)),
+    }
+}
+
+/// Whether ansible-core reads the plain scalar `text` as a value JSON can
+/// carry: [`resolve_plain`] is `Ok`, found without a `Value` built for the
+/// usual spellings.
+pub fn is_readable(text: &str) -> bool {
+    match classify(text) {
+        Plain::Str | Plain::Verbatim => true,
+        Plain::Typed(typed) => typed.construct(text).is_ok(),
+    }
+}
+
 /// `<<` and `=`, which PyYAML resolves to tags it has no constructor for.
 fn not_a_value(text: &str) -> NotResolved {
     let what = if text == "=" {
@@ -174,37 +250,36 @@ fn resolve(text: &str) -> Tag {
     if plain_decimal_digits(text.as_bytes()) {
         return Tag::Int;
     }
+    resolve_not_decimal(text)
+}
+
+/// [`resolve`] of text that is not the usual int.
+#[inline]
+fn resolve_not_decimal(text: &str) -> Tag {
     // PyYAML looks its implicit resolvers up by the first character (bool:
     // `yYnNtTfFoO`, float and int: `-+0-9.`, merge `<`, null `~nN`, timestamp
-    // `0-9`, value `=`): text starting with any other is a string.
-    if let Some(first) = text.bytes().next()
-        && !matches!(
-            first,
-            b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O'
-        )
-        && !matches!(first, b'-' | b'+' | b'0'..=b'9' | b'.' | b'<' | b'~' | b'=')
-    {
-        return Tag::Str;
+    // `0-9`, value `=`): text starting with any other is a string. A letter
+    // starts only the bool and null words (no number or timestamp): a name
+    // such as `node1` or `on-call` is compared with those alone.
+    match text.as_bytes().first() {
+        None => Tag::Null,
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => word(text),
+        Some(b'~') if text.len() == 1 => Tag::Null,
+        Some(b'<') if text == "<<" => Tag::Merge,
+        Some(b'=') if text.len() == 1 => Tag::ValueKey,
+        Some(b'-' | b'+' | b'0'..=b'9' | b'.') => number(text.as_bytes()),
+        Some(_) => Tag::Str,
     }
-    // The spellings below are at most 5 bytes long: a longer text (an
-    // address, a name) is not compared with each.
-    match text {
-        _ if text.len() > 5 => {}
-        "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
-        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Tag::Bool(true);
-        }
-        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Tag::Bool(false);
-        }
-        "<<" => return Tag::Merge,
-        "=" => return Tag::ValueKey,
-        _ => {}
-    }
-    let b = text.as_bytes();
+}
+
+/// [`resolve`] of text starting with `-+0-9.`: a float, an int, a
+/// timestamp, or a string.
+fn number(b: &[u8]) -> Tag {
     // Every number and timestamp has at most one dot: an address such as
-    // `10.0.0.1` is text, without trying each regex.
-    if b.iter().filter(|&&c| c == b'.').count() > 1 {
+    // `10.0.0.1` is text, without trying each regex (found at its second
+    // dot).
+    let mut dots = b.iter().filter(|&&c| c == b'.');
+    if dots.next().is_some() && dots.next().is_some() {
         return Tag::Str;
     }
     if is_float(b) {
@@ -215,6 +290,19 @@ fn resolve(text: &str) -> Tag {
         Tag::Timestamp
     } else {
         Tag::Str
+    }
+}
+
+/// The null and bool words of PyYAML's resolver (`null`, `yes`, `Off`, …);
+/// any other text is a string.
+fn word(text: &str) -> Tag {
+    match text {
+        "null" | "Null" | "NULL" => Tag::Null,
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Tag::Bool(true),
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Tag::Bool(false)
+        }
+        _ => Tag::Str,
     }
 }
 
@@ -480,6 +568,7 @@ fn plain_decimal(text: &str) -> Option<u64> {
 
 /// Whether `b` is the usual int of [`plain_decimal`]: 1 to 19 decimal
 /// digits, not starting with `0` unless it is `0`.
+#[inline]
 fn plain_decimal_digits(b: &[u8]) -> bool {
     (1..=19).contains(&b.len())
         && b.iter().all(u8::is_ascii_digit)
@@ -893,6 +982,202 @@ mod tests {
             (1.7976931348623157e308, "1.7976931348623157e+308"),
         ] {
             assert_eq!(python_float_key(float), repr, "{float:e}");
+        }
+    }
+
+    /// PyYAML's resolver as its rules read, without a shortcut: every word,
+    /// then every regex, for any text.
+    fn resolve_by_the_rules(text: &str) -> Tag {
+        match text {
+            "" | "~" | "null" | "Null" | "NULL" => return Tag::Null,
+            "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+                return Tag::Bool(true);
+            }
+            "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+                return Tag::Bool(false);
+            }
+            "<<" => return Tag::Merge,
+            "=" => return Tag::ValueKey,
+            _ => {}
+        }
+        let b = text.as_bytes();
+        if is_float(b) {
+            Tag::Float
+        } else if is_int(b) {
+            Tag::Int
+        } else if is_timestamp(b) {
+            Tag::Timestamp
+        } else {
+            Tag::Str
+        }
+    }
+
+    /// `classify` against `resolve_plain`, and `resolve` against the rules.
+    fn check_classify(text: &str) {
+        assert_eq!(resolve(text), resolve_by_the_rules(text), "{text:?}");
+        let full = resolve_plain(text);
+        assert_eq!(is_readable(text), full.is_ok(), "{text:?}");
+        assert_eq!(is_str(text), classify(text) == Plain::Str, "{text:?}");
+        match classify(text) {
+            Plain::Str => assert_eq!(full, Ok(Value::String(text.into())), "{text:?}"),
+            Plain::Verbatim => {
+                let value = full.unwrap_or_else(|e| panic!("{text:?}: {e}"));
+                assert_eq!(value.to_string(), text, "{text:?}");
+            }
+            Plain::Typed(typed) => {
+                assert_eq!(typed.construct(text), full, "{text:?}");
+            }
+        }
+    }
+
+    /// Every spelling of the module doc's table, and near misses, classified
+    /// as the full rules read them.
+    #[test]
+    fn classify_agrees_with_the_rules() {
+        let words = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nULL",
+            "nul",
+            "yes",
+            "Yes",
+            "YES",
+            "yEs",
+            "y",
+            "n",
+            "no",
+            "No",
+            "NO",
+            "on",
+            "On",
+            "ON",
+            "oN",
+            "off",
+            "Off",
+            "OFF",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "False",
+            "FALSE",
+            "<<",
+            "<",
+            "=",
+            "==",
+            "~~",
+            "z1",
+            "r7",
+            "z123",
+            "node1",
+            "on-call",
+            "yes1",
+            "t1",
+            "f5",
+            "0",
+            "00",
+            "7",
+            "-0",
+            "+0",
+            "-7",
+            "+7",
+            "12345",
+            "1_000",
+            "010",
+            "08",
+            "0o17",
+            "0x1F",
+            "0X1F",
+            "0x_",
+            "0b101",
+            "0b",
+            "0B1",
+            "1:30",
+            "1:30:00",
+            "0:30",
+            "1:60",
+            "-1:30",
+            "1.0",
+            "1.",
+            ".5",
+            "-.5",
+            "1e3",
+            "1.0e3",
+            "1.0e+3",
+            "1.0E-3",
+            "1:30.5",
+            ".inf",
+            "-.Inf",
+            "+.INF",
+            ".nan",
+            ".NaN",
+            "-.nan",
+            "inf",
+            "2.0e+308",
+            "2001-12-14",
+            "2001-1-1",
+            "2001-02-30",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14 24:00:00",
+            "10.0.0.1",
+            "1.2.3",
+            "18446744073709551615",
+            "18446744073709551616",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999",
+            "1234567890123456789",
+            "٣",
+            "1٣",
+            "{{ x }}",
+            "a b",
+            " 1",
+            "1 ",
+        ];
+        for text in words {
+            check_classify(text);
+        }
+        for n in 0..3000u64 {
+            check_classify(&n.to_string());
+            check_classify(&format!("z{n}"));
+            check_classify(&format!("0{n}"));
+            check_classify(&format!("-{n}"));
+            check_classify(&format!("{n}.{n}"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// Any text is classified as the full rules read it.
+        #[test]
+        fn classify_agrees_on_any_text(text in "[-+0-9_:.eExXbBoOnNuUlLyYsStTrRfFaAiI~<= \t٣zZ]{0,12}") {
+            check_classify(&text);
+        }
+
+        /// Texts near the usual spellings (a word or number, an edit or two).
+        #[test]
+        fn classify_agrees_near_spellings(
+            base in proptest::sample::select(vec![
+                "null", "true", "False", "yes", "off", "12345", "0x1F", "010", "1:30", "1.5e+3",
+                ".inf", "2001-12-14 21:59:43", "1_000", "z1", "-.5", "0b11",
+            ]),
+            at in 0usize..20,
+            insert in "[-+0-9_:.eExXbBoO tTzZ~a-z]{0,2}",
+            cut in 0usize..3,
+        ) {
+            let mut text = base.to_string();
+            let at = at.min(text.len());
+            text.insert_str(at, &insert);
+            let end = (at + insert.len() + cut).min(text.len());
+            text.replace_range(at + insert.len()..end, "");
+            check_classify(&text);
         }
     }
 

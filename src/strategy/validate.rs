@@ -26,7 +26,7 @@ use crate::tree::{
     HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
-use crate::yaml11::NotResolved;
+use crate::yaml11::{NotResolved, Plain};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
@@ -2724,10 +2724,16 @@ fn vars_checked<'s>(
                 *fine_count = 0;
                 return None;
             }
-            VarValue::Scalar(value) if readable && !is_written_str(&value) => {
-                strings = false;
-                readable = crate::yaml11::resolve_plain(value.value).is_ok();
-            }
+            // One resolution for each value (a port on every host: no
+            // value built for it).
+            VarValue::Scalar(value) if readable => match written_kind(&value) {
+                WrittenKind::Str => {}
+                WrittenKind::Unsafe | WrittenKind::Verbatim => strings = false,
+                WrittenKind::Typed(typed) => {
+                    strings = false;
+                    readable = typed.construct(value.value).is_ok();
+                }
+            },
             VarValue::Scalar(_) => {}
             VarValue::Node { untagged } => {
                 (nodes, strings) = (true, false);
@@ -2835,19 +2841,50 @@ impl<'s> RecentVars<'s> {
 /// A tagged value is one [`vars_checked`] took: tagged `!unsafe`, a string.
 pub(super) fn push_written_value(out: &mut String, value: &Written) -> Result<(), NotResolved> {
     use std::fmt::Write;
-    if value.tag_len != 0 {
-        out.push_str("{\"__ansible_unsafe\":");
-        push_json_str(out, value.value);
-        out.push('}');
-        return Ok(());
+    match written_kind(value) {
+        WrittenKind::Unsafe => {
+            out.push_str("{\"__ansible_unsafe\":");
+            push_json_str(out, value.value);
+            out.push('}');
+        }
+        WrittenKind::Str => push_json_str(out, value.value),
+        WrittenKind::Verbatim => out.push_str(value.value),
+        WrittenKind::Typed(typed) => {
+            let value = typed.construct(value.value)?;
+            write!(out, "{value}").expect("a String takes any text");
+        }
     }
-    if is_written_str(value) {
-        push_json_str(out, value.value);
-        return Ok(());
-    }
-    let value = crate::yaml11::resolve_plain(value.value)?;
-    write!(out, "{value}").expect("a String takes any text");
     Ok(())
+}
+
+/// What a host var's value that is a scalar as written is to ansible-core,
+/// found with one resolution (see [`crate::yaml11::classify`]).
+#[derive(Clone, Copy)]
+pub(super) enum WrittenKind {
+    /// Tagged: as [`vars_checked`] takes it, `!unsafe` on a string, written
+    /// as `{"__ansible_unsafe": text}`.
+    Unsafe,
+    /// A string: quoted or block, or plain and a string to YAML 1.1.
+    Str,
+    /// Plain, and its JSON text is its text as written (`8080`, `true`).
+    Verbatim,
+    /// Plain, of another type: the value built is written.
+    Typed(crate::yaml11::Typed),
+}
+
+/// [`WrittenKind`] of `value`.
+pub(super) fn written_kind(value: &Written) -> WrittenKind {
+    if value.tag_len != 0 {
+        return WrittenKind::Unsafe;
+    }
+    if value.style != Style::Plain {
+        return WrittenKind::Str;
+    }
+    match crate::yaml11::classify(value.value) {
+        Plain::Str => WrittenKind::Str,
+        Plain::Verbatim => WrittenKind::Verbatim,
+        Plain::Typed(typed) => WrittenKind::Typed(typed),
+    }
 }
 
 /// A host var's value kept as a node that [`Validator::write_value`] wrote
@@ -2894,12 +2931,6 @@ pub(super) fn push_kept_value(out: &mut String, node: &Node) {
         }
         Kind::Alias(_) | Kind::Tagged(_) => unreachable!("kept untagged"),
     }
-}
-
-/// Whether ansible-core reads a host var's value written so as a string
-/// (and untagged: a value tagged `!unsafe` is written as an object).
-pub(super) fn is_written_str(value: &Written) -> bool {
-    value.tag_len == 0 && (value.style != Style::Plain || crate::yaml11::is_str(value.value))
 }
 
 /// Whether a host var's value written so is tagged `!unsafe` (a local tag
