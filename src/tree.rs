@@ -373,11 +373,13 @@ impl<'a> ShapeSpans<'a> {
         }
     }
 
+    #[inline]
     fn byte(&mut self) -> u8 {
         *self.bytes.next().expect("written with the spans")
     }
 
     /// Four bytes, little-endian, in one load.
+    #[inline]
     fn word(&mut self) -> u32 {
         let bytes = self.bytes.as_slice();
         let word = u32::from_le_bytes(bytes[..4].try_into().expect("written with the spans"));
@@ -388,12 +390,14 @@ impl<'a> ShapeSpans<'a> {
     /// After a scalar's span, or a host list's: where its value (the text
     /// of its decoded names) is in `shape_texts`, if it is not its text as
     /// written (see [`DECODED`]).
+    #[inline]
     fn text(&mut self) -> Option<(u32, u32)> {
         (self.decoded && self.byte() == 1).then(|| (self.word(), self.word()))
     }
 
     /// After the span of a name of a host list whose names' text is
     /// `listed`: where its value ends in that text, if it is decoded.
+    #[inline]
     fn name_end(&mut self, listed: bool) -> Option<u32> {
         (listed && self.byte() == 1).then(|| self.word())
     }
