@@ -30,7 +30,9 @@
 # so this takes about 0.5 GB and seconds (it took 14 GB before).
 #
 # Prints a markdown table: best wall time of N runs (default 3) after one
-# untimed run, that time against the plain valid run, peak RSS (from
+# untimed run, that time against the plain valid run, the file's size and that
+# ratio per byte read (the time ratio over the size ratio: a file three times
+# the valid one's size at 3x reads each byte as fast), peak RSS (from
 # /usr/bin/time, one more run), the JSON printed and peak RSS / JSON. Every
 # file is generated under target/bench-reader. Needs: cargo, python3, GNU time.
 set -euo pipefail
@@ -238,12 +240,13 @@ best() {
     echo "$best"
 }
 
-echo "| input | mode | best time | vs valid | peak RSS | JSON | RSS / JSON |"
-echo "|---|---|---|---|---|---|---|"
+echo "| input | mode | best time | vs valid | file | vs valid per byte | peak RSS | JSON | RSS / JSON |"
+echo "|---|---|---|---|---|---|---|---|---|"
 cases="valid numbers ipv4 crlf cr flow-lines json dq-escape str-tag comma comma-lines folded tab-comment late-give-up handed-mid handed-1pc handed-every handed-distinct handed-left pairs-every pairs-distinct keep-every nested-every nested-distinct nested-maps-every host-vars host-vars-block host-vars-mixed host-vars-unique host-vars-three host-vars-three-flow unsafe-every alias-every error-end error-mid indent-mid quote-mid tab-late documents error-flow error-json tab-lines error-alias error-empty error-flow-next error-flow-key error-json-after error-anchor error-anchor-vars error-flow-host tab-plain error-tab-plain error-empty-run handed-every-tab dup-25 dup-300 problems-900"
 # --cases: only these (the valid run, the base of the ratios, always first).
 [ -n "$only" ] && cases="valid ${only//valid/}"
 declare -A base
+base_size=$(stat -c %s "$work/valid.yml")
 for case in $cases; do
     for mode in --list check; do
         file=$work/$case.yml
@@ -252,8 +255,11 @@ for case in $cases; do
         rss=$( (/usr/bin/time -f %M "$bin" "$mode" --config "$file" 2>&1 > /dev/null || true) | tail -1)
         json=$("$bin" "$mode" --config "$file" 2> /dev/null | wc -c || true)
         ratio=$(awk -v a="$ms" -v b="${base[$mode]}" 'BEGIN { printf "%.2fx", a / b }')
+        size=$(stat -c %s "$file")
+        per_byte=$(awk -v a="$ms" -v b="${base[$mode]}" -v s="$size" -v v="$base_size" \
+            'BEGIN { printf "%.2fx", (a / b) / (s / v) }')
         per=$(awk -v r="$rss" -v j="$json" 'BEGIN { if (j > 1000) printf "%.2f", r * 1024 / j; else print "-" }')
-        echo "| $case | $mode | $((ms))ms | $ratio | $((rss / 1024)) MB | $((json / 1000000)) MB | $per |"
+        echo "| $case | $mode | $((ms))ms | $ratio | $((size / 1000000)) MB | $per_byte | $((rss / 1024)) MB | $((json / 1000000)) MB | $per |"
     done
 done
 if [ "$range" = yes ]; then
@@ -270,6 +276,6 @@ if [ "$range" = yes ]; then
             shown="($bytes bytes printed)"
             per=-
         fi
-        echo "| range to 10M hosts | $mode | ${secs}s (one run) | - | $((rss / 1024)) MB | $shown | $per |"
+        echo "| range to 10M hosts | $mode | ${secs}s (one run) | - | $(stat -c %s "$file") bytes | - | $((rss / 1024)) MB | $shown | $per |"
     done
 fi
