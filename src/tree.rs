@@ -373,11 +373,13 @@ impl<'a> ShapeSpans<'a> {
         }
     }
 
+    #[inline]
     fn byte(&mut self) -> u8 {
         *self.bytes.next().expect("written with the spans")
     }
 
     /// Four bytes, little-endian, in one load.
+    #[inline]
     fn word(&mut self) -> u32 {
         let bytes = self.bytes.as_slice();
         let word = u32::from_le_bytes(bytes[..4].try_into().expect("written with the spans"));
@@ -388,12 +390,14 @@ impl<'a> ShapeSpans<'a> {
     /// After a scalar's span, or a host list's: where its value (the text
     /// of its decoded names) is in `shape_texts`, if it is not its text as
     /// written (see [`DECODED`]).
+    #[inline]
     fn text(&mut self) -> Option<(u32, u32)> {
         (self.decoded && self.byte() == 1).then(|| (self.word(), self.word()))
     }
 
     /// After the span of a name of a host list whose names' text is
     /// `listed`: where its value ends in that text, if it is decoded.
+    #[inline]
     fn name_end(&mut self, listed: bool) -> Option<u32> {
         (listed && self.byte() == 1).then(|| self.word())
     }
@@ -787,9 +791,51 @@ impl<'a> OwnSpans<'a> {
         self.spans.name_end(listed)
     }
 
-    /// Whether more than spans follows some spans ([`KeptValue::has_decoded`]).
-    pub fn has_decoded(&self) -> bool {
-        self.spans.decoded
+    /// The spans, to be read by index ([`SpansByIndex::at`]), when nothing
+    /// but spans follows them ([`DECODED`]): each then takes as many bytes.
+    #[inline]
+    pub fn by_index(&self) -> Option<SpansByIndex<'a>> {
+        (!self.spans.decoded).then_some(SpansByIndex {
+            bytes: self.spans.bytes.as_slice(),
+            wide: self.spans.wide,
+            base: self.base,
+        })
+    }
+}
+
+/// The spans of a value kept by its shape with nothing but spans
+/// ([`OwnSpans::by_index`]): where the value starts, and its spans as the
+/// list holds them, two bytes each or four ([`WIDE`]; the list's bytes
+/// after them follow).
+#[derive(Clone, Copy)]
+pub struct SpansByIndex<'a> {
+    bytes: &'a [u8],
+    wide: bool,
+    base: u32,
+}
+
+impl SpansByIndex<'_> {
+    /// The span of the value's `k`th node (in [`same_shape`]'s order),
+    /// without reading those before it.
+    #[inline(always)]
+    pub fn at(&self, k: u32) -> Span {
+        let k = k as usize;
+        let (at, len) = match self.wide {
+            false => (
+                u32::from(self.bytes[2 * k]),
+                u32::from(self.bytes[2 * k + 1]),
+            ),
+            true => {
+                let half =
+                    |i: usize| u32::from(u16::from_le_bytes([self.bytes[i], self.bytes[i + 1]]));
+                (half(4 * k), half(4 * k + 2))
+            }
+        };
+        let start = self.base + at;
+        Span {
+            start,
+            end: start + len,
+        }
     }
 }
 
@@ -1971,8 +2017,9 @@ pub struct SeqBuilder<'s> {
     /// time in a row: not for entries whose words of their own move).
     stamps: Vec<Stamp>,
     unstamped: Option<(u32, Vec<(u32, u32)>)>,
-    /// How far on each edit of the entry being stamped moves what follows it.
-    moved: Vec<i64>,
+    /// How far on each edit of the entry being stamped moves what follows
+    /// it (wrapping: see [`SeqBuilder::push_stamped`]).
+    moved: Vec<u32>,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -2589,18 +2636,18 @@ impl<'s> SeqBuilder<'s> {
         else {
             return false;
         };
-        // How far on a position is after each number of edits.
-        let mut moved = i64::from(shift);
+        // How far on a position is after each number of edits, wrapping:
+        // every position of the model's entry is one of this entry's, in
+        // the source, so the sum is that position exactly.
+        let mut moved = shift;
         self.moved.clear();
         self.moved.push(moved);
         for &(_, len, new_len) in edits {
-            moved += i64::from(new_len) - i64::from(len);
+            moved = moved.wrapping_add(new_len).wrapping_sub(len);
             self.moved.push(moved);
         }
         let (end, before) = self.stamps[at].vars_end;
-        let Ok(vars_end) = u32::try_from(i64::from(end) + self.moved[before as usize]) else {
-            return false;
-        };
+        let vars_end = end.wrapping_add(self.moved[before as usize]);
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
         }
@@ -2613,24 +2660,25 @@ impl<'s> SeqBuilder<'s> {
             ..
         } = self;
         let stamp = &stamps[at];
-        let map = |(p, before): Place| u32::try_from(i64::from(p) + moved[before as usize]).ok();
+        let moved = &moved[..];
+        let map = |(p, before): Place| p.wrapping_add(moved[before as usize]);
         let pushed = (|| {
             for &(pair, [key, key_end, value, value_end]) in &stamp.pairs {
-                let (key, value) = (map(key)?, map(value)?);
+                let (key, value) = (map(key), map(value));
                 seq.pairs.push(Pair {
                     key,
                     value,
-                    key_len: u16::try_from(map(key_end)? - key).ok()?,
-                    value_len: u16::try_from(map(value_end)? - value).ok()?,
+                    key_len: u16::try_from(map(key_end).wrapping_sub(key)).ok()?,
+                    value_len: u16::try_from(map(value_end).wrapping_sub(value)).ok()?,
                     ..pair
                 });
             }
             for value in &stamp.values {
                 let (node, start, nodes, bytes, decoded) = match value {
                     StampValue::Moved(value, (p, before)) => {
-                        let start = map((*p, *before))?;
+                        let start = map((*p, *before));
                         seq.values.push(Value {
-                            shift: value.shift + (start - p),
+                            shift: value.shift.wrapping_add(start.wrapping_sub(*p)),
                             ..*value
                         });
                         continue;
@@ -2643,7 +2691,7 @@ impl<'s> SeqBuilder<'s> {
                         decoded,
                     } => (*node, *start, nodes, bytes, *decoded),
                 };
-                let base = map(start)?;
+                let base = map(start);
                 let spans = u32::try_from(seq.shape_spans.len()).ok()?;
                 if spans >= DECODED {
                     return None;
@@ -2652,18 +2700,20 @@ impl<'s> SeqBuilder<'s> {
                 // not fit a byte: the general way writes them all in four).
                 seq.shape_spans
                     .extend_from_slice(&stamp.bytes[bytes.clone()]);
+                let out = &mut seq.shape_spans[spans as usize..];
                 let nodes = &stamp.nodes[nodes.clone()];
                 for node in nodes {
-                    let (start, end) = (map(node.start)?, map(node.end)?);
-                    let (at, len) = (
-                        u8::try_from(start - base).ok()?,
-                        u8::try_from(end - start).ok()?,
-                    );
-                    let to = spans as usize + node.at as usize;
-                    seq.shape_spans[to..to + 2].copy_from_slice(&[at, len]);
+                    let (start, end) = (map(node.start), map(node.end));
+                    let (at, len) = (start.wrapping_sub(base), end.wrapping_sub(start));
+                    if (at | len) > u32::from(u8::MAX) {
+                        return None;
+                    }
+                    let to = node.at as usize;
+                    out[to..to + 2].copy_from_slice(&[at as u8, len as u8]);
                 }
-                // Then the texts, in order (none kept where a span did not fit).
-                for node in nodes {
+                // Then the texts, in order (none kept where a span did not
+                // fit), where the value holds any.
+                for node in nodes.iter().filter(|_| decoded) {
                     if let Some((from, len, slot, to)) = node.text {
                         let text = &stamp.texts[from as usize..(from + len) as usize];
                         let (at, len) = keep_shape_text_in(seq, recent_texts, text, slot)?;

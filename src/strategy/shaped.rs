@@ -47,6 +47,11 @@ pub(super) struct ShapePlan<'s> {
     /// Whether the model's keys have nothing to report: each a scalar, none
     /// YAML's merge key, each resolved, no name twice in a mapping.
     keys_fine: bool,
+    /// The key and scalar steps (those [`ShapePlan::is_fine`] and
+    /// [`ShapePlan::push`] look at), in order: each one's index in `steps`,
+    /// and the index of its node's span among the value's own
+    /// ([`OwnSpans::by_index`]; every step has one but [`Step::ListEnd`]).
+    checks: Vec<(u32, u32)>,
     /// The whole JSON text of the model, when every scalar in it resolves
     /// too (then a value written as the model is has nothing to report): a
     /// value of the model is written as this text, with the JSON of each
@@ -142,10 +147,18 @@ impl<'s> ShapePlan<'s> {
             steps: Vec::new(),
             text: String::new(),
             keys_fine: true,
+            checks: Vec::new(),
             whole: None,
         };
         let mut fine = true;
         plan.read(src, model, &mut fine, 0)?;
+        let mut span = 0;
+        for (at, step) in plan.steps.iter().enumerate() {
+            if matches!(step, Step::Key(_) | Step::Value { .. }) {
+                plan.checks.push((u32::try_from(at).ok()?, span));
+            }
+            span += u32::from(!matches!(step, Step::ListEnd));
+        }
         if plan.keys_fine && fine {
             let mut whole = String::with_capacity(plan.text.len() + 8 * plan.steps.len());
             let mut from = 0;
@@ -290,28 +303,15 @@ impl<'s> ShapePlan<'s> {
             return self.whole.is_some();
         };
         let src = value.src();
-        // The usual value, a span per step and nothing more, by the
-        // lighter loop.
-        match self.plain(&spans) {
-            true => {
-                (self.spanned().zip(spans)).all(|(step, span)| step_fine(src, step, span, None))
-            }
-            false => {
+        // The usual value, a span per node and nothing more: only the key
+        // and scalar steps, each span read at its place.
+        match spans.by_index() {
+            Some(spans) => (self.checks.iter())
+                .all(|&(step, k)| step_fine(src, &self.steps[step as usize], spans.at(k), None)),
+            None => {
                 (self.walk(spans)).all(|(step, span, decoded)| step_fine(src, step, span, decoded))
             }
         }
-    }
-
-    /// The steps that have a span (all but [`Step::ListEnd`]).
-    fn spanned(&self) -> impl Iterator<Item = &Step<'s>> {
-        (self.steps.iter()).filter(|step| !matches!(step, Step::ListEnd))
-    }
-
-    /// Whether a value whose spans are `spans` has a span per step
-    /// ([`ShapePlan::spanned`]) and nothing more: nothing decoded (then a host list in it has no more
-    /// than its names' spans either).
-    fn plain(&self, spans: &OwnSpans) -> bool {
-        !spans.has_decoded()
     }
 
     /// Writes `value`, of this plan's model and read without a problem
@@ -329,10 +329,12 @@ impl<'s> ShapePlan<'s> {
         };
         let src = value.src();
         let (start, mut from) = (out.len(), 0);
-        let written = match self.plain(&spans) {
-            true => (self.spanned().zip(spans))
-                .all(|(step, span)| step_write(out, (whole, &mut from), (src, step, span, None))),
-            false => (self.walk(spans)).all(|(step, span, decoded)| {
+        let written = match spans.by_index() {
+            Some(spans) => (self.checks.iter()).all(|&(step, k)| {
+                let (step, span) = (&self.steps[step as usize], spans.at(k));
+                step_write(out, (whole, &mut from), (src, step, span, None))
+            }),
+            None => (self.walk(spans)).all(|(step, span, decoded)| {
                 step_write(out, (whole, &mut from), (src, step, span, decoded))
             }),
         };
