@@ -259,7 +259,9 @@ for case in $cases; do
         per_byte=$(awk -v a="$ms" -v b="${base[$mode]}" -v s="$size" -v v="$base_size" \
             'BEGIN { printf "%.2fx", (a / b) / (s / v) }')
         per=$(awk -v r="$rss" -v j="$json" 'BEGIN { if (j > 1000) printf "%.2f", r * 1024 / j; else print "-" }')
-        echo "| $case | $mode | $((ms))ms | $ratio | $((size / 1000000)) MB | $per_byte | $((rss / 1024)) MB | $((json / 1000000)) MB | $per |"
+        shown=-
+        [ "$json" -gt 1000 ] && shown="$((json / 1000000)) MB"
+        echo "| $case | $mode | $((ms))ms | $ratio | $((size / 1000000)) MB | $per_byte | $((rss / 1024)) MB | $shown | $per |"
     done
 done
 if [ "$range" = yes ]; then
