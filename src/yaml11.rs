@@ -282,6 +282,12 @@ fn number(b: &[u8]) -> Tag {
     if dots.next().is_some() && dots.next().is_some() {
         return Tag::Str;
     }
+    number_by_the_regexes(b)
+}
+
+/// PyYAML's float, int and timestamp regexes, tried in its order; text none
+/// of them match is a string.
+fn number_by_the_regexes(b: &[u8]) -> Tag {
     if is_float(b) {
         Tag::Float
     } else if is_int(b) {
@@ -1000,16 +1006,7 @@ mod tests {
             "=" => return Tag::ValueKey,
             _ => {}
         }
-        let b = text.as_bytes();
-        if is_float(b) {
-            Tag::Float
-        } else if is_int(b) {
-            Tag::Int
-        } else if is_timestamp(b) {
-            Tag::Timestamp
-        } else {
-            Tag::Str
-        }
+        number_by_the_regexes(text.as_bytes())
     }
 
     /// `classify` against `resolve_plain`, and `resolve` against the rules.
