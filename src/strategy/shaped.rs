@@ -365,10 +365,7 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
             // Written as the model's: the same value.
             true => json.is_some(),
             false if *style != Style::Plain => true,
-            false => {
-                let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, *style));
-                written_int(text) || crate::yaml11::resolve_plain_unless_str(text).is_ok()
-            }
+            false => readable(decoded.unwrap_or_else(|| shaped_scalar(src, span, *style))),
         },
         _ => true,
     }
@@ -397,7 +394,6 @@ fn step_write(
     *from = to as usize;
     let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
     match style {
-        Style::Plain if written_int(text) => out.push_str(text),
         Style::Plain => push_plain(out, text),
         _ => push_json_str(out, text),
     }
@@ -429,17 +425,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Whether the plain scalar `text` is an int that ansible-core reads and
-/// JSON writes as it is written: decimal digits, no sign, `_` or leading
-/// zero, at most 19 of them (below 2^64). The usual own scalar (a port, a
-/// number of its host), read without resolving it.
-fn written_int(text: &str) -> bool {
-    let b = text.as_bytes();
-    (1..=19).contains(&b.len())
-        && b.iter().all(u8::is_ascii_digit)
-        && (b[0] != b'0' || b.len() == 1)
-}
-
 /// The JSON text of a scalar value, as `push_kept_value` writes it; `None`
 /// when ansible-core cannot read it.
 fn scalar_json(scalar: &Scalar) -> Option<String> {
@@ -454,10 +439,34 @@ fn scalar_json(scalar: &Scalar) -> Option<String> {
     Some(out)
 }
 
-/// A plain scalar that resolves, as JSON.
+/// Whether ansible-core reads the plain scalar `text` (`resolve_plain` is
+/// `Ok`): told by its first byte or its digits where it can be
+/// (`yaml11::classify`, inlined here), so that the usual own scalar
+/// (`http 81`, `8081`) is checked without a call or a `Value` built; the
+/// rest as `yaml11::is_readable`.
+#[inline]
+fn readable(text: &str) -> bool {
+    use crate::yaml11::{Plain, classify};
+    match classify(text) {
+        Plain::Str | Plain::Verbatim => true,
+        Plain::Typed(typed) => typed.construct(text).is_ok(),
+    }
+}
+
+/// A plain scalar that resolves, as JSON: resolved once, by its first
+/// byte or its digits where it can be (`yaml11::classify`: a string or
+/// the usual int is written as it is, without a `Value` built), as
+/// `validate::push_written_value` writes a scalar var.
 fn push_plain(out: &mut String, text: &str) {
-    let value = crate::yaml11::resolve_plain_unless_str(text).expect("read when kept");
-    push_resolved(out, text, value);
+    use crate::yaml11::{Plain, classify};
+    match classify(text) {
+        Plain::Str => push_json_str(out, text),
+        Plain::Verbatim => out.push_str(text),
+        Plain::Typed(typed) => {
+            let value = typed.construct(text).expect("read when kept");
+            push_resolved(out, text, Some(value));
+        }
+    }
 }
 
 /// A plain scalar `text` resolved to `value` (`None`: a string), as JSON.
@@ -755,6 +764,65 @@ mod tests {
                 "{vars}: {fine:?}"
             );
             as_reference(&src).unwrap_or_else(|p| panic!("{vars}: {p:?}"));
+        }
+    }
+
+    #[test]
+    fn own_scalars_beside_folded_ones_are_resolved_once_as_the_reference_reads_them() {
+        // `readable` and `push_plain` (by `yaml11::classify`) against the
+        // reference, on values with a name folded over lines (the walk of
+        // decoded values) and without (spans by index): YAML 1.1 spellings
+        // of every type, some ansible-core cannot read, each own scalar
+        // after a host of the usual int (the model's shape, with words of
+        // their own where the reader takes them so).
+        let spellings = [
+            "0x1F",
+            "1_000",
+            "no",
+            "No",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "y",
+            "on",
+            "010",
+            "007",
+            "0",
+            "-1",
+            "+1",
+            "-443",
+            "1:30",
+            "1.5",
+            "1e3",
+            "0o17",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "2001-12-14",
+            "2001-02-30",
+            "9999999999999999999",
+            "18446744073709551616",
+            "0b101",
+            "http",
+            "https",
+            "http 7",
+        ];
+        for vars in [
+            "        ports: [X,\n          https\n          443]",
+            "        ports: [http X,\n          https\n          443]",
+            "        ports: [http: X, https: 443]",
+            "        pairs:\n          - - X\n            - b",
+        ] {
+            for spelling in spellings {
+                let own = ["80", "81", spelling, "82", spelling, spelling, "83"];
+                let src = strategy(vars, &own);
+                let fast = as_reference(&src);
+                if let Ok(vars) = &fast {
+                    assert_eq!(vars.len(), own.len(), "{src}");
+                }
+            }
         }
     }
 
