@@ -334,6 +334,23 @@ const NAME_BYTES: [bool; 256] = {
     name
 };
 
+/// Whether every byte of `bytes` is a name byte ([`NAME_BYTES`]): eight
+/// at a time, each looked up without a branch between (the last eight
+/// overlapping those before), rather than one lookup and branch a byte
+/// (about 5 instructions a byte of a host's name, at every host entry).
+fn all_name_bytes(bytes: &[u8]) -> bool {
+    let other = |eight: [u8; 8]| {
+        eight
+            .iter()
+            .fold(false, |o, &b| o | !NAME_BYTES[usize::from(b)])
+    };
+    let eight = |at: usize| <[u8; 8]>::try_from(&bytes[at..at + 8]).expect("eight bytes");
+    match bytes.len() {
+        0..8 => bytes.iter().all(|&b| NAME_BYTES[usize::from(b)]),
+        n => !((0..n - 8).step_by(8).any(|at| other(eight(at))) || other(eight(n - 8))),
+    }
+}
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
@@ -913,7 +930,9 @@ impl<'s> Parser<'s> {
                 self.anchored(line, at, indent, false)
             } else if let Some(node) = self.tagged_block(line, at, indent) {
                 node
-            } else if colon.is_some() && self.host_entry(line, at, &mut items) {
+            } else if let Some(colon) = colon
+                && self.host_entry(line, at, colon, &mut items)
+            {
                 let entry = self.frames[frame].entries;
                 self.frames[frame].entries += 1;
                 likes.keep(entry, || self.like(line, at, indent, &items));
@@ -1032,7 +1051,7 @@ impl<'s> Parser<'s> {
         }) else {
             return false;
         };
-        let Some((name, key_colon)) = self.key(line, at) else {
+        let Some((name, key_colon)) = self.key_to(line, at, colon) else {
             return false;
         };
         if key_colon != colon {
@@ -1125,7 +1144,7 @@ impl<'s> Parser<'s> {
             (!edits.is_empty() && j - colon <= MAX_KEY).then_some((like, j))
         });
         let read = found.is_some_and(|(like, end)| {
-            let Some((name, key_colon)) = self.key(line, at) else {
+            let Some((name, key_colon)) = self.key_to(line, at, colon) else {
                 return false;
             };
             let next_entry = self.line_at(end).is_some_and(|next| {
@@ -1168,14 +1187,21 @@ impl<'s> Parser<'s> {
     /// one-line values. Read into `items` without a node made for the entry
     /// or its mapping (at a million hosts, the nodes took most of the reading);
     /// the result is the tree [`Parser::inline`] builds. False, with nothing
-    /// read, for anything else (which `inline` then reads).
-    fn host_entry(&mut self, line: Line, at: usize, items: &mut SeqBuilder<'s>) -> bool {
+    /// read, for anything else (which `inline` then reads). `first_colon`:
+    /// the line's first `:` from `at` on.
+    fn host_entry(
+        &mut self,
+        line: Line,
+        at: usize,
+        first_colon: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> bool {
         // As `inline`, then `map` at the key's column, then the value.
         let depth = self.depth + 2;
         if depth > MAX_DEPTH {
             return false;
         }
-        let Some((name, colon)) = self.key(line, at) else {
+        let Some((name, colon)) = self.key_to(line, at, first_colon) else {
             return false;
         };
         let column = at - line.start;
@@ -2609,6 +2635,27 @@ impl<'s> Parser<'s> {
         self.finish(line);
         items.push_aliased(name, alias);
         true
+    }
+
+    /// [`Parser::key`] at `at` in `line`, whose first `:` from `at` on is
+    /// `colon`: where every byte before it is a name byte and the name
+    /// starts as one ([`Parser::name_at`]), the name ends there, and the
+    /// key is that name if a space or the line's end follows (what
+    /// [`Parser::name_key`] finds, its bytes looked at by [`all_name_bytes`]
+    /// rather than one by one: a host's name, at every host entry); else
+    /// the general way.
+    #[inline]
+    fn key_to(&self, line: Line, at: usize, colon: usize) -> Option<(Node<'s>, usize)> {
+        let name = &self.bytes[at..colon];
+        let key_ends = matches!(&self.bytes[colon..line.end], [b':'] | [b':', b' ', ..]);
+        if key_ends
+            && name.first().is_some_and(|&b| is_word(b))
+            && colon - at <= MAX_KEY
+            && all_name_bytes(name)
+        {
+            return Some((self.plain(&self.src[at..colon]), colon));
+        }
+        self.key(line, at)
     }
 
     /// A mapping key at `at` and the index of its `:`.
@@ -5539,6 +5586,47 @@ mod tests {
                     _ => text,
                 };
                 prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
+            }
+        }
+    }
+
+    /// `all_name_bytes` (eight bytes at a time) against the table a byte at
+    /// a time, and `key_to` against `key`: every byte value in every place
+    /// of names of every length up to past two words, before a `:` and a
+    /// space, the line's end or another byte.
+    #[test]
+    fn keys_before_the_first_colon_read_as_the_general_way() {
+        for len in 0..20 {
+            for byte in 0..=255u8 {
+                for place in 0..len.max(1) {
+                    let mut name: Vec<u8> = (0..len).map(|i| b"aZ09_.-w"[i % 8]).collect();
+                    if len > 0 {
+                        name[place] = byte;
+                    }
+                    let all = name.iter().all(|&b| NAME_BYTES[usize::from(b)]);
+                    assert_eq!(all_name_bytes(&name), all, "{name:?}");
+                    if byte == b':'
+                        || byte == b'\n'
+                        || byte == b'\r'
+                        || std::str::from_utf8(&name).is_err()
+                    {
+                        continue;
+                    }
+                    let name = String::from_utf8(name).expect("UTF-8");
+                    for after in [": v\n", ":\n", ":x\n", ":", ": "] {
+                        let src = format!("- {name}{after}");
+                        let Some(parser) = Parser::new(&src) else {
+                            continue;
+                        };
+                        let line = parser.raw_line(0).expect("a line");
+                        let Some(colon) = memchr::memchr(b':', &src.as_bytes()[2..line.end]) else {
+                            continue;
+                        };
+                        let fast = parser.key_to(line, 2, colon + 2);
+                        let general = parser.key(line, 2);
+                        assert_eq!(fast, general, "{src:?}");
+                    }
+                }
             }
         }
     }
