@@ -2417,8 +2417,20 @@ impl<'s> SeqBuilder<'s> {
         shift: u32,
         edits: &[(u32, u32, u32)],
     ) -> bool {
-        let plain_name = self.is_plain_name(name);
-        if !plain_name || edits.is_empty() || edits.iter().any(|&(_, _, new_len)| new_len == 0) {
+        self.is_plain_name(name) && self.push_entry_shaped_at(model, name.span, shift, edits)
+    }
+
+    /// [`SeqBuilder::push_entry_shaped`] of a host entry whose name, at
+    /// `name`, is a plain scalar as written and not empty (the reader's
+    /// usual name, read by its span: no node made for it at every host).
+    pub fn push_entry_shaped_at(
+        &mut self,
+        model: &EntryModel,
+        name: Span,
+        shift: u32,
+        edits: &[(u32, u32, u32)],
+    ) -> bool {
+        if edits.is_empty() || edits.iter().any(|&(_, _, new_len)| new_len == 0) {
             return false;
         }
         if self.push_stamped(model, name, shift, edits) {
@@ -2587,7 +2599,7 @@ impl<'s> SeqBuilder<'s> {
         if matched != edits.len() {
             return undo(seq, &mut self.recent_texts);
         }
-        self.add_entry(name.span, model.host.open, model.host.close);
+        self.add_entry(name, model.host.open, model.host.close);
         self.end = Some(vars_end);
         self.keep_stamp(model, &shapes, edits);
         true
@@ -2621,7 +2633,7 @@ impl<'s> SeqBuilder<'s> {
     fn push_stamped(
         &mut self,
         model: &EntryModel,
-        name: &Node<'s>,
+        name: Span,
         shift: u32,
         edits: &[(u32, u32, u32)],
     ) -> bool {
@@ -2734,7 +2746,7 @@ impl<'s> SeqBuilder<'s> {
         if pushed.is_none() {
             return ends.undo(seq, recent_texts);
         }
-        self.add_entry(name.span, model.host.open, model.host.close);
+        self.add_entry(name, model.host.open, model.host.close);
         self.end = Some(vars_end);
         #[cfg(test)]
         STAMPED.with(|n| n.set(n.get() + 1));

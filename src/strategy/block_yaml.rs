@@ -1144,16 +1144,23 @@ impl<'s> Parser<'s> {
             (!edits.is_empty() && j - colon <= MAX_KEY).then_some((like, j))
         });
         let read = found.is_some_and(|(like, end)| {
-            let Some((name, key_colon)) = self.key_to(line, at, colon) else {
-                return false;
-            };
             let next_entry = self.line_at(end).is_some_and(|next| {
                 next.start == end && next.indent == indent && self.is_entry(next, end + indent)
             });
+            if !next_entry {
+                return false;
+            }
             let shift = (colon - like.colon) as u32;
-            key_colon == colon
-                && next_entry
-                && items.push_entry_shaped(&like.entry, &name, shift, &edits)
+            // The usual name, by its span (no node made and dropped, nor
+            // looked at again, at every host); else the key the general
+            // way reads.
+            if let Some(name) = self.name_key_to(line, at, colon) {
+                return items.push_entry_shaped_at(&like.entry, name, shift, &edits);
+            }
+            let Some((name, key_colon)) = self.key(line, at) else {
+                return false;
+            };
+            key_colon == colon && items.push_entry_shaped(&like.entry, &name, shift, &edits)
         });
         self.edits = edits;
         if read {
@@ -2646,16 +2653,24 @@ impl<'s> Parser<'s> {
     /// the general way.
     #[inline]
     fn key_to(&self, line: Line, at: usize, colon: usize) -> Option<(Node<'s>, usize)> {
+        match self.name_key_to(line, at, colon) {
+            Some(name) => Some((self.plain(&self.src[name.start()..colon]), colon)),
+            None => self.key(line, at),
+        }
+    }
+
+    /// The span of the key [`Parser::key_to`] finds without the general
+    /// way: a name, so a plain scalar as written and not empty (`None`
+    /// where it is no such name, whatever the general way finds).
+    #[inline(always)]
+    fn name_key_to(&self, line: Line, at: usize, colon: usize) -> Option<Span> {
         let name = &self.bytes[at..colon];
         let key_ends = matches!(&self.bytes[colon..line.end], [b':'] | [b':', b' ', ..]);
-        if key_ends
+        let is_name = key_ends
             && name.first().is_some_and(|&b| is_word(b))
             && colon - at <= MAX_KEY
-            && all_name_bytes(name)
-        {
-            return Some((self.plain(&self.src[at..colon]), colon));
-        }
-        self.key(line, at)
+            && all_name_bytes(name);
+        is_name.then(|| Span::new(at, colon))
     }
 
     /// A mapping key at `at` and the index of its `:`.
