@@ -4220,17 +4220,29 @@ fn clip_at_end(value: &mut Cow<'_, str>, whole: &str, span: Span, properties: bo
     if explicit && !has_text && !last_line.is_empty() {
         return; // blanks whose indentation decides: left as parsed
     }
+    // A line of blanks between the text and the last line that has fewer
+    // spaces than the indentation, then a tab, ends the block there: the
+    // last line is then no part of it (found by fuzzing).
+    let ended_before_last = || {
+        let lines: Vec<&str> = body.split(['\n', '\r']).skip(1).collect();
+        let after_text = lines.iter().rposition(|line| !line.trim().is_empty());
+        let between = after_text.and_then(|k| lines.get(k + 1..lines.len().saturating_sub(1)));
+        between.unwrap_or_default().iter().any(|line| {
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            spaces < indent && spaces < line.len()
+        })
+    };
     if keep {
         // Keep: nor is a line break kept that the file does not have after a
         // last line in the block (saphyr-parser adds one; found by fuzzing).
-        let in_block = has_text || last_spaces >= indent;
+        let in_block = has_text || last_spaces >= indent && !ended_before_last();
         if !last_line.is_empty() && in_block && value.ends_with('\n') {
             value.to_mut().pop();
         }
         return;
     }
-    let last_is_content =
-        !last_line.is_empty() && (has_text || last_spaces >= indent && last_line.len() > indent);
+    let last_is_content = !last_line.is_empty()
+        && (has_text || last_spaces >= indent && last_line.len() > indent && !ended_before_last());
     let has_break = !last_is_content && !content.is_empty();
     let text = value.trim_end_matches('\n');
     let clipped = match (text.is_empty(), has_break) {
