@@ -95,11 +95,14 @@ impl Write for BackgroundWriter {
         if self.full.is_none() {
             return Err(io::Error::other("the output is closed"));
         }
-        self.chunk.extend_from_slice(bytes);
-        if self.chunk.len() >= CHUNK {
+        // Chunks are filled to `CHUNK` and no further: a chunk grown past it
+        // by a large write would keep that room.
+        let taken = bytes.len().min(CHUNK - self.chunk.len());
+        self.chunk.extend_from_slice(&bytes[..taken]);
+        if self.chunk.len() == CHUNK {
             self.send()?;
         }
-        Ok(bytes.len())
+        Ok(taken)
     }
 
     fn flush(&mut self) -> io::Result<()> {

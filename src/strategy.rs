@@ -13,7 +13,7 @@ use file::{Order, Size, Vars};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::num::NonZeroU32;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A checked strategy: every version has hosts, every host is listed once.
 /// Host names borrow from the text it was read from (`'s`) where they can.
@@ -120,7 +120,7 @@ pub struct HostVarsText<'s> {
     /// Where each entry ends in `text`.
     ends: Vec<usize>,
     /// The host list whose entries the ids with [`WRITTEN`] set number.
-    written: Option<Rc<tree::HostSeq<'s>>>,
+    written: Option<Arc<tree::HostSeq<'s>>>,
     /// Whether [`HostVarsText::reserve_once`] made room.
     reserved: bool,
 }
@@ -234,13 +234,13 @@ impl<'s> HostVarsText<'s> {
     /// or `None` when it cannot be (vars of another list kept already).
     pub fn written(
         &mut self,
-        seq: &Rc<tree::HostSeq<'s>>,
+        seq: &Arc<tree::HostSeq<'s>>,
         k: usize,
         strings: bool,
     ) -> Option<VarsId> {
-        let kept = self.written.get_or_insert_with(|| Rc::clone(seq));
+        let kept = self.written.get_or_insert_with(|| Arc::clone(seq));
         let k = u32::try_from(k).ok();
-        let k = k.filter(|&k| k < STRINGS && Rc::ptr_eq(kept, seq))?;
+        let k = k.filter(|&k| k < STRINGS && Arc::ptr_eq(kept, seq))?;
         let strings = if strings { STRINGS } else { 0 };
         NonZeroU32::new(k | WRITTEN | strings).map(VarsId)
     }

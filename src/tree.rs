@@ -21,6 +21,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Where a node lies in the source: byte offsets, `start..end`. A source is at
 /// most 4 GiB (see [`MAX_SOURCE`]).
@@ -87,11 +88,11 @@ pub enum Kind<'s> {
     Seq(Vec<Node<'s>>),
     /// A sequence of host names and host entries (`name: {var: value}`) kept
     /// compactly, by their spans (see [`HostSeq`]).
-    HostSeq(Rc<HostSeq<'s>>),
+    HostSeq(Arc<HostSeq<'s>>),
     Map(Vec<(Node<'s>, Node<'s>)>),
     /// An anchored node (`&name value`), or an alias of one (`*name`): the node
     /// itself, shared.
-    Alias(Rc<Node<'s>>),
+    Alias(Arc<Node<'s>>),
     /// A collection with a tag (`!unsafe [a, "{{ b }}"]`, `!!set {a, b}`): the
     /// tag as the parser resolved it, and the collection. Boxed: such tags are
     /// rare. [`Node::resolved`] sees through it; vars read the tag
@@ -204,7 +205,7 @@ pub struct HostSeq<'s> {
     /// order, and the anchored nodes they are aliases of (see
     /// [`AliasedEntry`]).
     aliased: Vec<AliasedEntry>,
-    targets: Vec<Rc<Node<'s>>>,
+    targets: Vec<Arc<Node<'s>>>,
     /// The style of the scalar items kept by their spans: plain, or quoted
     /// (a host list written as JSON), and their tag, if they have one.
     names: Style,
@@ -558,7 +559,7 @@ pub enum HostItem<'a, 's> {
     Aliased {
         name: Node<'s>,
         alias: Span,
-        target: &'a Rc<Node<'s>>,
+        target: &'a Arc<Node<'s>>,
     },
 }
 
@@ -1054,7 +1055,7 @@ fn shift_by<'s>(src: &'s str, node: &mut Node<'s>, shift: u32) {
         }),
         Kind::Tagged(tagged) => shift_by(src, &mut tagged.1, shift),
         Kind::HostSeq(seq) => {
-            let seq = Rc::make_mut(seq);
+            let seq = Arc::make_mut(seq);
             seq.spans.iter_mut().for_each(span);
             seq.pairs.iter_mut().for_each(|pair| {
                 pair.key += shift;
@@ -1221,7 +1222,7 @@ fn fill<'s>(
         }),
         Kind::Tagged(tagged) => fill(&mut tagged.1, spans),
         Kind::HostSeq(seq) => {
-            let seq = Rc::make_mut(seq);
+            let seq = Arc::make_mut(seq);
             let names = spans.text();
             seq.decoded = names.map_or(Cow::Borrowed(""), |at| text_in(texts, at));
             seq.decoded_at.clear();
@@ -1431,7 +1432,7 @@ impl<'s> HostSeq<'s> {
     }
 
     /// The vars of host entry `k` (the `k`th [`HostItem::Entry`] of
-    /// [`HostSeq::items`]): the strategy keeps the list (an `Rc`) and
+    /// [`HostSeq::items`]): the strategy keeps the list (an `Arc`) and
     /// writes them as JSON from here, rather than a copy of them as JSON
     /// text (see `strategy::HostVarsText`).
     pub fn entry_vars(&self, k: usize) -> Option<HostPairs<'_, 's>> {
@@ -1588,7 +1589,7 @@ impl<'a, 's> HostItem<'a, 's> {
             } => {
                 let vars = Node {
                     span: alias,
-                    kind: Kind::Alias(Rc::clone(target)),
+                    kind: Kind::Alias(Arc::clone(target)),
                 };
                 Cow::Owned(Node {
                     span: Span {
@@ -2145,11 +2146,11 @@ impl<'s> SeqBuilder<'s> {
         let recent = seq.targets.len().saturating_sub(TARGET_WINDOW)..seq.targets.len();
         let found = recent
             .rev()
-            .find(|&at| Rc::ptr_eq(&seq.targets[at], target));
+            .find(|&at| Arc::ptr_eq(&seq.targets[at], target));
         let Some(at) = found.or_else(|| {
             let at = seq.targets.len();
             (at <= usize::from(u16::MAX)).then(|| {
-                seq.targets.push(Rc::clone(target));
+                seq.targets.push(Arc::clone(target));
                 at
             })
         }) else {
@@ -2907,7 +2908,7 @@ impl<'s> SeqBuilder<'s> {
             decoded.shrink_to_fit();
         }
         seq.decoded_at.shrink_to_fit();
-        Kind::HostSeq(Rc::new(seq))
+        Kind::HostSeq(Arc::new(seq))
     }
 }
 
@@ -3179,7 +3180,7 @@ impl<'s> Node<'s> {
             Kind::Seq(items) => (items.iter_mut()).for_each(|item| item.keep_decoded_from(texts)),
             Kind::HostSeq(seq) => {
                 // Not shared yet (the strategy takes its share after this).
-                let Some(seq) = Rc::get_mut(seq) else {
+                let Some(seq) = Arc::get_mut(seq) else {
                     return;
                 };
                 if let Cow::Owned(decoded) = &mut seq.decoded {
@@ -3193,7 +3194,7 @@ impl<'s> Node<'s> {
                 (seq.nodes.iter_mut()).for_each(|node| node.keep_decoded_from(texts));
                 // As for an alias's node (below): nodes shared are not.
                 for target in &mut seq.targets {
-                    if let Some(node) = Rc::get_mut(target) {
+                    if let Some(node) = Arc::get_mut(target) {
                         node.keep_decoded_from(texts);
                     }
                 }
@@ -3203,7 +3204,7 @@ impl<'s> Node<'s> {
                 value.keep_decoded_from(texts);
             }),
             Kind::Alias(node) => {
-                if let Some(node) = Rc::get_mut(node) {
+                if let Some(node) = Arc::get_mut(node) {
                     node.keep_decoded_from(texts);
                 }
             }
@@ -3832,7 +3833,7 @@ enum Frame<'s> {
 struct Builder<'s> {
     offsets: Offsets<'s>,
     stack: Vec<Frame<'s>>,
-    anchors: HashMap<usize, Rc<Node<'s>>>,
+    anchors: HashMap<usize, Arc<Node<'s>>>,
     aliased: usize,
     root: Option<Node<'s>>,
     documents: usize,
@@ -3942,7 +3943,7 @@ impl<'s> Builder<'s> {
                 }
                 let node = Node {
                     span,
-                    kind: Kind::Alias(Rc::clone(node)),
+                    kind: Kind::Alias(Arc::clone(node)),
                 };
                 self.add(node, 0);
             }
@@ -4022,8 +4023,8 @@ impl<'s> Builder<'s> {
             node
         } else {
             let span = node.span;
-            let shared = Rc::new(node);
-            self.anchors.insert(anchor, Rc::clone(&shared));
+            let shared = Arc::new(node);
+            self.anchors.insert(anchor, Arc::clone(&shared));
             Node {
                 span,
                 kind: Kind::Alias(shared),
@@ -4882,7 +4883,7 @@ mod tests {
                 assert_eq!(back.size(), entry.size(), "{which}");
                 let (_, vars) = &back.entries().unwrap()[0];
                 if let Kind::Alias(node) = &vars.kind {
-                    assert!(Rc::ptr_eq(node, anchored), "{which}");
+                    assert!(Arc::ptr_eq(node, anchored), "{which}");
                     assert_eq!((seq.aliased.len(), seq.entries.len()), (1, 0));
                 } else {
                     let tagged = seq.pairs.iter().filter(|p| p.extra_len != 0).count();

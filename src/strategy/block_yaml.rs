@@ -68,6 +68,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The document in `source` as a tree, or `None` when it is not plain block
 /// YAML that this reader takes.
@@ -397,12 +398,12 @@ struct Parser<'s> {
     /// The anchors so far, each with its node, unless that holds an alias: an
     /// alias of it is left to the event parser, whose limits guard against
     /// "billion laughs".
-    anchors: HashMap<&'s str, Option<Rc<Node<'s>>>>,
+    anchors: HashMap<&'s str, Option<Arc<Node<'s>>>>,
     /// The anchor the last host entry read as [`Parser::aliased_entry`]
     /// named, its node and how many nodes that holds: the next one most
     /// often names it too (an anchor is never defined again here: see
     /// [`Parser::anchored`]), found without a lookup and a count.
-    last_alias: Option<(&'s str, Rc<Node<'s>>, usize)>,
+    last_alias: Option<(&'s str, Arc<Node<'s>>, usize)>,
     /// Aliases read so far, and the nodes they repeat.
     aliases: usize,
     aliased: usize,
@@ -2530,7 +2531,7 @@ impl<'s> Parser<'s> {
     ) -> Option<Node<'s>> {
         let (name, name_end) = self.anchor_name(line, at)?;
         if self.bytes[at] == b'*' {
-            let node = Rc::clone(self.anchors.get(name)?.as_ref()?);
+            let node = Arc::clone(self.anchors.get(name)?.as_ref()?);
             let size = node.size();
             let alias = self.alias(at, name_end, node, size);
             if self.aliased > crate::tree::max_aliased(self.src.len()) {
@@ -2569,9 +2570,9 @@ impl<'s> Parser<'s> {
             return None;
         }
         let span = Span::new(at, (node.span.end as usize).max(name_end));
-        let node = Rc::new(node);
+        let node = Arc::new(node);
         let holds_alias = self.aliases != aliases_before;
-        (self.anchors).insert(name, (!holds_alias).then(|| Rc::clone(&node)));
+        (self.anchors).insert(name, (!holds_alias).then(|| Arc::clone(&node)));
         self.anchors_at.push((at, name, node.size()));
         Some(Node {
             span,
@@ -2596,7 +2597,7 @@ impl<'s> Parser<'s> {
 
     /// The alias written from `at` to `name_end` of `node`, of `size`
     /// nodes ([`Node::size`]), counted as repeating them.
-    fn alias(&mut self, at: usize, name_end: usize, node: Rc<Node<'s>>, size: usize) -> Node<'s> {
+    fn alias(&mut self, at: usize, name_end: usize, node: Arc<Node<'s>>, size: usize) -> Node<'s> {
         self.aliases += 1;
         self.aliased += size;
         self.aliases_at.push((at, size));
@@ -2624,14 +2625,14 @@ impl<'s> Parser<'s> {
             return false;
         };
         let (node, size) = match &self.last_alias {
-            Some((last, node, size)) if *last == alias => (Rc::clone(node), *size),
+            Some((last, node, size)) if *last == alias => (Arc::clone(node), *size),
             _ => {
                 let Some(Some(node)) = self.anchors.get(alias) else {
                     return false;
                 };
                 let size = node.size();
-                self.last_alias = Some((alias, Rc::clone(node), size));
-                (Rc::clone(node), size)
+                self.last_alias = Some((alias, Arc::clone(node), size));
+                (Arc::clone(node), size)
             }
         };
         let within = self.aliased + size <= crate::tree::max_aliased(self.src.len());

@@ -32,7 +32,7 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::mem::MaybeUninit;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The keys every level takes: defaults at the top, overrides in a version.
 pub const ROLLOUT_KEYS: [&str; 16] = [
@@ -1090,7 +1090,7 @@ impl<'s> Validator<'s, '_> {
         &mut self,
         pairs: &HostPairs<'_, 's>,
         out: &mut HostVarsText<'s>,
-        (seq, entry): (&Rc<HostSeq<'s>>, usize),
+        (seq, entry): (&Arc<HostSeq<'s>>, usize),
         written: &'s str,
         (recent, scratch): (&mut RecentVars<'s>, &mut KeptScratch<'s>),
     ) -> Option<Option<VarsId>> {
@@ -1791,17 +1791,17 @@ impl<'s> Validator<'s, '_> {
     fn aliased_host(
         &mut self,
         read: &mut HostsRead<'_, 's>,
-        (name, alias, target): (Node<'s>, Span, &Rc<Node<'s>>),
+        (name, alias, target): (Node<'s>, Span, &Arc<Node<'s>>),
         list_alias: Option<usize>,
-        shared: &mut Option<(Rc<Node<'s>>, Option<VarsId>)>,
+        shared: &mut Option<(Arc<Node<'s>>, Option<VarsId>)>,
     ) {
         // As `host_with_vars` reads the entry's node.
         let vars = match shared {
-            Some((named, vars)) if Rc::ptr_eq(named, target) => *vars,
+            Some((named, vars)) if Arc::ptr_eq(named, target) => *vars,
             _ => {
                 let value = Node {
                     span: alias,
-                    kind: Kind::Alias(Rc::clone(target)),
+                    kind: Kind::Alias(Arc::clone(target)),
                 };
                 let reports = self.reports;
                 let vars = match self.vars_entries(&value) {
@@ -1809,7 +1809,7 @@ impl<'s> Validator<'s, '_> {
                     None => None,
                 };
                 if self.reports == reports {
-                    *shared = Some((Rc::clone(target), vars));
+                    *shared = Some((Arc::clone(target), vars));
                 }
                 vars
             }
