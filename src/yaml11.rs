@@ -190,6 +190,7 @@ fn classify_typed(text: &str) -> Plain {
 /// Whether ansible-core reads the plain scalar `text` as a value JSON can
 /// carry: [`resolve_plain`] is `Ok`, found without a `Value` built for the
 /// usual spellings.
+#[inline]
 pub fn is_readable(text: &str) -> bool {
     match classify(text) {
         Plain::Str | Plain::Verbatim => true,

@@ -28,9 +28,10 @@
 //! paths ([`super::validate::validate_as`]), which the tests and fuzz
 //! targets compare it with.
 
-use super::validate::push_json_str;
+use super::validate::{push_json_str, push_written_value};
 use crate::tree::{
-    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, Style, ValueScratch, shaped_scalar,
+    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, Style, ValueScratch, Written,
+    shaped_scalar,
 };
 use std::collections::HashSet;
 
@@ -365,7 +366,9 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
             // Written as the model's: the same value.
             true => json.is_some(),
             false if *style != Style::Plain => true,
-            false => readable(decoded.unwrap_or_else(|| shaped_scalar(src, span, *style))),
+            false => crate::yaml11::is_readable(
+                decoded.unwrap_or_else(|| shaped_scalar(src, span, *style)),
+            ),
         },
         _ => true,
     }
@@ -392,11 +395,14 @@ fn step_write(
     // The model's text up to this scalar, then this one's.
     out.push_str(&whole[*from..at as usize]);
     *from = to as usize;
-    let text = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
-    match style {
-        Style::Plain => push_plain(out, text),
-        _ => push_json_str(out, text),
-    }
+    let value = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
+    let written = Written {
+        span,
+        style,
+        value,
+        tag_len: 0,
+    };
+    push_written_value(out, &written).expect("read when kept");
     true
 }
 
@@ -437,36 +443,6 @@ fn scalar_json(scalar: &Scalar) -> Option<String> {
         _ => push_json_str(&mut out, &scalar.value),
     }
     Some(out)
-}
-
-/// Whether ansible-core reads the plain scalar `text` (`resolve_plain` is
-/// `Ok`): told by its first byte or its digits where it can be
-/// (`yaml11::classify`, inlined here), so that the usual own scalar
-/// (`http 81`, `8081`) is checked without a call or a `Value` built; the
-/// rest as `yaml11::is_readable`.
-#[inline]
-fn readable(text: &str) -> bool {
-    use crate::yaml11::{Plain, classify};
-    match classify(text) {
-        Plain::Str | Plain::Verbatim => true,
-        Plain::Typed(typed) => typed.construct(text).is_ok(),
-    }
-}
-
-/// A plain scalar that resolves, as JSON: resolved once, by its first
-/// byte or its digits where it can be (`yaml11::classify`: a string or
-/// the usual int is written as it is, without a `Value` built), as
-/// `validate::push_written_value` writes a scalar var.
-fn push_plain(out: &mut String, text: &str) {
-    use crate::yaml11::{Plain, classify};
-    match classify(text) {
-        Plain::Str => push_json_str(out, text),
-        Plain::Verbatim => out.push_str(text),
-        Plain::Typed(typed) => {
-            let value = typed.construct(text).expect("read when kept");
-            push_resolved(out, text, Some(value));
-        }
-    }
 }
 
 /// A plain scalar `text` resolved to `value` (`None`: a string), as JSON.
@@ -769,7 +745,7 @@ mod tests {
 
     #[test]
     fn own_scalars_beside_folded_ones_are_resolved_once_as_the_reference_reads_them() {
-        // `readable` and `push_plain` (by `yaml11::classify`) against the
+        // `yaml11::is_readable` and `push_written_value` (by `yaml11::classify`) against the
         // reference, on values with a name folded over lines (the walk of
         // decoded values) and without (spans by index): YAML 1.1 spellings
         // of every type, some ansible-core cannot read, each own scalar
