@@ -262,15 +262,19 @@ fn is_word(b: u8) -> bool {
 }
 
 /// ASCII letters, digits and `_` (see [`is_word`]).
-const WORD_BYTES: [bool; 256] = {
-    let mut word = [false; 256];
+const WORD_BYTES: [bool; 256] = alphanumeric_and(b"_");
+
+/// A table of every byte: true for ASCII letters and digits and those in
+/// `extra`.
+const fn alphanumeric_and(extra: &[u8]) -> [bool; 256] {
+    let mut table = byte_table(extra, true);
     let mut b = 0;
     while b < 256 {
-        word[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'_';
+        table[b] |= (b as u8).is_ascii_alphanumeric();
         b += 1;
     }
-    word
-};
+    table
+}
 
 /// How many bytes `a` and `b` start with alike, eight at a time.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -325,15 +329,7 @@ const GOES_ON_PLAIN: [bool; 256] = byte_table(b" \t-?:,[]{}#&*!|>'\"%@`", false)
 /// The bytes of a name as [`Parser::key`] and [`Parser::plain_host_entry`]
 /// take it without the general scan: letters, digits and `_.-`, as a table
 /// looked up once a byte.
-const NAME_BYTES: [bool; 256] = {
-    let mut name = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        name[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'_' | b'.' | b'-');
-        b += 1;
-    }
-    name
-};
+const NAME_BYTES: [bool; 256] = alphanumeric_and(b"_.-");
 
 /// Whether every byte of `bytes` is a name byte ([`NAME_BYTES`]): eight
 /// at a time, each looked up without a branch between (the last eight
