@@ -2066,8 +2066,8 @@ impl<'s> Parser<'s> {
     }
 
     /// Whether the event parser read all before `at` without an error,
-    /// as this reader did: unless a tab comes before it right after an
-    /// indicator alone on its line, which this reader may have taken where
+    /// as this reader did: unless a tab comes before it right after
+    /// indicators alone on its line (`?`, `- ?`), which this reader may have taken where
     /// the event parser refuses it (`?` then a tab and a comment, found by
     /// the property test
     /// `host_entries_written_alike_read_as_the_event_parser_reads_them`).
@@ -2080,8 +2080,11 @@ impl<'s> Parser<'s> {
         let before = &self.bytes[..at.from];
         !memchr::memchr_iter(b'\t', before).any(|tab| {
             let line = memchr::memrchr2(b'\n', b'\r', &before[..tab]).map_or(0, |i| i + 1);
+            // Indicators alone, one or several (`? \t`, `- ? \t`: found by
+            // fuzzing).
             let text = self.src[line..tab].trim_matches(' ');
-            matches!(text, "?" | "-" | ":")
+            !text.is_empty()
+                && (text.split(' ').filter(|w| !w.is_empty())).all(|w| matches!(w, "?" | "-" | ":"))
         })
     }
 
