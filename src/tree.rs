@@ -1992,6 +1992,15 @@ fn shape_order(node: &Node, tagged: bool, out: &mut Vec<(Span, bool, u32)>) {
     }
 }
 
+/// The room of a host entry's vars mapping written at `vars` before its
+/// first key at `first` and after its last value at `last`, if each fits
+/// in a byte (see [`HostEntry`]).
+fn room(vars: Span, first: Span, last: Span) -> Option<(u8, u8)> {
+    let open = u8::try_from(first.start.wrapping_sub(vars.start)).ok();
+    let close = u8::try_from(vars.end.wrapping_sub(last.end)).ok();
+    open.zip(close)
+}
+
 /// No host list (see [`shape_order`]).
 const NO_LIST: u32 = u32::MAX;
 
@@ -2205,19 +2214,17 @@ impl<'s> SeqBuilder<'s> {
     }
 
     /// [`SeqBuilder::push_entry`] of a host entry whose vars were read
-    /// without nodes for them, as [`WrittenPair`]s: kept by their spans, as
-    /// `push_entry` keeps them. False, with nothing added, when it cannot
-    /// be kept so (the caller then reads it the general way).
-    pub fn push_written_entry(
-        &mut self,
-        name: &Node<'s>,
-        vars: Span,
-        pairs: &[WrittenPair],
-    ) -> bool {
+    /// without nodes for them, as [`WrittenPair`]s, and whose name, at
+    /// `name`, is a plain scalar as written and not empty (the reader's
+    /// usual name, read by its span; see [`SeqBuilder::is_plain_name`]):
+    /// kept by their spans, as `push_entry` keeps them. False, with nothing
+    /// added, when it cannot be kept so (the caller then reads it the
+    /// general way).
+    pub fn push_written_entry(&mut self, name: Span, vars: Span, pairs: &[WrittenPair]) -> bool {
         let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
             return false;
         };
-        let Some((open, close)) = self.entry_bounds(name, vars, first.key, last.value) else {
+        let Some((open, close)) = room(vars, first.key, last.value) else {
             return false;
         };
         if self.seq.spans.len() as u32 == RESERVE_AT {
@@ -2246,7 +2253,7 @@ impl<'s> SeqBuilder<'s> {
             return false;
         }
         self.end = Some(vars.end);
-        self.add_entry(name.span, open, close);
+        self.add_entry(name, open, close);
         true
     }
 
@@ -2262,15 +2269,12 @@ impl<'s> SeqBuilder<'s> {
         first: Span,
         last: Span,
     ) -> Option<(u8, u8)> {
-        let plain_name = self.is_plain_name(name);
-        let open = u8::try_from(first.start.wrapping_sub(vars.start)).ok();
-        let close = u8::try_from(vars.end.wrapping_sub(last.end)).ok();
-        open.zip(close).filter(|_| plain_name)
+        room(vars, first, last).filter(|_| self.is_plain_name(name))
     }
 
     /// Whether `name`, a host entry's name, is a plain scalar as written and
     /// not empty: such entries are kept by their spans.
-    fn is_plain_name(&self, name: &Node<'s>) -> bool {
+    pub fn is_plain_name(&self, name: &Node<'s>) -> bool {
         as_written(self.seq.src, name) == Some(Style::Plain)
             && name.scalar().is_some_and(|s| !s.value.is_empty())
     }

@@ -342,10 +342,19 @@ fn all_name_bytes(bytes: &[u8]) -> bool {
             .fold(false, |o, &b| o | !NAME_BYTES[usize::from(b)])
     };
     let eight = |at: usize| <[u8; 8]>::try_from(&bytes[at..at + 8]).expect("eight bytes");
-    match bytes.len() {
-        0..8 => bytes.iter().all(|&b| NAME_BYTES[usize::from(b)]),
-        n => !((0..n - 8).step_by(8).any(|at| other(eight(at))) || other(eight(n - 8))),
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().all(|&b| NAME_BYTES[usize::from(b)]);
     }
+    // A plain loop: `step_by` cost more than the lookups (a host's name).
+    let mut at = 0;
+    while at + 8 < n {
+        if other(eight(at)) {
+            return false;
+        }
+        at += 8;
+    }
+    !other(eight(n - 8))
 }
 
 /// libyaml's longest simple key.
@@ -1205,33 +1214,45 @@ impl<'s> Parser<'s> {
         if depth > MAX_DEPTH {
             return false;
         }
-        let Some((name, colon)) = self.key_to(line, at, first_colon) else {
-            return false;
+        // The usual name, by its span (a node made for it only to read the
+        // entry the general way); else the key the general way reads.
+        let (node, colon) = match self.name_key_to(line, at, first_colon) {
+            Some(_) => (None, first_colon),
+            None => match self.key(line, at) {
+                Some((node, colon)) => (Some(node), colon),
+                None => return false,
+            },
+        };
+        // Where the entry may be kept by its spans: its name's.
+        let written = match &node {
+            None => Some(Span::new(at, colon)),
+            Some(node) => items.is_plain_name(node).then_some(node.span),
         };
         let column = at - line.start;
         let value = self.skip_spaces(colon + 1, line.end);
-        if value < line.end
-            && self.bytes[value] == b'{'
-            && self.plain_host_entry(line, &name, value, column, items)
+        let first = self.bytes[..line.end].get(value).copied();
+        let block = matches!(first, None | Some(b'#'));
+        if block {
+            self.take_tabs(value, line.end);
+        }
+        if let Some(name) = written
+            && (first == Some(b'{') && self.plain_host_entry(line, name, value, column, items)
+                || block && self.written_block_entry(line, name, column, items))
         {
             return true;
         }
-        if value < line.end && self.bytes[value] == b'*' {
+        let name = node.unwrap_or_else(|| self.plain(&self.src[at..colon]));
+        if first == Some(b'*') {
             return self.aliased_entry(line, name, value, column, items);
         }
         let mut pairs = std::mem::take(&mut self.pairs);
         pairs.clear();
-        let vars = if value < line.end && self.bytes[value] == b'{' {
+        let vars = if first == Some(b'{') {
             let mut last = line;
             let end = self.flow_items(&mut last, value, depth, column, None, &mut pairs);
             end.filter(|&end| self.ends_line(last, end))
                 .map(|end| (Span::new(value, end), last.next))
-        } else if value == line.end || self.bytes[value] == b'#' {
-            self.take_tabs(value, line.end);
-            if self.written_block_entry(line, &name, column, items) {
-                self.pairs = pairs;
-                return true;
-            }
+        } else if block {
             self.block_vars(line.next, column, depth, &mut pairs)
         } else {
             None
@@ -1261,13 +1282,13 @@ impl<'s> Parser<'s> {
     /// [`Parser::host_entry`] of the usual host entry, vars written
     /// `{key: value, ...}` on the name's line, keys and values of letters,
     /// digits and `._-` (not first) only (`- web1: {ansible_host:
-    /// 10.0.0.1}`): read into `items` by their spans, without nodes, as
-    /// the general way reads them. False, with nothing read, for anything
-    /// else.
+    /// 10.0.0.1}`), named at `name` (a plain scalar as written, not
+    /// empty): read into `items` by their spans, without nodes, as the
+    /// general way reads them. False, with nothing read, for anything else.
     fn plain_host_entry(
         &mut self,
         line: Line,
-        name: &Node<'s>,
+        name: Span,
         at: usize,
         column: usize,
         items: &mut SeqBuilder<'s>,
@@ -1367,13 +1388,13 @@ impl<'s> Parser<'s> {
     /// lines after the name's, keys of letters, digits and `._-` (not
     /// first) only, values such a word ending its line or a block scalar
     /// whose value is its text (`- web1:` then `zone: eu`, or `motd: |+`
-    /// and its line): read into `items` by their spans, without nodes, as
-    /// the general way reads them. False, with nothing read, for anything
-    /// else.
+    /// and its line), named at `name` (a plain scalar as written, not
+    /// empty): read into `items` by their spans, without nodes, as the
+    /// general way reads them. False, with nothing read, for anything else.
     fn written_block_entry(
         &mut self,
         line: Line,
-        name: &Node<'s>,
+        name: Span,
         column: usize,
         items: &mut SeqBuilder<'s>,
     ) -> bool {
@@ -1411,11 +1432,15 @@ impl<'s> Parser<'s> {
         if indent <= column {
             return None;
         }
-        let mut next = from;
+        // The line at `next`, and the spaces it starts with (counted once
+        // for each usual line, where the line before it ends).
+        let (mut next, mut spaces) = (from, spaces);
         loop {
-            if let Some((pair, after)) = self.plain_var_line(next, indent) {
+            if spaces == indent
+                && let Some((pair, after, after_spaces)) = self.plain_var_line(next, indent)
+            {
                 pairs.push(pair);
-                next = after;
+                (next, spaces) = (after, after_spaces);
                 continue;
             }
             let Some(line) = self.line_at(next) else {
@@ -1462,26 +1487,25 @@ impl<'s> Parser<'s> {
             };
             pairs.push(pair);
             next = on.next;
+            spaces = self.spaces(next);
         }
         let start = first + indent;
         let end = pairs.last()?.value.end as usize;
         Some((Span::new(start, end), next))
     }
 
-    /// The usual var line of [`Parser::written_block_vars`] at `start`, read
-    /// in one pass: `indent` spaces, a key that is a name, `: `, spaces, a
-    /// value that is a name, then at once a line feed (no CR, blanks or
-    /// comment), and a next line that no plain scalar goes on over (see
-    /// [`Parser::goes_on`]). The var and where the next line starts, as the
+    /// The usual var line of [`Parser::written_block_vars`] at `start`, which
+    /// starts with `indent` spaces (counted by the caller), read in one pass:
+    /// a key that is a name, `: `, spaces, a value that is a name, then at
+    /// once a line feed (no CR, blanks or comment), and a next line that no
+    /// plain scalar goes on over (see [`Parser::goes_on`]). The var, where
+    /// the next line starts and how many spaces it starts with, as the
     /// general loop reads the line; `None` for any other line, which the
     /// general loop then reads.
     #[inline]
-    fn plain_var_line(&self, start: usize, indent: usize) -> Option<(WrittenPair, usize)> {
+    fn plain_var_line(&self, start: usize, indent: usize) -> Option<(WrittenPair, usize, usize)> {
         let bytes = self.bytes;
         let at = start + indent;
-        if self.spaces(start) != indent {
-            return None;
-        }
         let colon = self.name_end(at)?;
         if bytes.get(colon..colon + 2) != Some(b": ") || colon - at > MAX_KEY {
             return None;
@@ -1500,6 +1524,7 @@ impl<'s> Parser<'s> {
             (
                 WrittenPair::plain(Span::new(at, colon), Span::new(value, end)),
                 next,
+                spaces,
             )
         })
     }
