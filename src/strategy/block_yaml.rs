@@ -4876,6 +4876,68 @@ mod tests {
         }
     }
 
+    /// Host entries whose names are read by their spans and whose var lines
+    /// are read in one pass (the indent of each line counted once, where
+    /// the line before it ends), against the event parser: names of every
+    /// kind (a name, a plain scalar that is none, quoted), var lines of
+    /// every kind (tabs, comments, CR and CRLF, trailing spaces, keys with
+    /// `.` and `-`, YAML 1.1 specials, blank lines), next lines deeper and
+    /// shallower, and the file's end with and without a line break.
+    #[test]
+    fn reads_host_names_and_var_lines_by_their_spans_as_the_event_parser() {
+        let names = ["w1", "web-1.example.com", "w@1", "\"w1\"", "'w 1'", "w.-_9"];
+        let lines = [
+            "a: b",
+            "a.b-c: d.e-f",
+            "_a: 0x1F",
+            "a: yes",
+            "a: ~",
+            "a: 1_000",
+            "a: .inf",
+            "a: b  ",
+            "a: b\t",
+            "a: b # c",
+            "a: b\t# c",
+            "a:  b",
+            "a: b\r",
+            "a:\tb",
+            "a: b c",
+            "a: -b",
+            "a:",
+            "# c",
+            "",
+            "   ",
+            "\t",
+        ];
+        let mut count = 0;
+        for name in names {
+            for first in lines {
+                for second in lines {
+                    for (indent, next) in
+                        [(4, "- w2: {a: b}"), (6, "  c: d"), (4, "  c: d"), (4, "")]
+                    {
+                        let pad = " ".repeat(indent);
+                        let mut source = format!("h:\n- {name}:\n{pad}{first}\n{pad}{second}\n");
+                        if !next.is_empty() {
+                            source.push_str(next);
+                        }
+                        assert!(reference::agrees(&source), "{source:?}");
+                        count += 1;
+                    }
+                }
+            }
+        }
+        assert!(count > 10_000);
+        // The usual ones are read by this reader alone.
+        for source in [
+            "h:\n- web-1.example.com:\n    zone: z1\n    rack: r1\n- w2:\n    a: b",
+            "h:\n- w@1:\n    a: b\n- w2: {a: b}\n",
+            "h:\n- w1:\n    a: b\n    c: d\n",
+        ] {
+            same_as_serde_yaml(source);
+        }
+    }
+
     /// Host entries whose vars are an alias (`- w1: *v`), and vars tagged
     /// with a local tag before a name or a one-line quoted scalar without
     /// escapes (`{cmd: !unsafe 'x1'}`), are read by their spans, without
