@@ -1617,7 +1617,7 @@ impl<'a, 's> HostItem<'a, 's> {
 }
 
 /// A var of a host entry read without nodes, for
-/// [`SeqBuilder::push_written_entry`]: its key, a plain scalar that is the
+/// [`SeqBuilder::push_written_var`]: its key, a plain scalar that is the
 /// text at its span, and its value, a scalar of `style` that is the text at
 /// its span, or for a literal or folded one, the `extra_len` bytes from
 /// where its span starts, or for a plain or quoted one with `extra_len`
@@ -2213,44 +2213,60 @@ impl<'s> SeqBuilder<'s> {
         }
     }
 
+    /// Where the vars of a host entry read without nodes for them start:
+    /// they are added one by one as read ([`SeqBuilder::push_written_var`]),
+    /// then the entry ([`SeqBuilder::push_written_entry`]), or taken back
+    /// ([`SeqBuilder::take_back_vars`]).
+    pub fn written_from(&self) -> usize {
+        self.seq.pairs.len()
+    }
+
+    /// Adds a var of a host entry read without nodes (see
+    /// [`SeqBuilder::written_from`]): kept by its spans, as `push_entry`
+    /// keeps it. False, with nothing added, if a length does not fit.
+    #[inline]
+    pub fn push_written_var(&mut self, var: WrittenPair) -> bool {
+        let (key_len, value_len) = (var.key.end - var.key.start, var.value.end - var.value.start);
+        let (Ok(key_len), Ok(value_len)) = (u16::try_from(key_len), u16::try_from(value_len))
+        else {
+            return false;
+        };
+        self.seq.pairs.push(Pair {
+            key: var.key.start,
+            value: var.value.start,
+            key_len,
+            value_len,
+            extra_len: var.extra_len,
+            key_style: Style::Plain,
+            value_style: Some(var.style),
+        });
+        true
+    }
+
+    /// Takes back the vars added from `from` on (see
+    /// [`SeqBuilder::written_from`]).
+    pub fn take_back_vars(&mut self, from: usize) {
+        self.seq.pairs.truncate(from);
+    }
+
     /// [`SeqBuilder::push_entry`] of a host entry whose vars were read
-    /// without nodes for them, as [`WrittenPair`]s, and whose name, at
+    /// without nodes for them and added from `from` on (see
+    /// [`SeqBuilder::written_from`]), written at `vars`, and whose name, at
     /// `name`, is a plain scalar as written and not empty (the reader's
     /// usual name, read by its span; see [`SeqBuilder::is_plain_name`]):
     /// kept by their spans, as `push_entry` keeps them. False, with nothing
-    /// added, when it cannot be kept so (the caller then reads it the
-    /// general way).
-    pub fn push_written_entry(&mut self, name: Span, vars: Span, pairs: &[WrittenPair]) -> bool {
+    /// added (its vars left for the caller to take back), when it cannot be
+    /// kept so (the caller then reads it the general way).
+    pub fn push_written_entry(&mut self, name: Span, vars: Span, from: usize) -> bool {
+        let pairs = self.seq.pairs.get(from..).unwrap_or_default();
         let (Some(first), Some(last)) = (pairs.first(), pairs.last()) else {
             return false;
         };
-        let Some((open, close)) = room(vars, first.key, last.value) else {
+        let Some((open, close)) = room(vars, first.key(), last.value()) else {
             return false;
         };
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars.end as usize);
-        }
-        // Each length checked as it is kept (one pass), all taken back if
-        // one does not fit.
-        let from = self.seq.pairs.len();
-        let mut fits = true;
-        let pairs = pairs.iter().map(|p| {
-            let (key_len, value_len) = (p.key.end - p.key.start, p.value.end - p.value.start);
-            fits &= key_len <= u32::from(u16::MAX) && value_len <= u32::from(u16::MAX);
-            Pair {
-                key: p.key.start,
-                value: p.value.start,
-                key_len: key_len as u16,
-                value_len: value_len as u16,
-                extra_len: p.extra_len,
-                key_style: Style::Plain,
-                value_style: Some(p.style),
-            }
-        });
-        self.seq.pairs.extend(pairs);
-        if !fits {
-            self.seq.pairs.truncate(from);
-            return false;
         }
         self.end = Some(vars.end);
         self.add_entry(name, open, close);

@@ -427,10 +427,9 @@ struct Parser<'s> {
     /// The last tag read, as written and as the tree holds it: a list of
     /// `!!str` names builds it once.
     last_tag: Cell<Option<(&'s str, String)>>,
-    /// The vars of the host entry being read (see [`Parser::host_entry`]),
-    /// as nodes or, read by their spans, as written.
+    /// The vars of the host entry being read the general way (see
+    /// [`Parser::host_entry`]).
     pairs: Vec<(Node<'s>, Node<'s>)>,
-    written_pairs: Vec<WrittenPair>,
     /// The words of a host entry read by [`Parser::entry_shaped`].
     edits: Vec<(u32, u32, u32)>,
     /// Whether the source holds a tab: then the places where this reader
@@ -573,7 +572,6 @@ impl<'s> Parser<'s> {
             anchoring: Vec::new(),
             last_tag: Cell::new(None),
             pairs: Vec::new(),
-            written_pairs: Vec::new(),
             edits: Vec::new(),
             tabs: has(b'\t'),
             lone_cr,
@@ -1293,30 +1291,25 @@ impl<'s> Parser<'s> {
         column: usize,
         items: &mut SeqBuilder<'s>,
     ) -> bool {
-        let mut pairs = std::mem::take(&mut self.written_pairs);
-        pairs.clear();
-        let read = self
-            .plain_flow_vars(line, at, &mut pairs)
-            .is_some_and(|end| {
-                self.ends_line(line, end)
-                    && self.entry_ends(line.next, column)
-                    && items.push_written_entry(name, Span::new(at, end), &pairs)
-            });
-        if read {
-            self.pos = line.next;
+        let from = items.written_from();
+        let end = self.plain_flow_vars(line, at, items);
+        let read = end.is_some_and(|end| {
+            self.ends_line(line, end)
+                && self.entry_ends(line.next, column)
+                && items.push_written_entry(name, Span::new(at, end), from)
+        });
+        match read {
+            true => self.pos = line.next,
+            false => items.take_back_vars(from),
         }
-        self.written_pairs = pairs;
         read
     }
 
-    /// The spans of the keys and values of the flow mapping at `at` written
-    /// as [`Parser::plain_host_entry`] takes it, and the index after it.
-    fn plain_flow_vars(
-        &self,
-        line: Line,
-        at: usize,
-        pairs: &mut Vec<WrittenPair>,
-    ) -> Option<usize> {
+    /// The keys and values of the flow mapping at `at` written as
+    /// [`Parser::plain_host_entry`] takes it, added to `items` by their
+    /// spans as read ([`SeqBuilder::push_written_var`]), and the index after
+    /// it.
+    fn plain_flow_vars(&self, line: Line, at: usize, items: &mut SeqBuilder<'s>) -> Option<usize> {
         // One pass over the line: a name ends at its line's end anyway
         // (no line break is a name's byte), and spaces are looked for one
         // at a time (most often one, or none).
@@ -1338,7 +1331,9 @@ impl<'s> Parser<'s> {
                 Some(b'!') => self.tagged_flow_value(line, at, Span::new(i, colon))?,
                 _ => WrittenPair::plain(Span::new(i, colon), Span::new(at, self.name_end(at)?)),
             };
-            pairs.push(pair);
+            if !items.push_written_var(pair) {
+                return None;
+            }
             let next = spaces(pair.value.end as usize);
             match bytes.get(next) {
                 Some(b',') => i = spaces(next + 1),
@@ -1398,29 +1393,30 @@ impl<'s> Parser<'s> {
         column: usize,
         items: &mut SeqBuilder<'s>,
     ) -> bool {
-        let mut pairs = std::mem::take(&mut self.written_pairs);
-        pairs.clear();
-        let read =
-            (self.written_block_vars(line.next, column, &mut pairs)).is_some_and(|(vars, next)| {
-                let read =
-                    self.entry_ends(next, column) && items.push_written_entry(name, vars, &pairs);
-                if read {
-                    self.pos = next;
-                }
-                read
-            });
-        self.written_pairs = pairs;
+        let from = items.written_from();
+        let vars = self.written_block_vars(line.next, column, items);
+        let read = vars.is_some_and(|(vars, next)| {
+            let read = self.entry_ends(next, column) && items.push_written_entry(name, vars, from);
+            if read {
+                self.pos = next;
+            }
+            read
+        });
+        if !read {
+            items.take_back_vars(from);
+        }
         read
     }
 
     /// The vars of [`Parser::written_block_entry`] from the line at `from`
-    /// on, more indented than `column`: their mapping's span and where the
-    /// line after it starts (as [`Parser::block_vars`]).
+    /// on, more indented than `column`, added to `items` by their spans as
+    /// read ([`SeqBuilder::push_written_var`]): their mapping's span and
+    /// where the line after it starts (as [`Parser::block_vars`]).
     fn written_block_vars(
         &self,
         from: usize,
         column: usize,
-        pairs: &mut Vec<WrittenPair>,
+        items: &mut SeqBuilder<'s>,
     ) -> Option<(Span, usize)> {
         // The first var's line: its indent counted here when it starts
         // with a key (as `line_at` would count it), without finding its end.
@@ -1433,14 +1429,17 @@ impl<'s> Parser<'s> {
             return None;
         }
         // The line at `next`, and the spaces it starts with (counted once
-        // for each usual line, where the line before it ends).
-        let (mut next, mut spaces) = (from, spaces);
+        // for each usual line, where the line before it ends); where the
+        // last value ends.
+        let (mut next, mut spaces, mut end) = (from, spaces, None);
         loop {
             if spaces == indent
                 && let Some((pair, after, after_spaces)) = self.plain_var_line(next, indent)
             {
-                pairs.push(pair);
-                (next, spaces) = (after, after_spaces);
+                if !items.push_written_var(pair) {
+                    return None;
+                }
+                (next, spaces, end) = (after, after_spaces, Some(pair.value.end));
                 continue;
             }
             let Some(line) = self.line_at(next) else {
@@ -1485,13 +1484,13 @@ impl<'s> Parser<'s> {
                     WrittenPair::plain(key, value)
                 }
             };
-            pairs.push(pair);
-            next = on.next;
-            spaces = self.spaces(next);
+            if !items.push_written_var(pair) {
+                return None;
+            }
+            (next, spaces, end) = (on.next, self.spaces(on.next), Some(pair.value.end));
         }
         let start = first + indent;
-        let end = pairs.last()?.value.end as usize;
-        Some((Span::new(start, end), next))
+        Some((Span::new(start, end? as usize), next))
     }
 
     /// The usual var line of [`Parser::written_block_vars`] at `start`, which
