@@ -513,6 +513,17 @@ impl Pair {
         }
     }
 
+    /// Where its texts lie (see [`VarSpans`]).
+    fn spans(&self) -> VarSpans {
+        let value_style = (self.value_style)
+            .filter(|style| self.extra_len == 0 && !matches!(style, Style::Literal | Style::Folded));
+        VarSpans {
+            key: inside(self.key(), self.key_style),
+            value: inside(self.value(), value_style.unwrap_or(Style::Plain)),
+            value_style,
+        }
+    }
+
     /// Its value as a node, a scalar of `style`.
     fn value_node<'s>(&self, src: &'s str, style: Style) -> Node<'s> {
         let mut node = scalar(self.value(), style, self.value_text(src, style));
@@ -633,6 +644,13 @@ impl<'a, 's> HostPairs<'a, 's> {
         })
     }
 
+    /// The vars by where their texts lie, `None` if a value is kept as a
+    /// node: what [`HostPairs::scalars`] gives, without a text sliced (each
+    /// slice of the source is checked to fall between characters).
+    pub fn spans(&self) -> Option<impl Iterator<Item = VarSpans> + use<'a>> {
+        (self.values.len() == 0).then(|| self.pairs.clone().map(Pair::spans))
+    }
+
     /// [`HostPairs::written`] of vars whose values are all scalars as
     /// written, `None` if one is kept as a node: items with no node to carry
     /// are a quarter the size, and moved without a stall (at 1M host entries
@@ -649,6 +667,20 @@ impl<'a, 's> HostPairs<'a, 's> {
             })
         })
     }
+}
+
+/// A var of a host entry by where its texts lie in the source, for what
+/// reads many entries and needs no more (see [`HostPairs::spans`]).
+#[derive(Debug, Clone, Copy)]
+pub struct VarSpans {
+    /// The key's text (inside the quotes, for a quoted key).
+    pub key: Span,
+    /// The value's text, where `value_style` is set: the style of a value
+    /// that is an untagged plain or quoted scalar (inside the quotes). `None`
+    /// for any other value (`value` is then its span): a block scalar, a
+    /// tagged one.
+    pub value: Span,
+    pub value_style: Option<Style>,
 }
 
 /// The value of a var of a host entry: a scalar as written, or a node.
@@ -896,6 +928,17 @@ fn text_at(src: &str, span: Span, style: Style) -> &str {
     match style {
         Style::Plain => &src[start..end],
         _ => &src[start + 1..end - 1],
+    }
+}
+
+/// The span of [`text_at`]: inside the quotes of a scalar not plain.
+fn inside(span: Span, style: Style) -> Span {
+    match style {
+        Style::Plain => span,
+        _ => Span {
+            start: span.start + 1,
+            end: span.end - 1,
+        },
     }
 }
 

@@ -23,7 +23,8 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, VarSpans, Written,
+    WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use crate::yaml11::{NotResolved, Plain};
@@ -1120,13 +1121,16 @@ impl<'s> Validator<'s, '_> {
         // Values kept as nodes each of a model read before, with nothing to
         // report in them (`shaped`): then none is made a node below.
         let mut shaped = true;
-        let checked = match pairs.scalars() {
-            Some(vars) => vars_checked(
+        // The usual entry: names as the last one's, scalars.
+        let same_names = (pairs.spans()).and_then(|vars| same_names_checked(self.src, vars, recent));
+        let checked = match (same_names, pairs.scalars()) {
+            (Some(checked), _) => Some(checked),
+            (None, Some(vars)) => vars_checked(
                 self.src,
                 vars.map(|(key, value)| (key, VarValue::Scalar(value))),
                 recent,
             ),
-            None => {
+            (None, None) => {
                 let plans = &mut scratch.plans;
                 let vars = pairs.written().map(|(key, value)| match value {
                     WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
@@ -2749,6 +2753,51 @@ fn vars_checked<'s>(
     Some((readable, strings, nodes))
 }
 
+/// [`vars_checked`] of vars whose names are those of the last entry whose
+/// names had nothing to report, in the same order, and whose values are all
+/// untagged plain or quoted scalars (the usual host entry, after the first):
+/// read from where their texts lie, without a text sliced (each slice of the
+/// source is checked to fall between characters) unless a value may be of a
+/// type other than a string or the usual int, and without `recent` changed,
+/// as `vars_checked` leaves it for such vars. `None` for any other vars,
+/// which `vars_checked` reads.
+fn same_names_checked(
+    src: &str,
+    vars: impl Iterator<Item = VarSpans>,
+    recent: &RecentVars,
+) -> Option<(bool, bool, bool)> {
+    let bytes = src.as_bytes();
+    let (names, count) = &recent.names;
+    let (mut readable, mut strings) = (true, true);
+    let mut index = 0;
+    for var in vars {
+        let name = names.get(index).filter(|_| index < *count)?;
+        let key = &bytes[var.key.start()..var.key.end as usize];
+        let style = var.value_style?;
+        if name.as_bytes() != key {
+            return None;
+        }
+        index += 1;
+        if !readable || style != Style::Plain {
+            continue;
+        }
+        let value = var.value.start()..var.value.end as usize;
+        let kind = match crate::yaml11::classify_usual(&bytes[value.clone()]) {
+            Some(kind) => kind,
+            None => crate::yaml11::classify(&src[value.clone()]),
+        };
+        match kind {
+            Plain::Str => {}
+            Plain::Verbatim => strings = false,
+            Plain::Typed(typed) => {
+                strings = false;
+                readable = typed.construct(&src[value]).is_ok();
+            }
+        }
+    }
+    (index == *count).then_some((readable, strings, false))
+}
+
 /// A host var's value as [`vars_checked`] sees it: a scalar as written, or a
 /// value kept as a node, and whether that node is untagged.
 enum VarValue<'s> {
@@ -2957,7 +3006,12 @@ pub(super) fn push_json_str(out: &mut String, text: &str) {
 /// Whether `text` is written in JSON as it is, between quotes: it holds no
 /// control character, `"` or `\\`, which `serde_json` escapes.
 pub(super) fn json_str_plain(text: &str) -> bool {
-    text.bytes().fold(true, |plain, b| {
+    json_bytes_plain(text.as_bytes())
+}
+
+/// [`json_str_plain`] of a text's bytes.
+pub(super) fn json_bytes_plain(text: &[u8]) -> bool {
+    (text.iter()).fold(true, |plain, &b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
     })
 }
