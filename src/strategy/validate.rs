@@ -2772,9 +2772,8 @@ fn same_names_checked(
     let mut index = 0;
     for var in vars {
         let name = names.get(index).filter(|_| index < *count)?;
-        let key = &bytes[var.key.start()..var.key.end as usize];
         let style = var.value_style?;
-        if name.as_bytes() != key {
+        if !is_text_at(bytes, name, var.key) {
             return None;
         }
         index += 1;
@@ -2796,6 +2795,30 @@ fn same_names_checked(
         }
     }
     (index == *count).then_some((readable, strings, false))
+}
+
+/// Whether `text`, a text of `src` (a name read from it), is the text at
+/// `span`: where both are up to 16 bytes long, one compare of the 16 bytes
+/// of `src` from where each starts, the bytes past them masked off, without
+/// a call (most var names are short).
+#[inline]
+fn is_text_at(src: &[u8], text: &str, span: Span) -> bool {
+    let (start, len) = (span.start(), (span.end - span.start) as usize);
+    if text.len() != len {
+        return false;
+    }
+    let window = |at: usize| {
+        let bytes = src.get(at..at + 16)?;
+        Some(u128::from_le_bytes(bytes.try_into().expect("16 bytes")))
+    };
+    let at = (text.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    match (window(at), window(start)) {
+        (Some(a), Some(b)) if len <= 16 => {
+            let first = u128::MAX.checked_shr(8 * (16 - len) as u32).unwrap_or(0);
+            (a ^ b) & first == 0
+        }
+        _ => text.as_bytes() == &src[start..start + len],
+    }
 }
 
 /// A host var's value as [`vars_checked`] sees it: a scalar as written, or a
