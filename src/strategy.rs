@@ -162,12 +162,19 @@ impl<'s> HostVarsText<'s> {
             // once where its values need no escape and no value built, else
             // piece by piece.
             Some((k, strings)) if let Some(spans) = self.entry_pairs(k).spans() => {
-                let src = self.written.as_ref().expect("entries kept with their list").src;
+                let src = self
+                    .written
+                    .as_ref()
+                    .expect("entries kept with their list")
+                    .src;
                 let bytes = scratch.bytes();
                 match usual_json(src, spans, strings, bytes) {
                     Some(len) => w.write_all(&bytes[..len]),
                     None => {
-                        let vars = self.entry_pairs(k).scalars().expect("no value kept as a node");
+                        let vars = self
+                            .entry_pairs(k)
+                            .scalars()
+                            .expect("no value kept as a node");
                         write_scalars(vars, strings, w)
                     }
                 }
@@ -378,7 +385,10 @@ fn usual_json(
     for var in vars {
         let style = var.value_style?;
         let (key, key_len) = (var.key.start(), (var.key.end - var.key.start) as usize);
-        let (value, len) = (var.value.start(), (var.value.end - var.value.start) as usize);
+        let (value, len) = (
+            var.value.start(),
+            (var.value.end - var.value.start) as usize,
+        );
         // The texts, `,"`, `":`, two quotes, `}`, and a window past them.
         if at + key_len + len + 7 + WINDOW > out.len() {
             return None;
@@ -448,8 +458,12 @@ fn window_plain(window: &[u8; WINDOW], len: usize) -> bool {
     let x = u128::from_le_bytes(*window);
     let zero_byte = |y: u128| y.wrapping_sub(ONES) & !y & HIGH;
     let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    let found = control | zero_byte(x ^ (ONES * u128::from(b'"'))) | zero_byte(x ^ (ONES * u128::from(b'\\')));
-    let first = u128::MAX.checked_shr(8 * (WINDOW - len) as u32).unwrap_or(0);
+    let found = control
+        | zero_byte(x ^ (ONES * u128::from(b'"')))
+        | zero_byte(x ^ (ONES * u128::from(b'\\')));
+    let first = u128::MAX
+        .checked_shr(8 * (WINDOW - len) as u32)
+        .unwrap_or(0);
     found & first == 0
 }
 
@@ -859,6 +873,10 @@ mod tests {
             &["'zone'", "n"],
             &["zone", "rack", "zone"],
         ];
+        // The first two most often; after them every kind of scalar the
+        // usual entries are written whole or checked by names as before
+        // with (`usual_json`, `validate::same_names_checked`), and some
+        // that they leave to the general way.
         let values = [
             "z1",
             "z2",
@@ -870,6 +888,26 @@ mod tests {
             "10.0.0.1",
             "2001-02-30",
             ".inf",
+            "8080",
+            "0",
+            "18446744073709551616",
+            "-7",
+            "true",
+            "null",
+            "~",
+            "\"t\\x\"",
+            "'it\"s'",
+            "a\"b",
+            "a\\b",
+            "é☃",
+            "'{{ x }}'",
+            "!unsafe 'x'",
+            "1:30",
+            "0x1F",
+            "''",
+            "web-0000001.example.com",
+            "a-value-longer-than-sixteen-bytes",
+            "\"quoted longer than sixteen bytes\"",
         ];
         let outcome = |read: Result<Strategy, Vec<Problem>>| match read {
             Ok(strategy) => {
@@ -913,7 +951,15 @@ mod tests {
                     })
                     .collect();
                 for _ in 0..1 + next(4) {
-                    source.push_str(&format!("    - h{host}: {{{}}}\n", vars.join(", ")));
+                    match next(2) {
+                        0 => source.push_str(&format!("    - h{host}: {{{}}}\n", vars.join(", "))),
+                        _ => {
+                            source.push_str(&format!("    - h{host}:\n"));
+                            for var in &vars {
+                                source.push_str(&format!("        {var}\n"));
+                            }
+                        }
+                    }
                     host += 1;
                 }
             }
@@ -927,6 +973,107 @@ mod tests {
             }
         }
         assert!(oks > 30 && errs > 30, "{oks} {errs}");
+    }
+
+    /// `window_plain` answers as `json_bytes_plain` does for the first
+    /// `len` bytes of a window, whatever the bytes past them: each byte
+    /// value at each place, and every pair of bytes.
+    #[test]
+    fn a_window_is_plain_as_its_first_bytes_are() {
+        for fill in [b'a', 0, 0x1f, 0x20, b'"', b'\\', 0x7f, 0x80, 0xff] {
+            for len in 0..=WINDOW {
+                for at in 0..len {
+                    for b in 0..=255u8 {
+                        let mut window = [fill; WINDOW];
+                        window[..len].fill(b'x');
+                        window[at] = b;
+                        let plain = validate::json_bytes_plain(&window[..len]);
+                        assert_eq!(window_plain(&window, len), plain, "{window:?} {len}");
+                    }
+                }
+            }
+            for a in 0..=255u8 {
+                for b in 0..=255u8 {
+                    let mut window = [fill; WINDOW];
+                    window[..2].copy_from_slice(&[a, b]);
+                    for len in 1..=3 {
+                        let plain = validate::json_bytes_plain(&window[..len]);
+                        assert_eq!(window_plain(&window, len), plain, "{window:?} {len}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// `HostVarsText::write` writes a host entry kept as written as its
+    /// vars are rendered (`HostVarsText::get`), and `usual_json` takes the
+    /// usual ones (which it writes as `write_scalars` writes them), in
+    /// block and flow style, quoted keys, texts past a window and at the
+    /// end of the source.
+    #[test]
+    fn usual_entries_are_written_whole_as_piece_by_piece() {
+        let values = [
+            "z1",
+            "8080",
+            "0",
+            "-7",
+            "yes",
+            "null",
+            "1.5",
+            "'q\"s'",
+            "\"t\"",
+            "a\"b",
+            "a\\b",
+            "é☃",
+            "'{{ x }}'",
+            "!unsafe 'x'",
+            "10.0.0.1",
+            "web-0000001.example.com",
+            "''",
+            "a-value-longer-than-sixteen-bytes",
+            "|\n          hi",
+        ];
+        let mut source = String::from("versions:\n  app:\n");
+        for (i, value) in values.iter().enumerate() {
+            source.push_str(&format!("    - f{i}: {{zone: {value}, 'rack': r{i}}}\n"));
+            source.push_str(&format!(
+                "    - b{i}:\n        zone: z{i}\n        port: {value}\n"
+            ));
+        }
+        source.push_str("    - last: {a_long_var_name_here: x, n: 7}");
+        let strategy = parse(&source).unwrap();
+        let version = &strategy.versions[0];
+        let text = &version.host_vars;
+        let mut scratch = VarsScratch::default();
+        let (mut usual, mut kept) = (0, 0);
+        for host in &version.hosts {
+            let id = host.vars.expect("vars on every host");
+            let mut whole = Vec::new();
+            text.write(id, &mut whole, &mut scratch).unwrap();
+            assert_eq!(
+                String::from_utf8(whole.clone()).unwrap(),
+                text.get(id),
+                "{}",
+                host.name
+            );
+            let Some((k, strings)) = text.written_entry(id) else {
+                continue;
+            };
+            let pairs = text.entry_pairs(k);
+            let Some(vars) = pairs.scalars() else {
+                continue;
+            };
+            kept += 1;
+            let mut pieces = Vec::new();
+            write_scalars(vars, strings, &mut pieces).unwrap();
+            assert_eq!(whole, pieces, "{}", host.name);
+            let mut out = vec![0; VarsScratch::BYTES];
+            if let Some(len) = usual_json(&source, pairs.spans().unwrap(), strings, &mut out) {
+                assert_eq!(out[..len], pieces, "{}", host.name);
+                usual += 1;
+            }
+        }
+        assert!(usual > 20 && kept > usual, "{usual} {kept}");
     }
 
     /// `printable_ascii` answers as a control check and `is_ascii` did,

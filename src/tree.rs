@@ -515,8 +515,9 @@ impl Pair {
 
     /// Where its texts lie (see [`VarSpans`]).
     fn spans(&self) -> VarSpans {
-        let value_style = (self.value_style)
-            .filter(|style| self.extra_len == 0 && !matches!(style, Style::Literal | Style::Folded));
+        let value_style = (self.value_style).filter(|style| {
+            self.extra_len == 0 && !matches!(style, Style::Literal | Style::Folded)
+        });
         VarSpans {
             key: inside(self.key(), self.key_style),
             value: inside(self.value(), value_style.unwrap_or(Style::Plain)),

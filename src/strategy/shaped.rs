@@ -369,8 +369,10 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
             // A plain one as written: the usual ones told by its bytes.
             false => match decoded {
                 Some(value) => crate::yaml11::is_readable(value),
-                None => crate::yaml11::classify_usual(own(src, span)).is_some()
-                    || crate::yaml11::is_readable(shaped_scalar(src, span, *style)),
+                None => {
+                    crate::yaml11::classify_usual(own(src, span)).is_some()
+                        || crate::yaml11::is_readable(shaped_scalar(src, span, *style))
+                }
             },
         },
         _ => true,
@@ -805,6 +807,22 @@ mod tests {
                     assert_eq!(vars.len(), own.len(), "{src}");
                 }
             }
+        }
+    }
+
+    /// `same` is `==` for texts of every length up to past 16 bytes, equal
+    /// or differing at any one place.
+    #[test]
+    fn short_texts_compare_as_their_bytes() {
+        for n in 0..=20 {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
+            assert!(same(&a, &a.clone()));
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] = b'#';
+                assert!(!same(&a, &b), "{n} {at}");
+            }
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
         }
     }
 

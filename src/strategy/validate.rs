@@ -1122,7 +1122,8 @@ impl<'s> Validator<'s, '_> {
         // report in them (`shaped`): then none is made a node below.
         let mut shaped = true;
         // The usual entry: names as the last one's, scalars.
-        let same_names = (pairs.spans()).and_then(|vars| same_names_checked(self.src, vars, recent));
+        let same_names =
+            (pairs.spans()).and_then(|vars| same_names_checked(self.src, vars, recent));
         let checked = match (same_names, pairs.scalars()) {
             (Some(checked), _) => Some(checked),
             (None, Some(vars)) => vars_checked(
@@ -3068,6 +3069,33 @@ mod tests {
 
     /// `is_short_tag` answers what comparing `short_tag` would, for tags as
     /// the parser shows them: YAML's own, local, verbatim, odd.
+    /// `is_text_at` is `==` of a text of the source and the text at a
+    /// span: each of a source's names against each span, at its end too,
+    /// and texts not of the source.
+    #[test]
+    fn names_compare_with_the_text_at_a_span_as_their_bytes() {
+        let src = "zone: a\nzonf: b\nzone_longer_than_16: c\nzone_longer_than_17: d\nz: e\nzone";
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for line in src.split('\n') {
+            let len = line.find(':').unwrap_or(line.len());
+            spans.push(Span::new(at, at + len));
+            spans.push(Span::new(at, at + line.len()));
+            at += line.len() + 1;
+        }
+        let elsewhere = String::from("zone");
+        for &a in &spans {
+            let text = &src[a.start()..a.end as usize];
+            for &b in &spans {
+                let same = text == &src[b.start()..b.end as usize];
+                assert_eq!(is_text_at(src.as_bytes(), text, b), same, "{a:?} {b:?}");
+                let other = elsewhere.as_str();
+                let same = other == &src[b.start()..b.end as usize];
+                assert_eq!(is_text_at(src.as_bytes(), other, b), same, "{b:?}");
+            }
+        }
+    }
+
     #[test]
     fn short_tags_compare_without_a_copy() {
         let shown = [
