@@ -448,23 +448,24 @@ fn copy_text<'a>(
 }
 
 /// [`validate::json_bytes_plain`] of the first `len` bytes of `window`,
-/// all at once: no byte below 0x20, `"` or `\\` (each test sets the high
-/// bit of such a byte; a borrow can set it wrongly only in bytes after one
-/// that is such a byte, so the answer for the first `len` is exact).
+/// eight at a time: no byte below 0x20, `"` or `\\` (each test sets the
+/// high bit of such a byte; a borrow can set it wrongly only in bytes after
+/// one that is such a byte, so the answer for the first `len` is exact).
 #[inline]
 fn window_plain(window: &[u8; WINDOW], len: usize) -> bool {
-    const ONES: u128 = u128::MAX / 255;
-    const HIGH: u128 = ONES * 0x80;
-    let x = u128::from_le_bytes(*window);
-    let zero_byte = |y: u128| y.wrapping_sub(ONES) & !y & HIGH;
-    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    let found = control
-        | zero_byte(x ^ (ONES * u128::from(b'"')))
-        | zero_byte(x ^ (ONES * u128::from(b'\\')));
-    let first = u128::MAX
-        .checked_shr(8 * (WINDOW - len) as u32)
-        .unwrap_or(0);
-    found & first == 0
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let plain = |at: usize, len: usize| {
+        let x = u64::from_le_bytes(window[at..at + 8].try_into().expect("8 bytes"));
+        let zero_byte = |y: u64| y.wrapping_sub(ONES) & !y & HIGH;
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let found = control
+            | zero_byte(x ^ (ONES * u64::from(b'"')))
+            | zero_byte(x ^ (ONES * u64::from(b'\\')));
+        let first = u64::MAX.checked_shr(8 * (8 - len) as u32).unwrap_or(0);
+        found & first == 0
+    };
+    plain(0, len.min(8)) && (len <= 8 || plain(8, len - 8))
 }
 
 /// `text` as a JSON string to `w`, as [`validate::push_json_str`] writes it.
