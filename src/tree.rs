@@ -634,15 +634,23 @@ impl<'a, 's> HostPairs<'a, 's> {
         &self,
     ) -> impl Iterator<Item = (Written<'s>, WrittenValue<'a, 's>)> + use<'a, 's> {
         let src = self.src;
+        (self.pairs.clone().map(move |p| p.written_key(src))).zip(self.values())
+    }
+
+    /// The values of [`HostPairs::written`], without their keys.
+    pub fn values(&self) -> impl Iterator<Item = WrittenValue<'a, 's>> + use<'a, 's> {
+        let src = self.src;
         let mut values = self.values.clone();
         let this = self.clone();
-        (self.pairs.clone()).map(move |p| {
-            let value = match p.value_style {
-                Some(style) => WrittenValue::Scalar(p.written_value(src, style)),
-                None => WrittenValue::Node(this.kept(values.next().expect("a value per var"))),
-            };
-            (p.written_key(src), value)
+        (self.pairs.clone()).map(move |p| match p.value_style {
+            Some(style) => WrittenValue::Scalar(p.written_value(src, style)),
+            None => WrittenValue::Node(this.kept(values.next().expect("a value per var"))),
         })
+    }
+
+    /// Where the texts of the keys lie (see [`VarSpans::key`]), in order.
+    pub fn keys(&self) -> impl Iterator<Item = Span> + use<'a> {
+        (self.pairs.clone()).map(|p| inside(p.key(), p.key_style))
     }
 
     /// The vars by where their texts lie, `None` if a value is kept as a

@@ -1122,9 +1122,8 @@ impl<'s> Validator<'s, '_> {
         // report in them (`shaped`): then none is made a node below.
         let mut shaped = true;
         // The usual entry: names as the last one's, scalars.
-        let same_names =
-            (pairs.spans()).and_then(|vars| same_names_checked(self.src, vars, recent));
-        let checked = match (same_names, pairs.scalars()) {
+        let usual = (pairs.spans()).and_then(|vars| same_names_checked(self.src, vars, recent));
+        let checked = match (usual, pairs.scalars()) {
             (Some(checked), _) => Some(checked),
             (None, Some(vars)) => vars_checked(
                 self.src,
@@ -1133,17 +1132,36 @@ impl<'s> Validator<'s, '_> {
             ),
             (None, None) => {
                 let plans = &mut scratch.plans;
-                let vars = pairs.written().map(|(key, value)| match value {
-                    WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
+                let mut var_value = |value| match value {
+                    WrittenValue::Scalar(value) => VarValue::Scalar(value),
                     WrittenValue::Node(value) => {
                         // A model with a plan is untagged.
                         let fine = plans.of(&value).map(|plan| plan.is_fine(&value));
                         shaped &= fine == Some(true);
                         let untagged = fine.is_some() || value.is_untagged();
-                        (key, VarValue::Node { untagged })
+                        VarValue::Node { untagged }
                     }
-                });
-                vars_checked(self.src, vars, recent)
+                };
+                match same_names(self.src.as_bytes(), pairs.keys(), recent) {
+                    // Names as the last entry's, as `vars_checked` finds
+                    // them: only the values read.
+                    true => {
+                        let mut checked = Some((true, true, false));
+                        for value in pairs.values() {
+                            let flags = checked.as_mut().expect("checked so far");
+                            if value_checked(self.src, var_value(value), flags).is_none() {
+                                recent.names.1 = 0;
+                                checked = None;
+                                break;
+                            }
+                        }
+                        checked
+                    }
+                    false => {
+                        let vars = (pairs.written()).map(|(key, value)| (key, var_value(value)));
+                        vars_checked(self.src, vars, recent)
+                    }
+                }
             }
         };
         let (readable, strings, nodes) = checked?;
@@ -2707,7 +2725,7 @@ fn vars_checked<'s>(
     recent: &mut RecentVars<'s>,
 ) -> Option<(bool, bool, bool)> {
     let mut names = [""; 8];
-    let (mut readable, mut strings, mut nodes) = (true, true, false);
+    let mut flags = (true, true, false);
     let (fine, fine_count) = &mut recent.names;
     let mut same = true;
     let mut count = 0;
@@ -2723,27 +2741,9 @@ fn vars_checked<'s>(
             }
         }
         names[index] = name;
-        match value {
-            // Any other tag, or a value it makes no string: the general way.
-            VarValue::Scalar(value) if value.tag_len != 0 && !is_unsafe_str(src, &value) => {
-                *fine_count = 0;
-                return None;
-            }
-            // One resolution for each value (a port on every host: no
-            // value built for it).
-            VarValue::Scalar(value) if readable => match written_kind(&value) {
-                WrittenKind::Str => {}
-                WrittenKind::Unsafe | WrittenKind::Verbatim => strings = false,
-                WrittenKind::Typed(typed) => {
-                    strings = false;
-                    readable = typed.construct(value.value).is_ok();
-                }
-            },
-            VarValue::Scalar(_) => {}
-            VarValue::Node { untagged } => {
-                (nodes, strings) = (true, false);
-                readable &= untagged;
-            }
+        if value_checked(src, value, &mut flags).is_none() {
+            *fine_count = 0;
+            return None;
         }
         count = index + 1;
     }
@@ -2751,7 +2751,52 @@ fn vars_checked<'s>(
         fine[..count].copy_from_slice(&names[..count]);
         *fine_count = count;
     }
-    Some((readable, strings, nodes))
+    Some(flags)
+}
+
+/// What [`vars_checked`] reads of a var's value: `(readable, strings,
+/// nodes)` so far, updated. `None` for a value to go the general way.
+#[inline]
+fn value_checked(src: &str, value: VarValue, flags: &mut (bool, bool, bool)) -> Option<()> {
+    let (readable, strings, nodes) = flags;
+    match value {
+        // Any other tag, or a value it makes no string: the general way.
+        VarValue::Scalar(value) if value.tag_len != 0 && !is_unsafe_str(src, &value) => {
+            return None;
+        }
+        // One resolution for each value (a port on every host: no
+        // value built for it).
+        VarValue::Scalar(value) if *readable => match written_kind(&value) {
+            WrittenKind::Str => {}
+            WrittenKind::Unsafe | WrittenKind::Verbatim => *strings = false,
+            WrittenKind::Typed(typed) => {
+                *strings = false;
+                *readable = typed.construct(value.value).is_ok();
+            }
+        },
+        VarValue::Scalar(_) => {}
+        VarValue::Node { untagged } => {
+            (*nodes, *strings) = (true, false);
+            *readable &= untagged;
+        }
+    }
+    Some(())
+}
+
+/// Whether the var names whose texts lie at `keys` in `src` are those of
+/// the last entry whose names had nothing to report, in the same order:
+/// [`vars_checked`] then leaves its names as they are, and reads only the
+/// values.
+fn same_names(src: &[u8], keys: impl Iterator<Item = Span>, recent: &RecentVars) -> bool {
+    let (names, count) = &recent.names;
+    let mut index = 0;
+    for key in keys {
+        if index >= *count || !is_text_at(src, names[index], key) {
+            return false;
+        }
+        index += 1;
+    }
+    index == *count
 }
 
 /// [`vars_checked`] of vars whose names are those of the last entry whose
