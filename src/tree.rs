@@ -513,6 +513,18 @@ impl Pair {
         }
     }
 
+    /// Where its texts lie (see [`VarSpans`]).
+    fn spans(&self) -> VarSpans {
+        let value_style = (self.value_style).filter(|style| {
+            self.extra_len == 0 && !matches!(style, Style::Literal | Style::Folded)
+        });
+        VarSpans {
+            key: inside(self.key(), self.key_style),
+            value: inside(self.value(), value_style.unwrap_or(Style::Plain)),
+            value_style,
+        }
+    }
+
     /// Its value as a node, a scalar of `style`.
     fn value_node<'s>(&self, src: &'s str, style: Style) -> Node<'s> {
         let mut node = scalar(self.value(), style, self.value_text(src, style));
@@ -622,15 +634,30 @@ impl<'a, 's> HostPairs<'a, 's> {
         &self,
     ) -> impl Iterator<Item = (Written<'s>, WrittenValue<'a, 's>)> + use<'a, 's> {
         let src = self.src;
+        (self.pairs.clone().map(move |p| p.written_key(src))).zip(self.values())
+    }
+
+    /// The values of [`HostPairs::written`], without their keys.
+    pub fn values(&self) -> impl Iterator<Item = WrittenValue<'a, 's>> + use<'a, 's> {
+        let src = self.src;
         let mut values = self.values.clone();
         let this = self.clone();
-        (self.pairs.clone()).map(move |p| {
-            let value = match p.value_style {
-                Some(style) => WrittenValue::Scalar(p.written_value(src, style)),
-                None => WrittenValue::Node(this.kept(values.next().expect("a value per var"))),
-            };
-            (p.written_key(src), value)
+        (self.pairs.clone()).map(move |p| match p.value_style {
+            Some(style) => WrittenValue::Scalar(p.written_value(src, style)),
+            None => WrittenValue::Node(this.kept(values.next().expect("a value per var"))),
         })
+    }
+
+    /// Where the texts of the keys lie (see [`VarSpans::key`]), in order.
+    pub fn keys(&self) -> impl Iterator<Item = Span> + use<'a> {
+        (self.pairs.clone()).map(|p| inside(p.key(), p.key_style))
+    }
+
+    /// The vars by where their texts lie, `None` if a value is kept as a
+    /// node: what [`HostPairs::scalars`] gives, without a text sliced (each
+    /// slice of the source is checked to fall between characters).
+    pub fn spans(&self) -> Option<impl Iterator<Item = VarSpans> + use<'a>> {
+        (self.values.len() == 0).then(|| self.pairs.clone().map(Pair::spans))
     }
 
     /// [`HostPairs::written`] of vars whose values are all scalars as
@@ -649,6 +676,20 @@ impl<'a, 's> HostPairs<'a, 's> {
             })
         })
     }
+}
+
+/// A var of a host entry by where its texts lie in the source, for what
+/// reads many entries and needs no more (see [`HostPairs::spans`]).
+#[derive(Debug, Clone, Copy)]
+pub struct VarSpans {
+    /// The key's text (inside the quotes, for a quoted key).
+    pub key: Span,
+    /// The value's text, where `value_style` is set: the style of a value
+    /// that is an untagged plain or quoted scalar (inside the quotes). `None`
+    /// for any other value (`value` is then its span): a block scalar, a
+    /// tagged one.
+    pub value: Span,
+    pub value_style: Option<Style>,
 }
 
 /// The value of a var of a host entry: a scalar as written, or a node.
@@ -896,6 +937,17 @@ fn text_at(src: &str, span: Span, style: Style) -> &str {
     match style {
         Style::Plain => &src[start..end],
         _ => &src[start + 1..end - 1],
+    }
+}
+
+/// The span of [`text_at`]: inside the quotes of a scalar not plain.
+fn inside(span: Span, style: Style) -> Span {
+    match style {
+        Style::Plain => span,
+        _ => Span {
+            start: span.start + 1,
+            end: span.end - 1,
+        },
     }
 }
 

@@ -155,11 +155,18 @@ impl Typed {
 // or its digits where it is read, without a call.
 #[inline]
 pub fn classify(text: &str) -> Plain {
-    let b = text.as_bytes();
+    classify_usual(text.as_bytes()).unwrap_or_else(|| classify_typed(text))
+}
+
+/// [`classify`] of the usual plain scalars, told by their bytes alone: a
+/// string by a first byte no typed scalar starts with, the usual int by its
+/// digits. `None` for any other text, which `classify` resolves.
+#[inline]
+pub fn classify_usual(b: &[u8]) -> Option<Plain> {
     match b.first() {
-        Some(&first) if !TYPED_START[usize::from(first)] => Plain::Str,
-        _ if plain_decimal_digits(b) => Plain::Verbatim,
-        _ => classify_typed(text),
+        Some(&first) if !TYPED_START[usize::from(first)] => Some(Plain::Str),
+        _ if plain_decimal_digits(b) => Some(Plain::Verbatim),
+        _ => None,
     }
 }
 

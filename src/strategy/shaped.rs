@@ -366,9 +366,14 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
             // Written as the model's: the same value.
             true => json.is_some(),
             false if *style != Style::Plain => true,
-            false => crate::yaml11::is_readable(
-                decoded.unwrap_or_else(|| shaped_scalar(src, span, *style)),
-            ),
+            // A plain one as written: the usual ones told by its bytes.
+            false => match decoded {
+                Some(value) => crate::yaml11::is_readable(value),
+                None => {
+                    crate::yaml11::classify_usual(own(src, span)).is_some()
+                        || crate::yaml11::is_readable(shaped_scalar(src, span, *style))
+                }
+            },
         },
         _ => true,
     }
@@ -414,7 +419,8 @@ fn own(src: &str, span: Span) -> &[u8] {
 
 /// `a == b`, for the short texts of keys and scalars (a port, a name)
 /// without a call to `memcmp`: up to 16 bytes by two loads of each that
-/// may overlap (a value's steps are compared at every host).
+/// may overlap, or up to 3 by the bytes (a value's steps are compared at
+/// every host).
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
@@ -424,7 +430,9 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
     let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
     match n {
-        0..4 => a == b,
+        0 => true,
+        // The first, middle and last bytes: each of 1 to 3.
+        1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
         8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
         _ => a == b,
@@ -799,6 +807,22 @@ mod tests {
                     assert_eq!(vars.len(), own.len(), "{src}");
                 }
             }
+        }
+    }
+
+    /// `same` is `==` for texts of every length up to past 16 bytes, equal
+    /// or differing at any one place.
+    #[test]
+    fn short_texts_compare_as_their_bytes() {
+        for n in 0..=20 {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
+            assert!(same(&a, &a.clone()));
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] = b'#';
+                assert!(!same(&a, &b), "{n} {at}");
+            }
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
         }
     }
 

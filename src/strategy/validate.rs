@@ -23,7 +23,8 @@ use super::{
 use crate::error::{Location, NameOf, Problem, ProblemKind, excerpt};
 use crate::external::PatternProblem;
 use crate::tree::{
-    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, Written, WrittenValue,
+    HostItem, HostPairs, HostSeq, Kind, LineIndex, Node, Scalar, Span, Style, VarSpans, Written,
+    WrittenValue,
 };
 use crate::verify::{self, CheckSpec, Verify, VerifyProblem};
 use crate::yaml11::{NotResolved, Plain};
@@ -1120,25 +1121,47 @@ impl<'s> Validator<'s, '_> {
         // Values kept as nodes each of a model read before, with nothing to
         // report in them (`shaped`): then none is made a node below.
         let mut shaped = true;
-        let checked = match pairs.scalars() {
-            Some(vars) => vars_checked(
+        // The usual entry: names as the last one's, scalars.
+        let usual = (pairs.spans()).and_then(|vars| same_names_checked(self.src, vars, recent));
+        let checked = match (usual, pairs.scalars()) {
+            (Some(checked), _) => Some(checked),
+            (None, Some(vars)) => vars_checked(
                 self.src,
                 vars.map(|(key, value)| (key, VarValue::Scalar(value))),
                 recent,
             ),
-            None => {
+            (None, None) => {
                 let plans = &mut scratch.plans;
-                let vars = pairs.written().map(|(key, value)| match value {
-                    WrittenValue::Scalar(value) => (key, VarValue::Scalar(value)),
+                let mut var_value = |value| match value {
+                    WrittenValue::Scalar(value) => VarValue::Scalar(value),
                     WrittenValue::Node(value) => {
                         // A model with a plan is untagged.
                         let fine = plans.of(&value).map(|plan| plan.is_fine(&value));
                         shaped &= fine == Some(true);
                         let untagged = fine.is_some() || value.is_untagged();
-                        (key, VarValue::Node { untagged })
+                        VarValue::Node { untagged }
                     }
-                });
-                vars_checked(self.src, vars, recent)
+                };
+                match same_names(self.src.as_bytes(), pairs.keys(), recent) {
+                    // Names as the last entry's, as `vars_checked` finds
+                    // them: only the values read.
+                    true => {
+                        let mut checked = Some((true, true, false));
+                        for value in pairs.values() {
+                            let flags = checked.as_mut().expect("checked so far");
+                            if value_checked(self.src, var_value(value), flags).is_none() {
+                                recent.names.1 = 0;
+                                checked = None;
+                                break;
+                            }
+                        }
+                        checked
+                    }
+                    false => {
+                        let vars = (pairs.written()).map(|(key, value)| (key, var_value(value)));
+                        vars_checked(self.src, vars, recent)
+                    }
+                }
             }
         };
         let (readable, strings, nodes) = checked?;
@@ -2702,7 +2725,7 @@ fn vars_checked<'s>(
     recent: &mut RecentVars<'s>,
 ) -> Option<(bool, bool, bool)> {
     let mut names = [""; 8];
-    let (mut readable, mut strings, mut nodes) = (true, true, false);
+    let mut flags = (true, true, false);
     let (fine, fine_count) = &mut recent.names;
     let mut same = true;
     let mut count = 0;
@@ -2718,27 +2741,9 @@ fn vars_checked<'s>(
             }
         }
         names[index] = name;
-        match value {
-            // Any other tag, or a value it makes no string: the general way.
-            VarValue::Scalar(value) if value.tag_len != 0 && !is_unsafe_str(src, &value) => {
-                *fine_count = 0;
-                return None;
-            }
-            // One resolution for each value (a port on every host: no
-            // value built for it).
-            VarValue::Scalar(value) if readable => match written_kind(&value) {
-                WrittenKind::Str => {}
-                WrittenKind::Unsafe | WrittenKind::Verbatim => strings = false,
-                WrittenKind::Typed(typed) => {
-                    strings = false;
-                    readable = typed.construct(value.value).is_ok();
-                }
-            },
-            VarValue::Scalar(_) => {}
-            VarValue::Node { untagged } => {
-                (nodes, strings) = (true, false);
-                readable &= untagged;
-            }
+        if value_checked(src, value, &mut flags).is_none() {
+            *fine_count = 0;
+            return None;
         }
         count = index + 1;
     }
@@ -2746,7 +2751,120 @@ fn vars_checked<'s>(
         fine[..count].copy_from_slice(&names[..count]);
         *fine_count = count;
     }
-    Some((readable, strings, nodes))
+    Some(flags)
+}
+
+/// What [`vars_checked`] reads of a var's value: `(readable, strings,
+/// nodes)` so far, updated. `None` for a value to go the general way.
+#[inline]
+fn value_checked(src: &str, value: VarValue, flags: &mut (bool, bool, bool)) -> Option<()> {
+    let (readable, strings, nodes) = flags;
+    match value {
+        // Any other tag, or a value it makes no string: the general way.
+        VarValue::Scalar(value) if value.tag_len != 0 && !is_unsafe_str(src, &value) => {
+            return None;
+        }
+        // One resolution for each value (a port on every host: no
+        // value built for it).
+        VarValue::Scalar(value) if *readable => match written_kind(&value) {
+            WrittenKind::Str => {}
+            WrittenKind::Unsafe | WrittenKind::Verbatim => *strings = false,
+            WrittenKind::Typed(typed) => {
+                *strings = false;
+                *readable = typed.construct(value.value).is_ok();
+            }
+        },
+        VarValue::Scalar(_) => {}
+        VarValue::Node { untagged } => {
+            (*nodes, *strings) = (true, false);
+            *readable &= untagged;
+        }
+    }
+    Some(())
+}
+
+/// Whether the var names whose texts lie at `keys` in `src` are those of
+/// the last entry whose names had nothing to report, in the same order:
+/// [`vars_checked`] then leaves its names as they are, and reads only the
+/// values.
+fn same_names(src: &[u8], keys: impl Iterator<Item = Span>, recent: &RecentVars) -> bool {
+    let (names, count) = &recent.names;
+    let mut index = 0;
+    for key in keys {
+        if index >= *count || !is_text_at(src, names[index], key) {
+            return false;
+        }
+        index += 1;
+    }
+    index == *count
+}
+
+/// [`vars_checked`] of vars whose names are those of the last entry whose
+/// names had nothing to report, in the same order, and whose values are all
+/// untagged plain or quoted scalars (the usual host entry, after the first):
+/// read from where their texts lie, without a text sliced (each slice of the
+/// source is checked to fall between characters) unless a value may be of a
+/// type other than a string or the usual int, and without `recent` changed,
+/// as `vars_checked` leaves it for such vars. `None` for any other vars,
+/// which `vars_checked` reads.
+fn same_names_checked(
+    src: &str,
+    vars: impl Iterator<Item = VarSpans>,
+    recent: &RecentVars,
+) -> Option<(bool, bool, bool)> {
+    let bytes = src.as_bytes();
+    let (names, count) = &recent.names;
+    let (mut readable, mut strings) = (true, true);
+    let mut index = 0;
+    for var in vars {
+        let name = names.get(index).filter(|_| index < *count)?;
+        let style = var.value_style?;
+        if !is_text_at(bytes, name, var.key) {
+            return None;
+        }
+        index += 1;
+        if !readable || style != Style::Plain {
+            continue;
+        }
+        let value = var.value.start()..var.value.end as usize;
+        let kind = match crate::yaml11::classify_usual(&bytes[value.clone()]) {
+            Some(kind) => kind,
+            None => crate::yaml11::classify(&src[value.clone()]),
+        };
+        match kind {
+            Plain::Str => {}
+            Plain::Verbatim => strings = false,
+            Plain::Typed(typed) => {
+                strings = false;
+                readable = typed.construct(&src[value]).is_ok();
+            }
+        }
+    }
+    (index == *count).then_some((readable, strings, false))
+}
+
+/// Whether `text`, a text of `src` (a name read from it), is the text at
+/// `span`: where both are up to 16 bytes long, one compare of the 16 bytes
+/// of `src` from where each starts, the bytes past them masked off, without
+/// a call (most var names are short).
+#[inline]
+fn is_text_at(src: &[u8], text: &str, span: Span) -> bool {
+    let (start, len) = (span.start(), (span.end - span.start) as usize);
+    if text.len() != len {
+        return false;
+    }
+    let window = |at: usize| {
+        let bytes = src.get(at..at + 16)?;
+        Some(u128::from_le_bytes(bytes.try_into().expect("16 bytes")))
+    };
+    let at = (text.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    match (window(at), window(start)) {
+        (Some(a), Some(b)) if len <= 16 => {
+            let first = u128::MAX.checked_shr(8 * (16 - len) as u32).unwrap_or(0);
+            (a ^ b) & first == 0
+        }
+        _ => text.as_bytes() == &src[start..start + len],
+    }
 }
 
 /// A host var's value as [`vars_checked`] sees it: a scalar as written, or a
@@ -2957,7 +3075,12 @@ pub(super) fn push_json_str(out: &mut String, text: &str) {
 /// Whether `text` is written in JSON as it is, between quotes: it holds no
 /// control character, `"` or `\\`, which `serde_json` escapes.
 pub(super) fn json_str_plain(text: &str) -> bool {
-    text.bytes().fold(true, |plain, b| {
+    json_bytes_plain(text.as_bytes())
+}
+
+/// [`json_str_plain`] of a text's bytes.
+pub(super) fn json_bytes_plain(text: &[u8]) -> bool {
+    (text.iter()).fold(true, |plain, &b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
     })
 }
@@ -2991,6 +3114,33 @@ mod tests {
 
     /// `is_short_tag` answers what comparing `short_tag` would, for tags as
     /// the parser shows them: YAML's own, local, verbatim, odd.
+    /// `is_text_at` is `==` of a text of the source and the text at a
+    /// span: each of a source's names against each span, at its end too,
+    /// and texts not of the source.
+    #[test]
+    fn names_compare_with_the_text_at_a_span_as_their_bytes() {
+        let src = "zone: a\nzonf: b\nzone_longer_than_16: c\nzone_longer_than_17: d\nz: e\nzone";
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for line in src.split('\n') {
+            let len = line.find(':').unwrap_or(line.len());
+            spans.push(Span::new(at, at + len));
+            spans.push(Span::new(at, at + line.len()));
+            at += line.len() + 1;
+        }
+        let elsewhere = String::from("zone");
+        for &a in &spans {
+            let text = &src[a.start()..a.end as usize];
+            for &b in &spans {
+                let same = text == &src[b.start()..b.end as usize];
+                assert_eq!(is_text_at(src.as_bytes(), text, b), same, "{a:?} {b:?}");
+                let other = elsewhere.as_str();
+                let same = other == &src[b.start()..b.end as usize];
+                assert_eq!(is_text_at(src.as_bytes(), other, b), same, "{b:?}");
+            }
+        }
+    }
+
     #[test]
     fn short_tags_compare_without_a_copy() {
         let shown = [
