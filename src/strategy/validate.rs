@@ -1768,6 +1768,8 @@ impl<'s> Validator<'s, '_> {
             None => {
                 scratch.pairs.clear();
                 scratch.pairs.extend(pairs);
+                // Room for the vars rendered is made once (a text grown by
+                // doubling is copied as it grows), when the first is.
                 out.reserve_once(|| kept.0.vars_size());
                 self.host_vars(&scratch.pairs, out)
             }
