@@ -8,11 +8,31 @@ use std::sync::{Mutex, PoisonError};
 /// Runs `a` here and `b` on a second thread, and gives both results. When no
 /// thread can be started, `b` runs here after `a`. A panic in `b` goes on here.
 pub fn join<RA, RB: Send>(a: impl FnOnce() -> RA, b: impl FnOnce() -> RB + Send) -> (RA, RB) {
+    join_on(std::thread::Builder::new(), a, b)
+}
+
+/// The stack a program's main thread has on Linux by default (`ulimit -s`),
+/// four times a second thread's.
+const MAIN_STACK: usize = 8 << 20;
+
+/// [`join`] for `b` that recurses as deep as the main thread may (the values
+/// of vars, nested through aliases): its thread has [`MAIN_STACK`]. Only the
+/// pages used take memory.
+pub fn join_deep<RA, RB: Send>(a: impl FnOnce() -> RA, b: impl FnOnce() -> RB + Send) -> (RA, RB) {
+    join_on(std::thread::Builder::new().stack_size(MAIN_STACK), a, b)
+}
+
+/// [`join`], `b`'s thread made by `builder`.
+fn join_on<RA, RB: Send>(
+    builder: std::thread::Builder,
+    a: impl FnOnce() -> RA,
+    b: impl FnOnce() -> RB + Send,
+) -> (RA, RB) {
     // Kept here, so that a thread that cannot be started does not take it along.
     let b = Mutex::new(Some(b));
     let take_b = || b.lock().unwrap_or_else(PoisonError::into_inner).take();
     std::thread::scope(|scope| {
-        let second = std::thread::Builder::new().spawn_scoped(scope, || take_b().map(|b| b()));
+        let second = builder.spawn_scoped(scope, || take_b().map(|b| b()));
         let ra = a();
         let rb = match second {
             Ok(thread) => thread.join().unwrap_or_else(|panic| resume_unwind(panic)),

@@ -33,7 +33,11 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::mem::MaybeUninit;
+use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+mod vars_beside;
 
 /// The keys every level takes: defaults at the top, overrides in a version.
 pub const ROLLOUT_KEYS: [&str; 16] = [
@@ -98,21 +102,7 @@ pub fn validate_as<'s>(
     hosts_from: HostsFrom,
     fast: bool,
 ) -> Result<Strategy<'s>, Vec<Problem>> {
-    let mut validator = Validator {
-        src,
-        fast,
-        hosts_from,
-        lines: OnceCell::new(),
-        problems: Vec::new(),
-        unlisted: 0,
-        reports: 0,
-        names: 0,
-        too_many: false,
-        domain_label: None,
-        domain_labels: Default::default(),
-        unsafe_depth: 0,
-        version_here: None,
-    };
+    let mut validator = Validator::new(src, fast, hosts_from);
     let strategy = validator.root(root);
     match strategy {
         Some(strategy) if validator.problems.is_empty() && validator.unlisted == 0 => Ok(strategy),
@@ -464,6 +454,27 @@ fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
         .filter(|&(d, k)| d <= 2.max(k.len() / 4) && d < k.len())
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
+}
+
+impl<'s, 'e> Validator<'s, 'e> {
+    /// A validator of `src` that has read nothing yet.
+    fn new(src: &'s str, fast: bool, hosts_from: HostsFrom<'e>) -> Validator<'s, 'e> {
+        Validator {
+            src,
+            fast,
+            hosts_from,
+            lines: OnceCell::new(),
+            problems: Vec::new(),
+            unlisted: 0,
+            reports: 0,
+            names: 0,
+            too_many: false,
+            domain_label: None,
+            domain_labels: Default::default(),
+            unsafe_depth: 0,
+            version_here: None,
+        }
+    }
 }
 
 impl<'s> Validator<'s, '_> {
@@ -1640,89 +1651,11 @@ impl<'s> Validator<'s, '_> {
             read.hosts.reserve(seq.len());
             // Names kept in a `Texts` are placed by the list.
             read.decoded = Some(seq);
-            // Room for the vars rendered is made once (a text grown by
-            // doubling is copied as it grows), when the first is.
-            let mut pairs = Vec::new();
-            let mut recent = RecentVars::default();
-            // Where values kept as nodes are read (see `shaped`).
-            let mut scratch = KeptScratch::default();
-            // The host entries before this item.
-            let mut entry = 0;
-            // The anchored vars the last aliased entries named, rendered.
-            let mut shared = None;
-            for item in seq.items() {
-                match item {
-                    // A tagged name (`!!str web1`), or one that is not its
-                    // text as written, is a name, never null: taken as it
-                    // is (a value copied when the list was not kept in a
-                    // `Texts`: moved), without a tag made for each.
-                    // A name tagged null (`!!null web1`) is reported as the
-                    // general way reports it, at its tag.
-                    item @ HostItem::Scalar { tag: Some(tag), .. }
-                        if is_short_tag(tag, "!!null") =>
-                    {
-                        self.host_item(&mut read, &item.into_node(), list_alias);
-                    }
-                    HostItem::Scalar {
-                        name:
-                            Node {
-                                span,
-                                kind: Kind::Scalar(Scalar { value, .. }),
-                            },
-                        tag,
-                    } if tag.is_some() || matches!(value, Cow::Owned(_)) => {
-                        let (name, at) = through_alias(value, list_alias, span.start());
-                        self.push_entry(&mut read, name, None, 0, at);
-                    }
-                    HostItem::Scalar { name, .. } => self.host_item(&mut read, &name, list_alias),
-                    HostItem::Node(node) => self.host_item(&mut read, node, list_alias),
-                    HostItem::Aliased {
-                        name,
-                        alias,
-                        target,
-                    } => {
-                        let entry = (name, alias, target);
-                        self.aliased_host(&mut read, entry, list_alias, &mut shared);
-                    }
-                    HostItem::Entry {
-                        name,
-                        vars: span,
-                        pairs: vars,
-                    } => {
-                        let domain = match self.domain_label {
-                            Some(_) => (vars.clone())
-                                .find_map(|(key, value)| self.domain_in(&key, &value))
-                                .unwrap_or(0),
-                            None => 0,
-                        };
-                        let written = &self.src[span.start()..span.end as usize];
-                        let kept = (seq, entry);
-                        entry += 1;
-                        let vars = match self.written_host_vars(
-                            &vars,
-                            &mut read.vars,
-                            kept,
-                            written,
-                            (&mut recent, &mut scratch),
-                        ) {
-                            Some(id) => id,
-                            None => {
-                                pairs.clear();
-                                pairs.extend(vars);
-                                read.vars.reserve_once(|| seq.vars_size());
-                                self.host_vars(&pairs, &mut read.vars)
-                            }
-                        };
-                        let scalar = name.scalar().expect("a host entry's name is a scalar");
-                        let at = list_alias.unwrap_or(name.span.start());
-                        if self.null_name(scalar, at, NameOf::Host) {
-                            continue;
-                        }
-                        let text = borrow(&scalar.value);
-                        let (text, at) = through_alias(text, list_alias, name.span.start());
-                        self.push_entry(&mut read, text, vars, domain, at);
-                    }
-                }
+            // A long list of host entries: their vars read on a second core
+            // while this one reads the names, where that gives what the loop
+            // gives (see `vars_beside`).
+            if !self.read_entries_beside(&mut read, seq, list_alias) {
+                self.host_items(&mut read, seq, list_alias, None);
             }
             return read;
         }
@@ -1735,6 +1668,135 @@ impl<'s> Validator<'s, '_> {
             self.host_item(&mut read, &item, list_alias);
         }
         read
+    }
+
+    /// The hosts of a compact host list `seq`, from its items read by their
+    /// spans. With `beside` (see `vars_beside`), the vars of its host entries
+    /// are read on a second thread: each entry's host is given its mark
+    /// for vars, the entry's number from 1 (rather than its vars, read
+    /// here), and at an item whose vars are read in turn with the names
+    /// here, or once `beside` is set (by the second thread; looked at from
+    /// one entry in [`vars_beside::LOOK_EVERY`] on), the loop gives up
+    /// (false), `beside` set.
+    fn host_items(
+        &mut self,
+        read: &mut HostsRead<'_, 's>,
+        seq: &Arc<HostSeq<'s>>,
+        list_alias: Option<usize>,
+        beside: Option<&AtomicBool>,
+    ) -> bool {
+        // What reading one entry's vars after another keeps.
+        let mut scratch = EntryVarsScratch::default();
+        // The host entries before this item.
+        let mut entry = 0;
+        // The anchored vars the last aliased entries named, rendered.
+        let mut shared = None;
+        for item in seq.items() {
+            match item {
+                // A tagged name (`!!str web1`), or one that is not its
+                // text as written, is a name, never null: taken as it
+                // is (a value copied when the list was not kept in a
+                // `Texts`: moved), without a tag made for each.
+                // A name tagged null (`!!null web1`) is reported as the
+                // general way reports it, at its tag.
+                item @ HostItem::Scalar { tag: Some(tag), .. } if is_short_tag(tag, "!!null") => {
+                    self.host_item(read, &item.into_node(), list_alias);
+                }
+                HostItem::Scalar {
+                    name:
+                        Node {
+                            span,
+                            kind: Kind::Scalar(Scalar { value, .. }),
+                        },
+                    tag,
+                } if tag.is_some() || matches!(value, Cow::Owned(_)) => {
+                    let (name, at) = through_alias(value, list_alias, span.start());
+                    self.push_entry(read, name, None, 0, at);
+                }
+                HostItem::Scalar { name, .. } => self.host_item(read, &name, list_alias),
+                HostItem::Node(_) | HostItem::Aliased { .. } if let Some(give_up) = beside => {
+                    give_up.store(true, Ordering::Relaxed);
+                    return false;
+                }
+                HostItem::Node(node) => self.host_item(read, node, list_alias),
+                HostItem::Aliased {
+                    name,
+                    alias,
+                    target,
+                } => {
+                    let entry = (name, alias, target);
+                    self.aliased_host(read, entry, list_alias, &mut shared);
+                }
+                HostItem::Entry {
+                    name,
+                    vars: span,
+                    pairs: vars,
+                } => {
+                    let (vars, domain) = match beside {
+                        Some(give_up) => {
+                            if entry % vars_beside::LOOK_EVERY == 0
+                                && give_up.load(Ordering::Relaxed)
+                            {
+                                return false;
+                            }
+                            let mark = u32::try_from(entry + 1).ok().and_then(NonZeroU32::new);
+                            (Some(VarsId(mark.expect("fewer than 2^32 items"))), 0)
+                        }
+                        None => {
+                            let domain = match self.domain_label {
+                                Some(_) => (vars.clone())
+                                    .find_map(|(key, value)| self.domain_in(&key, &value))
+                                    .unwrap_or(0),
+                                None => 0,
+                            };
+                            let kept = (seq, entry);
+                            let vars =
+                                self.entry_vars(vars, span, &mut read.vars, kept, &mut scratch);
+                            (vars, domain)
+                        }
+                    };
+                    entry += 1;
+                    let scalar = name.scalar().expect("a host entry's name is a scalar");
+                    let at = list_alias.unwrap_or(name.span.start());
+                    if self.null_name(scalar, at, NameOf::Host) {
+                        continue;
+                    }
+                    let text = borrow(&scalar.value);
+                    let (text, at) = through_alias(text, list_alias, name.span.start());
+                    self.push_entry(read, text, vars, domain, at);
+                }
+            }
+        }
+        true
+    }
+
+    /// The vars of a host entry of a compact host list (`pairs`, its vars
+    /// mapping written at `span`; entry `kept.1` of list `kept.0`), added to
+    /// `out`: read from the scalars as written
+    /// ([`Validator::written_host_vars`]), else from nodes
+    /// ([`Validator::host_vars`]). `scratch` is kept from one entry of the
+    /// list to the next.
+    fn entry_vars(
+        &mut self,
+        pairs: HostPairs<'_, 's>,
+        span: Span,
+        out: &mut HostVarsText<'s>,
+        kept: (&Arc<HostSeq<'s>>, usize),
+        scratch: &mut EntryVarsScratch<'s>,
+    ) -> Option<VarsId> {
+        let written = &self.src[span.start()..span.end as usize];
+        let recent = (&mut scratch.recent, &mut scratch.kept);
+        match self.written_host_vars(&pairs, out, kept, written, recent) {
+            Some(id) => id,
+            None => {
+                scratch.pairs.clear();
+                scratch.pairs.extend(pairs);
+                // Room for the vars rendered is made once (a text grown by
+                // doubling is copied as it grows), when the first is.
+                out.reserve_once(|| kept.0.vars_size());
+                self.host_vars(&scratch.pairs, out)
+            }
+        }
     }
 
     /// One item of a host list: a name, or `name: {host vars}`. Hosts that
@@ -2879,6 +2941,18 @@ fn tail8(text: &str) -> u64 {
     let bytes = text.as_bytes();
     let last: [u8; 8] = bytes[bytes.len() - 8..].try_into().expect("8 bytes");
     u64::from_ne_bytes(last)
+}
+
+/// What reading the vars of a compact host list's entries one after
+/// another ([`Validator::entry_vars`]) keeps from one entry to the next.
+#[derive(Default)]
+struct EntryVarsScratch<'s> {
+    /// The vars of an entry read as nodes: room made once, for all.
+    pairs: Vec<(Node<'s>, Node<'s>)>,
+    /// The vars of the last entries, to share a rendering with.
+    recent: RecentVars<'s>,
+    /// Where values kept as nodes are read (see `shaped`).
+    kept: KeptScratch<'s>,
 }
 
 /// A table of `SLOTS` by a hash of the text, and the text last found or
