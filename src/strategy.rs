@@ -295,6 +295,27 @@ impl<'s> HostVarsText<'s> {
         Some(VarsId(NonZeroU32::new(id).expect("counted from 1")))
     }
 
+    /// Appends the entries of `tail`, read from the same host list after
+    /// this one's: the id each of them has here is what the function given
+    /// back makes of its id there (an entry kept as written keeps its id,
+    /// which numbers it in the list; a rendered one is numbered after this
+    /// one's).
+    pub fn append(&mut self, tail: HostVarsText<'s>) -> impl Fn(VarsId) -> VarsId + use<'s> {
+        match (&self.written, tail.written) {
+            (Some(head), Some(tail)) => assert!(Arc::ptr_eq(head, &tail), "one host list"),
+            (None, written) => self.written = written,
+            (Some(_), None) => {}
+        }
+        let (entries, text) = (self.ends.len() as u32, self.text.len());
+        self.text.push_str(&tail.text);
+        self.ends.extend(tail.ends.iter().map(|end| end + text));
+        assert!(self.ends.len() < WRITTEN as usize, "fewer than 2^31 hosts");
+        move |id| match id.0.get() {
+            id if id & WRITTEN != 0 => VarsId(NonZeroU32::new(id).expect("an id")),
+            id => VarsId(NonZeroU32::new(id + entries).expect("counted from 1")),
+        }
+    }
+
     /// Adds `vars` (from earlier inventory sources): its id, `None` when empty.
     pub fn push(&mut self, vars: &Vars) -> Option<VarsId> {
         let start = self.text.len();

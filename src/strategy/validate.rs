@@ -265,6 +265,9 @@ struct HostsRead<'t, 's> {
     failed: bool,
     /// The hosts' own vars, as JSON text.
     vars: HostVarsText<'s>,
+    /// Where the hosts of the entries whose vars are read on a second
+    /// thread start (see `vars_beside`): those hosts' vars are marks.
+    tail_hosts: usize,
 }
 
 impl HostsRead<'_, '_> {
@@ -1683,7 +1686,7 @@ impl<'s> Validator<'s, '_> {
         read: &mut HostsRead<'_, 's>,
         seq: &Arc<HostSeq<'s>>,
         list_alias: Option<usize>,
-        beside: Option<&AtomicBool>,
+        beside: Option<(&AtomicBool, usize)>,
     ) -> bool {
         // What reading one entry's vars after another keeps.
         let mut scratch = EntryVarsScratch::default();
@@ -1714,7 +1717,7 @@ impl<'s> Validator<'s, '_> {
                     self.push_entry(read, name, None, 0, at);
                 }
                 HostItem::Scalar { name, .. } => self.host_item(read, &name, list_alias),
-                HostItem::Node(_) | HostItem::Aliased { .. } if let Some(give_up) = beside => {
+                HostItem::Node(_) | HostItem::Aliased { .. } if let Some((give_up, _)) = beside => {
                     give_up.store(true, Ordering::Relaxed);
                     return false;
                 }
@@ -1733,16 +1736,20 @@ impl<'s> Validator<'s, '_> {
                     pairs: vars,
                 } => {
                     let (vars, domain) = match beside {
-                        Some(give_up) => {
+                        Some((give_up, head)) if entry >= head => {
                             if entry % vars_beside::LOOK_EVERY == 0
                                 && give_up.load(Ordering::Relaxed)
                             {
                                 return false;
                             }
-                            let mark = u32::try_from(entry + 1).ok().and_then(NonZeroU32::new);
+                            if entry == head {
+                                read.tail_hosts = read.hosts.len();
+                            }
+                            let mark = u32::try_from(entry - head + 1).ok();
+                            let mark = mark.and_then(NonZeroU32::new);
                             (Some(VarsId(mark.expect("fewer than 2^32 items"))), 0)
                         }
-                        None => {
+                        _ => {
                             let domain = match self.domain_label {
                                 Some(_) => (vars.clone())
                                     .find_map(|(key, value)| self.domain_in(&key, &value))

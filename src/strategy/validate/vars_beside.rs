@@ -5,19 +5,29 @@
 //! a million times), reading them is more than half of the validator's loop
 //! over the list ([`Validator::read_hosts`]); the rest is the names, which a
 //! list without vars costs too. The two do not depend on each other where
-//! the vars report nothing: a second thread reads the vars of every entry in
-//! order, exactly as the loop would ([`Validator::entry_vars`], in a
+//! the vars report nothing: a second thread reads the vars of the entries in
+//! order (all but the head's, below), exactly as the loop would ([`Validator::entry_vars`], in a
 //! validator of its own that holds nothing they read but the source), while
 //! this one reads the names ([`Validator::host_items`]), each entry's host
 //! marked with the number of its entry; the marks are then replaced with
 //! the vars read, and the text they were rendered into is the list's.
 //! Memory: an id of 4 bytes per item for a while.
 //!
-//! Measured (callgrind, 100k hosts of `host-vars-three`, `--list`): this
-//! thread 355M instructions rather than 422M, the names 49M of them; the
-//! second thread's vars 97M (the loop's 68M, and the items read again). The
-//! vars are one chain, so this thread waits for them about as long as the
-//! names took: the run's longest path is some 20M shorter, not 67M.
+//! The first part of the entries (the head, [`HEAD_PERCENT`] of the items)
+//! has its vars read on this thread with the names, in the loop's way; the
+//! rest (the tail) on the second thread, which numbers its entries from the
+//! head's end, renders into a text of its own and gives up at any report
+//! (a report in the head is the loop's, in the loop's order). The tail's
+//! text is then appended to the head's ([`HostVarsText::append`]) and its
+//! ids numbered after the head's.
+//!
+//! Measured (callgrind, 100k hosts, `check`, instructions; the longest path
+//! is this thread's plus its wait for the second): with every entry's vars
+//! on the second thread, host-vars-three 236M here and 99M there (the names
+//! 49M of this thread's: a wait of about 50M, the longest path 286M);
+//! handed-left 228M and 125M (304M). With a third of them here: 256M and
+//! 78M (about 259M); 260M and 93M (about 269M). The loop alone: 283M and
+//! 299M.
 //!
 //! Taken only where it gives what the loop gives, and simply: a compact
 //! list ([`HostSeq`]) of at least [`BESIDE_FROM_ITEMS`] items, not all
@@ -43,6 +53,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// start one). Low under tests and fuzzing, so that these take this way for
 /// nearly every list.
 const BESIDE_FROM_ITEMS: usize = if cfg!(any(test, fuzzing)) { 2 } else { 1 << 16 };
+
+/// The vars of the first this many hundredths of a list's items (the head)
+/// are read on this thread with the names, the rest's (the tail) on the
+/// second. Per entry, the vars take 1.5-2 times what the name does, and the
+/// second thread reads the items again: with about a third here, both
+/// threads end about together (measured in the module's docs).
+const HEAD_PERCENT: usize = 35;
 
 /// Each side looks whether the other gave up once in this many items (this
 /// thread: host entries).
@@ -125,31 +142,34 @@ impl<'s> Validator<'s, '_> {
         let before = Before::of(self, read);
         let give_up = AtomicBool::new(false);
         let src = self.src;
+        // The head's vars are read here with the names, the tail's there.
+        let head = seq.len() * HEAD_PERCENT / 100;
+        read.tail_hosts = usize::MAX;
         let (named, vars) = crate::parallel::join_deep(
-            || self.host_items(read, seq, list_alias, Some(&give_up)),
-            || entries_vars(src, seq, &give_up),
+            || self.host_items(read, seq, list_alias, Some((&give_up, head))),
+            || entries_vars(src, seq, &give_up, head),
         );
         match vars {
-            Some((vars, ids)) if named => {
-                // Every host with vars is one of an entry, marked (none
-                // without entries: a list of names not as written).
-                let marked = if ids.is_empty() {
-                    &mut [][..]
-                } else {
-                    &mut read.hosts[..]
+            Some((tail, ids)) if named => {
+                // Every host from `tail_hosts` on with vars is one of an
+                // entry of the tail, marked (none without such entries).
+                let numbered = read.vars.append(tail);
+                let marked = match read.hosts.get_mut(read.tail_hosts..) {
+                    Some(hosts) if !ids.is_empty() => hosts,
+                    _ => &mut [][..],
                 };
                 for host in marked {
                     if let Some(mark) = host.vars {
-                        host.vars = ids[mark.0.get() as usize - 1];
+                        host.vars = ids[mark.0.get() as usize - 1].map(&numbered);
                     }
                 }
-                read.vars = vars;
                 #[cfg(test)]
                 TAKEN.set(TAKEN.get() + 1);
                 true
             }
             _ => {
                 before.restore(self, read);
+                read.vars = HostVarsText::default();
                 false
             }
         }
@@ -164,12 +184,15 @@ fn entries_vars<'s>(
     src: &'s str,
     seq: &Arc<HostSeq<'s>>,
     give_up: &AtomicBool,
+    head: usize,
 ) -> Option<(HostVarsText<'s>, Vec<Option<VarsId>>)> {
     let mut validator = Validator::new(src, true, HostsFrom::Unchecked);
     let mut out = HostVarsText::default();
-    // An id for each entry: room for as many as items, made once.
-    let mut ids = Vec::with_capacity(seq.len());
+    // An id for each entry of the tail: room for as many as items, made once.
+    let mut ids = Vec::with_capacity(seq.len() - head.min(seq.len()));
     let mut scratch = EntryVarsScratch::default();
+    // The entries before this item, up to the head's.
+    let mut entries = 0;
     for (index, item) in seq.items().enumerate() {
         if index % LOOK_EVERY == 0 && give_up.load(Ordering::Relaxed) {
             return None;
@@ -180,7 +203,11 @@ fn entries_vars<'s>(
         else {
             continue;
         };
-        let kept = (seq, ids.len());
+        if entries < head {
+            entries += 1;
+            continue;
+        }
+        let kept = (seq, head + ids.len());
         let id = validator.entry_vars(pairs, span, &mut out, kept, &mut scratch);
         if validator.reports > 0 {
             give_up.store(true, Ordering::Relaxed);
@@ -213,16 +240,26 @@ mod tests {
     }
 
     /// Reads `source` with the vars beside the names where they may be,
-    /// and by the loop alone: the same strategy or problems (in all, the
-    /// same ids and the same text of vars), the hosts and vars the
-    /// reference reads. Whether they were read beside the names.
+    /// and by the loop alone: the same problems, or the same strategy but
+    /// for the hosts' vars, which are the same JSON (the head's and the
+    /// tail's vars are rendered apart, so ids and what they share may
+    /// differ), the hosts and vars the reference reads. Whether they were
+    /// read beside the names.
     fn compare(source: &str) -> bool {
         let read = |loop_only: bool| {
             LOOP_ONLY.set(loop_only);
             TAKEN.set(0);
             let texts = Texts::default();
-            let read = parse_with(source, &texts, HostsFrom::Unavailable);
-            let shown = (format!("{read:?}"), hosts(&read));
+            let mut read = parse_with(source, &texts, HostsFrom::Unavailable);
+            let hosts = hosts(&read);
+            if let Ok(strategy) = &mut read {
+                for version in &mut strategy.versions {
+                    version.host_vars = Default::default();
+                    let hosts = version.hosts.iter_mut().chain(&mut version.excluded);
+                    hosts.for_each(|host| host.vars = None);
+                }
+            }
+            let shown = (format!("{read:?}"), hosts);
             LOOP_ONLY.set(false);
             (shown, TAKEN.get())
         };
@@ -336,7 +373,9 @@ mod tests {
             for at in [0, 25, 50] {
                 let mut hosts = entries(5);
                 hosts.insert(at, bad.to_string());
-                assert!(!compare(&strategy(hosts)), "{bad} at {at}");
+                // In the head, its vars are read here with the names, in
+                // the loop's order: no need to read the list again.
+                assert_eq!(compare(&strategy(hosts)), at == 0, "{bad} at {at}");
             }
         }
         // Names with problems, and vars with problems besides.
