@@ -179,6 +179,22 @@ impl<'s> HostVarsText<'s> {
                     }
                 }
             }
+            // An entry with values kept by their shape (`ports: [http:
+            // 8081]`): made whole in `scratch` from their models' plans,
+            // where each value has one that writes it, else rendered.
+            Some((k, strings))
+                if let Some(len) = shaped_json(
+                    self.written
+                        .as_ref()
+                        .expect("entries kept with their list")
+                        .src,
+                    &self.entry_pairs(k),
+                    strings,
+                    scratch.bytes_and_plans(),
+                ) =>
+            {
+                w.write_all(&scratch.bytes[..len])
+            }
             Some(k) => {
                 scratch.text.clear();
                 self.render(k, &mut scratch.text, &mut scratch.kept);
@@ -398,33 +414,158 @@ fn usual_json(
         at = copy_text(out, at + 2, bytes, (key, key_len)).0;
         out[at..at + 2].copy_from_slice(b"\":");
         at += 2;
-        let kind = match strings || style != tree::Style::Plain {
-            true => yaml11::Plain::Str,
-            false => match yaml11::classify_usual(&bytes[value..value + len]) {
-                Some(kind) => kind,
-                None => yaml11::classify(&src[value..value + len]),
-            },
-        };
-        match kind {
-            yaml11::Plain::Str => {
-                out[at] = b'"';
-                let (end, window) = copy_text(out, at + 1, bytes, (value, len));
-                let plain = match window {
-                    Some(window) => window_plain(window, len),
-                    None => validate::json_bytes_plain(&bytes[value..value + len]),
-                };
-                if !plain {
-                    return None;
-                }
-                out[end] = b'"';
-                at = end + 1;
-            }
-            yaml11::Plain::Verbatim => at = copy_text(out, at, bytes, (value, len)).0,
-            yaml11::Plain::Typed(_) => return None,
-        }
+        let str = strings || style != tree::Style::Plain;
+        at = usual_scalar(out, at, src, (value, len), str)?;
     }
     out[at] = b'}';
     Some(at + 1)
+}
+
+/// Writes the JSON of a scalar whose text is the `len` bytes of `src` from
+/// `from` on (`str`: read as a string, else a plain scalar resolved) to
+/// `out` at `at`, where `out` has room for it, two quotes and a window of
+/// [`WINDOW`] bytes: where it ends. `None` for a string with a byte to
+/// escape or a value of a type whose value is built (see [`usual_json`]).
+#[inline(always)]
+fn usual_scalar(
+    out: &mut [u8],
+    at: usize,
+    src: &str,
+    (from, len): (usize, usize),
+    str: bool,
+) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let kind = match str {
+        true => yaml11::Plain::Str,
+        false => match yaml11::classify_usual(&bytes[from..from + len]) {
+            Some(kind) => kind,
+            None => yaml11::classify(&src[from..from + len]),
+        },
+    };
+    match kind {
+        yaml11::Plain::Str => {
+            out[at] = b'"';
+            let (end, window) = copy_text(out, at + 1, bytes, (from, len));
+            let plain = match window {
+                Some(window) => window_plain(window, len),
+                None => validate::json_bytes_plain(&bytes[from..from + len]),
+            };
+            if !plain {
+                return None;
+            }
+            out[end] = b'"';
+            Some(end + 1)
+        }
+        yaml11::Plain::Verbatim => Some(copy_text(out, at, bytes, (from, len)).0),
+        yaml11::Plain::Typed(_) => None,
+    }
+}
+
+/// [`HostVarsText::render`] of a host entry kept as written whose values
+/// kept as nodes are each of a model whose plan writes it
+/// ([`shaped::ShapePlan::write_to`]: the model's text between the pieces
+/// it writes, its own scalars between them), made in `out` as
+/// [`usual_json`] makes an entry: its length. `None` (what `out` holds then
+/// is of no use) where `usual_json` would give none for a scalar, a value
+/// is its model or has no such plan, or the entry does not fit `out`.
+fn shaped_json<'s>(
+    src: &'s str,
+    pairs: &tree::HostPairs<'_, 's>,
+    strings: bool,
+    (out, plans): (&mut [u8], &mut shaped::ShapePlans<'s>),
+) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut entry = EntryBytes { out, at: 0 };
+    let mut open = *b"{\"";
+    for (var, kept) in pairs.spans_kept() {
+        let (key, key_len) = (var.key.start(), (var.key.end - var.key.start) as usize);
+        // `,"`, the name, `":` and a window past them.
+        if entry.at + key_len + 4 + WINDOW > entry.out.len() {
+            return None;
+        }
+        let at = entry.at;
+        entry.out[at..at + 2].copy_from_slice(&open);
+        open = *b",\"";
+        let at = copy_text(entry.out, at + 2, bytes, (key, key_len)).0;
+        entry.out[at..at + 2].copy_from_slice(b"\":");
+        entry.at = at + 2;
+        let written = match (kept, var.value_style) {
+            (Some(value), _) => plans
+                .of(&value)
+                .is_some_and(|plan| plan.writes() && plan.write_to(&mut entry, &value)),
+            (None, Some(style)) => {
+                let len = (var.value.end - var.value.start) as usize;
+                let str = strings || style != tree::Style::Plain;
+                entry.own_text(src, (var.value.start(), len), str)
+            }
+            // A block scalar, a tagged one.
+            (None, None) => false,
+        };
+        if !written {
+            return None;
+        }
+    }
+    // Room for it is kept (a window past each piece).
+    entry.out[entry.at] = b'}';
+    Some(entry.at + 1)
+}
+
+/// An entry that [`shaped_json`] makes, and where it is in it.
+struct EntryBytes<'o> {
+    out: &'o mut [u8],
+    at: usize,
+}
+
+impl EntryBytes<'_> {
+    /// [`usual_scalar`] of the `len` bytes of `src` from `from` on, where
+    /// the entry has room for it: whether it was written.
+    #[inline(always)]
+    fn own_text(&mut self, src: &str, (from, len): (usize, usize), str: bool) -> bool {
+        if self.at + len + 2 + WINDOW > self.out.len() {
+            return false;
+        }
+        match usual_scalar(self.out, self.at, src, (from, len), str) {
+            Some(end) => {
+                self.at = end;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+// A piece of a plan's whole text up to a window long is copied as one.
+const _: () = assert!(shaped::PAD == WINDOW);
+
+impl shaped::PlanOut for EntryBytes<'_> {
+    #[inline(always)]
+    fn piece(&mut self, whole: &str, from: usize, to: usize) -> bool {
+        let len = to - from;
+        if self.at + len + WINDOW > self.out.len() {
+            return false;
+        }
+        self.at = copy_text(self.out, self.at, whole.as_bytes(), (from, len)).0;
+        true
+    }
+
+    #[inline(always)]
+    fn own(
+        &mut self,
+        src: &str,
+        span: tree::Span,
+        style: tree::Style,
+        decoded: Option<&str>,
+    ) -> bool {
+        let str = style != tree::Style::Plain;
+        match decoded {
+            Some(value) => self.own_text(value, (0, value.len()), str),
+            None => {
+                let text = tree::inside(span, style);
+                let len = (text.end - text.start) as usize;
+                self.own_text(src, (text.start(), len), str)
+            }
+        }
+    }
 }
 
 /// Copies the `len` bytes of `src` from `from` on to `out` at `at`, where
@@ -489,7 +630,7 @@ pub struct VarsScratch<'s> {
     bytes: Vec<u8>,
 }
 
-impl VarsScratch<'_> {
+impl<'s> VarsScratch<'s> {
     /// How long an entry [`usual_json`] makes in [`VarsScratch::bytes`]
     /// may be (longer ones are written piece by piece).
     const BYTES: usize = 512;
@@ -499,6 +640,12 @@ impl VarsScratch<'_> {
             self.bytes = vec![0; Self::BYTES];
         }
         &mut self.bytes
+    }
+
+    /// [`VarsScratch::bytes`], and the plans of values kept by their shape.
+    fn bytes_and_plans(&mut self) -> (&mut [u8], &mut shaped::ShapePlans<'s>) {
+        self.bytes();
+        (&mut self.bytes, &mut self.kept.plans)
     }
 }
 
