@@ -1273,6 +1273,94 @@ mod tests {
         assert!(usual > 20 && kept > usual, "{usual} {kept}");
     }
 
+    /// `HostVarsText::write` writes a host entry with values kept by their
+    /// shape as they are rendered from their nodes (`HostVarsText::get`),
+    /// and `shaped_json` (from the models' plans) takes most of them: own
+    /// scalars of every YAML 1.1 kind, quoted, escaped, non-ASCII, longer
+    /// than a window, folded over lines (decoded), in nested sequences and
+    /// mappings, flow pairs and block lists, beside scalar vars.
+    #[test]
+    fn entries_kept_by_shape_are_written_whole_as_rendered() {
+        let models = [
+            "        ports: [http: X, https: 443]",
+            "        pairs:\n          - - X\n            - b",
+            "        ports: [http X,\n          https\n          443]",
+            "        ports: [X,\n          https\n          443]",
+            "        m: {k: \"x\\tX\", l: [p\n            q, X]}",
+            "        m: {k: it X, l: [X, [y\n            z]]}",
+            "        l: [[a, b], X, {k: X}]",
+            "        m: {a: {b: [X, c]}, \"d\": 'e', f: \"g\\u00e9\"}",
+            "        zone: X\n        ports: [http: X]\n        rack: r1",
+            "        ports:\n          - http: X\n            https: 443",
+        ];
+        let own = [
+            "z1",
+            "8080",
+            "0",
+            "-443",
+            "no",
+            "true",
+            "y",
+            "0x1F",
+            "1_000",
+            "010",
+            "~",
+            "null",
+            "1.5",
+            "1:30",
+            "2001-12-14",
+            "9999999999999999999",
+            "'q\"s'",
+            "\"t\"",
+            "\"a\\tb\"",
+            "a\\b",
+            "é☃",
+            "'{{ x }}'",
+            "web",
+            "http 7",
+            "a-value-longer-than-sixteen-bytes",
+            "'it''s'",
+            "0o17",
+            "1e3",
+            "\"\"",
+        ];
+        let (mut shaped, mut hosts) = (0, 0);
+        for model in models {
+            for value in own {
+                let mut source = String::from("versions:\n  app:\n");
+                for (i, x) in ["80", "81", value, "82", value, value].iter().enumerate() {
+                    source.push_str(&format!("    - h{i}:\n{}\n", model.replace('X', x)));
+                }
+                let Ok(strategy) = parse(&source) else {
+                    continue;
+                };
+                let version = &strategy.versions[0];
+                let text = &version.host_vars;
+                let mut scratch = VarsScratch::default();
+                for host in &version.hosts {
+                    let id = host.vars.expect("vars on every host");
+                    let mut whole = Vec::new();
+                    text.write(id, &mut whole, &mut scratch).unwrap();
+                    let rendered = text.get(id);
+                    assert_eq!(String::from_utf8(whole).unwrap(), rendered, "{source}");
+                    hosts += 1;
+                    let Some((k, strings)) = text.written_entry(id) else {
+                        continue;
+                    };
+                    let mut out = vec![0; VarsScratch::BYTES];
+                    let mut plans = shaped::ShapePlans::default();
+                    let pairs = text.entry_pairs(k);
+                    let made = shaped_json(&source, &pairs, strings, (&mut out, &mut plans));
+                    if let Some(len) = made {
+                        assert_eq!(&out[..len], rendered.as_bytes(), "{source}");
+                        shaped += 1;
+                    }
+                }
+            }
+        }
+        assert!(shaped > 500 && hosts > shaped, "{shaped} {hosts}");
+    }
+
     /// `printable_ascii` answers as a control check and `is_ascii` did,
     /// for every byte in every place of a chunk and of the rest after it.
     #[test]
