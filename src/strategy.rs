@@ -155,52 +155,39 @@ impl<'s> HostVarsText<'s> {
         w: &mut W,
         scratch: &mut VarsScratch<'s>,
     ) -> std::io::Result<()> {
-        match self.written_entry(id) {
-            // The usual host entry (`{ansible_host: 10.0.0.1}`, `{zone: z1,
-            // port: 1}`): written as `render` writes it (the same bytes: a
-            // test compares them), made whole in `scratch` and written at
-            // once where its values need no escape and no value built, else
-            // piece by piece.
-            Some((k, strings)) if let Some(spans) = self.entry_pairs(k).spans() => {
-                let src = self
-                    .written
-                    .as_ref()
-                    .expect("entries kept with their list")
-                    .src;
-                let bytes = scratch.bytes();
-                match usual_json(src, spans, strings, bytes) {
-                    Some(len) => w.write_all(&bytes[..len]),
-                    None => {
-                        let vars = self
-                            .entry_pairs(k)
-                            .scalars()
-                            .expect("no value kept as a node");
-                        write_scalars(vars, strings, w)
-                    }
+        let Some((k, strings)) = self.written_entry(id) else {
+            return w.write_all(self.rendered(id).as_bytes());
+        };
+        let pairs = self.entry_pairs(k);
+        let src = self
+            .written
+            .as_ref()
+            .expect("entries kept with their list")
+            .src;
+        // The usual host entry (`{ansible_host: 10.0.0.1}`, `{zone: z1,
+        // port: 1}`): written as `render` writes it (the same bytes: a test
+        // compares them), made whole in `scratch` and written at once where
+        // its values need no escape and no value built, else piece by piece.
+        if let Some(spans) = pairs.spans() {
+            let bytes = scratch.bytes();
+            return match usual_json(src, spans, strings, bytes) {
+                Some(len) => w.write_all(&bytes[..len]),
+                None => {
+                    let vars = pairs.scalars().expect("no value kept as a node");
+                    write_scalars(vars, strings, w)
                 }
-            }
-            // An entry with values kept by their shape (`ports: [http:
-            // 8081]`): made whole in `scratch` from their models' plans,
-            // where each value has one that writes it, else rendered.
-            Some((k, strings))
-                if let Some(len) = shaped_json(
-                    self.written
-                        .as_ref()
-                        .expect("entries kept with their list")
-                        .src,
-                    &self.entry_pairs(k),
-                    strings,
-                    scratch.bytes_and_plans(),
-                ) =>
-            {
-                w.write_all(&scratch.bytes[..len])
-            }
-            Some(k) => {
+            };
+        }
+        // An entry with values kept by their shape (`ports: [http: 8081]`):
+        // made whole in `scratch` from their models' plans, where each value
+        // has one that writes it (a test compares the bytes), else rendered.
+        match shaped_json(src, &pairs, strings, scratch.bytes_and_plans()) {
+            Some(len) => w.write_all(&scratch.bytes[..len]),
+            None => {
                 scratch.text.clear();
-                self.render(k, &mut scratch.text, &mut scratch.kept);
+                self.render((k, strings), &mut scratch.text, &mut scratch.kept);
                 w.write_all(scratch.text.as_bytes())
             }
-            None => w.write_all(self.rendered(id).as_bytes()),
         }
     }
 
