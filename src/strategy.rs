@@ -106,9 +106,10 @@ pub struct VarsId(NonZeroU32);
 ///   untagged lists and mappings besides that the validator read without a
 ///   problem (`ports: [http: 8080]`), is kept as its entry in that list
 ///   ([`tree::HostSeq`], which the strategy then holds) and written as JSON
-///   from the source when asked for ([`HostVarsText::write`], the nested
-///   values by `validate::push_kept_value`): no copy of it is made while
-///   the strategy is read.
+///   from the source when asked for ([`HostVarsText::write`]; a value
+///   kept by its shape from its model's plan, `shaped_json`, any other
+///   nested value by `validate::push_kept_value`): no copy of it is made
+///   while the strategy is read.
 /// - Any other host's vars are rendered once, when the strategy is read;
 ///   the texts lie one after another in one string.
 ///
