@@ -106,9 +106,10 @@ pub struct VarsId(NonZeroU32);
 ///   untagged lists and mappings besides that the validator read without a
 ///   problem (`ports: [http: 8080]`), is kept as its entry in that list
 ///   ([`tree::HostSeq`], which the strategy then holds) and written as JSON
-///   from the source when asked for ([`HostVarsText::write`], the nested
-///   values by `validate::push_kept_value`): no copy of it is made while
-///   the strategy is read.
+///   from the source when asked for ([`HostVarsText::write`]; a value
+///   kept by its shape from its model's plan, `shaped_json`, any other
+///   nested value by `validate::push_kept_value`): no copy of it is made
+///   while the strategy is read.
 /// - Any other host's vars are rendered once, when the strategy is read;
 ///   the texts lie one after another in one string.
 ///
@@ -155,36 +156,39 @@ impl<'s> HostVarsText<'s> {
         w: &mut W,
         scratch: &mut VarsScratch<'s>,
     ) -> std::io::Result<()> {
-        match self.written_entry(id) {
-            // The usual host entry (`{ansible_host: 10.0.0.1}`, `{zone: z1,
-            // port: 1}`): written as `render` writes it (the same bytes: a
-            // test compares them), made whole in `scratch` and written at
-            // once where its values need no escape and no value built, else
-            // piece by piece.
-            Some((k, strings)) if let Some(spans) = self.entry_pairs(k).spans() => {
-                let src = self
-                    .written
-                    .as_ref()
-                    .expect("entries kept with their list")
-                    .src;
-                let bytes = scratch.bytes();
-                match usual_json(src, spans, strings, bytes) {
-                    Some(len) => w.write_all(&bytes[..len]),
-                    None => {
-                        let vars = self
-                            .entry_pairs(k)
-                            .scalars()
-                            .expect("no value kept as a node");
-                        write_scalars(vars, strings, w)
-                    }
+        let Some((k, strings)) = self.written_entry(id) else {
+            return w.write_all(self.rendered(id).as_bytes());
+        };
+        let pairs = self.entry_pairs(k);
+        let src = self
+            .written
+            .as_ref()
+            .expect("entries kept with their list")
+            .src;
+        // The usual host entry (`{ansible_host: 10.0.0.1}`, `{zone: z1,
+        // port: 1}`): written as `render` writes it (the same bytes: a test
+        // compares them), made whole in `scratch` and written at once where
+        // its values need no escape and no value built, else piece by piece.
+        if let Some(spans) = pairs.spans() {
+            let bytes = scratch.bytes();
+            return match usual_json(src, spans, strings, bytes) {
+                Some(len) => w.write_all(&bytes[..len]),
+                None => {
+                    let vars = pairs.scalars().expect("no value kept as a node");
+                    write_scalars(vars, strings, w)
                 }
-            }
-            Some(k) => {
+            };
+        }
+        // An entry with values kept by their shape (`ports: [http: 8081]`):
+        // made whole in `scratch` from their models' plans, where each value
+        // has one that writes it (a test compares the bytes), else rendered.
+        match shaped_json(src, &pairs, strings, scratch.bytes_and_plans()) {
+            Some(len) => w.write_all(&scratch.bytes[..len]),
+            None => {
                 scratch.text.clear();
-                self.render(k, &mut scratch.text, &mut scratch.kept);
+                self.render((k, strings), &mut scratch.text, &mut scratch.kept);
                 w.write_all(scratch.text.as_bytes())
             }
-            None => w.write_all(self.rendered(id).as_bytes()),
         }
     }
 
@@ -419,33 +423,158 @@ fn usual_json(
         at = copy_text(out, at + 2, bytes, (key, key_len)).0;
         out[at..at + 2].copy_from_slice(b"\":");
         at += 2;
-        let kind = match strings || style != tree::Style::Plain {
-            true => yaml11::Plain::Str,
-            false => match yaml11::classify_usual(&bytes[value..value + len]) {
-                Some(kind) => kind,
-                None => yaml11::classify(&src[value..value + len]),
-            },
-        };
-        match kind {
-            yaml11::Plain::Str => {
-                out[at] = b'"';
-                let (end, window) = copy_text(out, at + 1, bytes, (value, len));
-                let plain = match window {
-                    Some(window) => window_plain(window, len),
-                    None => validate::json_bytes_plain(&bytes[value..value + len]),
-                };
-                if !plain {
-                    return None;
-                }
-                out[end] = b'"';
-                at = end + 1;
-            }
-            yaml11::Plain::Verbatim => at = copy_text(out, at, bytes, (value, len)).0,
-            yaml11::Plain::Typed(_) => return None,
-        }
+        let str = strings || style != tree::Style::Plain;
+        at = usual_scalar(out, at, src, (value, len), str)?;
     }
     out[at] = b'}';
     Some(at + 1)
+}
+
+/// Writes the JSON of a scalar whose text is the `len` bytes of `src` from
+/// `from` on (`str`: read as a string, else a plain scalar resolved) to
+/// `out` at `at`, where `out` has room for it, two quotes and a window of
+/// [`WINDOW`] bytes: where it ends. `None` for a string with a byte to
+/// escape or a value of a type whose value is built (see [`usual_json`]).
+#[inline(always)]
+fn usual_scalar(
+    out: &mut [u8],
+    at: usize,
+    src: &str,
+    (from, len): (usize, usize),
+    str: bool,
+) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let kind = match str {
+        true => yaml11::Plain::Str,
+        false => match yaml11::classify_usual(&bytes[from..from + len]) {
+            Some(kind) => kind,
+            None => yaml11::classify(&src[from..from + len]),
+        },
+    };
+    match kind {
+        yaml11::Plain::Str => {
+            out[at] = b'"';
+            let (end, window) = copy_text(out, at + 1, bytes, (from, len));
+            let plain = match window {
+                Some(window) => window_plain(window, len),
+                None => validate::json_bytes_plain(&bytes[from..from + len]),
+            };
+            if !plain {
+                return None;
+            }
+            out[end] = b'"';
+            Some(end + 1)
+        }
+        yaml11::Plain::Verbatim => Some(copy_text(out, at, bytes, (from, len)).0),
+        yaml11::Plain::Typed(_) => None,
+    }
+}
+
+/// [`HostVarsText::render`] of a host entry kept as written whose values
+/// kept as nodes are each of a model whose plan writes it
+/// ([`shaped::ShapePlan::write_to`]: the model's text between the pieces
+/// it writes, its own scalars between them), made in `out` as
+/// [`usual_json`] makes an entry: its length. `None` (what `out` holds then
+/// is of no use) where `usual_json` would give none for a scalar, a value
+/// is its model or has no such plan, or the entry does not fit `out`.
+fn shaped_json<'s>(
+    src: &'s str,
+    pairs: &tree::HostPairs<'_, 's>,
+    strings: bool,
+    (out, plans): (&mut [u8], &mut shaped::ShapePlans<'s>),
+) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut entry = EntryBytes { out, at: 0 };
+    let mut open = *b"{\"";
+    for (var, kept) in pairs.spans_kept() {
+        let (key, key_len) = (var.key.start(), (var.key.end - var.key.start) as usize);
+        // `,"`, the name, `":` and a window past them.
+        if entry.at + key_len + 4 + WINDOW > entry.out.len() {
+            return None;
+        }
+        let at = entry.at;
+        entry.out[at..at + 2].copy_from_slice(&open);
+        open = *b",\"";
+        let at = copy_text(entry.out, at + 2, bytes, (key, key_len)).0;
+        entry.out[at..at + 2].copy_from_slice(b"\":");
+        entry.at = at + 2;
+        let written = match (kept, var.value_style) {
+            (Some(value), _) => plans
+                .of(&value)
+                .is_some_and(|plan| plan.writes() && plan.write_to(&mut entry, &value)),
+            (None, Some(style)) => {
+                let len = (var.value.end - var.value.start) as usize;
+                let str = strings || style != tree::Style::Plain;
+                entry.own_text(src, (var.value.start(), len), str)
+            }
+            // A block scalar, a tagged one.
+            (None, None) => false,
+        };
+        if !written {
+            return None;
+        }
+    }
+    // Room for it is kept (a window past each piece).
+    entry.out[entry.at] = b'}';
+    Some(entry.at + 1)
+}
+
+/// An entry that [`shaped_json`] makes, and where it is in it.
+struct EntryBytes<'o> {
+    out: &'o mut [u8],
+    at: usize,
+}
+
+impl EntryBytes<'_> {
+    /// [`usual_scalar`] of the `len` bytes of `src` from `from` on, where
+    /// the entry has room for it: whether it was written.
+    #[inline(always)]
+    fn own_text(&mut self, src: &str, (from, len): (usize, usize), str: bool) -> bool {
+        if self.at + len + 2 + WINDOW > self.out.len() {
+            return false;
+        }
+        match usual_scalar(self.out, self.at, src, (from, len), str) {
+            Some(end) => {
+                self.at = end;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+// A piece of a plan's whole text up to a window long is copied as one.
+const _: () = assert!(shaped::PAD == WINDOW);
+
+impl shaped::PlanOut for EntryBytes<'_> {
+    #[inline(always)]
+    fn piece(&mut self, whole: &str, from: usize, to: usize) -> bool {
+        let len = to - from;
+        if self.at + len + WINDOW > self.out.len() {
+            return false;
+        }
+        self.at = copy_text(self.out, self.at, whole.as_bytes(), (from, len)).0;
+        true
+    }
+
+    #[inline(always)]
+    fn own(
+        &mut self,
+        src: &str,
+        span: tree::Span,
+        style: tree::Style,
+        decoded: Option<&str>,
+    ) -> bool {
+        let str = style != tree::Style::Plain;
+        match decoded {
+            Some(value) => self.own_text(value, (0, value.len()), str),
+            None => {
+                let text = tree::inside(span, style);
+                let len = (text.end - text.start) as usize;
+                self.own_text(src, (text.start(), len), str)
+            }
+        }
+    }
 }
 
 /// Copies the `len` bytes of `src` from `from` on to `out` at `at`, where
@@ -510,7 +639,7 @@ pub struct VarsScratch<'s> {
     bytes: Vec<u8>,
 }
 
-impl VarsScratch<'_> {
+impl<'s> VarsScratch<'s> {
     /// How long an entry [`usual_json`] makes in [`VarsScratch::bytes`]
     /// may be (longer ones are written piece by piece).
     const BYTES: usize = 512;
@@ -520,6 +649,12 @@ impl VarsScratch<'_> {
             self.bytes = vec![0; Self::BYTES];
         }
         &mut self.bytes
+    }
+
+    /// [`VarsScratch::bytes`], and the plans of values kept by their shape.
+    fn bytes_and_plans(&mut self) -> (&mut [u8], &mut shaped::ShapePlans<'s>) {
+        self.bytes();
+        (&mut self.bytes, &mut self.kept.plans)
     }
 }
 
@@ -1145,6 +1280,94 @@ mod tests {
             }
         }
         assert!(usual > 20 && kept > usual, "{usual} {kept}");
+    }
+
+    /// `HostVarsText::write` writes a host entry with values kept by their
+    /// shape as they are rendered from their nodes (`HostVarsText::get`),
+    /// and `shaped_json` (from the models' plans) takes most of them: own
+    /// scalars of every YAML 1.1 kind, quoted, escaped, non-ASCII, longer
+    /// than a window, folded over lines (decoded), in nested sequences and
+    /// mappings, flow pairs and block lists, beside scalar vars.
+    #[test]
+    fn entries_kept_by_shape_are_written_whole_as_rendered() {
+        let models = [
+            "        ports: [http: X, https: 443]",
+            "        pairs:\n          - - X\n            - b",
+            "        ports: [http X,\n          https\n          443]",
+            "        ports: [X,\n          https\n          443]",
+            "        m: {k: \"x\\tX\", l: [p\n            q, X]}",
+            "        m: {k: it X, l: [X, [y\n            z]]}",
+            "        l: [[a, b], X, {k: X}]",
+            "        m: {a: {b: [X, c]}, \"d\": 'e', f: \"g\\u00e9\"}",
+            "        zone: X\n        ports: [http: X]\n        rack: r1",
+            "        ports:\n          - http: X\n            https: 443",
+        ];
+        let own = [
+            "z1",
+            "8080",
+            "0",
+            "-443",
+            "no",
+            "true",
+            "y",
+            "0x1F",
+            "1_000",
+            "010",
+            "~",
+            "null",
+            "1.5",
+            "1:30",
+            "2001-12-14",
+            "9999999999999999999",
+            "'q\"s'",
+            "\"t\"",
+            "\"a\\tb\"",
+            "a\\b",
+            "é☃",
+            "'{{ x }}'",
+            "web",
+            "http 7",
+            "a-value-longer-than-sixteen-bytes",
+            "'it''s'",
+            "0o17",
+            "1e3",
+            "\"\"",
+        ];
+        let (mut shaped, mut hosts) = (0, 0);
+        for model in models {
+            for value in own {
+                let mut source = String::from("versions:\n  app:\n");
+                for (i, x) in ["80", "81", value, "82", value, value].iter().enumerate() {
+                    source.push_str(&format!("    - h{i}:\n{}\n", model.replace('X', x)));
+                }
+                let Ok(strategy) = parse(&source) else {
+                    continue;
+                };
+                let version = &strategy.versions[0];
+                let text = &version.host_vars;
+                let mut scratch = VarsScratch::default();
+                for host in &version.hosts {
+                    let id = host.vars.expect("vars on every host");
+                    let mut whole = Vec::new();
+                    text.write(id, &mut whole, &mut scratch).unwrap();
+                    let rendered = text.get(id);
+                    assert_eq!(String::from_utf8(whole).unwrap(), rendered, "{source}");
+                    hosts += 1;
+                    let Some((k, strings)) = text.written_entry(id) else {
+                        continue;
+                    };
+                    let mut out = vec![0; VarsScratch::BYTES];
+                    let mut plans = shaped::ShapePlans::default();
+                    let pairs = text.entry_pairs(k);
+                    let made = shaped_json(&source, &pairs, strings, (&mut out, &mut plans));
+                    if let Some(len) = made {
+                        assert_eq!(&out[..len], rendered.as_bytes(), "{source}");
+                        shaped += 1;
+                    }
+                }
+            }
+        }
+        assert!(shaped > 500 && hosts > shaped, "{shaped} {hosts}");
     }
 
     /// `printable_ascii` answers as a control check and `is_ascii` did,

@@ -660,6 +660,19 @@ impl<'a, 's> HostPairs<'a, 's> {
         (self.values.len() == 0).then(|| self.pairs.clone().map(Pair::spans))
     }
 
+    /// The vars by where their texts lie ([`HostPairs::spans`]), each with
+    /// its value kept as a node where it is one (its `value_style` is then
+    /// `None`).
+    pub fn spans_kept(&self) -> impl Iterator<Item = (VarSpans, Option<KeptValue<'a, 's>>)> {
+        let mut values = self.values.clone();
+        let this = self.clone();
+        (self.pairs.clone()).map(move |p| {
+            let kept = (p.value_style.is_none())
+                .then(|| this.kept(values.next().expect("a value per var")));
+            (p.spans(), kept)
+        })
+    }
+
     /// [`HostPairs::written`] of vars whose values are all scalars as
     /// written, `None` if one is kept as a node: items with no node to carry
     /// are a quarter the size, and moved without a stall (at 1M host entries
@@ -818,7 +831,9 @@ impl<'a> OwnSpans<'a> {
     /// written (folded over lines, escaped: see [`DECODED`]); `None` when
     /// it is (then [`shaped_scalar`] gives it), and for every scalar of a
     /// value without [`KeptValue::has_decoded`].
-    #[inline]
+    // Inlined into the walks of a plan (`shaped::Walk`: a call cost more
+    // than the read).
+    #[inline(always)]
     pub fn decoded(&mut self) -> Option<&'a str> {
         let texts = self.texts;
         (self.spans.text()).map(|(start, len)| &texts[start as usize..(start + len) as usize])
@@ -828,7 +843,7 @@ impl<'a> OwnSpans<'a> {
     /// [`OwnSpans::decoded`] gave that list's decoded names: where the
     /// name's value ends in them, if it is one of them (it starts where the
     /// one before ends, or at 0).
-    #[inline]
+    #[inline(always)]
     pub fn name_end(&mut self, listed: bool) -> Option<u32> {
         self.spans.name_end(listed)
     }
@@ -941,7 +956,7 @@ fn text_at(src: &str, span: Span, style: Style) -> &str {
 }
 
 /// The span of [`text_at`]: inside the quotes of a scalar not plain.
-fn inside(span: Span, style: Style) -> Span {
+pub fn inside(span: Span, style: Style) -> Span {
     match style {
         Style::Plain => span,
         _ => Span {

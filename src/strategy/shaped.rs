@@ -57,8 +57,47 @@ pub(super) struct ShapePlan<'s> {
     /// too (then a value written as the model is has nothing to report): a
     /// value of the model is written as this text, with the JSON of each
     /// scalar it writes otherwise than the model in place of the model's
-    /// (at its step's `at`).
+    /// (at its step's `at`). [`PAD`] spaces follow it, so that a piece of
+    /// it may be copied as a window of that many bytes (see [`PlanOut`]).
     whole: Option<String>,
+}
+
+/// How many spaces follow a plan's whole text (see [`ShapePlan::whole`]).
+pub(super) const PAD: usize = 16;
+
+/// Where [`ShapePlan::write_to`] writes a value of a plan's model: a
+/// string ([`ShapePlan::push`]), or the bytes of an entry made whole
+/// (`strategy::shaped_json`), which may not be able to write every scalar.
+pub(super) trait PlanOut {
+    /// Writes `whole[from..to]`, where [`PAD`] bytes follow `to` in
+    /// `whole`; false when it cannot.
+    fn piece(&mut self, whole: &str, from: usize, to: usize) -> bool;
+
+    /// Writes the JSON of an own untagged scalar of `style` at `span` in
+    /// `src` (its value `decoded` where that is not its text as written),
+    /// read without a problem; false when it cannot.
+    fn own(&mut self, src: &str, span: Span, style: Style, decoded: Option<&str>) -> bool;
+}
+
+impl PlanOut for String {
+    #[inline]
+    fn piece(&mut self, whole: &str, from: usize, to: usize) -> bool {
+        self.push_str(&whole[from..to]);
+        true
+    }
+
+    #[inline]
+    fn own(&mut self, src: &str, span: Span, style: Style, decoded: Option<&str>) -> bool {
+        let value = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
+        let written = Written {
+            span,
+            style,
+            value,
+            tag_len: 0,
+        };
+        push_written_value(self, &written).expect("read when kept");
+        true
+    }
 }
 
 /// One node of a [`ShapePlan`]'s model.
@@ -174,6 +213,7 @@ impl<'s> ShapePlan<'s> {
                 }
             }
             whole.push_str(&plan.text[from..]);
+            whole.push_str(&" ".repeat(PAD));
             plan.whole = Some(whole);
         }
         plan.text = String::new();
@@ -321,15 +361,28 @@ impl<'s> ShapePlan<'s> {
     /// it writes a key of its own, which the plan's text does not hold, or
     /// the model has a scalar that does not resolve.
     fn push(&self, out: &mut String, value: &KeptValue<'_, 's>) -> bool {
+        let start = out.len();
+        let written = self.write_to(out, value);
+        if !written {
+            out.truncate(start);
+        }
+        written
+    }
+
+    /// [`ShapePlan::push`] to `out`: false when the value has a key of its
+    /// own, the model a scalar that does not resolve, or `out` cannot write
+    /// a piece or a scalar (what it wrote is then of no use).
+    #[inline]
+    pub(super) fn write_to(&self, out: &mut impl PlanOut, value: &KeptValue<'_, 's>) -> bool {
         let Some(whole) = &self.whole else {
             return false;
         };
+        let end = whole.len() - PAD;
         let Some(spans) = value.own_spans() else {
-            out.push_str(whole);
-            return true;
+            return out.piece(whole, 0, end);
         };
         let src = value.src();
-        let (start, mut from) = (out.len(), 0);
+        let mut from = 0;
         let written = match spans.by_index() {
             Some(spans) => (self.checks.iter()).all(|&(step, k)| {
                 let (step, span) = (&self.steps[step as usize], spans.at(k));
@@ -339,13 +392,13 @@ impl<'s> ShapePlan<'s> {
                 step_write(out, (whole, &mut from), (src, step, span, decoded))
             }),
         };
-        if !written {
-            // A key of its own.
-            out.truncate(start);
-            return false;
-        }
-        out.push_str(&whole[from..]);
-        true
+        written && out.piece(whole, from, end)
+    }
+
+    /// Whether a value of this plan's model is written from its plan
+    /// ([`ShapePlan::write_to`] may write it).
+    pub(super) fn writes(&self) -> bool {
+        self.keys_fine && self.whole.is_some()
     }
 }
 
@@ -382,12 +435,12 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
 /// Writes the JSON of the node of a value at `span` in `src` (its value
 /// `decoded` where that is not its text as written) at `step` of its
 /// model's plan, after the plan's `whole` text from `from` up to it, if it
-/// is written otherwise than the model's (see [`ShapePlan::push`]); false
-/// at a key of its own.
-// Inlined into both loops of `push`.
+/// is written otherwise than the model's (see [`ShapePlan::write_to`]);
+/// false at a key of its own, or where `out` cannot write it.
+// Inlined into both loops of `write_to`.
 #[inline(always)]
 fn step_write(
-    out: &mut String,
+    out: &mut impl PlanOut,
     (whole, from): (&str, &mut usize),
     (src, step, span, decoded): (&str, &Step, Span, Option<&str>),
 ) -> bool {
@@ -398,17 +451,9 @@ fn step_write(
         _ => return true,
     };
     // The model's text up to this scalar, then this one's.
-    out.push_str(&whole[*from..at as usize]);
+    let piece = out.piece(whole, *from, at as usize);
     *from = to as usize;
-    let value = decoded.unwrap_or_else(|| shaped_scalar(src, span, style));
-    let written = Written {
-        span,
-        style,
-        value,
-        tag_len: 0,
-    };
-    push_written_value(out, &written).expect("read when kept");
-    true
+    piece && out.own(src, span, style, decoded)
 }
 
 /// The bytes of `src` at `span`.
