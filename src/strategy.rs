@@ -404,30 +404,18 @@ fn usual_json(
     strings: bool,
     out: &mut [u8],
 ) -> Option<usize> {
-    let bytes = src.as_bytes();
-    let mut at = 0;
-    let mut open = *b"{\"";
-    for var in vars {
+    let mut entry = EntryBytes { out, at: 0 };
+    for (index, var) in vars.enumerate() {
         let style = var.value_style?;
-        let (key, key_len) = (var.key.start(), (var.key.end - var.key.start) as usize);
-        let (value, len) = (
-            var.value.start(),
-            (var.value.end - var.value.start) as usize,
-        );
-        // The texts, `,"`, `":`, two quotes, `}`, and a window past them.
-        if at + key_len + len + 7 + WINDOW > out.len() {
+        let len = (var.value.end - var.value.start) as usize;
+        let str = strings || style != tree::Style::Plain;
+        if !(entry.key(src, var.key, index == 0)
+            && entry.own_text(src, (var.value.start(), len), str))
+        {
             return None;
         }
-        out[at..at + 2].copy_from_slice(&open);
-        open = *b",\"";
-        at = copy_text(out, at + 2, bytes, (key, key_len)).0;
-        out[at..at + 2].copy_from_slice(b"\":");
-        at += 2;
-        let str = strings || style != tree::Style::Plain;
-        at = usual_scalar(out, at, src, (value, len), str)?;
     }
-    out[at] = b'}';
-    Some(at + 1)
+    Some(entry.close())
 }
 
 /// Writes the JSON of a scalar whose text is the `len` bytes of `src` from
@@ -483,21 +471,11 @@ fn shaped_json<'s>(
     strings: bool,
     (out, plans): (&mut [u8], &mut shaped::ShapePlans<'s>),
 ) -> Option<usize> {
-    let bytes = src.as_bytes();
     let mut entry = EntryBytes { out, at: 0 };
-    let mut open = *b"{\"";
-    for (var, kept) in pairs.spans_kept() {
-        let (key, key_len) = (var.key.start(), (var.key.end - var.key.start) as usize);
-        // `,"`, the name, `":` and a window past them.
-        if entry.at + key_len + 4 + WINDOW > entry.out.len() {
+    for (index, (var, kept)) in pairs.spans_kept().enumerate() {
+        if !entry.key(src, var.key, index == 0) {
             return None;
         }
-        let at = entry.at;
-        entry.out[at..at + 2].copy_from_slice(&open);
-        open = *b",\"";
-        let at = copy_text(entry.out, at + 2, bytes, (key, key_len)).0;
-        entry.out[at..at + 2].copy_from_slice(b"\":");
-        entry.at = at + 2;
         let written = match (kept, var.value_style) {
             (Some(value), _) => plans
                 .of(&value)
@@ -514,9 +492,7 @@ fn shaped_json<'s>(
             return None;
         }
     }
-    // Room for it is kept (a window past each piece).
-    entry.out[entry.at] = b'}';
-    Some(entry.at + 1)
+    Some(entry.close())
 }
 
 /// An entry that [`shaped_json`] makes, and where it is in it.
@@ -526,6 +502,30 @@ struct EntryBytes<'o> {
 }
 
 impl EntryBytes<'_> {
+    /// `{"` (the `first` var) or `,"`, then the name at `key` in `src` (a
+    /// var name, checked when read: nothing in it to escape) and `":`, where
+    /// the entry has room for them: whether they were written.
+    #[inline(always)]
+    fn key(&mut self, src: &str, key: tree::Span, first: bool) -> bool {
+        let len = (key.end - key.start) as usize;
+        if self.at + len + 4 + WINDOW > self.out.len() {
+            return false;
+        }
+        let at = self.at;
+        self.out[at..at + 2].copy_from_slice(if first { b"{\"" } else { b",\"" });
+        let at = copy_text(self.out, at + 2, src.as_bytes(), (key.start(), len)).0;
+        self.out[at..at + 2].copy_from_slice(b"\":");
+        self.at = at + 2;
+        true
+    }
+
+    /// Ends the entry with `}` (room for it is kept: a window past each
+    /// piece): its length.
+    fn close(self) -> usize {
+        self.out[self.at] = b'}';
+        self.at + 1
+    }
+
     /// [`usual_scalar`] of the `len` bytes of `src` from `from` on, where
     /// the entry has room for it: whether it was written.
     #[inline(always)]
