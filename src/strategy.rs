@@ -434,10 +434,7 @@ fn usual_scalar(
     let bytes = src.as_bytes();
     let kind = match str {
         true => yaml11::Plain::Str,
-        false => match yaml11::classify_usual(&bytes[from..from + len]) {
-            Some(kind) => kind,
-            None => yaml11::classify(&src[from..from + len]),
-        },
+        false => yaml11::classify_in(src, from..from + len),
     };
     match kind {
         yaml11::Plain::Str => {

@@ -158,6 +158,14 @@ pub fn classify(text: &str) -> Plain {
     classify_usual(text.as_bytes()).unwrap_or_else(|| classify_typed(text))
 }
 
+/// [`classify`] of the text of `src` in `range`, the usual scalars told by
+/// their bytes before the text is sliced (no check of char boundaries on the
+/// way most scalars take).
+#[inline]
+pub fn classify_in(src: &str, range: std::ops::Range<usize>) -> Plain {
+    classify_usual(&src.as_bytes()[range.clone()]).unwrap_or_else(|| classify_typed(&src[range]))
+}
+
 /// [`classify`] of the usual plain scalars, told by their bytes alone: a
 /// string by a first byte no typed scalar starts with, the usual int by its
 /// digits. `None` for any other text, which `classify` resolves.

@@ -2896,10 +2896,7 @@ fn same_names_checked(
             continue;
         }
         let value = var.value.start()..var.value.end as usize;
-        let kind = match crate::yaml11::classify_usual(&bytes[value.clone()]) {
-            Some(kind) => kind,
-            None => crate::yaml11::classify(&src[value.clone()]),
-        };
+        let kind = crate::yaml11::classify_in(src, value.clone());
         match kind {
             Plain::Str => {}
             Plain::Verbatim => strings = false,
