@@ -2780,7 +2780,6 @@ impl<'s> SeqBuilder<'s> {
             moved = moved.wrapping_add(new_len).wrapping_sub(len);
             *to = moved;
         }
-        let moves = moves;
         let vars_end = moves.of(self.stamps[at].vars_end);
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
@@ -3110,6 +3109,7 @@ fn text_slot(text: &str) -> usize {
 /// overlapping those before, for the short texts compared at every host
 /// entry (between a model's words, kept again by their shape: a call to
 /// compare them cost as much as the rest of adding the entry).
+#[inline]
 pub(crate) fn alike(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
@@ -3134,6 +3134,8 @@ pub(crate) fn alike(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// [`keep_shape_text`] of a text whose slot is `slot` ([`text_slot`]).
+/// Inlined: a stamp keeps a text at every host entry.
+#[inline]
 fn keep_shape_text_in(
     seq: &mut HostSeq<'_>,
     recent: &mut Vec<(u32, u32)>,
