@@ -1804,18 +1804,38 @@ struct Stamp {
     /// value's one after another, two bytes a span (all fit a byte in the
     /// model), with the spans and the places of texts left to fill.
     bytes: Vec<u8>,
-    /// The texts of [`StampNode::text`].
+    /// The texts those values' nodes hold, each value's one after another,
+    /// and their bytes.
+    node_texts: Vec<StampText>,
     texts: String,
 }
 
-/// A position of a model (see [`Stamp`]), and how many edits are before it.
+/// A position of a model (see [`Stamp`]), and how many edits are before it
+/// (at most [`STAMP_EDITS`]).
 type Place = (u32, u32);
+
+/// How many edits a [`Stamp`] takes at most: how far on each number of them
+/// moves what follows is looked up in an array of [`Moves`] on the stack.
+const STAMP_EDITS: usize = 15;
+
+/// How far on what follows each number of edits of an entry being stamped
+/// is (wrapping: see [`SeqBuilder::push_stamped`]), at [`Moves::of`].
+struct Moves([u32; STAMP_EDITS + 1]);
+
+impl Moves {
+    /// Where the model's position `place` is in the entry being stamped.
+    fn of(&self, (p, before): Place) -> u32 {
+        // `before` is at most `STAMP_EDITS`: the remainder only spares a
+        // bounds check at each of the many positions of every entry.
+        p.wrapping_add(self.0[before as usize % self.0.len()])
+    }
+}
 
 /// A value kept as a node of a [`Stamp`]'s model: with no edit inside,
 /// moved on as a whole (the model's value, and where it starts); else kept
 /// by its shape: its node's index in `value_trees`, where it starts, its
-/// nodes in [`Stamp::nodes`] and bytes in [`Stamp::bytes`], and whether its
-/// spans hold texts ([`DECODED`]).
+/// nodes in [`Stamp::nodes`], bytes in [`Stamp::bytes`] and texts in
+/// [`Stamp::node_texts`], and whether its spans hold texts ([`DECODED`]).
 #[derive(Debug)]
 enum StampValue {
     Moved(Value, Place),
@@ -1824,21 +1844,30 @@ enum StampValue {
         start: Place,
         nodes: std::ops::Range<usize>,
         bytes: std::ops::Range<usize>,
+        texts: std::ops::Range<usize>,
         decoded: bool,
     },
 }
 
 /// A node of a value kept by its shape in a [`Stamp`]: where it starts and
-/// ends, where its span's two bytes are in its value's bytes, and for a
-/// scalar or host list whose value is a text kept, that text (where it is
-/// in [`Stamp::texts`], its slot: see [`text_slot`]) and where the place it
-/// is kept at goes in the bytes.
+/// ends, and where its span's two bytes are in its value's bytes.
 #[derive(Debug)]
 struct StampNode {
     start: Place,
     end: Place,
     at: u32,
-    text: Option<(u32, u32, usize, u32)>,
+}
+
+/// The text of a scalar or host list of a value kept by its shape in a
+/// [`Stamp`], whose value is a text kept: where it is in [`Stamp::texts`],
+/// its slot (see [`text_slot`]), and where the place it is kept at goes in
+/// its value's bytes.
+#[derive(Debug)]
+struct StampText {
+    from: u32,
+    len: u32,
+    slot: usize,
+    to: u32,
 }
 
 /// How many [`Stamp`]s a [`SeqBuilder`] keeps.
@@ -1863,6 +1892,9 @@ impl Stamp {
         shapes: &[ValueShape],
         edits: &[(u32, u32, u32)],
     ) -> Option<Stamp> {
+        if edits.len() > STAMP_EDITS {
+            return None;
+        }
         // The general way took the entry: no position is inside an edit.
         let place = |p: u32| -> Place {
             let before = edits
@@ -1887,6 +1919,7 @@ impl Stamp {
             values: Vec::new(),
             nodes: Vec::new(),
             bytes: Vec::new(),
+            node_texts: Vec::new(),
             texts: String::new(),
         };
         for (i, shape) in model.values.clone().zip(shapes) {
@@ -1926,11 +1959,11 @@ impl Stamp {
             }
             let decoded = extras.iter().any(|extra| matches!(extra, Extra::Text(..)));
             let (nodes_from, bytes_from) = (stamp.nodes.len(), stamp.bytes.len());
+            let texts_from = stamp.node_texts.len();
             for (&(span, ..), extra) in shape.spans.iter().zip(&extras) {
                 let bytes = &mut stamp.bytes;
                 let at = u32::try_from(bytes.len() - bytes_from).ok()?;
                 bytes.extend_from_slice(&[0, 0]);
-                let mut text = None;
                 match extra {
                     _ if !decoded => {}
                     Extra::None => {}
@@ -1938,7 +1971,13 @@ impl Stamp {
                     &Extra::Text(from, len) => {
                         let kept = &stamp.texts[from as usize..(from + len) as usize];
                         let to = u32::try_from(bytes.len() + 1 - bytes_from).ok()?;
-                        text = Some((from, len, text_slot(kept), to));
+                        let slot = text_slot(kept);
+                        (stamp.node_texts).push(StampText {
+                            from,
+                            len,
+                            slot,
+                            to,
+                        });
                         bytes.extend_from_slice(&[1; 9]);
                     }
                     Extra::End(end) => {
@@ -1950,7 +1989,6 @@ impl Stamp {
                     start: place(span.start),
                     end: place(span.end),
                     at,
-                    text,
                 });
             }
             stamp.values.push(StampValue::Shaped {
@@ -1958,6 +1996,7 @@ impl Stamp {
                 start: place(whole.start),
                 nodes: nodes_from..stamp.nodes.len(),
                 bytes: bytes_from..stamp.bytes.len(),
+                texts: texts_from..stamp.node_texts.len(),
                 decoded,
             });
         }
@@ -2094,9 +2133,6 @@ pub struct SeqBuilder<'s> {
     /// time in a row: not for entries whose words of their own move).
     stamps: Vec<Stamp>,
     unstamped: Option<(u32, Vec<(u32, u32)>)>,
-    /// How far on each edit of the entry being stamped moves what follows
-    /// it (wrapping: see [`SeqBuilder::push_stamped`]).
-    moved: Vec<u32>,
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -2127,7 +2163,6 @@ impl<'s> SeqBuilder<'s> {
             recent_texts: Vec::new(),
             stamps: Vec::new(),
             unstamped: None,
-            moved: Vec::new(),
         }
     }
 
@@ -2739,15 +2774,13 @@ impl<'s> SeqBuilder<'s> {
         // How far on a position is after each number of edits, wrapping:
         // every position of the model's entry is one of this entry's, in
         // the source, so the sum is that position exactly.
-        let mut moved = shift;
-        self.moved.clear();
-        self.moved.push(moved);
-        for &(_, len, new_len) in edits {
+        // (A stamp takes no more edits than `Moves` holds.)
+        let (mut moves, mut moved) = (Moves([shift; STAMP_EDITS + 1]), shift);
+        for (to, &(_, len, new_len)) in moves.0[1..].iter_mut().zip(edits) {
             moved = moved.wrapping_add(new_len).wrapping_sub(len);
-            self.moved.push(moved);
+            *to = moved;
         }
-        let (end, before) = self.stamps[at].vars_end;
-        let vars_end = end.wrapping_add(self.moved[before as usize]);
+        let vars_end = moves.of(self.stamps[at].vars_end);
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
         }
@@ -2756,12 +2789,10 @@ impl<'s> SeqBuilder<'s> {
             seq,
             stamps,
             recent_texts,
-            moved,
             ..
         } = self;
         let stamp = &stamps[at];
-        let moved = &moved[..];
-        let map = |(p, before): Place| p.wrapping_add(moved[before as usize]);
+        let map = |place: Place| moves.of(place);
         let pushed = (|| {
             for &(pair, [key, key_end, value, value_end]) in &stamp.pairs {
                 let (key, value) = (map(key), map(value));
@@ -2774,7 +2805,7 @@ impl<'s> SeqBuilder<'s> {
                 });
             }
             for value in &stamp.values {
-                let (node, start, nodes, bytes, decoded) = match value {
+                let (node, start, nodes, bytes, texts, decoded) = match value {
                     StampValue::Moved(value, (p, before)) => {
                         let start = map((*p, *before));
                         seq.values.push(Value {
@@ -2788,8 +2819,9 @@ impl<'s> SeqBuilder<'s> {
                         start,
                         nodes,
                         bytes,
+                        texts,
                         decoded,
-                    } => (*node, *start, nodes, bytes, *decoded),
+                    } => (*node, *start, nodes, bytes, texts, *decoded),
                 };
                 let base = map(start);
                 let spans = u32::try_from(seq.shape_spans.len()).ok()?;
@@ -2801,8 +2833,7 @@ impl<'s> SeqBuilder<'s> {
                 seq.shape_spans
                     .extend_from_slice(&stamp.bytes[bytes.clone()]);
                 let out = &mut seq.shape_spans[spans as usize..];
-                let nodes = &stamp.nodes[nodes.clone()];
-                for node in nodes {
+                for node in &stamp.nodes[nodes.clone()] {
                     let (start, end) = (map(node.start), map(node.end));
                     let (at, len) = (start.wrapping_sub(base), end.wrapping_sub(start));
                     if (at | len) > u32::from(u8::MAX) {
@@ -2812,15 +2843,13 @@ impl<'s> SeqBuilder<'s> {
                     out[to..to + 2].copy_from_slice(&[at as u8, len as u8]);
                 }
                 // Then the texts, in order (none kept where a span did not
-                // fit), where the value holds any.
-                for node in nodes.iter().filter(|_| decoded) {
-                    if let Some((from, len, slot, to)) = node.text {
-                        let text = &stamp.texts[from as usize..(from + len) as usize];
-                        let (at, len) = keep_shape_text_in(seq, recent_texts, text, slot)?;
-                        let to = spans as usize + to as usize;
-                        seq.shape_spans[to..to + 4].copy_from_slice(&at.to_le_bytes());
-                        seq.shape_spans[to + 4..to + 8].copy_from_slice(&len.to_le_bytes());
-                    }
+                // fit).
+                for text in &stamp.node_texts[texts.clone()] {
+                    let kept = &stamp.texts[text.from as usize..(text.from + text.len) as usize];
+                    let (at, len) = keep_shape_text_in(seq, recent_texts, kept, text.slot)?;
+                    let to = spans as usize + text.to as usize;
+                    seq.shape_spans[to..to + 4].copy_from_slice(&at.to_le_bytes());
+                    seq.shape_spans[to + 4..to + 8].copy_from_slice(&len.to_le_bytes());
                 }
                 let flags = if decoded { DECODED } else { 0 };
                 seq.values.push(Value {
@@ -3076,7 +3105,37 @@ fn text_slot(text: &str) -> usize {
     (hash % RECENT_TEXTS as u64) as usize
 }
 
+/// Whether `a` and `b` are alike: eight bytes at a time, the last eight
+/// overlapping those before, for the short texts compared at every host
+/// entry (between a model's words, kept again by their shape: a call to
+/// compare them cost as much as the rest of adding the entry).
+#[inline]
+pub(crate) fn alike(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let eight = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let four = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+    match n {
+        8.. => {
+            let mut i = 0;
+            while i + 8 < n {
+                if eight(a, i) != eight(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            eight(a, n - 8) == eight(b, n - 8)
+        }
+        4.. => four(a, 0) == four(b, 0) && four(a, n - 4) == four(b, n - 4),
+        _ => a.iter().zip(b).all(|(x, y)| x == y),
+    }
+}
+
 /// [`keep_shape_text`] of a text whose slot is `slot` ([`text_slot`]).
+/// Inlined: a stamp keeps a text at every host entry.
+#[inline]
 fn keep_shape_text_in(
     seq: &mut HostSeq<'_>,
     recent: &mut Vec<(u32, u32)>,
@@ -3089,7 +3148,8 @@ fn keep_shape_text_in(
     let slot = &mut recent[slot];
     let texts = &seq.shape_texts;
     let (at, len) = *slot;
-    if at != u32::MAX && texts.get(at as usize..(at + len) as usize) == Some(text) {
+    let found = texts.as_bytes().get(at as usize..(at + len) as usize);
+    if at != u32::MAX && found.is_some_and(|found| alike(found, text.as_bytes())) {
         return Some((at, len));
     }
     let kept = (

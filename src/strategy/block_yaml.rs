@@ -62,7 +62,7 @@
 //! `Parser::written_block_entry`).
 
 use crate::tree::{
-    EntryModel, Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError, WrittenPair,
+    EntryModel, Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError, WrittenPair, alike,
 };
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -232,6 +232,10 @@ struct Like {
     /// ([`Parser::entry_shaped`]): no longer than an implicit key, none of
     /// [`SHAPE_STOP`]'s bytes.
     words: bool,
+    /// The runs of words of its text, `(start, len)` in the source, where
+    /// the last entry read as it but for some words had words of its own
+    /// (see [`word_edits_at`]); none before one was.
+    places: Vec<(u32, u32)>,
 }
 
 /// The bytes that could make a run of letters, digits and `_` read
@@ -276,6 +280,90 @@ const fn alphanumeric_and(extra: &[u8]) -> [bool; 256] {
     table
 }
 
+/// The runs of words in which the text `bytes[from..]` differs from
+/// `model`, the text at `model_at` in the source (see
+/// [`Parser::entry_shaped`]): the bytes alike, then at each that differs the
+/// runs of words around it (the bytes before it alike, so its run starts as
+/// far back in both), each at least a byte; any other byte that differs
+/// (the model has none of `SHAPE_STOP`'s) and there are none. As edits in
+/// `edits` (`(start, len, new_len)`, `start` in the source, `len` the
+/// model's, `new_len` this text's), and where this text ends; `None` also
+/// for a text longer than an implicit key may be.
+fn word_edits(
+    model: &[u8],
+    model_at: usize,
+    bytes: &[u8],
+    from: usize,
+    edits: &mut Vec<(u32, u32, u32)>,
+) -> Option<usize> {
+    edits.clear();
+    let (mut i, mut j) = (0, from);
+    loop {
+        let same = common_prefix(&model[i..], &bytes[j..]);
+        (i, j) = (i + same, j + same);
+        if i == model.len() {
+            break;
+        }
+        let back = model[..i].iter().rev().take_while(|&&b| is_word(b)).count();
+        let (i_from, j_from) = (i - back, j - back);
+        let i_end = i + model[i..].iter().position(|&b| !is_word(b))?;
+        let j_end = j + bytes.get(j..)?.iter().position(|&b| !is_word(b))?;
+        // No run of words, or one in neither (other bytes differ).
+        if i_end == i_from || j_end == j_from || (i_end, j_end) == (i, j) {
+            return None;
+        }
+        let start = (model_at + i_from) as u32;
+        edits.push((start, (i_end - i_from) as u32, (j_end - j_from) as u32));
+        (i, j) = (i_end, j_end);
+        if j - from > MAX_KEY {
+            return None;
+        }
+    }
+    (!edits.is_empty() && j - from <= MAX_KEY).then_some(j)
+}
+
+/// [`word_edits`] of a text that differs from the model at the runs of
+/// words `places` (`(start, len)`, as [`word_edits`] last found them for
+/// the model) and nowhere else, found by looking there only: the bytes
+/// between them alike, and at each a run of words of its own, at least a
+/// byte, not the model's. `None` (and `edits` of no use) for any other
+/// text, which [`word_edits`] then reads.
+///
+/// The same edits: each place is a whole run of the model's words (a byte
+/// that is none before it, the text's `:` first, and after it) with bytes
+/// alike before it, so the first byte that differs after the bytes alike
+/// before a place is inside or right after the runs there, which are all
+/// [`word_edits`] takes; and the next place starts after the byte that is
+/// no word after this one.
+fn word_edits_at(
+    places: &[(u32, u32)],
+    model: &[u8],
+    model_at: usize,
+    bytes: &[u8],
+    from: usize,
+    edits: &mut Vec<(u32, u32, u32)>,
+) -> Option<usize> {
+    edits.clear();
+    let (mut i, mut j) = (0, from);
+    for &(start, len) in places {
+        let (at, len) = (start as usize - model_at, len as usize);
+        let before = bytes.get(j..j + (at - i))?;
+        if !alike(&model[i..at], before) {
+            return None;
+        }
+        j += at - i;
+        let new_len = bytes.get(j..)?.iter().position(|&b| !is_word(b))?;
+        if new_len == 0 || bytes[j..j + new_len] == model[at..at + len] {
+            return None;
+        }
+        edits.push((start, len as u32, new_len as u32));
+        (i, j) = (at + len, j + new_len);
+    }
+    let rest = bytes.get(j..j + (model.len() - i))?;
+    j += rest.len();
+    (!edits.is_empty() && alike(&model[i..], rest) && j - from <= MAX_KEY).then_some(j)
+}
+
 /// How many bytes `a` and `b` start with alike, eight at a time.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
@@ -303,6 +391,11 @@ thread_local! {
     /// Whether [`Parser::entry_shaped`] is off, to compare with the reading
     /// without it.
     static NO_SHAPED: Cell<bool> = const { Cell::new(false) };
+    /// Host entries whose words [`word_edits_at`] found.
+    static ENTRIES_PLACED: Cell<usize> = const { Cell::new(0) };
+    /// Whether [`word_edits_at`] is off, to compare with the reading without
+    /// it.
+    static NO_PLACES: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The block indent of a flow collection that is the whole document: its
@@ -916,7 +1009,14 @@ impl<'s> Parser<'s> {
                 && !(self.tabs && self.bytes[line.start..colon].contains(&b'\t'))
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
                     || likes.shaped
-                        && self.entry_shaped(line, at, colon, indent, &likes.models, &mut items))
+                        && self.entry_shaped(
+                            line,
+                            at,
+                            colon,
+                            indent,
+                            &mut likes.models,
+                            &mut items,
+                        ))
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
@@ -1015,6 +1115,7 @@ impl<'s> Parser<'s> {
             colon,
             len,
             words,
+            places: Vec::new(),
         })
     }
 
@@ -1043,13 +1144,20 @@ impl<'s> Parser<'s> {
         // The text from the first `:` of the line, then the name before it.
         let column = at - line.start;
         // Their last 8 bytes first, in one load each (vars of their own on
-        // every host differ there), then all.
+        // every host differ there), and those at the model's first place
+        // of words of their own (see `word_edits_at`: entries with words of
+        // their own differ there), then all.
         let last = |end: usize| <[u8; 8]>::try_from(&self.bytes[end - 8..end]).ok();
         let Some((like, end)) = likes.iter().rev().find_map(|like| {
             let (end, model) = (colon + like.len, like.colon..like.colon + like.len);
+            let placed = |&(start, _): &(u32, u32)| {
+                let at = (start as usize - like.colon).min(like.len - 8);
+                last(colon + at + 8) == last(like.colon + at + 8)
+            };
             let alike = like.column == column
                 && end <= self.bytes.len()
-                && (like.len < 8 || last(end) == last(model.end))
+                && (like.len < 8
+                    || last(end) == last(model.end) && like.places.first().is_none_or(placed))
                 && self.bytes[colon..end] == self.bytes[model];
             alike.then_some((like, end))
         }) else {
@@ -1090,13 +1198,16 @@ impl<'s> Parser<'s> {
     /// moved on: added to `items` that way, its values kept by their shape
     /// ([`SeqBuilder::push_entry_shaped`], which checks each run is such a
     /// scalar), without reading it. False, with nothing read, otherwise.
+    /// The runs are found by [`word_edits`], or at once at the places where
+    /// the last entry read as the same model had its own
+    /// ([`word_edits_at`]).
     fn entry_shaped(
         &mut self,
         line: Line,
         at: usize,
         colon: usize,
         indent: usize,
-        likes: &[Like],
+        likes: &mut [Like],
         items: &mut SeqBuilder<'s>,
     ) -> bool {
         #[cfg(test)]
@@ -1109,43 +1220,40 @@ impl<'s> Parser<'s> {
         let column = at - line.start;
         let bytes = self.bytes;
         let mut edits = std::mem::take(&mut self.edits);
-        let found = likes.iter().rev().find_map(|like| {
+        let found = likes.iter_mut().rev().find_map(|like| {
             // A model without values kept as nodes takes no edit: not
             // scanned (a var of its own on every host, `{ansible_host:
             // 10.0.0.1}`, read the usual way at once).
             if like.column != column || !like.words || !like.entry.takes_edits() {
                 return None;
             }
-            edits.clear();
             let model = &bytes[like.colon..like.colon + like.len];
-            // The bytes alike, then at each that differs the runs of
-            // words around it (the bytes before it alike, so its run
-            // starts as far back in both), each at least a byte: any
-            // other byte that differs (the model has none of
-            // `SHAPE_STOP`'s) and this is no entry of the model's.
-            let (mut i, mut j) = (0, colon);
-            loop {
-                let same = common_prefix(&model[i..], &bytes[j..]);
-                (i, j) = (i + same, j + same);
-                if i == model.len() {
-                    break;
-                }
-                let back = model[..i].iter().rev().take_while(|&&b| is_word(b)).count();
-                let (i_from, j_from) = (i - back, j - back);
-                let i_end = i + model[i..].iter().position(|&b| !is_word(b))?;
-                let j_end = j + bytes.get(j..)?.iter().position(|&b| !is_word(b))?;
-                // No run of words, or one in neither (other bytes differ).
-                if i_end == i_from || j_end == j_from || (i_end, j_end) == (i, j) {
-                    return None;
-                }
-                let start = (like.colon + i_from) as u32;
-                edits.push((start, (i_end - i_from) as u32, (j_end - j_from) as u32));
-                (i, j) = (i_end, j_end);
-                if j - colon > MAX_KEY {
-                    return None;
-                }
+            // At the places of the last entry read as it, at once (the same
+            // places at every host); else found, and kept for the next.
+            #[cfg(test)]
+            let places = match NO_PLACES.with(Cell::get) {
+                true => &[][..],
+                false => &like.places[..],
+            };
+            #[cfg(not(test))]
+            let places = &like.places[..];
+            let placed = (!places.is_empty())
+                .then(|| word_edits_at(places, model, like.colon, bytes, colon, &mut edits))
+                .flatten();
+            #[cfg(test)]
+            if placed.is_some() {
+                ENTRIES_PLACED.with(|n| n.set(n.get() + 1));
             }
-            (!edits.is_empty() && j - colon <= MAX_KEY).then_some((like, j))
+            let end = match placed {
+                Some(end) => end,
+                None => {
+                    let end = word_edits(model, like.colon, bytes, colon, &mut edits)?;
+                    like.places.clear();
+                    (like.places).extend(edits.iter().map(|&(start, len, _)| (start, len)));
+                    end
+                }
+            };
+            Some((&*like, end))
         });
         let read = found.is_some_and(|(like, end)| {
             let next_entry = self.line_at(end).is_some_and(|next| {
@@ -4155,6 +4263,87 @@ mod tests {
         }
     }
 
+    /// `alike` tells texts of any length apart as `==` does, wherever they
+    /// differ.
+    #[test]
+    fn alike_is_equality() {
+        let a: Vec<u8> = (0..40u8).collect();
+        for n in 0..a.len() {
+            assert!(alike(&a[..n], &a[..n]));
+            assert!(!alike(&a[..n], &a[..n + 1]));
+            for k in 0..n {
+                let mut b = a[..n].to_vec();
+                b[k] ^= 0x20;
+                assert!(!alike(&a[..n], &b), "{n} {k}");
+            }
+        }
+    }
+
+    /// Host entries whose words are looked for at the places where the
+    /// entry before had its own (`word_edits_at`) are read into the same
+    /// tree as with the words found by a scan (`word_edits`), and as the
+    /// event parser reads them: also where a word there is left out, grows
+    /// into an indicator, a comment or another run, changes its type, or is
+    /// the model's own, where other bytes differ, and at the end of the file.
+    #[test]
+    fn words_at_a_models_places_are_read_as_scanned() {
+        let model = "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n";
+        let others = [
+            "- h{i}:\n    ports: [http {i},\n      https\n      -444]\n",
+            "- h{i}:\n    ports: [http ,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i}:,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i}: x,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i}-1,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i} #,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i}#,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i} x,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i}x,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http true,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http 0x{i},\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http 1_000,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http 0,\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i}, \n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]\r\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n    k: v\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n  - x\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443] # c\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n# c\n",
+            "- h{i}:\n    ports: [http {i},\n      http\n      -443]\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443, x]\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -{i}]\n",
+            "- h{i}:\n    ports: [hxtp {i},\n      https\n      -443]\n",
+            "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n- h:\n    m: [a]\n",
+        ];
+        let numbers = [1, 22, 3, 4444, 5];
+        for other in others {
+            for (at, last) in [(2, ""), (4, ""), (4, "- x\n"), (2, "m: 1\n")] {
+                let mut source = String::from("l:\n");
+                for (k, i) in numbers.iter().enumerate() {
+                    let entry = if k == at { other } else { model };
+                    source.push_str(&entry.replace("{i}", &i.to_string()));
+                }
+                source.push_str(last);
+                NO_PLACES.with(|n| n.set(true));
+                let scanned = read_alone(&source);
+                NO_PLACES.with(|n| n.set(false));
+                ENTRIES_PLACED.with(|n| n.set(0));
+                let placed = read_alone(&source);
+                assert_eq!(placed, scanned, "{source:?}");
+                if at == 4 {
+                    assert!(ENTRIES_PLACED.with(Cell::get) > 0, "{source:?}");
+                }
+                if let Some(placed) = &placed {
+                    let events = crate::tree::parse(&source).unwrap().unwrap();
+                    assert!(same_spans(&source, placed, &events), "{source:?}");
+                    assert_eq!(messages(&source, placed), messages(&source, &events));
+                    same_as_serde_yaml(&source);
+                }
+            }
+        }
+    }
+
     #[test]
     fn reads_host_entries_of_a_shape_seen_as_the_usual_way() {
         // Entries, and whether those after the first are read by shape.
@@ -4237,9 +4426,17 @@ mod tests {
             ("- h{i}:\n    m: {{<<: {{a: {i}}}, b: c}}\n", true),
             ("- h{i}:\n    m: [~, {i}, null, true]\n", true),
             ("- h{i}:\n    m: [{i}\n    ]\n", true),
+            // As many words of their own as a stamp takes, and one more.
+            (
+                "- h{i}:\n    m: [{i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}]\n",
+                true,
+            ),
+            (
+                "- h{i}:\n    m: [{i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}]\n",
+                true,
+            ),
         ];
         let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
-        crate::tree::STAMPED.with(|n| n.set(0));
         let mut stamped = Vec::new();
         for (entry, shaped) in entries {
             for words in [&numbers[..], &[7, 7, 8, 7, 9, 9]] {
@@ -4249,6 +4446,7 @@ mod tests {
                         source.push_str(&entry.replace("{i}", &i.to_string()));
                     }
                     source.push_str(last);
+                    crate::tree::STAMPED.with(|n| n.set(0));
                     NO_SHAPED.with(|n| n.set(true));
                     let usual = read_alone(&source);
                     NO_SHAPED.with(|n| n.set(false));
@@ -4267,6 +4465,12 @@ mod tests {
                     let general = read_alone(&source);
                     crate::tree::NO_STAMPS.with(|n| n.set(false));
                     assert_eq!(fast, general, "{source:?}");
+                    // And those whose words were found at a model's places
+                    // as those found by a scan.
+                    NO_PLACES.with(|n| n.set(true));
+                    let scanned = read_alone(&source);
+                    NO_PLACES.with(|n| n.set(false));
+                    assert_eq!(fast, scanned, "{source:?}");
                     if before > 0 {
                         stamped.push(entry);
                     }
@@ -4294,12 +4498,14 @@ mod tests {
             "- h{i}:\n    pairs:\n      - - a{i}\n        - b\n",
             "- h{i}:\n    ports: [http {i},\n      https\n      443]\n",
             "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n",
+            "- h{i}:\n    m: [{i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}]\n",
         ] {
             assert!(stamped.contains(&entry), "{entry:?}");
         }
         for entry in [
             "- h{i}:\n    m: [x, a\n      b {i}]\n",
             "- h{i}:\n    m: a {i}\n      b\n\n      c {i}\n",
+            "- h{i}:\n    m: [{i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}]\n",
         ] {
             assert!(!stamped.contains(&entry), "{entry:?}");
         }
