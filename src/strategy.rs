@@ -598,7 +598,9 @@ fn window_plain(window: &[u8; WINDOW], len: usize) -> bool {
     u128::from_le_bytes(escaped) & FIRST_BYTES[len] == 0
 }
 
-/// The first `n` bytes of a `u128` read from `n` bytes, little-endian.
+/// The first `n` bytes of a `u128` read from 16 bytes, little-endian: a
+/// mask that keeps what a text of `n` bytes at the start of a window of
+/// them says (`FIRST_BYTES[n]`).
 const FIRST_BYTES: [u128; WINDOW + 1] = {
     let mut masks = [0; WINDOW + 1];
     let mut n = 1;

@@ -2925,10 +2925,7 @@ fn is_text_at(src: &[u8], text: &str, span: Span) -> bool {
     };
     let at = (text.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
     match (window(at), window(start)) {
-        (Some(a), Some(b)) if len <= 16 => {
-            let first = u128::MAX.checked_shr(8 * (16 - len) as u32).unwrap_or(0);
-            (a ^ b) & first == 0
-        }
+        (Some(a), Some(b)) if len <= 16 => (a ^ b) & super::FIRST_BYTES[len] == 0,
         _ => text.as_bytes() == &src[start..start + len],
     }
 }
