@@ -514,13 +514,34 @@ impl Pair {
     }
 
     /// Where its texts lie (see [`VarSpans`]).
+    // Inlined into each loop over an entry's vars: read once a var, at
+    // every host, so told with few branches.
+    #[inline(always)]
     fn spans(&self) -> VarSpans {
-        let value_style = (self.value_style).filter(|style| {
-            self.extra_len == 0 && !matches!(style, Style::Literal | Style::Folded)
-        });
+        let value_style = match self.value_style {
+            Some(style @ (Style::Plain | Style::SingleQuoted | Style::DoubleQuoted))
+                if self.extra_len == 0 =>
+            {
+                Some(style)
+            }
+            _ => None,
+        };
+        // Inside the quotes of a quoted one (as `inside`).
+        let quoted = |quoted: bool| u32::from(quoted);
+        let (key, value) = (self.key(), self.value());
+        let (in_key, in_value) = (
+            quoted(self.key_style != Style::Plain),
+            quoted(value_style.is_some_and(|style| style != Style::Plain)),
+        );
         VarSpans {
-            key: inside(self.key(), self.key_style),
-            value: inside(self.value(), value_style.unwrap_or(Style::Plain)),
+            key: Span {
+                start: key.start + in_key,
+                end: key.end - in_key,
+            },
+            value: Span {
+                start: value.start + in_value,
+                end: value.end - in_value,
+            },
             value_style,
         }
     }
