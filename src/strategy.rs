@@ -1208,7 +1208,9 @@ mod tests {
     /// vars are rendered (`HostVarsText::get`), and `usual_json` takes the
     /// usual ones (which it writes as `write_scalars` writes them), in
     /// block and flow style, quoted keys, texts past a window and at the
-    /// end of the source.
+    /// end of the source; `HostSeq::entry_spans` gives the spans of
+    /// `HostPairs::spans`, each at the text of its key and value as
+    /// written.
     #[test]
     fn usual_entries_are_written_whole_as_piece_by_piece() {
         let values = [
@@ -1231,12 +1233,43 @@ mod tests {
             "''",
             "a-value-longer-than-sixteen-bytes",
             "|\n          hi",
+            // YAML 1.1 spellings of every type, some built, some verbatim.
+            "no",
+            "0x1F",
+            "1_000",
+            "1:30",
+            "1e3",
+            "+1",
+            "2001-12-14",
+            "~",
+            "true",
+            "010",
+            "9999999999999999999",
+            // Escapes and texts of 16 bytes and about.
+            "\"a\\tb\"",
+            "\"\\u00e9\"",
+            "'it''s'",
+            "sixteen-bytes-xx",
+            "seventeen-bytes-x",
+            "fifteen-bytes-x",
+            "\"sixteen-bytes-xx\"",
+            "'\\'",
+            "\"\\\\\"",
         ];
         let mut source = String::from("versions:\n  app:\n");
         for (i, value) in values.iter().enumerate() {
             source.push_str(&format!("    - f{i}: {{zone: {value}, 'rack': r{i}}}\n"));
             source.push_str(&format!(
                 "    - b{i}:\n        zone: z{i}\n        port: {value}\n"
+            ));
+            // Keys that differ from the last entry's by a byte, more and
+            // fewer vars, names of 16 bytes and about.
+            source.push_str(&format!(
+                "    - k{i}:\n        zonf: z{i}\n        port: {value}\n        rack: r\n"
+            ));
+            source.push_str(&format!("    - n{i}: {{port: {value}}}\n"));
+            source.push_str(&format!(
+                "    - l{i}: {{sixteen_bytes_xx: {value}, seventeen_bytes_x: a, 'e_1': b}}\n"
             ));
         }
         source.push_str("    - last: {a_long_var_name_here: x, n: 7}");
@@ -1259,6 +1292,20 @@ mod tests {
                 continue;
             };
             let pairs = text.entry_pairs(k);
+            let seq = text.written.as_ref().unwrap();
+            let spans: Option<Vec<_>> = seq.entry_spans(k).map(Iterator::collect);
+            assert_eq!(spans.is_some(), pairs.spans().is_some(), "{}", host.name);
+            for (spans, (key, value)) in spans.iter().flatten().zip(pairs.written()) {
+                let at = |span: tree::Span| &source[span.start()..span.end as usize];
+                assert_eq!(at(spans.key), key.value, "{}", host.name);
+                match value {
+                    tree::WrittenValue::Scalar(value) if spans.value_style.is_some() => {
+                        assert_eq!(spans.value_style, Some(value.style), "{}", host.name);
+                        assert_eq!((at(spans.value), value.tag_len), (value.value, 0));
+                    }
+                    _ => assert!(spans.value_style.is_none(), "{}", host.name),
+                }
+            }
             let Some(vars) = pairs.scalars() else {
                 continue;
             };
@@ -1272,7 +1319,7 @@ mod tests {
                 usual += 1;
             }
         }
-        assert!(usual > 20 && kept > usual, "{usual} {kept}");
+        assert!(usual > 80 && kept > usual, "{usual} {kept}");
     }
 
     /// `HostVarsText::write` writes a host entry with values kept by their
