@@ -453,7 +453,7 @@ fn shaped_json<'s>(
     Some(entry.close())
 }
 
-/// An entry that [`shaped_json`] makes, and where it is in it.
+/// An entry that [`usual_json`] or [`shaped_json`] makes, and where it is in it.
 struct EntryBytes<'o> {
     out: &'o mut [u8],
     at: usize,

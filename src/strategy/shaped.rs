@@ -436,7 +436,7 @@ impl<'s> ShapePlan<'s> {
 /// Whether the node of a value at `span` in `src` (its value `decoded`
 /// where that is not its text as written) has nothing to report at
 /// `step` of its model's plan (see [`ShapePlan::is_fine`]).
-// Inlined into both loops of `is_fine` (a call a step cost more than it).
+// Inlined into the walk of `is_fine` (a call a step cost more than it).
 #[inline(always)]
 fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
     match step {
@@ -507,7 +507,7 @@ fn check_write(
 /// model's plan, after the plan's `whole` text from `from` up to it, if it
 /// is written otherwise than the model's (see [`ShapePlan::write_to`]);
 /// false at a key of its own, or where `out` cannot write it.
-// Inlined into both loops of `write_to`.
+// Inlined into the walk of `write_to`.
 #[inline(always)]
 fn step_write(
     out: &mut impl PlanOut,
