@@ -495,18 +495,25 @@ impl<'p> Inventory<'p> {
         let version = plan.version;
         let plain = version.plain_names;
         let mut write_host = |name: &str, vars: Option<VarsId>| {
-            // The usual host, a plain name without vars: three writes, two of a
-            // size known here, so plain stores rather than calls.
-            if plain && vars.is_none() {
+            // The usual host, a plain name: three writes, two of a size known
+            // here, so plain stores rather than calls; then its vars.
+            if plain {
                 w.write_all(if first { b"\"" } else { b",\"" })?;
                 first = false;
                 w.write_all(name.as_bytes())?;
-                return w.write_all(b"\":{}");
+                return match vars {
+                    None => w.write_all(b"\":{}"),
+                    Some(id) => {
+                        w.write_all(b"\":")?;
+                        version.host_vars.write(id, w, scratch)
+                    }
+                };
             }
+            // A name with a character JSON may escape.
             if !std::mem::take(&mut first) {
                 w.write_all(b",")?;
             }
-            write_name(w, name, plain)?;
+            write_str(w, name)?;
             w.write_all(b":")?;
             // As serde_json writes the map: rendered when the strategy was
             // read, or now from the host entry as written.
@@ -665,17 +672,7 @@ fn write_str<W: Write>(w: &mut W, text: &str) -> io::Result<()> {
     write_quoted(w, text)
 }
 
-/// A host name as a JSON string. `plain`: the version's names are known to be
-/// made of letters, digits and `.-_:]` ([`Version::plain_names`]), which need
-/// no escapes, so the check is skipped.
-fn write_name<W: Write>(w: &mut W, name: &str, plain: bool) -> io::Result<()> {
-    if plain {
-        write_quoted(w, name)
-    } else {
-        write_str(w, name)
-    }
-}
-
+/// `text`, known to hold nothing JSON escapes, as a JSON string.
 fn write_quoted<W: Write>(w: &mut W, text: &str) -> io::Result<()> {
     w.write_all(b"\"")?;
     w.write_all(text.as_bytes())?;

@@ -159,26 +159,24 @@ impl<'s> HostVarsText<'s> {
         let Some((k, strings)) = self.written_entry(id) else {
             return w.write_all(self.rendered(id).as_bytes());
         };
-        let pairs = self.entry_pairs(k);
-        let src = self
-            .written
-            .as_ref()
-            .expect("entries kept with their list")
-            .src;
+        let seq = self.written.as_ref().expect("entries kept with their list");
+        let src = seq.src;
         // The usual host entry (`{ansible_host: 10.0.0.1}`, `{zone: z1,
         // port: 1}`): written as `render` writes it (the same bytes: a test
         // compares them), made whole in `scratch` and written at once where
         // its values need no escape and no value built, else piece by piece.
-        if let Some(spans) = pairs.spans() {
+        if let Some(spans) = seq.entry_spans(k) {
             let bytes = scratch.bytes();
             return match usual_json(src, spans, strings, bytes) {
                 Some(len) => w.write_all(&bytes[..len]),
                 None => {
+                    let pairs = self.entry_pairs(k);
                     let vars = pairs.scalars().expect("no value kept as a node");
                     write_scalars(vars, strings, w)
                 }
             };
         }
+        let pairs = self.entry_pairs(k);
         // An entry with values kept by their shape (`ports: [http: 8081]`):
         // made whole in `scratch` from their models' plans, where each value
         // has one that writes it (a test compares the bytes), else rendered.
@@ -418,43 +416,6 @@ fn usual_json(
     Some(entry.close())
 }
 
-/// Writes the JSON of a scalar whose text is the `len` bytes of `src` from
-/// `from` on (`str`: read as a string, else a plain scalar resolved) to
-/// `out` at `at`, where `out` has room for it, two quotes and a window of
-/// [`WINDOW`] bytes: where it ends. `None` for a string with a byte to
-/// escape or a value of a type whose value is built (see [`usual_json`]).
-#[inline(always)]
-fn usual_scalar(
-    out: &mut [u8],
-    at: usize,
-    src: &str,
-    (from, len): (usize, usize),
-    str: bool,
-) -> Option<usize> {
-    let bytes = src.as_bytes();
-    let kind = match str {
-        true => yaml11::Plain::Str,
-        false => yaml11::classify_in(src, from..from + len),
-    };
-    match kind {
-        yaml11::Plain::Str => {
-            out[at] = b'"';
-            let (end, window) = copy_text(out, at + 1, bytes, (from, len));
-            let plain = match window {
-                Some(window) => window_plain(window, len),
-                None => validate::json_bytes_plain(&bytes[from..from + len]),
-            };
-            if !plain {
-                return None;
-            }
-            out[end] = b'"';
-            Some(end + 1)
-        }
-        yaml11::Plain::Verbatim => Some(copy_text(out, at, bytes, (from, len)).0),
-        yaml11::Plain::Typed(_) => None,
-    }
-}
-
 /// [`HostVarsText::render`] of a host entry kept as written whose values
 /// kept as nodes are each of a model whose plan writes it
 /// ([`shaped::ShapePlan::write_to`]: the model's text between the pieces
@@ -492,27 +453,34 @@ fn shaped_json<'s>(
     Some(entry.close())
 }
 
-/// An entry that [`shaped_json`] makes, and where it is in it.
+/// An entry that [`usual_json`] or [`shaped_json`] makes, and where it is in it.
 struct EntryBytes<'o> {
     out: &'o mut [u8],
     at: usize,
 }
 
 impl EntryBytes<'_> {
+    /// The `len` bytes from where the entry is on, where it has room for
+    /// them (each piece asks for its bytes and a window past them at once:
+    /// what is written in them then needs no check of its own).
+    #[inline(always)]
+    fn room(&mut self, len: usize) -> Option<&mut [u8]> {
+        self.out.get_mut(self.at..self.at + len)
+    }
+
     /// `{"` (the `first` var) or `,"`, then the name at `key` in `src` (a
     /// var name, checked when read: nothing in it to escape) and `":`, where
     /// the entry has room for them: whether they were written.
     #[inline(always)]
     fn key(&mut self, src: &str, key: tree::Span, first: bool) -> bool {
         let len = (key.end - key.start) as usize;
-        if self.at + len + 4 + WINDOW > self.out.len() {
+        let Some(room) = self.room(len + 4 + WINDOW) else {
             return false;
-        }
-        let at = self.at;
-        self.out[at..at + 2].copy_from_slice(if first { b"{\"" } else { b",\"" });
-        let at = copy_text(self.out, at + 2, src.as_bytes(), (key.start(), len)).0;
-        self.out[at..at + 2].copy_from_slice(b"\":");
-        self.at = at + 2;
+        };
+        room[..2].copy_from_slice(if first { b"{\"" } else { b",\"" });
+        copy_text(&mut room[2..], src.as_bytes(), (key.start(), len));
+        room[2 + len..4 + len].copy_from_slice(b"\":");
+        self.at += len + 4;
         true
     }
 
@@ -523,20 +491,41 @@ impl EntryBytes<'_> {
         self.at + 1
     }
 
-    /// [`usual_scalar`] of the `len` bytes of `src` from `from` on, where
-    /// the entry has room for it: whether it was written.
+    /// Writes the JSON of a scalar whose text is the `len` bytes of `src`
+    /// from `from` on (`str`: read as a string, else a plain scalar
+    /// resolved), where the entry has room for it: whether it was written
+    /// (not a string with a byte to escape, nor a value of a type whose
+    /// value is built: see [`usual_json`]).
     #[inline(always)]
     fn own_text(&mut self, src: &str, (from, len): (usize, usize), str: bool) -> bool {
-        if self.at + len + 2 + WINDOW > self.out.len() {
+        let kind = match str {
+            true => yaml11::Plain::Str,
+            false => yaml11::classify_in(src, from..from + len),
+        };
+        let Some(room) = self.room(len + 2 + WINDOW) else {
             return false;
-        }
-        match usual_scalar(self.out, self.at, src, (from, len), str) {
-            Some(end) => {
-                self.at = end;
-                true
+        };
+        let bytes = src.as_bytes();
+        self.at += match kind {
+            yaml11::Plain::Str => {
+                room[0] = b'"';
+                let plain = match copy_text(&mut room[1..], bytes, (from, len)) {
+                    Some(window) => window_plain(window, len),
+                    None => validate::json_bytes_plain(&bytes[from..from + len]),
+                };
+                if !plain {
+                    return false;
+                }
+                room[1 + len] = b'"';
+                len + 2
             }
-            None => false,
-        }
+            yaml11::Plain::Verbatim => {
+                copy_text(room, bytes, (from, len));
+                len
+            }
+            yaml11::Plain::Typed(_) => return false,
+        };
+        true
     }
 }
 
@@ -547,10 +536,11 @@ impl shaped::PlanOut for EntryBytes<'_> {
     #[inline(always)]
     fn piece(&mut self, whole: &str, from: usize, to: usize) -> bool {
         let len = to - from;
-        if self.at + len + WINDOW > self.out.len() {
+        let Some(room) = self.room(len + WINDOW) else {
             return false;
-        }
-        self.at = copy_text(self.out, self.at, whole.as_bytes(), (from, len)).0;
+        };
+        copy_text(room, whole.as_bytes(), (from, len));
+        self.at += len;
         true
     }
 
@@ -574,46 +564,52 @@ impl shaped::PlanOut for EntryBytes<'_> {
     }
 }
 
-/// Copies the `len` bytes of `src` from `from` on to `out` at `at`, where
-/// `out` has room for a window of [`WINDOW`] bytes: a text up to that long
-/// as that window of `src`, if `src` holds it (a fixed-size copy, without a
-/// call). Where it ends, and the window copied.
-#[inline]
+/// Copies the `len` bytes of `src` from `from` on to the start of `room`,
+/// which has room for a window of [`WINDOW`] bytes past them: a text up to
+/// that long as that window of `src`, if `src` holds it (a fixed-size copy,
+/// without a call). The window copied, if it was.
+#[inline(always)]
 fn copy_text<'a>(
-    out: &mut [u8],
-    at: usize,
+    room: &mut [u8],
     src: &'a [u8],
     (from, len): (usize, usize),
-) -> (usize, Option<&'a [u8; WINDOW]>) {
+) -> Option<&'a [u8; WINDOW]> {
     let window = src.get(from..from + WINDOW).filter(|_| len <= WINDOW);
     let window: Option<&[u8; WINDOW]> = window.map(|w| w.try_into().expect("a window"));
     match window {
-        Some(window) => out[at..at + WINDOW].copy_from_slice(window),
-        None => out[at..at + len].copy_from_slice(&src[from..from + len]),
+        Some(window) => room[..WINDOW].copy_from_slice(window),
+        None => room[..len].copy_from_slice(&src[from..from + len]),
     }
-    (at + len, window)
+    window
 }
 
-/// [`validate::json_bytes_plain`] of the first `len` bytes of `window`,
-/// eight at a time: no byte below 0x20, `"` or `\\` (each test sets the
-/// high bit of such a byte; a borrow can set it wrongly only in bytes after
-/// one that is such a byte, so the answer for the first `len` is exact).
+/// [`validate::json_bytes_plain`] of the first `len` bytes of `window`
+/// (`len` at most [`WINDOW`]): no byte below 0x20, `"` or `\\`. Each byte is
+/// tested on its own and the answers kept as a byte each, which the
+/// compiler makes a few vector compares of the whole window; then only the
+/// first `len` answers are looked at.
 #[inline]
 fn window_plain(window: &[u8; WINDOW], len: usize) -> bool {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES * 0x80;
-    let plain = |at: usize, len: usize| {
-        let x = u64::from_le_bytes(window[at..at + 8].try_into().expect("8 bytes"));
-        let zero_byte = |y: u64| y.wrapping_sub(ONES) & !y & HIGH;
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        let found = control
-            | zero_byte(x ^ (ONES * u64::from(b'"')))
-            | zero_byte(x ^ (ONES * u64::from(b'\\')));
-        let first = u64::MAX.checked_shr(8 * (8 - len) as u32).unwrap_or(0);
-        found & first == 0
-    };
-    plain(0, len.min(8)) && (len <= 8 || plain(8, len - 8))
+    let mut escaped = [0u8; WINDOW];
+    for (flag, &byte) in escaped.iter_mut().zip(window) {
+        let escape = (byte < 0x20) | (byte == b'"') | (byte == b'\\');
+        *flag = if escape { 0xff } else { 0 };
+    }
+    u128::from_le_bytes(escaped) & FIRST_BYTES[len] == 0
 }
+
+/// The first `n` bytes of a `u128` read from 16 bytes, little-endian: a
+/// mask that keeps what a text of `n` bytes at the start of a window of
+/// them says (`FIRST_BYTES[n]`).
+const FIRST_BYTES: [u128; WINDOW + 1] = {
+    let mut masks = [0; WINDOW + 1];
+    let mut n = 1;
+    while n <= WINDOW {
+        masks[n] = u128::MAX >> (8 * (WINDOW - n));
+        n += 1;
+    }
+    masks
+};
 
 /// `text` as a JSON string to `w`, as [`validate::push_json_str`] writes it.
 fn write_json_str<W: std::io::Write>(w: &mut W, text: &str) -> std::io::Result<()> {
@@ -1212,7 +1208,9 @@ mod tests {
     /// vars are rendered (`HostVarsText::get`), and `usual_json` takes the
     /// usual ones (which it writes as `write_scalars` writes them), in
     /// block and flow style, quoted keys, texts past a window and at the
-    /// end of the source.
+    /// end of the source; `HostSeq::entry_spans` gives the spans of
+    /// `HostPairs::spans`, each at the text of its key and value as
+    /// written.
     #[test]
     fn usual_entries_are_written_whole_as_piece_by_piece() {
         let values = [
@@ -1235,12 +1233,43 @@ mod tests {
             "''",
             "a-value-longer-than-sixteen-bytes",
             "|\n          hi",
+            // YAML 1.1 spellings of every type, some built, some verbatim.
+            "no",
+            "0x1F",
+            "1_000",
+            "1:30",
+            "1e3",
+            "+1",
+            "2001-12-14",
+            "~",
+            "true",
+            "010",
+            "9999999999999999999",
+            // Escapes and texts of 16 bytes and about.
+            "\"a\\tb\"",
+            "\"\\u00e9\"",
+            "'it''s'",
+            "sixteen-bytes-xx",
+            "seventeen-bytes-x",
+            "fifteen-bytes-x",
+            "\"sixteen-bytes-xx\"",
+            "'\\'",
+            "\"\\\\\"",
         ];
         let mut source = String::from("versions:\n  app:\n");
         for (i, value) in values.iter().enumerate() {
             source.push_str(&format!("    - f{i}: {{zone: {value}, 'rack': r{i}}}\n"));
             source.push_str(&format!(
                 "    - b{i}:\n        zone: z{i}\n        port: {value}\n"
+            ));
+            // Keys that differ from the last entry's by a byte, more and
+            // fewer vars, names of 16 bytes and about.
+            source.push_str(&format!(
+                "    - k{i}:\n        zonf: z{i}\n        port: {value}\n        rack: r\n"
+            ));
+            source.push_str(&format!("    - n{i}: {{port: {value}}}\n"));
+            source.push_str(&format!(
+                "    - l{i}: {{sixteen_bytes_xx: {value}, seventeen_bytes_x: a, 'e_1': b}}\n"
             ));
         }
         source.push_str("    - last: {a_long_var_name_here: x, n: 7}");
@@ -1263,6 +1292,20 @@ mod tests {
                 continue;
             };
             let pairs = text.entry_pairs(k);
+            let seq = text.written.as_ref().unwrap();
+            let spans: Option<Vec<_>> = seq.entry_spans(k).map(Iterator::collect);
+            assert_eq!(spans.is_some(), pairs.spans().is_some(), "{}", host.name);
+            for (spans, (key, value)) in spans.iter().flatten().zip(pairs.written()) {
+                let at = |span: tree::Span| &source[span.start()..span.end as usize];
+                assert_eq!(at(spans.key), key.value, "{}", host.name);
+                match value {
+                    tree::WrittenValue::Scalar(value) if spans.value_style.is_some() => {
+                        assert_eq!(spans.value_style, Some(value.style), "{}", host.name);
+                        assert_eq!((at(spans.value), value.tag_len), (value.value, 0));
+                    }
+                    _ => assert!(spans.value_style.is_none(), "{}", host.name),
+                }
+            }
             let Some(vars) = pairs.scalars() else {
                 continue;
             };
@@ -1276,7 +1319,7 @@ mod tests {
                 usual += 1;
             }
         }
-        assert!(usual > 20 && kept > usual, "{usual} {kept}");
+        assert!(usual > 80 && kept > usual, "{usual} {kept}");
     }
 
     /// `HostVarsText::write` writes a host entry with values kept by their

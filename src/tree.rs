@@ -514,13 +514,34 @@ impl Pair {
     }
 
     /// Where its texts lie (see [`VarSpans`]).
+    // Inlined into each loop over an entry's vars: read once a var, at
+    // every host, so told with few branches.
+    #[inline(always)]
     fn spans(&self) -> VarSpans {
-        let value_style = (self.value_style).filter(|style| {
-            self.extra_len == 0 && !matches!(style, Style::Literal | Style::Folded)
-        });
+        let value_style = match self.value_style {
+            Some(style @ (Style::Plain | Style::SingleQuoted | Style::DoubleQuoted))
+                if self.extra_len == 0 =>
+            {
+                Some(style)
+            }
+            _ => None,
+        };
+        // Inside the quotes of a quoted one (as `inside`).
+        let quoted = |quoted: bool| u32::from(quoted);
+        let (key, value) = (self.key(), self.value());
+        let (in_key, in_value) = (
+            quoted(self.key_style != Style::Plain),
+            quoted(value_style.is_some_and(|style| style != Style::Plain)),
+        );
         VarSpans {
-            key: inside(self.key(), self.key_style),
-            value: inside(self.value(), value_style.unwrap_or(Style::Plain)),
+            key: Span {
+                start: key.start + in_key,
+                end: key.end - in_key,
+            },
+            value: Span {
+                start: value.start + in_value,
+                end: value.end - in_value,
+            },
             value_style,
         }
     }
@@ -1514,6 +1535,19 @@ impl<'s> HostSeq<'s> {
             shape_spans: &self.shape_spans,
             shape_texts: &self.shape_texts,
         })
+    }
+
+    /// [`HostPairs::spans`] of host entry `k` ([`HostSeq::entry_vars`]),
+    /// read without the rest of its vars: `None` when it has a value kept
+    /// as a node, or there is no such entry. (Writing a million entries of
+    /// scalars, making the whole [`HostPairs`] of each cost about a tenth
+    /// of writing its vars.)
+    pub fn entry_spans(&self, k: usize) -> Option<impl Iterator<Item = VarSpans> + use<'_>> {
+        let host = self.entries.get(k)?;
+        let before = k.checked_sub(1).map(|before| self.entries[before]);
+        let (from, values) = before.map_or((0, 0), |e| (e.pairs_end, e.values_end));
+        let pairs = self.pairs.get(from as usize..host.pairs_end as usize)?;
+        (host.values_end == values).then(|| pairs.iter().map(Pair::spans))
     }
 
     /// Whether its items are names, their values their text as written,

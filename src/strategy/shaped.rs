@@ -49,10 +49,11 @@ pub(super) struct ShapePlan<'s> {
     /// YAML's merge key, each resolved, no name twice in a mapping.
     keys_fine: bool,
     /// The key and scalar steps (those [`ShapePlan::is_fine`] and
-    /// [`ShapePlan::push`] look at), in order: each one's index in `steps`,
-    /// and the index of its node's span among the value's own
-    /// ([`OwnSpans::by_index`]; every step has one but [`Step::ListEnd`]).
-    checks: Vec<(u32, u32)>,
+    /// [`ShapePlan::push`] look at), in order, each read by the index of
+    /// its node's span among the value's own ([`OwnSpans::by_index`]): at
+    /// each value, a short walk of what it needs, without the steps
+    /// between.
+    checks: Vec<Check<'s>>,
     /// The whole JSON text of the model, when every scalar in it resolves
     /// too (then a value written as the model is has nothing to report): a
     /// value of the model is written as this text, with the JSON of each
@@ -127,6 +128,21 @@ enum Step<'s> {
     },
 }
 
+/// A key or scalar step of a [`ShapePlan`], as it is read at each value
+/// kept by its shape whose spans are read by index (see
+/// [`ShapePlan::checks`]).
+#[derive(Debug)]
+struct Check<'s> {
+    /// The index of its node's span among the value's own.
+    span: u32,
+    /// As the model writes it (a value's key must be written so; a scalar
+    /// written so has the model's value).
+    written: &'s str,
+    /// `None` for a key; for a scalar, its style, whether it resolves, and
+    /// where its JSON is in the plan's whole text (see [`Step::Value`]).
+    scalar: Option<(Style, bool, (u32, u32))>,
+}
+
 /// Host lists nested deeper than this in a model leave it without a plan
 /// ([`ShapePlan::walk`] keeps where it is in each).
 const LIST_DEPTH: usize = 4;
@@ -192,13 +208,6 @@ impl<'s> ShapePlan<'s> {
         };
         let mut fine = true;
         plan.read(src, model, &mut fine, 0)?;
-        let mut span = 0;
-        for (at, step) in plan.steps.iter().enumerate() {
-            if matches!(step, Step::Key(_) | Step::Value { .. }) {
-                plan.checks.push((u32::try_from(at).ok()?, span));
-            }
-            span += u32::from(!matches!(step, Step::ListEnd));
-        }
         if plan.keys_fine && fine {
             let mut whole = String::with_capacity(plan.text.len() + 8 * plan.steps.len());
             let mut from = 0;
@@ -218,6 +227,28 @@ impl<'s> ShapePlan<'s> {
         }
         plan.text = String::new();
         plan.steps.shrink_to_fit();
+        let mut span = 0;
+        for step in &plan.steps {
+            let scalar = match *step {
+                Step::Key(written) => Some((written, None)),
+                Step::Value {
+                    written,
+                    style,
+                    ref json,
+                    at,
+                    ..
+                } => Some((written, Some((style, json.is_some(), at)))),
+                _ => None,
+            };
+            if let Some((written, scalar)) = scalar {
+                plan.checks.push(Check {
+                    span,
+                    written,
+                    scalar,
+                });
+            }
+            span += u32::from(!matches!(step, Step::ListEnd));
+        }
         Some(plan)
     }
 
@@ -347,8 +378,9 @@ impl<'s> ShapePlan<'s> {
         // The usual value, a span per node and nothing more: only the key
         // and scalar steps, each span read at its place.
         match spans.by_index() {
-            Some(spans) => (self.checks.iter())
-                .all(|&(step, k)| step_fine(src, &self.steps[step as usize], spans.at(k), None)),
+            Some(spans) => {
+                (self.checks.iter()).all(|check| check_fine(src, check, spans.at(check.span)))
+            }
             None => {
                 (self.walk(spans)).all(|(step, span, decoded)| step_fine(src, step, span, decoded))
             }
@@ -384,9 +416,8 @@ impl<'s> ShapePlan<'s> {
         let src = value.src();
         let mut from = 0;
         let written = match spans.by_index() {
-            Some(spans) => (self.checks.iter()).all(|&(step, k)| {
-                let (step, span) = (&self.steps[step as usize], spans.at(k));
-                step_write(out, (whole, &mut from), (src, step, span, None))
+            Some(spans) => (self.checks.iter()).all(|check| {
+                check_write(out, (whole, &mut from), (src, check, spans.at(check.span)))
             }),
             None => (self.walk(spans)).all(|(step, span, decoded)| {
                 step_write(out, (whole, &mut from), (src, step, span, decoded))
@@ -405,7 +436,7 @@ impl<'s> ShapePlan<'s> {
 /// Whether the node of a value at `span` in `src` (its value `decoded`
 /// where that is not its text as written) has nothing to report at
 /// `step` of its model's plan (see [`ShapePlan::is_fine`]).
-// Inlined into both loops of `is_fine` (a call a step cost more than it).
+// Inlined into the walk of `is_fine` (a call a step cost more than it).
 #[inline(always)]
 fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
     match step {
@@ -432,12 +463,51 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
     }
 }
 
+/// [`step_fine`] of a check read by index: the node at `span` in `src`,
+/// its value its text as written.
+// Inlined into the loop of `is_fine` over the checks.
+#[inline(always)]
+fn check_fine(src: &str, check: &Check, span: Span) -> bool {
+    let written_so = same(own(src, span), check.written.as_bytes());
+    match check.scalar {
+        None => written_so,
+        // Written as the model's: the same value.
+        Some((_, resolves, _)) if written_so => resolves,
+        Some((Style::Plain, ..)) => {
+            crate::yaml11::classify_usual(own(src, span)).is_some()
+                || crate::yaml11::is_readable(shaped_scalar(src, span, Style::Plain))
+        }
+        Some(_) => true,
+    }
+}
+
+/// [`step_write`] of a check read by index: the node at `span` in `src`,
+/// its value its text as written.
+// Inlined into the loop of `write_to` over the checks.
+#[inline(always)]
+fn check_write(
+    out: &mut impl PlanOut,
+    (whole, from): (&str, &mut usize),
+    (src, check, span): (&str, &Check, Span),
+) -> bool {
+    let written_so = same(own(src, span), check.written.as_bytes());
+    let (style, (at, to)) = match check.scalar {
+        None => return written_so,
+        Some(_) if written_so => return true,
+        Some((style, _, at)) => (style, at),
+    };
+    // The model's text up to this scalar, then this one's.
+    let piece = out.piece(whole, *from, at as usize);
+    *from = to as usize;
+    piece && out.own(src, span, style, None)
+}
+
 /// Writes the JSON of the node of a value at `span` in `src` (its value
 /// `decoded` where that is not its text as written) at `step` of its
 /// model's plan, after the plan's `whole` text from `from` up to it, if it
 /// is written otherwise than the model's (see [`ShapePlan::write_to`]);
 /// false at a key of its own, or where `out` cannot write it.
-// Inlined into both loops of `write_to`.
+// Inlined into the walk of `write_to`.
 #[inline(always)]
 fn step_write(
     out: &mut impl PlanOut,
@@ -534,29 +604,36 @@ impl<'s> ShapePlans<'s> {
     /// The plan of the model of `value`, a value written alike or kept by
     /// its shape; `None` for a value that is its model itself (read once,
     /// by the general walk) or whose model has no plan.
+    #[inline]
     pub(super) fn of(&mut self, value: &KeptValue<'_, 's>) -> Option<&ShapePlan<'s>> {
         if value.is_model() {
             return None;
         }
         let model = value.model();
         let address = model as *const Node as usize;
-        let found = self.plans.iter().position(|(at, _)| *at == address);
-        let index = match found {
+        let index = match self.plans.iter().position(|(at, _)| *at == address) {
             Some(index) => index,
-            None => {
-                let plan = (address, ShapePlan::of(value.src(), model));
-                if self.plans.len() < Self::KEPT {
-                    self.plans.push(plan);
-                    self.plans.len() - 1
-                } else {
-                    let index = self.next;
-                    self.next = (index + 1) % Self::KEPT;
-                    self.plans[index] = plan;
-                    index
-                }
-            }
+            None => self.add(address, value.src(), model),
         };
         self.plans[index].1.as_ref()
+    }
+
+    /// Makes the plan of `model`, at `address`, in place of the one made
+    /// longest ago once [`ShapePlans::KEPT`] are: its index. (Apart from
+    /// [`ShapePlans::of`], which finds one made at each value.)
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, address: usize, src: &'s str, model: &Node<'s>) -> usize {
+        let plan = (address, ShapePlan::of(src, model));
+        if self.plans.len() < Self::KEPT {
+            self.plans.push(plan);
+            self.plans.len() - 1
+        } else {
+            let index = self.next;
+            self.next = (index + 1) % Self::KEPT;
+            self.plans[index] = plan;
+            index
+        }
     }
 }
 

@@ -1196,7 +1196,6 @@ impl<'s> Validator<'s, '_> {
             return Some(Some(id));
         }
         let reported = self.problems.len() + self.unlisted;
-        out.reserve_once(|| seq.vars_size());
         let start = out.text().len();
         out.text().push('{');
         for (index, (key, value)) in pairs.written().enumerate() {
@@ -1233,7 +1232,14 @@ impl<'s> Validator<'s, '_> {
                 out.text().truncate(start);
                 Some(id)
             }
-            None => out.finish(start),
+            None => {
+                // Room for the vars rendered is made once, when the first is
+                // kept: not for a model of values kept by their shape (its
+                // text taken back), the only one rendered in such a list,
+                // where finding the room was a pass over every entry.
+                out.reserve_once(|| seq.vars_size());
+                out.finish(start)
+            }
         };
         // Only vars without a problem: the same text elsewhere must be
         // reported there too.
@@ -2925,10 +2931,7 @@ fn is_text_at(src: &[u8], text: &str, span: Span) -> bool {
     };
     let at = (text.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
     match (window(at), window(start)) {
-        (Some(a), Some(b)) if len <= 16 => {
-            let first = u128::MAX.checked_shr(8 * (16 - len) as u32).unwrap_or(0);
-            (a ^ b) & first == 0
-        }
+        (Some(a), Some(b)) if len <= 16 => (a ^ b) & super::FIRST_BYTES[len] == 0,
         _ => text.as_bytes() == &src[start..start + len],
     }
 }
