@@ -444,6 +444,9 @@ struct VarsAt {
     end: Option<u32>,
     var: usize,
     before: Option<usize>,
+    /// Whether the line at `next` is known to end the vars and their
+    /// entry (see [`Parser::entry_end`]).
+    entry_ends: bool,
 }
 
 impl VarsAt {
@@ -461,6 +464,7 @@ impl VarsAt {
             end,
             var,
             before,
+            entry_ends: false,
         }
     }
 }
@@ -561,6 +565,14 @@ struct Parser<'s> {
     /// read in one pass at its place (see [`VarModel`]).
     line_models: Vec<VarModel>,
     flow_models: Vec<VarModel>,
+    /// Where the text from the end of a host entry's last var to the next
+    /// entry was last read the general way after vars of a block entry
+    /// (see [`Parser::written_block_vars`]), and how many spaces the next
+    /// entry's line starts with: a line feed, those spaces, `-` and a
+    /// space. The same text after vars read by their models, at as many
+    /// spaces or fewer than the entry's name, ends the vars and the entry
+    /// as it did there (see [`Parser::vars_as_models`]).
+    entry_end: Option<(usize, usize)>,
     /// The words of a host entry read by [`Parser::entry_shaped`].
     edits: Vec<(u32, u32, u32)>,
     /// Whether the source holds a tab: then the places where this reader
@@ -705,6 +717,7 @@ impl<'s> Parser<'s> {
             pairs: Vec::new(),
             line_models: Vec::new(),
             flow_models: Vec::new(),
+            entry_end: None,
             edits: Vec::new(),
             tabs: has(b'\t'),
             lone_cr,
@@ -1561,8 +1574,9 @@ impl<'s> Parser<'s> {
     ) -> bool {
         let from = items.written_from();
         let vars = self.written_block_vars(line.next, column, items);
-        let read = vars.is_some_and(|(vars, next)| {
-            let read = self.entry_ends(next, column) && items.push_written_entry(name, vars, from);
+        let read = vars.is_some_and(|(vars, next, ends)| {
+            let ends = ends || self.entry_ends(next, column);
+            let read = ends && items.push_written_entry(name, vars, from);
             if read {
                 self.pos = next;
             }
@@ -1577,13 +1591,15 @@ impl<'s> Parser<'s> {
     /// The vars of [`Parser::written_block_entry`] from the line at `from`
     /// on, more indented than `column`, added to `items` by their spans as
     /// read ([`SeqBuilder::push_written_var`]): their mapping's span and
-    /// where the line after it starts (as [`Parser::block_vars`]).
+    /// where the line after it starts (as [`Parser::block_vars`]), and
+    /// whether that line is known to end their entry
+    /// ([`Parser::entry_ends`], see [`Parser::entry_end`]).
     fn written_block_vars(
         &mut self,
         from: usize,
         column: usize,
         items: &mut SeqBuilder<'s>,
-    ) -> Option<(Span, usize)> {
+    ) -> Option<(Span, usize, bool)> {
         // The first var's line: its indent counted here when it starts
         // with a key (as `line_at` would count it), without finding its end,
         // or known without counting it when it is written as the first var
@@ -1604,9 +1620,13 @@ impl<'s> Parser<'s> {
         // var line is written as its model (see `VarModel`), and on from
         // where they differ from them.
         let mut vars = match model {
-            Some(_) => self.vars_as_models(from, indent, items)?,
+            Some(_) => self.vars_as_models(from, indent, column, items)?,
             None => VarsAt::new(from, spaces, None, 0, Some(from)),
         };
+        let start = first + indent;
+        if vars.entry_ends {
+            return Some((Span::new(start, vars.end? as usize), vars.next, true));
+        }
         loop {
             let VarsAt { next, spaces, .. } = vars;
             if spaces == indent
@@ -1636,6 +1656,7 @@ impl<'s> Parser<'s> {
                 break;
             };
             if line.indent < indent {
+                self.keep_entry_end(vars.end, line, column);
                 break;
             }
             let at = line.start + indent;
@@ -1680,8 +1701,23 @@ impl<'s> Parser<'s> {
             let spaces = self.spaces(on.next);
             vars = VarsAt::new(on.next, spaces, Some(pair.value.end), vars.var + 1, None);
         }
-        let start = first + indent;
-        Some((Span::new(start, vars.end? as usize), vars.next))
+        Some((Span::new(start, vars.end? as usize), vars.next, false))
+    }
+
+    /// Keeps the text from `end`, where a block entry's last var ends, to
+    /// `line`, the line after it, as [`Parser::entry_end`], if it is a line
+    /// feed, then the next entry's `- ` at most at `column`, the entry's
+    /// name's (where [`Parser::entry_ends`] finds the entry ends).
+    fn keep_entry_end(&mut self, end: Option<u32>, line: Line, column: usize) {
+        let Some(end) = end.map(|end| end as usize) else {
+            return;
+        };
+        let dash = line.start + line.indent;
+        let next_entry = self.bytes.get(dash..dash + 2) == Some(b"- ");
+        if line.start == end + 1 && self.bytes[end] == b'\n' && next_entry && line.indent <= column
+        {
+            self.entry_end = Some((end, line.indent));
+        }
     }
 
     /// The vars of [`Parser::written_block_vars`] from the line at `from`,
@@ -1698,6 +1734,7 @@ impl<'s> Parser<'s> {
         &self,
         from: usize,
         indent: usize,
+        column: usize,
         items: &mut SeqBuilder<'s>,
     ) -> Option<VarsAt> {
         let (bytes, models) = (self.bytes, &self.line_models[..]);
@@ -1727,8 +1764,19 @@ impl<'s> Parser<'s> {
                     (at, var, end) = (value_end, var + 1, Some(pair.value.end));
                 }
                 _ => {
+                    let read = Some(pair.value.end);
+                    // The entry's end written as where it was last read (no
+                    // deeper than the name, so less than the vars).
+                    if let Some((start, spaces)) = self.entry_end
+                        && spaces <= column
+                        && value_end + spaces + 3 <= bytes.len()
+                        && same_bytes(bytes, start, value_end, spaces + 3)
+                    {
+                        let mut vars = VarsAt::new(value_end + 1, spaces, read, var + 1, None);
+                        vars.entry_ends = true;
+                        return Some(vars);
+                    }
                     if let Some((next, spaces)) = self.var_line_end(value_end, indent) {
-                        let read = Some(pair.value.end);
                         return Some(VarsAt::new(next, spaces, read, var + 1, Some(value_end)));
                     }
                     // A line `plain_var_line` does not take: read the general way.
@@ -5292,6 +5340,10 @@ mod tests {
             "    zone: z\n      rack: r\n",
             "    zone: z\n  rack: r\n",
             "  zone: z\n    rack: r\n",
+            "    zone: z\n\n",
+            "    zone: z\n  # c\n",
+            "    zone: z\n-\n",
+            "    zone: z\n- - a\n",
         ];
         for a in bodies {
             for b in bodies {
@@ -5332,6 +5384,16 @@ mod tests {
             }
         }
         assert!(by_model > 500, "{by_model}");
+        // The end of an entry in a list of another column: the next
+        // line's `- ` read as ending the entry only where it does.
+        for source in [
+            "a:\n    - w0:\n        k: z\n    - w1:\n        k: z\nb:\n- w2:\n        k: z\n    - w3\n",
+            "a:\n    - w0:\n        k: z\n    - w1:\n        k: z\nb:\n  - w2:\n        k: z\n    - w3\n",
+            "a:\n    - w0:\n        k: z\n    - w1:\n        k: z\nb:\n      - w2:\n          k: z\n    - w3\n",
+        ] {
+            assert!(same_without_var_models(source) > 0, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
+        }
         // The usual ones, read by this reader alone, mostly by their models.
         for source in [
             "h:\n- w1:\n    zone: z1\n    rack: r1\n- w2:\n    zone: z2\n    rack: r2\n",
