@@ -565,13 +565,14 @@ struct Parser<'s> {
     /// read in one pass at its place (see [`VarModel`]).
     line_models: Vec<VarModel>,
     flow_models: Vec<VarModel>,
-    /// Where the text from the end of a host entry's last var to the next
-    /// entry was last read the general way after vars of a block entry
-    /// (see [`Parser::written_block_vars`]), and how many spaces the next
-    /// entry's line starts with: a line feed, those spaces, `-` and a
-    /// space. The same text after vars read by their models, at as many
-    /// spaces or fewer than the entry's name, ends the vars and the entry
-    /// as it did there (see [`Parser::vars_as_models`]).
+    /// Where the text from the end of a host entry's vars (a block entry's
+    /// last value, a flow mapping's `}`) to the next entry was last read the
+    /// general way (see [`Parser::keep_entry_end`]), and how many spaces
+    /// the next entry's line starts with: a line feed, those spaces, `-` and
+    /// a space. The same text after vars read by their models (or a flow
+    /// mapping), at as many spaces or fewer than the entry's name, ends the
+    /// vars and the entry as it did there (see [`Parser::entry_end_at`]):
+    /// the next line is not read for it.
     entry_end: Option<(usize, usize)>,
     /// The words of a host entry read by [`Parser::entry_shaped`].
     edits: Vec<(u32, u32, u32)>,
@@ -1440,9 +1441,16 @@ impl<'s> Parser<'s> {
         let from = items.written_from();
         let end = self.plain_flow_vars(line, at, items);
         let read = end.is_some_and(|end| {
-            self.ends_line(line, end)
-                && self.entry_ends(line.next, column)
-                && items.push_written_entry(name, Span::new(at, end), from)
+            // The line's and the entry's end written as where they were
+            // last read, or read (and then kept as that).
+            let ends = self.entry_end_at(end, column).is_some() || {
+                let ends = self.ends_line(line, end) && self.entry_ends(line.next, column);
+                if let Some(next) = self.line_at(line.next).filter(|_| ends) {
+                    self.keep_entry_end(Some(end as u32), next, column);
+                }
+                ends
+            };
+            ends && items.push_written_entry(name, Span::new(at, end), from)
         });
         match read {
             true => self.pos = line.next,
@@ -1704,7 +1712,21 @@ impl<'s> Parser<'s> {
         Some((Span::new(start, vars.end? as usize), vars.next, false))
     }
 
-    /// Keeps the text from `end`, where a block entry's last var ends, to
+    /// Whether the text from `end`, where a host entry's vars end, is the
+    /// same as the text [`Parser::entry_end`] was last read as, for an
+    /// entry whose name is at `column`: the next entry's line's spaces if
+    /// so. Then that line ends the vars and the entry (a line feed, then
+    /// the next entry's `- `, no deeper than the name).
+    #[inline]
+    fn entry_end_at(&self, end: usize, column: usize) -> Option<usize> {
+        let (start, spaces) = self.entry_end?;
+        let same = spaces <= column
+            && end + spaces + 3 <= self.bytes.len()
+            && same_bytes(self.bytes, start, end, spaces + 3);
+        same.then_some(spaces)
+    }
+
+    /// Keeps the text from `end`, where a host entry's last var ends, to
     /// `line`, the line after it, as [`Parser::entry_end`], if it is a line
     /// feed, then the next entry's `- ` at most at `column`, the entry's
     /// name's (where [`Parser::entry_ends`] finds the entry ends).
@@ -1767,11 +1789,7 @@ impl<'s> Parser<'s> {
                     let read = Some(pair.value.end);
                     // The entry's end written as where it was last read (no
                     // deeper than the name, so less than the vars).
-                    if let Some((start, spaces)) = self.entry_end
-                        && spaces <= column
-                        && value_end + spaces + 3 <= bytes.len()
-                        && same_bytes(bytes, start, value_end, spaces + 3)
-                    {
+                    if let Some(spaces) = self.entry_end_at(value_end, column) {
                         let mut vars = VarsAt::new(value_end + 1, spaces, read, var + 1, None);
                         vars.entry_ends = true;
                         return Some(vars);
