@@ -59,7 +59,10 @@
 //! The usual one, vars that are names (`{zone: eu}`, `ansible_host:
 //! 10.0.0.1`) or block scalars whose value is their text, is read without a
 //! node for any var either (`Parser::plain_host_entry`,
-//! `Parser::written_block_entry`).
+//! `Parser::written_block_entry`); where the text before each value (its
+//! line's end, indent and key, or `, ` and key) and after the last is the
+//! same as at that place in an entry before, it is compared with that text
+//! at once rather than read byte by byte (`VarModel`, `Parser::entry_end`).
 
 use crate::tree::{
     EntryModel, Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError, WrittenPair,
@@ -427,8 +430,8 @@ struct VarModel {
 thread_local! {
     /// Vars read by their models (see [`VarModel`]).
     static VARS_BY_MODEL: Cell<usize> = const { Cell::new(0) };
-    /// Whether the models of vars are off, to compare with the reading
-    /// without them.
+    /// Whether the models of vars and of an entry's end are off, to compare
+    /// with the reading without them.
     static NO_VAR_MODELS: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -1719,6 +1722,10 @@ impl<'s> Parser<'s> {
     /// the next entry's `- `, no deeper than the name).
     #[inline]
     fn entry_end_at(&self, end: usize, column: usize) -> Option<usize> {
+        #[cfg(test)]
+        if NO_VAR_MODELS.with(Cell::get) {
+            return None;
+        }
         let (start, spaces) = self.entry_end?;
         let same = spaces <= column
             && end + spaces + 3 <= self.bytes.len()
