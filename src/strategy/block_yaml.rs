@@ -59,7 +59,10 @@
 //! The usual one, vars that are names (`{zone: eu}`, `ansible_host:
 //! 10.0.0.1`) or block scalars whose value is their text, is read without a
 //! node for any var either (`Parser::plain_host_entry`,
-//! `Parser::written_block_entry`).
+//! `Parser::written_block_entry`); where the text before each value (its
+//! line's end, indent and key, or `, ` and key) and after the last is the
+//! same as at that place in an entry before, it is compared with that text
+//! at once rather than read byte by byte (`VarModel`, `Parser::entry_end`).
 
 use crate::tree::{
     EntryModel, Kind, Node, Open, Scalar, SeqBuilder, Span, Style, SyntaxError, WrittenPair, alike,
@@ -453,6 +456,136 @@ fn all_name_bytes(bytes: &[u8]) -> bool {
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
+/// Whether the `len` bytes from `a` and from `b` are the same (both in
+/// `bytes`): fewer than eight in one masked word where eight bytes follow
+/// both, up to sixteen as two words of eight (the last eight overlapping
+/// the first), else by the library's compare.
+#[inline(always)]
+fn same_bytes(bytes: &[u8], a: usize, b: usize, len: usize) -> bool {
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .map(|w| u64::from_le_bytes(w.try_into().expect("eight bytes")))
+    };
+    if len < 8 {
+        return match (word(a), word(b)) {
+            (Some(x), Some(y)) => (x ^ y) & !(u64::MAX << (8 * len)) == 0,
+            _ => bytes[a..a + len] == bytes[b..b + len],
+        };
+    }
+    let (x, y) = (&bytes[a..a + len], &bytes[b..b + len]);
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("eight bytes"));
+    match len {
+        ..=16 => word(x, 0) == word(y, 0) && word(x, len - 8) == word(y, len - 8),
+        _ => x == y,
+    }
+}
+
+/// Keeps `read` as the model of the `var`th var of host entries (see
+/// [`VarModel`]) in `models`, if it is one of the first [`MODEL_VARS`]
+/// and those before have one.
+#[inline]
+fn keep_model(models: &mut Vec<VarModel>, var: usize, read: VarModel) {
+    if var < models.len() {
+        models[var] = read;
+    } else if var == models.len() && var < MODEL_VARS {
+        models.push(read);
+    }
+}
+
+/// How many vars of a host entry have a model (see [`VarModel`]): those
+/// after are read byte by byte.
+const MODEL_VARS: usize = 32;
+
+/// The text before a var read in one pass ([`Parser::plain_var_line`],
+/// [`Parser::plain_flow_vars`]), kept as the model of the text before the
+/// var at its place in the host entries after it, which are most often
+/// written alike but for their values: from `start` (the var line's start
+/// for an entry's first var line, a flow mapping's `{`, or where the var
+/// before ends) to its value. Its key is `key` bytes from `start`, its `:`
+/// `colon` bytes and its value `value` bytes (after which a byte that is no
+/// space follows in the model). As the text checked before the key (the
+/// line break after the var before, the indent, or for a flow mapping, the
+/// `,` and spaces) and the key (a name, then `: `) were the same, it reads
+/// the same where the same text is found: its key, `:` and value as many
+/// bytes from where it starts, found by comparing it eight bytes at a time
+/// rather than by looking at each of its bytes (see [`Parser::written_as`]).
+#[derive(Debug, Clone, Copy)]
+struct VarModel {
+    start: usize,
+    key: u32,
+    colon: u32,
+    value: u32,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Vars read by their models (see [`VarModel`]).
+    static VARS_BY_MODEL: Cell<usize> = const { Cell::new(0) };
+    /// Whether the models of vars and of an entry's end are off, to compare
+    /// with the reading without them.
+    static NO_VAR_MODELS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Where [`Parser::written_block_vars`] is in a host entry's vars: at the
+/// line at `next`, which starts with `spaces` spaces; where the last value
+/// read ends, and how many vars were read; where the text before the next
+/// var starts if it may be kept as its model (see [`VarModel`]): the line's
+/// start for the first var, or the end of the var before, read in one pass.
+#[derive(Debug, Clone, Copy)]
+struct VarsAt {
+    next: usize,
+    spaces: usize,
+    end: Option<u32>,
+    var: usize,
+    before: Option<usize>,
+    /// Whether the line at `next` is known to end the vars and their
+    /// entry (see [`Parser::entry_end`]).
+    entry_ends: bool,
+}
+
+impl VarsAt {
+    #[inline]
+    fn new(
+        next: usize,
+        spaces: usize,
+        end: Option<u32>,
+        var: usize,
+        before: Option<usize>,
+    ) -> VarsAt {
+        VarsAt {
+            next,
+            spaces,
+            end,
+            var,
+            before,
+            entry_ends: false,
+        }
+    }
+}
+
+impl VarModel {
+    /// The model of the text from `start` to `pair`'s value.
+    #[inline]
+    fn read(start: usize, pair: WrittenPair) -> VarModel {
+        let start32 = start as u32;
+        VarModel {
+            start,
+            key: pair.key.start - start32,
+            colon: pair.key.end - start32,
+            value: pair.value.start - start32,
+        }
+    }
+
+    /// The key's `:` and the value (maybe after more spaces) where the same
+    /// text starts at `at`.
+    #[inline]
+    fn colon_value(self, at: usize) -> (usize, usize) {
+        (at + self.colon as usize, at + self.value as usize)
+    }
+}
+
 /// After this many entries of one collection needed a hand-over to the
 /// event parser (and at least one in four), the next one hands over the rest
 /// of the collection (one parser for many entries rather than one each).
@@ -523,6 +656,20 @@ struct Parser<'s> {
     /// The vars of the host entry being read the general way (see
     /// [`Parser::host_entry`]).
     pairs: Vec<(Node<'s>, Node<'s>)>,
+    /// The models of the first [`MODEL_VARS`] var lines of a host entry, and
+    /// of the first vars of a one-line flow mapping of one, each the last
+    /// read in one pass at its place (see [`VarModel`]).
+    line_models: Vec<VarModel>,
+    flow_models: Vec<VarModel>,
+    /// Where the text from the end of a host entry's vars (a block entry's
+    /// last value, a flow mapping's `}`) to the next entry was last read the
+    /// general way (see [`Parser::keep_entry_end`]), and how many spaces
+    /// the next entry's line starts with: a line feed, those spaces, `-` and
+    /// a space. The same text after vars read by their models (or a flow
+    /// mapping), at as many spaces or fewer than the entry's name, ends the
+    /// vars and the entry as it did there (see [`Parser::entry_end_at`]):
+    /// the next line is not read for it.
+    entry_end: Option<(usize, usize)>,
     /// The words of a host entry read by [`Parser::entry_shaped`].
     edits: Vec<(u32, u32, u32)>,
     /// Whether the source holds a tab: then the places where this reader
@@ -665,6 +812,9 @@ impl<'s> Parser<'s> {
             anchoring: Vec::new(),
             last_tag: Cell::new(None),
             pairs: Vec::new(),
+            line_models: Vec::new(),
+            flow_models: Vec::new(),
+            entry_end: None,
             edits: Vec::new(),
             tabs: has(b'\t'),
             lone_cr,
@@ -1402,9 +1552,16 @@ impl<'s> Parser<'s> {
         let from = items.written_from();
         let end = self.plain_flow_vars(line, at, items);
         let read = end.is_some_and(|end| {
-            self.ends_line(line, end)
-                && self.entry_ends(line.next, column)
-                && items.push_written_entry(name, Span::new(at, end), from)
+            // The line's and the entry's end written as where they were
+            // last read, or read (and then kept as that).
+            let ends = self.entry_end_at(end, column).is_some() || {
+                let ends = self.ends_line(line, end) && self.entry_ends(line.next, column);
+                if let Some(next) = self.line_at(line.next).filter(|_| ends) {
+                    self.keep_entry_end(Some(end as u32), next, column);
+                }
+                ends
+            };
+            ends && items.push_written_entry(name, Span::new(at, end), from)
         });
         match read {
             true => self.pos = line.next,
@@ -1417,7 +1574,12 @@ impl<'s> Parser<'s> {
     /// [`Parser::plain_host_entry`] takes it, added to `items` by their
     /// spans as read ([`SeqBuilder::push_written_var`]), and the index after
     /// it.
-    fn plain_flow_vars(&self, line: Line, at: usize, items: &mut SeqBuilder<'s>) -> Option<usize> {
+    fn plain_flow_vars(
+        &mut self,
+        line: Line,
+        at: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> Option<usize> {
         // One pass over the line: a name ends at its line's end anyway
         // (no line break is a name's byte), and spaces are looked for one
         // at a time (most often one, or none).
@@ -1428,26 +1590,54 @@ impl<'s> Parser<'s> {
             }
             i
         };
-        let mut i = spaces(at + 1);
+        // Where the text before the next var starts (the `{`, or the end of
+        // the var before), and how many vars were read.
+        let (mut from, mut var) = (at, 0);
         loop {
-            let colon = self.name_end(i)?;
-            if bytes.get(colon..colon + 2) != Some(b": ") || colon - i > MAX_KEY {
-                return None;
-            }
-            let at = spaces(colon + 2);
+            // The text up to its value written as its model's (see
+            // `VarModel`), or read byte by byte (and then kept as the model).
+            let model = self.flow_models.get(var).copied();
+            #[cfg(test)]
+            let model = model.filter(|_| !NO_VAR_MODELS.with(Cell::get));
+            let (i, colon, value, read) = match model {
+                Some(model) if self.written_as(model, from, line.end) => {
+                    #[cfg(test)]
+                    VARS_BY_MODEL.with(|n| n.set(n.get() + 1));
+                    let (colon, value) = model.colon_value(from);
+                    (from + model.key as usize, colon, value, false)
+                }
+                _ => {
+                    let i = match var {
+                        0 => spaces(from + 1),
+                        _ => {
+                            let next = spaces(from);
+                            match bytes.get(next) {
+                                Some(b',') => spaces(next + 1),
+                                Some(b'}') => return Some(next + 1),
+                                _ => return None,
+                            }
+                        }
+                    };
+                    let colon = self.name_end(i)?;
+                    if bytes.get(colon..colon + 2) != Some(b": ") || colon - i > MAX_KEY {
+                        return None;
+                    }
+                    (i, colon, colon + 2, true)
+                }
+            };
+            let at = spaces(value);
+            let key = Span::new(i, colon);
             let pair = match bytes.get(at) {
-                Some(b'!') => self.tagged_flow_value(line, at, Span::new(i, colon))?,
-                _ => WrittenPair::plain(Span::new(i, colon), Span::new(at, self.name_end(at)?)),
+                Some(b'!') => self.tagged_flow_value(line, at, key)?,
+                _ => WrittenPair::plain(key, Span::new(at, self.name_end(at)?)),
             };
             if !items.push_written_var(pair) {
                 return None;
             }
-            let next = spaces(pair.value.end as usize);
-            match bytes.get(next) {
-                Some(b',') => i = spaces(next + 1),
-                Some(b'}') => return Some(next + 1),
-                _ => return None,
+            if read {
+                keep_model(&mut self.flow_models, var, VarModel::read(from, pair));
             }
+            (from, var) = (pair.value.end as usize, var + 1);
         }
     }
 
@@ -1503,8 +1693,9 @@ impl<'s> Parser<'s> {
     ) -> bool {
         let from = items.written_from();
         let vars = self.written_block_vars(line.next, column, items);
-        let read = vars.is_some_and(|(vars, next)| {
-            let read = self.entry_ends(next, column) && items.push_written_entry(name, vars, from);
+        let read = vars.is_some_and(|(vars, next, ends)| {
+            let ends = ends || self.entry_ends(next, column);
+            let read = ends && items.push_written_entry(name, vars, from);
             if read {
                 self.pos = next;
             }
@@ -1519,16 +1710,24 @@ impl<'s> Parser<'s> {
     /// The vars of [`Parser::written_block_entry`] from the line at `from`
     /// on, more indented than `column`, added to `items` by their spans as
     /// read ([`SeqBuilder::push_written_var`]): their mapping's span and
-    /// where the line after it starts (as [`Parser::block_vars`]).
+    /// where the line after it starts (as [`Parser::block_vars`]), and
+    /// whether that line is known to end their entry
+    /// ([`Parser::entry_ends`], see [`Parser::entry_end`]).
     fn written_block_vars(
-        &self,
+        &mut self,
         from: usize,
         column: usize,
         items: &mut SeqBuilder<'s>,
-    ) -> Option<(Span, usize)> {
+    ) -> Option<(Span, usize, bool)> {
         // The first var's line: its indent counted here when it starts
-        // with a key (as `line_at` would count it), without finding its end.
-        let spaces = self.spaces(from);
+        // with a key (as `line_at` would count it), without finding its end,
+        // or known without counting it when it is written as the first var
+        // line's model up to its value (see `VarModel`).
+        let model = (self.line_models.first().copied())
+            .filter(|&model| self.written_as(model, from, self.bytes.len()));
+        #[cfg(test)]
+        let model = model.filter(|_| !NO_VAR_MODELS.with(Cell::get));
+        let spaces = model.map_or_else(|| self.spaces(from), |model| model.key as usize);
         let (first, indent) = match self.bytes.get(from + spaces) {
             Some(&b) if is_word(b) => (from, spaces),
             _ => self.line_at(from).map(|line| (line.start, line.indent))?,
@@ -1536,24 +1735,47 @@ impl<'s> Parser<'s> {
         if indent <= column {
             return None;
         }
-        // The line at `next`, and the spaces it starts with (counted once
-        // for each usual line, where the line before it ends); where the
-        // last value ends.
-        let (mut next, mut spaces, mut end) = (from, spaces, None);
+        // Where the vars are read from: at once by their models if the first
+        // var line is written as its model (see `VarModel`), and on from
+        // where they differ from them.
+        let mut vars = match model {
+            Some(_) => self.vars_as_models(from, indent, column, items)?,
+            None => VarsAt::new(from, spaces, None, 0, Some(from)),
+        };
+        let start = first + indent;
+        if vars.entry_ends {
+            return Some((Span::new(start, vars.end? as usize), vars.next, true));
+        }
         loop {
+            let VarsAt { next, spaces, .. } = vars;
             if spaces == indent
                 && let Some((pair, after, after_spaces)) = self.plain_var_line(next, indent)
             {
                 if !items.push_written_var(pair) {
                     return None;
                 }
-                (next, spaces, end) = (after, after_spaces, Some(pair.value.end));
+                if let Some(before) = vars.before {
+                    keep_model(
+                        &mut self.line_models,
+                        vars.var,
+                        VarModel::read(before, pair),
+                    );
+                }
+                let end = pair.value.end;
+                vars = VarsAt::new(
+                    after,
+                    after_spaces,
+                    Some(end),
+                    vars.var + 1,
+                    Some(end as usize),
+                );
                 continue;
             }
             let Some(line) = self.line_at(next) else {
                 break;
             };
             if line.indent < indent {
+                self.keep_entry_end(vars.end, line, column);
                 break;
             }
             let at = line.start + indent;
@@ -1595,20 +1817,117 @@ impl<'s> Parser<'s> {
             if !items.push_written_var(pair) {
                 return None;
             }
-            (next, spaces, end) = (on.next, self.spaces(on.next), Some(pair.value.end));
+            let spaces = self.spaces(on.next);
+            vars = VarsAt::new(on.next, spaces, Some(pair.value.end), vars.var + 1, None);
         }
-        let start = first + indent;
-        Some((Span::new(start, end? as usize), next))
+        Some((Span::new(start, vars.end? as usize), vars.next, false))
+    }
+
+    /// Whether the text from `end`, where a host entry's vars end, is the
+    /// same as the text [`Parser::entry_end`] was last read as, for an
+    /// entry whose name is at `column`: the next entry's line's spaces if
+    /// so. Then that line ends the vars and the entry (a line feed, then
+    /// the next entry's `- `, no deeper than the name).
+    #[inline]
+    fn entry_end_at(&self, end: usize, column: usize) -> Option<usize> {
+        #[cfg(test)]
+        if NO_VAR_MODELS.with(Cell::get) {
+            return None;
+        }
+        let (start, spaces) = self.entry_end?;
+        let same = spaces <= column
+            && end + spaces + 3 <= self.bytes.len()
+            && same_bytes(self.bytes, start, end, spaces + 3);
+        same.then_some(spaces)
+    }
+
+    /// Keeps the text from `end`, where a host entry's last var ends, to
+    /// `line`, the line after it, as [`Parser::entry_end`], if it is a line
+    /// feed, then the next entry's `- ` at most at `column`, the entry's
+    /// name's (where [`Parser::entry_ends`] finds the entry ends).
+    fn keep_entry_end(&mut self, end: Option<u32>, line: Line, column: usize) {
+        let Some(end) = end.map(|end| end as usize) else {
+            return;
+        };
+        let dash = line.start + line.indent;
+        let next_entry = self.bytes.get(dash..dash + 2) == Some(b"- ");
+        if line.start == end + 1 && self.bytes[end] == b'\n' && next_entry && line.indent <= column
+        {
+            self.entry_end = Some((end, line.indent));
+        }
+    }
+
+    /// The vars of [`Parser::written_block_vars`] from the line at `from`,
+    /// written as its model, to the first that is not (see [`VarModel`]):
+    /// each var as many bytes after where its text starts as its model's,
+    /// the text from its value's end to the next var's value compared with
+    /// the next model at once (the line feed, the next line's indent and
+    /// its key), added to `items` by their spans as
+    /// [`Parser::plain_var_line`] reads them; and where the general loop
+    /// goes on, where that would have read the next line: after the last
+    /// var whose line ends as `plain_var_line` takes it, or at the line of
+    /// the first var read no further (then read the general way).
+    fn vars_as_models(
+        &self,
+        from: usize,
+        indent: usize,
+        column: usize,
+        items: &mut SeqBuilder<'s>,
+    ) -> Option<VarsAt> {
+        let (bytes, models) = (self.bytes, &self.line_models[..]);
+        // Where the text of the var at `var` starts, written as its model's;
+        // where the value before ends.
+        let (mut at, mut var, mut end) = (from, 0, None);
+        loop {
+            let model = models[var];
+            let (colon, value) = model.colon_value(at);
+            let key = at + model.key as usize;
+            let value = self.skip_spaces(value, bytes.len());
+            // A value that is no name: its line read the general way.
+            let Some(value_end) = self.name_end(value) else {
+                return Some(VarsAt::new(key - indent, indent, end, var, Some(at)));
+            };
+            let pair = WrittenPair::plain(Span::new(key, colon), Span::new(value, value_end));
+            if !items.push_written_var(pair) {
+                return None;
+            }
+            #[cfg(test)]
+            VARS_BY_MODEL.with(|n| n.set(n.get() + 1));
+            match models.get(var + 1) {
+                Some(&next)
+                    if next.key as usize == indent + 1
+                        && self.written_as(next, value_end, bytes.len()) =>
+                {
+                    (at, var, end) = (value_end, var + 1, Some(pair.value.end));
+                }
+                _ => {
+                    let read = Some(pair.value.end);
+                    // The entry's end written as where it was last read (no
+                    // deeper than the name, so less than the vars).
+                    if let Some(spaces) = self.entry_end_at(value_end, column) {
+                        let mut vars = VarsAt::new(value_end + 1, spaces, read, var + 1, None);
+                        vars.entry_ends = true;
+                        return Some(vars);
+                    }
+                    if let Some((next, spaces)) = self.var_line_end(value_end, indent) {
+                        return Some(VarsAt::new(next, spaces, read, var + 1, Some(value_end)));
+                    }
+                    // A line `plain_var_line` does not take: read the general way.
+                    items.take_back_vars(items.written_from() - 1);
+                    return Some(VarsAt::new(key - indent, indent, end, var, None));
+                }
+            }
+        }
     }
 
     /// The usual var line of [`Parser::written_block_vars`] at `start`, which
     /// starts with `indent` spaces (counted by the caller), read in one pass:
     /// a key that is a name, `: `, spaces, a value that is a name, then at
     /// once a line feed (no CR, blanks or comment), and a next line that no
-    /// plain scalar goes on over (see [`Parser::goes_on`]). The var, where
-    /// the next line starts and how many spaces it starts with, as the
-    /// general loop reads the line; `None` for any other line, which the
-    /// general loop then reads.
+    /// plain scalar goes on over (see [`Parser::var_line_end`]). The var,
+    /// where the next line starts and how many spaces it starts with, as
+    /// the general loop reads the line; `None` for any other line, which
+    /// the general loop then reads.
     #[inline]
     fn plain_var_line(&self, start: usize, indent: usize) -> Option<(WrittenPair, usize, usize)> {
         let bytes = self.bytes;
@@ -1619,6 +1938,21 @@ impl<'s> Parser<'s> {
         }
         let value = self.skip_spaces(colon + 2, bytes.len());
         let end = self.name_end(value)?;
+        let (next, spaces) = self.var_line_end(end, indent)?;
+        Some((
+            WrittenPair::plain(Span::new(at, colon), Span::new(value, end)),
+            next,
+            spaces,
+        ))
+    }
+
+    /// After a var line's value that ends at `end`, as
+    /// [`Parser::plain_var_line`] takes it: a line feed at once, and a next
+    /// line that no plain scalar goes on over (see [`Parser::goes_on`]):
+    /// where that line starts and how many spaces it starts with.
+    #[inline]
+    fn var_line_end(&self, end: usize, indent: usize) -> Option<(usize, usize)> {
+        let bytes = self.bytes;
         if bytes.get(end) != Some(&b'\n') {
             return None;
         }
@@ -1627,13 +1961,7 @@ impl<'s> Parser<'s> {
         let goes_on = next < bytes.len()
             && (spaces > indent
                 || matches!(bytes.get(next + spaces), None | Some(b'\n' | b'\r' | b'\t')));
-        (!goes_on).then(|| {
-            (
-                WrittenPair::plain(Span::new(at, colon), Span::new(value, end)),
-                next,
-                spaces,
-            )
-        })
+        (!goes_on).then_some((next, spaces))
     }
 
     /// Where the name at `at` ends (see [`Parser::name_at`]), if one starts
@@ -1646,6 +1974,14 @@ impl<'s> Parser<'s> {
         }
         let length = name.iter().position(|&b| !NAME_BYTES[usize::from(b)]);
         Some(at + length.unwrap_or(name.len()))
+    }
+
+    /// Whether the text at `at` is the same as `model`'s from its start to
+    /// its value (see [`VarModel`]), and ends before `end`.
+    #[inline]
+    fn written_as(&self, model: VarModel, at: usize, end: usize) -> bool {
+        let len = model.value as usize;
+        at + len <= end && same_bytes(self.bytes, model.start, at, len)
     }
 
     /// How many spaces there are from `at` on, eight at a time (an
@@ -5140,6 +5476,162 @@ mod tests {
             "h:\n- w1:\n    a: b\n    c: d\n",
         ] {
             same_as_serde_yaml(source);
+        }
+    }
+
+    /// [`read`] of `source` with the models of vars (see [`VarModel`]) and
+    /// without them: the same tree, written out whole (how every entry and
+    /// var is kept, spans included); how many vars were read by a model.
+    fn same_without_var_models(source: &str) -> usize {
+        VARS_BY_MODEL.with(|n| n.set(0));
+        let with = format!("{:?}", read(source));
+        let by_model = VARS_BY_MODEL.with(Cell::get);
+        NO_VAR_MODELS.with(|n| n.set(true));
+        let without = format!("{:?}", read(source));
+        NO_VAR_MODELS.with(|n| n.set(false));
+        assert_eq!(with, without, "{source:?}");
+        by_model
+    }
+
+    /// [`same_without_var_models`] of `source`, of it with CRLF line breaks
+    /// and of it without its last line break, each also read as the event
+    /// parser reads it; how many vars were read by a model.
+    fn agrees_without_var_models_at_any_end(source: String) -> usize {
+        let crlf = source.replace('\n', "\r\n");
+        let unended = source.trim_end().to_string();
+        let mut by_model = 0;
+        for source in [source, crlf, unended] {
+            by_model += same_without_var_models(&source);
+            assert!(reference::agrees(&source), "{source:?}");
+        }
+        by_model
+    }
+
+    /// Host entries whose vars are written as those of an entry before
+    /// them up to each value (`zone: z2` after `zone: z1`) are read by
+    /// their models (see [`VarModel`]); every entry near them, written
+    /// alike or not (a key a byte apart, more or fewer spaces, no space, a
+    /// value that is no name or goes on, a comment, a tab, CR, CRLF, the
+    /// file's end, another indent, more or fewer vars, a key longer than
+    /// an implicit key may be), is read exactly as without the models, and
+    /// as the event parser reads it.
+    #[test]
+    fn reads_vars_written_as_their_models_as_without_them() {
+        let long = format!("{}: z1", "k".repeat(MAX_KEY - 1));
+        let longer = format!("{}: z1", "k".repeat(MAX_KEY + 1));
+        let lines = [
+            "zone: z1",
+            "zone: z-1.b_2",
+            "zonf: z1",
+            "zone:  z1",
+            "zone:z1",
+            "zone: z1 ",
+            "zone: z1 # c",
+            "zone: z1\t",
+            "zone: z1\r",
+            "zone:\tz1",
+            "zone: 'z1'",
+            "zone: a b",
+            "zone: a:b",
+            "zone: -1",
+            "zone: |\n      a",
+            "zone:",
+            " zone: z1",
+            "  zone: z1",
+            "# c",
+            "",
+            "zone: z1\n    rack: r1\n    port: 1",
+            "zone: z1\n      more",
+            &long,
+            &longer,
+        ];
+        let mut by_model = 0;
+        for first in lines {
+            for second in lines {
+                for pad in ["    ", "      "] {
+                    let source = format!(
+                        "h:\n- w0:\n    zone: z0\n    rack: r0\n- w1:\n{pad}{first}\n    rack: r1\n\
+                         - w2:\n    zone: z2\n{pad}{second}\n- w3:\n    zone: z3\n    rack: r3\n"
+                    );
+                    by_model += agrees_without_var_models_at_any_end(source);
+                }
+            }
+        }
+        // Entries of other indents and numbers of vars one after another:
+        // the model at each place is the last read there, whatever entry
+        // it was in.
+        let bodies = [
+            "    zone: z\n    rack: r\n",
+            "    zone: z\n",
+            "    zone: z\n    rack: r\n    port: p\n",
+            "    rack: r\n    zone: z\n",
+            "      zone: z\n",
+            "      zone: z\n      rack: r\n",
+            "      zone: z\n    rack: r\n",
+            "    zone: z\n      rack: r\n",
+            "    zone: z\n  rack: r\n",
+            "  zone: z\n    rack: r\n",
+            "    zone: z\n\n",
+            "    zone: z\n  # c\n",
+            "    zone: z\n-\n",
+            "    zone: z\n- - a\n",
+        ];
+        for a in bodies {
+            for b in bodies {
+                for c in bodies {
+                    let source = format!("h:\n- w0:\n{a}- w1:\n{b}- w2:\n{c}- w3:\n{b}");
+                    by_model += same_without_var_models(&source);
+                    assert!(reference::agrees(&source), "{source:?}");
+                }
+            }
+        }
+        assert!(by_model > 1000, "{by_model}");
+        let flows = [
+            "{zone: z1, rack: r1}",
+            "{zone: z1,rack: r1}",
+            "{zone:  z1, rack: r1}",
+            "{ zone: z1 , rack: r1 }",
+            "{zonf: z1, rack: r1}",
+            "{zone: z1}",
+            "{zone: z1, rack: r1, port: 1}",
+            "{zone: !unsafe 'x1', rack: r1}",
+            "{zone: 'x1', rack: r1}",
+            "{zone: z1, rack: r1}  # c",
+            "{zone: z1, rack: r1}\t",
+            "{zone: z1,\track: r1}",
+            "{zone: z1, rack: r1",
+            "{zone: [a], rack: r1}",
+            "{zone:z1, rack: r1}",
+            "{}",
+        ];
+        let mut by_model = 0;
+        for first in flows {
+            for second in flows {
+                let source = format!(
+                    "h:\n- w0: {{zone: z0, rack: r0}}\n- w1: {first}\n- w2: {second}\n\
+                     - w3: {{zone: z3, rack: r3}}\n- w4:\n    zone: z4\n"
+                );
+                by_model += agrees_without_var_models_at_any_end(source);
+            }
+        }
+        assert!(by_model > 500, "{by_model}");
+        // The end of an entry in a list of another column: the next
+        // line's `- ` read as ending the entry only where it does.
+        for source in [
+            "a:\n    - w0:\n        k: z\n    - w1:\n        k: z\nb:\n- w2:\n        k: z\n    - w3\n",
+            "a:\n    - w0:\n        k: z\n    - w1:\n        k: z\nb:\n  - w2:\n        k: z\n    - w3\n",
+            "a:\n    - w0:\n        k: z\n    - w1:\n        k: z\nb:\n      - w2:\n          k: z\n    - w3\n",
+        ] {
+            assert!(same_without_var_models(source) > 0, "{source:?}");
+            assert!(reference::agrees(source), "{source:?}");
+        }
+        // The usual ones, read by this reader alone, mostly by their models.
+        for source in [
+            "h:\n- w1:\n    zone: z1\n    rack: r1\n- w2:\n    zone: z2\n    rack: r2\n",
+            "h:\n- w1: {zone: z1, rack: r1}\n- w2: {zone: z2, rack: r2}\n",
+        ] {
+            same_as_serde_yaml(source);
+            assert_eq!(same_without_var_models(source), 2, "{source:?}");
         }
     }
 
