@@ -1832,12 +1832,13 @@ struct Stamp {
     /// Where the model's vars end.
     vars_end: Place,
     values: Vec<StampValue>,
-    /// The nodes of the values with edits, each value's one after another.
-    nodes: Vec<StampNode>,
-    /// The bytes of those values' spans as [`push_shape`] writes them, each
-    /// value's one after another, two bytes a span (all fit a byte in the
-    /// model), with the spans and the places of texts left to fill.
+    /// The bytes of the values with edits as [`push_shape`] writes them for
+    /// the model, each value's one after another, two bytes a span (all fit
+    /// a byte in the model), with the places of texts left to fill.
     bytes: Vec<u8>,
+    /// The bytes of those spans that the edits move, each value's one after
+    /// another.
+    patches: Vec<Patch>,
     /// The texts those values' nodes hold, each value's one after another,
     /// and their bytes.
     node_texts: Vec<StampText>,
@@ -1863,33 +1864,46 @@ impl Moves {
         // bounds check at each of the many positions of every entry.
         p.wrapping_add(self.0[before as usize % self.0.len()])
     }
+
+    /// How much further apart two positions of the model's are in the
+    /// entry being stamped, with `from` and `to` edits before them
+    /// (wrapping: negative where they come closer).
+    fn between(&self, from: u8, to: u8) -> u32 {
+        let len = self.0.len();
+        self.0[usize::from(to) % len].wrapping_sub(self.0[usize::from(from) % len])
+    }
+}
+
+/// A byte of a span of a value kept by its shape in a [`Stamp`] that the
+/// edits move: at `to` in its value's bytes, the model's start or length,
+/// which is as much more in an entry stamped as its positions at `to_edits`
+/// and `from_edits` edits (the span's and the value's start, or the span's
+/// end and start) are further apart ([`Moves::between`]); a byte that no
+/// edit moves is the model's as it is.
+#[derive(Debug)]
+struct Patch {
+    to: u32,
+    from_edits: u8,
+    to_edits: u8,
 }
 
 /// A value kept as a node of a [`Stamp`]'s model: with no edit inside,
 /// moved on as a whole (the model's value, and where it starts); else kept
 /// by its shape: its node's index in `value_trees`, where it starts, its
-/// nodes in [`Stamp::nodes`], bytes in [`Stamp::bytes`] and texts in
-/// [`Stamp::node_texts`], and whether its spans hold texts ([`DECODED`]).
+/// bytes in [`Stamp::bytes`], their patches in [`Stamp::patches`] and its
+/// texts in [`Stamp::node_texts`], and whether its spans hold texts
+/// ([`DECODED`]).
 #[derive(Debug)]
 enum StampValue {
     Moved(Value, Place),
     Shaped {
         node: u32,
         start: Place,
-        nodes: std::ops::Range<usize>,
         bytes: std::ops::Range<usize>,
+        patches: std::ops::Range<usize>,
         texts: std::ops::Range<usize>,
         decoded: bool,
     },
-}
-
-/// A node of a value kept by its shape in a [`Stamp`]: where it starts and
-/// ends, and where its span's two bytes are in its value's bytes.
-#[derive(Debug)]
-struct StampNode {
-    start: Place,
-    end: Place,
-    at: u32,
 }
 
 /// The text of a scalar or host list of a value kept by its shape in a
@@ -1951,8 +1965,8 @@ impl Stamp {
                 .collect(),
             vars_end: place(model.host.vars(pairs).end),
             values: Vec::new(),
-            nodes: Vec::new(),
             bytes: Vec::new(),
+            patches: Vec::new(),
             node_texts: Vec::new(),
             texts: String::new(),
         };
@@ -1992,12 +2006,35 @@ impl Stamp {
                 });
             }
             let decoded = extras.iter().any(|extra| matches!(extra, Extra::Text(..)));
-            let (nodes_from, bytes_from) = (stamp.nodes.len(), stamp.bytes.len());
+            let (bytes_from, patches_from) = (stamp.bytes.len(), stamp.patches.len());
             let texts_from = stamp.node_texts.len();
+            let (base, base_edits) = place(whole.start);
             for (&(span, ..), extra) in shape.spans.iter().zip(&extras) {
                 let bytes = &mut stamp.bytes;
                 let at = u32::try_from(bytes.len() - bytes_from).ok()?;
-                bytes.extend_from_slice(&[0, 0]);
+                // The model's span, and which of its bytes the edits move.
+                let ((start, start_edits), (end, end_edits)) = (place(span.start), place(span.end));
+                let (Ok(start), Ok(len)) = (
+                    u8::try_from(start.wrapping_sub(base)),
+                    u8::try_from(end.wrapping_sub(start)),
+                ) else {
+                    return None;
+                };
+                bytes.extend_from_slice(&[start, len]);
+                let moved = [
+                    (at, base_edits, start_edits),
+                    (at + 1, start_edits, end_edits),
+                ];
+                for (to, from_edits, to_edits) in moved {
+                    if from_edits != to_edits {
+                        let (from_edits, to_edits) = (from_edits as u8, to_edits as u8);
+                        stamp.patches.push(Patch {
+                            to,
+                            from_edits,
+                            to_edits,
+                        });
+                    }
+                }
                 match extra {
                     _ if !decoded => {}
                     Extra::None => {}
@@ -2019,17 +2056,12 @@ impl Stamp {
                         bytes.extend_from_slice(&end.to_le_bytes());
                     }
                 }
-                stamp.nodes.push(StampNode {
-                    start: place(span.start),
-                    end: place(span.end),
-                    at,
-                });
             }
             stamp.values.push(StampValue::Shaped {
                 node: value.node,
-                start: place(whole.start),
-                nodes: nodes_from..stamp.nodes.len(),
+                start: (base, base_edits),
                 bytes: bytes_from..stamp.bytes.len(),
+                patches: patches_from..stamp.patches.len(),
                 texts: texts_from..stamp.node_texts.len(),
                 decoded,
             });
@@ -2839,7 +2871,7 @@ impl<'s> SeqBuilder<'s> {
                 });
             }
             for value in &stamp.values {
-                let (node, start, nodes, bytes, texts, decoded) = match value {
+                let (node, start, bytes, patches, texts, decoded) = match value {
                     StampValue::Moved(value, (p, before)) => {
                         let start = map((*p, *before));
                         seq.values.push(Value {
@@ -2851,30 +2883,27 @@ impl<'s> SeqBuilder<'s> {
                     StampValue::Shaped {
                         node,
                         start,
-                        nodes,
                         bytes,
+                        patches,
                         texts,
                         decoded,
-                    } => (*node, *start, nodes, bytes, texts, *decoded),
+                    } => (*node, *start, bytes, patches, texts, *decoded),
                 };
                 let base = map(start);
                 let spans = u32::try_from(seq.shape_spans.len()).ok()?;
                 if spans >= DECODED {
                     return None;
                 }
-                // The model's bytes, each span written in (a span that does
-                // not fit a byte: the general way writes them all in four).
+                // The model's bytes, each byte the edits move moved on (a
+                // span that does not fit a byte: the general way writes them
+                // all in four).
                 seq.shape_spans
                     .extend_from_slice(&stamp.bytes[bytes.clone()]);
                 let out = &mut seq.shape_spans[spans as usize..];
-                for node in &stamp.nodes[nodes.clone()] {
-                    let (start, end) = (map(node.start), map(node.end));
-                    let (at, len) = (start.wrapping_sub(base), end.wrapping_sub(start));
-                    if (at | len) > u32::from(u8::MAX) {
-                        return None;
-                    }
-                    let to = node.at as usize;
-                    out[to..to + 2].copy_from_slice(&[at as u8, len as u8]);
+                for patch in &stamp.patches[patches.clone()] {
+                    let byte = &mut out[patch.to as usize];
+                    let moved = moves.between(patch.from_edits, patch.to_edits);
+                    *byte = u8::try_from(u32::from(*byte).wrapping_add(moved)).ok()?;
                 }
                 // Then the texts, in order (none kept where a span did not
                 // fit).

@@ -4682,6 +4682,9 @@ mod tests {
 
     #[test]
     fn reads_host_entries_of_a_shape_seen_as_the_usual_way() {
+        // A list whose span fits a byte at most words of its own (its
+        // start and length written in a byte each), not at 777777.
+        let long = format!("- h{{i}}:\n    m: [{{i}}, {}]\n", "x".repeat(248));
         // Entries, and whether those after the first are read by shape.
         let entries = [
             ("- h{i}:\n    ports: [http: {i}, https: 443]\n", true),
@@ -4771,6 +4774,7 @@ mod tests {
                 "- h{i}:\n    m: [{i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}]\n",
                 true,
             ),
+            (long.as_str(), true),
         ];
         let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
         let mut stamped = Vec::new();
@@ -4835,6 +4839,7 @@ mod tests {
             "- h{i}:\n    ports: [http {i},\n      https\n      443]\n",
             "- h{i}:\n    ports: [http {i},\n      https\n      -443]\n",
             "- h{i}:\n    m: [{i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}, {i}]\n",
+            &long,
         ] {
             assert!(stamped.contains(&entry), "{entry:?}");
         }
