@@ -3170,8 +3170,9 @@ fn text_slot(text: &str) -> usize {
 
 /// Whether `a` and `b` are alike: eight bytes at a time, the last eight
 /// overlapping those before, for the short texts compared at every host
-/// entry (between a model's words, kept again by their shape: a call to
-/// compare them cost as much as the rest of adding the entry).
+/// entry (between a model's words, kept again by their shape, and the keys
+/// and scalars a shape's plan checks and writes: a call to compare them
+/// cost as much as the rest of adding the entry).
 #[inline]
 pub(crate) fn alike(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();

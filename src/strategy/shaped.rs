@@ -30,7 +30,7 @@
 
 use super::validate::{push_json_str, push_written_value};
 use crate::tree::{
-    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, Style, ValueScratch, Written,
+    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, Style, ValueScratch, Written, alike,
     shaped_scalar,
 };
 use std::collections::HashSet;
@@ -440,13 +440,13 @@ impl<'s> ShapePlan<'s> {
 #[inline(always)]
 fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
     match step {
-        Step::Key(written) => same(own(src, span), written.as_bytes()),
+        Step::Key(written) => alike(own(src, span), written.as_bytes()),
         Step::Value {
             written,
             style,
             json,
             ..
-        } => match same(own(src, span), written.as_bytes()) {
+        } => match alike(own(src, span), written.as_bytes()) {
             // Written as the model's: the same value.
             true => json.is_some(),
             false if *style != Style::Plain => true,
@@ -468,7 +468,7 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
 // Inlined into the loop of `is_fine` over the checks.
 #[inline(always)]
 fn check_fine(src: &str, check: &Check, span: Span) -> bool {
-    let written_so = same(own(src, span), check.written.as_bytes());
+    let written_so = alike(own(src, span), check.written.as_bytes());
     match check.scalar {
         None => written_so,
         // Written as the model's: the same value.
@@ -490,7 +490,7 @@ fn check_write(
     (whole, from): (&str, &mut usize),
     (src, check, span): (&str, &Check, Span),
 ) -> bool {
-    let written_so = same(own(src, span), check.written.as_bytes());
+    let written_so = alike(own(src, span), check.written.as_bytes());
     let (style, (at, to)) = match check.scalar {
         None => return written_so,
         Some(_) if written_so => return true,
@@ -515,8 +515,8 @@ fn step_write(
     (src, step, span, decoded): (&str, &Step, Span, Option<&str>),
 ) -> bool {
     let (style, (at, to)) = match step {
-        Step::Key(written) => return same(own(src, span), written.as_bytes()),
-        Step::Value { written, .. } if same(own(src, span), written.as_bytes()) => return true,
+        Step::Key(written) => return alike(own(src, span), written.as_bytes()),
+        Step::Value { written, .. } if alike(own(src, span), written.as_bytes()) => return true,
         Step::Value { style, at, .. } => (*style, *at),
         _ => return true,
     };
@@ -530,28 +530,6 @@ fn step_write(
 #[inline]
 fn own(src: &str, span: Span) -> &[u8] {
     &src.as_bytes()[span.start()..span.end as usize]
-}
-
-/// `a == b`, for the short texts of keys and scalars (a port, a name)
-/// without a call to `memcmp`: up to 16 bytes by two loads of each that
-/// may overlap, or up to 3 by the bytes (a value's steps are compared at
-/// every host).
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8"));
-    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4"));
-    match n {
-        0 => true,
-        // The first, middle and last bytes: each of 1 to 3.
-        1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => a == b,
-    }
 }
 
 /// The JSON text of a scalar value, as `push_kept_value` writes it; `None`
@@ -929,22 +907,6 @@ mod tests {
                     assert_eq!(vars.len(), own.len(), "{src}");
                 }
             }
-        }
-    }
-
-    /// `same` is `==` for texts of every length up to past 16 bytes, equal
-    /// or differing at any one place.
-    #[test]
-    fn short_texts_compare_as_their_bytes() {
-        for n in 0..=20 {
-            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
-            assert!(same(&a, &a.clone()));
-            for at in 0..n {
-                let mut b = a.clone();
-                b[at] = b'#';
-                assert!(!same(&a, &b), "{n} {at}");
-            }
-            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
         }
     }
 
