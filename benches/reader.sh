@@ -51,7 +51,7 @@ while [ $# -gt 0 ]; do
         --hosts) hosts=$2; shift ;;
         --cases) only=$2; shift ;;
         --range) range=yes ;;
-        -h | --help) sed -n '2,30p' "$0" | cut -c3-; exit 0 ;;
+        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | cut -c3-; exit 0 ;;
         *) echo "reader.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
