@@ -128,6 +128,30 @@ enum Step<'s> {
     },
 }
 
+impl<'s> Step<'s> {
+    /// What a key or scalar step checks at a value of its shape: its text
+    /// as the model writes it and, for a scalar, what [`Check::scalar`]
+    /// holds; `None` for any other step.
+    fn check(&self) -> Option<(&'s str, ScalarCheck)> {
+        match *self {
+            Step::Key(written) => Some((written, None)),
+            Step::Value {
+                written,
+                style,
+                ref json,
+                at,
+                ..
+            } => Some((written, Some((style, json.is_some(), at)))),
+            _ => None,
+        }
+    }
+}
+
+/// For a scalar step, its style, whether its text as the model writes it
+/// resolves, and where its JSON is in the plan's whole text (see
+/// [`Step::Value`]); `None` for a key.
+type ScalarCheck = Option<(Style, bool, (u32, u32))>;
+
 /// A key or scalar step of a [`ShapePlan`], as it is read at each value
 /// kept by its shape whose spans are read by index (see
 /// [`ShapePlan::checks`]).
@@ -140,7 +164,7 @@ struct Check<'s> {
     written: &'s str,
     /// `None` for a key; for a scalar, its style, whether it resolves, and
     /// where its JSON is in the plan's whole text (see [`Step::Value`]).
-    scalar: Option<(Style, bool, (u32, u32))>,
+    scalar: ScalarCheck,
 }
 
 /// Host lists nested deeper than this in a model leave it without a plan
@@ -229,17 +253,7 @@ impl<'s> ShapePlan<'s> {
         plan.steps.shrink_to_fit();
         let mut span = 0;
         for step in &plan.steps {
-            let scalar = match *step {
-                Step::Key(written) => Some((written, None)),
-                Step::Value {
-                    written,
-                    style,
-                    ref json,
-                    at,
-                    ..
-                } => Some((written, Some((style, json.is_some(), at)))),
-                _ => None,
-            };
+            let scalar = step.check();
             if let Some((written, scalar)) = scalar {
                 plan.checks.push(Check {
                     span,
@@ -439,27 +453,9 @@ impl<'s> ShapePlan<'s> {
 // Inlined into the walk of `is_fine` (a call a step cost more than it).
 #[inline(always)]
 fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
-    match step {
-        Step::Key(written) => alike(own(src, span), written.as_bytes()),
-        Step::Value {
-            written,
-            style,
-            json,
-            ..
-        } => match alike(own(src, span), written.as_bytes()) {
-            // Written as the model's: the same value.
-            true => json.is_some(),
-            false if *style != Style::Plain => true,
-            // A plain one as written: the usual ones told by its bytes.
-            false => match decoded {
-                Some(value) => crate::yaml11::is_readable(value),
-                None => {
-                    crate::yaml11::classify_usual(own(src, span)).is_some()
-                        || crate::yaml11::is_readable(shaped_scalar(src, span, *style))
-                }
-            },
-        },
-        _ => true,
+    match step.check() {
+        Some((written, scalar)) => scalar_fine(src, (written, scalar), span, decoded),
+        None => true,
     }
 }
 
@@ -468,15 +464,33 @@ fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool 
 // Inlined into the loop of `is_fine` over the checks.
 #[inline(always)]
 fn check_fine(src: &str, check: &Check, span: Span) -> bool {
-    let written_so = alike(own(src, span), check.written.as_bytes());
-    match check.scalar {
+    scalar_fine(src, (check.written, check.scalar), span, None)
+}
+
+/// Whether the key or scalar step written `written` (for a scalar, its
+/// style, whether it resolves and where its JSON is: see [`Check`]) is fine
+/// at the node at `span` in `src`, its value `decoded` where that is not its
+/// text as written: [`step_fine`] and [`check_fine`] of such a step.
+#[inline(always)]
+fn scalar_fine(
+    src: &str,
+    (written, scalar): (&str, ScalarCheck),
+    span: Span,
+    decoded: Option<&str>,
+) -> bool {
+    let written_so = alike(own(src, span), written.as_bytes());
+    match scalar {
         None => written_so,
         // Written as the model's: the same value.
         Some((_, resolves, _)) if written_so => resolves,
-        Some((Style::Plain, ..)) => {
-            crate::yaml11::classify_usual(own(src, span)).is_some()
-                || crate::yaml11::is_readable(shaped_scalar(src, span, Style::Plain))
-        }
+        // A plain one as written: the usual ones told by its bytes.
+        Some((Style::Plain, ..)) => match decoded {
+            Some(value) => crate::yaml11::is_readable(value),
+            None => {
+                crate::yaml11::classify_usual(own(src, span)).is_some()
+                    || crate::yaml11::is_readable(shaped_scalar(src, span, Style::Plain))
+            }
+        },
         Some(_) => true,
     }
 }
@@ -490,16 +504,11 @@ fn check_write(
     (whole, from): (&str, &mut usize),
     (src, check, span): (&str, &Check, Span),
 ) -> bool {
-    let written_so = alike(own(src, span), check.written.as_bytes());
-    let (style, (at, to)) = match check.scalar {
-        None => return written_so,
-        Some(_) if written_so => return true,
-        Some((style, _, at)) => (style, at),
-    };
-    // The model's text up to this scalar, then this one's.
-    let piece = out.piece(whole, *from, at as usize);
-    *from = to as usize;
-    piece && out.own(src, span, style, None)
+    scalar_write(
+        out,
+        (whole, from),
+        (src, (check.written, check.scalar), span, None),
+    )
 }
 
 /// Writes the JSON of the node of a value at `span` in `src` (its value
@@ -514,11 +523,25 @@ fn step_write(
     (whole, from): (&str, &mut usize),
     (src, step, span, decoded): (&str, &Step, Span, Option<&str>),
 ) -> bool {
-    let (style, (at, to)) = match step {
-        Step::Key(written) => return alike(own(src, span), written.as_bytes()),
-        Step::Value { written, .. } if alike(own(src, span), written.as_bytes()) => return true,
-        Step::Value { style, at, .. } => (*style, *at),
-        _ => return true,
+    match step.check() {
+        Some(check) => scalar_write(out, (whole, from), (src, check, span, decoded)),
+        None => true,
+    }
+}
+
+/// [`step_write`] and [`check_write`] of a key or scalar step written
+/// `written` (see [`scalar_fine`]).
+#[inline(always)]
+fn scalar_write(
+    out: &mut impl PlanOut,
+    (whole, from): (&str, &mut usize),
+    (src, (written, scalar), span, decoded): (&str, (&str, ScalarCheck), Span, Option<&str>),
+) -> bool {
+    let written_so = alike(own(src, span), written.as_bytes());
+    let (style, (at, to)) = match scalar {
+        None => return written_so,
+        Some(_) if written_so => return true,
+        Some((style, _, at)) => (style, at),
     };
     // The model's text up to this scalar, then this one's.
     let piece = out.piece(whole, *from, at as usize);
