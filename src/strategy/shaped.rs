@@ -19,7 +19,11 @@
 //! (folded over lines, escaped: `[http N,` then `https` then `443]`) is
 //! compared as written too: the same text gives the same value, the
 //! model's; another is resolved from its value as the list keeps it
-//! ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)).
+//! ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)). The
+//! spans of a value with no such scalar are read by index; those of one
+//! whose scalars are decoded where the model's are (a name folded over
+//! lines on every host), at the places the model's layout gives them
+//! ([`ShapePlan::layout`]); any other's, node by node ([`Walk`]).
 //!
 //! Only values with nothing to report take this path: anything else (a key
 //! of its own, a scalar ansible-core cannot read, a shared part with a
@@ -1056,8 +1060,9 @@ mod tests {
     #[test]
     fn own_scalars_beside_folded_ones_are_resolved_once_as_the_reference_reads_them() {
         // `yaml11::is_readable` and `push_written_value` (by `yaml11::classify`) against the
-        // reference, on values with a name folded over lines (the walk of
-        // decoded values) and without (spans by index): YAML 1.1 spellings
+        // reference, on values with a name folded over lines (spans read
+        // at the places of the model's layout) and without (spans by
+        // index): YAML 1.1 spellings
         // of every type, some ansible-core cannot read, each own scalar
         // after a host of the usual int (the model's shape, with words of
         // their own where the reader takes them so).
