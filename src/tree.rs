@@ -879,6 +879,19 @@ impl<'a> OwnSpans<'a> {
             base: self.base,
         })
     }
+
+    /// The spans of a value with [`KeptValue::has_decoded`], and what
+    /// follows them, to be read by their places ([`SpansAt`]) rather than
+    /// in turn.
+    #[inline]
+    pub fn at_places(&self) -> SpansAt<'a> {
+        SpansAt {
+            bytes: self.spans.bytes.as_slice(),
+            wide: self.spans.wide,
+            base: self.base,
+            texts: self.texts,
+        }
+    }
 }
 
 /// The spans of a value kept by its shape with nothing but spans
@@ -914,6 +927,90 @@ impl SpansByIndex<'_> {
             start,
             end: start + len,
         }
+    }
+}
+
+/// A place among the bytes of a value's own spans, in a value with
+/// [`KeptValue::has_decoded`]: after the first `spans` spans and `extra`
+/// bytes of what follows some of them (see [`DECODED`]). A reader that
+/// knows how such a value is laid out (which of its scalars are decoded)
+/// knows the place of each span, and of what follows it, without reading
+/// those before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanPlace {
+    pub spans: u32,
+    pub extra: u32,
+}
+
+/// The spans of a value kept by its shape with [`KeptValue::has_decoded`]
+/// ([`OwnSpans::at_places`]), read by their places: where the value
+/// starts, its spans as the list holds them, two bytes each or four
+/// ([`WIDE`]), and what follows them ([`DECODED`]; the list's bytes after
+/// them follow).
+#[derive(Clone, Copy)]
+pub struct SpansAt<'a> {
+    bytes: &'a [u8],
+    wide: bool,
+    base: u32,
+    /// The list's `shape_texts`.
+    texts: &'a str,
+}
+
+impl<'a> SpansAt<'a> {
+    /// Where `place` is in the bytes.
+    #[inline(always)]
+    fn offset(&self, place: SpanPlace) -> usize {
+        let span = if self.wide { 4 } else { 2 };
+        place.spans as usize * span + place.extra as usize
+    }
+
+    /// The span at `place`, the start of a span the value has.
+    #[inline(always)]
+    pub fn span(&self, place: SpanPlace) -> Span {
+        let i = self.offset(place);
+        let (at, len) = match self.wide {
+            false => (u32::from(self.bytes[i]), u32::from(self.bytes[i + 1])),
+            true => {
+                let half =
+                    |i: usize| u32::from(u16::from_le_bytes([self.bytes[i], self.bytes[i + 1]]));
+                (half(i), half(i + 2))
+            }
+        };
+        let start = self.base + at;
+        Span {
+            start,
+            end: start + len,
+        }
+    }
+
+    /// The byte at `place`, if the list holds one there.
+    #[inline(always)]
+    pub fn byte(&self, place: SpanPlace) -> Option<u8> {
+        self.bytes.get(self.offset(place)).copied()
+    }
+
+    /// The four bytes at `place`, little-endian: where a decoded name
+    /// ends in its list's names ([`OwnSpans::name_end`]).
+    #[inline(always)]
+    pub fn word(&self, place: SpanPlace) -> u32 {
+        let i = self.offset(place);
+        let word = self.bytes[i..i + 4]
+            .try_into()
+            .expect("written with the spans");
+        u32::from_le_bytes(word)
+    }
+
+    /// The text whose start and length are the two words at `place`: a
+    /// decoded scalar's value, or a host list's decoded names
+    /// ([`OwnSpans::decoded`]).
+    #[inline(always)]
+    pub fn text(&self, place: SpanPlace) -> &'a str {
+        let start = self.word(place) as usize;
+        let len = self.word(SpanPlace {
+            extra: place.extra + 4,
+            ..place
+        }) as usize;
+        &self.texts[start..start + len]
     }
 }
 

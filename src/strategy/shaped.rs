@@ -19,7 +19,11 @@
 //! (folded over lines, escaped: `[http N,` then `https` then `443]`) is
 //! compared as written too: the same text gives the same value, the
 //! model's; another is resolved from its value as the list keeps it
-//! ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)).
+//! ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)). The
+//! spans of a value with no such scalar are read by index; those of one
+//! whose scalars are decoded where the model's are (a name folded over
+//! lines on every host), at the places the model's layout gives them
+//! ([`ShapePlan::layout`]); any other's, node by node ([`Walk`]).
 //!
 //! Only values with nothing to report take this path: anything else (a key
 //! of its own, a scalar ansible-core cannot read, a shared part with a
@@ -30,8 +34,8 @@
 
 use super::validate::{push_json_str, push_written_value};
 use crate::tree::{
-    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, Style, ValueScratch, Written, alike,
-    shaped_scalar,
+    HostItem, KeptValue, Kind, Node, OwnSpans, Scalar, Span, SpanPlace, SpansAt, Style,
+    ValueScratch, Written, alike, shaped_scalar,
 };
 use std::collections::HashSet;
 
@@ -50,10 +54,21 @@ pub(super) struct ShapePlan<'s> {
     keys_fine: bool,
     /// The key and scalar steps (those [`ShapePlan::is_fine`] and
     /// [`ShapePlan::push`] look at), in order, each read by the index of
-    /// its node's span among the value's own ([`OwnSpans::by_index`]): at
+    /// its node's span among the value's own ([`OwnSpans::by_index`]), or
+    /// at a value with decoded scalars laid out as the model
+    /// ([`ShapePlan::layout`]) by its place ([`OwnSpans::at_places`]): at
     /// each value, a short walk of what it needs, without the steps
     /// between.
     checks: Vec<Check<'s>>,
+    /// How a value of the model's shape whose scalars are decoded where
+    /// the model's are, and only there, is laid out: the place of each
+    /// byte that says whether a scalar (or a host list's names) is decoded
+    /// ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)), and
+    /// that byte. Such a value (a scalar folded over lines on every host,
+    /// `[http N,` then `https` then `443]`) is read at the places of
+    /// [`ShapePlan::checks`] too; any other with a decoded scalar, in turn
+    /// ([`ShapePlan::walk`]).
+    layout: Vec<(SpanPlace, u8)>,
     /// The whole JSON text of the model, when every scalar in it resolves
     /// too (then a value written as the model is has nothing to report): a
     /// value of the model is written as this text, with the JSON of each
@@ -107,17 +122,20 @@ enum Step<'s> {
     /// A sequence or a mapping: its own span says nothing more.
     Collection,
     /// A host list (names, kept by their spans): its span may be followed
-    /// by the text of its decoded names; its names are the steps up to the
-    /// next [`Step::ListEnd`] that are [`Step::Value`]s with `name`.
-    HostList,
+    /// by the text of its decoded names (`decoded`: the model's are); its
+    /// names are the steps up to the next [`Step::ListEnd`] that are
+    /// [`Step::Value`]s with `name`.
+    HostList { decoded: bool },
     /// The end of the innermost host list open (no span of its own).
     ListEnd,
-    /// A mapping's key, as written (a value's key must be written so).
-    Key(&'s str),
+    /// A mapping's key, as written (a value's key must be written so);
+    /// `decoded`: the model's is not its text as written.
+    Key { written: &'s str, decoded: bool },
     /// A scalar value: as the model writes it, its style, where its JSON
     /// goes in the plan's text, its JSON text (`None`: ansible-core cannot
     /// read it), and where that is in the plan's whole text; `name`: a
-    /// name of a host list.
+    /// name of a host list; `decoded`: the model's is not its text as
+    /// written.
     Value {
         written: &'s str,
         style: Style,
@@ -125,6 +143,7 @@ enum Step<'s> {
         json: Option<Box<str>>,
         at: (u32, u32),
         name: bool,
+        decoded: bool,
     },
 }
 
@@ -134,7 +153,7 @@ impl<'s> Step<'s> {
     /// holds; `None` for any other step.
     fn check(&self) -> Option<(&'s str, ScalarCheck)> {
         match *self {
-            Step::Key(written) => Some((written, None)),
+            Step::Key { written, .. } => Some((written, None)),
             Step::Value {
                 written,
                 style,
@@ -153,18 +172,57 @@ impl<'s> Step<'s> {
 type ScalarCheck = Option<(Style, bool, (u32, u32))>;
 
 /// A key or scalar step of a [`ShapePlan`], as it is read at each value
-/// kept by its shape whose spans are read by index (see
+/// kept by its shape whose spans are read by their places (see
 /// [`ShapePlan::checks`]).
 #[derive(Debug)]
 struct Check<'s> {
-    /// The index of its node's span among the value's own.
-    span: u32,
+    /// The place of its node's span among the value's own, in a value laid
+    /// out as the model ([`ShapePlan::layout`]); its `spans`, the index of
+    /// that span.
+    span: SpanPlace,
+    /// Where its value is there, when that is not its text as written.
+    decoded: DecodedAt,
     /// As the model writes it (a value's key must be written so; a scalar
     /// written so has the model's value).
     written: &'s str,
     /// `None` for a key; for a scalar, its style, whether it resolves, and
     /// where its JSON is in the plan's whole text (see [`Step::Value`]).
     scalar: ScalarCheck,
+}
+
+/// Where the value of a key or scalar of a value laid out as its model
+/// ([`ShapePlan::layout`]) is, when that is not its text as written.
+#[derive(Debug, Clone, Copy)]
+enum DecodedAt {
+    /// Nowhere: it is its text as written.
+    No,
+    /// A scalar's: where its start and length in the list's `shape_texts`
+    /// are ([`OwnSpans::decoded`]).
+    Text(SpanPlace),
+    /// A name's, of a host list with decoded names: where the text of
+    /// those names is ([`DecodedAt::Text`]), where the name decoded before
+    /// it in that list ends (`None`: it starts the text) and where it ends
+    /// ([`OwnSpans::name_end`]).
+    Name {
+        names: SpanPlace,
+        after: Option<SpanPlace>,
+        end: SpanPlace,
+    },
+}
+
+impl DecodedAt {
+    /// The value it places in `spans`, if that is not its text as written.
+    #[inline(always)]
+    fn value<'t>(self, spans: &SpansAt<'t>) -> Option<&'t str> {
+        match self {
+            DecodedAt::No => None,
+            DecodedAt::Text(place) => Some(spans.text(place)),
+            DecodedAt::Name { names, after, end } => {
+                let start = after.map_or(0, |after| spans.word(after));
+                Some(&spans.text(names)[start as usize..spans.word(end) as usize])
+            }
+        }
+    }
 }
 
 /// Host lists nested deeper than this in a model leave it without a plan
@@ -199,7 +257,7 @@ impl<'p, 's, 't> Iterator for Walk<'p, 's, 't> {
             let span = self.spans.next().expect("a span per node");
             let decoded = match step {
                 Step::Collection | Step::ListEnd => continue,
-                Step::HostList => {
+                Step::HostList { .. } => {
                     self.lists[self.depth] = (self.spans.decoded(), 0);
                     self.depth += 1;
                     continue;
@@ -211,7 +269,7 @@ impl<'p, 's, 't> Iterator for Walk<'p, 's, 't> {
                         &names.expect("a list with decoded names")[start as usize..end as usize]
                     })
                 }
-                Step::Key(_) | Step::Value { .. } => self.spans.decoded(),
+                Step::Key { .. } | Step::Value { .. } => self.spans.decoded(),
             };
             return Some((step, span, decoded));
         }
@@ -228,6 +286,7 @@ impl<'s> ShapePlan<'s> {
             text: String::new(),
             keys_fine: true,
             checks: Vec::new(),
+            layout: Vec::new(),
             whole: None,
         };
         let mut fine = true;
@@ -251,19 +310,80 @@ impl<'s> ShapePlan<'s> {
         }
         plan.text = String::new();
         plan.steps.shrink_to_fit();
-        let mut span = 0;
-        for step in &plan.steps {
-            let scalar = step.check();
-            if let Some((written, scalar)) = scalar {
-                plan.checks.push(Check {
+        plan.lay_out();
+        Some(plan)
+    }
+
+    /// Makes [`ShapePlan::checks`] and [`ShapePlan::layout`] from the
+    /// steps: the place of each span, and of what follows it, in a value
+    /// laid out as the model (the reading of [`Walk`], once).
+    fn lay_out(&mut self) {
+        // For each host list open: where the text of its decoded names is,
+        // if it has any, and where the last of them read so far ends.
+        let mut lists: Vec<(Option<SpanPlace>, Option<SpanPlace>)> = Vec::new();
+        let (mut spans, mut extra) = (0, 0);
+        for step in &self.steps {
+            let span = SpanPlace { spans, extra };
+            // Right after the span: a byte that tells whether its value is
+            // decoded, then where.
+            let flag = SpanPlace {
+                spans: spans + 1,
+                extra,
+            };
+            let words = SpanPlace {
+                spans: spans + 1,
+                extra: extra + 1,
+            };
+            let decoded = match *step {
+                Step::ListEnd => {
+                    lists.pop();
+                    continue;
+                }
+                Step::Collection => DecodedAt::No,
+                Step::HostList { decoded } => {
+                    self.layout.push((flag, u8::from(decoded)));
+                    lists.push((decoded.then_some(words), None));
+                    extra += 1 + 8 * u32::from(decoded);
+                    DecodedAt::No
+                }
+                Step::Value {
+                    name: true,
+                    decoded,
+                    ..
+                } => match lists.last_mut().expect("a name in a list") {
+                    (None, _) => DecodedAt::No,
+                    (Some(names), last) => {
+                        self.layout.push((flag, u8::from(decoded)));
+                        extra += 1 + 4 * u32::from(decoded);
+                        match decoded {
+                            true => DecodedAt::Name {
+                                names: *names,
+                                after: last.replace(words),
+                                end: words,
+                            },
+                            false => DecodedAt::No,
+                        }
+                    }
+                },
+                Step::Key { decoded, .. } | Step::Value { decoded, .. } => {
+                    self.layout.push((flag, u8::from(decoded)));
+                    extra += 1 + 8 * u32::from(decoded);
+                    match decoded {
+                        true => DecodedAt::Text(words),
+                        false => DecodedAt::No,
+                    }
+                }
+            };
+            if let Some((written, scalar)) = step.check() {
+                self.checks.push(Check {
                     span,
+                    decoded,
                     written,
                     scalar,
                 });
             }
-            span += u32::from(!matches!(step, Step::ListEnd));
+            spans += 1;
         }
-        Some(plan)
     }
 
     /// Adds the steps and text of `node`, a node before those inside it:
@@ -290,7 +410,8 @@ impl<'s> ShapePlan<'s> {
             // they are not their text as written), items kept as nodes in
             // turn; no host entry, no tag.
             Kind::HostSeq(seq) if lists < LIST_DEPTH => {
-                self.steps.push(Step::HostList);
+                let decoded = !seq.names_as_written();
+                self.steps.push(Step::HostList { decoded });
                 self.text.push('[');
                 for (index, item) in seq.items().enumerate() {
                     if index > 0 {
@@ -324,7 +445,11 @@ impl<'s> ShapePlan<'s> {
                     if scalar.tag.is_some() {
                         return None;
                     }
-                    self.steps.push(Step::Key(written(key)?));
+                    let written = written(key)?;
+                    self.steps.push(Step::Key {
+                        written,
+                        decoded: !as_written(written, scalar),
+                    });
                     let name = key_name(scalar);
                     match &name {
                         Some(name) => self.keys_fine &= names.insert(name.clone()),
@@ -362,6 +487,7 @@ impl<'s> ShapePlan<'s> {
             json: json.map(String::into_boxed_str),
             at: (0, 0),
             name,
+            decoded: !as_written(written, scalar),
         });
         Some(())
     }
@@ -389,16 +515,37 @@ impl<'s> ShapePlan<'s> {
             return self.whole.is_some();
         };
         let src = value.src();
-        // The usual value, a span per node and nothing more: only the key
-        // and scalar steps, each span read at its place.
-        match spans.by_index() {
-            Some(spans) => {
-                (self.checks.iter()).all(|check| check_fine(src, check, spans.at(check.span)))
-            }
+        // The usual value, a span per node and nothing more, or one laid
+        // out as the model: only the key and scalar steps, each span read
+        // at its place.
+        if let Some(spans) = spans.by_index() {
+            let span = |check: &Check| spans.at(check.span.spans);
+            return (self.checks.iter()).all(|check| check_fine(src, check, span(check), || None));
+        }
+        match self.laid_out(&spans) {
+            Some(spans) => (self.checks.iter()).all(|check| {
+                let decoded = || check.decoded.value(&spans);
+                check_fine(src, check, spans.span(check.span), decoded)
+            }),
             None => {
                 (self.walk(spans)).all(|(step, span, decoded)| step_fine(src, step, span, decoded))
             }
         }
+    }
+
+    /// `spans`, of a value with decoded scalars, to be read at the places
+    /// of [`ShapePlan::checks`]; `None` when their value is laid out
+    /// otherwise than the model (see [`ShapePlan::layout`]: then they are
+    /// read in turn, [`Walk`]).
+    #[inline(always)]
+    fn laid_out<'t>(&self, spans: &OwnSpans<'t>) -> Option<SpansAt<'t>> {
+        #[cfg(test)]
+        if tests::WALK_ONLY.get() {
+            return None;
+        }
+        let at = spans.at_places();
+        let laid_out = (self.layout.iter()).all(|&(place, flag)| at.byte(place) == Some(flag));
+        laid_out.then_some(at)
     }
 
     /// Writes `value`, of this plan's model and read without a problem
@@ -429,13 +576,20 @@ impl<'s> ShapePlan<'s> {
         };
         let src = value.src();
         let mut from = 0;
-        let written = match spans.by_index() {
-            Some(spans) => (self.checks.iter()).all(|check| {
-                check_write(out, (whole, &mut from), (src, check, spans.at(check.span)))
-            }),
-            None => (self.walk(spans)).all(|(step, span, decoded)| {
+        let written = if let Some(spans) = spans.by_index() {
+            (self.checks.iter()).all(|check| {
+                let span = spans.at(check.span.spans);
+                check_write(out, (whole, &mut from), (src, check, span, || None))
+            })
+        } else if let Some(spans) = self.laid_out(&spans) {
+            (self.checks.iter()).all(|check| {
+                let (span, decoded) = (spans.span(check.span), || check.decoded.value(&spans));
+                check_write(out, (whole, &mut from), (src, check, span, decoded))
+            })
+        } else {
+            (self.walk(spans)).all(|(step, span, decoded)| {
                 step_write(out, (whole, &mut from), (src, step, span, decoded))
-            }),
+            })
         };
         written && out.piece(whole, from, end)
     }
@@ -454,29 +608,35 @@ impl<'s> ShapePlan<'s> {
 #[inline(always)]
 fn step_fine(src: &str, step: &Step, span: Span, decoded: Option<&str>) -> bool {
     match step.check() {
-        Some((written, scalar)) => scalar_fine(src, (written, scalar), span, decoded),
+        Some((written, scalar)) => scalar_fine(src, (written, scalar), span, || decoded),
         None => true,
     }
 }
 
-/// [`step_fine`] of a check read by index: the node at `span` in `src`,
-/// its value its text as written.
-// Inlined into the loop of `is_fine` over the checks.
+/// [`step_fine`] of a check read at its place: the node at `span` in
+/// `src`, its value `decoded()` where that is not its text as written.
+// Inlined into the loops of `is_fine` over the checks.
 #[inline(always)]
-fn check_fine(src: &str, check: &Check, span: Span) -> bool {
-    scalar_fine(src, (check.written, check.scalar), span, None)
+fn check_fine<'d>(
+    src: &str,
+    check: &Check,
+    span: Span,
+    decoded: impl FnOnce() -> Option<&'d str>,
+) -> bool {
+    scalar_fine(src, (check.written, check.scalar), span, decoded)
 }
 
 /// Whether the key or scalar step written `written` (for a scalar, its
 /// style, whether it resolves and where its JSON is: see [`Check`]) is fine
-/// at the node at `span` in `src`, its value `decoded` where that is not its
-/// text as written: [`step_fine`] and [`check_fine`] of such a step.
+/// at the node at `span` in `src`, its value `decoded()` where that is not
+/// its text as written (read only when the node is written otherwise than
+/// the model's): [`step_fine`] and [`check_fine`] of such a step.
 #[inline(always)]
-fn scalar_fine(
+fn scalar_fine<'d>(
     src: &str,
     (written, scalar): (&str, ScalarCheck),
     span: Span,
-    decoded: Option<&str>,
+    decoded: impl FnOnce() -> Option<&'d str>,
 ) -> bool {
     let written_so = alike(own(src, span), written.as_bytes());
     match scalar {
@@ -484,7 +644,7 @@ fn scalar_fine(
         // Written as the model's: the same value.
         Some((_, resolves, _)) if written_so => resolves,
         // A plain one as written: the usual ones told by its bytes.
-        Some((Style::Plain, ..)) => match decoded {
+        Some((Style::Plain, ..)) => match decoded() {
             Some(value) => crate::yaml11::is_readable(value),
             None => {
                 crate::yaml11::classify_usual(own(src, span)).is_some()
@@ -495,19 +655,19 @@ fn scalar_fine(
     }
 }
 
-/// [`step_write`] of a check read by index: the node at `span` in `src`,
-/// its value its text as written.
-// Inlined into the loop of `write_to` over the checks.
+/// [`step_write`] of a check read at its place: the node at `span` in
+/// `src`, its value `decoded()` where that is not its text as written.
+// Inlined into the loops of `write_to` over the checks.
 #[inline(always)]
-fn check_write(
+fn check_write<'d>(
     out: &mut impl PlanOut,
     (whole, from): (&str, &mut usize),
-    (src, check, span): (&str, &Check, Span),
+    (src, check, span, decoded): (&str, &Check, Span, impl FnOnce() -> Option<&'d str>),
 ) -> bool {
     scalar_write(
         out,
         (whole, from),
-        (src, (check.written, check.scalar), span, None),
+        (src, (check.written, check.scalar), span, decoded),
     )
 }
 
@@ -524,7 +684,7 @@ fn step_write(
     (src, step, span, decoded): (&str, &Step, Span, Option<&str>),
 ) -> bool {
     match step.check() {
-        Some(check) => scalar_write(out, (whole, from), (src, check, span, decoded)),
+        Some(check) => scalar_write(out, (whole, from), (src, check, span, || decoded)),
         None => true,
     }
 }
@@ -532,10 +692,15 @@ fn step_write(
 /// [`step_write`] and [`check_write`] of a key or scalar step written
 /// `written` (see [`scalar_fine`]).
 #[inline(always)]
-fn scalar_write(
+fn scalar_write<'d>(
     out: &mut impl PlanOut,
     (whole, from): (&str, &mut usize),
-    (src, (written, scalar), span, decoded): (&str, (&str, ScalarCheck), Span, Option<&str>),
+    (src, (written, scalar), span, decoded): (
+        &str,
+        (&str, ScalarCheck),
+        Span,
+        impl FnOnce() -> Option<&'d str>,
+    ),
 ) -> bool {
     let written_so = alike(own(src, span), written.as_bytes());
     let (style, (at, to)) = match scalar {
@@ -546,7 +711,7 @@ fn scalar_write(
     // The model's text up to this scalar, then this one's.
     let piece = out.piece(whole, *from, at as usize);
     *from = to as usize;
-    piece && out.own(src, span, style, decoded)
+    piece && out.own(src, span, style, decoded())
 }
 
 /// The bytes of `src` at `span`.
@@ -576,6 +741,18 @@ fn push_resolved(out: &mut String, text: &str, value: Option<serde_json::Value>)
         None => push_json_str(out, text),
         Some(value) => write!(out, "{value}").expect("a String takes any text"),
     }
+}
+
+/// Whether the value of `scalar`, plain or quoted and written as `written`,
+/// is its text as written (inside the quotes): else a value of its shape
+/// keeps its own value beside its span when it is not either
+/// ([`tree::OwnSpans::decoded`](crate::tree::OwnSpans::decoded)).
+fn as_written(written: &str, scalar: &Scalar) -> bool {
+    let text = match scalar.style {
+        Style::Plain => Some(written),
+        _ => written.get(1..written.len().saturating_sub(1)),
+    };
+    text == Some(&*scalar.value)
 }
 
 /// The name a key gives in a var value, as the validator reads it (a plain
@@ -683,6 +860,12 @@ mod tests {
     use crate::error::Problem;
     use crate::strategy::{HostsFrom, Strategy, block_yaml, parse, parse_by_reference};
     use crate::tree::WrittenValue;
+
+    thread_local! {
+        /// Whether values with decoded scalars are read in turn only
+        /// ([`ShapePlan::walk`]), for tests that compare the paths.
+        pub(super) static WALK_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 
     /// A strategy of one version whose hosts each carry `vars` (`X`: the
     /// host's own scalar from `own`).
@@ -877,8 +1060,9 @@ mod tests {
     #[test]
     fn own_scalars_beside_folded_ones_are_resolved_once_as_the_reference_reads_them() {
         // `yaml11::is_readable` and `push_written_value` (by `yaml11::classify`) against the
-        // reference, on values with a name folded over lines (the walk of
-        // decoded values) and without (spans by index): YAML 1.1 spellings
+        // reference, on values with a name folded over lines (spans read
+        // at the places of the model's layout) and without (spans by
+        // index): YAML 1.1 spellings
         // of every type, some ansible-core cannot read, each own scalar
         // after a host of the usual int (the model's shape, with words of
         // their own where the reader takes them so).
@@ -931,6 +1115,106 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A value read by its plan (see [`by_plan`]).
+    type ByPlan = Option<(bool, Option<String>, bool)>;
+
+    /// For each host entry of the file's one version, its one value kept
+    /// as a node by its plan: whether it is fine, its JSON (where the plan
+    /// writes it), and whether its spans were read at their places
+    /// ([`ShapePlan::laid_out`]); `None` for a value with no plan. With
+    /// `walk_only`, values with decoded scalars are read in turn. `None`
+    /// when the fast reader does not read the file.
+    fn by_plan(src: &str, walk_only: bool) -> Option<Vec<ByPlan>> {
+        let root = block_yaml::read(src)?;
+        let versions = &root.entries().expect("a mapping")[0].1;
+        let app = &versions.entries().expect("a mapping")[0].1;
+        let Kind::HostSeq(seq) = &app.kind else {
+            panic!("a compact host list: {app:?}");
+        };
+        let mut plans = ShapePlans::default();
+        WALK_ONLY.set(walk_only);
+        let read = (0..)
+            .map_while(|k| seq.entry_vars(k))
+            .map(|pairs| {
+                let (_, value) = pairs.written().next().expect("a var");
+                let WrittenValue::Node(kept) = value else {
+                    panic!("a value kept as a node");
+                };
+                let plan = plans.of(&kept)?;
+                let fine = plan.is_fine(&kept);
+                let mut json = String::new();
+                let json = (fine && plan.keys_fine && plan.push(&mut json, &kept)).then_some(json);
+                let at_places = (kept.own_spans()).is_some_and(|spans| {
+                    spans.by_index().is_none() && plan.laid_out(&spans).is_some()
+                });
+                Some((fine, json, at_places))
+            })
+            .collect();
+        WALK_ONLY.set(false);
+        Some(read)
+    }
+
+    #[test]
+    fn values_laid_out_as_their_model_are_read_at_places_as_in_turn() {
+        // Scalars decoded (folded over lines, escaped) at the model's
+        // places, on every host or some, and own words of their own
+        // decoded or not; each value read at its places where laid out as
+        // the model, and always as read in turn.
+        let own = [
+            "0",
+            "81",
+            "-443",
+            "no",
+            ".inf",
+            "2001-02-30",
+            "'a'",
+            "\"x\\ty\"",
+            "1:30",
+            "web",
+            "http 7",
+            "0x1F",
+            "'it''s'",
+            "\"é\"",
+            "a-value-longer-than-sixteen-bytes",
+        ];
+        let mut at_places = 0;
+        for (vars, word) in [
+            "        ports: [http X,\n          https\n          -443]",
+            "        ports: [X,\n          https\n          443]",
+            "        ports: [http,\n          https X\n          443]",
+            "        pairs:\n          - - a X\n              b\n            - c",
+            "        m: {k: \"x\\tX\", l: [p\n            q, X]}",
+            "        m: {k: 'it''s X', l: [X, [y\n            z]]}",
+            "        m: {\"k\\ty\": X, l: [a\n            b, X, c\n            d]}",
+            "        l: [[a\n            b, X], [X, c\n            d], X]",
+        ]
+        .into_iter()
+        .flat_map(|vars| own.map(|word| (vars, word)))
+        {
+            let src = strategy(vars, &["0", "81", word, "82", word]);
+            let Some(fast) = by_plan(&src, false) else {
+                continue;
+            };
+            let read = |by: &[ByPlan]| -> Vec<_> {
+                (by.iter()
+                    .map(|v| v.as_ref().map(|(fine, json, _)| (*fine, json.clone()))))
+                .collect()
+            };
+            let walked = by_plan(&src, true).expect("read as before");
+            assert_eq!(read(&fast), read(&walked), "{src}");
+            // The same as the reference, too.
+            as_reference(&src).ok();
+            at_places += fast.iter().flatten().filter(|(.., at)| *at).count();
+            // A value whose own words are not decoded is laid out as the
+            // model (host 1's, `81`).
+            assert!(
+                fast[1].as_ref().is_some_and(|(.., at)| *at),
+                "{vars}: {fast:?}"
+            );
+        }
+        assert!(at_places > 200, "{at_places}");
     }
 
     #[test]
