@@ -4836,9 +4836,14 @@ mod tests {
             (long.as_str(), true),
         ];
         let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
-        let mut stamped = Vec::new();
+        // Words as long as the last entry's, after a stamp is made (the
+        // third entry with words of their own at the same places): added
+        // as the last one moved on (`SeqBuilder::push_moved`), and a longer
+        // one between.
+        let as_long = [1, 2, 3, 4, 5, 6, 7, 88, 99, 11, 3, 4];
+        let (mut stamped, mut moved) = (Vec::new(), Vec::new());
         for (entry, shaped) in entries {
-            for words in [&numbers[..], &[7, 7, 8, 7, 9, 9]] {
+            for words in [&numbers[..], &[7, 7, 8, 7, 9, 9], &as_long] {
                 for last in ["", "m: 1\n", "- x\n", "- h:\n    m: [a, b]\n"] {
                     let mut source = String::from("l:\n");
                     for i in words {
@@ -4858,12 +4863,27 @@ mod tests {
                         "{source:?}"
                     );
                     // Entries added by a stamp are kept as the general way
-                    // keeps them, byte for byte.
+                    // keeps them, byte for byte; those added as the last one
+                    // moved on share its spans, else the same.
                     let before = crate::tree::STAMPED.with(|n| n.replace(0));
+                    let as_moved = crate::tree::MOVED.with(|n| n.replace(0));
                     crate::tree::NO_STAMPS.with(|n| n.set(true));
                     let general = read_alone(&source);
                     crate::tree::NO_STAMPS.with(|n| n.set(false));
-                    assert_eq!(fast, general, "{source:?}");
+                    crate::tree::NO_MOVED.with(|n| n.set(true));
+                    let unmoved = read_alone(&source);
+                    crate::tree::NO_MOVED.with(|n| n.set(false));
+                    assert_eq!(unmoved, general, "{source:?}");
+                    assert_eq!(
+                        fast.as_ref().map(expanded),
+                        general.as_ref().map(expanded),
+                        "{source:?}"
+                    );
+                    if as_moved == 0 {
+                        assert_eq!(fast, general, "{source:?}");
+                    } else {
+                        moved.push(entry);
+                    }
                     // And those whose words were found at a model's places
                     // as those found by a scan.
                     NO_PLACES.with(|n| n.set(true));
@@ -4901,6 +4921,7 @@ mod tests {
             &long,
         ] {
             assert!(stamped.contains(&entry), "{entry:?}");
+            assert!(moved.contains(&entry), "{entry:?}");
         }
         for entry in [
             "- h{i}:\n    m: [x, a\n      b {i}]\n",
