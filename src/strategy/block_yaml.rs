@@ -191,6 +191,13 @@ struct Likes {
     /// Whether a model takes edits ([`EntryModel::takes_edits`]): else
     /// [`Parser::entry_shaped`] is not tried.
     shaped: bool,
+    /// Whether the last host entry was read by [`Parser::entry_shaped`]:
+    /// entries with words of their own (a port of its own on every host)
+    /// come in a row, so the next one is not compared whole with the models
+    /// first ([`Parser::entry_like`], which would fail: about 45
+    /// instructions a host entry). One written as a model after such
+    /// entries is read the usual way.
+    last_shaped: bool,
 }
 
 impl Likes {
@@ -212,9 +219,13 @@ impl Likes {
         }
     }
 
-    /// The models a host entry is compared with: all, but after many
-    /// misses in a row only the latest few.
+    /// The models a host entry is compared with whole: all, but after many
+    /// misses in a row only the latest few, and none after an entry read
+    /// with words of its own (see [`Likes::last_shaped`]).
     fn compared(&self) -> &[Like] {
+        if self.last_shaped {
+            return &[];
+        }
         match self.misses >= LIKE_MISSES {
             true => &self.models[self.models.len().saturating_sub(LIKE_RECENT)..],
             false => &self.models,
@@ -1200,20 +1211,23 @@ impl<'s> Parser<'s> {
                 && !likes.models.is_empty()
                 && !(self.tabs && self.bytes[line.start..colon].contains(&b'\t'))
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
-                    || likes.shaped
-                        && self.entry_shaped(
+                    || likes.shaped && {
+                        likes.last_shaped = self.entry_shaped(
                             line,
                             at,
                             colon,
                             indent,
                             &mut likes.models,
                             &mut items,
-                        ))
+                        );
+                        likes.last_shaped
+                    })
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
                 continue;
             }
+            likes.last_shaped = false;
             let (depth, handed) = (self.depth, self.handed);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
@@ -4656,6 +4670,29 @@ mod tests {
             }
             assert_eq!(ENTRIES_SHAPED.with(Cell::get) > 0, shaped, "{source:?}");
         }
+    }
+
+    /// After an entry read with words of its own, the next is not compared
+    /// whole with the models first (`Likes::last_shaped`): one written as a
+    /// model there is read the usual way, and becomes a model, the one
+    /// after it read as that; the tree the event parser's.
+    #[test]
+    fn entries_written_alike_after_words_of_their_own_are_read_the_usual_way() {
+        let source = "l:\n- h1:\n    m: [1, b]\n- h2:\n    m: [2, b]\n- h3:\n    m: [1, b]\n\
+                      - h4:\n    m: [1, b]\n- h5:\n    m: [3, b]\n- h6\n";
+        read_alone_as_the_event_parser(source);
+        ENTRIES_SHAPED.with(|n| n.set(0));
+        ENTRIES_LIKE.with(|n| n.set(0));
+        assert!(read_alone(source).is_some());
+        assert_eq!(ENTRIES_SHAPED.with(Cell::get), 2);
+        assert_eq!(ENTRIES_LIKE.with(Cell::get), 1);
+        NO_SHAPED.with(|n| n.set(true));
+        let usual = read_alone(source);
+        NO_SHAPED.with(|n| n.set(false));
+        assert_eq!(
+            read_alone(source).as_ref().map(expanded),
+            usual.as_ref().map(expanded)
+        );
     }
 
     /// `alike` tells texts of any length apart as `==` does, wherever they
