@@ -2538,26 +2538,38 @@ impl<'s> SeqBuilder<'s> {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve((vars.end + shift) as usize);
         }
-        let seq = &mut self.seq;
-        for i in model.pairs.clone() {
-            let pair = seq.pairs[i];
-            seq.pairs.push(Pair {
-                key: pair.key + shift,
-                value: pair.value + shift,
-                ..pair
-            });
-        }
-        for i in model.values.clone() {
-            let value = seq.values[i];
-            // Spans of its own, shared with the model's.
-            seq.values.push(Value {
-                shift: value.shift + shift,
-                ..value
-            });
-        }
+        self.push_parts_moved(model.pairs.clone(), model.values.clone(), shift);
         self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars.end + shift);
         true
+    }
+
+    /// Adds the vars `pairs` and values `values` of an entry before again,
+    /// `by` bytes further on (wrapping): those of an entry written as that
+    /// one, everything after its name as many bytes on. A value kept as a
+    /// node or by its shape shares that one's node or spans.
+    fn push_parts_moved(
+        &mut self,
+        pairs: std::ops::Range<usize>,
+        values: std::ops::Range<usize>,
+        by: u32,
+    ) {
+        let seq = &mut self.seq;
+        for i in pairs {
+            let pair = seq.pairs[i];
+            seq.pairs.push(Pair {
+                key: pair.key.wrapping_add(by),
+                value: pair.value.wrapping_add(by),
+                ..pair
+            });
+        }
+        for i in values {
+            let value = seq.values[i];
+            seq.values.push(Value {
+                shift: value.shift.wrapping_add(by),
+                ..value
+            });
+        }
     }
 
     /// The values kept as nodes of `model`, as [`ValueShape`]s.
@@ -3024,22 +3036,11 @@ impl<'s> SeqBuilder<'s> {
         if seq.spans.len() as u32 == RESERVE_AT {
             self.reserve(vars_end as usize);
         }
-        let seq = &mut self.seq;
-        for i in pairs_end - pairs..pairs_end {
-            let pair = seq.pairs[i];
-            seq.pairs.push(Pair {
-                key: pair.key.wrapping_add(moved),
-                value: pair.value.wrapping_add(moved),
-                ..pair
-            });
-        }
-        for i in values_end - values..values_end {
-            let value = seq.values[i];
-            seq.values.push(Value {
-                shift: value.shift.wrapping_add(moved),
-                ..value
-            });
-        }
+        self.push_parts_moved(
+            pairs_end - pairs..pairs_end,
+            values_end - values..values_end,
+            moved,
+        );
         self.add_entry(name, model.host.open, model.host.close);
         self.end = Some(vars_end);
         let last = self.last_stamped.as_mut().expect("the last entry stamped");
