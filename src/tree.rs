@@ -2024,6 +2024,11 @@ thread_local! {
     pub(crate) static NO_STAMPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Host entries added by a [`Stamp`].
     pub(crate) static STAMPED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Whether [`SeqBuilder::push_moved`] is off, to compare with the stamps'
+    /// way.
+    pub(crate) static NO_MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Host entries added by [`SeqBuilder::push_moved`].
+    pub(crate) static MOVED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl Stamp {
@@ -2296,6 +2301,25 @@ pub struct SeqBuilder<'s> {
     /// time in a row: not for entries whose words of their own move).
     stamps: Vec<Stamp>,
     unstamped: Option<(u32, Vec<(u32, u32)>)>,
+    /// The last item, if it is a host entry a stamp added (see
+    /// [`SeqBuilder::push_moved`]).
+    last_stamped: Option<LastStamped>,
+}
+
+/// A host entry a [`Stamp`] added, while it is the last item of its
+/// [`SeqBuilder`]: the next one stamped alike, with words of its own as long
+/// as its, is it moved on (see [`SeqBuilder::push_moved`]).
+struct LastStamped {
+    /// The stamp (its index in [`SeqBuilder::stamps`]).
+    stamp: usize,
+    /// How many items there were once it was added.
+    items: usize,
+    /// How far on its text was from the model's, and where its vars end.
+    shift: u32,
+    vars_end: u32,
+    /// The length of each of its words of its own (as many as the stamp's
+    /// edits).
+    new_lens: [u32; STAMP_EDITS],
 }
 
 impl<'s> SeqBuilder<'s> {
@@ -2326,6 +2350,7 @@ impl<'s> SeqBuilder<'s> {
             recent_texts: Vec::new(),
             stamps: Vec::new(),
             unstamped: None,
+            last_stamped: None,
         }
     }
 
@@ -2610,26 +2635,38 @@ impl<'s> SeqBuilder<'s> {
         if self.seq.spans.len() as u32 == RESERVE_AT {
             self.reserve((vars.end + shift) as usize);
         }
-        let seq = &mut self.seq;
-        for i in model.pairs.clone() {
-            let pair = seq.pairs[i];
-            seq.pairs.push(Pair {
-                key: pair.key + shift,
-                value: pair.value + shift,
-                ..pair
-            });
-        }
-        for i in model.values.clone() {
-            let value = seq.values[i];
-            // Spans of its own, shared with the model's.
-            seq.values.push(Value {
-                shift: value.shift + shift,
-                ..value
-            });
-        }
+        self.push_parts_moved(model.pairs.clone(), model.values.clone(), shift);
         self.add_entry(name.span, model.host.open, model.host.close);
         self.end = Some(vars.end + shift);
         true
+    }
+
+    /// Adds the vars `pairs` and values `values` of an entry before again,
+    /// `by` bytes further on (wrapping): those of an entry written as that
+    /// one, everything after its name as many bytes on. A value kept as a
+    /// node or by its shape shares that one's node or spans.
+    fn push_parts_moved(
+        &mut self,
+        pairs: std::ops::Range<usize>,
+        values: std::ops::Range<usize>,
+        by: u32,
+    ) {
+        let seq = &mut self.seq;
+        for i in pairs {
+            let pair = seq.pairs[i];
+            seq.pairs.push(Pair {
+                key: pair.key.wrapping_add(by),
+                value: pair.value.wrapping_add(by),
+                ..pair
+            });
+        }
+        for i in values {
+            let value = seq.values[i];
+            seq.values.push(Value {
+                shift: value.shift.wrapping_add(by),
+                ..value
+            });
+        }
     }
 
     /// The values kept as nodes of `model`, as [`ValueShape`]s.
@@ -2905,6 +2942,8 @@ impl<'s> SeqBuilder<'s> {
         }
         self.unstamped = None;
         if let Some(stamp) = Stamp::new(&self.seq, model, shapes, edits) {
+            // The stamps' indices move on.
+            self.last_stamped = None;
             if self.stamps.len() == STAMPS {
                 self.stamps.remove(0);
             }
@@ -2926,6 +2965,9 @@ impl<'s> SeqBuilder<'s> {
         #[cfg(test)]
         if NO_STAMPS.with(std::cell::Cell::get) {
             return false;
+        }
+        if self.push_moved(model, name, shift, edits) {
+            return true;
         }
         let Some(at) = self
             .stamps
@@ -3025,8 +3067,83 @@ impl<'s> SeqBuilder<'s> {
         }
         self.add_entry(name, model.host.open, model.host.close);
         self.end = Some(vars_end);
+        let mut new_lens = [0; STAMP_EDITS];
+        for (to, &(_, _, new_len)) in new_lens.iter_mut().zip(edits) {
+            *to = new_len;
+        }
+        self.last_stamped = Some(LastStamped {
+            stamp: at,
+            items: self.seq.spans.len(),
+            shift,
+            vars_end,
+            new_lens,
+        });
         #[cfg(test)]
         STAMPED.with(|n| n.set(n.get() + 1));
+        true
+    }
+
+    /// [`SeqBuilder::push_stamped`] of a host entry stamped as the last
+    /// item was (the same model, edits at the same places), with words of
+    /// its own as long as that entry's: every position of it after the name
+    /// is that entry's as many bytes further on as their texts are apart
+    /// (each is the model's moved on by the same edits' lengths), its spans
+    /// as far from its values' starts and its values' texts the same (a
+    /// stamp's words of their own are in scalars whose value is their text
+    /// as written, read at their spans). So it is added as that entry
+    /// moved on, as [`SeqBuilder::push_entry_like`] adds an entry written
+    /// alike: its vars moved on, its values kept by their shape sharing
+    /// that entry's spans. The same entry as the stamp adds, read the same
+    /// (at every host of a list where each has a port of its own, but
+    /// where the port's number of digits changes), for a few instructions
+    /// a var and value rather than each span and text anew, and no bytes
+    /// of spans of its own. False, with nothing added, otherwise.
+    fn push_moved(
+        &mut self,
+        model: &EntryModel,
+        name: Span,
+        shift: u32,
+        edits: &[(u32, u32, u32)],
+    ) -> bool {
+        #[cfg(test)]
+        if NO_MOVED.with(std::cell::Cell::get) {
+            return false;
+        }
+        let Some(last) = &self.last_stamped else {
+            return false;
+        };
+        let (seq, stamp) = (&self.seq, &self.stamps[last.stamp]);
+        let as_long = edits.len() <= STAMP_EDITS
+            && (edits.iter().zip(&last.new_lens)).all(|(&(_, _, new_len), &last)| new_len == last);
+        let Some(&entry) = seq.entries.last() else {
+            return false;
+        };
+        // Its vars and values the last ones of the list (none taken since).
+        let (pairs_end, values_end) = (entry.pairs_end as usize, entry.values_end as usize);
+        if last.items != seq.spans.len()
+            || !as_long
+            || !stamp.fits(model, edits)
+            || (pairs_end, values_end) != (seq.pairs.len(), seq.values.len())
+        {
+            return false;
+        }
+        let (pairs, values) = (stamp.pairs.len(), stamp.values.len());
+        let moved = shift.wrapping_sub(last.shift);
+        let vars_end = last.vars_end.wrapping_add(moved);
+        if seq.spans.len() as u32 == RESERVE_AT {
+            self.reserve(vars_end as usize);
+        }
+        self.push_parts_moved(
+            pairs_end - pairs..pairs_end,
+            values_end - values..values_end,
+            moved,
+        );
+        self.add_entry(name, model.host.open, model.host.close);
+        self.end = Some(vars_end);
+        let last = self.last_stamped.as_mut().expect("the last entry stamped");
+        (last.items, last.shift, last.vars_end) = (self.seq.spans.len(), shift, vars_end);
+        #[cfg(test)]
+        MOVED.with(|n| n.set(n.get() + 1));
         true
     }
 

@@ -191,6 +191,13 @@ struct Likes {
     /// Whether a model takes edits ([`EntryModel::takes_edits`]): else
     /// [`Parser::entry_shaped`] is not tried.
     shaped: bool,
+    /// Whether the last host entry was read by [`Parser::entry_shaped`]:
+    /// entries with words of their own (a port of its own on every host)
+    /// come in a row, so the next one is not compared whole with the models
+    /// first ([`Parser::entry_like`], which would fail: about 45
+    /// instructions a host entry). One written as a model after such
+    /// entries is read the usual way.
+    last_shaped: bool,
 }
 
 impl Likes {
@@ -212,9 +219,13 @@ impl Likes {
         }
     }
 
-    /// The models a host entry is compared with: all, but after many
-    /// misses in a row only the latest few.
+    /// The models a host entry is compared with whole: all, but after many
+    /// misses in a row only the latest few, and none after an entry read
+    /// with words of its own (see [`Likes::last_shaped`]).
     fn compared(&self) -> &[Like] {
+        if self.last_shaped {
+            return &[];
+        }
         match self.misses >= LIKE_MISSES {
             true => &self.models[self.models.len().saturating_sub(LIKE_RECENT)..],
             false => &self.models,
@@ -453,6 +464,43 @@ fn all_name_bytes(bytes: &[u8]) -> bool {
     !other(eight(n - 8))
 }
 
+/// Whether every byte of `bytes` is a name byte ([`NAME_BYTES`]), where
+/// `known`, as long and at least eight bytes, is all name bytes: the two
+/// compared eight bytes at a time (the last eight overlapping those
+/// before), and only the bytes that differ looked up. Host names of a list
+/// differ from the last one's in a digit or two (`web-0000041.example.com`
+/// after `web-0000040.example.com`): a few instructions a word and a
+/// lookup or two, where [`all_name_bytes`] looks up every byte (about 100
+/// instructions for such a name, at every host entry).
+fn name_bytes_beside(known: &[u8], bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    debug_assert!(n == known.len() && n >= 8);
+    let word = |s: &[u8], at: usize| {
+        u64::from_le_bytes(<[u8; 8]>::try_from(&s[at..at + 8]).expect("eight bytes"))
+    };
+    // The bytes of the eight at `at` that differ from the known ones'.
+    let fine = |at: usize| {
+        let eight = word(bytes, at);
+        let mut differ = eight ^ word(known, at);
+        while differ != 0 {
+            let shift = differ.trailing_zeros() & !7;
+            if !NAME_BYTES[usize::from((eight >> shift) as u8)] {
+                return false;
+            }
+            differ &= !(0xff << shift);
+        }
+        true
+    };
+    let mut at = 0;
+    while at + 8 < n {
+        if !fine(at) {
+            return false;
+        }
+        at += 8;
+    }
+    fine(n - 8)
+}
+
 /// libyaml's longest simple key.
 const MAX_KEY: usize = 1000;
 
@@ -672,6 +720,10 @@ struct Parser<'s> {
     entry_end: Option<(usize, usize)>,
     /// The words of a host entry read by [`Parser::entry_shaped`].
     edits: Vec<(u32, u32, u32)>,
+    /// Where the last name [`Parser::name_key_to`] took starts and how long
+    /// it is: all name bytes, the next name is compared with it (see
+    /// [`name_bytes_beside`]).
+    last_name: Cell<(usize, usize)>,
     /// Whether the source holds a tab: then the places where this reader
     /// took one (in a comment, or after a value at a line's end, where YAML
     /// 1.1 and 1.2 agree a tab changes nothing) are kept in `tabs_taken`, and
@@ -816,6 +868,7 @@ impl<'s> Parser<'s> {
             flow_models: Vec::new(),
             entry_end: None,
             edits: Vec::new(),
+            last_name: Cell::new((0, 0)),
             tabs: has(b'\t'),
             lone_cr,
             tabs_taken: RefCell::new(Vec::new()),
@@ -1158,20 +1211,23 @@ impl<'s> Parser<'s> {
                 && !likes.models.is_empty()
                 && !(self.tabs && self.bytes[line.start..colon].contains(&b'\t'))
                 && (self.entry_like(line, at, colon, indent, likes.compared(), &mut items)
-                    || likes.shaped
-                        && self.entry_shaped(
+                    || likes.shaped && {
+                        likes.last_shaped = self.entry_shaped(
                             line,
                             at,
                             colon,
                             indent,
                             &mut likes.models,
                             &mut items,
-                        ))
+                        );
+                        likes.last_shaped
+                    })
             {
                 self.frames[frame].entries += 1;
                 likes.misses = 0;
                 continue;
             }
+            likes.last_shaped = false;
             let (depth, handed) = (self.depth, self.handed);
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.take_tabs(at, line.end);
@@ -3137,8 +3193,25 @@ impl<'s> Parser<'s> {
         let is_name = key_ends
             && name.first().is_some_and(|&b| is_word(b))
             && colon - at <= MAX_KEY
-            && all_name_bytes(name);
+            && self.name_bytes(at, colon);
         is_name.then(|| Span::new(at, colon))
+    }
+
+    /// Whether the bytes from `at` to `end` are all name bytes: compared
+    /// with the last name taken, where it is as long (see
+    /// [`name_bytes_beside`]); else [`all_name_bytes`]. Those taken are the
+    /// next one's known name.
+    #[inline(always)]
+    fn name_bytes(&self, at: usize, end: usize) -> bool {
+        let (name, (last, last_len)) = (&self.bytes[at..end], self.last_name.get());
+        let fine = match name.len() == last_len && last_len >= 8 {
+            true => name_bytes_beside(&self.bytes[last..last + last_len], name),
+            false => all_name_bytes(name),
+        };
+        if fine {
+            self.last_name.set((at, name.len()));
+        }
+        fine
     }
 
     /// A mapping key at `at` and the index of its `:`.
@@ -4599,6 +4672,29 @@ mod tests {
         }
     }
 
+    /// After an entry read with words of its own, the next is not compared
+    /// whole with the models first (`Likes::last_shaped`): one written as a
+    /// model there is read the usual way, and becomes a model, the one
+    /// after it read as that; the tree the event parser's.
+    #[test]
+    fn entries_written_alike_after_words_of_their_own_are_read_the_usual_way() {
+        let source = "l:\n- h1:\n    m: [1, b]\n- h2:\n    m: [2, b]\n- h3:\n    m: [1, b]\n\
+                      - h4:\n    m: [1, b]\n- h5:\n    m: [3, b]\n- h6\n";
+        read_alone_as_the_event_parser(source);
+        ENTRIES_SHAPED.with(|n| n.set(0));
+        ENTRIES_LIKE.with(|n| n.set(0));
+        assert!(read_alone(source).is_some());
+        assert_eq!(ENTRIES_SHAPED.with(Cell::get), 2);
+        assert_eq!(ENTRIES_LIKE.with(Cell::get), 1);
+        NO_SHAPED.with(|n| n.set(true));
+        let usual = read_alone(source);
+        NO_SHAPED.with(|n| n.set(false));
+        assert_eq!(
+            read_alone(source).as_ref().map(expanded),
+            usual.as_ref().map(expanded)
+        );
+    }
+
     /// `alike` tells texts of any length apart as `==` does, wherever they
     /// differ.
     #[test]
@@ -4777,9 +4873,14 @@ mod tests {
             (long.as_str(), true),
         ];
         let numbers = [1, 22, 3, 4444, 5, 66, 777_777, 0, 12];
-        let mut stamped = Vec::new();
+        // Words as long as the last entry's, after a stamp is made (the
+        // third entry with words of their own at the same places): added
+        // as the last one moved on (`SeqBuilder::push_moved`), and a longer
+        // one between.
+        let as_long = [1, 2, 3, 4, 5, 6, 7, 88, 99, 11, 3, 4];
+        let (mut stamped, mut moved) = (Vec::new(), Vec::new());
         for (entry, shaped) in entries {
-            for words in [&numbers[..], &[7, 7, 8, 7, 9, 9]] {
+            for words in [&numbers[..], &[7, 7, 8, 7, 9, 9], &as_long] {
                 for last in ["", "m: 1\n", "- x\n", "- h:\n    m: [a, b]\n"] {
                     let mut source = String::from("l:\n");
                     for i in words {
@@ -4799,12 +4900,27 @@ mod tests {
                         "{source:?}"
                     );
                     // Entries added by a stamp are kept as the general way
-                    // keeps them, byte for byte.
+                    // keeps them, byte for byte; those added as the last one
+                    // moved on share its spans, else the same.
                     let before = crate::tree::STAMPED.with(|n| n.replace(0));
+                    let as_moved = crate::tree::MOVED.with(|n| n.replace(0));
                     crate::tree::NO_STAMPS.with(|n| n.set(true));
                     let general = read_alone(&source);
                     crate::tree::NO_STAMPS.with(|n| n.set(false));
-                    assert_eq!(fast, general, "{source:?}");
+                    crate::tree::NO_MOVED.with(|n| n.set(true));
+                    let unmoved = read_alone(&source);
+                    crate::tree::NO_MOVED.with(|n| n.set(false));
+                    assert_eq!(unmoved, general, "{source:?}");
+                    assert_eq!(
+                        fast.as_ref().map(expanded),
+                        general.as_ref().map(expanded),
+                        "{source:?}"
+                    );
+                    if as_moved == 0 {
+                        assert_eq!(fast, general, "{source:?}");
+                    } else {
+                        moved.push(entry);
+                    }
                     // And those whose words were found at a model's places
                     // as those found by a scan.
                     NO_PLACES.with(|n| n.set(true));
@@ -4842,6 +4958,7 @@ mod tests {
             &long,
         ] {
             assert!(stamped.contains(&entry), "{entry:?}");
+            assert!(moved.contains(&entry), "{entry:?}");
         }
         for entry in [
             "- h{i}:\n    m: [x, a\n      b {i}]\n",
@@ -6390,6 +6507,59 @@ mod tests {
                     _ => text,
                 };
                 prop_assert_eq!(read_alike_damaged(text, damages), Ok(()));
+            }
+        }
+    }
+
+    /// `name_bytes_beside` (the bytes that differ from a known name's) against
+    /// the table a byte at a time: every byte value in every place, and in
+    /// two places, of names of every length from a word to past two, beside
+    /// known names of other bytes; and `key_to` of a name after one as long
+    /// (compared with it) against `key`.
+    #[test]
+    fn names_beside_a_known_one_are_checked_as_each_byte() {
+        for len in 8..20 {
+            for known in [
+                b"web-0123.example_Z9",
+                b"aaaaaaaaaaaaaaaaaaa",
+                b"-._-._-._-._-._-._-",
+            ] {
+                let known = &known[..len];
+                for byte in 0..=255u8 {
+                    for place in 0..len {
+                        for other in [None, Some((len - 1 - place, b'/')), Some((place / 2, b'q'))]
+                        {
+                            let mut name = known.to_vec();
+                            name[place] = byte;
+                            if let Some((at, b)) = other {
+                                name[at] = b;
+                            }
+                            let all = name.iter().all(|&b| NAME_BYTES[usize::from(b)]);
+                            assert_eq!(name_bytes_beside(known, &name), all, "{name:?}");
+                        }
+                    }
+                }
+            }
+        }
+        for byte in (0..=255u8).filter(|b| !b"\n\r:#".contains(b) && b.is_ascii()) {
+            for place in [0, 3, 7, 8, 15, 22] {
+                let mut name = b"web-0000001.example.com".to_vec();
+                name[place] = byte;
+                let name = String::from_utf8(name).expect("UTF-8");
+                let src = format!("- web-0000000.example.com: 1\n- {name}: 2\n");
+                let Some(parser) = Parser::new(&src) else {
+                    continue;
+                };
+                let first = parser.raw_line(0).expect("a line");
+                let (_, colon) = parser.key_to(first, 2, 25).expect("a name");
+                assert_eq!(colon, 25);
+                let line = parser.raw_line(first.next).expect("a line");
+                let at = line.start + 2;
+                let Some(colon) = memchr::memchr(b':', &src.as_bytes()[at..line.end]) else {
+                    continue;
+                };
+                let fast = parser.key_to(line, at, at + colon);
+                assert_eq!(fast, parser.key(line, at), "{src:?}");
             }
         }
     }
