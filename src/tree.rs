@@ -1524,17 +1524,51 @@ impl<'s> HostSeq<'s> {
     /// writes them as JSON from here, rather than a copy of them as JSON
     /// text (see `strategy::HostVarsText`).
     pub fn entry_vars(&self, k: usize) -> Option<HostPairs<'_, 's>> {
-        let before = k.checked_sub(1).map(|before| self.entries[before]);
-        let (from, values) = before.map_or((0, 0), |e| (e.pairs_end, e.values_end));
         let host = self.entries.get(k)?;
-        Some(HostPairs {
+        Some(self.pairs_of(self.vars_from(k), host).1)
+    }
+
+    /// The host entries `range` (by their number, as in
+    /// [`HostSeq::entry_vars`]), in order: the span of each one's vars
+    /// mapping and its vars, as [`HostItem::Entry`] gives them, without the
+    /// items between made nor the entries' names (for what reads the vars of
+    /// many entries and nothing else). None past the last entry.
+    pub fn entries(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (Span, HostPairs<'_, 's>)> + use<'_, 's> {
+        let mut from = self.vars_from(range.start);
+        let hosts = self.entries.get(range.clone()).unwrap_or_default();
+        hosts.iter().map(move |host| {
+            let (vars, pairs) = self.pairs_of(from, host);
+            from = (host.pairs_end, host.values_end);
+            (vars, pairs)
+        })
+    }
+
+    /// Where the vars of host entry `k` start in `pairs`, and its values
+    /// kept as nodes in `values`: where those of the entry before end.
+    #[inline]
+    fn vars_from(&self, k: usize) -> (u32, u32) {
+        let before = k.checked_sub(1).and_then(|before| self.entries.get(before));
+        before.map_or((0, 0), |e| (e.pairs_end, e.values_end))
+    }
+
+    /// The span of the vars mapping of host entry `host`, and its vars,
+    /// which start at `from` (see [`HostSeq::vars_from`]). Inlined, as
+    /// [`HostItems::next`] is.
+    #[inline]
+    fn pairs_of(&self, (from, values): (u32, u32), host: &HostEntry) -> (Span, HostPairs<'_, 's>) {
+        let pairs = &self.pairs[from as usize..host.pairs_end as usize];
+        let vars = HostPairs {
             src: self.src,
-            pairs: self.pairs[from as usize..host.pairs_end as usize].iter(),
+            pairs: pairs.iter(),
             values: self.values[values as usize..host.values_end as usize].iter(),
             nodes: &self.value_trees,
             shape_spans: &self.shape_spans,
             shape_texts: &self.shape_texts,
-        })
+        };
+        (host.vars(pairs), vars)
     }
 
     /// [`HostPairs::spans`] of host entry `k` ([`HostSeq::entry_vars`]),
@@ -1550,6 +1584,11 @@ impl<'s> HostSeq<'s> {
         (host.values_end == values).then(|| pairs.iter().map(Pair::spans))
     }
 
+    /// How many of its items are host entries ([`HostItem::Entry`]).
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Whether its items are names, their values their text as written,
     /// and nodes (no host entry).
     pub fn names_as_written(&self) -> bool {
@@ -1563,7 +1602,6 @@ impl<'s> HostSeq<'s> {
             index: 0,
             entry: 0,
             node: 0,
-            value: 0,
             decoded: 0,
             aliased: 0,
         }
@@ -1589,10 +1627,10 @@ impl<'s> HostSeq<'s> {
 pub struct HostItems<'a, 's> {
     seq: &'a HostSeq<'s>,
     index: usize,
-    /// The host entries, kept nodes and values kept as nodes before `index`.
+    /// The host entries, kept nodes, decoded names and aliased entries
+    /// before `index`.
     entry: usize,
     node: usize,
-    value: usize,
     decoded: usize,
     aliased: usize,
 }
@@ -1641,23 +1679,9 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         }
         match seq.entries.get(self.entry) {
             Some(host) if host.item == index as u32 => {
-                let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
+                let (vars, pairs) = seq.pairs_of(seq.vars_from(self.entry), host);
                 self.entry += 1;
-                let pairs = &seq.pairs[from as usize..host.pairs_end as usize];
-                let values = self.value;
-                self.value = host.values_end as usize;
-                Some(HostItem::Entry {
-                    name,
-                    vars: host.vars(pairs),
-                    pairs: HostPairs {
-                        src: seq.src,
-                        pairs: pairs.iter(),
-                        values: seq.values[values..self.value].iter(),
-                        nodes: &seq.value_trees,
-                        shape_spans: &seq.shape_spans,
-                        shape_texts: &seq.shape_texts,
-                    },
-                })
+                Some(HostItem::Entry { name, vars, pairs })
             }
             _ => Some(HostItem::Scalar {
                 name,

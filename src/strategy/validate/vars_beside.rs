@@ -41,9 +41,7 @@
 //! problems reported in its order (the first [`super::MAX_PROBLEMS`]
 //! listed, the rest counted).
 
-use super::{
-    EntryVarsScratch, HostItem, HostSeq, HostVarsText, HostsFrom, HostsRead, Validator, VarsId,
-};
+use super::{EntryVarsScratch, HostSeq, HostVarsText, HostsFrom, HostsRead, Validator, VarsId};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -189,25 +187,14 @@ fn entries_vars<'s>(
     let mut validator = Validator::new(src, true, HostsFrom::Unchecked);
     let mut out = HostVarsText::default();
     // An id for each entry of the tail: room for as many as items, made once.
-    let mut ids = Vec::with_capacity(seq.len() - head.min(seq.len()));
+    let entries = seq.entry_count();
+    let mut ids = Vec::with_capacity(entries.saturating_sub(head));
     let mut scratch = EntryVarsScratch::default();
-    // The entries before this item, up to the head's.
-    let mut entries = 0;
-    for (index, item) in seq.items().enumerate() {
-        if index % LOOK_EVERY == 0 && give_up.load(Ordering::Relaxed) {
+    for (k, (span, pairs)) in seq.entries(head..entries).enumerate() {
+        if k % LOOK_EVERY == 0 && give_up.load(Ordering::Relaxed) {
             return None;
         }
-        let HostItem::Entry {
-            vars: span, pairs, ..
-        } = item
-        else {
-            continue;
-        };
-        if entries < head {
-            entries += 1;
-            continue;
-        }
-        let kept = (seq, head + ids.len());
+        let kept = (seq, head + k);
         let id = validator.entry_vars(pairs, span, &mut out, kept, &mut scratch);
         if validator.reports > 0 {
             give_up.store(true, Ordering::Relaxed);
