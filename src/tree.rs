@@ -1538,7 +1538,8 @@ impl<'s> HostSeq<'s> {
         range: std::ops::Range<usize>,
     ) -> impl Iterator<Item = (Span, HostPairs<'_, 's>)> + use<'_, 's> {
         let mut from = self.vars_from(range.start);
-        let hosts = self.entries.get(range.clone()).unwrap_or_default();
+        let end = range.end.min(self.entries.len());
+        let hosts = self.entries.get(range.start..end).unwrap_or_default();
         hosts.iter().map(move |host| {
             let (vars, pairs) = self.pairs_of(from, host);
             from = (host.pairs_end, host.values_end);
@@ -4850,6 +4851,26 @@ mod tests {
         }
     }
 
+    /// [`HostSeq::entries`] of any range gives what the items that are
+    /// host entries give (their vars mappings' spans, and their vars).
+    fn entries_by_number_are_the_items_entries(seq: &HostSeq, which: usize) {
+        let items: Vec<(Span, Vec<_>)> = (seq.items())
+            .filter_map(|item| match item {
+                HostItem::Entry { vars, pairs, .. } => Some((vars, pairs.collect())),
+                _ => None,
+            })
+            .collect();
+        let n = items.len();
+        assert_eq!(seq.entry_count(), n, "{which}");
+        for range in [0..n, 0..0, 1..n, n / 2..n, 1..n / 2, n..n, n - 1..n + 3] {
+            let by_number: Vec<(Span, Vec<_>)> = (seq.entries(range.clone()))
+                .map(|(vars, pairs)| (vars, pairs.collect()))
+                .collect();
+            let expected = items.get(range.start..range.end.min(n)).unwrap_or_default();
+            assert!(by_number == expected, "{which}: {range:?}");
+        }
+    }
+
     /// Each entry of the host list `root` (the entries of `src` at
     /// `starts`, read by builder `which`: the event parser's, the fast
     /// reader's) is the node that builder makes for it where it is the only
@@ -4870,6 +4891,7 @@ mod tests {
         let Kind::HostSeq(seq) = &root.kind else {
             panic!("{which}: {:?}", root.kind);
         };
+        entries_by_number_are_the_items_entries(seq, which);
         let mut scratch = ValueScratch::default();
         for (k, item) in seq.items().enumerate() {
             let HostItem::Entry { pairs, .. } = item else {

@@ -6,8 +6,10 @@
 //! over the list ([`Validator::read_hosts`]); the rest is the names, which a
 //! list without vars costs too. The two do not depend on each other where
 //! the vars report nothing: a second thread reads the vars of the entries in
-//! order (all but the head's, below), exactly as the loop would ([`Validator::entry_vars`], in a
-//! validator of its own that holds nothing they read but the source), while
+//! order (all but the head's, below; by their number, [`HostSeq::entries`],
+//! without the items between made again), exactly as the loop would
+//! ([`Validator::entry_vars`], in a validator of its own that holds
+//! nothing they read but the source), while
 //! this one reads the names ([`Validator::host_items`]), each entry's host
 //! marked with the number of its entry; the marks are then replaced with
 //! the vars read, and the text they were rendered into is the list's.
@@ -21,13 +23,13 @@
 //! text is then appended to the head's ([`HostVarsText::append`]) and its
 //! ids numbered after the head's.
 //!
-//! Measured (callgrind, 100k hosts, `check`, instructions; the longest path
-//! is this thread's plus its wait for the second): with every entry's vars
-//! on the second thread, host-vars-three 236M here and 99M there (the names
-//! 49M of this thread's: a wait of about 50M, the longest path 286M);
-//! handed-left 228M and 125M (304M). With a third of them here: 256M and
-//! 78M (about 259M); 260M and 93M (about 269M). The loop alone: 283M and
-//! 299M.
+//! Measured (callgrind, 100k hosts, `check`, instructions in the reading of
+//! the list: this thread's, the second's; the longest path is the larger):
+//! with every entry's vars on the second thread, handed-left 50M and 82M,
+//! host-vars-three 50M and 56M, pairs-distinct 50M and 75M, nested-distinct
+//! 50M and 59M; with 35% of them here, 76M and 53M, 67M and 37M, 73M and
+//! 49M, 68M and 39M; with 18%, 63M and 67M, 59M and 46M, 62M and 61M, 59M
+//! and 49M.
 //!
 //! Taken only where it gives what the loop gives, and simply: a compact
 //! list ([`HostSeq`]) of at least [`BESIDE_FROM_ITEMS`] items, not all
@@ -54,10 +56,12 @@ const BESIDE_FROM_ITEMS: usize = if cfg!(any(test, fuzzing)) { 2 } else { 1 << 1
 
 /// The vars of the first this many hundredths of a list's items (the head)
 /// are read on this thread with the names, the rest's (the tail) on the
-/// second. Per entry, the vars take 1.5-2 times what the name does, and the
-/// second thread reads the items again: with about a third here, both
-/// threads end about together (measured in the module's docs).
-const HEAD_PERCENT: usize = 35;
+/// second. Per entry, the vars take 1-1.5 times what the name does here
+/// (more on the second thread, which also walks the entries): with about a
+/// fifth here, both threads end about together on the rows of
+/// benches/reader.sh whose vars take the longest (measured in the module's
+/// docs), and the others' reading ends with this thread's.
+const HEAD_PERCENT: usize = 18;
 
 /// Each side looks whether the other gave up once in this many items (this
 /// thread: host entries).
