@@ -1598,14 +1598,50 @@ impl<'s> HostSeq<'s> {
 
     /// The items in order, as [`HostItem`]s.
     pub fn items(&self) -> HostItems<'_, 's> {
+        self.items_from(0)
+    }
+
+    /// The items from item `index` on, as [`HostSeq::items`] gives them.
+    pub fn items_from(&self, index: usize) -> HostItems<'_, 's> {
         HostItems {
             seq: self,
-            index: 0,
-            entry: 0,
-            node: 0,
-            decoded: 0,
-            aliased: 0,
+            index,
+            entry: self.entries_before(index),
+            node: before(&self.node_at, |&item| item, index),
+            decoded: before(&self.decoded_at, |&(item, _)| item, index),
+            aliased: before(&self.aliased, |aliased| aliased.item, index),
         }
+    }
+
+    /// How many of the items before item `index` are host entries: the
+    /// number of the first entry from there on.
+    pub fn entries_before(&self, index: usize) -> usize {
+        before(&self.entries, |entry| entry.item, index)
+    }
+
+    /// The names of the items from item `from` on, as long as each is a
+    /// plain untagged scalar that is its text as written, or a host entry
+    /// (whose name is one): each name, and whether its item is a host entry.
+    /// For what reads many names and nothing else of them: no node made for
+    /// each, as [`HostSeq::items`] makes.
+    pub fn plain_names(&self, from: usize) -> impl Iterator<Item = (&'s str, bool)> + use<'_, 's> {
+        // The first item from `from` on kept otherwise.
+        let stop = [
+            self.node_at.get(before(&self.node_at, |&i| i, from)),
+            (self.aliased.get(before(&self.aliased, |a| a.item, from))).map(|a| &a.item),
+            (self
+                .decoded_at
+                .get(before(&self.decoded_at, |&(i, _)| i, from)))
+            .map(|(i, _)| i),
+        ];
+        let stop = (stop.into_iter().flatten()).fold(self.len(), |stop, &i| stop.min(i as usize));
+        let names = self.names == Style::Plain && self.names_tag.is_none();
+        let mut entries = self.entries[self.entries_before(from)..].iter().peekable();
+        (from..stop).map_while(move |index| {
+            let entry = entries.next_if(|e| e.item as usize == index).is_some();
+            let name = text_at(self.src, self.spans[index], Style::Plain);
+            (entry || names).then_some((name, entry))
+        })
     }
 
     /// How many nodes it holds, as [`Node::size`] counts.
@@ -1622,6 +1658,12 @@ impl<'s> HostSeq<'s> {
             .sum();
         1 + scalars + entries + values + aliased + self.nodes.iter().map(Node::size).sum::<usize>()
     }
+}
+
+/// How many of `list`'s elements, in item order, are of items before item
+/// `index` (`item` gives an element's item).
+fn before<T>(list: &[T], item: impl Fn(&T) -> u32, index: usize) -> usize {
+    list.partition_point(|element| (item(element) as usize) < index)
 }
 
 /// The items of a [`HostSeq`], in order.
@@ -4871,6 +4913,37 @@ mod tests {
         }
     }
 
+    /// [`HostSeq::items_from`] any item gives the items from there on, and
+    /// [`HostSeq::plain_names`] their names up to the first item that is
+    /// neither a plain untagged scalar as written nor a host entry.
+    fn items_from_any_item_are_the_items(seq: &HostSeq, which: usize) {
+        let shown = |item: HostItem| format!("{:?}", item.into_node());
+        let items: Vec<String> = seq.items().map(shown).collect();
+        for from in 0..=seq.len() {
+            let rest: Vec<String> = seq.items_from(from).map(shown).collect();
+            assert_eq!(rest, items[from..], "{which}: {from}");
+            let expected: Vec<(&str, bool)> = (seq.items_from(from))
+                .map_while(|item| match item {
+                    HostItem::Entry { name, .. } => Some((name, true)),
+                    HostItem::Scalar { name, tag: None } => Some((name, false)),
+                    _ => None,
+                })
+                .map_while(|(name, entry)| match name.kind {
+                    Kind::Scalar(Scalar {
+                        value: Cow::Borrowed(value),
+                        style: Style::Plain,
+                        ..
+                    }) if value == &seq.src[name.span.start()..name.span.end as usize] => {
+                        Some((value, entry))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let names: Vec<(&str, bool)> = seq.plain_names(from).collect();
+            assert_eq!(names, expected, "{which}: {from}");
+        }
+    }
+
     /// Each entry of the host list `root` (the entries of `src` at
     /// `starts`, read by builder `which`: the event parser's, the fast
     /// reader's) is the node that builder makes for it where it is the only
@@ -4892,6 +4965,7 @@ mod tests {
             panic!("{which}: {:?}", root.kind);
         };
         entries_by_number_are_the_items_entries(seq, which);
+        items_from_any_item_are_the_items(seq, which);
         let mut scratch = ValueScratch::default();
         for (k, item) in seq.items().enumerate() {
             let HostItem::Entry { pairs, .. } = item else {
@@ -5204,6 +5278,36 @@ mod tests {
             let root = parse(src).unwrap().unwrap();
             let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
             assert_eq!(scalar.value, value, "{src:?}");
+        }
+    }
+
+    /// Host lists of items of every kind, read by both builders, give from
+    /// any item on what they give from the first ([`HostSeq::items_from`],
+    /// [`HostSeq::plain_names`]).
+    #[test]
+    fn host_lists_are_read_from_any_item_on() {
+        let plain = "- &v {zone: a}\n- web1\n- w2: {a: 1}\n- w3: *v\n- a\n  b\n- null\n\
+            - w4: {z: [1, 2]}\n- [x, y]\n- web5\n- w6: {a: 6}\n- w-7\n";
+        let quoted = "- \"q1\"\n- w2: {a: 1}\n- w2b: {b: 2}\n- \"q\\t3\"\n- w4: {a: 4}\n- \"q5\"\n";
+        let tagged = "- !!str t1\n- w2: {a: 1}\n- w2b: {b: 2}\n- !!str t3\n- w4: {a: 4}\n";
+        for src in [plain, quoted, tagged] {
+            let event = parse(src).unwrap().unwrap();
+            let fast = crate::strategy::block_yaml::read(src).unwrap();
+            for (which, root) in [event, fast].iter().enumerate() {
+                let Kind::HostSeq(seq) = &root.kind else {
+                    panic!("{which}: {src}");
+                };
+                items_from_any_item_are_the_items(seq, which);
+                entries_by_number_are_the_items_entries(seq, which);
+                // Some names are read, none past an item kept otherwise.
+                let names: Vec<usize> = (0..seq.len())
+                    .map(|from| seq.plain_names(from).count())
+                    .collect();
+                assert!(
+                    names.iter().any(|&n| n > 1) && names[0] < seq.len(),
+                    "{which}: {src}"
+                );
+            }
         }
     }
 
