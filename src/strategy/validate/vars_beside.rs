@@ -5,11 +5,10 @@
 //! a million times), reading them is more than half of the validator's loop
 //! over the list ([`Validator::read_hosts`]). The items do not depend on
 //! each other where they report nothing: this thread reads the first
-//! [`HEAD_PERCENT`] of the items (the head) in the loop's way
-//! ([`Validator::host_items`]), while a second thread, in a validator of
-//! its own that holds nothing they read but the source, reads the rest
-//! (the tail): the vars of its entries in order, by their number
-//! ([`HostSeq::entries`]), exactly as the loop would
+//! [`HEAD_PERCENT`] of the items (the head) in the loop's way, while a
+//! second thread, in a validator of its own that holds nothing they read
+//! but the source, reads the rest (the tail): the vars of its entries in
+//! order, by their number ([`HostSeq::entries`]), exactly as the loop would
 //! ([`Validator::entry_vars`]), into a text of its own, and the names of its
 //! items as long as they are plain names as written that the loop takes as
 //! they are ([`HostSeq::plain_names`], [`plain_host_name`]), checked
@@ -17,18 +16,26 @@
 //! then appends the tail's text to the head's ([`HostVarsText::append`],
 //! its ids numbered after the head's), adds the hosts of the names taken
 //! there straight from their texts, and reads the items from the first name
-//! not taken there on in the loop's way, their entries' vars those read
-//! there. The problems are the loop's, in its order: those of the head,
-//! then none, then those of the items read last. Memory: an id of 4 bytes
-//! per entry of the tail for a while.
+//! not taken there on in the loop's way ([`Validator::host_items`]), their
+//! entries' vars those read there. The problems are the loop's, in its
+//! order: those of the head, then none, then those of the items read last.
+//! Memory: an id of 4 bytes per entry of the tail for a while.
+//!
+//! The head's plain names are read as the tail's are, each entry's vars in
+//! the loop's way as its host is added ([`Validator::plain_head`]; a plain
+//! name reports nothing, the vars what the loop reports, in its order), and
+//! the head's items from the first other name on by the loop.
 //!
 //! Measured (callgrind, 100k hosts, `check`, instructions in the reading of
 //! the list: this thread's, the second's; the longest path is the larger):
 //! with the names all read here and 35% of the entries' vars (the way
 //! before this one), handed-left 76M and 53M, host-vars-three 67M and 37M,
 //! pairs-distinct 73M and 49M, nested-distinct 68M and 39M (the names
-//! alone: 50M here); this way, with 40% of the items here, 54M and 57M, 44M
-//! and 41M, 51M and 52M, 45M and 43M.
+//! alone: 50M here); with 40% of the items here, the head by the loop, 54M
+//! and 57M, 44M and 41M, 51M and 52M, 45M and 43M; the head's plain names
+//! read from their texts, with 40%: 44M and 57M, 34M and 41M, 42M and 52M,
+//! 35M and 43M; with 50%: 53M and 47M, 41M and 34M, 50M and 44M, 42M and
+//! 36M.
 //!
 //! Taken only where it gives what the loop gives, and simply: a compact
 //! list ([`HostSeq`]) of at least [`BESIDE_FROM_ITEMS`] items, not all
@@ -53,11 +60,11 @@ use std::sync::Arc;
 const BESIDE_FROM_ITEMS: usize = if cfg!(any(test, fuzzing)) { 2 } else { 1 << 16 };
 
 /// The first this many hundredths of a list's items (the head) are read
-/// here, the rest (the tail) on the second thread. A name read there takes
-/// a fraction of what it does here, where a node is made for it and it goes
-/// the loop's way (measured in the module's docs): with about this much
-/// here, both threads end about together on the rows of benches/reader.sh.
-const HEAD_PERCENT: usize = 40;
+/// here, the rest (the tail) on the second thread. Per item, this thread
+/// takes a little less (it adds the tail's hosts after): with about this
+/// much here, both threads end about together on the rows of
+/// benches/reader.sh (measured in the module's docs).
+const HEAD_PERCENT: usize = 46;
 
 #[cfg(test)]
 thread_local! {
@@ -154,7 +161,14 @@ impl<'s> Validator<'s, '_> {
         // the loop (see `through_alias`).
         let names = list_alias.is_none();
         let ((), tail) = crate::parallel::join_deep(
-            || self.host_items(read, seq, list_alias, 0..head, None),
+            || {
+                let plain = if names {
+                    self.plain_head(read, seq, head)
+                } else {
+                    0
+                };
+                self.host_items(read, seq, list_alias, plain..head, None);
+            },
             || read_tail(src, seq, head, names),
         );
         let taken = tail.as_ref().map_or(0, |tail| tail.names_end - head);
@@ -185,6 +199,49 @@ impl<'s> Validator<'s, '_> {
         #[cfg(test)]
         TAKEN.set(TAKEN.get() + 1);
         true
+    }
+}
+
+impl<'s> Validator<'s, '_> {
+    /// Reads the head of `seq` (its first `head` items; nothing read yet)
+    /// as long as its names are [`plain_host_name`]s: the vars of each entry
+    /// read in the loop's way (reported in its order: a plain name reports
+    /// nothing), each host added straight from its name's text, with no node
+    /// made for it. Where it stopped.
+    fn plain_head(
+        &mut self,
+        read: &mut HostsRead<'_, 's>,
+        seq: &Arc<HostSeq<'s>>,
+        head: usize,
+    ) -> usize {
+        // Where the loop would take no more hosts, or report too many in
+        // the head, it reads the head.
+        if self.too_many || file::check_host_count(self.names + head as u64).is_err() {
+            return 0;
+        }
+        let mut scratch = EntryVarsScratch::default();
+        let mut entries = seq.entries(0..seq.entry_count()).enumerate();
+        let mut end = 0;
+        for (name, entry) in seq.plain_names(0).take(head) {
+            if !plain_host_name(name) {
+                break;
+            }
+            let vars = match entry {
+                true => {
+                    let (k, (span, pairs)) = entries.next().expect("an entry's vars");
+                    self.entry_vars(pairs, span, &mut read.vars, (seq, k), &mut scratch)
+                }
+                false => None,
+            };
+            read.hosts.push(Host {
+                name: Cow::Borrowed(name),
+                vars,
+                domain: 0,
+            });
+            end += 1;
+        }
+        self.names += end as u64;
+        end
     }
 }
 
