@@ -5,7 +5,7 @@
 //! a million times), reading them is more than half of the validator's loop
 //! over the list ([`Validator::read_hosts`]). The items do not depend on
 //! each other where they report nothing: this thread reads the first
-//! [`HEAD_PERCENT`] of the items (the head) in the loop's way, while a
+//! [`HEAD_PERCENT`] of the items (the head; below), while a
 //! second thread, in a validator of its own that holds nothing they read
 //! but the source, reads the rest (the tail): the vars of its entries in
 //! order, by their number ([`HostSeq::entries`]), exactly as the loop would
@@ -35,7 +35,7 @@
 //! and 57M, 44M and 41M, 51M and 52M, 45M and 43M; the head's plain names
 //! read from their texts, with 40%: 44M and 57M, 34M and 41M, 42M and 52M,
 //! 35M and 43M; with 50%: 53M and 47M, 41M and 34M, 50M and 44M, 42M and
-//! 36M.
+//! 36M; with 46%: 50M and 51M, 38M and 37M, 47M and 47M, 39M and 39M.
 //!
 //! Taken only where it gives what the loop gives, and simply: a compact
 //! list ([`HostSeq`]) of at least [`BESIDE_FROM_ITEMS`] items, not all
