@@ -1621,17 +1621,52 @@ impl<'s> HostSeq<'s> {
     /// writes them as JSON from here, rather than a copy of them as JSON
     /// text (see `strategy::HostVarsText`).
     pub fn entry_vars(&self, k: usize) -> Option<HostPairs<'_, 's>> {
-        let before = k.checked_sub(1).map(|before| self.entries[before]);
-        let (from, values) = before.map_or((0, 0), |e| (e.pairs_end, e.values_end));
         let host = self.entries.get(k)?;
-        Some(HostPairs {
+        Some(self.pairs_of(self.vars_from(k), host).1)
+    }
+
+    /// The host entries `range` (by their number, as in
+    /// [`HostSeq::entry_vars`]), in order: the span of each one's vars
+    /// mapping and its vars, as [`HostItem::Entry`] gives them, without the
+    /// items between made nor the entries' names (for what reads the vars of
+    /// many entries and nothing else). None past the last entry.
+    pub fn entries(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (Span, HostPairs<'_, 's>)> + use<'_, 's> {
+        let mut from = self.vars_from(range.start);
+        let end = range.end.min(self.entries.len());
+        let hosts = self.entries.get(range.start..end).unwrap_or_default();
+        hosts.iter().map(move |host| {
+            let (vars, pairs) = self.pairs_of(from, host);
+            from = (host.pairs_end, host.values_end);
+            (vars, pairs)
+        })
+    }
+
+    /// Where the vars of host entry `k` start in `pairs`, and its values
+    /// kept as nodes in `values`: where those of the entry before end.
+    #[inline]
+    fn vars_from(&self, k: usize) -> (u32, u32) {
+        let before = k.checked_sub(1).and_then(|before| self.entries.get(before));
+        before.map_or((0, 0), |e| (e.pairs_end, e.values_end))
+    }
+
+    /// The span of the vars mapping of host entry `host`, and its vars,
+    /// which start at `from` (see [`HostSeq::vars_from`]). Inlined, as
+    /// [`HostItems::next`] is.
+    #[inline]
+    fn pairs_of(&self, (from, values): (u32, u32), host: &HostEntry) -> (Span, HostPairs<'_, 's>) {
+        let pairs = &self.pairs[from as usize..host.pairs_end as usize];
+        let vars = HostPairs {
             src: self.src,
-            pairs: self.pairs[from as usize..host.pairs_end as usize].iter(),
+            pairs: pairs.iter(),
             values: self.values[values as usize..host.values_end as usize].iter(),
             nodes: &self.value_trees,
             shape_spans: &self.shape_spans,
             shape_texts: &self.shape_texts,
-        })
+        };
+        (host.vars(pairs), vars)
     }
 
     /// [`HostPairs::spans`] of host entry `k` ([`HostSeq::entry_vars`]),
@@ -1647,6 +1682,11 @@ impl<'s> HostSeq<'s> {
         (host.values_end == values).then(|| pairs.iter().map(Pair::spans))
     }
 
+    /// How many of its items are host entries ([`HostItem::Entry`]).
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Whether its items are names, their values their text as written,
     /// and nodes (no host entry).
     pub fn names_as_written(&self) -> bool {
@@ -1655,15 +1695,50 @@ impl<'s> HostSeq<'s> {
 
     /// The items in order, as [`HostItem`]s.
     pub fn items(&self) -> HostItems<'_, 's> {
+        self.items_from(0)
+    }
+
+    /// The items from item `index` on, as [`HostSeq::items`] gives them.
+    pub fn items_from(&self, index: usize) -> HostItems<'_, 's> {
         HostItems {
             seq: self,
-            index: 0,
-            entry: 0,
-            node: 0,
-            value: 0,
-            decoded: 0,
-            aliased: 0,
+            index,
+            entry: self.entries_before(index),
+            node: before(&self.node_at, |&item| item, index),
+            decoded: before(&self.decoded_at, |&(item, _)| item, index),
+            aliased: before(&self.aliased, |aliased| aliased.item, index),
         }
+    }
+
+    /// How many of the items before item `index` are host entries: the
+    /// number of the first entry from there on.
+    pub fn entries_before(&self, index: usize) -> usize {
+        before(&self.entries, |entry| entry.item, index)
+    }
+
+    /// The names of the items from item `from` on, as long as each is a
+    /// plain untagged scalar that is its text as written, or a host entry
+    /// (whose name is one): each name, and whether its item is a host entry.
+    /// For what reads many names and nothing else of them: no node made for
+    /// each, as [`HostSeq::items`] makes.
+    pub fn plain_names(&self, from: usize) -> impl Iterator<Item = (&'s str, bool)> + use<'_, 's> {
+        // The first item from `from` on kept otherwise.
+        let stop = [
+            self.node_at.get(before(&self.node_at, |&i| i, from)),
+            (self.aliased.get(before(&self.aliased, |a| a.item, from))).map(|a| &a.item),
+            (self
+                .decoded_at
+                .get(before(&self.decoded_at, |&(i, _)| i, from)))
+            .map(|(i, _)| i),
+        ];
+        let stop = (stop.into_iter().flatten()).fold(self.len(), |stop, &i| stop.min(i as usize));
+        let names = self.names == Style::Plain && self.names_tag.is_none();
+        let mut entries = self.entries[self.entries_before(from)..].iter().peekable();
+        (from..stop).map_while(move |index| {
+            let entry = entries.next_if(|e| e.item as usize == index).is_some();
+            let name = text_at(self.src, self.spans[index], Style::Plain);
+            (entry || names).then_some((name, entry))
+        })
     }
 
     /// How many nodes it holds, as [`Node::size`] counts.
@@ -1682,14 +1757,20 @@ impl<'s> HostSeq<'s> {
     }
 }
 
+/// How many of `list`'s elements, in item order, are of items before item
+/// `index` (`item` gives an element's item).
+fn before<T>(list: &[T], item: impl Fn(&T) -> u32, index: usize) -> usize {
+    list.partition_point(|element| (item(element) as usize) < index)
+}
+
 /// The items of a [`HostSeq`], in order.
 pub struct HostItems<'a, 's> {
     seq: &'a HostSeq<'s>,
     index: usize,
-    /// The host entries, kept nodes and values kept as nodes before `index`.
+    /// The host entries, kept nodes, decoded names and aliased entries
+    /// before `index`.
     entry: usize,
     node: usize,
-    value: usize,
     decoded: usize,
     aliased: usize,
 }
@@ -1738,23 +1819,9 @@ impl<'a, 's> Iterator for HostItems<'a, 's> {
         }
         match seq.entries.get(self.entry) {
             Some(host) if host.item == index as u32 => {
-                let from = (self.entry.checked_sub(1)).map_or(0, |e| seq.entries[e].pairs_end);
+                let (vars, pairs) = seq.pairs_of(seq.vars_from(self.entry), host);
                 self.entry += 1;
-                let pairs = &seq.pairs[from as usize..host.pairs_end as usize];
-                let values = self.value;
-                self.value = host.values_end as usize;
-                Some(HostItem::Entry {
-                    name,
-                    vars: host.vars(pairs),
-                    pairs: HostPairs {
-                        src: seq.src,
-                        pairs: pairs.iter(),
-                        values: seq.values[values..self.value].iter(),
-                        nodes: &seq.value_trees,
-                        shape_spans: &seq.shape_spans,
-                        shape_texts: &seq.shape_texts,
-                    },
-                })
+                Some(HostItem::Entry { name, vars, pairs })
             }
             _ => Some(HostItem::Scalar {
                 name,
@@ -5040,6 +5107,57 @@ mod tests {
         }
     }
 
+    /// [`HostSeq::entries`] of any range gives what the items that are
+    /// host entries give (their vars mappings' spans, and their vars).
+    fn entries_by_number_are_the_items_entries(seq: &HostSeq, which: usize) {
+        let items: Vec<(Span, Vec<_>)> = (seq.items())
+            .filter_map(|item| match item {
+                HostItem::Entry { vars, pairs, .. } => Some((vars, pairs.collect())),
+                _ => None,
+            })
+            .collect();
+        let n = items.len();
+        assert_eq!(seq.entry_count(), n, "{which}");
+        for range in [0..n, 0..0, 1..n, n / 2..n, 1..n / 2, n..n, n - 1..n + 3] {
+            let by_number: Vec<(Span, Vec<_>)> = (seq.entries(range.clone()))
+                .map(|(vars, pairs)| (vars, pairs.collect()))
+                .collect();
+            let expected = items.get(range.start..range.end.min(n)).unwrap_or_default();
+            assert!(by_number == expected, "{which}: {range:?}");
+        }
+    }
+
+    /// [`HostSeq::items_from`] any item gives the items from there on, and
+    /// [`HostSeq::plain_names`] their names up to the first item that is
+    /// neither a plain untagged scalar as written nor a host entry.
+    fn items_from_any_item_are_the_items(seq: &HostSeq, which: usize) {
+        let shown = |item: HostItem| format!("{:?}", item.into_node());
+        let items: Vec<String> = seq.items().map(shown).collect();
+        for from in 0..=seq.len() {
+            let rest: Vec<String> = seq.items_from(from).map(shown).collect();
+            assert_eq!(rest, items[from..], "{which}: {from}");
+            let expected: Vec<(&str, bool)> = (seq.items_from(from))
+                .map_while(|item| match item {
+                    HostItem::Entry { name, .. } => Some((name, true)),
+                    HostItem::Scalar { name, tag: None } => Some((name, false)),
+                    _ => None,
+                })
+                .map_while(|(name, entry)| match name.kind {
+                    Kind::Scalar(Scalar {
+                        value: Cow::Borrowed(value),
+                        style: Style::Plain,
+                        ..
+                    }) if value == &seq.src[name.span.start()..name.span.end as usize] => {
+                        Some((value, entry))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let names: Vec<(&str, bool)> = seq.plain_names(from).collect();
+            assert_eq!(names, expected, "{which}: {from}");
+        }
+    }
+
     /// Each entry of the host list `root` (the entries of `src` at
     /// `starts`, read by builder `which`: the event parser's, the fast
     /// reader's) is the node that builder makes for it where it is the only
@@ -5060,6 +5178,8 @@ mod tests {
         let Kind::HostSeq(seq) = &root.kind else {
             panic!("{which}: {:?}", root.kind);
         };
+        entries_by_number_are_the_items_entries(seq, which);
+        items_from_any_item_are_the_items(seq, which);
         let mut scratch = ValueScratch::default();
         for (k, item) in seq.items().enumerate() {
             let HostItem::Entry { pairs, .. } = item else {
@@ -5372,6 +5492,36 @@ mod tests {
             let root = parse(src).unwrap().unwrap();
             let scalar = root.entries().unwrap()[0].1.scalar().cloned().unwrap();
             assert_eq!(scalar.value, value, "{src:?}");
+        }
+    }
+
+    /// Host lists of items of every kind, read by both builders, give from
+    /// any item on what they give from the first ([`HostSeq::items_from`],
+    /// [`HostSeq::plain_names`]).
+    #[test]
+    fn host_lists_are_read_from_any_item_on() {
+        let plain = "- &v {zone: a}\n- web1\n- w2: {a: 1}\n- w3: *v\n- a\n  b\n- null\n\
+            - w4: {z: [1, 2]}\n- [x, y]\n- web5\n- w6: {a: 6}\n- w-7\n";
+        let quoted = "- \"q1\"\n- w2: {a: 1}\n- w2b: {b: 2}\n- \"q\\t3\"\n- w4: {a: 4}\n- \"q5\"\n";
+        let tagged = "- !!str t1\n- w2: {a: 1}\n- w2b: {b: 2}\n- !!str t3\n- w4: {a: 4}\n";
+        for src in [plain, quoted, tagged] {
+            let event = parse(src).unwrap().unwrap();
+            let fast = crate::strategy::block_yaml::read(src).unwrap();
+            for (which, root) in [event, fast].iter().enumerate() {
+                let Kind::HostSeq(seq) = &root.kind else {
+                    panic!("{which}: {src}");
+                };
+                items_from_any_item_are_the_items(seq, which);
+                entries_by_number_are_the_items_entries(seq, which);
+                // Some names are read, none past an item kept otherwise.
+                let names: Vec<usize> = (0..seq.len())
+                    .map(|from| seq.plain_names(from).count())
+                    .collect();
+                assert!(
+                    names.iter().any(|&n| n > 1) && names[0] < seq.len(),
+                    "{which}: {src}"
+                );
+            }
         }
     }
 

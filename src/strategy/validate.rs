@@ -33,9 +33,8 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::mem::MaybeUninit;
-use std::num::NonZeroU32;
+use std::ops::Range;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 mod vars_beside;
 
@@ -265,9 +264,6 @@ struct HostsRead<'t, 's> {
     failed: bool,
     /// The hosts' own vars, as JSON text.
     vars: HostVarsText<'s>,
-    /// Where the hosts of the entries whose vars are read on a second
-    /// thread start (see `vars_beside`): those hosts' vars are marks.
-    tail_hosts: usize,
 }
 
 impl HostsRead<'_, '_> {
@@ -1660,11 +1656,11 @@ impl<'s> Validator<'s, '_> {
             read.hosts.reserve(seq.len());
             // Names kept in a `Texts` are placed by the list.
             read.decoded = Some(seq);
-            // A long list of host entries: their vars read on a second core
-            // while this one reads the names, where that gives what the loop
-            // gives (see `vars_beside`).
+            // A long list of host entries: the second part of it read on a
+            // second core while this one reads the first, where that gives
+            // what the loop gives (see `vars_beside`).
             if !self.read_entries_beside(&mut read, seq, list_alias) {
-                self.host_items(&mut read, seq, list_alias, None);
+                self.host_items(&mut read, seq, list_alias, 0..seq.len(), None);
             }
             return read;
         }
@@ -1679,28 +1675,25 @@ impl<'s> Validator<'s, '_> {
         read
     }
 
-    /// The hosts of a compact host list `seq`, from its items read by their
-    /// spans. With `beside` (see `vars_beside`), the vars of its host entries
-    /// are read on a second thread: each entry's host is given its mark
-    /// for vars, the entry's number from 1 (rather than its vars, read
-    /// here), and at an item whose vars are read in turn with the names
-    /// here, or once `beside` is set (by the second thread; looked at from
-    /// one entry in [`vars_beside::LOOK_EVERY`] on), the loop gives up
-    /// (false), `beside` set.
+    /// The hosts of the items `items` of a compact host list `seq`, read
+    /// by their spans. With `given`, the vars of its host entries are read
+    /// already (see `vars_beside`): the ids of the entries from its first on.
     fn host_items(
         &mut self,
         read: &mut HostsRead<'_, 's>,
         seq: &Arc<HostSeq<'s>>,
         list_alias: Option<usize>,
-        beside: Option<(&AtomicBool, usize)>,
-    ) -> bool {
+        items: Range<usize>,
+        given: Option<&[Option<VarsId>]>,
+    ) {
         // What reading one entry's vars after another keeps.
         let mut scratch = EntryVarsScratch::default();
-        // The host entries before this item.
-        let mut entry = 0;
+        // The number of the host entry of an item, counted from the first.
+        let first = seq.entries_before(items.start);
+        let mut entry = first;
         // The anchored vars the last aliased entries named, rendered.
         let mut shared = None;
-        for item in seq.items() {
+        for item in seq.items_from(items.start).take(items.len()) {
             match item {
                 // A tagged name (`!!str web1`), or one that is not its
                 // text as written, is a name, never null: taken as it
@@ -1723,10 +1716,6 @@ impl<'s> Validator<'s, '_> {
                     self.push_entry(read, name, None, 0, at);
                 }
                 HostItem::Scalar { name, .. } => self.host_item(read, &name, list_alias),
-                HostItem::Node(_) | HostItem::Aliased { .. } if let Some((give_up, _)) = beside => {
-                    give_up.store(true, Ordering::Relaxed);
-                    return false;
-                }
                 HostItem::Node(node) => self.host_item(read, node, list_alias),
                 HostItem::Aliased {
                     name,
@@ -1741,21 +1730,9 @@ impl<'s> Validator<'s, '_> {
                     vars: span,
                     pairs: vars,
                 } => {
-                    let (vars, domain) = match beside {
-                        Some((give_up, head)) if entry >= head => {
-                            if entry % vars_beside::LOOK_EVERY == 0
-                                && give_up.load(Ordering::Relaxed)
-                            {
-                                return false;
-                            }
-                            if entry == head {
-                                read.tail_hosts = read.hosts.len();
-                            }
-                            let mark = u32::try_from(entry - head + 1).ok();
-                            let mark = mark.and_then(NonZeroU32::new);
-                            (Some(VarsId(mark.expect("fewer than 2^32 items"))), 0)
-                        }
-                        _ => {
+                    let (vars, domain) = match given {
+                        Some(ids) => (ids[entry - first], 0),
+                        None => {
                             let domain = match self.domain_label {
                                 Some(_) => (vars.clone())
                                     .find_map(|(key, value)| self.domain_in(&key, &value))
@@ -1780,7 +1757,6 @@ impl<'s> Validator<'s, '_> {
                 }
             }
         }
-        true
     }
 
     /// The vars of a host entry of a compact host list (`pairs`, its vars
